@@ -1,0 +1,118 @@
+//! Command-line arguments (clap derive). Help texts are written for users:
+//! each command says what it does, and shows examples.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const ABOUT: &str = "Vietnamese news copy to reviewed parallel text";
+
+const LONG_ABOUT: &str = "\
+songngu (song ngữ, \"bilingual\") turns Vietnamese news copy into parallel text for review: \
+ASCII captions and slugs the way newsrooms write them, official glossary terms, and parallel \
+outputs for translators.
+
+Exit codes: 0 success; 1 finished but some items failed; 2 usage, configuration or input \
+error (nothing was done).";
+
+const EXAMPLES: &str = "\
+Examples:
+  songngu ascii 'Đảng ủy Công an TW quán triệt'
+  songngu ascii < examples/bai-bao-mau.txt > bai-bao-mau.ascii.txt
+  songngu ascii --caption 1 'Hội nghị trực tuyến toàn quốc'
+  songngu slug 'Đảng ủy Công an TW'
+  songngu config --config my-config.toml";
+
+/// The `songngu` command line.
+#[derive(Debug, Parser)]
+#[command(name = "songngu", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Configuration file (default: $SONGNGU_CONFIG, else ./config.toml, else built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the ASCII form of TEXT, or stream stdin to stdout.
+    #[command(after_help = ASCII_EXAMPLES, long_about = ASCII_LONG)]
+    Ascii(AsciiArgs),
+    /// Print the URL slug of TEXT (or of each line of stdin).
+    #[command(after_help = SLUG_EXAMPLES, long_about = SLUG_LONG)]
+    Slug(SlugArgs),
+    /// Print the effective configuration as TOML.
+    #[command(after_help = CONFIG_EXAMPLES, long_about = CONFIG_LONG)]
+    Config,
+}
+
+const ASCII_LONG: &str = "\
+Print the ASCII form of TEXT: Vietnamese diacritics stripped the way newsrooms write image \
+captions (đ/Đ become d/D), typographic punctuation replaced by its ASCII look-alike, other \
+scripts transliterated. Every ASCII byte of the input is copied unchanged, line breaks and tabs \
+included. NFC, NFD and legacy mark orders give the same output.
+
+With no TEXT, stdin is streamed to stdout in chunks (any size of input, bounded memory). Input \
+that is not UTF-8 is an error (exit 2) naming the byte offset, unless --lossy.";
+
+const ASCII_EXAMPLES: &str = "\
+Examples:
+  $ songngu ascii 'Đảng ủy Công an TW quán triệt'
+  Dang uy Cong an TW quan triet
+  $ songngu ascii --caption 1 'Đảng ủy Công an TW quán triệt'
+  Dang uy Cong an TW quan triet hinh anh 1
+  $ songngu ascii < article.txt > article.ascii.txt";
+
+const SLUG_LONG: &str = "\
+Print the URL slug of TEXT: its ASCII form in lower case, each run of letters and digits joined \
+by a single '-', nothing leading or trailing. Several TEXT arguments are joined by spaces. With \
+no TEXT, prints one slug per line of stdin.";
+
+const SLUG_EXAMPLES: &str = "\
+Examples:
+  $ songngu slug 'Đảng ủy Công an TW'
+  dang-uy-cong-an-tw
+  $ printf 'Hà Nội\\nTP.HCM\\n' | songngu slug
+  ha-noi
+  tp-hcm";
+
+const CONFIG_LONG: &str = "\
+Print the effective configuration as TOML: built-in defaults, overlaid by the configuration \
+file (--config FILE, else $SONGNGU_CONFIG, else ./config.toml), overlaid by the environment \
+($SONGNGU_ENGINE). The output is itself a valid configuration file.";
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  $ songngu config
+  $ SONGNGU_ENGINE=apertium songngu config --config config.toml";
+
+/// `songngu ascii`
+#[derive(Debug, Args)]
+pub struct AsciiArgs {
+    /// Text to fold; several arguments are joined by spaces. None: read stdin.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    /// Print the CMS image-alt line: the ASCII form followed by ` hinh anh N`.
+    #[arg(long, value_name = "N", requires = "text")]
+    pub caption: Option<u32>,
+
+    /// Replace invalid UTF-8 on stdin with `?` instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
+}
+
+/// `songngu slug`
+#[derive(Debug, Args)]
+pub struct SlugArgs {
+    /// Text to turn into a slug; several arguments are joined by spaces. None: each line of stdin.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+}

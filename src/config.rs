@@ -1,0 +1,635 @@
+//! Configuration: the `config.toml` schema, where it is found, and how its
+//! layers combine.
+//!
+//! Layers, lowest first: built-in defaults < the file < environment variables
+//! (`SONGNGU_ENGINE`) < command-line flags (applied by the caller on the
+//! returned [`Config`]). The file is `--config FILE`, else `$SONGNGU_CONFIG`,
+//! else `./config.toml` when it exists; without any, the defaults alone apply.
+//!
+//! Every table denies unknown keys, and every error names the file, line and
+//! column (from the TOML parser's span). Relative paths inside a file are
+//! resolved against the file's own folder (see [`Config::resolve`]), so a
+//! config works the same from any working directory.
+//!
+//! This module does not read API keys: they come from the environment only,
+//! where each engine looks for them, and never appear in a config.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The whole effective configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Source and target languages.
+    pub languages: Languages,
+    /// How text is cut into segments.
+    pub segment: SegmentConfig,
+    /// Glossary files and matching rules.
+    pub glossary: GlossaryConfig,
+    /// Which machine-translation engine to use, if any.
+    pub translate: TranslateConfig,
+    /// Per-engine connection settings.
+    pub engines: Engines,
+    /// Where outputs go and in which formats.
+    pub output: OutputConfig,
+    /// The translation memory.
+    pub tm: TmConfig,
+    /// Folder that relative paths are resolved against (the config file's
+    /// folder; empty for defaults). Not part of the file format.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    /// The file this configuration was read from, if any.
+    #[serde(skip)]
+    pub source_file: Option<PathBuf>,
+}
+
+/// `[languages]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Languages {
+    /// Source language code (BCP 47, e.g. `vi`).
+    pub source: String,
+    /// Target language code (BCP 47, e.g. `en`).
+    pub target: String,
+}
+
+impl Default for Languages {
+    fn default() -> Self {
+        Self {
+            source: "vi".into(),
+            target: "en".into(),
+        }
+    }
+}
+
+/// `[segment]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct SegmentConfig {
+    /// The segment unit.
+    pub unit: Unit,
+}
+
+/// What one segment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    /// A blank-line separated paragraph.
+    Paragraph,
+    /// A sentence (Vietnamese-aware rules).
+    #[default]
+    Sentence,
+    /// A line.
+    Line,
+}
+
+/// `[glossary]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GlossaryConfig {
+    /// Folders (all `*.toml` inside, in name order) and files.
+    pub paths: Vec<PathBuf>,
+    /// Default case rule for entries that do not set one.
+    pub case: CaseRule,
+    /// Whether diacritic-insensitive (report-only) hits are reported.
+    pub diacritics: Diacritics,
+    /// What the glossary stage does.
+    pub modes: Vec<GlossaryMode>,
+}
+
+impl Default for GlossaryConfig {
+    fn default() -> Self {
+        Self {
+            paths: vec![PathBuf::from("glossary/")],
+            case: CaseRule::default(),
+            diacritics: Diacritics::default(),
+            modes: vec![GlossaryMode::Annotate, GlossaryMode::Verify],
+        }
+    }
+}
+
+/// How letter case is compared when matching a term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseRule {
+    /// Exactly as written.
+    Sensitive,
+    /// A lower-case letter in the entry matches either case; an upper-case
+    /// one must match.
+    #[default]
+    Permissive,
+    /// Any case.
+    Insensitive,
+}
+
+/// Diacritic handling in the glossary stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Diacritics {
+    /// Only hits with the right diacritics.
+    Strict,
+    /// Also report ASCII-only and mis-accented look-alikes (report only).
+    #[default]
+    Flag,
+}
+
+/// A glossary stage mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GlossaryMode {
+    /// Report the hits.
+    Annotate,
+    /// Produce a glossary-only draft target.
+    Replace,
+    /// Shield terms from the MT engine with placeholders.
+    Protect,
+    /// Check targets for approved and forbidden terms.
+    Verify,
+}
+
+/// `[translate]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TranslateConfig {
+    /// The engine; `none` runs offline.
+    pub engine: EngineKind,
+}
+
+/// The machine-translation engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum EngineKind {
+    /// Offline: no machine translation.
+    #[default]
+    None,
+    /// Apertium APy.
+    Apertium,
+    /// LibreTranslate.
+    Libretranslate,
+    /// DeepL API v2.
+    Deepl,
+    /// Google Cloud Translation v2.
+    Google,
+    /// Any OpenAI-compatible chat-completions server.
+    Openai,
+}
+
+impl EngineKind {
+    /// Every engine, in documentation order.
+    pub const ALL: [EngineKind; 6] = [
+        EngineKind::None,
+        EngineKind::Apertium,
+        EngineKind::Libretranslate,
+        EngineKind::Deepl,
+        EngineKind::Google,
+        EngineKind::Openai,
+    ];
+
+    /// The name used in config files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::None => "none",
+            EngineKind::Apertium => "apertium",
+            EngineKind::Libretranslate => "libretranslate",
+            EngineKind::Deepl => "deepl",
+            EngineKind::Google => "google",
+            EngineKind::Openai => "openai",
+        }
+    }
+
+    /// Parses an engine name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.name() == name)
+    }
+}
+
+/// `[engines.*]`: one table per engine. A key left out of a file keeps that
+/// engine's own default (each engine has its own URL and concurrency).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, from = "EnginesFile")]
+pub struct Engines {
+    /// `[engines.apertium]`
+    pub apertium: EngineConfig,
+    /// `[engines.libretranslate]`
+    pub libretranslate: EngineConfig,
+    /// `[engines.deepl]`
+    pub deepl: EngineConfig,
+    /// `[engines.google]`
+    pub google: EngineConfig,
+    /// `[engines.openai]`
+    pub openai: EngineConfig,
+}
+
+impl Default for Engines {
+    fn default() -> Self {
+        Self {
+            apertium: EngineConfig::with_url("http://127.0.0.1:2737", 2),
+            libretranslate: EngineConfig::with_url("http://127.0.0.1:5000", 4),
+            deepl: EngineConfig::with_url("https://api-free.deepl.com", 4),
+            google: EngineConfig::with_url("https://translation.googleapis.com", 4),
+            openai: EngineConfig::with_url("https://api.openai.com", 4),
+        }
+    }
+}
+
+/// `[engines]` as written in a file: every key optional.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct EnginesFile {
+    apertium: EngineFile,
+    libretranslate: EngineFile,
+    deepl: EngineFile,
+    google: EngineFile,
+    openai: EngineFile,
+}
+
+/// One `[engines.NAME]` table as written in a file.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct EngineFile {
+    url: Option<String>,
+    concurrency: Option<u32>,
+    batch_size: Option<u32>,
+    timeout_s: Option<u64>,
+    max_retries: Option<u32>,
+    model: Option<String>,
+}
+
+impl EngineFile {
+    fn over(self, base: EngineConfig) -> EngineConfig {
+        EngineConfig {
+            url: self.url.unwrap_or(base.url),
+            concurrency: self.concurrency.unwrap_or(base.concurrency),
+            batch_size: self.batch_size.unwrap_or(base.batch_size),
+            timeout_s: self.timeout_s.unwrap_or(base.timeout_s),
+            max_retries: self.max_retries.unwrap_or(base.max_retries),
+            model: self.model.or(base.model),
+        }
+    }
+}
+
+impl From<EnginesFile> for Engines {
+    fn from(f: EnginesFile) -> Self {
+        let d = Engines::default();
+        Engines {
+            apertium: f.apertium.over(d.apertium),
+            libretranslate: f.libretranslate.over(d.libretranslate),
+            deepl: f.deepl.over(d.deepl),
+            google: f.google.over(d.google),
+            openai: f.openai.over(d.openai),
+        }
+    }
+}
+
+/// Connection settings shared by every engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineConfig {
+    /// Base URL of the server.
+    pub url: String,
+    /// Requests in flight at once.
+    pub concurrency: u32,
+    /// Segments per request (capped by the engine's own limits).
+    pub batch_size: u32,
+    /// Request timeout in seconds.
+    pub timeout_s: u64,
+    /// Retries of a failed request before its segments are flagged.
+    pub max_retries: u32,
+    /// Model name (OpenAI-compatible engines only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+impl EngineConfig {
+    fn with_url(url: &str, concurrency: u32) -> Self {
+        Self {
+            url: url.into(),
+            concurrency,
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            concurrency: 2,
+            batch_size: 20,
+            timeout_s: 30,
+            max_retries: 5,
+            model: None,
+        }
+    }
+}
+
+/// `[output]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Output folder.
+    pub dir: PathBuf,
+    /// Formats written for each input.
+    pub formats: Vec<Format>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("out"),
+            formats: vec![
+                Format::Jsonl,
+                Format::Tsv,
+                Format::Tmx,
+                Format::Xliff,
+                Format::Txt,
+            ],
+        }
+    }
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `NAME.jsonl`, one object per segment.
+    Jsonl,
+    /// `NAME.tsv`, a spreadsheet-friendly table.
+    Tsv,
+    /// `NAME.tmx`, TMX 1.4 of approved pairs.
+    Tmx,
+    /// `NAME.xlf`, XLIFF 1.2.
+    Xliff,
+    /// `NAME.vi.txt`, `NAME.en.txt`, `NAME.ascii.txt`, line-aligned.
+    Txt,
+}
+
+/// `[tm]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TmConfig {
+    /// SQLite file of the translation memory.
+    pub path: PathBuf,
+}
+
+impl Default for TmConfig {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from(".songngu/tm.sqlite"),
+        }
+    }
+}
+
+/// Where the configuration comes from, for [`Config::load`].
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource {
+    /// `--config FILE`.
+    pub explicit: Option<PathBuf>,
+    /// `$SONGNGU_CONFIG`.
+    pub env_path: Option<PathBuf>,
+    /// `$SONGNGU_ENGINE`.
+    pub env_engine: Option<String>,
+}
+
+impl ConfigSource {
+    /// Reads the `SONGNGU_*` variables of this process.
+    pub fn from_env(explicit: Option<PathBuf>) -> Self {
+        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        Self {
+            explicit,
+            env_path: var("SONGNGU_CONFIG").map(PathBuf::from),
+            env_engine: var("SONGNGU_ENGINE").map(|v| v.to_string_lossy().into_owned()),
+        }
+    }
+}
+
+impl Config {
+    /// Finds, reads and layers the configuration (defaults < file <
+    /// environment); flags are for the caller to apply afterwards.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a missing explicit file, a TOML syntax error, an
+    /// unknown key or a wrong type (with line and column), or a bad
+    /// environment value; [`Error::Io`] when the file cannot be read.
+    pub fn load(source: &ConfigSource) -> Result<Config> {
+        let (path, must_exist) = match (&source.explicit, &source.env_path) {
+            (Some(p), _) => (p.clone(), true),
+            (None, Some(p)) => (p.clone(), true),
+            (None, None) => (PathBuf::from("config.toml"), false),
+        };
+        let mut config = if path.is_file() || must_exist {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Error::Config {
+                        path: path.clone(),
+                        line: 1,
+                        col: 1,
+                        message: "configuration file not found; check the path given with \
+                                  --config or $SONGNGU_CONFIG"
+                            .into(),
+                    }
+                } else {
+                    Error::io(&path, e)
+                }
+            })?;
+            Config::from_toml(&text, &path)?
+        } else {
+            Config::default()
+        };
+        if let Some(engine) = &source.env_engine {
+            config.translate.engine =
+                EngineKind::from_name(engine).ok_or_else(|| Error::Config {
+                    path: PathBuf::from("$SONGNGU_ENGINE"),
+                    line: 1,
+                    col: 1,
+                    message: format!(
+                        "unknown engine `{engine}`; expected one of: {}",
+                        EngineKind::ALL.map(EngineKind::name).join(", ")
+                    ),
+                })?;
+        }
+        Ok(config)
+    }
+
+    /// Parses the text of a config file; `path` names it in errors and is the
+    /// base for its relative paths.
+    ///
+    /// # Errors
+    /// [`Error::Config`] with the line and column of the problem.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            Error::Config {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message: format!(
+                    "{}; see the commented config.toml shipped with songngu for every key",
+                    e.message().trim_end()
+                ),
+            }
+        })?;
+        config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.source_file = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// A path from the configuration, made relative to the config file's
+    /// folder (absolute paths are returned as they are).
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() || self.base_dir.as_os_str().is_empty() {
+            path.to_path_buf()
+        } else {
+            self.base_dir.join(path)
+        }
+    }
+
+    /// The configuration as TOML, as `songngu config` prints it.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("the config serialises")
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::from_toml(text, Path::new("dir/config.toml"))
+    }
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        let c = parse("").unwrap();
+        assert_eq!(c.languages, Languages::default());
+        assert_eq!(
+            c.glossary.modes,
+            [GlossaryMode::Annotate, GlossaryMode::Verify]
+        );
+        assert_eq!(c.translate.engine, EngineKind::None);
+        assert_eq!(c.base_dir, Path::new("dir"));
+    }
+
+    #[test]
+    fn file_overrides_defaults_key_by_key() {
+        let c =
+            parse("[languages]\ntarget = \"fr\"\n[engines.apertium]\nconcurrency = 1\n").unwrap();
+        assert_eq!(c.languages.source, "vi");
+        assert_eq!(c.languages.target, "fr");
+        assert_eq!(c.engines.apertium.concurrency, 1);
+        assert_eq!(c.engines.apertium.url, "http://127.0.0.1:2737");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let err = parse("[segment]\nunit = \"sentence\"\n  colour = 1\n").unwrap_err();
+        let Error::Config {
+            line, col, message, ..
+        } = &err
+        else {
+            panic!("{err}")
+        };
+        assert_eq!((*line, *col), (3, 3), "{message}");
+        assert!(message.contains("colour"), "{message}");
+        assert!(
+            err.to_string().starts_with("dir/config.toml:3:3: error: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_and_bad_enum_value() {
+        let err = parse("[engines.deepl]\ntimeout_s = \"ten\"\n").unwrap_err();
+        let Error::Config { line, col, .. } = err else {
+            panic!()
+        };
+        assert_eq!((line, col), (2, 13));
+        let err = parse("[translate]\nengine = \"bing\"\n").unwrap_err();
+        assert!(err.to_string().contains("dir/config.toml:2:10"), "{err}");
+        assert!(err.to_string().contains("bing"), "{err}");
+        let err = parse("[engines.bing]\nurl = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains(":1:10:"), "{err}");
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[translate]\nengine = \"deepl\"\n").unwrap();
+        let source = ConfigSource {
+            explicit: Some(path.clone()),
+            env_path: None,
+            env_engine: Some("apertium".into()),
+        };
+        assert_eq!(
+            Config::load(&source).unwrap().translate.engine,
+            EngineKind::Apertium
+        );
+        let source = ConfigSource {
+            env_engine: Some("nope".into()),
+            ..source
+        };
+        let err = Config::load(&source).unwrap_err().to_string();
+        assert!(
+            err.contains("$SONGNGU_ENGINE") && err.contains("nope"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn explicit_file_must_exist_but_env_path_comes_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.toml");
+        let err = Config::load(&ConfigSource {
+            explicit: Some(missing),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("not found"), "{err}");
+        let env_file = dir.path().join("env.toml");
+        std::fs::write(&env_file, "[languages]\ntarget = \"de\"\n").unwrap();
+        let c = Config::load(&ConfigSource {
+            env_path: Some(env_file),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.languages.target, "de");
+    }
+
+    #[test]
+    fn printed_config_parses_back_identically() {
+        let c = parse("[engines.openai]\nmodel = \"gpt-x\"\n").unwrap();
+        let again = parse(&c.to_toml()).unwrap();
+        assert_eq!(c, again);
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_config_folder() {
+        let c = parse("").unwrap();
+        assert_eq!(
+            c.resolve(Path::new("glossary/")),
+            Path::new("dir/glossary/")
+        );
+        assert_eq!(Config::default().resolve(Path::new("g")), Path::new("g"));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\nđx", 5), (2, 2));
+        assert_eq!(line_col("", 3), (1, 1));
+    }
+}

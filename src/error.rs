@@ -1,0 +1,57 @@
+//! The library's error type. Every variant carries what a user needs to find
+//! and fix the problem (a file, a line and column, a byte offset); the binary
+//! turns them into messages and exit codes, the library never prints.
+
+use std::path::PathBuf;
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can stop a songngu operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A configuration file could not be read or does not match the schema.
+    #[error("{path}:{line}:{col}: error: {message}")]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// 1-based line of the offending key or value.
+        line: usize,
+        /// 1-based column, in characters.
+        col: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// An input or output file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Input text that is not UTF-8.
+    #[error(
+        "{}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (for example \
+         `iconv -f WINDOWS-1258 -t UTF-8`) or pass --lossy to replace bad bytes",
+        path.display()
+    )]
+    InvalidUtf8 {
+        /// The file, or `<stdin>`.
+        path: PathBuf,
+        /// Offset of the first bad byte from the start of the input.
+        offset: u64,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
