@@ -32,6 +32,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The glossary has errors (every error is in the diagnostics).
+    #[error("{0}")]
+    GlossaryInvalid(crate::glossary::Diagnostics),
+    /// The glossary could not be used (e.g. the matcher could not be built).
+    #[error("{0}")]
+    Glossary(String),
     /// Input text that is not UTF-8.
     #[error(
         "{}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (for example \

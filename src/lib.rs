@@ -6,6 +6,8 @@
 //!
 //! - [`transliterate`]: the ASCII stage (diacritics stripped the way
 //!   newsrooms write image captions and slugs), whole-text and streaming;
+//! - [`glossary`]: the editor-maintained term list: loading, validation, the
+//!   Vietnamese-aware matcher, and the annotate/replace/verify modes;
 //! - [`config`]: the `config.toml` schema and its layering;
 //! - [`error`]: the typed errors every stage returns.
 //!
@@ -23,7 +25,9 @@
 
 pub mod config;
 pub mod error;
+pub mod glossary;
 pub mod transliterate;
+pub mod xml;
 
 pub use config::Config;
 pub use error::{Error, Result};

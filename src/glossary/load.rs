@@ -1,0 +1,823 @@
+//! Reading glossary files into [`Glossary`] with located diagnostics.
+//!
+//! The TOML is parsed into a spanned document (`toml::de::DeTable`) and read
+//! by hand rather than through serde, so that every problem, including a
+//! misspelt field inside an inline table of `[terms]`, is reported with its
+//! own line and column and a fix, and so that one bad entry does not hide
+//! the others. Checks that need only one entry live here; checks across
+//! entries live in [`super::validate`].
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+use unicode_normalization::is_nfc;
+
+use super::pattern::{Part, SlotType, Template};
+use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Origin, Severity, Status};
+use crate::config::{CaseRule, line_col};
+
+/// Fields of a rich `[[entry]]`.
+const ENTRY_FIELDS: [&str; 14] = [
+    "id",
+    "kind",
+    "source",
+    "target",
+    "variants",
+    "forbidden",
+    "note",
+    "tags",
+    "status",
+    "case",
+    "ascii",
+    "keep",
+    "suspect",
+    "slots",
+];
+
+/// Reads every glossary file under `paths` (folders: their `*.toml` files in
+/// name order; files: `.toml`, `.tsv`, `.csv`), merges them in that order
+/// and validates the result. TSV/CSV files have no `[meta]`: they take the
+/// language pair `default_pair`.
+///
+/// Returns the glossary (entries with errors left out) and every diagnostic.
+pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, Vec<Diagnostic>) {
+    let mut glossary = Glossary::default();
+    let mut diags = Vec::new();
+    for file in expand(paths, &mut diags) {
+        let text = match std::fs::read(&file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    diags.push(Diagnostic {
+                        origin: Origin {
+                            path: file.clone(),
+                            line: 1,
+                            col: 1,
+                        },
+                        severity: Severity::Error,
+                        message: format!(
+                            "invalid UTF-8 at byte offset {}; save the file as UTF-8",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    });
+                    continue;
+                }
+            },
+            Err(e) => {
+                diags.push(Diagnostic {
+                    origin: Origin {
+                        path: file.clone(),
+                        line: 1,
+                        col: 1,
+                    },
+                    severity: Severity::Error,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        let is_table = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("csv"));
+        let (gf, entries) = if is_table {
+            let (entries, d) = super::exchange::import_table(&text, &file);
+            diags.extend(d);
+            let gf = GlossaryFile {
+                path: file.clone(),
+                source_lang: default_pair.0.into(),
+                target_lang: default_pair.1.into(),
+            };
+            (Some(gf), entries)
+        } else {
+            let (gf, entries, d) = parse_file(&text, &file);
+            diags.extend(d);
+            (gf, entries)
+        };
+        if let Some(gf) = gf {
+            glossary.files.push(gf);
+        }
+        glossary.entries.extend(entries);
+    }
+    diags.extend(super::validate::validate(&glossary));
+    diags.sort_by(|a, b| {
+        (&a.origin.path, a.origin.line, a.origin.col).cmp(&(
+            &b.origin.path,
+            b.origin.line,
+            b.origin.col,
+        ))
+    });
+    (glossary, diags)
+}
+
+/// The glossary files under `paths`, in merge order.
+fn expand(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            match std::fs::read_dir(p) {
+                Ok(rd) => {
+                    let mut inner: Vec<PathBuf> = rd
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|f| f.is_file() && f.extension().is_some_and(|e| e == "toml"))
+                        .collect();
+                    inner.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+                    files.extend(inner);
+                }
+                Err(e) => diags.push(Diagnostic {
+                    origin: Origin {
+                        path: p.clone(),
+                        line: 1,
+                        col: 1,
+                    },
+                    severity: Severity::Error,
+                    message: format!("cannot read folder: {e}"),
+                }),
+            }
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            diags.push(Diagnostic {
+                origin: Origin {
+                    path: p.clone(),
+                    line: 1,
+                    col: 1,
+                },
+                severity: Severity::Error,
+                message:
+                    "no such file or folder; check [glossary] paths in config.toml or --glossary"
+                        .into(),
+            });
+        }
+    }
+    files
+}
+
+/// Parses one TOML glossary file. Returns its language pair (when `[meta]`
+/// is valid), the entries without errors, and the diagnostics.
+pub fn parse_file(text: &str, path: &Path) -> (Option<GlossaryFile>, Vec<Entry>, Vec<Diagnostic>) {
+    let mut r = Reader {
+        path,
+        text,
+        diags: Vec::new(),
+    };
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc.into_inner(),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            r.error(
+                &span,
+                format!("{}; fix the TOML syntax", e.message().trim_end()),
+            );
+            return (None, Vec::new(), r.diags);
+        }
+    };
+    let mut meta = None;
+    let mut entries = Vec::new();
+    let mut saw_meta = false;
+    for (key, value) in doc.iter() {
+        match key.get_ref().as_ref() {
+            "meta" => {
+                saw_meta = true;
+                meta = r.meta(value);
+            }
+            "terms" => match value.get_ref() {
+                DeValue::Table(t) => {
+                    for (k, v) in t.iter() {
+                        if let Some(e) = r.simple_term(k, v) {
+                            entries.push(e);
+                        }
+                    }
+                }
+                _ => r.error(&value.span(), "`terms` must be a table: write `[terms]`".into()),
+            },
+            "entry" => match value.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        match item.get_ref() {
+                            DeValue::Table(t) => {
+                                if let Some(e) = r.rich_entry(t, &item.span()) {
+                                    entries.push(e);
+                                }
+                            }
+                            _ => r.error(&item.span(), "each `entry` must be a table: write `[[entry]]`".into()),
+                        }
+                    }
+                }
+                _ => r.error(&value.span(), "`entry` must be an array of tables: write `[[entry]]`".into()),
+            },
+            other => r.error(
+                &key.span(),
+                format!("unknown top-level table `{other}`; a glossary file has `[meta]`, `[terms]` and `[[entry]]`"),
+            ),
+        }
+    }
+    if !saw_meta {
+        r.error(
+            &(0..0),
+            "missing `[meta]`; start the file with `[meta]`, `source_lang = \"vi\"`, `target_lang = \"en\"`".into(),
+        );
+    }
+    let file = meta.map(|(s, t)| GlossaryFile {
+        path: path.to_path_buf(),
+        source_lang: s,
+        target_lang: t,
+    });
+    (file, entries, r.diags)
+}
+
+type Span = std::ops::Range<usize>;
+
+struct Reader<'a> {
+    path: &'a Path,
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn origin(&self, span: &Span) -> Origin {
+        let (line, col) = line_col(self.text, span.start);
+        Origin {
+            path: self.path.to_path_buf(),
+            line,
+            col,
+        }
+    }
+
+    fn push(&mut self, span: &Span, severity: Severity, message: String) {
+        let origin = self.origin(span);
+        self.diags.push(Diagnostic {
+            origin,
+            severity,
+            message,
+        });
+    }
+
+    fn error(&mut self, span: &Span, message: String) {
+        self.push(span, Severity::Error, message);
+    }
+
+    fn warning(&mut self, span: &Span, message: String) {
+        self.push(span, Severity::Warning, message);
+    }
+
+    fn meta(&mut self, value: &Spanned<DeValue<'_>>) -> Option<(String, String)> {
+        let DeValue::Table(t) = value.get_ref() else {
+            self.error(
+                &value.span(),
+                "`meta` must be a table: write `[meta]`".into(),
+            );
+            return None;
+        };
+        let mut source = None;
+        let mut target = None;
+        for (k, v) in t.iter() {
+            match k.get_ref().as_ref() {
+                "source_lang" => source = self.string(v, "source_lang"),
+                "target_lang" => target = self.string(v, "target_lang"),
+                "name" | "description" => {
+                    self.string(v, k.get_ref());
+                }
+                other => self.error(
+                    &k.span(),
+                    format!(
+                        "unknown field `{other}` in [meta]; expected `source_lang`, `target_lang`, \
+                         `name` or `description`"
+                    ),
+                ),
+            }
+        }
+        match (source, target) {
+            (Some(s), Some(t)) => Some((s, t)),
+            _ => {
+                self.error(
+                    &value.span(),
+                    "[meta] needs `source_lang` and `target_lang` (e.g. \"vi\" and \"en\")".into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// A `[terms]` line: `"source" = "target"` or `"source" = { … }`.
+    fn simple_term(
+        &mut self,
+        key: &Spanned<Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Option<Entry> {
+        let source = key.get_ref().to_string();
+        let key_span = key.span();
+        let errors_before = self.count_errors();
+        self.check_text(&key_span, "source", &source);
+        let mut entry = Entry::term(&source, "");
+        entry.origin = self.origin(&key_span);
+        match value.get_ref() {
+            DeValue::String(s) => {
+                entry.target = s.to_string();
+                self.check_text(&value.span(), "target", &entry.target);
+            }
+            DeValue::Table(t) => {
+                let mut has_target = false;
+                for (k, v) in t.iter() {
+                    let name = k.get_ref().as_ref();
+                    if name == "source" {
+                        self.error(
+                            &k.span(),
+                            format!(
+                                "`source` inside the entry for `{source}`: in [terms] the key is the \
+                                 source; remove this field or move the entry to an [[entry]] table"
+                            ),
+                        );
+                        continue;
+                    }
+                    if !ENTRY_FIELDS.contains(&name) {
+                        self.error(
+                            &k.span(),
+                            format!(
+                                "unknown field `{name}` in the entry for `{source}`; expected one of: {}",
+                                ENTRY_FIELDS.iter().filter(|f| **f != "source").copied().collect::<Vec<_>>().join(", ")
+                            ),
+                        );
+                        continue;
+                    }
+                    has_target |= name == "target";
+                    self.field(&mut entry, name, v);
+                }
+                if !has_target && !entry.keep {
+                    self.error(
+                        &value.span(),
+                        format!("the entry for `{source}` has no `target`; add `target = \"…\"`"),
+                    );
+                }
+            }
+            _ => {
+                self.error(
+                    &value.span(),
+                    format!(
+                        "the value for `{source}` must be a string (the target) or an inline table \
+                         like {{ target = \"…\", note = \"…\" }}"
+                    ),
+                );
+            }
+        }
+        self.finish_entry(entry, &key_span, errors_before)
+    }
+
+    fn rich_entry(&mut self, t: &DeTable<'_>, span: &Span) -> Option<Entry> {
+        let errors_before = self.count_errors();
+        let mut entry = Entry::term("", "");
+        let mut source_span = span.clone();
+        let mut has_source = false;
+        let mut has_target = false;
+        // Slots first, so that the pattern can be checked whatever the field order.
+        for (k, v) in t.iter() {
+            if k.get_ref().as_ref() == "slots" {
+                self.field(&mut entry, "slots", v);
+            }
+        }
+        for (k, v) in t.iter() {
+            let name = k.get_ref().as_ref();
+            if !ENTRY_FIELDS.contains(&name) {
+                self.error(
+                    &k.span(),
+                    format!(
+                        "unknown field `{name}` in [[entry]]; expected one of: {}",
+                        ENTRY_FIELDS.join(", ")
+                    ),
+                );
+                continue;
+            }
+            match name {
+                "slots" => {}
+                "source" => {
+                    has_source = true;
+                    source_span = v.span();
+                    if let Some(s) = self.string(v, "source") {
+                        self.check_text(&v.span(), "source", &s);
+                        entry.source = s;
+                    }
+                }
+                _ => {
+                    has_target |= name == "target";
+                    self.field(&mut entry, name, v);
+                }
+            }
+        }
+        entry.origin = self.origin(&source_span);
+        if !has_source {
+            self.error(
+                span,
+                "[[entry]] has no `source`; add `source = \"…\"` (the Vietnamese term)".into(),
+            );
+        }
+        if !has_target && !entry.keep {
+            self.error(
+                &source_span,
+                "[[entry]] has no `target`; add `target = \"…\"` (or `keep = true`)".into(),
+            );
+        }
+        self.finish_entry(entry, &source_span, errors_before)
+    }
+
+    fn count_errors(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Checks that need the whole entry; returns it if it has no errors.
+    fn finish_entry(
+        &mut self,
+        mut entry: Entry,
+        span: &Span,
+        errors_before: usize,
+    ) -> Option<Entry> {
+        if entry.keep && entry.target.is_empty() {
+            entry.target = entry.source.clone();
+        }
+        if entry
+            .forbidden
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(&entry.target))
+            && !entry.target.is_empty()
+        {
+            self.error(
+                span,
+                format!(
+                    "`{}` is both the target and forbidden in the entry for `{}`; remove it from \
+                     `forbidden` or change the target",
+                    entry.target, entry.source
+                ),
+            );
+        }
+        if let Some(a) = &entry.ascii
+            && !a.is_ascii()
+        {
+            self.error(
+                span,
+                format!("`ascii` must be plain ASCII, got `{a}`; write it without diacritics"),
+            );
+        }
+        match entry.kind {
+            EntryKind::Pattern => self.check_pattern(&entry, span),
+            EntryKind::Term => {
+                if !entry.slots.is_empty() {
+                    self.error(
+                        span,
+                        "`slots` belong to patterns; add `kind = \"pattern\"`".into(),
+                    );
+                }
+                if entry.source.contains('{') && entry.source.contains('}') {
+                    self.warning(
+                        span,
+                        format!(
+                            "`{}` looks like a pattern but is a plain term; add `kind = \"pattern\"` \
+                             and [entry.slots]",
+                            entry.source
+                        ),
+                    );
+                }
+            }
+        }
+        (self.count_errors() == errors_before && !entry.source.is_empty()).then_some(entry)
+    }
+
+    fn check_pattern(&mut self, entry: &Entry, span: &Span) {
+        if entry.slots.is_empty() {
+            self.error(
+                span,
+                "a pattern needs [entry.slots], e.g. `code = \"docnum\"`".into(),
+            );
+            return;
+        }
+        let mut source_slots: Vec<String> = Vec::new();
+        for form in std::iter::once(&entry.source).chain(&entry.variants) {
+            match Template::parse(form, &entry.slots) {
+                Err(m) => self.error(span, format!("bad pattern `{form}`: {m}")),
+                Ok(t) => {
+                    if !matches!(t.parts.first(), Some(Part::Lit(l)) if l.chars().any(char::is_alphanumeric))
+                    {
+                        self.error(
+                            span,
+                            format!("pattern `{form}` must begin with words, not a slot; e.g. `Kết luận số {{code}}`"),
+                        );
+                    }
+                    if t.parts
+                        .windows(2)
+                        .any(|w| matches!(w, [Part::Slot(..), Part::Slot(..)]))
+                    {
+                        self.error(
+                            span,
+                            format!("pattern `{form}` has two slots with no text between them"),
+                        );
+                    }
+                    for name in t.slot_names() {
+                        if !source_slots.iter().any(|s| s == name) {
+                            source_slots.push(name.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        for (name, _) in &entry.slots {
+            if !source_slots.contains(name) {
+                self.error(
+                    span,
+                    format!("slot `{name}` is defined but the source does not use `{{{name}}}`"),
+                );
+            }
+        }
+        if let Ok(t) = Template::parse(&entry.target, &entry.slots) {
+            for name in t.slot_names() {
+                if !source_slots.iter().any(|s| s == name) {
+                    self.error(
+                        span,
+                        format!("the target uses `{{{name}}}` which the source does not define"),
+                    );
+                }
+            }
+        } else if let Err(m) = Template::parse(&entry.target, &entry.slots) {
+            self.error(span, format!("bad target `{}`: {m}", entry.target));
+        }
+    }
+
+    /// Reads one known field into the entry.
+    fn field(&mut self, entry: &mut Entry, name: &str, v: &Spanned<DeValue<'_>>) {
+        let span = v.span();
+        match name {
+            "id" => entry.id = self.checked_string(v, name),
+            "target" => {
+                if let Some(s) = self.checked_string(v, name) {
+                    entry.target = s;
+                }
+            }
+            "note" => {
+                if let Some(s) = self.string(v, name) {
+                    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                        self.error(
+                            &span,
+                            "`note` contains a control character; remove it".into(),
+                        );
+                    }
+                    if !is_nfc(&s) {
+                        self.error(
+                            &span,
+                            "`note` is not in Unicode NFC; run `songngu glossary fmt`".into(),
+                        );
+                    }
+                    entry.note = Some(s);
+                }
+            }
+            "ascii" => entry.ascii = self.checked_string(v, name),
+            "variants" => entry.variants = self.string_list(v, name),
+            "forbidden" => entry.forbidden = self.string_list(v, name),
+            "suspect" => entry.suspect = self.string_list(v, name),
+            "tags" => entry.tags = self.string_list(v, name),
+            "keep" => match v.get_ref() {
+                DeValue::Boolean(b) => entry.keep = *b,
+                _ => self.error(&span, "`keep` must be true or false".into()),
+            },
+            "status" => {
+                if let Some(s) = self.string(v, name) {
+                    match Status::from_name(&s) {
+                        Some(st) => entry.status = st,
+                        None => self.error(
+                            &span,
+                            format!("unknown status `{s}`; use preferred, admitted, deprecated or forbidden"),
+                        ),
+                    }
+                }
+            }
+            "case" => {
+                if let Some(s) = self.string(v, name) {
+                    entry.case = match s.as_str() {
+                        "sensitive" => Some(CaseRule::Sensitive),
+                        "permissive" => Some(CaseRule::Permissive),
+                        "insensitive" => Some(CaseRule::Insensitive),
+                        _ => {
+                            self.error(&span, format!("unknown case rule `{s}`; use sensitive, permissive or insensitive"));
+                            None
+                        }
+                    };
+                }
+            }
+            "kind" => {
+                if let Some(s) = self.string(v, name) {
+                    match s.as_str() {
+                        "term" => entry.kind = EntryKind::Term,
+                        "pattern" => entry.kind = EntryKind::Pattern,
+                        _ => self.error(
+                            &span,
+                            format!("unknown kind `{s}`; use \"term\" or \"pattern\""),
+                        ),
+                    }
+                }
+            }
+            "slots" => match v.get_ref() {
+                DeValue::Table(t) => {
+                    for (k, sv) in t.iter() {
+                        let slot = k.get_ref().to_string();
+                        if slot.is_empty()
+                            || !slot.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        {
+                            self.error(
+                                &k.span(),
+                                format!("bad slot name `{slot}`; use letters, digits and _"),
+                            );
+                            continue;
+                        }
+                        if let Some(ty) = self.string(sv, "slot type") {
+                            match SlotType::from_name(&ty) {
+                                Some(t) => entry.slots.push((slot, t)),
+                                None => self.error(
+                                    &sv.span(),
+                                    format!("unknown slot type `{ty}` for `{slot}`; use docnum, int, roman or date"),
+                                ),
+                            }
+                        }
+                    }
+                }
+                _ => self.error(
+                    &span,
+                    "`slots` must be a table: write `[entry.slots]`".into(),
+                ),
+            },
+            _ => unreachable!("field names are checked by the caller"),
+        }
+    }
+
+    fn string(&mut self, v: &Spanned<DeValue<'_>>, name: &str) -> Option<String> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => {
+                self.error(&v.span(), format!("`{name}` must be a string in quotes"));
+                None
+            }
+        }
+    }
+
+    fn checked_string(&mut self, v: &Spanned<DeValue<'_>>, name: &str) -> Option<String> {
+        let s = self.string(v, name)?;
+        self.check_text(&v.span(), name, &s);
+        Some(s)
+    }
+
+    fn string_list(&mut self, v: &Spanned<DeValue<'_>>, name: &str) -> Vec<String> {
+        match v.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| {
+                    let s = self.string(item, name)?;
+                    self.check_text(&item.span(), name, &s);
+                    Some(s)
+                })
+                .collect(),
+            DeValue::String(_) => {
+                self.error(
+                    &v.span(),
+                    format!("`{name}` must be a list: write {name} = [\"…\"]"),
+                );
+                Vec::new()
+            }
+            _ => {
+                self.error(&v.span(), format!("`{name}` must be a list of strings"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// The rules for every term-like text: not empty, not padded, no control
+    /// characters, NFC.
+    fn check_text(&mut self, span: &Span, name: &str, s: &str) {
+        if s.trim().is_empty() {
+            self.error(
+                span,
+                format!("`{name}` is empty; write the text or remove the field"),
+            );
+            return;
+        }
+        if s.trim() != s {
+            self.error(
+                span,
+                format!("`{name}` `{s}` has leading or trailing whitespace; remove it"),
+            );
+        }
+        if s.chars().any(char::is_control) {
+            self.error(
+                span,
+                format!("`{name}` contains a control character (tab, newline…); write it on one line without tabs"),
+            );
+        }
+        if !is_nfc(s) {
+            self.error(
+                span,
+                format!("`{name}` `{s}` is not in Unicode NFC (decomposed accents?); run `songngu glossary fmt`"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<GlossaryFile>, Vec<Entry>, Vec<String>) {
+        let (f, e, d) = parse_file(text, Path::new("g.toml"));
+        (f, e, d.iter().map(ToString::to_string).collect())
+    }
+
+    const META: &str = "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n";
+
+    #[test]
+    fn both_forms_load_in_order() {
+        let text = format!(
+            "{META}[terms]\n\"Ban Bí thư\" = \"Secretariat\"\n\"Bộ Công an\" = {{ target = \"Ministry of Public Security\", forbidden = [\"Ministry of Police\"] }}\n\
+             [[entry]]\nid = \"x\"\nsource = \"Chỉ thị\"\ntarget = \"Directive\"\nsuspect = [\"Chị thị\"]\nstatus = \"preferred\"\ncase = \"sensitive\"\ntags = [\"doc\"]\nnote = \"n\"\nkeep = false\nascii = \"Chi thi\"\nvariants = [\"CT\"]\n\
+             [[entry]]\nkind = \"pattern\"\nsource = \"Kết luận số {{code}}\"\ntarget = \"Conclusion No. {{code}}\"\n[entry.slots]\ncode = \"docnum\"\n"
+        );
+        let (f, e, d) = parse(&text);
+        assert!(d.is_empty(), "{d:?}");
+        let f = f.unwrap();
+        assert_eq!(
+            (f.source_lang.as_str(), f.target_lang.as_str()),
+            ("vi", "en")
+        );
+        assert_eq!(e.len(), 4);
+        assert_eq!(e[0].source, "Ban Bí thư");
+        assert_eq!(e[0].origin.line, 5);
+        assert_eq!(e[1].forbidden, ["Ministry of Police"]);
+        assert_eq!(e[2].suspect, ["Chị thị"]);
+        assert_eq!(e[2].case, Some(CaseRule::Sensitive));
+        assert_eq!(e[3].kind, EntryKind::Pattern);
+        assert_eq!(e[3].slots, [("code".to_string(), SlotType::Docnum)]);
+    }
+
+    #[test]
+    fn misspelt_field_in_inline_table_is_named() {
+        let text =
+            format!("{META}[terms]\n\"Bộ Công an\" = {{ target = \"MPS\", forbiden = [\"x\"] }}\n");
+        let (_, e, d) = parse(&text);
+        assert!(e.is_empty());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with("g.toml:5:34: error: unknown field `forbiden`"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn every_field_rule_is_reported_with_position() {
+        let nfd = "Chi\u{309} thi\u{323}";
+        let text = format!(
+            "{META}[terms]\n\" Ban\" = \"S\"\n\"{nfd}\" = \"Directive\"\n\"A\" = \"\"\n\"B\" = \"x\\ty\"\n\"C\" = 3\n\
+             [[entry]]\nsource = \"D\"\n\
+             [[entry]]\nsource = \"E\"\ntarget = \"e\"\nstatus = \"gold\"\nfoo = 1\nforbidden = \"e\"\n\
+             [[entry]]\nsource = \"F\"\ntarget = \"Fe\"\nforbidden = [\"fe\"]\n\
+             [[entry]]\nkind = \"pattern\"\nsource = \"{{n}} khóa\"\ntarget = \"{{m}}\"\n[entry.slots]\nn = \"roman\"\nq = \"weird\"\n"
+        );
+        let (_, e, d) = parse(&text);
+        assert!(e.is_empty(), "{e:?}");
+        let want = [
+            ("g.toml:5:1:", "leading or trailing whitespace"),
+            ("g.toml:6:1:", "NFC"),
+            ("g.toml:6:1:", "glossary fmt"),
+            ("g.toml:7:7:", "`target` is empty"),
+            ("g.toml:8:7:", "control character"),
+            ("g.toml:9:7:", "must be a string"),
+            ("g.toml:11:10:", "has no `target`"),
+            ("g.toml:15:10:", "unknown status `gold`"),
+            ("g.toml:16:1:", "unknown field `foo`"),
+            ("g.toml:17:13:", "must be a list"),
+            ("g.toml:19:10:", "both the target and forbidden"),
+            ("g.toml:28:5:", "unknown slot type `weird`"),
+            ("g.toml:24:10:", "must begin with words"),
+            ("g.toml:24:10:", "`{m}` is not a slot"),
+        ];
+        for (pos, msg) in want {
+            assert!(
+                d.iter().any(|l| l.starts_with(pos) && l.contains(msg)),
+                "{pos} {msg}\n{}",
+                d.join("\n")
+            );
+        }
+    }
+
+    #[test]
+    fn syntax_errors_and_missing_meta() {
+        let (_, _, d) = parse("[terms]\n\"a\" = \"b\"\n\"a\" = \"c\"\n");
+        assert!(
+            d[0].starts_with("g.toml:3:1: error:") && d[0].contains("duplicate"),
+            "{d:?}"
+        );
+        let (_, _, d) = parse("[terms]\n\"a\" = \"b\"\n");
+        assert!(d[0].contains("missing `[meta]`"), "{d:?}");
+        let (_, _, d) = parse(&format!("{META}[glossary]\n"));
+        assert!(
+            d[0].starts_with("g.toml:4:2:") && d[0].contains("unknown top-level"),
+            "{d:?}"
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! The glossary: the editor-maintained list of official terms, how it is
+//! loaded and validated, and how it is found in text.
+//!
+//! - [`load`]: `glossary/*.toml` (simple `[terms]` and rich `[[entry]]`
+//!   forms) and TSV/CSV files into [`Glossary`], with [`Diagnostic`]s that
+//!   name file, line and column;
+//! - [`validate`]: the rules that look across entries (duplicates,
+//!   contradictions, overlaps);
+//! - [`matcher`]: the Vietnamese-aware matcher ([`Matcher`]): NFC, both tone
+//!   placements, whole syllables, case rules, leftmost-longest, classes;
+//! - [`pattern`]: pattern entries and their slot types;
+//! - [`modes`]: annotate, replace (glossary-only draft) and verify;
+//! - [`exchange`]: TSV/CSV import, TSV/CSV/TBX/DeepL export;
+//! - [`text`]: the normalised views of text the matcher searches.
+//!
+//! The glossary never changes text on a doubtful match: folded hits
+//! (`ascii-span`, `diacritic-mismatch`) and `suspect` hits are report-only.
+
+pub mod exchange;
+pub mod load;
+pub mod matcher;
+pub mod modes;
+pub mod pattern;
+pub mod text;
+pub mod validate;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use crate::config::CaseRule;
+pub use load::{load_paths, parse_file};
+pub use matcher::{Hit, HitClass, Matcher, PatternMiss};
+pub use pattern::SlotType;
+
+/// A loaded glossary: the entries of every file, in file-name order.
+#[derive(Debug, Clone, Default)]
+pub struct Glossary {
+    /// Every entry, in load order.
+    pub entries: Vec<Entry>,
+    /// The files read, with their language pairs.
+    pub files: Vec<GlossaryFile>,
+}
+
+/// One file of a glossary.
+#[derive(Debug, Clone)]
+pub struct GlossaryFile {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// `[meta] source_lang`.
+    pub source_lang: String,
+    /// `[meta] target_lang`.
+    pub target_lang: String,
+}
+
+/// One glossary entry (a concept with its source forms and approved target).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Optional stable id.
+    pub id: Option<String>,
+    /// A plain term or a pattern with slots.
+    pub kind: EntryKind,
+    /// The source term as written (NFC).
+    pub source: String,
+    /// The approved target.
+    pub target: String,
+    /// More source forms of the same concept.
+    pub variants: Vec<String>,
+    /// Target renderings that must not be used.
+    pub forbidden: Vec<String>,
+    /// A note for translators.
+    pub note: Option<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// TBX-style status.
+    pub status: Status,
+    /// Case rule; `None` uses the configured default.
+    pub case: Option<CaseRule>,
+    /// ASCII form for the ascii stage, when the plain fold is not wanted.
+    pub ascii: Option<String>,
+    /// Do not translate: the target is the source itself.
+    pub keep: bool,
+    /// Known misspellings: reported, never replaced.
+    pub suspect: Vec<String>,
+    /// Slot types of a pattern entry, in definition order.
+    pub slots: Vec<(String, SlotType)>,
+    /// Where the entry was defined.
+    pub origin: Origin,
+}
+
+impl Entry {
+    /// A plain preferred term, defined nowhere in particular (for tests and
+    /// programmatic use).
+    pub fn term(source: &str, target: &str) -> Self {
+        Entry {
+            id: None,
+            kind: EntryKind::Term,
+            source: source.into(),
+            target: target.into(),
+            variants: Vec::new(),
+            forbidden: Vec::new(),
+            note: None,
+            tags: Vec::new(),
+            status: Status::Preferred,
+            case: None,
+            ascii: None,
+            keep: false,
+            suspect: Vec::new(),
+            slots: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
+    /// The target a hit of this entry stands for.
+    pub fn approved_target(&self) -> &str {
+        if self.keep {
+            &self.source
+        } else {
+            &self.target
+        }
+    }
+}
+
+/// Plain term or pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// A fixed sequence of syllables.
+    Term,
+    /// Literal syllables with typed slots (`Kết luận số {code}`).
+    Pattern,
+}
+
+/// Entry status, aligned with TBX `administrativeStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The approved rendering (default).
+    #[default]
+    Preferred,
+    /// An accepted alternative: verify accepts it, replace does not use it
+    /// when a preferred entry exists for the same source.
+    Admitted,
+    /// Still found and annotated, never used to replace or verify.
+    Deprecated,
+    /// Its target must not be used for this source: verify flags it.
+    Forbidden,
+}
+
+impl Status {
+    /// Parses a status name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Some(match s {
+            "preferred" => Status::Preferred,
+            "admitted" => Status::Admitted,
+            "deprecated" => Status::Deprecated,
+            "forbidden" => Status::Forbidden,
+            _ => return None,
+        })
+    }
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Preferred => "preferred",
+            Status::Admitted => "admitted",
+            Status::Deprecated => "deprecated",
+            Status::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// Where something was defined: file, 1-based line and column (characters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.col)
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Does not stop a run.
+    Warning,
+    /// Stops a run.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A validation finding, printed as `file:line:col: severity: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Where.
+    pub origin: Origin,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, then what to do.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.origin, self.severity, self.message)
+    }
+}
+
+/// Diagnostics of a glossary that has errors.
+#[derive(Debug, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        writeln!(
+            f,
+            "the glossary has {errors} error(s); run `songngu glossary check` for all"
+        )?;
+        for d in self
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .take(20)
+        {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Glossary {
+    /// The entries whose file's language pair is `source` → `target`.
+    pub fn for_pair(&self, source: &str, target: &str) -> Glossary {
+        let keep: Vec<&PathBuf> = self
+            .files
+            .iter()
+            .filter(|f| f.source_lang == source && f.target_lang == target)
+            .map(|f| &f.path)
+            .collect();
+        Glossary {
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| e.origin.path.as_os_str().is_empty() || keep.contains(&&e.origin.path))
+                .cloned()
+                .collect(),
+            files: self
+                .files
+                .iter()
+                .filter(|f| f.source_lang == source && f.target_lang == target)
+                .cloned()
+                .collect(),
+        }
+    }
+}

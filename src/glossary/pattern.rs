@@ -1,0 +1,369 @@
+//! Pattern entries: literal syllables with typed slots, such as
+//! `Kết luận số {code}` → `Conclusion No. {code}` with `code = "docnum"`.
+//!
+//! A template is parsed once ([`Template::parse`]); slot values are parsed
+//! from text by [`SlotType::parse_at`] and rendered into the target by
+//! [`Template::fill`]. A pattern must begin with literal text (the matcher
+//! finds that prefix first), and two slots must be separated by text.
+//!
+//! Renderings in the target: `{name}` gives the slot type's default English
+//! form (docnum: the code ASCII-folded, `QĐ-TTg` → `QD-TTg`; int: digits with
+//! `,` thousands; roman: an ordinal, `XI` → `11th`; date: `22 January 2019`),
+//! `{name:raw}` the text as written, `{name:number}` a roman numeral's value.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+/// The built-in slot types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SlotType {
+    /// A document number: `44-KL/TW`, `09-CT/TW`, `09 CT/TW`, `06/CT-BCA-V05`,
+    /// `01/CT-TTg`, `44/2019/NĐ-CP`.
+    Docnum,
+    /// An integer, optionally with `.` thousands separators (`1.200`).
+    Int,
+    /// A Roman numeral (`XI`).
+    Roman,
+    /// A Vietnamese day/month[/year] date (`22/1/2019`, `27/8`).
+    Date,
+}
+
+impl SlotType {
+    /// Every slot type.
+    pub const ALL: [SlotType; 4] = [
+        SlotType::Docnum,
+        SlotType::Int,
+        SlotType::Roman,
+        SlotType::Date,
+    ];
+
+    /// Parses a slot type name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == s)
+    }
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            SlotType::Docnum => "docnum",
+            SlotType::Int => "int",
+            SlotType::Roman => "roman",
+            SlotType::Date => "date",
+        }
+    }
+
+    fn regex(self) -> &'static Regex {
+        static RES: OnceLock<[Regex; 4]> = OnceLock::new();
+        let res = RES.get_or_init(|| {
+            [
+                Regex::new(
+                    r"^\d{1,4}(?:/\d{4})?(?:[-/]| )?[A-ZĐ]{1,6}(?:[-/][A-ZĐ0-9][A-Za-zĐđ0-9]{0,7})*",
+                )
+                .expect("docnum regex"),
+                Regex::new(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)").expect("int regex"),
+                Regex::new(r"^[IVXLCDM]+").expect("roman regex"),
+                Regex::new(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?").expect("date regex"),
+            ]
+        });
+        &res[self as usize]
+    }
+
+    /// The slot value at the start of `text`, if one is there and ends at a
+    /// syllable boundary: its length in bytes.
+    pub fn parse_at(self, text: &str) -> Option<usize> {
+        let m = self.regex().find(text)?;
+        let len = m.end();
+        if text[len..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+        {
+            return None;
+        }
+        let value = &text[..len];
+        let valid = match self {
+            SlotType::Roman => roman_value(value).is_some(),
+            SlotType::Date => date_parts(value).is_some(),
+            SlotType::Docnum | SlotType::Int => true,
+        };
+        valid.then_some(len)
+    }
+
+    /// The default English rendering of a parsed value.
+    pub fn render(self, value: &str, format: Option<&str>) -> String {
+        match (self, format) {
+            (_, Some("raw")) => value.to_owned(),
+            (SlotType::Docnum, _) => crate::transliterate::to_ascii(value),
+            (SlotType::Int, _) => {
+                let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+                group_thousands(&digits)
+            }
+            (SlotType::Roman, Some("number")) => {
+                roman_value(value).map_or_else(|| value.to_owned(), |n| n.to_string())
+            }
+            (SlotType::Roman, _) => roman_value(value).map_or_else(|| value.to_owned(), ordinal),
+            (SlotType::Date, _) => date_parts(value).map_or_else(
+                || value.to_owned(),
+                |(d, m, y)| match y {
+                    Some(y) => format!("{d} {} {y}", MONTHS[m as usize - 1]),
+                    None => format!("{d} {}", MONTHS[m as usize - 1]),
+                },
+            ),
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn group_thousands(digits: &str) -> String {
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return "0".into();
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The value of a canonical Roman numeral (`XI` → 11); `None` for `IIII`,
+/// `VX` and the like.
+pub fn roman_value(s: &str) -> Option<u32> {
+    let val = |c| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        'D' => Some(500),
+        'M' => Some(1000),
+        _ => None,
+    };
+    let vals: Vec<u32> = s.chars().map(val).collect::<Option<_>>()?;
+    let mut total = 0;
+    for (i, &v) in vals.iter().enumerate() {
+        if vals.get(i + 1).is_some_and(|&next| next > v) {
+            total -= v as i64;
+        } else {
+            total += v as i64;
+        }
+    }
+    let total = u32::try_from(total).ok().filter(|&t| t > 0 && t < 4000)?;
+    (to_roman(total) == s).then_some(total)
+}
+
+fn to_roman(mut n: u32) -> String {
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut s = String::new();
+    for (v, r) in TABLE {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+/// English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, …
+pub fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn date_parts(s: &str) -> Option<(u32, u32, Option<u32>)> {
+    let caps = SlotType::Date.regex().captures(s)?;
+    let d: u32 = caps[1].parse().ok()?;
+    let m: u32 = caps[2].parse().ok()?;
+    let y: Option<u32> = caps.get(3).and_then(|y| y.as_str().parse().ok());
+    let max = match m {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    (1..=max).contains(&d).then_some((d, m, y))
+}
+
+/// One piece of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text.
+    Lit(String),
+    /// A slot: name, type, and (in targets) an optional format.
+    Slot(String, SlotType, Option<String>),
+}
+
+/// A parsed pattern source or target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// Literal and slot pieces, in order.
+    pub parts: Vec<Part>,
+}
+
+impl Template {
+    /// Parses `text` with `{name}` / `{name:format}` slots typed by `slots`.
+    ///
+    /// # Errors
+    /// A message for an unknown slot name, an unclosed brace or a bad format.
+    pub fn parse(text: &str, slots: &[(String, SlotType)]) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(Part::Lit(rest[..open].to_owned()));
+            }
+            let close = rest[open..]
+                .find('}')
+                .map(|c| open + c)
+                .ok_or_else(|| format!("`{{` without `}}` in `{text}`"))?;
+            let inner = &rest[open + 1..close];
+            let (name, format) = match inner.split_once(':') {
+                Some((n, f)) => (n, Some(f)),
+                None => (inner, None),
+            };
+            let ty = slots.iter().find(|(n, _)| n == name).map(|(_, t)| *t).ok_or_else(|| {
+                format!(
+                    "`{{{name}}}` is not a slot of this entry; define it under [entry.slots] as \
+                     one of docnum, int, roman, date"
+                )
+            })?;
+            if let Some(f) = format
+                && !matches!(f, "raw" | "number" | "ordinal")
+            {
+                return Err(format!(
+                    "unknown format `{f}` in `{{{inner}}}`; use raw, number or ordinal"
+                ));
+            }
+            parts.push(Part::Slot(name.to_owned(), ty, format.map(str::to_owned)));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Lit(rest.to_owned()));
+        }
+        Ok(Template { parts })
+    }
+
+    /// The slot names used, in order.
+    pub fn slot_names(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Slot(n, _, _) => Some(n.as_str()),
+            Part::Lit(_) => None,
+        })
+    }
+
+    /// The target with slot values (`name` → text as written) filled in.
+    pub fn fill(&self, values: &[(String, String)]) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(l) => out.push_str(l),
+                Part::Slot(name, ty, format) => {
+                    let v = values
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map_or("", |(_, v)| v.as_str());
+                    out.push_str(&ty.render(v, format.as_deref()));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docnums() {
+        for (text, want) in [
+            ("44-KL/TW ngày", "44-KL/TW"),
+            ("09-CT/TW.", "09-CT/TW"),
+            ("09 CT/TW của", "09 CT/TW"),
+            ("06/CT-BCA-V05 về", "06/CT-BCA-V05"),
+            ("01/CT-TTg", "01/CT-TTg"),
+            ("44/2019/NĐ-CP,", "44/2019/NĐ-CP"),
+        ] {
+            let n = SlotType::Docnum.parse_at(text).unwrap_or(0);
+            assert_eq!(&text[..n], want, "{text}");
+        }
+        assert_eq!(SlotType::Docnum.parse_at("ngày 44"), None);
+        assert_eq!(SlotType::Docnum.parse_at("09 Ban"), None);
+        assert_eq!(SlotType::Docnum.render("01/QĐ-TTg", None), "01/QD-TTg");
+    }
+
+    #[test]
+    fn romans_dates_ints() {
+        assert_eq!(SlotType::Roman.parse_at("XI về"), Some(2));
+        assert_eq!(SlotType::Roman.parse_at("IIII"), None);
+        assert_eq!(SlotType::Roman.parse_at("XIa"), None);
+        assert_eq!(SlotType::Roman.render("XI", None), "11th");
+        assert_eq!(SlotType::Roman.render("XII", None), "12th");
+        assert_eq!(SlotType::Roman.render("XXI", None), "21st");
+        assert_eq!(SlotType::Roman.render("XI", Some("number")), "11");
+        assert_eq!(SlotType::Date.parse_at("22/1/2019 của"), Some(9));
+        assert_eq!(SlotType::Date.parse_at("31/2/2019"), None);
+        assert_eq!(SlotType::Date.render("22/1/2019", None), "22 January 2019");
+        assert_eq!(SlotType::Date.render("27/8", None), "27 August");
+        assert_eq!(SlotType::Int.render("1.200.000", None), "1,200,000");
+        assert_eq!(SlotType::Int.render("68", None), "68");
+        assert_eq!(SlotType::Int.render("2019", None), "2019");
+    }
+
+    #[test]
+    fn templates() {
+        let slots = vec![("code".to_string(), SlotType::Docnum)];
+        let t = Template::parse("Conclusion No. {code}", &slots).unwrap();
+        assert_eq!(
+            t.fill(&[("code".into(), "44-KL/TW".into())]),
+            "Conclusion No. 44-KL/TW"
+        );
+        assert!(
+            Template::parse("X {nope}", &slots)
+                .unwrap_err()
+                .contains("nope")
+        );
+        assert!(Template::parse("X {code", &slots).is_err());
+        assert!(Template::parse("X {code:bold}", &slots).is_err());
+    }
+}
