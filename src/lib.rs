@@ -23,6 +23,7 @@
 //! assert_eq!(ascii_caption(title, 1), "Dang uy Cong an TW quan triet hinh anh 1");
 //! ```
 
+pub mod atomic;
 pub mod config;
 pub mod error;
 pub mod glossary;

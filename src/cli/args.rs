@@ -21,6 +21,8 @@ Examples:
   songngu ascii < examples/bai-bao-mau.txt > bai-bao-mau.ascii.txt
   songngu ascii --caption 1 'Hội nghị trực tuyến toàn quốc'
   songngu slug 'Đảng ủy Công an TW'
+  songngu glossary check
+  songngu glossary find examples/bai-bao-mau.txt
   songngu config --config my-config.toml";
 
 /// The `songngu` command line.
@@ -48,6 +50,9 @@ pub enum Command {
     /// Print the URL slug of TEXT (or of each line of stdin).
     #[command(after_help = SLUG_EXAMPLES, long_about = SLUG_LONG)]
     Slug(SlugArgs),
+    /// Check, search, import, export and format the glossary.
+    #[command(subcommand)]
+    Glossary(GlossaryCommand),
     /// Print the effective configuration as TOML.
     #[command(after_help = CONFIG_EXAMPLES, long_about = CONFIG_LONG)]
     Config,
@@ -115,4 +120,95 @@ pub struct SlugArgs {
     /// Text to turn into a slug; several arguments are joined by spaces. None: each line of stdin.
     #[arg(value_name = "TEXT")]
     pub text: Vec<String>,
+}
+
+/// `songngu glossary …`
+#[derive(Debug, Subcommand)]
+pub enum GlossaryCommand {
+    /// Validate glossary files; errors and warnings as `file:line:col: severity: message`.
+    #[command(
+        long_about = "Validate glossary files (default: the configured [glossary] paths). Each finding \
+                      is printed as `file:line:col: error|warning: message` followed by what to do. \
+                      Exit 2 when there is an error; warnings alone exit 0.",
+        after_help = "Examples:\n  $ songngu glossary check\n  $ songngu glossary check glossary/vi-en.toml my-terms.toml"
+    )]
+    Check {
+        /// Files or folders to check (default: the configured paths).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List the glossary terms found in a text.
+    #[command(
+        long_about = "List the glossary terms found in FILE (or stdin, `-` or nothing): position, class, \
+                      matched text, approved target and entry. Classes: exact, case-variant, \
+                      tone-variant, ascii-span, diacritic-mismatch, suspect (the last three are report-only).",
+        after_help = "Examples:\n  $ songngu glossary find examples/bai-bao-mau.txt\n  $ echo 'Uỷ viên Bộ Chính trị' | songngu glossary find --json"
+    )]
+    Find {
+        /// The text to search; `-` or nothing reads stdin.
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// One JSON object per hit: line, col, start, end, text, entry, target, class.
+        #[arg(long)]
+        json: bool,
+        /// Glossary file or folder (repeatable); replaces the configured paths.
+        #[arg(long, value_name = "PATH")]
+        glossary: Vec<PathBuf>,
+    },
+    /// Import a TSV or CSV term list (source, target, note) as TOML.
+    #[command(
+        long_about = "Import a TSV or CSV term list (columns source, target, note; header optional; \
+                      BOM and `#` comment lines tolerated; CSV with RFC 4180 quoting). Without --into \
+                      the TOML is printed; with --into it is added to that file (created if missing), \
+                      keeping its comments and skipping sources it already has.",
+        after_help = "Examples:\n  $ songngu glossary import terms.tsv > glossary/new.toml\n  $ songngu glossary import terms.csv --into glossary/vi-en.toml"
+    )]
+    Import {
+        /// The TSV (`.tsv`, `.txt`) or CSV (`.csv`) file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Glossary file to add the entries to.
+        #[arg(long, value_name = "FILE")]
+        into: Option<PathBuf>,
+    },
+    /// Export the glossary as TSV, CSV, TBX-Basic or a DeepL-ready TSV.
+    #[command(
+        after_help = "Examples:\n  $ songngu glossary export --format tsv > terms.tsv\n  $ songngu glossary export --format deepl -o deepl.tsv\n  $ songngu glossary export --format tbx > terms.tbx"
+    )]
+    Export {
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Glossary file or folder (repeatable); replaces the configured paths.
+        #[arg(long, value_name = "PATH")]
+        glossary: Vec<PathBuf>,
+    },
+    /// Rewrite glossary files in Unicode NFC, keeping comments and order.
+    #[command(
+        after_help = "Examples:\n  $ songngu glossary fmt\n  $ songngu glossary fmt --check glossary/"
+    )]
+    Fmt {
+        /// Files or folders (default: the configured paths).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Change nothing; exit 1 if a file would be rewritten.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// `--format` of `glossary export`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    /// source, target, note with a header.
+    Tsv,
+    /// RFC 4180 CSV with a header.
+    Csv,
+    /// TBX-Basic XML.
+    Tbx,
+    /// DeepL glossary TSV (no header; DeepL's rules enforced).
+    Deepl,
 }

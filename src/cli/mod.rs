@@ -6,6 +6,7 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
 mod args;
+mod glossary;
 
 use std::io::{self, BufRead, Read, Write};
 use std::path::PathBuf;
@@ -54,6 +55,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ascii(args) => ascii(&args),
         Command::Slug(args) => slug(&args),
+        Command::Glossary(cmd) => glossary::run(cmd, cli.config, cli.quiet),
         Command::Config => {
             let config = load_config(cli.config)?;
             let mut out = io::stdout().lock();
@@ -68,7 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn load_config(explicit: Option<PathBuf>) -> songngu::Result<Config> {
+pub(crate) fn load_config(explicit: Option<PathBuf>) -> songngu::Result<Config> {
     Config::load(&ConfigSource::from_env(explicit))
 }
 
@@ -136,7 +138,11 @@ fn slug(args: &SlugArgs) -> anyhow::Result<ExitCode> {
 
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<songngu::Error>() {
-        Some(songngu::Error::Config { .. } | songngu::Error::InvalidUtf8 { .. }) => EXIT_USAGE,
+        Some(
+            songngu::Error::Config { .. }
+            | songngu::Error::InvalidUtf8 { .. }
+            | songngu::Error::GlossaryInvalid(_),
+        ) => EXIT_USAGE,
         Some(_) => EXIT_FAILED,
         // Errors raised by the CLI itself are about its input.
         None if err.downcast_ref::<io::Error>().is_none() => EXIT_USAGE,

@@ -177,7 +177,14 @@ pub fn to_toml(entries: &[Entry], source_lang: &str, target_lang: &str) -> Strin
     meta.insert("source_lang", value(source_lang));
     meta.insert("target_lang", value(target_lang));
     doc.insert("meta", Item::Table(meta));
-    let added = add_entries(&mut doc, entries);
+    // Entries keep their order: [terms] always loads before [[entry]], so
+    // when a pattern comes before a plain term, every entry is written in
+    // the rich form.
+    let interleaved = entries
+        .iter()
+        .skip_while(|e| e.kind != EntryKind::Pattern)
+        .any(|e| e.kind == EntryKind::Term);
+    let added = add_entries_as(&mut doc, entries, interleaved);
     debug_assert_eq!(added.len(), entries.len());
     doc.to_string()
 }
@@ -185,6 +192,10 @@ pub fn to_toml(entries: &[Entry], source_lang: &str, target_lang: &str) -> Strin
 /// Adds `entries` to an existing glossary document, skipping sources it
 /// already has. Returns the sources added, in order.
 pub fn add_entries(doc: &mut DocumentMut, entries: &[Entry]) -> Vec<String> {
+    add_entries_as(doc, entries, false)
+}
+
+fn add_entries_as(doc: &mut DocumentMut, entries: &[Entry], all_rich: bool) -> Vec<String> {
     let mut known: Vec<String> = Vec::new();
     if let Some(terms) = doc.get("terms").and_then(Item::as_table_like) {
         known.extend(terms.iter().map(|(k, _)| key(k)));
@@ -204,19 +215,30 @@ pub fn add_entries(doc: &mut DocumentMut, entries: &[Entry]) -> Vec<String> {
         }
         known.push(k);
         added.push(e.source.clone());
-        if e.kind == EntryKind::Pattern {
+        if e.kind == EntryKind::Pattern || all_rich {
             let mut t = Table::new();
-            t.insert("kind", value("pattern"));
+            if e.kind == EntryKind::Pattern {
+                t.insert("kind", value("pattern"));
+            }
             t.insert("source", value(&e.source));
             t.insert("target", value(&e.target));
             if let Some(n) = &e.note {
                 t.insert("note", value(n));
             }
-            let mut slots = Table::new();
-            for (name, ty) in &e.slots {
-                slots.insert(name, value(ty.name()));
+            if !e.forbidden.is_empty() {
+                let mut a = Array::new();
+                for f in &e.forbidden {
+                    a.push(f.as_str());
+                }
+                t.insert("forbidden", value(a));
             }
-            t.insert("slots", Item::Table(slots));
+            if !e.slots.is_empty() {
+                let mut slots = Table::new();
+                for (name, ty) in &e.slots {
+                    slots.insert(name, value(ty.name()));
+                }
+                t.insert("slots", Item::Table(slots));
+            }
             let arr = doc
                 .entry("entry")
                 .or_insert(Item::ArrayOfTables(Default::default()));

@@ -101,7 +101,17 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
         }
         glossary.entries.extend(entries);
     }
-    diags.extend(super::validate::validate(&glossary));
+    // Cross-entry rules apply within one language pair.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for f in &glossary.files {
+        let pair = (f.source_lang.clone(), f.target_lang.clone());
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    for (s, t) in &pairs {
+        diags.extend(super::validate::validate(&glossary.for_pair(s, t)));
+    }
     diags.sort_by(|a, b| {
         (&a.origin.path, a.origin.line, a.origin.col).cmp(&(
             &b.origin.path,

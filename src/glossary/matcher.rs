@@ -394,6 +394,12 @@ impl Matcher {
                     } else {
                         HitClass::AsciiSpan
                     };
+                    // A misspelling is reported against the term whose words are
+                    // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
+                    // built on it, whose slot would hide the misspelt words.
+                    if class == HitClass::DiacriticMismatch && k.kind == KeyKind::Pattern {
+                        continue;
+                    }
                     self.push_candidate(&nfc, ns, ne, k, class, &mut cands, &mut misses);
                 }
             }
@@ -529,8 +535,9 @@ fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(Str
 fn on_boundaries(text: &str, s: usize, e: usize, term: &str) -> bool {
     let first = term.chars().next().is_some_and(char::is_alphanumeric);
     let last = term.chars().next_back().is_some_and(char::is_alphanumeric);
-    !(first && text[..s].chars().next_back().is_some_and(is_word_char))
-        && !(last && text[e..].chars().next().is_some_and(is_word_char))
+    let joined_before = first && text[..s].chars().next_back().is_some_and(is_word_char);
+    let joined_after = last && text[e..].chars().next().is_some_and(is_word_char);
+    !joined_before && !joined_after
 }
 
 fn is_word_char(c: char) -> bool {

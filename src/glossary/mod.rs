@@ -276,3 +276,37 @@ impl Glossary {
         }
     }
 }
+
+impl Glossary {
+    /// The glossary a run uses: `overrides` (paths as given) when not empty,
+    /// else the configured `[glossary] paths` (relative to the config file),
+    /// restricted to the configured language pair.
+    ///
+    /// # Errors
+    /// [`crate::Error::GlossaryInvalid`] when any file has an error; the
+    /// diagnostics list every finding. Warnings are returned with the glossary.
+    pub fn load(
+        config: &crate::Config,
+        overrides: &[PathBuf],
+    ) -> crate::Result<(Glossary, Vec<Diagnostic>)> {
+        let paths: Vec<PathBuf> = if overrides.is_empty() {
+            config
+                .glossary
+                .paths
+                .iter()
+                .map(|p| config.resolve(p))
+                .collect()
+        } else {
+            overrides.to_vec()
+        };
+        let (s, t) = (
+            config.languages.source.as_str(),
+            config.languages.target.as_str(),
+        );
+        let (glossary, diags) = load_paths(&paths, (s, t));
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(crate::Error::GlossaryInvalid(Diagnostics(diags)));
+        }
+        Ok((glossary.for_pair(s, t), diags))
+    }
+}

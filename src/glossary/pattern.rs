@@ -87,7 +87,10 @@ impl SlotType {
         let valid = match self {
             SlotType::Roman => roman_value(value).is_some(),
             SlotType::Date => date_parts(value).is_some(),
-            SlotType::Docnum | SlotType::Int => true,
+            // `7 KL` is a number and a word, not a document code: a code has
+            // at least one `-` or `/`.
+            SlotType::Docnum => value.contains(['-', '/']),
+            SlotType::Int => true,
         };
         valid.then_some(len)
     }
@@ -138,7 +141,7 @@ fn group_thousands(digits: &str) -> String {
     }
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && digits.len() > 4 {
             out.push(',');
         }
         out.push(c);
@@ -329,6 +332,7 @@ mod tests {
         }
         assert_eq!(SlotType::Docnum.parse_at("ngày 44"), None);
         assert_eq!(SlotType::Docnum.parse_at("09 Ban"), None);
+        assert_eq!(SlotType::Docnum.parse_at("7 KL chưa"), None);
         assert_eq!(SlotType::Docnum.render("01/QĐ-TTg", None), "01/QD-TTg");
     }
 

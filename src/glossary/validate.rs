@@ -107,7 +107,10 @@ pub fn validate(glossary: &Glossary) -> Vec<Diagnostic> {
 
     // Single syllables.
     for (i, e) in entries.iter().enumerate() {
-        if e.kind == EntryKind::Term && e.source.split_whitespace().count() == 1 {
+        if e.kind == EntryKind::Term
+            && e.source.split_whitespace().count() == 1
+            && e.case != Some(crate::config::CaseRule::Sensitive)
+        {
             diags.push(warn(
                 i,
                 format!(

@@ -1,0 +1,277 @@
+//! `songngu glossary …`: check, find, import, export, fmt. Thin wiring over
+//! `songngu::glossary`.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use songngu::config::line_col;
+use songngu::glossary::exchange::{self, ExportFormat};
+use songngu::glossary::{Glossary, Matcher, Severity, load_paths};
+use unicode_normalization::UnicodeNormalization;
+
+use super::args::{ExportFormatArg, GlossaryCommand};
+use super::load_config;
+
+pub fn run(cmd: GlossaryCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
+    let config = load_config(config)?;
+    match cmd {
+        GlossaryCommand::Check { paths } => check(&config, &paths, quiet),
+        GlossaryCommand::Find {
+            file,
+            json,
+            glossary,
+        } => find(&config, file.as_deref(), json, &glossary),
+        GlossaryCommand::Import { file, into } => import(&config, &file, into.as_deref(), quiet),
+        GlossaryCommand::Export {
+            format,
+            output,
+            glossary,
+        } => export(&config, format, output.as_deref(), &glossary, quiet),
+        GlossaryCommand::Fmt { paths, check } => fmt(&config, &paths, check, quiet),
+    }
+}
+
+fn configured_paths(config: &songngu::Config, paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        config
+            .glossary
+            .paths
+            .iter()
+            .map(|p| config.resolve(p))
+            .collect()
+    } else {
+        paths.to_vec()
+    }
+}
+
+fn check(config: &songngu::Config, paths: &[PathBuf], quiet: bool) -> anyhow::Result<ExitCode> {
+    let paths = configured_paths(config, paths);
+    let pair = (
+        config.languages.source.as_str(),
+        config.languages.target.as_str(),
+    );
+    let (glossary, diags) = load_paths(&paths, pair);
+    let mut out = io::stdout().lock();
+    for d in &diags {
+        writeln!(out, "{d}")?;
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if !quiet {
+        eprintln!(
+            "glossary check: {} file(s), {} entries: {errors} error(s), {} warning(s)",
+            glossary.files.len(),
+            glossary.entries.len(),
+            diags.len() - errors
+        );
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn load(config: &songngu::Config, overrides: &[PathBuf], quiet: bool) -> anyhow::Result<Glossary> {
+    let (glossary, _warnings) = Glossary::load(config, overrides)?;
+    if glossary.entries.is_empty() && !quiet {
+        eprintln!(
+            "songngu: warning: the glossary has no entries for {} -> {}; check [glossary] paths and each file's [meta]",
+            config.languages.source, config.languages.target
+        );
+    }
+    Ok(glossary)
+}
+
+fn find(
+    config: &songngu::Config,
+    file: Option<&Path>,
+    json: bool,
+    overrides: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    let glossary = load(config, overrides, false)?;
+    let (name, bytes) = match file {
+        None => ("<stdin>".to_string(), read_stdin()?),
+        Some(p) if p == Path::new("-") => ("<stdin>".to_string(), read_stdin()?),
+        Some(p) => (
+            p.display().to_string(),
+            std::fs::read(p).map_err(|e| songngu::Error::io(p, e))?,
+        ),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| songngu::Error::InvalidUtf8 {
+        path: PathBuf::from(&name),
+        offset: e.utf8_error().valid_up_to() as u64,
+    })?;
+    let matcher = Matcher::new(&glossary, config.glossary.case, config.glossary.diacritics)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for h in matcher.find(&text).hits {
+        let (line, col) = line_col(&text, h.start);
+        if json {
+            let obj = serde_json::json!({
+                "line": line, "col": col, "start": h.start, "end": h.end, "text": h.text,
+                "entry": h.entry, "target": h.target, "class": h.class.name(),
+            });
+            writeln!(out, "{obj}")?;
+        } else {
+            writeln!(
+                out,
+                "{line}:{col}  {}  {}  →  {}  ({})",
+                h.class.name(),
+                h.text,
+                h.target,
+                h.entry
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_stdin() -> anyhow::Result<Vec<u8>> {
+    let mut v = Vec::new();
+    io::stdin()
+        .read_to_end(&mut v)
+        .map_err(|e| songngu::Error::io("<stdin>", e))?;
+    Ok(v)
+}
+
+fn import(
+    config: &songngu::Config,
+    file: &Path,
+    into: Option<&Path>,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| songngu::Error::io(file, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| songngu::Error::InvalidUtf8 {
+        path: file.to_path_buf(),
+        offset: e.utf8_error().valid_up_to() as u64,
+    })?;
+    let (entries, diags) = exchange::import_table(&text, file);
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        eprintln!("songngu: nothing imported; fix the rows above and run again");
+        return Ok(ExitCode::from(2));
+    }
+    let Some(into) = into else {
+        let toml = exchange::to_toml(&entries, &config.languages.source, &config.languages.target);
+        io::stdout().lock().write_all(toml.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let (new_text, added) = if into.exists() {
+        let current = std::fs::read_to_string(into).map_err(|e| songngu::Error::io(into, e))?;
+        let mut doc: toml_edit::DocumentMut = current.parse().with_context(|| {
+            format!(
+                "{}: not valid TOML; fix it before importing into it",
+                into.display()
+            )
+        })?;
+        let added = exchange::add_entries(&mut doc, &entries);
+        (doc.to_string(), added.len())
+    } else {
+        (
+            exchange::to_toml(&entries, &config.languages.source, &config.languages.target),
+            entries.len(),
+        )
+    };
+    songngu::atomic::write_atomic(into, new_text.as_bytes())?;
+    if !quiet {
+        eprintln!(
+            "imported {added} entries into {} ({} skipped: source already present)",
+            into.display(),
+            entries.len() - added
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(
+    config: &songngu::Config,
+    format: ExportFormatArg,
+    output: Option<&Path>,
+    overrides: &[PathBuf],
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let glossary = load(config, overrides, quiet)?;
+    let format = match format {
+        ExportFormatArg::Tsv => ExportFormat::Tsv,
+        ExportFormatArg::Csv => ExportFormat::Csv,
+        ExportFormatArg::Tbx => ExportFormat::Tbx,
+        ExportFormatArg::Deepl => ExportFormat::Deepl,
+    };
+    let (text, skipped) = exchange::export(&glossary, format);
+    if !quiet {
+        for s in &skipped {
+            eprintln!("songngu: left out: {s}");
+        }
+    }
+    match output {
+        Some(p) => songngu::atomic::write_atomic(p, text.as_bytes())?,
+        None => io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fmt(
+    config: &songngu::Config,
+    paths: &[PathBuf],
+    check: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut files = Vec::new();
+    for p in configured_paths(config, paths) {
+        if p.is_dir() {
+            let mut inner: Vec<PathBuf> = std::fs::read_dir(&p)
+                .map_err(|e| songngu::Error::io(&p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            inner.sort();
+            files.extend(inner);
+        } else {
+            files.push(p);
+        }
+    }
+    let mut changed = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).map_err(|e| songngu::Error::io(f, e))?;
+        // NFC leaves every ASCII character (all of TOML's syntax) alone, so
+        // normalising the whole file keeps comments, order and layout.
+        let nfc: String = text.nfc().collect();
+        if nfc == text {
+            continue;
+        }
+        nfc.parse::<toml_edit::DocumentMut>().with_context(|| {
+            format!(
+                "{}: not valid TOML; fix the syntax first (songngu glossary check)",
+                f.display()
+            )
+        })?;
+        changed += 1;
+        if check {
+            println!("{}: not in NFC", f.display());
+        } else {
+            songngu::atomic::write_atomic(f, nfc.as_bytes())?;
+            if !quiet {
+                eprintln!("reformatted {}", f.display());
+            }
+        }
+    }
+    if !quiet {
+        eprintln!(
+            "glossary fmt: {} file(s), {changed} {}",
+            files.len(),
+            if check { "to reformat" } else { "reformatted" }
+        );
+    }
+    Ok(if check && changed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

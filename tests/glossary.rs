@@ -1,0 +1,489 @@
+//! The glossary through the library and the `songngu glossary` commands,
+//! against golden outputs in `tests/fixtures/glossary/`. Set
+//! `SONGNGU_BLESS=1` to rewrite the goldens, then review the diff.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use proptest::prelude::*;
+use songngu::config::{CaseRule, Diacritics};
+use songngu::glossary::exchange::{ExportFormat, export, import_table, to_toml};
+use songngu::glossary::modes::{Verifier, replace};
+use songngu::glossary::{Glossary, HitClass, Matcher, load_paths};
+use unicode_normalization::UnicodeNormalization;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/glossary")
+}
+
+/// Compares `actual` with the golden file, or rewrites it under SONGNGU_BLESS.
+fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("SONGNGU_BLESS").is_some() {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("{} missing; run with SONGNGU_BLESS=1", path.display()));
+    assert_eq!(
+        actual,
+        want,
+        "golden {} differs (SONGNGU_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
+
+fn songngu(dir: &Path, args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_songngu"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .env_remove("SONGNGU_ENGINE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn basic() -> Glossary {
+    let (g, diags) = load_paths(&[fixtures().join("basic/glossary.toml")], ("vi", "en"));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != songngu::glossary::Severity::Error),
+        "{diags:?}"
+    );
+    g
+}
+
+fn matcher(g: &Glossary) -> Matcher {
+    Matcher::new(g, CaseRule::Permissive, Diacritics::Flag).unwrap()
+}
+
+#[test]
+fn find_golden_human_and_json() {
+    let dir = fixtures().join("basic");
+    let (code, out, err) = songngu(
+        &dir,
+        &[
+            "glossary",
+            "find",
+            "--glossary",
+            "glossary.toml",
+            "input.txt",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    golden(&dir.join("expected.find.txt"), &out);
+    let (code, out, _) = songngu(
+        &dir,
+        &[
+            "glossary",
+            "find",
+            "--json",
+            "--glossary",
+            "glossary.toml",
+            "-",
+        ],
+        &std::fs::read(dir.join("input.txt")).unwrap(),
+    );
+    assert_eq!(code, 0);
+    golden(&dir.join("expected.find.jsonl"), &out);
+    // Every JSON line has exactly the documented fields, and its offsets slice to its text.
+    let input = std::fs::read_to_string(dir.join("input.txt")).unwrap();
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let obj = v.as_object().unwrap();
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "class", "col", "end", "entry", "line", "start", "target", "text"
+            ]
+        );
+        let (s, e) = (
+            v["start"].as_u64().unwrap() as usize,
+            v["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&input[s..e], v["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn every_class_appears_in_the_fixture() {
+    let g = basic();
+    let m = matcher(&g);
+    let input = std::fs::read_to_string(fixtures().join("basic/input.txt")).unwrap();
+    let found = m.find(&input);
+    for class in HitClass::ALL {
+        assert!(
+            found.hits.iter().any(|h| h.class == class),
+            "no {class:?} hit"
+        );
+    }
+    // No false hit inside `pháp luật`; `Uỷ viên Bộ Chính trị` wins over `Bộ Chính trị`.
+    assert!(found.hits.iter().all(|h| h.text != "luật"));
+    assert!(found.hits.iter().any(|h| h.text == "Uỷ viên Bộ Chính trị"));
+    assert!(found.hits.iter().all(|h| h.text != "Bộ Chính trị"));
+    // `Kết luận 7 KL`: the pattern's words are there but the code is not a code.
+    assert!(
+        found
+            .misses
+            .iter()
+            .any(|mi| mi.entry == "Kết luận số {code}"),
+        "{:?}",
+        found.misses
+    );
+}
+
+#[test]
+fn tone_variants_both_ways_and_nfd_input() {
+    let g = basic();
+    let m = matcher(&g);
+    // Old-style entry, new-style text and the reverse.
+    let h = &m.find("đường thuỷ nội địa").hits[0];
+    assert_eq!(
+        (h.class, h.entry.as_str()),
+        (HitClass::ToneVariant, "đường thủy nội địa")
+    );
+    let mut g2 = g.clone();
+    g2.entries
+        .push(songngu::glossary::Entry::term("Thuỷ lợi", "irrigation"));
+    let m2 = matcher(&g2);
+    let h = &m2.find("công trình Thủy lợi").hits[0];
+    assert_eq!(h.class, HitClass::ToneVariant);
+    // NFD input: same entries, offsets into the NFD text.
+    let input = std::fs::read_to_string(fixtures().join("basic/input.txt")).unwrap();
+    let nfd: String = input.nfd().collect();
+    let a: Vec<_> = m
+        .find(&input)
+        .hits
+        .into_iter()
+        .map(|h| (h.entry, h.class))
+        .collect();
+    let b = m.find(&nfd).hits;
+    for h in &b {
+        assert_eq!(&nfd[h.start..h.end], h.text);
+    }
+    let b: Vec<_> = b.into_iter().map(|h| (h.entry, h.class)).collect();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn replace_and_verify_modes() {
+    let g = basic();
+    let m = matcher(&g);
+    let text = "Bộ trưởng Bộ Công an làm việc với Ban Bí thư khóa XI về Kết luận số 44-KL/TW; Chị thị mới.";
+    let hits = m.find(text).hits;
+    assert_eq!(
+        replace(text, &hits, m.entries()),
+        "Minister of Public Security làm việc với Secretariat of the 11th tenure về Conclusion No. 44-KL/TW; Chị thị mới."
+    );
+    let v = Verifier::new(m.entries());
+    let ok = "The Minister of Public Security worked with the Secretariat of the 11th tenure on Conclusion No. 44-KL/TW.";
+    assert_eq!(v.verify(&hits, m.entries(), ok), []);
+    let bad = "The Minister of Police met the Secretariat on Conclusion 44.";
+    let codes: Vec<&str> = v
+        .verify(&hits, m.entries(), bad)
+        .iter()
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(codes, ["term-missing", "term-missing", "term-missing"]);
+    let hits = m.find("Bộ Công an").hits;
+    let f = v.verify(&hits, m.entries(), "The Ministry of Police");
+    assert_eq!(
+        f.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ["term-missing", "term-forbidden"]
+    );
+}
+
+#[test]
+fn check_golden_lists_every_rule() {
+    let dir = fixtures().join("invalid");
+    let (code, out, err) = songngu(&dir, &["glossary", "check", "glossary.toml"], b"");
+    assert_eq!(code, 2, "{err}");
+    golden(&dir.join("expected.check.txt"), &out);
+    assert!(err.contains("error(s)"), "{err}");
+    // The starter glossary has no errors.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = songngu(&root, &["glossary", "check"], b"");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains(": error:"), "{out}");
+    assert!(err.contains("110 entries"), "{err}");
+}
+
+#[test]
+fn tsv_to_toml_to_tsv_round_trip_and_exports() {
+    let tsv = std::fs::read_to_string(fixtures().join("basic/terms.tsv")).unwrap();
+    let (entries, diags) = import_table(&tsv, Path::new("terms.tsv"));
+    assert!(diags.is_empty(), "{diags:?}");
+    let toml = to_toml(&entries, "vi", "en");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), &toml).unwrap();
+    let (g, diags) = load_paths(&[dir.path().join("g.toml")], ("vi", "en"));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != songngu::glossary::Severity::Error),
+        "{diags:?}"
+    );
+    assert_eq!(export(&g, ExportFormat::Tsv).0, tsv);
+    // CSV export re-imports to the same entries.
+    let (csv, _) = export(&g, ExportFormat::Csv);
+    let (again, d) = import_table(&csv, Path::new("x.csv"));
+    assert!(d.is_empty());
+    assert_eq!(
+        again
+            .iter()
+            .map(|e| (&e.source, &e.target, &e.note))
+            .collect::<Vec<_>>(),
+        entries
+            .iter()
+            .map(|e| (&e.source, &e.target, &e.note))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn tbx_export_is_well_formed_xml() {
+    let mut g = basic();
+    g.entries[0].note = Some("a <b> & \"c\" ]]> \u{1}".into());
+    let (tbx, _) = export(&g, ExportFormat::Tbx);
+    let mut reader = quick_xml::Reader::from_str(&tbx);
+    let (mut concepts, mut terms) = (0, 0);
+    loop {
+        match reader.read_event().expect("well-formed TBX") {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) if e.name().0 == "conceptEntry" => concepts += 1,
+            quick_xml::events::Event::Start(e) if e.name().0 == "term" => terms += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(concepts, g.entries.len());
+    assert!(terms > concepts);
+}
+
+#[test]
+fn cli_import_into_keeps_comments_and_skips_known_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("g.toml"),
+        "# editors: keep this comment\n[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n\n[terms]\n\"Ban Bí thư\" = \"Secretariat\" # and this one\n",
+    )
+    .unwrap();
+    std::fs::copy(fixtures().join("basic/terms.tsv"), dir.path().join("t.tsv")).unwrap();
+    let (code, _, err) = songngu(
+        dir.path(),
+        &["glossary", "import", "t.tsv", "--into", "g.toml"],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("imported 3 entries") && err.contains("1 skipped"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("g.toml")).unwrap();
+    assert!(
+        text.contains("# editors: keep this comment") && text.contains("# and this one"),
+        "{text}"
+    );
+    let (code, out, err) = songngu(dir.path(), &["glossary", "check", "g.toml"], b"");
+    assert_eq!(code, 0, "{out}{err}");
+    // A bad row: nothing written, exit 2, the row's line named.
+    std::fs::write(
+        dir.path().join("bad.tsv"),
+        "Ban Bí thư\tSecretariat\nHà Nội\t\n",
+    )
+    .unwrap();
+    let before = std::fs::read(dir.path().join("g.toml")).unwrap();
+    let (code, _, err) = songngu(
+        dir.path(),
+        &["glossary", "import", "bad.tsv", "--into", "g.toml"],
+        b"",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.tsv:2:1: error:"), "{err}");
+    assert_eq!(std::fs::read(dir.path().join("g.toml")).unwrap(), before);
+}
+
+#[test]
+fn cli_export_formats() {
+    let dir = fixtures().join("basic");
+    let (code, out, err) = songngu(
+        &dir,
+        &[
+            "glossary",
+            "export",
+            "--format",
+            "deepl",
+            "--glossary",
+            "glossary.toml",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Ban Bí thư\tSecretariat\n"), "{out}");
+    assert!(
+        out.contains("toàn dân bảo vệ ANTQ\tAll people protect national security\n"),
+        "variants expanded: {out}"
+    );
+    assert!(!out.contains("{code}"), "patterns left out: {out}");
+    assert!(
+        err.contains("pattern entries cannot go into a DeepL glossary"),
+        "{err}"
+    );
+    for line in out.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 2);
+        assert!(cols.iter().all(|c| !c.is_empty() && c.len() <= 1024));
+    }
+    let (code, out, _) = songngu(
+        &dir,
+        &[
+            "glossary",
+            "export",
+            "--format",
+            "csv",
+            "--glossary",
+            "glossary.toml",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0);
+    assert!(out.starts_with("source,target,note\n"), "{out}");
+    let (code, _, err) = songngu(&dir, &["glossary", "export", "--format", "xml"], b"");
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn cli_fmt_normalises_to_nfc_keeping_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let nfd: String = "\"Chỉ thị\" = \"Directive\" # giữ chú thích\n"
+        .nfd()
+        .collect();
+    let text =
+        format!("# đầu tệp\n[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n{nfd}");
+    std::fs::write(dir.path().join("g.toml"), &text).unwrap();
+    let (code, out, _) = songngu(dir.path(), &["glossary", "check", "g.toml"], b"");
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("g.toml:6:1: error:") && out.contains("songngu glossary fmt"),
+        "{out}"
+    );
+    let (code, _, _) = songngu(dir.path(), &["glossary", "fmt", "--check", "g.toml"], b"");
+    assert_eq!(code, 1);
+    let (code, _, err) = songngu(dir.path(), &["glossary", "fmt", "g.toml"], b"");
+    assert_eq!(code, 0, "{err}");
+    let fixed = std::fs::read_to_string(dir.path().join("g.toml")).unwrap();
+    assert_eq!(fixed, text.nfc().collect::<String>());
+    assert!(fixed.contains("# giữ chú thích"));
+    let (code, _, _) = songngu(dir.path(), &["glossary", "check", "g.toml"], b"");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn cli_broken_glossary_stops_find_with_exit_2() {
+    let dir = fixtures().join("invalid");
+    let (code, out, err) = songngu(
+        &dir,
+        &["glossary", "find", "--glossary", "glossary.toml", "-"],
+        "Ban Bí thư".as_bytes(),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.contains("glossary.toml:6:1: error:"), "{err}");
+    let (code, _, err) = songngu(
+        &dir,
+        &["glossary", "find", "--glossary", "nope/", "-"],
+        b"x",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("nope/:1:1: error: no such file or folder"),
+        "{err}"
+    );
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    let words = vec![
+        "Ban",
+        "Bí",
+        "thư",
+        "Bi",
+        "thu",
+        "bộ",
+        "Bộ",
+        "Chính",
+        "trị",
+        "Ủy",
+        "Uỷ",
+        "viên",
+        "Công",
+        "an",
+        "trưởng",
+        "Chỉ",
+        "Chị",
+        "thị",
+        "thi",
+        "đường",
+        "thủy",
+        "thuỷ",
+        "nội",
+        "địa",
+        "Kết",
+        "luận",
+        "số",
+        "44-KL/TW",
+        "khóa",
+        "khoá",
+        "XI",
+        "ngày",
+        "22/1/2019",
+        "Luật",
+        "luật",
+        "pháp",
+        "Hòa",
+        "Hoà",
+        "Bình",
+        ",",
+        ".",
+        "\n",
+    ];
+    proptest::collection::vec(proptest::sample::select(words), 0..40).prop_map(|w| w.join(" "))
+}
+
+proptest! {
+    #[test]
+    fn hits_never_overlap_and_slice_to_their_text(text in text_strategy()) {
+        let g = basic();
+        let m = matcher(&g);
+        let hits = m.find(&text).hits;
+        for w in hits.windows(2) {
+            prop_assert!(w[0].end <= w[1].start);
+        }
+        for h in &hits {
+            prop_assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
+            prop_assert_eq!(&text[h.start..h.end], h.text.as_str());
+        }
+    }
+
+    #[test]
+    fn nfd_finds_the_same_entries_as_nfc(text in text_strategy()) {
+        let g = basic();
+        let m = matcher(&g);
+        let nfd: String = text.nfd().collect();
+        let a: Vec<_> = m.find(&text).hits.into_iter().map(|h| (h.entry, h.class)).collect();
+        let b: Vec<_> = m.find(&nfd).hits.into_iter().map(|h| (h.entry, h.class)).collect();
+        prop_assert_eq!(a, b);
+    }
+}
