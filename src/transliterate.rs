@@ -87,7 +87,63 @@ fn map_char(c: char) -> &'static str {
     if ('\u{0300}'..='\u{0362}').contains(&c) {
         return "";
     }
+    // A canonical singleton (Kelvin sign, Ohm sign, CJK compatibility
+    // ideographs) folds like the character it stands for, which is what NFC
+    // and NFD turn it into: a text and its normal forms then agree.
+    let mut parts = [None, None];
+    let mut n = 0;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        if n < 2 {
+            parts[n] = Some(d);
+        }
+        n += 1;
+    });
+    if let (1, Some(d)) = (n, parts[0])
+        && d != c
+    {
+        return map_char(d);
+    }
     deunicode::deunicode_char(c).unwrap_or("?")
+}
+
+/// The ASCII form of one character, as the fold writes it (a multi-letter
+/// mapping may keep its trailing space; see [`Folder`] for the rule that
+/// drops it in running text).
+pub fn fold_char(c: char) -> &'static str {
+    let cp = c as u32;
+    if cp < 0x80 {
+        return return_ascii(cp as u8);
+    }
+    match if cp < 0x10000 {
+        table()[cp as usize]
+    } else {
+        SLOW
+    } {
+        DROP => "",
+        SLOW => map_char(c),
+        b => return_ascii(b),
+    }
+}
+
+/// The fold of a non-ASCII code point when it is one ASCII byte (`Some(b)`)
+/// or nothing (`Some(0)`); `None` when it needs [`fold_char`].
+#[inline]
+pub(crate) fn fold_fast(cp: u32) -> Option<u8> {
+    match if cp < 0x10000 {
+        table()[cp as usize]
+    } else {
+        SLOW
+    } {
+        SLOW => None,
+        b => Some(b),
+    }
+}
+
+/// Decodes the non-ASCII scalar value starting at `bytes[i]` of valid
+/// UTF-8: (code point, length in bytes).
+#[inline(always)]
+pub(crate) fn decode_at(bytes: &[u8], i: usize) -> (u32, usize) {
+    decode(bytes, i)
 }
 
 /// The 64 KiB table of single-byte mappings for the Basic Multilingual Plane.
@@ -617,6 +673,12 @@ mod tests {
         // Unassigned / private-use code points are unknown to deunicode.
         assert_eq!(to_ascii("a\u{E000}b"), "a?b");
         assert_eq!(to_ascii("\u{FFFD}"), "?");
+        // A CJK compatibility ideograph folds like its canonical equivalent.
+        assert_eq!(
+            to_ascii("\u{F9E9}"),
+            to_ascii("\u{F9E9}".nfc().collect::<String>().as_str())
+        );
+        assert_eq!(to_ascii("\u{212A}"), "K");
     }
 
     #[test]
@@ -730,8 +792,8 @@ mod tests {
             fn nfc_and_nfd_agree(s in newsy_text()) {
                 let nfc: String = s.nfc().collect();
                 let nfd: String = s.nfd().collect();
+                prop_assert_eq!(to_ascii(&nfc), to_ascii(&nfd));
                 prop_assert_eq!(to_ascii(&nfc), to_ascii(&s));
-                prop_assert_eq!(to_ascii(&nfd), to_ascii(&s));
             }
 
             #[test]

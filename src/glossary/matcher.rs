@@ -8,29 +8,32 @@
 //!   ([`PatternMiss`], for QA);
 //! - never changes the text.
 //!
-//! How: the text is put in NFC, then in one tone placement
-//! ([`super::text::canon_tone`]), then lower-cased without changing lengths;
-//! one Aho-Corasick automaton of the entries' keys (source, variants,
-//! misspellings, and the literal beginning of each pattern) reports every
-//! candidate, overlapping ones included. Each candidate must then sit on
-//! syllable boundaries (no letter or digit just outside an edge that is a
-//! letter or digit) and pass its case rule against the text before lower
-//! casing; only then does leftmost-longest choose, so a failed longer
-//! candidate never hides a valid shorter one. With `diacritics = "flag"` a
-//! second automaton over ASCII-folded keys finds the report-only classes
-//! `ascii-span` (the text has no diacritics: captions, slugs) and
-//! `diacritic-mismatch` (the text has other diacritics: `Chị thị` for
-//! `Chỉ thị`); a real hit of the same span always wins over them.
+//! How: the text is put in NFC and ASCII-folded in lower case (with a map
+//! back); one Aho-Corasick automaton of the entries' folded keys (source,
+//! variants, misspellings, and the literal beginning of each pattern)
+//! reports every candidate, overlapping ones included. Each candidate must
+//! sit on syllable boundaries (no letter or digit just outside an edge that
+//! is a letter or digit). Then its text is compared with the entry by key
+//! (NFC, one tone placement via [`super::text::canon_tone`], lower case):
+//! equal keys make a real hit (exact, case-variant, tone-variant or
+//! suspect) if the case rule allows it; other candidates are the
+//! report-only classes, kept only with `diacritics = "flag"`: `ascii-span`
+//! (the text has no diacritics: captions, slugs) and `diacritic-mismatch`
+//! (the text has other diacritics: `Chị thị` for `Chỉ thị`). Only then does
+//! leftmost-longest choose, so a failed longer candidate never hides a
+//! valid shorter one, and a real hit of the same span wins over a folded one.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
 use super::pattern::{Part, Template};
 use super::text::{
-    canon_tone, fold_with_map, folded_key, has_diacritics, key, lower_same_len, nfc_with_map,
+    canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key, lower_char,
+    lower_same_len, nfc_with_map,
 };
 use super::{Entry, EntryKind, Glossary, Status};
 use crate::config::{CaseRule, Diacritics};
@@ -109,10 +112,10 @@ pub struct Hit {
     pub end: usize,
     /// The matched text.
     pub text: String,
-    /// The entry's source as written in the glossary.
-    pub entry: String,
+    /// The entry's source as written in the glossary (shared, not copied).
+    pub entry: Arc<str>,
     /// The approved target (a pattern's with its slots filled).
-    pub target: String,
+    pub target: Arc<str>,
     /// The class of the match.
     pub class: HitClass,
     /// Index of the entry in the matcher's glossary.
@@ -151,28 +154,87 @@ enum KeyKind {
     Pattern,
 }
 
-/// One automaton pattern's meaning.
+/// One automaton pattern's meaning. Everything a check reads is in the key
+/// itself (one allocation for its three spellings), so that checking a
+/// candidate touches little memory even with 100,000 entries.
 #[derive(Debug)]
 struct Key {
     entry: usize,
     kind: KeyKind,
-    /// The form as written (NFC); for a pattern, its literal beginning.
-    written: String,
-    /// `written` in canonical tone placement, case kept.
-    cased: String,
+    case: CaseRule,
+    /// Does `written` begin / end with a letter or digit (so that the text
+    /// must not continue with one there)?
+    edges: (bool, bool),
+    /// `written`, `cased` and `lkey` back to back.
+    spellings: Box<str>,
+    written_len: usize,
+    cased_len: usize,
+    /// The entry's source and approved target, shared by every hit.
+    source: Arc<str>,
+    target: Arc<str>,
     /// The rest of a pattern after its literal beginning.
     template: Option<Arc<Template>>,
 }
 
+impl Key {
+    /// The form as written (NFC); for a pattern, its literal beginning.
+    fn written(&self) -> &str {
+        &self.spellings[..self.written_len]
+    }
+
+    /// `written` in canonical tone placement, case kept.
+    fn cased(&self) -> &str {
+        &self.spellings[self.written_len..self.written_len + self.cased_len]
+    }
+
+    /// `written`'s matching key (canonical tone placement, lower case).
+    fn lkey(&self) -> &str {
+        &self.spellings[self.written_len + self.cased_len..]
+    }
+}
+
 /// A built glossary matcher; build once, use for every text.
+///
+/// Keys are ASCII-folded and lower-cased: a real hit (same letters and
+/// diacritics once tone placement and case are set aside) always folds to
+/// its entry's key, so one search finds both real and folded candidates,
+/// and one key comparison tells them apart.
+///
+/// Terms are searched leftmost-longest (one candidate per position in the
+/// common case, which is what keeps matching fast with 100,000 entries);
+/// when the longest candidate at a position fails its checks, the shorter
+/// keys starting there are tried in turn (anchored searches), then the
+/// search moves on by one byte: the result is exactly a greedy
+/// leftmost-longest choice among the candidates that pass. Pattern entries
+/// (few) have their own automaton, searched with every overlapping
+/// candidate, since a pattern's end is only known after its slots parse.
 #[derive(Debug)]
 pub struct Matcher {
     entries: Vec<Entry>,
-    case_default: CaseRule,
-    ac: Option<AhoCorasick>,
-    keys: Vec<Vec<Key>>,
-    folded_ac: Option<AhoCorasick>,
-    folded_keys: Vec<Vec<Key>>,
+    flag: bool,
+    /// Terms, variants and misspellings (leftmost-longest, anchored too).
+    terms: Option<AhoCorasick>,
+    term_keys: Keys,
+    /// Does any term key start with something other than a letter or digit?
+    loose_start: bool,
+    /// The literal beginnings of patterns (standard, overlapping).
+    patterns: Option<AhoCorasick>,
+    pattern_keys: Keys,
+}
+
+/// Keys by automaton pattern id, stored flat.
+#[derive(Debug, Default)]
+struct Keys {
+    keys: Vec<Key>,
+    /// Per pattern id: the range of its keys in `keys`.
+    ranges: Vec<(u32, u32)>,
+}
+
+impl Keys {
+    fn of(&self, pattern: aho_corasick::PatternID) -> &[Key] {
+        let (a, b) = self.ranges[pattern.as_usize()];
+        &self.keys[a as usize..b as usize]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -181,7 +243,117 @@ struct Candidate {
     end: usize,
     class: HitClass,
     entry: usize,
-    target: String,
+    source: Arc<str>,
+    target: Arc<str>,
+}
+
+impl Candidate {
+    /// Leftmost, then longest, then the surer class, then the first entry.
+    fn order(&self) -> (usize, std::cmp::Reverse<usize>, u8, usize) {
+        (
+            self.start,
+            std::cmp::Reverse(self.end),
+            self.class.rank(),
+            self.entry,
+        )
+    }
+}
+
+/// Keys to automaton patterns, deduplicated.
+#[derive(Default)]
+struct KeySet {
+    index: HashMap<String, usize>,
+    patterns: Vec<String>,
+    keys: Vec<Vec<Key>>,
+}
+
+impl KeySet {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        written: String,
+        entry: usize,
+        kind: KeyKind,
+        case: CaseRule,
+        shared: &(Arc<str>, Arc<str>),
+        template: Option<Arc<Template>>,
+    ) {
+        let folded = folded_key(&written);
+        if folded.trim().is_empty() {
+            return;
+        }
+        let slot = *self.index.entry(folded.clone()).or_insert_with(|| {
+            self.patterns.push(folded);
+            self.keys.push(Vec::new());
+            self.patterns.len() - 1
+        });
+        let edges = (
+            written.chars().next().is_some_and(char::is_alphanumeric),
+            written
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric),
+        );
+        let cased = canon_tone(&written).0.into_owned();
+        let lkey = key(&written);
+        self.keys[slot].push(Key {
+            entry,
+            kind,
+            case,
+            edges,
+            spellings: format!("{written}{cased}{lkey}").into_boxed_str(),
+            written_len: written.len(),
+            cased_len: cased.len(),
+            source: shared.0.clone(),
+            target: shared.1.clone(),
+            template,
+        });
+    }
+
+    /// The keys, flat, with their ranges by pattern id.
+    fn flatten(self) -> Keys {
+        let mut out = Keys::default();
+        for slot in self.keys {
+            let a = out.keys.len() as u32;
+            out.keys.extend(slot);
+            out.ranges.push((a, out.keys.len() as u32));
+        }
+        out
+    }
+
+    fn build(&self, kind: MatchKind, anchored_too: bool) -> crate::Result<Option<AhoCorasick>> {
+        if self.patterns.is_empty() {
+            return Ok(None);
+        }
+        let mut b = AhoCorasick::builder();
+        b.match_kind(kind);
+        if anchored_too {
+            b.start_kind(StartKind::Both);
+        }
+        b.build(&self.patterns)
+            .map(Some)
+            .map_err(|e| crate::Error::Glossary(format!("cannot build the glossary matcher: {e}")))
+    }
+}
+
+/// Buffers reused from one search to the next on the same thread.
+#[derive(Default)]
+struct Scratch {
+    folded: Vec<u8>,
+    fmap: Vec<u32>,
+    found: Vec<Candidate>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+/// The text views one search works on.
+struct View<'t> {
+    nfc: &'t str,
+    folded: Vec<u8>,
+    /// Folded byte offset -> NFC byte offset of the character it came from.
+    fmap: Vec<u32>,
 }
 
 impl Matcher {
@@ -189,46 +361,26 @@ impl Matcher {
     /// are not searched for: their targets are what verify flags).
     ///
     /// # Errors
-    /// When the automaton cannot be built (beyond aho-corasick's size limits).
+    /// When an automaton cannot be built (beyond aho-corasick's size limits).
     pub fn new(
         glossary: &Glossary,
         case_default: CaseRule,
         diacritics: Diacritics,
     ) -> crate::Result<Matcher> {
         let entries = glossary.entries.clone();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut keys: Vec<Vec<Key>> = Vec::new();
-        let mut findex: HashMap<String, usize> = HashMap::new();
-        let mut fpatterns: Vec<String> = Vec::new();
-        let mut fkeys: Vec<Vec<Key>> = Vec::new();
-        let flag = diacritics == Diacritics::Flag;
-
-        let mut add = |k: String, folded: bool, key: Key| {
-            if k.trim().is_empty() {
-                return;
-            }
-            let (index, patterns, keys) = if folded {
-                (&mut findex, &mut fpatterns, &mut fkeys)
-            } else {
-                (&mut index, &mut patterns, &mut keys)
-            };
-            let slot = *index.entry(k.clone()).or_insert_with(|| {
-                patterns.push(k);
-                keys.push(Vec::new());
-                patterns.len() - 1
-            });
-            keys[slot].push(key);
-        };
-
+        let mut terms = KeySet::default();
+        let mut patterns = KeySet::default();
         for (i, e) in entries.iter().enumerate() {
             if e.status == Status::Forbidden {
                 continue;
             }
-            let forms = std::iter::once(&e.source).chain(&e.variants);
-            for form in forms {
-                let (written, template, kind) = match e.kind {
-                    EntryKind::Term => (form.clone(), None, KeyKind::Term),
+            let case = e.case.unwrap_or(case_default);
+            let shared = (Arc::from(e.source.as_str()), Arc::from(e.approved_target()));
+            for form in std::iter::once(&e.source).chain(&e.variants) {
+                match e.kind {
+                    EntryKind::Term => {
+                        terms.add(form.clone(), i, KeyKind::Term, case, &shared, None)
+                    }
                     EntryKind::Pattern => {
                         let Ok(t) = Template::parse(form, &e.slots) else {
                             continue;
@@ -239,69 +391,30 @@ impl Matcher {
                         let rest = Template {
                             parts: t.parts[1..].to_vec(),
                         };
-                        (prefix, Some(Arc::new(rest)), KeyKind::Pattern)
+                        patterns.add(
+                            prefix,
+                            i,
+                            KeyKind::Pattern,
+                            case,
+                            &shared,
+                            Some(Arc::new(rest)),
+                        );
                     }
-                };
-                let cased = canon_tone(&written).0.into_owned();
-                if flag {
-                    add(
-                        folded_key(&written),
-                        true,
-                        Key {
-                            entry: i,
-                            kind,
-                            written: written.clone(),
-                            cased: cased.clone(),
-                            template: template.clone(),
-                        },
-                    );
                 }
-                add(
-                    key(&written),
-                    false,
-                    Key {
-                        entry: i,
-                        kind,
-                        written,
-                        cased,
-                        template,
-                    },
-                );
             }
             for s in &e.suspect {
-                let cased = canon_tone(s).0.into_owned();
-                add(
-                    key(s),
-                    false,
-                    Key {
-                        entry: i,
-                        kind: KeyKind::Suspect,
-                        written: s.clone(),
-                        cased,
-                        template: None,
-                    },
-                );
+                terms.add(s.clone(), i, KeyKind::Suspect, case, &shared, None);
             }
         }
-        let build = |pats: &[String]| -> crate::Result<Option<AhoCorasick>> {
-            if pats.is_empty() {
-                return Ok(None);
-            }
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(pats)
-                .map(Some)
-                .map_err(|e| {
-                    crate::Error::Glossary(format!("cannot build the glossary matcher: {e}"))
-                })
-        };
+        let loose_start = terms.keys.iter().flatten().any(|k| !k.edges.0);
         Ok(Matcher {
-            ac: build(&patterns)?,
-            folded_ac: if flag { build(&fpatterns)? } else { None },
-            keys,
-            folded_keys: fkeys,
+            terms: terms.build(MatchKind::LeftmostLongest, true)?,
+            patterns: patterns.build(MatchKind::Standard, false)?,
+            term_keys: terms.flatten(),
+            pattern_keys: patterns.flatten(),
+            loose_start,
             entries,
-            case_default,
+            flag: diacritics == Diacritics::Flag,
         })
     }
 
@@ -312,138 +425,230 @@ impl Matcher {
 
     /// Finds every glossary term in `text` (see the module documentation).
     pub fn find(&self, text: &str) -> Matches {
+        if self.terms.is_none() && self.patterns.is_none() {
+            return Matches::default();
+        }
         let (nfc, nfc_map) = nfc_with_map(text);
-        let (canon, canon_map) = canon_tone(&nfc);
-        let lower = lower_same_len(&canon);
-        let mut cands: Vec<Candidate> = Vec::new();
+        let mut scratch = SCRATCH.with(|s| s.take());
+        let mut view = View {
+            nfc: &nfc,
+            folded: std::mem::take(&mut scratch.folded),
+            fmap: std::mem::take(&mut scratch.fmap),
+        };
+        fold_with_map_into(&nfc, &mut view.folded, &mut view.fmap);
+
+        // Every valid pattern candidate (patterns are few).
+        let mut pcands: Vec<Candidate> = Vec::new();
         let mut misses: Vec<PatternMiss> = Vec::new();
-
-        if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(lower.as_ref()) {
-                let (s, e) = (m.start(), m.end());
-                for k in &self.keys[m.pattern().as_usize()] {
-                    if !on_boundaries(&canon, s, e, &k.cased) {
-                        continue;
-                    }
-                    if !case_ok(self.case_rule(k.entry), &canon[s..e], &k.cased) {
-                        continue;
-                    }
-                    let (ns, ne) = (canon_map.map(s), canon_map.map(e));
-                    let class = match k.kind {
-                        KeyKind::Suspect => HitClass::Suspect,
-                        _ if nfc[ns..ne] == k.written => HitClass::Exact,
-                        // Equal apart from case once tone placement is one: the
-                        // tone placement differs if the lower-cased forms do.
-                        _ if lower_same_len(&nfc[ns..ne]) != lower_same_len(&k.written) => {
-                            HitClass::ToneVariant
-                        }
-                        _ => HitClass::CaseVariant,
-                    };
-                    self.push_candidate(&nfc, ns, ne, k, class, &mut cands, &mut misses);
-                }
+        if let Some(ac) = &self.patterns {
+            for m in ac.find_overlapping_iter(&view.folded[..]) {
+                self.check(
+                    &view,
+                    m.start(),
+                    m.end(),
+                    self.pattern_keys.of(m.pattern()),
+                    &mut pcands,
+                    &mut misses,
+                );
             }
         }
+        pcands.sort_by_key(Candidate::order);
 
-        if let Some(fac) = &self.folded_ac {
-            let (folded, fmap) = fold_with_map(&nfc);
-            for m in fac.find_overlapping_iter(&folded) {
-                let (s, e) = (m.start(), m.end());
-                let ascii_edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
-                let (ns, ne) = (fmap[s] as usize, fmap[e] as usize);
-                // Whole characters only, on syllable boundaries.
-                if (s > 0 && fmap[s - 1] as usize == ns)
-                    || (e < folded.len() && fmap[e] as usize == fmap[e - 1] as usize)
-                {
-                    continue;
-                }
-                let slice = &nfc[ns..ne];
-                for k in &self.folded_keys[m.pattern().as_usize()] {
-                    let first_alnum = k.written.chars().next().is_some_and(char::is_alphanumeric);
-                    let last_alnum = k
-                        .written
-                        .chars()
-                        .next_back()
-                        .is_some_and(char::is_alphanumeric);
-                    if (first_alnum && s > 0 && ascii_edge(folded.as_bytes().get(s - 1)))
-                        || (last_alnum && ascii_edge(folded.as_bytes().get(e)))
-                        || (first_alnum
-                            && nfc[..ns]
-                                .chars()
-                                .next_back()
-                                .is_some_and(char::is_alphanumeric))
-                        || (last_alnum
-                            && nfc[ne..].chars().next().is_some_and(char::is_alphanumeric))
-                    {
-                        continue;
-                    }
-                    // The same letters with their diacritics: a real hit, or one
-                    // the case rule rejected; either way not a folded hit.
-                    if key(slice) == key(&k.written) {
-                        continue;
-                    }
-                    let fold_cased = |t: &str| crate::transliterate::to_ascii(t);
-                    if !case_ok(
-                        self.case_rule(k.entry),
-                        &fold_cased(slice),
-                        &fold_cased(&k.written),
-                    ) {
-                        continue;
-                    }
-                    let class = if has_diacritics(slice) {
-                        HitClass::DiacriticMismatch
+        // Greedy leftmost-longest over terms and patterns together.
+        let mut chosen: Vec<Candidate> = Vec::new();
+        let mut pos = 0; // NFC offset
+        let mut pi = 0;
+        let mut next_term: Option<Option<Candidate>> = None; // None: not searched yet
+        loop {
+            while pcands.get(pi).is_some_and(|c| c.start < pos) {
+                pi += 1;
+            }
+            if matches!(&next_term, Some(Some(t)) if t.start < pos) {
+                next_term = None;
+            }
+            if next_term.is_none() {
+                let from = view.fmap.partition_point(|&x| (x as usize) < pos);
+                next_term = Some(self.next_term(&view, from, &mut scratch.found));
+            }
+            let pat = pcands.get(pi);
+            let term = next_term.as_ref().and_then(Option::as_ref);
+            let pick = match (pat, term) {
+                (None, None) => break,
+                (Some(p), None) => p.clone(),
+                (None, Some(t)) => t.clone(),
+                (Some(p), Some(t)) => {
+                    if p.order() <= t.order() {
+                        p.clone()
                     } else {
-                        HitClass::AsciiSpan
-                    };
-                    // A misspelling is reported against the term whose words are
-                    // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
-                    // built on it, whose slot would hide the misspelt words.
-                    if class == HitClass::DiacriticMismatch && k.kind == KeyKind::Pattern {
-                        continue;
+                        t.clone()
                     }
-                    self.push_candidate(&nfc, ns, ne, k, class, &mut cands, &mut misses);
                 }
-            }
+            };
+            pos = pick.end;
+            chosen.push(pick);
         }
 
-        // Leftmost-longest among the candidates that passed every check.
-        cands.sort_by(|a, b| {
-            (a.start, std::cmp::Reverse(a.end), a.class.rank(), a.entry).cmp(&(
-                b.start,
-                std::cmp::Reverse(b.end),
-                b.class.rank(),
-                b.entry,
-            ))
-        });
-        let mut hits = Vec::new();
-        let mut last_end = 0;
-        for c in cands {
-            if c.start < last_end {
-                continue;
-            }
-            last_end = c.end;
-            let (start, end) = (nfc_map.map(c.start), nfc_map.map(c.end));
-            hits.push(Hit {
-                start,
-                end,
-                text: text[start..end].to_owned(),
-                entry: self.entries[c.entry].source.clone(),
-                target: c.target,
-                class: c.class,
-                index: c.entry,
-            });
-        }
-        // A miss inside a chosen hit is not a miss (a longer term covered it).
+        let hits: Vec<Hit> = chosen
+            .into_iter()
+            .map(|c| {
+                let (start, end) = (nfc_map.map(c.start), nfc_map.map(c.end));
+                Hit {
+                    start,
+                    end,
+                    text: text[start..end].to_owned(),
+                    entry: c.source,
+                    target: c.target,
+                    class: c.class,
+                    index: c.entry,
+                }
+            })
+            .collect();
+        scratch.folded = view.folded;
+        scratch.fmap = view.fmap;
+        SCRATCH.with(|s| s.replace(scratch));
         for m in &mut misses {
             m.start = nfc_map.map(m.start);
             m.end = nfc_map.map(m.end);
         }
+        // A miss inside a chosen hit is not a miss (a longer term covered it).
         misses.retain(|m| !hits.iter().any(|h| h.start <= m.start && h.end >= m.end));
+        misses.sort_by_key(|m| (m.start, m.index));
         misses.dedup_by(|a, b| a.start == b.start && a.index == b.index);
         Matches { hits, misses }
     }
 
-    fn case_rule(&self, entry: usize) -> CaseRule {
-        self.entries[entry].case.unwrap_or(self.case_default)
+    /// The leftmost-longest valid term candidate starting at or after
+    /// folded offset `from`.
+    fn next_term(
+        &self,
+        view: &View<'_>,
+        mut from: usize,
+        found: &mut Vec<Candidate>,
+    ) -> Option<Candidate> {
+        let ac = self.terms.as_ref()?;
+        let hay = &view.folded[..];
+        // Terms have no pattern misses.
+        let mut unused = Vec::new();
+        while from < hay.len() {
+            let m = ac.find(Input::new(hay).span(from..hay.len()))?;
+            let p = m.start();
+            found.clear();
+            self.check(
+                view,
+                p,
+                m.end(),
+                self.term_keys.of(m.pattern()),
+                found,
+                &mut unused,
+            );
+            if let Some(best) = take_best(found) {
+                return Some(best);
+            }
+            // Shorter keys at the same start, longest first, unless the start
+            // itself cannot be a term start (inside a word or a character).
+            let ns = view.fmap[p] as usize;
+            let start_ok = !(p > 0 && view.fmap[p - 1] as usize == ns)
+                && (self.loose_start || !word_before(view.nfc, ns));
+            let mut end = m.end();
+            while start_ok && end > p + 1 {
+                let Some(m2) = ac.find(Input::new(hay).span(p..end - 1).anchored(Anchored::Yes))
+                else {
+                    break;
+                };
+                self.check(
+                    view,
+                    p,
+                    m2.end(),
+                    self.term_keys.of(m2.pattern()),
+                    found,
+                    &mut unused,
+                );
+                if let Some(best) = take_best(found) {
+                    return Some(best);
+                }
+                end = m2.end();
+            }
+            from = p + 1;
+        }
+        None
+    }
+
+    /// Checks the keys of one automaton match (folded span `[s, e)`) and
+    /// pushes the candidates that pass.
+    fn check(
+        &self,
+        view: &View<'_>,
+        s: usize,
+        e: usize,
+        keys: &[Key],
+        cands: &mut Vec<Candidate>,
+        misses: &mut Vec<PatternMiss>,
+    ) {
+        let (fmap, nfc) = (&view.fmap, view.nfc);
+        let (ns, ne) = (fmap[s] as usize, fmap[e] as usize);
+        // Whole characters only (a character may fold to several letters).
+        if (s > 0 && fmap[s - 1] as usize == ns)
+            || (e < view.folded.len() && fmap[e] == fmap[e - 1])
+        {
+            return;
+        }
+        let slice = &nfc[ns..ne];
+        let before = word_before(nfc, ns);
+        let after = word_after(nfc, ne);
+        // The slice in canonical tone placement, computed once.
+        let mut slice_cased: Option<Cow<'_, str>> = None;
+        for k in keys {
+            if (k.edges.0 && before) || (k.edges.1 && after) {
+                continue;
+            }
+            // The common case, exactly as written, passes every case rule.
+            if slice == k.written() {
+                let class = if k.kind == KeyKind::Suspect {
+                    HitClass::Suspect
+                } else {
+                    HitClass::Exact
+                };
+                self.push_candidate(nfc, ns, ne, k, class, cands, misses);
+                continue;
+            }
+            let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
+            let rule = k.case;
+            let class = if eq_lower(cased, k.lkey()) {
+                // The same letters and diacritics: a real hit, if the case
+                // rule allows it (if not, not a folded hit either).
+                if !case_ok(rule, cased, k.cased()) {
+                    continue;
+                }
+                match k.kind {
+                    KeyKind::Suspect => HitClass::Suspect,
+                    _ if slice == k.written() => HitClass::Exact,
+                    // Equal apart from case once tone placement is one: the
+                    // tone placement differs if the lower-cased forms do.
+                    _ if !eq_lower(slice, k.written()) => HitClass::ToneVariant,
+                    _ => HitClass::CaseVariant,
+                }
+            } else {
+                if !self.flag || k.kind == KeyKind::Suspect {
+                    continue;
+                }
+                let class = if has_diacritics(slice) {
+                    HitClass::DiacriticMismatch
+                } else {
+                    HitClass::AsciiSpan
+                };
+                // A misspelling is reported against the term whose words are
+                // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
+                // built on it, whose slot would hide the misspelt words.
+                if class == HitClass::DiacriticMismatch && k.kind == KeyKind::Pattern {
+                    continue;
+                }
+                if !case_ok_folded(rule, slice, k.written()) {
+                    continue;
+                }
+                class
+            };
+            self.push_candidate(nfc, ns, ne, k, class, cands, misses);
+        }
     }
 
     /// Completes a pattern after its literal beginning, then records the
@@ -459,17 +664,18 @@ impl Matcher {
         cands: &mut Vec<Candidate>,
         misses: &mut Vec<PatternMiss>,
     ) {
-        let entry = &self.entries[k.entry];
         let Some(rest) = &k.template else {
             cands.push(Candidate {
                 start: ns,
                 end: ne,
                 class,
                 entry: k.entry,
-                target: entry.approved_target().to_owned(),
+                source: k.source.clone(),
+                target: k.target.clone(),
             });
             return;
         };
+        let entry = &self.entries[k.entry];
         match extend(nfc, ne, rest) {
             Some((end, values)) => {
                 let target = Template::parse(&entry.target, &entry.slots)
@@ -480,7 +686,8 @@ impl Matcher {
                     end,
                     class,
                     entry: k.entry,
-                    target,
+                    source: k.source.clone(),
+                    target: target.into(),
                 });
             }
             None => {
@@ -530,18 +737,67 @@ fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(Str
     Some((pos, values))
 }
 
-/// Whole syllables: where the term's edge is a letter or digit, the text
-/// must not continue with one.
-fn on_boundaries(text: &str, s: usize, e: usize, term: &str) -> bool {
-    let first = term.chars().next().is_some_and(char::is_alphanumeric);
-    let last = term.chars().next_back().is_some_and(char::is_alphanumeric);
-    let joined_before = first && text[..s].chars().next_back().is_some_and(is_word_char);
-    let joined_after = last && text[e..].chars().next().is_some_and(is_word_char);
-    !joined_before && !joined_after
+/// Does a letter or digit (or a combining mark) end `text[..i]`?
+fn word_before(text: &str, i: usize) -> bool {
+    match text.as_bytes()[..i].last() {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[..i].chars().next_back().is_some_and(is_word_char),
+    }
+}
+
+/// Does a letter or digit (or a combining mark) start `text[i..]`?
+fn word_after(text: &str, i: usize) -> bool {
+    match text.as_bytes().get(i) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[i..].chars().next().is_some_and(is_word_char),
+    }
 }
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// Removes and returns the best candidate (leftmost, longest, surest).
+fn take_best(found: &mut Vec<Candidate>) -> Option<Candidate> {
+    let i = (0..found.len()).min_by_key(|&i| found[i].order())?;
+    Some(found.swap_remove(i))
+}
+
+/// Are `a` and `b` equal once lower-cased (length-preserving lower case)?
+fn eq_lower(a: &str, b: &str) -> bool {
+    let mut bs = b.chars();
+    for ca in a.chars() {
+        match bs.next() {
+            Some(cb) if cb == ca || lower_char(cb) == lower_char(ca) => {}
+            _ => return false,
+        }
+    }
+    bs.next().is_none()
+}
+
+/// The case rule applied to the ASCII folds of `text` and `entry` (which
+/// are equal apart from case: they matched folded and lower-cased).
+fn case_ok_folded(rule: CaseRule, text: &str, entry: &str) -> bool {
+    let fold = |s: &str| {
+        s.chars()
+            .flat_map(|c| crate::transliterate::fold_char(c).chars())
+            .collect::<Vec<char>>()
+    };
+    match rule {
+        CaseRule::Insensitive => true,
+        CaseRule::Sensitive => fold(text) == fold(entry),
+        CaseRule::Permissive => {
+            let t = text
+                .chars()
+                .flat_map(|c| crate::transliterate::fold_char(c).chars());
+            let e = entry
+                .chars()
+                .flat_map(|c| crate::transliterate::fold_char(c).chars());
+            t.zip(e).all(|(t, e)| !e.is_ascii_uppercase() || t == e)
+        }
+    }
 }
 
 /// The case rule, letter by letter: `text` and `entry` are equal apart from
@@ -553,7 +809,7 @@ fn case_ok(rule: CaseRule, text: &str, entry: &str) -> bool {
         CaseRule::Permissive => text
             .chars()
             .zip(entry.chars())
-            .all(|(t, e)| !e.is_uppercase() || t == e),
+            .all(|(t, e)| !is_upper(e) || t == e),
     }
 }
 
@@ -577,7 +833,7 @@ mod tests {
         m.find(text)
             .hits
             .into_iter()
-            .map(|h| (h.text, h.class.name(), h.target))
+            .map(|h| (h.text, h.class.name(), h.target.to_string()))
             .collect()
     }
 

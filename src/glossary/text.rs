@@ -67,13 +67,40 @@ impl OffsetMap {
     }
 }
 
+/// A fast sufficient test for NFC: every character is below U+0300 or a
+/// precomposed Vietnamese letter (U+1E00..U+1EFF), all of which are
+/// NFC_Quick_Check=Yes. Vietnamese news copy in NFC passes at memory speed;
+/// anything else goes to the full quick check.
+fn surely_nfc(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            i += 1;
+        } else if c < 0xCC {
+            // Two-byte sequences up to U+02FF.
+            i += 2;
+        } else if c == 0xE1
+            && i + 1 < b.len()
+            && (b[i + 1] == 0xB8 || b[i + 1] == 0xB9 || b[i + 1] == 0xBA || b[i + 1] == 0xBB)
+        {
+            // U+1E00..U+1EFF.
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
 /// NFC of `text` with a map back to `text`.
 ///
 /// Each run of a starter and the non-starters after it is normalised on its
 /// own (composition only joins a starter with following marks in the
 /// scripts that matter here), so every run boundary maps exactly.
 pub fn nfc_with_map(text: &str) -> (Cow<'_, str>, OffsetMap) {
-    if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+    if surely_nfc(text) || is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
         return (Cow::Borrowed(text), OffsetMap::identity());
     }
     let mut out = String::with_capacity(text.len());
@@ -94,35 +121,41 @@ pub fn nfc_with_map(text: &str) -> (Cow<'_, str>, OffsetMap) {
     (Cow::Owned(out), map)
 }
 
-/// A Vietnamese vowel with its tone split off: (base vowel, tone index
-/// 0..=5, upper case). Tone 0 is "no tone".
-fn split_tone(c: char) -> Option<(char, usize, bool)> {
-    const ROWS: [(&str, char); 6] = [
-        ("oòóỏõọ", 'o'),
-        ("uùúủũụ", 'u'),
-        ("aàáảãạ", 'a'),
-        ("eèéẻẽẹ", 'e'),
-        ("yỳýỷỹỵ", 'y'),
-        ("iìíỉĩị", 'i'),
-    ];
-    let lower = c.to_lowercase().next()?;
-    let upper = lower != c;
-    for (row, base) in ROWS {
-        if let Some(t) = row.chars().position(|x| x == lower) {
-            return Some((base, t, upper));
-        }
-    }
-    None
+/// A toned `o` or `u`: (base, tone 1..=5, upper case).
+fn toned_ou(c: char) -> Option<(char, usize, bool)> {
+    Some(match c {
+        'ò' => ('o', 1, false),
+        'ó' => ('o', 2, false),
+        'ỏ' => ('o', 3, false),
+        'õ' => ('o', 4, false),
+        'ọ' => ('o', 5, false),
+        'ù' => ('u', 1, false),
+        'ú' => ('u', 2, false),
+        'ủ' => ('u', 3, false),
+        'ũ' => ('u', 4, false),
+        'ụ' => ('u', 5, false),
+        'Ò' => ('o', 1, true),
+        'Ó' => ('o', 2, true),
+        'Ỏ' => ('o', 3, true),
+        'Õ' => ('o', 4, true),
+        'Ọ' => ('o', 5, true),
+        'Ù' => ('u', 1, true),
+        'Ú' => ('u', 2, true),
+        'Ủ' => ('u', 3, true),
+        'Ũ' => ('u', 4, true),
+        'Ụ' => ('u', 5, true),
+        _ => return None,
+    })
 }
 
+/// `base` (o, u, a, e or y) with tone `tone` (0..=5), in upper case if asked.
 fn with_tone(base: char, tone: usize, upper: bool) -> char {
     let row = match base {
         'o' => "oòóỏõọ",
         'u' => "uùúủũụ",
         'a' => "aàáảãạ",
         'e' => "eèéẻẽẹ",
-        'y' => "yỳýỷỹỵ",
-        _ => "iìíỉĩị",
+        _ => "yỳýỷỹỵ",
     };
     let c = row.chars().nth(tone).unwrap_or(base);
     if upper {
@@ -134,51 +167,52 @@ fn with_tone(base: char, tone: usize, upper: bool) -> char {
 
 /// The tone-placement canonical form of NFC `text`, with a map back.
 pub fn canon_tone(text: &str) -> (Cow<'_, str>, OffsetMap) {
-    // Fast exit: a rewrite needs a toned o/u followed by a/e/y.
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut edits: Vec<(usize, usize, String)> = Vec::new(); // (start, end, replacement)
-    for k in 0..chars.len().saturating_sub(1) {
-        let (i, c1) = chars[k];
-        let (_, c2) = chars[k + 1];
-        let Some((b1, t1, u1)) = split_tone(c1) else {
-            continue;
-        };
-        if t1 == 0 {
-            continue;
-        }
-        let Some((b2, t2, u2)) = split_tone(c2) else {
-            continue;
-        };
-        if t2 != 0 || !matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y')) {
-            continue;
-        }
-        // Open rhyme: nothing letter-like after the pair.
-        if chars.get(k + 2).is_some_and(|&(_, c)| c.is_alphanumeric()) {
-            continue;
-        }
-        // Not a vowel-onset pair: `qu` + y, `gi` + oa (the u/i is the onset).
-        if k >= 1 {
-            let prev = chars[k - 1].1.to_lowercase().next().unwrap_or(' ');
-            if b1 == 'u' && prev == 'q' {
-                continue;
+    // One pass with a window of four characters: before, toned o/u, plain
+    // a/e/y, after. Allocates only when a rewrite is needed.
+    let mut edits: Vec<(usize, usize, char, char)> = Vec::new(); // (start, end, first, second)
+    let mut it = text.char_indices().peekable();
+    let mut before: Option<char> = None;
+    let mut before2: Option<char> = None;
+    while let Some((i, c1)) = it.next() {
+        if let Some((b1, t1, u1)) = toned_ou(c1)
+            && let Some(&(j, c2)) = it.peek()
+        {
+            let lower2 = match c2 {
+                'a' | 'A' => Some('a'),
+                'e' | 'E' => Some('e'),
+                'y' | 'Y' => Some('y'),
+                _ => None,
+            };
+            let pair_ok = matches!(
+                (b1, lower2),
+                ('o', Some('a')) | ('o', Some('e')) | ('u', Some('y'))
+            );
+            // `qu` + y and `gi` + o…: the u / i belongs to the onset.
+            let onset_u = (b1 == 'u' && matches!(before, Some('q' | 'Q')))
+                || (matches!(before, Some('i' | 'I')) && matches!(before2, Some('g' | 'G')));
+            if pair_ok && !onset_u {
+                let after = text[j + c2.len_utf8()..].chars().next();
+                if !after.is_some_and(char::is_alphanumeric) {
+                    let end = j + c2.len_utf8();
+                    let second = with_tone(lower2.unwrap_or('a'), t1, c2.is_uppercase());
+                    edits.push((i, end, with_tone(b1, 0, u1), second));
+                }
             }
         }
-        let end = chars.get(k + 2).map_or(text.len(), |&(j, _)| j);
-        let mut rep = String::new();
-        rep.push(with_tone(b1, 0, u1));
-        rep.push(with_tone(b2, t1, u2));
-        edits.push((i, end, rep));
+        before2 = before;
+        before = Some(c1);
     }
     if edits.is_empty() {
         return (Cow::Borrowed(text), OffsetMap::identity());
     }
-    let mut out = String::with_capacity(text.len() + edits.len());
+    let mut out = String::with_capacity(text.len() + edits.len() * 2);
     let mut map = OffsetMap::default();
     let mut last = 0;
-    for (start, end, rep) in edits {
+    for (start, end, first, second) in edits {
         out.push_str(&text[last..start]);
         map.push(out.len(), start);
-        out.push_str(&rep);
+        out.push(first);
+        out.push(second);
         map.push(out.len(), end);
         last = end;
     }
@@ -204,6 +238,17 @@ pub fn lower_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
+    // Fast paths for Vietnamese letters (no table search): Latin-1
+    // capitals, Đ, and Latin Extended Additional, where the lower case of
+    // an even code point is the next one.
+    let cp = c as u32;
+    match cp {
+        0xC0..=0xDE if cp != 0xD7 => return char::from_u32(cp + 0x20).unwrap_or(c),
+        0xE0..=0xFF | 0x111 => return c,
+        0x110 => return '\u{111}',
+        0x1EA0..=0x1EF9 => return char::from_u32(cp | 1).unwrap_or(c),
+        _ => {}
+    }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
         (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
@@ -214,23 +259,59 @@ pub fn lower_char(c: char) -> char {
 /// The lower-cased ASCII fold of `text` with a map back: every byte a
 /// character folds to maps to that character's start.
 pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
-    let mut out = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
-    let mut buf = [0u8; 4];
-    for (i, c) in text.char_indices() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+    let mut out = Vec::new();
+    let mut map = Vec::new();
+    fold_with_map_into(text, &mut out, &mut map);
+    (String::from_utf8(out).expect("the fold is ASCII"), map)
+}
+
+/// [`fold_with_map`] into reusable buffers (cleared first); `out` is ASCII.
+pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) {
+    out.clear();
+    map.clear();
+    out.reserve(text.len());
+    map.reserve(text.len() + 1);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b.to_ascii_lowercase());
             map.push(i as u32);
+            i += 1;
             continue;
         }
-        let folded = crate::transliterate::to_ascii(c.encode_utf8(&mut buf));
-        for b in folded.bytes() {
-            out.push(char::from(b.to_ascii_lowercase()));
-            map.push(i as u32);
+        let (cp, len) = crate::transliterate::decode_at(bytes, i);
+        match crate::transliterate::fold_fast(cp) {
+            Some(0) => {}
+            Some(f) => {
+                out.push(f.to_ascii_lowercase());
+                map.push(i as u32);
+            }
+            None => {
+                let c = char::from_u32(cp).expect("valid UTF-8");
+                for f in crate::transliterate::fold_char(c).bytes() {
+                    out.push(f.to_ascii_lowercase());
+                    map.push(i as u32);
+                }
+            }
         }
+        i += len;
     }
     map.push(text.len() as u32);
-    (out, map)
+}
+
+/// Is `c` an upper-case letter? (Fast for Vietnamese letters.)
+pub fn is_upper(c: char) -> bool {
+    let cp = c as u32;
+    match cp {
+        0..=0x7F => c.is_ascii_uppercase(),
+        0xC0..=0xDE => cp != 0xD7,
+        0xDF..=0xFF | 0x111 => false,
+        0x110 => true,
+        0x1EA0..=0x1EF9 => cp & 1 == 0,
+        _ => c.is_uppercase(),
+    }
 }
 
 /// Does `text` contain any Vietnamese diacritic (any non-ASCII letter)?
@@ -307,6 +388,17 @@ mod tests {
             assert_eq!(lower_same_len(s).len(), s.len(), "{s}");
         }
         assert_eq!(lower_same_len("ĐẢNG ỦY"), "đảng ủy");
+        // The fast paths agree with the standard library on every letter they cover.
+        for cp in (0xC0..=0x1FFu32).chain(0x1E00..=0x1EFF) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let std_lower = c.to_lowercase().collect::<String>();
+            if std_lower.chars().count() == 1 && std_lower.len() == c.len_utf8() {
+                assert_eq!(lower_char(c).to_string(), std_lower, "{c}");
+            }
+            assert_eq!(is_upper(c), c.is_uppercase(), "{c}");
+        }
     }
 
     #[test]
