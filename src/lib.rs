@@ -25,11 +25,18 @@
 
 pub mod atomic;
 pub mod config;
+pub mod document;
 pub mod error;
+pub mod formats;
 pub mod glossary;
+pub mod pipeline;
+pub mod reader;
+pub mod segment;
 pub mod transliterate;
 pub mod xml;
 
 pub use config::Config;
+pub use document::{Document, Segment, SegmentKind};
 pub use error::{Error, Result};
+pub use pipeline::Pipeline;
 pub use transliterate::{Folder, StreamFolder, ascii_caption, slug, to_ascii};

@@ -35,6 +35,21 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` escaped for an attribute value: as [`escape`], and tab, LF and
+/// CR as character references, which attribute-value normalisation would
+/// otherwise turn into spaces.
+pub fn escape_attr(text: &str) -> Cow<'_, str> {
+    let e = escape(text);
+    if !e.contains(['\t', '\n', '\r']) {
+        return e;
+    }
+    Cow::Owned(
+        e.replace('\t', "&#9;")
+            .replace('\n', "&#10;")
+            .replace('\r', "&#13;"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +62,6 @@ mod tests {
         );
         assert_eq!(escape("x\u{0}\u{1}\u{B}y\u{FFFE}\u{FFFF}z\t\n"), "xyz\t\n");
         assert!(matches!(escape("Hà Nội"), Cow::Borrowed(_)));
+        assert_eq!(escape_attr("a\tb\nc\r\"<"), "a&#9;b&#10;c&#13;&quot;&lt;");
     }
 }

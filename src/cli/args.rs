@@ -44,6 +44,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the pipeline over articles and write the parallel outputs.
+    #[command(after_help = RUN_EXAMPLES, long_about = RUN_LONG)]
+    Run(RunArgs),
     /// Print the ASCII form of TEXT, or stream stdin to stdout.
     #[command(after_help = ASCII_EXAMPLES, long_about = ASCII_LONG)]
     Ascii(AsciiArgs),
@@ -57,6 +60,22 @@ pub enum Command {
     #[command(after_help = CONFIG_EXAMPLES, long_about = CONFIG_LONG)]
     Config,
 }
+
+const RUN_LONG: &str = "\
+Run the pipeline over articles: read (UTF-8 .txt/.md files, folders searched recursively, or - \
+for stdin), segment with Vietnamese-aware rules, strip diacritics, find glossary terms (and \
+draft a glossary-only target in `replace` mode), flag suspected misspellings, and write the \
+parallel outputs to the output folder: NAME.jsonl, NAME.tsv, NAME.tmx, NAME.xlf and \
+line-aligned NAME.vi.txt / NAME.en.txt / NAME.ascii.txt. Everything runs offline.
+
+A document that fails (unreadable, not UTF-8) is reported and the others still run; the exit \
+code is then 1. A bad configuration or glossary stops before any work, with exit code 2.";
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  $ songngu run examples/bai-bao-mau.txt
+  $ songngu run articles/ -o out/ --jobs 2 --format jsonl,xliff
+  $ cat bai.txt | songngu run - --unit paragraph --quiet";
 
 const ASCII_LONG: &str = "\
 Print the ASCII form of TEXT: Vietnamese diacritics stripped the way newsrooms write image \
@@ -211,4 +230,51 @@ pub enum ExportFormatArg {
     Tbx,
     /// DeepL glossary TSV (no header; DeepL's rules enforced).
     Deepl,
+}
+
+/// `songngu run`
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Articles: files, folders (searched recursively for .txt and .md) or - for stdin.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output folder (default: [output] dir).
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Glossary file or folder (repeatable); replaces the configured paths.
+    #[arg(long, value_name = "PATH")]
+    pub glossary: Vec<PathBuf>,
+
+    /// Source language (default: [languages] source).
+    #[arg(long, value_name = "LANG")]
+    pub from: Option<String>,
+
+    /// Target language (default: [languages] target).
+    #[arg(long, value_name = "LANG")]
+    pub to: Option<String>,
+
+    /// Output formats, comma-separated: jsonl, tsv, tmx, xliff, txt (default: [output] formats).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub format: Vec<String>,
+
+    /// Segment unit (default: [segment] unit).
+    #[arg(long, value_enum)]
+    pub unit: Option<UnitArg>,
+
+    /// Documents processed in parallel (default: the number of CPUs).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// `--unit`
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum UnitArg {
+    /// Blank-line separated paragraphs.
+    Paragraph,
+    /// Sentences (Vietnamese-aware).
+    Sentence,
+    /// Lines.
+    Line,
 }

@@ -7,6 +7,7 @@
 
 mod args;
 mod glossary;
+mod run;
 
 use std::io::{self, BufRead, Read, Write};
 use std::path::PathBuf;
@@ -53,6 +54,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Run(args) => run::run(args, cli.config, cli.quiet),
         Command::Ascii(args) => ascii(&args),
         Command::Slug(args) => slug(&args),
         Command::Glossary(cmd) => glossary::run(cmd, cli.config, cli.quiet),

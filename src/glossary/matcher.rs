@@ -30,7 +30,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
-use super::pattern::{Part, Template};
+use super::pattern::{Part, SlotType, Template};
 use super::text::{
     canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key, lower_char,
     lower_same_len, nfc_with_map,
@@ -691,7 +691,16 @@ impl Matcher {
                 });
             }
             None => {
-                if class.is_confident() {
+                // Only an attempted value that does not parse is a finding
+                // (`Kết luận số 44 KL`); `Chỉ thị về…` is just the words.
+                let attempted = match (rest.parts.first(), nfc[ne..].chars().next()) {
+                    (Some(Part::Slot(_, SlotType::Roman, _)), Some(c)) => {
+                        c.is_ascii_uppercase() || c.is_ascii_digit()
+                    }
+                    (Some(Part::Slot(..)), Some(c)) => c.is_ascii_digit(),
+                    _ => false,
+                };
+                if class.is_confident() && attempted {
                     misses.push(PatternMiss {
                         start: ns,
                         end: ne,
@@ -990,7 +999,7 @@ mod tests {
             found(&m, "Kết luận 45-KL/TW"),
             [t("Kết luận 45-KL/TW", "exact", "Conclusion No. 45-KL/TW")]
         );
-        let r = m.find("Kết luận số mới của Ban Bí thư");
+        let r = m.find("Kết luận số 12 của Ban Bí thư");
         assert_eq!(r.misses.len(), 1);
         assert_eq!(r.misses[0].entry, "Kết luận số {code}");
         assert_eq!(r.hits[0].text, "Kết luận");

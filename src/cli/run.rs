@@ -1,0 +1,175 @@
+//! `songngu run`: flags over the configuration, the glossary, the batch,
+//! a progress bar on stderr when it is a terminal, and the end summary.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use songngu::config::{EngineKind, Format, Unit};
+use songngu::glossary::{Glossary, HitClass};
+use songngu::pipeline::{DocOutcome, Pipeline};
+
+use super::args::{RunArgs, UnitArg};
+use super::load_config;
+
+pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut config = load_config(config)?;
+    // Flags, the top layer.
+    if let Some(from) = args.from {
+        config.languages.source = from;
+    }
+    if let Some(to) = args.to {
+        config.languages.target = to;
+    }
+    if let Some(unit) = args.unit {
+        config.segment.unit = match unit {
+            UnitArg::Paragraph => Unit::Paragraph,
+            UnitArg::Sentence => Unit::Sentence,
+            UnitArg::Line => Unit::Line,
+        };
+    }
+    if !args.format.is_empty() {
+        config.output.formats = args
+            .format
+            .iter()
+            .map(|f| {
+                Format::from_name(f.trim()).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown format `{f}` in --format; use any of: {}",
+                        Format::ALL.map(Format::name).join(", ")
+                    )
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| config.resolve(&config.output.dir));
+    if config.translate.engine != EngineKind::None {
+        anyhow::bail!(
+            "[translate] engine = \"{}\", but this version of songngu has no machine-translation stage yet; \
+             set engine = \"none\" (or unset $SONGNGU_ENGINE) to run offline",
+            config.translate.engine.name()
+        );
+    }
+
+    // Warnings (overlapping entries and the like) are for `glossary check`.
+    let (glossary, _warnings) = Glossary::load(&config, &args.glossary)?;
+    let inputs = if args.inputs.is_empty() {
+        if std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "no INPUT given; name files or folders, or - to read stdin (see `songngu run --help`)"
+            );
+        }
+        songngu::reader::collect_inputs(&[PathBuf::from("-")])?
+    } else {
+        songngu::reader::collect_inputs(&args.inputs)?
+    };
+    if inputs.is_empty() {
+        anyhow::bail!(
+            "no .txt or .md articles found in {}",
+            args.inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let pipeline = Pipeline::new(&config, &glossary)?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+
+    let bar = if !quiet && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} documents {msg}",
+            )
+            .expect("template")
+            .progress_chars("=> "),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let started = Instant::now();
+    let progress = |o: &DocOutcome| {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+            if let Err(e) = &o.result {
+                bar.println(format!("songngu: error: {e}"));
+            }
+        }
+    };
+    let outcomes = pipeline.run_batch(&inputs, &out_dir, &config.output.formats, jobs, &progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+
+    let failed: Vec<&DocOutcome> = outcomes.iter().filter(|o| o.result.is_err()).collect();
+    if bar.is_none() {
+        for o in &failed {
+            if let Err(e) = &o.result {
+                eprintln!("songngu: error: {e}");
+            }
+        }
+    }
+    if !quiet {
+        eprintln!("{}", summary(&outcomes, elapsed, &out_dir));
+    }
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &std::path::Path) -> String {
+    let ok: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .collect();
+    let failed = outcomes.len() - ok.len();
+    let bytes: usize = ok.iter().map(|s| s.bytes).sum();
+    let segments: usize = ok.iter().map(|s| s.segments).sum();
+    let mut hits = std::collections::BTreeMap::new();
+    let mut flags = std::collections::BTreeMap::new();
+    for s in &ok {
+        for (k, v) in &s.hits {
+            *hits.entry(*k).or_insert(0) += v;
+        }
+        for (k, v) in &s.flags {
+            *flags.entry(k.clone()).or_insert(0) += v;
+        }
+    }
+    let classes: Vec<String> = HitClass::ALL
+        .iter()
+        .map(|c| format!("{} {}", c.name(), hits.get(c).copied().unwrap_or(0)))
+        .collect();
+    let flag_list: Vec<String> = flags.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    format!(
+        "songngu run: {} document(s){}, {segments} segment(s), {:.1} KB in {elapsed:.2} s ({:.1} MB/s)\n  \
+         terms: {}\n  flags: {}\n  output: {}",
+        outcomes.len(),
+        if failed > 0 {
+            format!(" ({failed} failed)")
+        } else {
+            String::new()
+        },
+        bytes as f64 / 1e3,
+        bytes as f64 / 1e6 / elapsed.max(1e-9),
+        classes.join(", "),
+        if flag_list.is_empty() {
+            "none".into()
+        } else {
+            flag_list.join(", ")
+        },
+        out_dir.display()
+    )
+}

@@ -1,0 +1,90 @@
+//! The model every stage reads and writes: a [`Document`] (one article, its
+//! text normalised) and its [`Segment`]s (the units of translation, with
+//! their spans, ASCII form, glossary hits, draft target and QA flags).
+//!
+//! A segment's JSON form is the JSONL line of DESIGN.md, field for field.
+
+use serde::Serialize;
+
+use crate::glossary::{Hit, Severity};
+
+/// One article, read and normalised.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The name outputs are called after (the input's file stem).
+    pub name: String,
+    /// The text: BOM dropped, CRLF and CR made LF, NFC.
+    pub text: String,
+}
+
+/// What a segment is, in the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SegmentKind {
+    /// The headline.
+    Title,
+    /// Body text.
+    Text,
+    /// A photo caption or its credit, `(Ảnh: …)`.
+    Caption,
+    /// `Name (TTXVN/…)` closing the article.
+    Byline,
+    /// The ASCII image-alt line a CMS glues into scraped copy
+    /// (`… hinh anh N`): kept, never translated.
+    AsciiCaption,
+}
+
+impl SegmentKind {
+    /// The name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            SegmentKind::Title => "title",
+            SegmentKind::Text => "text",
+            SegmentKind::Caption => "caption",
+            SegmentKind::Byline => "byline",
+            SegmentKind::AsciiCaption => "ascii-caption",
+        }
+    }
+}
+
+/// A QA finding on one segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    /// A stable code (`suspected-misspelling`, `pattern-unparsed`,
+    /// `term-missing`, `term-forbidden`, …).
+    pub code: String,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// For the reviewer.
+    pub message: String,
+}
+
+/// One unit of translation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Segment {
+    /// `NAME:0004`.
+    pub id: String,
+    /// The document name.
+    pub doc: String,
+    /// Paragraph number, from 0.
+    pub para: usize,
+    /// Segment number in the document, from 0.
+    pub seq: usize,
+    /// What the segment is.
+    pub kind: SegmentKind,
+    /// The source text (a slice of the document's text).
+    pub source: String,
+    /// Its ASCII form.
+    pub ascii: String,
+    /// The target, if any (offline: the glossary draft in `replace` mode).
+    pub target: Option<String>,
+    /// Where the target came from: `glossary`, `tm`, `human`, `engine:NAME`.
+    pub origin: Option<String>,
+    /// Glossary hits, offsets into `source`.
+    pub terms: Vec<Hit>,
+    /// QA findings.
+    pub flags: Vec<Flag>,
+    /// Byte span of `source` in the document's text.
+    #[serde(skip)]
+    pub span: (usize, usize),
+}
