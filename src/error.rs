@@ -24,13 +24,13 @@ pub enum Error {
         message: String,
     },
     /// An input or output file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying error (shown in the message, so not a `source`
+        /// that would print twice in a chain).
+        cause: std::io::Error,
     },
     /// The glossary has errors (every error is in the diagnostics).
     #[error("{0}")]
@@ -54,10 +54,10 @@ pub enum Error {
 
 impl Error {
     /// Wraps an I/O error with the path it concerns.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         Self::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 }

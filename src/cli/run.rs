@@ -57,7 +57,16 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     }
 
     // Warnings (overlapping entries and the like) are for `glossary check`.
-    let (glossary, _warnings) = Glossary::load(&config, &args.glossary)?;
+    let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
+    if glossary.entries.is_empty() && !quiet {
+        match warnings.first() {
+            Some(w) if warnings.len() == 1 => eprintln!("songngu: {w}"),
+            _ => eprintln!(
+                "songngu: warning: the glossary has no entries for {} -> {}; terms are not annotated",
+                config.languages.source, config.languages.target
+            ),
+        }
+    }
     let inputs = if args.inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             anyhow::bail!(
@@ -66,7 +75,8 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         }
         songngu::reader::collect_inputs(&[PathBuf::from("-")])?
     } else {
-        songngu::reader::collect_inputs(&args.inputs)?
+        // A missing input is a usage error (exit 2): nothing has run yet.
+        songngu::reader::collect_inputs(&args.inputs).map_err(|e| anyhow::anyhow!("{e}"))?
     };
     if inputs.is_empty() {
         anyhow::bail!(

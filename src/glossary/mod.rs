@@ -299,6 +299,22 @@ impl Glossary {
         } else {
             overrides.to_vec()
         };
+        // With no configuration file at all, a missing default `glossary/`
+        // folder means "no glossary", not an error: songngu then runs
+        // anywhere. Paths someone configured or named must exist.
+        let default_paths = crate::config::GlossaryConfig::default().paths;
+        if overrides.is_empty()
+            && config.source_file.is_none()
+            && config.glossary.paths == default_paths
+            && paths.iter().all(|p| !p.exists())
+        {
+            let warning = Diagnostic {
+                origin: Origin { path: paths.first().cloned().unwrap_or_default(), line: 1, col: 1 },
+                severity: Severity::Warning,
+                message: "no glossary here; terms are not annotated (create glossary/*.toml or pass --glossary)".into(),
+            };
+            return Ok((Glossary::default(), vec![warning]));
+        }
         let (s, t) = (
             config.languages.source.as_str(),
             config.languages.target.as_str(),
