@@ -38,6 +38,17 @@ pub enum Error {
     /// The glossary could not be used (e.g. the matcher could not be built).
     #[error("{0}")]
     Glossary(String),
+    /// A machine-translation engine could not be set up or used.
+    #[error("{0}")]
+    Engine(String),
+    /// The translation memory could not be read or written.
+    #[error("translation memory {}: {message}", path.display())]
+    Tm {
+        /// The SQLite file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// Input text that is not UTF-8.
     #[error(
         "{}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (for example \

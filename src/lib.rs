@@ -25,6 +25,7 @@
 
 pub mod atomic;
 pub mod config;
+pub mod corrections;
 pub mod document;
 pub mod error;
 pub mod formats;
@@ -32,6 +33,8 @@ pub mod glossary;
 pub mod pipeline;
 pub mod reader;
 pub mod segment;
+pub mod tm;
+pub mod translate;
 pub mod transliterate;
 pub mod xml;
 

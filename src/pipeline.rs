@@ -29,6 +29,8 @@ use crate::glossary::matcher::Matches;
 use crate::glossary::{Entry, Glossary, Hit, HitClass, Matcher, Severity, modes};
 use crate::reader::Input;
 use crate::segment::Segmenter;
+use crate::translate::runner::Sleeper;
+use crate::translate::stage::{Mt, MtReport};
 
 /// The configured stages, built once for a batch.
 #[derive(Debug)]
@@ -174,17 +176,98 @@ impl Pipeline {
         results.into_iter().map(|(_, o)| o).collect()
     }
 
+    /// Like [`Pipeline::run_batch`], with machine translation: documents
+    /// go through in chunks of `chunk` (so memory stays bounded), each
+    /// chunk's segments are translated together (identical texts once,
+    /// each batch committed to the memory as it returns), then each
+    /// document is written. In a dry run nothing is sent or written.
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when the memory fails, [`Error::Engine`] when the
+    /// async runtime cannot start; per-document failures are outcomes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_batch_translated(
+        &self,
+        inputs: &[Input],
+        out_dir: &Path,
+        formats: &[Format],
+        mt: &mut Mt,
+        sleeper: &dyn Sleeper,
+        chunk: usize,
+        progress: &dyn Fn(&DocOutcome),
+    ) -> Result<(Vec<DocOutcome>, MtReport)> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Engine(format!("cannot start the async runtime: {e}")))?;
+        let mut outcomes = Vec::with_capacity(inputs.len());
+        let mut report = MtReport::default();
+        for group in inputs.chunks(chunk.max(1)) {
+            let mut docs = Vec::new();
+            let mut all: Vec<Segment> = Vec::new();
+            for input in group {
+                match input.read() {
+                    Ok(doc) => {
+                        let segs = self.process(&doc);
+                        let range = all.len()..all.len() + segs.len();
+                        all.extend(segs);
+                        docs.push((input, doc, range));
+                    }
+                    Err(e) => {
+                        let o = DocOutcome {
+                            input: input.path.clone(),
+                            result: Err(e),
+                        };
+                        progress(&o);
+                        outcomes.push(o);
+                    }
+                }
+            }
+            let r = rt.block_on(mt.translate(&mut all, self.matcher.entries(), sleeper))?;
+            report.add(&r);
+            for (input, doc, range) in docs {
+                let result = if mt.dry_run {
+                    Ok(DocStats {
+                        bytes: doc.text.len(),
+                        segments: range.len(),
+                        ..DocStats::default()
+                    })
+                } else {
+                    self.write_doc(input, &doc, &all[range], out_dir, formats)
+                };
+                let o = DocOutcome {
+                    input: input.path.clone(),
+                    result,
+                };
+                progress(&o);
+                outcomes.push(o);
+            }
+        }
+        Ok((outcomes, report))
+    }
+
     fn run_one(&self, input: &Input, out_dir: &Path, formats: &[Format]) -> Result<DocStats> {
         let doc = input.read()?;
         let segments = self.process(&doc);
+        self.write_doc(input, &doc, &segments, out_dir, formats)
+    }
+
+    fn write_doc(
+        &self,
+        input: &Input,
+        doc: &Document,
+        segments: &[Segment],
+        out_dir: &Path,
+        formats: &[Format],
+    ) -> Result<DocStats> {
         let original = if input.is_stdin() {
             "stdin".to_owned()
         } else {
             input.path.display().to_string()
         };
         let out = Output {
-            doc: &doc,
-            segments: &segments,
+            doc,
+            segments,
             source_lang: &self.source_lang,
             target_lang: &self.target_lang,
             original: &original,
@@ -196,7 +279,7 @@ impl Pipeline {
             files,
             ..DocStats::default()
         };
-        for s in &segments {
+        for s in segments {
             for h in &s.terms {
                 *stats.hits.entry(h.class).or_default() += 1;
             }

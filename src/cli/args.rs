@@ -56,6 +56,14 @@ pub enum Command {
     /// Check, search, import, export and format the glossary.
     #[command(subcommand)]
     Glossary(GlossaryCommand),
+    /// List the machine-translation engines, or check the configured one.
+    #[command(
+        after_help = "Examples:\n  $ songngu engines\n  $ songngu engines --check --engine apertium"
+    )]
+    Engines(EnginesArgs),
+    /// The translation memory: statistics, TMX export, import of reviewed corrections.
+    #[command(subcommand)]
+    Tm(TmCommand),
     /// Print the effective configuration as TOML.
     #[command(after_help = CONFIG_EXAMPLES, long_about = CONFIG_LONG)]
     Config,
@@ -263,9 +271,20 @@ pub struct RunArgs {
     #[arg(long, value_enum)]
     pub unit: Option<UnitArg>,
 
-    /// Documents processed in parallel (default: the number of CPUs).
+    /// Documents processed in parallel (default: the number of CPUs; with an engine, the
+    /// documents go through in chunks and the engine's own concurrency applies).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// Machine-translation engine: none, apertium, libretranslate (default: [translate] engine,
+    /// or $SONGNGU_ENGINE).
+    #[arg(long, value_name = "NAME")]
+    pub engine: Option<String>,
+
+    /// Print, per engine, the requests and billable characters the run would send after the
+    /// translation memory is consulted; send nothing, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `--unit`
@@ -277,4 +296,44 @@ pub enum UnitArg {
     Sentence,
     /// Lines.
     Line,
+}
+
+/// `songngu engines`
+#[derive(Debug, Args)]
+pub struct EnginesArgs {
+    /// Probe the engine: does the server answer, does it have the language pair?
+    #[arg(long)]
+    pub check: bool,
+    /// The engine to check (default: the configured one).
+    #[arg(long, value_name = "NAME")]
+    pub engine: Option<String>,
+}
+
+/// `songngu tm …`
+#[derive(Debug, Subcommand)]
+pub enum TmCommand {
+    /// Counts: human corrections, machine translations per engine and language pair.
+    Stats,
+    /// Write a TMX 1.4 of the human corrections and machine translations (marked by origin).
+    #[command(after_help = "Examples:\n  $ songngu tm export -o memory.tmx")]
+    Export {
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Store reviewed corrections: the JSONL or TSV that `run` writes, edited, or XLIFF 1.2
+    /// with edited targets. They outrank machine output on the next run.
+    #[command(
+        long_about = "Store reviewed corrections from FILE (.jsonl or .tsv as `songngu run` writes them, \
+                      edited; or .xlf XLIFF 1.2 with edited targets). A pair is imported when the file \
+                      marks it reviewed (origin `human`; XLIFF state translated/final/signed-off or \
+                      approved=\"yes\") or when its target is not what an engine produced. The next run \
+                      uses it with origin `human`.",
+        after_help = "Examples:\n  $ songngu tm import out/bai.jsonl\n  $ songngu tm import reviewed/bai.xlf"
+    )]
+    Import {
+        /// The corrections file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }

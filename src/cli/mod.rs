@@ -6,8 +6,10 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
 mod args;
+mod engines;
 mod glossary;
 mod run;
+mod tm;
 
 use std::io::{self, BufRead, Read, Write};
 use std::path::PathBuf;
@@ -58,6 +60,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ascii(args) => ascii(&args),
         Command::Slug(args) => slug(&args),
         Command::Glossary(cmd) => glossary::run(cmd, cli.config, cli.quiet),
+        Command::Engines(args) => engines::run(&args, cli.config),
+        Command::Tm(cmd) => tm::run(cmd, cli.config, cli.quiet),
         Command::Config => {
             let config = load_config(cli.config)?;
             let mut out = io::stdout().lock();

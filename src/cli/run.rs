@@ -7,9 +7,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use songngu::config::{EngineKind, Format, Unit};
+use songngu::config::{EngineKind, Format, GlossaryMode, Unit};
+use songngu::glossary::modes::Verifier;
 use songngu::glossary::{Glossary, HitClass};
 use songngu::pipeline::{DocOutcome, Pipeline};
+use songngu::tm::Tm;
+use songngu::translate::AnyEngine;
+use songngu::translate::runner::TokioSleeper;
+use songngu::translate::stage::Mt;
 
 use super::args::{RunArgs, UnitArg};
 use super::load_config;
@@ -48,14 +53,13 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         .out
         .clone()
         .unwrap_or_else(|| config.resolve(&config.output.dir));
-    if config.translate.engine != EngineKind::None {
+    config.translate.engine =
+        super::engines::engine_kind(args.engine.as_deref(), config.translate.engine)?;
+    if args.dry_run && config.translate.engine == EngineKind::None {
         anyhow::bail!(
-            "[translate] engine = \"{}\", but this version of songngu has no machine-translation stage yet; \
-             set engine = \"none\" (or unset $SONGNGU_ENGINE) to run offline",
-            config.translate.engine.name()
+            "--dry-run counts what an engine would be sent; name one with --engine or [translate] engine"
         );
     }
-
     // Warnings (overlapping entries and the like) are for `glossary check`.
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     if glossary.entries.is_empty() && !quiet {
@@ -89,6 +93,30 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         );
     }
     let pipeline = Pipeline::new(&config, &glossary)?;
+    let mut mt = if config.translate.engine == EngineKind::None {
+        None
+    } else {
+        let kind = config.translate.engine;
+        let settings = match kind {
+            EngineKind::Apertium => &config.engines.apertium,
+            EngineKind::Libretranslate => &config.engines.libretranslate,
+            EngineKind::Deepl => &config.engines.deepl,
+            EngineKind::Google => &config.engines.google,
+            EngineKind::Openai | EngineKind::None => &config.engines.openai,
+        };
+        Some(Mt {
+            engine: AnyEngine::from_config(&config, kind)?,
+            tm: Tm::open(&config.resolve(&config.tm.path))?,
+            verifier: Verifier::new(&glossary.entries),
+            glossary_hash: glossary.content_hash(),
+            protect: config.glossary.modes.contains(&GlossaryMode::Protect),
+            verify: config.glossary.modes.contains(&GlossaryMode::Verify),
+            dry_run: args.dry_run,
+            max_retries: settings.max_retries,
+            from: config.languages.source.clone(),
+            to: config.languages.target.clone(),
+        })
+    };
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -116,7 +144,24 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             }
         }
     };
-    let outcomes = pipeline.run_batch(&inputs, &out_dir, &config.output.formats, jobs, &progress);
+    let (outcomes, report) = match &mut mt {
+        None => (
+            pipeline.run_batch(&inputs, &out_dir, &config.output.formats, jobs, &progress),
+            None,
+        ),
+        Some(mt) => {
+            let (o, r) = pipeline.run_batch_translated(
+                &inputs,
+                &out_dir,
+                &config.output.formats,
+                mt,
+                &TokioSleeper,
+                64,
+                &progress,
+            )?;
+            (o, Some(r))
+        }
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -130,10 +175,53 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             }
         }
     }
+    let engine_name = config.translate.engine.name();
+    if args.dry_run {
+        // The dry run's answer is the command's output.
+        if let Some(r) = &report {
+            println!(
+                "{engine_name}: {} request(s), {} billable character(s) for {} distinct segment(s) \
+                 ({} of {} segment(s) already in the memory, {} human)",
+                r.requests, r.chars, r.sent, r.memory, r.segments, r.human
+            );
+        }
+        return Ok(if failed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     if !quiet {
         eprintln!("{}", summary(&outcomes, elapsed, &out_dir));
+        if let Some(r) = &report {
+            let rate = if r.term_segments == 0 {
+                100.0
+            } else {
+                100.0 * r.term_compliant as f64 / r.term_segments as f64
+            };
+            eprintln!(
+                "  engine {engine_name}: {} segment(s): {} from the memory, {} human, {} sent in {} request(s) \
+                 ({} retried), {} billable character(s); terms right in {}/{} segment(s) ({rate:.1}%)",
+                r.segments,
+                r.memory,
+                r.human,
+                r.sent,
+                r.requests,
+                r.retries,
+                r.chars,
+                r.term_compliant,
+                r.term_segments
+            );
+        }
     }
-    Ok(if failed.is_empty() {
+    let mt_failed = report.as_ref().map_or(0, |r| r.failed);
+    if mt_failed > 0 {
+        eprintln!(
+            "songngu: error: {mt_failed} segment(s) have no translation (flag `mt-failed` in the outputs); \
+             run again to retry them: finished batches are in the translation memory"
+        );
+    }
+    Ok(if failed.is_empty() && mt_failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

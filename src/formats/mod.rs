@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 pub use crate::config::Format;
 use crate::document::{Document, Segment};
 use crate::error::Result;
+pub use tmx::{tmx_date, tmx_document};
 
 /// Everything a writer needs about one document.
 #[derive(Debug, Clone, Copy)]

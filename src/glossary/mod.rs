@@ -326,3 +326,37 @@ impl Glossary {
         Ok((glossary.for_pair(s, t), diags))
     }
 }
+
+impl Glossary {
+    /// A hash of everything in the glossary that can change a translation
+    /// (sources, targets, variants, forbidden renderings, statuses, case
+    /// rules, kinds, slots, keep), for the translation memory key: editing
+    /// a note does not invalidate the memory, editing a target does.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut put = |s: &str| {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        for e in &self.entries {
+            put(&e.source);
+            put(&e.target);
+            put(&e.variants.join("\u{1}"));
+            put(&e.forbidden.join("\u{1}"));
+            put(e.status.name());
+            put(&format!("{:?}{:?}{}", e.case, e.kind, e.keep));
+            put(&e
+                .slots
+                .iter()
+                .map(|(n, t)| format!("{n}={}", t.name()))
+                .collect::<Vec<_>>()
+                .join(","));
+        }
+        h.finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}

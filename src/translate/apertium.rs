@@ -1,0 +1,240 @@
+//! Apertium APy (`POST /translate`, `GET /listPairs`).
+//!
+//! Protocol facts (measured; see the project notes): form-encoded
+//! parameters, one `q` per request, `langpair=eng|spa` with ISO 639-3
+//! codes, `markUnknown=no` (else unknown words get `*`). APy silently
+//! truncates long or concurrent requests with status 200, so this engine
+//! packs segments with blank lines between them up to 4,000 characters,
+//! appends an end sentinel paragraph (`{{999999}}`, which APy keeps), and
+//! calls a reply without the sentinel, or with another number of
+//! paragraphs, `BadOutput`: the runner then splits the batch, so a
+//! truncated target is never written. At most 2 requests in flight.
+
+use serde::Deserialize;
+
+use super::{Engine, EngineError, Limits, TagMode, http_client, retry_after};
+use crate::config::EngineConfig;
+use crate::error::Result;
+
+/// The end-of-request sentinel: no letters, so APy does not translate it.
+const SENTINEL: &str = "{{999999}}";
+
+/// An Apertium APy server.
+#[derive(Debug)]
+pub struct Apertium {
+    client: reqwest::Client,
+    url: String,
+    limits: Limits,
+}
+
+/// ISO 639-3 code for a configured language code (`vi` → `vie`); codes
+/// that are already three letters (or unknown) pass through.
+pub fn iso639_3(code: &str) -> String {
+    let base = code
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(code)
+        .to_ascii_lowercase();
+    let mapped = match base.as_str() {
+        "vi" => "vie",
+        "en" => "eng",
+        "es" => "spa",
+        "fr" => "fra",
+        "de" => "deu",
+        "it" => "ita",
+        "pt" => "por",
+        "ca" => "cat",
+        "ru" => "rus",
+        "zh" => "zho",
+        "ja" => "jpn",
+        "ko" => "kor",
+        "th" => "tha",
+        "lo" => "lao",
+        "km" => "khm",
+        "id" => "ind",
+        "ms" => "msa",
+        "nl" => "nld",
+        "sv" => "swe",
+        "da" => "dan",
+        "nb" | "no" => "nob",
+        "eu" => "eus",
+        "gl" => "glg",
+        "oc" => "oci",
+        "ro" => "ron",
+        "pl" => "pol",
+        "uk" => "ukr",
+        "cy" => "cym",
+        "ar" => "ara",
+        other => return other.to_owned(),
+    };
+    mapped.to_owned()
+}
+
+#[derive(Deserialize)]
+struct TranslateReply {
+    #[serde(rename = "responseData")]
+    data: TranslateData,
+}
+
+#[derive(Deserialize)]
+struct TranslateData {
+    #[serde(rename = "translatedText")]
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct PairsReply {
+    #[serde(rename = "responseData")]
+    data: Vec<Pair>,
+}
+
+#[derive(Deserialize)]
+struct Pair {
+    #[serde(rename = "sourceLanguage")]
+    source: String,
+    #[serde(rename = "targetLanguage")]
+    target: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorReply {
+    explanation: Option<String>,
+    message: Option<String>,
+}
+
+impl Apertium {
+    /// An APy client for `settings` (`url`, `concurrency` capped at 2,
+    /// `batch_size`, `timeout_s`).
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn new(settings: &EngineConfig) -> Result<Apertium> {
+        Ok(Apertium {
+            client: http_client(settings)?,
+            url: settings.url.trim_end_matches('/').to_owned(),
+            limits: Limits {
+                max_segments: settings.batch_size.max(1) as usize,
+                // Leave room for the separators and the sentinel.
+                max_chars: 4_000 - 2 - SENTINEL.len(),
+                concurrency: settings.concurrency.clamp(1, 2) as usize,
+            },
+        })
+    }
+
+    async fn failure(resp: reqwest::Response) -> EngineError {
+        let status = resp.status().as_u16();
+        let after = retry_after(resp.headers());
+        let text = resp.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<ErrorReply>(&text)
+            .ok()
+            .and_then(|e| e.explanation.or(e.message))
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        EngineError::from_status(status, message, after)
+    }
+}
+
+impl Engine for Apertium {
+    fn name(&self) -> &'static str {
+        "apertium"
+    }
+
+    fn version(&self) -> String {
+        "apy;markUnknown=no;format=default".into()
+    }
+
+    fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    fn tag_mode(&self) -> TagMode {
+        TagMode::Plain
+    }
+
+    async fn translate(
+        &self,
+        texts: &[String],
+        from: &str,
+        to: &str,
+    ) -> std::result::Result<Vec<String>, EngineError> {
+        // Paragraphs inside one segment would break the packing: blank lines
+        // within a segment are sent as single line breaks.
+        let mut q = String::new();
+        for t in texts {
+            let one: String = t
+                .split('\n')
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
+            q.push_str(&one);
+            q.push_str("\n\n");
+        }
+        q.push_str(SENTINEL);
+        let langpair = format!("{}|{}", iso639_3(from), iso639_3(to));
+        let resp = self
+            .client
+            .post(format!("{}/translate", self.url))
+            .form(&[
+                ("q", q.as_str()),
+                ("langpair", langpair.as_str()),
+                ("markUnknown", "no"),
+            ])
+            .send()
+            .await
+            .map_err(|e| EngineError::from_reqwest(&e))?;
+        if !resp.status().is_success() {
+            return Err(Self::failure(resp).await);
+        }
+        let reply: TranslateReply = resp
+            .json()
+            .await
+            .map_err(|e| EngineError::from_reqwest(&e))?;
+        let mut parts: Vec<&str> = reply.data.text.split("\n\n").collect();
+        if parts.last().map(|p| p.trim()) != Some(SENTINEL) {
+            return Err(EngineError::BadOutput(
+                "the reply was cut short (end sentinel missing)".into(),
+            ));
+        }
+        parts.pop();
+        if parts.len() != texts.len() {
+            return Err(EngineError::BadOutput(format!(
+                "{} texts sent, {} came back",
+                texts.len(),
+                parts.len()
+            )));
+        }
+        Ok(parts.into_iter().map(|p| p.trim().to_owned()).collect())
+    }
+
+    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+        let resp = self
+            .client
+            .get(format!("{}/listPairs", self.url))
+            .send()
+            .await
+            .map_err(|e| EngineError::from_reqwest(&e))?;
+        if !resp.status().is_success() {
+            return Err(Self::failure(resp).await);
+        }
+        let pairs: PairsReply = resp
+            .json()
+            .await
+            .map_err(|e| EngineError::from_reqwest(&e))?;
+        let (f, t) = (iso639_3(from), iso639_3(to));
+        if pairs.data.iter().any(|p| p.source == f && p.target == t) {
+            Ok(format!(
+                "{} pairs installed, {f}|{t} among them",
+                pairs.data.len()
+            ))
+        } else {
+            let have: Vec<String> = pairs
+                .data
+                .iter()
+                .map(|p| format!("{}|{}", p.source, p.target))
+                .collect();
+            Err(EngineError::BadRequest(format!(
+                "the pair {f}|{t} is not installed (installed: {})",
+                have.join(", ")
+            )))
+        }
+    }
+}

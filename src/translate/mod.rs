@@ -1,0 +1,251 @@
+//! The translate stage: machine-translation engines and the one runner that
+//! drives them.
+//!
+//! Engines only build requests and parse responses ([`Engine`]); they are
+//! stateless apart from their HTTP client and settings, and take the
+//! language pair as arguments. The [`runner`] batches segments within each
+//! engine's [`Limits`], holds the concurrency limit, retries with
+//! exponential backoff and full jitter (honouring `Retry-After`), splits
+//! batches the server calls too large or answers badly, and records a
+//! per-segment outcome. Failures are classified into [`EngineError`], the
+//! small enum that decides what the runner does.
+//!
+//! API keys come from the environment only, are sent only where the
+//! protocol needs them, and never appear in errors (engines build their
+//! error messages from status codes and the server's error text, never from
+//! the request).
+
+pub mod apertium;
+pub mod libretranslate;
+pub mod protect;
+pub mod runner;
+pub mod stage;
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::config::{Config, EngineConfig, EngineKind};
+use crate::error::{Error, Result};
+
+/// What one request may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Segments per request.
+    pub max_segments: usize,
+    /// Characters (code points) per request, all segments together.
+    pub max_chars: usize,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+}
+
+/// How protected spans are written for this engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagMode {
+    /// `{{N}}`: survives plain-text engines (research: APy, LLMs).
+    Plain,
+    /// `<x id="N"/>`: for engines in an XML/HTML tag mode.
+    Xml,
+}
+
+/// Why a request failed, as the runner needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// Slow down and retry (429 and the like).
+    #[error("rate limited (HTTP {status})")]
+    RateLimited {
+        /// The HTTP status.
+        status: u16,
+        /// The server's `Retry-After`, if any.
+        retry_after: Option<Duration>,
+    },
+    /// The quota is used up: stop the run, retrying cannot help.
+    #[error("quota exhausted: {0}")]
+    Quota(String),
+    /// The key is missing or wrong: stop the run.
+    #[error("not authorised: {0}")]
+    Auth(String),
+    /// The request was too large: split it.
+    #[error("request too large: {0}")]
+    TooLarge(String),
+    /// A network error, a timeout or a 5xx: retry.
+    #[error("transient failure: {0}")]
+    Transient(String),
+    /// The server refused the request as such (unsupported pair…): no retry.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The reply cannot be used (malformed, wrong count, truncated): retry
+    /// smaller.
+    #[error("unusable reply: {0}")]
+    BadOutput(String),
+}
+
+impl EngineError {
+    /// Errors that end the whole run.
+    pub fn is_fatal(&self) -> bool {
+        matches!(self, EngineError::Quota(_) | EngineError::Auth(_))
+    }
+
+    /// Classifies an HTTP failure status with the server's message.
+    pub fn from_status(status: u16, message: String, retry_after: Option<Duration>) -> EngineError {
+        match status {
+            429 => EngineError::RateLimited {
+                status,
+                retry_after,
+            },
+            401 => EngineError::Auth(message),
+            413 | 414 => EngineError::TooLarge(message),
+            408 | 500..=599 => EngineError::Transient(format!("HTTP {status}: {message}")),
+            _ => EngineError::BadRequest(format!("HTTP {status}: {message}")),
+        }
+    }
+
+    /// Classifies a transport error (never includes the URL, which may
+    /// carry a key for some protocols).
+    pub fn from_reqwest(e: &reqwest::Error) -> EngineError {
+        let what = if e.is_timeout() {
+            "timed out"
+        } else if e.is_connect() {
+            "could not connect"
+        } else if e.is_decode() {
+            return EngineError::BadOutput("the reply is not the JSON expected".into());
+        } else {
+            "the connection failed"
+        };
+        EngineError::Transient(what.into())
+    }
+}
+
+/// A machine-translation engine: builds requests, parses replies.
+pub trait Engine: Send + Sync {
+    /// The engine's name (`apertium`, `libretranslate`).
+    fn name(&self) -> &'static str;
+    /// Everything about the engine that changes its output, for the
+    /// translation memory key (API version, model, options).
+    fn version(&self) -> String;
+    /// Request limits.
+    fn limits(&self) -> Limits;
+    /// How protected spans are written.
+    fn tag_mode(&self) -> TagMode;
+    /// Translates `texts` (NFC, one per segment) from `from` to `to`; the
+    /// reply has exactly one text per input, in order.
+    fn translate(
+        &self,
+        texts: &[String],
+        from: &str,
+        to: &str,
+    ) -> impl Future<Output = std::result::Result<Vec<String>, EngineError>> + Send;
+    /// Checks that the server answers and has the language pair; a short
+    /// human-readable description of what it found.
+    fn check(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> impl Future<Output = std::result::Result<String, EngineError>> + Send;
+}
+
+/// The HTTP client every engine uses: rustls, a User-Agent, timeouts.
+///
+/// # Errors
+/// [`Error::Engine`] when the client cannot be built.
+pub fn http_client(settings: &EngineConfig) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(concat!("songngu/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(settings.timeout_s.max(1)))
+        .build()
+        .map_err(|e| Error::Engine(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Reads a `Retry-After` header: seconds, or an HTTP date.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// The engines this build has, configured from `config`.
+#[derive(Debug)]
+pub enum AnyEngine {
+    /// Apertium APy.
+    Apertium(apertium::Apertium),
+    /// LibreTranslate.
+    Libre(libretranslate::LibreTranslate),
+}
+
+impl AnyEngine {
+    /// The configured engine.
+    ///
+    /// # Errors
+    /// [`Error::Engine`] for `none` or an engine this version does not have.
+    pub fn from_config(config: &Config, kind: EngineKind) -> Result<AnyEngine> {
+        match kind {
+            EngineKind::Apertium => Ok(AnyEngine::Apertium(apertium::Apertium::new(
+                &config.engines.apertium,
+            )?)),
+            EngineKind::Libretranslate => Ok(AnyEngine::Libre(
+                libretranslate::LibreTranslate::new(&config.engines.libretranslate)?,
+            )),
+            EngineKind::None => Err(Error::Engine(
+                "no engine configured ([translate] engine = \"none\")".into(),
+            )),
+            other => Err(Error::Engine(format!(
+                "the `{}` engine is not in this version of songngu yet; available: apertium, libretranslate",
+                other.name()
+            ))),
+        }
+    }
+}
+
+impl Engine for AnyEngine {
+    fn name(&self) -> &'static str {
+        match self {
+            AnyEngine::Apertium(e) => e.name(),
+            AnyEngine::Libre(e) => e.name(),
+        }
+    }
+    fn version(&self) -> String {
+        match self {
+            AnyEngine::Apertium(e) => e.version(),
+            AnyEngine::Libre(e) => e.version(),
+        }
+    }
+    fn limits(&self) -> Limits {
+        match self {
+            AnyEngine::Apertium(e) => e.limits(),
+            AnyEngine::Libre(e) => e.limits(),
+        }
+    }
+    fn tag_mode(&self) -> TagMode {
+        match self {
+            AnyEngine::Apertium(e) => e.tag_mode(),
+            AnyEngine::Libre(e) => e.tag_mode(),
+        }
+    }
+    async fn translate(
+        &self,
+        texts: &[String],
+        from: &str,
+        to: &str,
+    ) -> std::result::Result<Vec<String>, EngineError> {
+        match self {
+            AnyEngine::Apertium(e) => e.translate(texts, from, to).await,
+            AnyEngine::Libre(e) => e.translate(texts, from, to).await,
+        }
+    }
+    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+        match self {
+            AnyEngine::Apertium(e) => e.check(from, to).await,
+            AnyEngine::Libre(e) => e.check(from, to).await,
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! The one runner every engine goes through.
+//!
+//! Contract of [`Runner::run`]: **expects** jobs with distinct keys (the
+//! caller sends identical segments once); **returns** exactly one
+//! [`Outcome`] per job, in job order, translated or failed with a reason,
+//! and calls `on_batch` with each batch's outcomes as soon as that batch is
+//! done (the translation memory commits there, so a killed run loses at most
+//! the batches in flight). It never sends a job twice once it has a good
+//! reply for it.
+//!
+//! Batching: consecutive jobs up to the engine's segment and character
+//! limits (a job longer than the character limit goes alone). Concurrency:
+//! a semaphore of `limits.concurrency` permits, held only while a request is
+//! in flight. Retries: `RateLimited` and `Transient` up to `max_retries`
+//! times, waiting the server's `Retry-After` when given (capped) or an
+//! exponential backoff with full jitter (base 500 ms, cap 30 s); `TooLarge`
+//! and `BadOutput` split the batch in halves, a single segment gets one
+//! more try; `BadRequest` fails the batch; `Quota` and `Auth` stop the run:
+//! every job not yet done fails with that reason. The clock is a [`Sleeper`]
+//! so tests run without waiting.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use tokio::sync::Semaphore;
+
+use super::{Engine, EngineError};
+
+/// Waits. Injectable so that retry tests run instantly.
+pub trait Sleeper: Send + Sync {
+    /// Sleeps for `d`.
+    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+}
+
+/// The real clock.
+#[derive(Debug, Default)]
+pub struct TokioSleeper;
+
+impl Sleeper for TokioSleeper {
+    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(tokio::time::sleep(d))
+    }
+}
+
+/// One segment to translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Its translation-memory key.
+    pub key: String,
+    /// The text sent (NFC, placeholders in protect mode).
+    pub text: String,
+}
+
+/// What happened to one job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The engine's translation.
+    Translated(String),
+    /// Why there is none.
+    Failed(String),
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// HTTP requests made.
+    pub requests: AtomicUsize,
+    /// Requests repeated after a failure.
+    pub retries: AtomicUsize,
+    /// Characters sent (billable characters), retries included.
+    pub chars: AtomicUsize,
+}
+
+/// Drives one engine.
+pub struct Runner<'a, E: Engine> {
+    engine: &'a E,
+    sleeper: &'a dyn Sleeper,
+    max_retries: u32,
+    from: String,
+    to: String,
+    /// Counters, readable after [`Runner::run`].
+    pub stats: Stats,
+    rng: AtomicU64,
+}
+
+/// Longest wait the runner accepts from a `Retry-After` header.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(120);
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+const BACKOFF_CAP: Duration = Duration::from_secs(30);
+
+impl<'a, E: Engine> Runner<'a, E> {
+    /// A runner for `engine` translating `from` → `to`.
+    pub fn new(
+        engine: &'a E,
+        sleeper: &'a dyn Sleeper,
+        max_retries: u32,
+        from: &str,
+        to: &str,
+    ) -> Self {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+            | 1;
+        Runner {
+            engine,
+            sleeper,
+            max_retries,
+            from: from.into(),
+            to: to.into(),
+            stats: Stats::default(),
+            rng: AtomicU64::new(seed),
+        }
+    }
+
+    /// (engine name, source language, target language).
+    pub fn describe(&self) -> (String, String, String) {
+        (
+            self.engine.name().to_owned(),
+            self.from.clone(),
+            self.to.clone(),
+        )
+    }
+
+    /// The batches `jobs` would be sent in (index ranges), within the
+    /// engine's limits.
+    pub fn plan(&self, jobs: &[Job]) -> Vec<std::ops::Range<usize>> {
+        let limits = self.engine.limits();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut chars = 0;
+        for (i, j) in jobs.iter().enumerate() {
+            let n = j.text.chars().count();
+            if i > start && (i - start >= limits.max_segments || chars + n > limits.max_chars) {
+                out.push(start..i);
+                start = i;
+                chars = 0;
+            }
+            chars += n;
+        }
+        if start < jobs.len() {
+            out.push(start..jobs.len());
+        }
+        out
+    }
+
+    /// Translates every job (see the module documentation).
+    pub async fn run(
+        &self,
+        jobs: &[Job],
+        mut on_batch: impl FnMut(&[(usize, Outcome)]),
+    ) -> Vec<Outcome> {
+        let semaphore = Semaphore::new(self.engine.limits().concurrency.max(1));
+        let stop: Mutex<Option<String>> = Mutex::new(None);
+        let stopped = AtomicBool::new(false);
+        let mut pending: FuturesUnordered<_> = self
+            .plan(jobs)
+            .into_iter()
+            .map(|r| self.batch(jobs, r, &semaphore, &stop, &stopped))
+            .collect();
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
+        while let Some(done) = pending.next().await {
+            on_batch(&done);
+            for (i, o) in done {
+                outcomes[i] = Some(o);
+            }
+        }
+        outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Outcome::Failed("not translated".into())))
+            .collect()
+    }
+
+    /// One planned batch, with its retries and splits.
+    async fn batch(
+        &self,
+        jobs: &[Job],
+        range: std::ops::Range<usize>,
+        semaphore: &Semaphore,
+        stop: &Mutex<Option<String>>,
+        stopped: &AtomicBool,
+    ) -> Vec<(usize, Outcome)> {
+        let mut done = Vec::new();
+        // Ranges still to send, with the number of bad-output tries so far.
+        let mut work = vec![(range, 0u32)];
+        while let Some((r, bad_tries)) = work.pop() {
+            if stopped.load(Ordering::Relaxed) {
+                let why = stop
+                    .lock()
+                    .expect("not poisoned")
+                    .clone()
+                    .unwrap_or_default();
+                done.extend(r.map(|i| (i, Outcome::Failed(why.clone()))));
+                continue;
+            }
+            let texts: Vec<String> = jobs[r.clone()].iter().map(|j| j.text.clone()).collect();
+            match self.send_with_retries(&texts, semaphore).await {
+                Ok(out) => done.extend(r.zip(out).map(|(i, t)| (i, Outcome::Translated(t)))),
+                Err(e) if e.is_fatal() => {
+                    let why = format!("{}: {e}; the run stopped", self.engine.name());
+                    *stop.lock().expect("not poisoned") = Some(why.clone());
+                    stopped.store(true, Ordering::Relaxed);
+                    done.extend(r.map(|i| (i, Outcome::Failed(why.clone()))));
+                }
+                Err(EngineError::TooLarge(_) | EngineError::BadOutput(_)) if r.len() > 1 => {
+                    let mid = r.start + r.len() / 2;
+                    work.push((mid..r.end, 0));
+                    work.push((r.start..mid, 0));
+                }
+                Err(EngineError::BadOutput(_)) if bad_tries == 0 => work.push((r, 1)),
+                Err(e) => {
+                    let why = format!("{}: {e}", self.engine.name());
+                    done.extend(r.map(|i| (i, Outcome::Failed(why.clone()))));
+                }
+            }
+        }
+        done
+    }
+
+    /// One request, retried while the error says retrying can help.
+    async fn send_with_retries(
+        &self,
+        texts: &[String],
+        semaphore: &Semaphore,
+    ) -> Result<Vec<String>, EngineError> {
+        let mut attempt = 0u32;
+        loop {
+            let result = {
+                let _permit = semaphore
+                    .acquire()
+                    .await
+                    .expect("the semaphore is never closed");
+                self.stats.requests.fetch_add(1, Ordering::Relaxed);
+                self.stats.chars.fetch_add(
+                    texts.iter().map(|t| t.chars().count()).sum(),
+                    Ordering::Relaxed,
+                );
+                self.engine.translate(texts, &self.from, &self.to).await
+            };
+            let wait = match &result {
+                Err(EngineError::RateLimited {
+                    retry_after: Some(d),
+                    ..
+                }) => (*d).min(RETRY_AFTER_CAP),
+                Err(EngineError::RateLimited { .. } | EngineError::Transient(_)) => {
+                    self.backoff(attempt)
+                }
+                _ => return result,
+            };
+            if attempt >= self.max_retries {
+                return result;
+            }
+            attempt += 1;
+            self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            self.sleeper.sleep(wait).await;
+        }
+    }
+
+    /// Exponential backoff with full jitter: uniform in [0, min(cap, base·2^attempt)].
+    fn backoff(&self, attempt: u32) -> Duration {
+        let ceiling = BACKOFF_BASE
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(BACKOFF_CAP);
+        let mut x = self.rng.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rng.store(x, Ordering::Relaxed);
+        ceiling.mul_f64((x % 1_000_001) as f64 / 1_000_000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::{Limits, TagMode};
+
+    /// An engine that replays a script of results and records requests.
+    struct Scripted {
+        script: Mutex<Vec<Result<(), EngineError>>>,
+        seen: Mutex<Vec<Vec<String>>>,
+        limits: Limits,
+    }
+
+    impl Engine for Scripted {
+        fn name(&self) -> &'static str {
+            "scripted"
+        }
+        fn version(&self) -> String {
+            "1".into()
+        }
+        fn limits(&self) -> Limits {
+            self.limits
+        }
+        fn tag_mode(&self) -> TagMode {
+            TagMode::Plain
+        }
+        async fn translate(
+            &self,
+            texts: &[String],
+            _: &str,
+            _: &str,
+        ) -> Result<Vec<String>, EngineError> {
+            self.seen.lock().unwrap().push(texts.to_vec());
+            let next = {
+                let mut s = self.script.lock().unwrap();
+                if s.is_empty() { Ok(()) } else { s.remove(0) }
+            };
+            next.map(|()| texts.iter().map(|t| t.to_uppercase()).collect())
+        }
+        async fn check(&self, _: &str, _: &str) -> Result<String, EngineError> {
+            Ok(String::new())
+        }
+    }
+
+    #[derive(Default)]
+    struct Recorded(Mutex<Vec<Duration>>);
+    impl Sleeper for Recorded {
+        fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+            self.0.lock().unwrap().push(d);
+            Box::pin(async {})
+        }
+    }
+
+    fn engine(script: Vec<Result<(), EngineError>>, max_segments: usize) -> Scripted {
+        Scripted {
+            script: Mutex::new(script),
+            seen: Mutex::new(Vec::new()),
+            limits: Limits {
+                max_segments,
+                max_chars: 1000,
+                concurrency: 2,
+            },
+        }
+    }
+
+    fn jobs(n: usize) -> Vec<Job> {
+        (0..n)
+            .map(|i| Job {
+                key: format!("k{i}"),
+                text: format!("t{i}"),
+            })
+            .collect()
+    }
+
+    fn run(e: &Scripted, sleeper: &Recorded, n: usize) -> Vec<Outcome> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let runner = Runner::new(e, sleeper, 3, "vi", "en");
+        rt.block_on(runner.run(&jobs(n), |_| {}))
+    }
+
+    #[test]
+    fn retry_after_and_backoff_are_honoured() {
+        let e = engine(
+            vec![
+                Err(EngineError::RateLimited {
+                    status: 429,
+                    retry_after: Some(Duration::from_secs(7)),
+                }),
+                Err(EngineError::RateLimited {
+                    status: 429,
+                    retry_after: None,
+                }),
+                Err(EngineError::Transient("500".into())),
+            ],
+            10,
+        );
+        let s = Recorded::default();
+        let out = run(&e, &s, 3);
+        assert!(
+            out.iter().all(|o| matches!(o, Outcome::Translated(_))),
+            "{out:?}"
+        );
+        let waits = s.0.lock().unwrap().clone();
+        assert_eq!(waits.len(), 3);
+        assert_eq!(waits[0], Duration::from_secs(7));
+        assert!(
+            waits[1] <= Duration::from_secs(1) && waits[2] <= Duration::from_secs(2),
+            "{waits:?}"
+        );
+    }
+
+    #[test]
+    fn gives_up_after_max_retries_and_never_retries_bad_requests() {
+        let e = engine(vec![Err(EngineError::Transient("503".into())); 4], 10);
+        let out = run(&e, &Recorded::default(), 2);
+        assert!(out.iter().all(|o| matches!(o, Outcome::Failed(_))));
+        assert_eq!(e.seen.lock().unwrap().len(), 4, "1 + 3 retries");
+        let e = engine(vec![Err(EngineError::BadRequest("pair".into()))], 10);
+        let out = run(&e, &Recorded::default(), 2);
+        assert!(matches!(&out[0], Outcome::Failed(m) if m.contains("pair")));
+        assert_eq!(e.seen.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn bad_output_splits_the_batch_and_quota_stops_the_run() {
+        let e = engine(vec![Err(EngineError::BadOutput("count".into()))], 10);
+        let out = run(&e, &Recorded::default(), 4);
+        assert_eq!(
+            out,
+            (0..4)
+                .map(|i| Outcome::Translated(format!("T{i}")))
+                .collect::<Vec<_>>()
+        );
+        let sizes: Vec<usize> = e.seen.lock().unwrap().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [4, 2, 2]);
+        let e = engine(vec![Err(EngineError::Quota("456".into()))], 1);
+        let out = run(&e, &Recorded::default(), 3);
+        assert!(
+            out.iter()
+                .all(|o| matches!(o, Outcome::Failed(m) if m.contains("quota"))),
+            "{out:?}"
+        );
+        assert!(
+            e.seen.lock().unwrap().len() <= 2,
+            "at most the requests already in flight"
+        );
+    }
+
+    #[test]
+    fn plan_respects_limits() {
+        let e = Scripted {
+            script: Mutex::new(vec![]),
+            seen: Mutex::new(vec![]),
+            limits: Limits {
+                max_segments: 3,
+                max_chars: 5,
+                concurrency: 1,
+            },
+        };
+        let s = Recorded::default();
+        let r = Runner::new(&e, &s, 0, "vi", "en");
+        let js: Vec<Job> = ["ab", "cd", "e", "fgh", "ijklmnop", "q"]
+            .iter()
+            .map(|t| Job {
+                key: (*t).into(),
+                text: (*t).into(),
+            })
+            .collect();
+        assert_eq!(r.plan(&js), vec![0..3, 3..4, 4..5, 5..6]);
+    }
+}

@@ -1,0 +1,383 @@
+//! The translate stage of a run: memory first, then the engine, then
+//! glossary enforcement and checks, segment by segment.
+//!
+//! Contract of [`Mt::translate`]: **expects** processed segments (with
+//! their glossary hits); **fills** each translatable segment's `target` and
+//! `origin` — `human` (a reviewed correction), `tm` (the memory already had
+//! this engine's translation of this exact text under this glossary), or
+//! `engine:NAME` — or leaves it empty with an `mt-failed` error flag.
+//! ASCII captions are never sent. Identical texts are sent once. In
+//! `protect` mode terms travel as placeholders and come back as their
+//! approved targets; a segment whose placeholders do not all come back
+//! exactly once is translated again unprotected and flagged
+//! `placeholder-lost`. In `verify` mode every machine target is checked:
+//! `term-missing` and `term-forbidden` flags. With `dry_run` nothing is
+//! sent and nothing is filled: the report says what would be sent.
+
+use std::collections::HashMap;
+
+use super::protect::{Protected, protect, restore};
+use super::runner::{Job, Outcome, Runner, Sleeper};
+use super::{AnyEngine, Engine};
+use crate::document::{Flag, Segment, SegmentKind};
+use crate::error::Result;
+use crate::glossary::modes::Verifier;
+use crate::glossary::{Entry, Severity};
+use crate::tm::{MachineRow, Tm};
+
+/// Everything a translated run needs, built once.
+pub struct Mt {
+    /// The engine.
+    pub engine: AnyEngine,
+    /// The translation memory.
+    pub tm: Tm,
+    /// Checks targets against the glossary.
+    pub verifier: Verifier,
+    /// [`crate::glossary::Glossary::content_hash`].
+    pub glossary_hash: String,
+    /// Protect terms with placeholders.
+    pub protect: bool,
+    /// Check targets for approved and forbidden terms.
+    pub verify: bool,
+    /// Count, send nothing.
+    pub dry_run: bool,
+    /// Retries per request.
+    pub max_retries: u32,
+    /// Source and target languages.
+    pub from: String,
+    /// Target language.
+    pub to: String,
+}
+
+/// What the stage did, for the summary.
+#[derive(Debug, Default, Clone)]
+pub struct MtReport {
+    /// Segments that needed a target.
+    pub segments: usize,
+    /// Targets from human corrections.
+    pub human: usize,
+    /// Targets from the memory.
+    pub memory: usize,
+    /// Distinct texts sent (or that would be sent).
+    pub sent: usize,
+    /// HTTP requests (planned, in a dry run).
+    pub requests: usize,
+    /// Retried requests.
+    pub retries: usize,
+    /// Billable characters sent (planned, in a dry run).
+    pub chars: usize,
+    /// Segments left without a target.
+    pub failed: usize,
+    /// Segments with glossary terms, and those with every term right.
+    pub term_segments: usize,
+    /// See `term_segments`.
+    pub term_compliant: usize,
+}
+
+impl MtReport {
+    /// Adds another report's counts.
+    pub fn add(&mut self, o: &MtReport) {
+        self.segments += o.segments;
+        self.human += o.human;
+        self.memory += o.memory;
+        self.sent += o.sent;
+        self.requests += o.requests;
+        self.retries += o.retries;
+        self.chars += o.chars;
+        self.failed += o.failed;
+        self.term_segments += o.term_segments;
+        self.term_compliant += o.term_compliant;
+    }
+}
+
+/// How one segment will get its target.
+enum Plan {
+    Done,
+    Job {
+        job: usize,
+        protected: Option<Protected>,
+    },
+}
+
+impl Mt {
+    fn key(&self, sent: &str, protected: bool) -> String {
+        let options = if protected { "protect:{{N}}" } else { "plain" };
+        Tm::key(
+            self.engine.name(),
+            &self.engine.version(),
+            &self.from,
+            &self.to,
+            options,
+            &self.glossary_hash,
+            sent,
+        )
+    }
+
+    /// Translates `segs` in place (see the module documentation).
+    ///
+    /// # Errors
+    /// [`crate::Error::Tm`] when the memory cannot be read or written.
+    pub async fn translate(
+        &mut self,
+        segs: &mut [Segment],
+        entries: &[Entry],
+        sleeper: &dyn Sleeper,
+    ) -> Result<MtReport> {
+        let mut report = MtReport::default();
+        let mut jobs: Vec<Job> = Vec::new();
+        let mut job_of: HashMap<String, usize> = HashMap::new();
+        let mut plans: Vec<Plan> = Vec::with_capacity(segs.len());
+        let engine_origin = format!("engine:{}", self.engine.name());
+        let mode = self.engine.tag_mode();
+        for seg in segs.iter_mut() {
+            if seg.kind == SegmentKind::AsciiCaption || seg.source.trim().is_empty() {
+                plans.push(Plan::Done);
+                continue;
+            }
+            report.segments += 1;
+            if let Some(t) = self.tm.human(&self.from, &self.to, &seg.source)? {
+                seg.target = Some(t);
+                seg.origin = Some("human".into());
+                report.human += 1;
+                plans.push(Plan::Done);
+                continue;
+            }
+            let protected = self
+                .protect
+                .then(|| protect(&seg.source, &seg.terms, entries, mode))
+                .filter(|p| !p.slots.is_empty());
+            let sent = protected
+                .as_ref()
+                .map_or(seg.source.as_str(), |p| p.text.as_str())
+                .to_owned();
+            let key = self.key(&sent, protected.is_some());
+            if let Some(raw) = self.tm.machine(&key)? {
+                let restored = match &protected {
+                    Some(p) => restore(&raw, p).ok(),
+                    None => Some(raw),
+                };
+                if let Some(t) = restored {
+                    seg.target = Some(t);
+                    seg.origin = Some("tm".into());
+                    report.memory += 1;
+                    plans.push(Plan::Done);
+                    continue;
+                }
+            }
+            let job = *job_of.entry(key.clone()).or_insert_with(|| {
+                jobs.push(Job { key, text: sent });
+                jobs.len() - 1
+            });
+            plans.push(Plan::Job { job, protected });
+        }
+
+        let runner = Runner::new(
+            &self.engine,
+            sleeper,
+            self.max_retries,
+            &self.from,
+            &self.to,
+        );
+        report.sent = jobs.len();
+        if self.dry_run {
+            report.requests = runner.plan(&jobs).len();
+            report.chars = jobs.iter().map(|j| j.text.chars().count()).sum();
+            return Ok(report);
+        }
+        let outcomes = send(&mut self.tm, &runner, &jobs, segs, &plans).await?;
+
+        // Placeholders that did not survive: the same segments again, unprotected.
+        let mut retry_jobs: Vec<Job> = Vec::new();
+        let mut retry_of: HashMap<usize, usize> = HashMap::new();
+        for (i, plan) in plans.iter().enumerate() {
+            let Plan::Job {
+                job,
+                protected: Some(p),
+            } = plan
+            else {
+                continue;
+            };
+            if let Outcome::Translated(raw) = &outcomes[*job]
+                && restore(raw, p).is_err()
+            {
+                let key = self.key(&segs[i].source, false);
+                if let Some(raw) = self.tm.machine(&key)? {
+                    retry_of.insert(i, usize::MAX);
+                    segs[i].target = Some(raw);
+                    continue;
+                }
+                retry_jobs.push(Job {
+                    key,
+                    text: segs[i].source.clone(),
+                });
+                retry_of.insert(i, retry_jobs.len() - 1);
+            }
+        }
+        let retry_outcomes = if retry_jobs.is_empty() {
+            Vec::new()
+        } else {
+            send(&mut self.tm, &runner, &retry_jobs, segs, &[]).await?
+        };
+
+        for (i, plan) in plans.iter().enumerate() {
+            let Plan::Job { job, protected } = plan else {
+                continue;
+            };
+            let seg = &mut segs[i];
+            let result = match (&outcomes[*job], protected, retry_of.get(&i)) {
+                (Outcome::Translated(raw), None, _) => Ok(raw.clone()),
+                (Outcome::Translated(raw), Some(p), None) => {
+                    restore(raw, p).map_err(|e| e.to_string())
+                }
+                (Outcome::Translated(_), Some(p), Some(&r)) => {
+                    let why = restore(
+                        match &outcomes[*job] {
+                            Outcome::Translated(raw) => raw,
+                            Outcome::Failed(_) => "",
+                        },
+                        p,
+                    )
+                    .err()
+                    .unwrap_or_default();
+                    seg.flags.push(Flag {
+                        code: "placeholder-lost".into(),
+                        severity: Severity::Warning,
+                        message: format!("{why}; translated again without protecting the terms"),
+                    });
+                    if r == usize::MAX {
+                        Ok(seg.target.clone().unwrap_or_default())
+                    } else {
+                        match &retry_outcomes[r] {
+                            Outcome::Translated(t) => Ok(t.clone()),
+                            Outcome::Failed(why) => Err(why.clone()),
+                        }
+                    }
+                }
+                (Outcome::Failed(why), _, _) => Err(why.clone()),
+            };
+            match result {
+                Ok(t) if !t.trim().is_empty() => {
+                    let key = &jobs[*job].key;
+                    self.tm.set_final(key, &t)?;
+                    seg.target = Some(t);
+                    seg.origin = Some(engine_origin.clone());
+                }
+                Ok(_) => {
+                    seg.target = None;
+                    seg.origin = None;
+                    report.failed += 1;
+                    seg.flags.push(Flag {
+                        code: "mt-failed".into(),
+                        severity: Severity::Error,
+                        message: "the engine returned an empty translation".into(),
+                    });
+                }
+                Err(why) => {
+                    seg.target = None;
+                    seg.origin = None;
+                    report.failed += 1;
+                    seg.flags.push(Flag {
+                        code: "mt-failed".into(),
+                        severity: Severity::Error,
+                        message: why,
+                    });
+                }
+            }
+        }
+        report.requests = runner
+            .stats
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed);
+        report.retries = runner
+            .stats
+            .retries
+            .load(std::sync::atomic::Ordering::Relaxed);
+        report.chars = runner
+            .stats
+            .chars
+            .load(std::sync::atomic::Ordering::Relaxed);
+
+        for seg in segs.iter_mut() {
+            let machine = seg
+                .origin
+                .as_deref()
+                .is_some_and(|o| o == "tm" || o.starts_with("engine:"));
+            let has_terms = seg.terms.iter().any(|h| h.class.is_confident());
+            if !machine {
+                continue;
+            }
+            if has_terms {
+                report.term_segments += 1;
+            }
+            if self.verify
+                && let Some(t) = &seg.target
+            {
+                let findings = self.verifier.verify(&seg.terms, entries, t);
+                if has_terms && !findings.iter().any(|f| f.code == "term-missing") {
+                    report.term_compliant += 1;
+                }
+                seg.flags.extend(findings.into_iter().map(|f| Flag {
+                    code: f.code.into(),
+                    severity: f.severity,
+                    message: f.message,
+                }));
+            } else if has_terms {
+                report.term_compliant += 1;
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// Sends `jobs`, committing each batch to the memory as it returns.
+async fn send(
+    tm: &mut Tm,
+    runner: &Runner<'_, AnyEngine>,
+    jobs: &[Job],
+    segs: &[Segment],
+    plans: &[Plan],
+) -> Result<Vec<Outcome>> {
+    {
+        // Which source text each job stands for (for the memory's export).
+        let mut source_of: HashMap<&str, &str> = HashMap::new();
+        for (i, p) in plans.iter().enumerate() {
+            if let Plan::Job { job, .. } = p {
+                source_of
+                    .entry(jobs[*job].key.as_str())
+                    .or_insert(segs[i].source.as_str());
+            }
+        }
+        let mut failure = None;
+        let (engine, from, to) = runner.describe();
+        let outcomes = runner
+            .run(jobs, |batch| {
+                let rows: Vec<MachineRow> = batch
+                    .iter()
+                    .filter_map(|(i, o)| match o {
+                        Outcome::Translated(t) => Some(MachineRow {
+                            key: jobs[*i].key.clone(),
+                            engine: engine.clone(),
+                            from: from.clone(),
+                            to: to.clone(),
+                            source: source_of
+                                .get(jobs[*i].key.as_str())
+                                .map_or_else(|| jobs[*i].text.clone(), |s| (*s).to_owned()),
+                            sent: jobs[*i].text.clone(),
+                            target: t.clone(),
+                        }),
+                        Outcome::Failed(_) => None,
+                    })
+                    .collect();
+                if let Err(e) = tm.put_machine(&rows)
+                    && failure.is_none()
+                {
+                    failure = Some(e);
+                }
+            })
+            .await;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(outcomes),
+        }
+    }
+}
