@@ -147,7 +147,8 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         Some(
             songngu::Error::Config { .. }
             | songngu::Error::InvalidUtf8 { .. }
-            | songngu::Error::GlossaryInvalid(_),
+            | songngu::Error::GlossaryInvalid(_)
+            | songngu::Error::Engine(_),
         ) => EXIT_USAGE,
         Some(_) => EXIT_FAILED,
         // Errors raised by the CLI itself are about its input.

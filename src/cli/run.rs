@@ -106,7 +106,8 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         };
         Some(Mt {
             engine: AnyEngine::from_config(&config, kind)?,
-            tm: Tm::open(&config.resolve(&config.tm.path))?,
+            // Opening the memory is set-up: a failure is a usage error (exit 2).
+            tm: Tm::open(&config.resolve(&config.tm.path)).map_err(|e| anyhow::anyhow!("{e}"))?,
             verifier: Verifier::new(&glossary.entries),
             glossary_hash: glossary.content_hash(),
             protect: config.glossary.modes.contains(&GlossaryMode::Protect),
