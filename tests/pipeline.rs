@@ -290,7 +290,10 @@ fn stdin_units_and_usage_errors() {
     std::fs::write(d.join("c.toml"), "[translate]\nengine = \"deepl\"\n").unwrap();
     let (code, _, err) = songngu(d, &["run", "--config", "c.toml", "-"], b"x");
     assert_eq!(code, 2);
-    assert!(err.contains("`deepl` engine is not in this version"), "{err}");
+    assert!(
+        err.contains("`deepl` engine is not in this version"),
+        "{err}"
+    );
     std::fs::write(d.join("bad.toml"), "[segment]\nunit = \"word\"\n").unwrap();
     let (code, _, err) = songngu(d, &["run", "--config", "bad.toml", "-"], b"x");
     assert_eq!(code, 2);

@@ -60,6 +60,11 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             "--dry-run counts what an engine would be sent; name one with --engine or [translate] engine"
         );
     }
+    // The engine first: an unusable one is a configuration error, before anything else.
+    let engine = match config.translate.engine {
+        EngineKind::None => None,
+        kind => Some(AnyEngine::from_config(&config, kind)?),
+    };
     // Warnings (overlapping entries and the like) are for `glossary check`.
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     if glossary.entries.is_empty() && !quiet {
@@ -93,9 +98,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         );
     }
     let pipeline = Pipeline::new(&config, &glossary)?;
-    let mut mt = if config.translate.engine == EngineKind::None {
-        None
-    } else {
+    let mut mt = if let Some(engine) = engine {
         let kind = config.translate.engine;
         let settings = match kind {
             EngineKind::Apertium => &config.engines.apertium,
@@ -105,7 +108,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             EngineKind::Openai | EngineKind::None => &config.engines.openai,
         };
         Some(Mt {
-            engine: AnyEngine::from_config(&config, kind)?,
+            engine,
             // Opening the memory is set-up: a failure is a usage error (exit 2).
             tm: Tm::open(&config.resolve(&config.tm.path)).map_err(|e| anyhow::anyhow!("{e}"))?,
             verifier: Verifier::new(&glossary.entries),
@@ -117,6 +120,8 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             from: config.languages.source.clone(),
             to: config.languages.target.clone(),
         })
+    } else {
+        None
     };
     let jobs = args
         .jobs
