@@ -4,7 +4,7 @@
 //!
 //! A segment's JSON form is the JSONL line of DESIGN.md, field for field.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::glossary::{Hit, Severity};
 
@@ -18,7 +18,7 @@ pub struct Document {
 }
 
 /// What a segment is, in the article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SegmentKind {
     /// The headline.
@@ -48,7 +48,7 @@ impl SegmentKind {
 }
 
 /// A QA finding on one segment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flag {
     /// A stable code (`suspected-misspelling`, `pattern-unparsed`,
     /// `term-missing`, `term-forbidden`, …).

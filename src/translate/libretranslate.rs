@@ -60,6 +60,14 @@ impl LibreTranslate {
         let key = std::env::var("LIBRETRANSLATE_API_KEY")
             .ok()
             .filter(|k| !k.is_empty());
+        Self::with_key(settings, key)
+    }
+
+    /// A client with an explicit key (for embedding and tests).
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn with_key(settings: &EngineConfig, key: Option<String>) -> Result<LibreTranslate> {
         Ok(LibreTranslate {
             client: http_client(settings)?,
             url: settings.url.trim_end_matches('/').to_owned(),

@@ -198,7 +198,12 @@ impl<'a, E: Engine> Runner<'a, E> {
                 continue;
             }
             let texts: Vec<String> = jobs[r.clone()].iter().map(|j| j.text.clone()).collect();
-            match self.send_with_retries(&texts, semaphore).await {
+            let Some(result) = self.send_with_retries(&texts, semaphore, stopped).await else {
+                // The run stopped while this batch waited for its turn.
+                work.push((r, bad_tries));
+                continue;
+            };
+            match result {
                 Ok(out) => done.extend(r.zip(out).map(|(i, t)| (i, Outcome::Translated(t)))),
                 Err(e) if e.is_fatal() => {
                     let why = format!("{}: {e}; the run stopped", self.engine.name());
@@ -221,12 +226,14 @@ impl<'a, E: Engine> Runner<'a, E> {
         done
     }
 
-    /// One request, retried while the error says retrying can help.
+    /// One request, retried while the error says retrying can help;
+    /// `None` when the run stopped before it was sent.
     async fn send_with_retries(
         &self,
         texts: &[String],
         semaphore: &Semaphore,
-    ) -> Result<Vec<String>, EngineError> {
+        stopped: &AtomicBool,
+    ) -> Option<Result<Vec<String>, EngineError>> {
         let mut attempt = 0u32;
         loop {
             let result = {
@@ -234,6 +241,10 @@ impl<'a, E: Engine> Runner<'a, E> {
                     .acquire()
                     .await
                     .expect("the semaphore is never closed");
+                // The run may have stopped while this request waited.
+                if stopped.load(Ordering::Relaxed) {
+                    return None;
+                }
                 self.stats.requests.fetch_add(1, Ordering::Relaxed);
                 self.stats.chars.fetch_add(
                     texts.iter().map(|t| t.chars().count()).sum(),
@@ -249,10 +260,10 @@ impl<'a, E: Engine> Runner<'a, E> {
                 Err(EngineError::RateLimited { .. } | EngineError::Transient(_)) => {
                     self.backoff(attempt)
                 }
-                _ => return result,
+                _ => return Some(result),
             };
             if attempt >= self.max_retries {
-                return result;
+                return Some(result);
             }
             attempt += 1;
             self.stats.retries.fetch_add(1, Ordering::Relaxed);

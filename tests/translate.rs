@@ -1,0 +1,779 @@
+#![allow(clippy::print_stderr)] // a skipped test says why
+//! Machine translation end to end: wiremock fakes of the Apertium APy and
+//! LibreTranslate protocols with injected faults, the translation memory
+//! (resume after kill -9, human corrections), the canary key, and the real
+//! Apertium APy server when it is installed (`SONGNGU_REQUIRE_APERTIUM=1`
+//! makes its absence a failure).
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use songngu::config::{Config, EngineConfig, GlossaryMode};
+use songngu::glossary::modes::Verifier;
+use songngu::glossary::{Entry, Glossary};
+use songngu::reader::collect_inputs;
+use songngu::tm::Tm;
+use songngu::translate::runner::Sleeper;
+use songngu::translate::stage::{Mt, MtReport};
+use songngu::translate::{AnyEngine, apertium::Apertium, libretranslate::LibreTranslate};
+use songngu::{Pipeline, Segment};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// A clock that does not wait, and remembers what it was asked.
+#[derive(Default)]
+struct NoWait(Mutex<Vec<Duration>>);
+impl Sleeper for NoWait {
+    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.0.lock().unwrap().push(d);
+        Box::pin(async {})
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn form_value(body: &[u8], key: &str) -> Option<String> {
+    let body = std::str::from_utf8(body).ok()?;
+    for pair in body.split('&') {
+        let (k, v) = pair.split_once('=')?;
+        if k == key {
+            let v = v.replace('+', " ");
+            let mut out = Vec::new();
+            let b = v.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'%' && i + 2 < b.len() {
+                    out.push(
+                        u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).ok()?, 16).ok()?,
+                    );
+                    i += 3;
+                } else {
+                    out.push(b[i]);
+                    i += 1;
+                }
+            }
+            return String::from_utf8(out).ok();
+        }
+    }
+    None
+}
+
+/// The fake's "translation": upper case, placeholders kept.
+fn fake_translate(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// An APy fake, faithful to the observed protocol: form body, one `q`,
+/// paragraphs kept, the JSON envelope. `faults` are served first, one per
+/// request; then it answers normally.
+struct Apy {
+    faults: Mutex<Vec<ResponseTemplate>>,
+    /// Truncate the next N replies (drop the last paragraph), like APy under load.
+    truncate: AtomicUsize,
+    /// Every `q` received.
+    seen: Mutex<Vec<String>>,
+}
+
+impl Apy {
+    fn new(faults: Vec<ResponseTemplate>) -> Self {
+        Apy {
+            faults: Mutex::new(faults),
+            truncate: AtomicUsize::new(0),
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Respond for Apy {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        if form_value(&req.body, "markUnknown").as_deref() != Some("no")
+            || form_value(&req.body, "langpair").is_none()
+        {
+            return ResponseTemplate::new(400).set_body_json(serde_json::json!({"status":"error","code":400,"message":"Bad Request","explanation":"Missing argument langpair"}));
+        }
+        let q = form_value(&req.body, "q").unwrap_or_default();
+        self.seen.lock().unwrap().push(q.clone());
+        if let Some(f) = {
+            let mut f = self.faults.lock().unwrap();
+            if f.is_empty() {
+                None
+            } else {
+                Some(f.remove(0))
+            }
+        } {
+            return f;
+        }
+        let mut paras: Vec<String> = q.split("\n\n").map(fake_translate).collect();
+        if self.truncate.load(Ordering::SeqCst) > 0 && paras.len() > 1 {
+            self.truncate.fetch_sub(1, Ordering::SeqCst);
+            paras.pop();
+        }
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "responseData": {"translatedText": paras.join("\n\n")}, "responseDetails": null, "responseStatus": 200
+        }))
+    }
+}
+
+fn settings(url: &str, batch: u32, concurrency: u32) -> EngineConfig {
+    EngineConfig {
+        url: url.into(),
+        concurrency,
+        batch_size: batch,
+        timeout_s: 2,
+        max_retries: 4,
+        model: None,
+    }
+}
+
+fn glossary() -> Glossary {
+    let mut mps = Entry::term("Bộ Công an", "Ministry of Public Security");
+    mps.forbidden = vec!["Ministry of Police".into()];
+    Glossary {
+        entries: vec![mps, Entry::term("Ban Bí thư", "Secretariat")],
+        files: Vec::new(),
+    }
+}
+
+/// Runs the pipeline with `engine` over `texts` (one document each).
+fn run_mt(
+    engine: AnyEngine,
+    texts: &[&str],
+    protect: bool,
+    tm_path: &Path,
+    sleeper: &NoWait,
+) -> (Vec<Vec<Segment>>, MtReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let p = dir.path().join(format!("d{i}.txt"));
+        std::fs::write(&p, t).unwrap();
+        paths.push(p);
+    }
+    let mut config = Config::default();
+    config.glossary.modes = if protect {
+        vec![GlossaryMode::Protect, GlossaryMode::Verify]
+    } else {
+        vec![GlossaryMode::Verify]
+    };
+    let g = glossary();
+    let pipeline = Pipeline::new(&config, &g).unwrap();
+    let mut mt = Mt {
+        engine,
+        tm: Tm::open(tm_path).unwrap(),
+        verifier: Verifier::new(&g.entries),
+        glossary_hash: g.content_hash(),
+        protect,
+        verify: true,
+        dry_run: false,
+        max_retries: 4,
+        from: "vi".into(),
+        to: "en".into(),
+    };
+    let inputs = collect_inputs(&paths).unwrap();
+    let out = dir.path().join("out");
+    let (outcomes, report) = pipeline
+        .run_batch_translated(
+            &inputs,
+            &out,
+            &[songngu::formats::Format::Jsonl],
+            &mut mt,
+            sleeper,
+            64,
+            &|_| {},
+        )
+        .unwrap();
+    assert!(outcomes.iter().all(|o| o.result.is_ok()));
+    let docs = inputs
+        .iter()
+        .map(|i| {
+            let text = std::fs::read_to_string(out.join(format!("{}.jsonl", i.out_stem.display())))
+                .unwrap();
+            text.lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+                .map(seg_from_json)
+                .collect()
+        })
+        .collect();
+    (docs, report)
+}
+
+fn seg_from_json(v: serde_json::Value) -> Segment {
+    Segment {
+        id: v["id"].as_str().unwrap().into(),
+        doc: v["doc"].as_str().unwrap().into(),
+        para: v["para"].as_u64().unwrap() as usize,
+        seq: v["seq"].as_u64().unwrap() as usize,
+        kind: serde_json::from_value(v["kind"].clone()).unwrap_or(songngu::SegmentKind::Text),
+        source: v["source"].as_str().unwrap().into(),
+        ascii: v["ascii"].as_str().unwrap().into(),
+        target: v["target"].as_str().map(str::to_owned),
+        origin: v["origin"].as_str().map(str::to_owned),
+        terms: Vec::new(),
+        flags: serde_json::from_value(v["flags"].clone()).unwrap_or_default(),
+        span: (0, 0),
+    }
+}
+
+const ARTICLE: &str = "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc. Hội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
+
+#[test]
+fn apertium_faults_every_segment_translated_once_or_flagged() {
+    let rt = runtime();
+    let apy = Apy::new(vec![
+        ResponseTemplate::new(429).insert_header("Retry-After", "3"),
+        ResponseTemplate::new(429),
+        ResponseTemplate::new(500),
+        ResponseTemplate::new(503).set_body_json(
+            serde_json::json!({"status":"error","code":503,"explanation":"internal error"}),
+        ),
+        ResponseTemplate::new(200).set_body_string("{not json"),
+        ResponseTemplate::new(200)
+            .set_delay(Duration::from_secs(4))
+            .set_body_string("late"),
+    ]);
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(apy)
+            .mount(&server),
+    );
+    let tm = tempfile::tempdir().unwrap();
+    let sleeper = NoWait::default();
+    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
+    let (docs, report) = run_mt(
+        engine,
+        &[ARTICLE],
+        true,
+        &tm.path().join("tm.sqlite"),
+        &sleeper,
+    );
+    let segs = &docs[0];
+    assert_eq!(segs.len(), 4);
+    for s in segs {
+        assert_eq!(
+            s.target.as_deref(),
+            Some(
+                s.source
+                    .to_uppercase()
+                    .replace("BỘ CÔNG AN", "Ministry of Public Security")
+                    .replace("BAN BÍ THƯ", "Secretariat")
+                    .as_str()
+            ),
+            "{s:?}"
+        );
+        assert_eq!(s.origin.as_deref(), Some("engine:apertium"));
+    }
+    // The identical sentence was sent once; the retry waits honoured Retry-After.
+    assert_eq!(report.sent, 3, "{report:?}");
+    let waits = sleeper.0.lock().unwrap().clone();
+    assert_eq!(waits[0], Duration::from_secs(3));
+    assert_eq!(report.retries, 5, "429 ×2, 500, 503, timeout: {report:?}");
+    // Protected terms travelled as placeholders.
+    let requests = rt.block_on(server.received_requests()).unwrap();
+    let qs: Vec<String> = requests
+        .iter()
+        .map(|r| form_value(&r.body, "q").unwrap())
+        .collect();
+    assert!(
+        qs.iter().any(|q| q.contains("{{1}} họp với {{2}}.")),
+        "{qs:?}"
+    );
+    assert!(
+        qs.iter().all(|q| q.ends_with("{{999999}}")),
+        "the end sentinel: {qs:?}"
+    );
+}
+
+#[test]
+fn apertium_truncated_replies_are_split_never_written() {
+    let rt = runtime();
+    let apy = Apy::new(Vec::new());
+    apy.truncate.store(2, Ordering::SeqCst);
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(apy)
+            .mount(&server),
+    );
+    let tm = tempfile::tempdir().unwrap();
+    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 2)).unwrap());
+    let (docs, report) = run_mt(
+        engine,
+        &[ARTICLE],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &NoWait::default(),
+    );
+    for s in &docs[0] {
+        assert_eq!(
+            s.target.as_deref(),
+            Some(fake_translate(&s.source).as_str())
+        );
+    }
+    assert!(
+        report.requests >= 3,
+        "the truncated batch was split: {report:?}"
+    );
+    assert_eq!(report.failed, 0);
+}
+
+#[test]
+fn quota_and_bad_requests_flag_segments_and_stop() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({"status":"error","code":400,"explanation":"That pair is not installed"})))
+            .mount(&server),
+    );
+    let tm = tempfile::tempdir().unwrap();
+    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
+    let (docs, report) = run_mt(
+        engine,
+        &[ARTICLE],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &NoWait::default(),
+    );
+    assert_eq!(report.failed, 4);
+    for s in &docs[0] {
+        assert!(s.target.is_none());
+        assert!(
+            s.flags
+                .iter()
+                .any(|f| f.code == "mt-failed" && f.message.contains("not installed")),
+            "{s:?}"
+        );
+    }
+    assert_eq!(
+        rt.block_on(server.received_requests()).unwrap().len(),
+        1,
+        "bad requests are not retried"
+    );
+}
+
+/// A LibreTranslate fake: JSON body with a `q` array.
+struct Libre {
+    fewer_first: AtomicUsize,
+    key: Option<String>,
+}
+
+impl Respond for Libre {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        if let Some(k) = &self.key
+            && body["api_key"].as_str() != Some(k)
+        {
+            return ResponseTemplate::new(403)
+                .set_body_json(serde_json::json!({"error": "Invalid API key"}));
+        }
+        if body["source"] != "vi" || body["target"] != "en" || body["format"] != "text" {
+            return ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": "Invalid request"}));
+        }
+        let mut out: Vec<String> = body["q"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| fake_translate(q.as_str().unwrap()))
+            .collect();
+        if self.fewer_first.load(Ordering::SeqCst) > 0 && out.len() > 1 {
+            self.fewer_first.fetch_sub(1, Ordering::SeqCst);
+            out.pop();
+        }
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({ "translatedText": out }))
+    }
+}
+
+#[test]
+fn libretranslate_fewer_texts_and_rate_limits() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(
+                ResponseTemplate::new(429)
+                    .set_body_json(serde_json::json!({"error":"Slowdown: 30 per 1 minute"})),
+            )
+            .up_to_n_times(2)
+            .with_priority(1)
+            .mount(&server),
+    );
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(1),
+                key: None,
+            })
+            .with_priority(2)
+            .mount(&server),
+    );
+    let tm = tempfile::tempdir().unwrap();
+    let engine =
+        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 20, 2), None).unwrap());
+    let (docs, report) = run_mt(
+        engine,
+        &[ARTICLE, "Ban Bí thư họp.\n"],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &NoWait::default(),
+    );
+    assert_eq!(report.failed, 0, "{report:?}");
+    for d in &docs {
+        for s in d {
+            assert_eq!(
+                s.target.as_deref(),
+                Some(fake_translate(&s.source).as_str())
+            );
+        }
+    }
+    // Verify mode: the fake keeps Vietnamese terms, so the approved English is missing.
+    assert!(
+        docs[0][0].flags.iter().any(|f| f.code == "term-missing"),
+        "{:?}",
+        docs[0][0].flags
+    );
+}
+
+#[test]
+fn canary_key_never_leaks_and_auth_stops_the_run() {
+    let canary = "sk-CANARY-4242-do-not-log";
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(0),
+                key: Some("the-right-key".into()),
+            })
+            .mount(&server),
+    );
+    let tm = tempfile::tempdir().unwrap();
+    let engine =
+        LibreTranslate::with_key(&settings(&server.uri(), 1, 1), Some(canary.into())).unwrap();
+    assert!(!format!("{engine:?}").contains(canary));
+    let (docs, report) = run_mt(
+        AnyEngine::Libre(engine),
+        &[ARTICLE],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &NoWait::default(),
+    );
+    assert_eq!(report.failed, 4);
+    for s in &docs[0] {
+        let flag = &s
+            .flags
+            .iter()
+            .find(|f| f.code == "mt-failed")
+            .unwrap()
+            .message;
+        assert!(
+            flag.contains("Invalid API key") && flag.contains("stopped"),
+            "{flag}"
+        );
+        assert!(!serde_json::to_string(&s.flags).unwrap().contains(canary));
+    }
+    // The key went where the protocol puts it (the body), and only one request was made.
+    let reqs = rt.block_on(server.received_requests()).unwrap();
+    assert_eq!(reqs.len(), 1, "auth errors stop the run");
+    assert!(!reqs[0].url.as_str().contains(canary));
+    let tm_bytes = std::fs::read(tm.path().join("tm.sqlite")).unwrap();
+    assert!(!String::from_utf8_lossy(&tm_bytes).contains(canary));
+}
+
+fn songngu(dir: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_songngu"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .env_remove("SONGNGU_ENGINE")
+        .env("LIBRETRANSLATE_API_KEY", "sk-CANARY-env-777")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn killed_run_resumes_without_resending_and_corrections_win() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    let slow = || {
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(SlowLibre)
+            .named("slow libre")
+    };
+    rt.block_on(slow().mount(&server));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let article: String = (0..40)
+        .map(|i| format!("Câu thứ {i} của bài báo.\n\n"))
+        .collect();
+    std::fs::write(d.join("bai.txt"), &article).unwrap();
+    std::fs::write(
+        d.join("c.toml"),
+        format!(
+            "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n[engines.libretranslate]\nurl = \"{}\"\nbatch_size = 1\nconcurrency = 1\n[tm]\npath = \"tm.sqlite\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    // First run: killed (SIGKILL) after some batches came back.
+    let mut child = songngu(
+        d,
+        &["run", "--config", "c.toml", "bai.txt", "-o", "out", "-q"],
+    );
+    let start = std::time::Instant::now();
+    while rt.block_on(server.received_requests()).unwrap().len() < 12
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first = rt.block_on(server.received_requests()).unwrap().len();
+    assert!((12..40).contains(&first), "killed mid-way: {first}");
+    // Second run: only what was not committed is sent.
+    rt.block_on(server.reset());
+    rt.block_on(slow().mount(&server));
+    let out = songngu(d, &["run", "--config", "c.toml", "bai.txt", "-o", "out"])
+        .wait_with_output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let second = rt.block_on(server.received_requests()).unwrap().len();
+    assert!(
+        second <= 40 - first + 1,
+        "resent: first {first}, second {second}"
+    );
+    assert!(first + second >= 40);
+    assert!(err.contains("from the memory"), "{err}");
+    // A reviewer corrects one target; the next run uses it as `human`.
+    let jsonl = std::fs::read_to_string(d.join("out/bai.jsonl")).unwrap();
+    let edited = jsonl.replacen(
+        "\"target\":\"CÂU THỨ 0 CỦA BÀI BÁO.\"",
+        "\"target\":\"Sentence 0 of the article.\"",
+        1,
+    );
+    assert_ne!(edited, jsonl);
+    std::fs::write(d.join("reviewed.jsonl"), edited).unwrap();
+    let out = songngu(d, &["tm", "import", "--config", "c.toml", "reviewed.jsonl"])
+        .wait_with_output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("imported 1 correction(s)") && err.contains("39 unchanged"),
+        "{err}"
+    );
+    let out = songngu(d, &["run", "--config", "c.toml", "bai.txt", "-o", "out"])
+        .wait_with_output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let jsonl = std::fs::read_to_string(d.join("out/bai.jsonl")).unwrap();
+    assert!(
+        jsonl.contains("\"target\":\"Sentence 0 of the article.\",\"origin\":\"human\""),
+        "{jsonl}"
+    );
+    // Nothing anywhere carries the key from the environment.
+    for entry in walk(d) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("sk-CANARY-env-777"),
+            "{}",
+            entry.display()
+        );
+    }
+    // TMX export of the memory: human and machine pairs, marked.
+    let out = songngu(d, &["tm", "export", "--config", "c.toml"])
+        .wait_with_output()
+        .unwrap();
+    let tmx = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        tmx.contains("<prop type=\"x-origin\">human</prop>")
+            && tmx.contains("engine:libretranslate"),
+        "{tmx}"
+    );
+}
+
+fn walk(d: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
+}
+
+/// LibreTranslate answering after 50 ms.
+struct SlowLibre;
+impl Respond for SlowLibre {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let out: Vec<String> = body["q"]
+            .as_array()
+            .map(|q| {
+                q.iter()
+                    .map(|t| fake_translate(t.as_str().unwrap_or("")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        ResponseTemplate::new(200)
+            .set_delay(Duration::from_millis(50))
+            .set_body_json(serde_json::json!({ "translatedText": out }))
+    }
+}
+
+/// A free loopback port.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn real_apertium_apy_end_to_end() {
+    let modes = Path::new("/usr/share/apertium/modes");
+    let installed = Command::new("apertium-apy")
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+        && modes.join("eng-spa.mode").exists();
+    if !installed {
+        assert!(
+            std::env::var_os("SONGNGU_REQUIRE_APERTIUM").is_none(),
+            "SONGNGU_REQUIRE_APERTIUM is set but apertium-apy with apertium-eng-spa is not installed"
+        );
+        eprintln!("skipping: apertium-apy and apertium-eng-spa are not installed");
+        return;
+    }
+    let port = free_port();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _apy = Kill(
+        Command::new("apertium-apy")
+            .args(["-p", &port.to_string(), modes.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let start = std::time::Instant::now();
+    loop {
+        let ok = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+        if ok || start.elapsed() > Duration::from_secs(30) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let article = "The Prime Minister met the ambassador in Hanoi on Monday.\n\n\
+                   The Ministry of Public Security held a conference. The minister said the police will work hard.\n\n"
+        .repeat(30);
+    std::fs::write(d.join("en.txt"), &article).unwrap();
+    std::fs::write(
+        d.join("g.toml"),
+        "[meta]\nsource_lang = \"en\"\ntarget_lang = \"es\"\n[terms]\n\"Ministry of Public Security\" = \"Ministerio de Seguridad Pública\"\n\
+         \"Prime Minister\" = { target = \"Primer Ministro\", forbidden = [\"Jefe del Gobierno\"] }\n",
+    )
+    .unwrap();
+    for mode in ["protect", "verify"] {
+        std::fs::write(
+            d.join("c.toml"),
+            format!(
+                "[languages]\nsource = \"en\"\ntarget = \"es\"\n[glossary]\npaths = [\"g.toml\"]\nmodes = [\"annotate\", \"{mode}\", \"verify\"]\n\
+                 [translate]\nengine = \"apertium\"\n[engines.apertium]\nurl = \"{url}\"\nconcurrency = 2\n[tm]\npath = \"tm-{mode}.sqlite\"\n"
+            ),
+        )
+        .unwrap();
+        let check = songngu(d, &["engines", "--check", "--config", "c.toml"])
+            .wait_with_output()
+            .unwrap();
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let out = songngu(
+            d,
+            &[
+                "run",
+                "--config",
+                "c.toml",
+                "en.txt",
+                "-o",
+                &format!("out-{mode}"),
+            ],
+        )
+        .wait_with_output()
+        .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        let es = std::fs::read_to_string(d.join(format!("out-{mode}/en.es.txt"))).unwrap();
+        let lines: Vec<&str> = es.lines().collect();
+        assert_eq!(lines.len(), 90);
+        assert!(
+            lines.iter().all(|l| !l.trim().is_empty()),
+            "every segment translated"
+        );
+        assert!(
+            lines[0].contains("Hanoi") && lines[2].contains("policía"),
+            "{es}"
+        );
+        assert!(!es.contains("{{"), "no placeholder left");
+        let jsonl = std::fs::read_to_string(d.join(format!("out-{mode}/en.jsonl"))).unwrap();
+        let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+        if mode == "protect" {
+            // Protected terms come back as their approved targets, exactly.
+            assert!(lines[0].contains("Primer Ministro"), "{}", lines[0]);
+            assert!(
+                lines[1].contains("Ministerio de Seguridad Pública"),
+                "{}",
+                lines[1]
+            );
+        } else {
+            // Verify mode: the engine's own wording, checked; a miss is flagged.
+            let ok = lines[0].to_lowercase().contains("primer ministro");
+            let flagged = first["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == "term-missing");
+            assert!(ok != flagged, "{}: {first}", lines[0]);
+        }
+        assert!(err.contains("terms right in"), "{err}");
+    }
+}
