@@ -777,3 +777,45 @@ fn real_apertium_apy_end_to_end() {
         assert!(err.contains("terms right in"), "{err}");
     }
 }
+
+#[test]
+fn dry_run_counts_and_sends_nothing() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bai.txt"), "Câu một.\n\nCâu hai.\n\nCâu một.\n").unwrap();
+    std::fs::write(
+        d.join("c.toml"),
+        format!("[glossary]\npaths = []\n[translate]\nengine = \"apertium\"\n[engines.apertium]\nurl = \"{}\"\n[tm]\npath = \"tm.sqlite\"\n", server.uri()),
+    )
+    .unwrap();
+    let out = songngu(
+        d,
+        &[
+            "run",
+            "--config",
+            "c.toml",
+            "bai.txt",
+            "-o",
+            "out",
+            "--dry-run",
+        ],
+    )
+    .wait_with_output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .contains("apertium: 1 request(s), 16 billable character(s) for 2 distinct segment(s)"),
+        "{stdout}"
+    );
+    assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 0);
+    assert!(!d.join("out").exists(), "a dry run writes nothing");
+}

@@ -1,0 +1,187 @@
+//! The machine-translation stage against a local fake that answers after
+//! 100 ms and allows 4 requests in flight (a 5th gets 429): 2,000 distinct
+//! segments, batches of 20, concurrency 4. Reports the wall time against
+//! the ideal `requests × 100 ms / 4` (target ≤ 1.3×), a one-segment-per-
+//! request sequential client on the first 100 segments in the same run
+//! (extrapolated to 2,000), and a second run over the same input, which
+//! must send 0 requests (everything comes from the translation memory).
+//!
+//! `cargo bench --bench mt`
+
+#![allow(missing_docs, clippy::print_stdout)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use songngu::config::{Config, EngineConfig};
+use songngu::glossary::Glossary;
+use songngu::glossary::modes::Verifier;
+use songngu::reader::collect_inputs;
+use songngu::tm::Tm;
+use songngu::translate::libretranslate::LibreTranslate;
+use songngu::translate::runner::Sleeper;
+use songngu::translate::stage::Mt;
+use songngu::translate::{AnyEngine, Engine};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const LATENCY: Duration = Duration::from_millis(100);
+
+/// Answers after LATENCY; more than 4 requests in flight get 429.
+#[derive(Clone, Default)]
+struct Fake {
+    in_flight: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
+    rejected: Arc<AtomicUsize>,
+}
+
+impl Respond for Fake {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        // wiremock applies the delay after respond(); count the request as
+        // in flight for that long.
+        let counter = self.in_flight.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(LATENCY);
+            counter.fetch_sub(1, Ordering::SeqCst);
+        });
+        if now > 4 {
+            self.rejected.fetch_add(1, Ordering::SeqCst);
+            return ResponseTemplate::new(429)
+                .set_delay(LATENCY)
+                .set_body_json(serde_json::json!({"error": "Slowdown"}));
+        }
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let out: Vec<String> = body["q"]
+            .as_array()
+            .map(|q| {
+                q.iter()
+                    .map(|t| t.as_str().unwrap_or("").to_uppercase())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ResponseTemplate::new(200)
+            .set_delay(LATENCY)
+            .set_body_json(serde_json::json!({ "translatedText": out }))
+    }
+}
+
+struct RealSleep;
+impl Sleeper for RealSleep {
+    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(tokio::time::sleep(d))
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(MockServer::start());
+    let fake = Fake::default();
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(fake.clone())
+            .mount(&server),
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let article: String = (0..2000)
+        .map(|i| format!("Câu số {i} của bài báo mẫu.\n\n"))
+        .collect();
+    std::fs::write(dir.path().join("bai.txt"), &article).unwrap();
+    let settings = EngineConfig {
+        url: server.uri(),
+        concurrency: 4,
+        batch_size: 20,
+        timeout_s: 30,
+        max_retries: 5,
+        model: None,
+    };
+    let config = Config::default();
+    let glossary = Glossary::default();
+    let pipeline = songngu::Pipeline::new(&config, &glossary).unwrap();
+    let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
+    let tm_path = dir.path().join("tm.sqlite");
+    let mut run = |label: &str| {
+        let before = fake.requests.load(Ordering::SeqCst);
+        let mut mt = Mt {
+            engine: AnyEngine::Libre(LibreTranslate::with_key(&settings, None).unwrap()),
+            tm: Tm::open(&tm_path).unwrap(),
+            verifier: Verifier::new(&[]),
+            glossary_hash: glossary.content_hash(),
+            protect: false,
+            verify: false,
+            dry_run: false,
+            max_retries: 5,
+            from: "vi".into(),
+            to: "en".into(),
+        };
+        let t = Instant::now();
+        let (_, report) = pipeline
+            .run_batch_translated(
+                &inputs,
+                &dir.path().join("out"),
+                &[songngu::formats::Format::Jsonl],
+                &mut mt,
+                &RealSleep,
+                5000,
+                &|_| {},
+            )
+            .unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let requests = fake.requests.load(Ordering::SeqCst) - before;
+        println!(
+            "{label}: {:.2} s, {requests} request(s), {} segment(s) sent, {} failed",
+            secs, report.sent, report.failed
+        );
+        (secs, requests, report)
+    };
+    let (secs, requests, report) = run("first run ");
+    let ideal = report.requests as f64 * LATENCY.as_secs_f64() / 4.0;
+    println!(
+        "  ideal (requests x 100 ms / 4) = {ideal:.2} s; ratio = {:.2}x (target <= 1.3x); 429s from the fake: {}",
+        secs / ideal,
+        fake.rejected.load(Ordering::SeqCst)
+    );
+    let _ = requests;
+    let (_, second_requests, _) = run("second run");
+    println!("  second run sent {second_requests} request(s) (target 0)");
+
+    // Baseline: one segment per request, sequential, first 100 segments.
+    let engine = LibreTranslate::with_key(
+        &EngineConfig {
+            concurrency: 1,
+            batch_size: 1,
+            ..settings.clone()
+        },
+        None,
+    )
+    .unwrap();
+    let t = Instant::now();
+    rt.block_on(async {
+        for i in 0..100 {
+            engine
+                .translate(&[format!("Câu số {i} của bài báo mẫu.")], "vi", "en")
+                .await
+                .unwrap();
+        }
+    });
+    let per = t.elapsed().as_secs_f64() / 100.0;
+    println!(
+        "baseline one-segment sequential client: {:.3} s per segment, {:.1} s extrapolated to 2,000; songngu is {:.0}x faster",
+        per,
+        per * 2000.0,
+        per * 2000.0 / secs
+    );
+}
