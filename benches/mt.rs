@@ -113,7 +113,7 @@ fn main() {
     let pipeline = songngu::Pipeline::new(&config, &glossary).unwrap();
     let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let tm_path = dir.path().join("tm.sqlite");
-    let mut run = |label: &str| {
+    let run = |label: &str| {
         let before = fake.requests.load(Ordering::SeqCst);
         let mut mt = Mt {
             engine: AnyEngine::Libre(LibreTranslate::with_key(&settings, None).unwrap()),
