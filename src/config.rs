@@ -488,6 +488,20 @@ impl Config {
         }
     }
 
+    /// The glossary paths a command uses: `overrides` (as given) when there
+    /// are any, else `[glossary] paths` resolved against the config file.
+    pub fn glossary_paths(&self, overrides: &[PathBuf]) -> Vec<PathBuf> {
+        if overrides.is_empty() {
+            self.glossary
+                .paths
+                .iter()
+                .map(|p| self.resolve(p))
+                .collect()
+        } else {
+            overrides.to_vec()
+        }
+    }
+
     /// The configuration as TOML, as `songngu config` prints it.
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).expect("the config serialises")

@@ -33,21 +33,8 @@ pub fn run(cmd: GlossaryCommand, config: Option<PathBuf>, quiet: bool) -> anyhow
     }
 }
 
-fn configured_paths(config: &songngu::Config, paths: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        config
-            .glossary
-            .paths
-            .iter()
-            .map(|p| config.resolve(p))
-            .collect()
-    } else {
-        paths.to_vec()
-    }
-}
-
 fn check(config: &songngu::Config, paths: &[PathBuf], quiet: bool) -> anyhow::Result<ExitCode> {
-    let paths = configured_paths(config, paths);
+    let paths = config.glossary_paths(paths);
     let pair = (
         config.languages.source.as_str(),
         config.languages.target.as_str(),
@@ -224,7 +211,7 @@ fn fmt(
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
-    for p in configured_paths(config, paths) {
+    for p in config.glossary_paths(paths) {
         if p.is_dir() {
             let mut inner: Vec<PathBuf> = std::fs::read_dir(&p)
                 .map_err(|e| songngu::Error::io(&p, e))?

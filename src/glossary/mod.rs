@@ -289,16 +289,7 @@ impl Glossary {
         config: &crate::Config,
         overrides: &[PathBuf],
     ) -> crate::Result<(Glossary, Vec<Diagnostic>)> {
-        let paths: Vec<PathBuf> = if overrides.is_empty() {
-            config
-                .glossary
-                .paths
-                .iter()
-                .map(|p| config.resolve(p))
-                .collect()
-        } else {
-            overrides.to_vec()
-        };
+        let paths = config.glossary_paths(overrides);
         // With no configuration file at all, a missing default `glossary/`
         // folder means "no glossary", not an error: songngu then runs
         // anywhere. Paths someone configured or named must exist.

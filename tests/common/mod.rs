@@ -1,0 +1,44 @@
+//! Helpers shared by the integration tests.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Compares `actual` with the golden file, or rewrites it when
+/// `SONGNGU_BLESS` is set (then review the diff).
+pub fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("SONGNGU_BLESS").is_some() {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("{} missing; run with SONGNGU_BLESS=1", path.display()));
+    assert_eq!(
+        actual,
+        want,
+        "golden {} differs (SONGNGU_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
+
+/// Runs the built binary in `dir` with `stdin`: (exit code, stdout, stderr).
+pub fn songngu(dir: &Path, args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_songngu"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .env_remove("SONGNGU_ENGINE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The command may exit before reading its input (a broken glossary).
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
