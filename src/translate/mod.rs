@@ -67,6 +67,10 @@ pub enum EngineError {
     /// The request was too large: split it.
     #[error("request too large: {0}")]
     TooLarge(String),
+    /// The server cannot be reached: retried, then the run stops (every
+    /// other request would fail the same way).
+    #[error("could not connect: {0}")]
+    Unreachable(String),
     /// A network error, a timeout or a 5xx: retry.
     #[error("transient failure: {0}")]
     Transient(String),
@@ -82,7 +86,10 @@ pub enum EngineError {
 impl EngineError {
     /// Errors that end the whole run.
     pub fn is_fatal(&self) -> bool {
-        matches!(self, EngineError::Quota(_) | EngineError::Auth(_))
+        matches!(
+            self,
+            EngineError::Quota(_) | EngineError::Auth(_) | EngineError::Unreachable(_)
+        )
     }
 
     /// Classifies an HTTP failure status with the server's message.
@@ -105,7 +112,9 @@ impl EngineError {
         let what = if e.is_timeout() {
             "timed out"
         } else if e.is_connect() {
-            "could not connect"
+            return EngineError::Unreachable(
+                "is the server running? check the engine's `url` in config.toml".into(),
+            );
         } else if e.is_decode() {
             return EngineError::BadOutput("the reply is not the JSON expected".into());
         } else {

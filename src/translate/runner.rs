@@ -257,9 +257,11 @@ impl<'a, E: Engine> Runner<'a, E> {
                     retry_after: Some(d),
                     ..
                 }) => (*d).min(RETRY_AFTER_CAP),
-                Err(EngineError::RateLimited { .. } | EngineError::Transient(_)) => {
-                    self.backoff(attempt)
-                }
+                Err(
+                    EngineError::RateLimited { .. }
+                    | EngineError::Transient(_)
+                    | EngineError::Unreachable(_),
+                ) => self.backoff(attempt),
                 _ => return Some(result),
             };
             if attempt >= self.max_retries {
