@@ -455,7 +455,7 @@ impl Matcher {
         pcands.sort_by_key(Candidate::order);
 
         // Greedy leftmost-longest over terms and patterns together.
-        let mut chosen: Vec<Candidate> = Vec::new();
+        let mut hits: Vec<Hit> = Vec::with_capacity(text.len() / 48 + 1);
         let mut pos = 0; // NFC offset
         let mut pi = 0;
         let mut next_term: Option<Option<Candidate>> = None; // None: not searched yet
@@ -470,39 +470,29 @@ impl Matcher {
                 let from = view.fmap.partition_point(|&x| (x as usize) < pos);
                 next_term = Some(self.next_term(&view, from, &mut scratch.found));
             }
-            let pat = pcands.get(pi);
-            let term = next_term.as_ref().and_then(Option::as_ref);
-            let pick = match (pat, term) {
+            let take_pattern = match (pcands.get(pi), next_term.as_ref().and_then(Option::as_ref)) {
                 (None, None) => break,
-                (Some(p), None) => p.clone(),
-                (None, Some(t)) => t.clone(),
-                (Some(p), Some(t)) => {
-                    if p.order() <= t.order() {
-                        p.clone()
-                    } else {
-                        t.clone()
-                    }
-                }
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(p), Some(t)) => p.order() <= t.order(),
+            };
+            let pick = if take_pattern {
+                pcands[pi].clone()
+            } else {
+                next_term.take().flatten().expect("a term candidate")
             };
             pos = pick.end;
-            chosen.push(pick);
+            let (start, end) = (nfc_map.map(pick.start), nfc_map.map(pick.end));
+            hits.push(Hit {
+                start,
+                end,
+                text: text[start..end].to_owned(),
+                entry: pick.source,
+                target: pick.target,
+                class: pick.class,
+                index: pick.entry,
+            });
         }
-
-        let hits: Vec<Hit> = chosen
-            .into_iter()
-            .map(|c| {
-                let (start, end) = (nfc_map.map(c.start), nfc_map.map(c.end));
-                Hit {
-                    start,
-                    end,
-                    text: text[start..end].to_owned(),
-                    entry: c.source,
-                    target: c.target,
-                    class: c.class,
-                    index: c.entry,
-                }
-            })
-            .collect();
         scratch.folded = view.folded;
         scratch.fmap = view.fmap;
         SCRATCH.with(|s| s.replace(scratch));
