@@ -103,7 +103,32 @@ fn map_char(c: char) -> &'static str {
     {
         return map_char(d);
     }
-    deunicode::deunicode_char(c).unwrap_or("?")
+    let own = deunicode::deunicode_char(c).unwrap_or("?");
+    if n >= 2 {
+        // A precomposed character folds exactly like its decomposition, so
+        // that NFC and NFD input agree for every script (deunicode's table
+        // has a few that differ, e.g. `ΐ` → `I` but `ι` + marks → `i`). For
+        // Vietnamese letters the two are the same.
+        let mut folded = String::new();
+        unicode_normalization::char::decompose_canonical(c, |d| folded.push_str(map_char(d)));
+        if folded != own {
+            return intern(c, folded);
+        }
+    }
+    own
+}
+
+/// A leaked, process-wide copy of a computed mapping (a few hundred short
+/// strings at most, computed once per character).
+fn intern(c: char, s: String) -> &'static str {
+    static INTERNED: OnceLock<std::sync::Mutex<std::collections::HashMap<char, &'static str>>> =
+        OnceLock::new();
+    let mut map = INTERNED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(c)
+        .or_insert_with(|| Box::leak(s.into_boxed_str()))
 }
 
 /// The ASCII form of one character, as the fold writes it (a multi-letter
@@ -604,6 +629,19 @@ mod tests {
         assert_eq!(slug("Đảng ủy Công an TW"), "dang-uy-cong-an-tw");
         assert_eq!(to_ascii("ĐẠI HỘI ĐẢNG"), "DAI HOI DANG");
         assert_eq!(to_ascii("ViỆt"), "ViEt");
+    }
+
+    #[test]
+    fn every_character_folds_the_same_in_nfc_and_nfd() {
+        for cp in 0..=0x3FFFFu32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let s = c.to_string();
+            let nfc: String = s.nfc().collect();
+            let nfd: String = s.nfd().collect();
+            assert_eq!(to_ascii(&nfc), to_ascii(&nfd), "U+{cp:04X}");
+        }
     }
 
     #[test]
