@@ -236,12 +236,29 @@ fn usage_errors_exit_2_and_help_exits_0() {
     Run::new(&["frobnicate"]).code(2);
     Run::new(&[]).code(2);
     let (out, _) = Run::new(&["--help"]).code(0);
-    for cmd in ["ascii", "slug", "config"] {
+    for cmd in [
+        "run", "ascii", "slug", "glossary", "engines", "tm", "config",
+    ] {
         assert!(out.contains(cmd), "{out}");
     }
     assert!(out.contains("Exit codes"), "{out}");
-    for cmd in ["ascii", "slug", "config"] {
-        let (out, _) = Run::new(&[cmd, "--help"]).code(0);
-        assert!(out.contains("Examples:"), "{cmd}: {out}");
+    for cmd in [
+        &["run"][..],
+        &["ascii"],
+        &["slug"],
+        &["config"],
+        &["engines"],
+        &["glossary", "check"],
+        &["glossary", "find"],
+        &["glossary", "import"],
+        &["glossary", "export"],
+        &["glossary", "fmt"],
+        &["tm", "export"],
+        &["tm", "import"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let (out, _) = Run::new(&args).code(0);
+        assert!(out.contains("Examples:"), "{cmd:?}: {out}");
     }
 }

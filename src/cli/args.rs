@@ -74,7 +74,9 @@ Run the pipeline over articles: read (UTF-8 .txt/.md files, folders searched rec
 for stdin), segment with Vietnamese-aware rules, strip diacritics, find glossary terms (and \
 draft a glossary-only target in `replace` mode), flag suspected misspellings, and write the \
 parallel outputs to the output folder: NAME.jsonl, NAME.tsv, NAME.tmx, NAME.xlf and \
-line-aligned NAME.vi.txt / NAME.en.txt / NAME.ascii.txt. Everything runs offline.
+line-aligned NAME.vi.txt / NAME.en.txt / NAME.ascii.txt. Offline by default; with an engine \
+(--engine apertium|libretranslate, or [translate] engine) every segment is translated through \
+the translation memory ([tm] path), with the glossary protected or verified per [glossary] modes.
 
 A document that fails (unreadable, not UTF-8) is reported and the others still run; the exit \
 code is then 1. A bad configuration or glossary stops before any work, with exit code 2.";
@@ -83,7 +85,9 @@ const RUN_EXAMPLES: &str = "\
 Examples:
   $ songngu run examples/bai-bao-mau.txt
   $ songngu run articles/ -o out/ --jobs 2 --format jsonl,xliff
-  $ cat bai.txt | songngu run - --unit paragraph --quiet";
+  $ cat bai.txt | songngu run - --unit paragraph --quiet
+  $ songngu run articles/ --engine apertium --dry-run
+  $ songngu run articles/ --engine libretranslate -o out/";
 
 const ASCII_LONG: &str = "\
 Print the ASCII form of TEXT: Vietnamese diacritics stripped the way newsrooms write image \
