@@ -318,11 +318,17 @@ impl Folder {
         let mut i = 0;
         while i < n {
             if !self.pending_space {
+                // The hot loop. Room is checked once here; inside, each step
+                // writes at most one byte per input byte consumed, so
+                // `w + (n - i) <= out.len()` holds throughout and every write
+                // is in bounds.
+                let room = &mut out[w..w + (n - i)];
+                let mut k = 0;
                 while i < n {
                     let b0 = bytes[i];
                     if b0 < 0x80 {
-                        out[w] = b0;
-                        w += 1;
+                        room[k] = b0;
+                        k += 1;
                         i += 1;
                         continue;
                     }
@@ -336,11 +342,12 @@ impl Folder {
                         break;
                     }
                     if slot != DROP {
-                        out[w] = slot;
-                        w += 1;
+                        room[k] = slot;
+                        k += 1;
                     }
                     i += len;
                 }
+                w += k;
                 if i >= n {
                     break;
                 }
