@@ -107,6 +107,7 @@ fn main() {
         timeout_s: 30,
         max_retries: 5,
         model: None,
+        requests_per_second: None,
     };
     let config = Config::default();
     let glossary = Glossary::default();
@@ -124,6 +125,7 @@ fn main() {
             verify: false,
             dry_run: false,
             max_retries: 5,
+            requests_per_second: None,
             from: "vi".into(),
             to: "en".into(),
         };

@@ -257,6 +257,7 @@ struct EngineFile {
     timeout_s: Option<u64>,
     max_retries: Option<u32>,
     model: Option<String>,
+    requests_per_second: Option<f64>,
 }
 
 impl EngineFile {
@@ -268,6 +269,7 @@ impl EngineFile {
             timeout_s: self.timeout_s.unwrap_or(base.timeout_s),
             max_retries: self.max_retries.unwrap_or(base.max_retries),
             model: self.model.or(base.model),
+            requests_per_second: self.requests_per_second.or(base.requests_per_second),
         }
     }
 }
@@ -302,6 +304,10 @@ pub struct EngineConfig {
     /// Model name (OpenAI-compatible engines only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// Requests started per second at most (unset: no pacing beyond
+    /// `concurrency` and the server's `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<f64>,
 }
 
 impl EngineConfig {
@@ -323,6 +329,7 @@ impl Default for EngineConfig {
             timeout_s: 30,
             max_retries: 5,
             model: None,
+            requests_per_second: None,
         }
     }
 }

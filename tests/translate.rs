@@ -133,6 +133,7 @@ fn settings(url: &str, batch: u32, concurrency: u32) -> EngineConfig {
         timeout_s: 2,
         max_retries: 4,
         model: None,
+        requests_per_second: None,
     }
 }
 
@@ -177,6 +178,7 @@ fn run_mt(
         verify: true,
         dry_run: false,
         max_retries: 4,
+        requests_per_second: None,
         from: "vi".into(),
         to: "en".into(),
     };

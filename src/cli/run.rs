@@ -117,6 +117,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             verify: config.glossary.modes.contains(&GlossaryMode::Verify),
             dry_run: args.dry_run,
             max_retries: settings.max_retries,
+            requests_per_second: settings.requests_per_second,
             from: config.languages.source.clone(),
             to: config.languages.target.clone(),
         })

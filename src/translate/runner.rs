@@ -86,6 +86,8 @@ pub struct Runner<'a, E: Engine> {
     /// Counters, readable after [`Runner::run`].
     pub stats: Stats,
     rng: AtomicU64,
+    /// Minimum time between request starts, and when the next may start.
+    pacing: Option<(Duration, Mutex<std::time::Instant>)>,
 }
 
 /// Longest wait the runner accepts from a `Retry-After` header.
@@ -114,6 +116,36 @@ impl<'a, E: Engine> Runner<'a, E> {
             to: to.into(),
             stats: Stats::default(),
             rng: AtomicU64::new(seed),
+            pacing: None,
+        }
+    }
+
+    /// Starts at most `per_second` requests per second (a rate limit on
+    /// top of the concurrency limit).
+    pub fn with_rate(mut self, per_second: Option<f64>) -> Self {
+        self.pacing = per_second.filter(|r| *r > 0.0 && r.is_finite()).map(|r| {
+            (
+                Duration::from_secs_f64(1.0 / r),
+                Mutex::new(std::time::Instant::now()),
+            )
+        });
+        self
+    }
+
+    /// Waits for this request's turn under the rate limit.
+    async fn pace(&self) {
+        let Some((interval, next)) = &self.pacing else {
+            return;
+        };
+        let wait = {
+            let mut next = next.lock().expect("not poisoned");
+            let now = std::time::Instant::now();
+            let start = (*next).max(now);
+            *next = start + *interval;
+            start - now
+        };
+        if !wait.is_zero() {
+            self.sleeper.sleep(wait).await;
         }
     }
 
@@ -245,6 +277,7 @@ impl<'a, E: Engine> Runner<'a, E> {
                 if stopped.load(Ordering::Relaxed) {
                     return None;
                 }
+                self.pace().await;
                 self.stats.requests.fetch_add(1, Ordering::Relaxed);
                 self.stats.chars.fetch_add(
                     texts.iter().map(|t| t.chars().count()).sum(),
@@ -434,6 +467,27 @@ mod tests {
         assert!(
             e.seen.lock().unwrap().len() <= 2,
             "at most the requests already in flight"
+        );
+    }
+
+    #[test]
+    fn the_rate_limit_spaces_request_starts() {
+        let e = engine(Vec::new(), 1);
+        let s = Recorded::default();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let runner = Runner::new(&e, &s, 0, "vi", "en").with_rate(Some(10.0));
+        let out = rt.block_on(runner.run(&jobs(4), |_| {}));
+        assert!(out.iter().all(|o| matches!(o, Outcome::Translated(_))));
+        let waits = s.0.lock().unwrap().clone();
+        // 4 requests at 10/s: the 2nd, 3rd and 4th wait about 100, 200, 300 ms
+        // (the clock does not really wait, so the waits add up).
+        assert_eq!(waits.len(), 3, "{waits:?}");
+        assert!(
+            waits[2] > Duration::from_millis(250) && waits[2] <= Duration::from_millis(300),
+            "{waits:?}"
         );
     }
 

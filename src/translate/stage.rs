@@ -43,6 +43,8 @@ pub struct Mt {
     pub dry_run: bool,
     /// Retries per request.
     pub max_retries: u32,
+    /// Requests started per second at most.
+    pub requests_per_second: Option<f64>,
     /// Source and target languages.
     pub from: String,
     /// Target language.
