@@ -27,7 +27,8 @@
 //!    (`(Ảnh: …)`) and for every segment of a paragraph that ends with one or
 //!    that followed an ASCII caption on its line (the photo's description);
 //!    `byline` for a last line like `Name (TTXVN/…)`; `title` for the first
-//!    line of the article when it is plain text, else for the line whose
+//!    line of the article when it is a headline (plain text, one segment,
+//!    at most 250 characters, no closing full stop), else for the line whose
 //!    ASCII form equals the ASCII caption's title; `text` otherwise.
 
 use std::sync::OnceLock;
@@ -268,10 +269,13 @@ fn mark_title(
         let on_first: Vec<usize> = (0..out.len())
             .filter(|&i| out[i].start >= ls && out[i].end <= le)
             .collect();
-        if !on_first.is_empty() && on_first.iter().all(|&i| out[i].kind == SegmentKind::Text) {
-            for i in on_first {
-                out[i].kind = SegmentKind::Title;
-            }
+        // A headline: plain text, one segment, short, no closing full stop
+        // (a lead paragraph on the first line is not a title).
+        let line = text[ls..le].trim_end();
+        let headline =
+            line.chars().count() <= 250 && !line.ends_with('.') && !line.ends_with("./.");
+        if on_first.len() == 1 && out[on_first[0]].kind == SegmentKind::Text && headline {
+            out[on_first[0]].kind = SegmentKind::Title;
             return;
         }
     }
@@ -446,6 +450,10 @@ mod tests {
                 (1, Text, "Đoạn hai.")
             ]
         );
+        // A lead paragraph on the first line is not a headline.
+        let lead = "Ngày 1/2, Bộ Công an họp. Hội nghị kết thúc.\n\nĐoạn hai.\n";
+        assert!(kinds(lead, Unit::Sentence).iter().all(|k| k.1 == Text));
+        assert_eq!(kinds("Họp báo.\n", Unit::Line)[0].1, Text);
         // Every non-whitespace byte is in exactly one segment.
         for unit in [Unit::Sentence, Unit::Line, Unit::Paragraph] {
             let spans = Segmenter::new(unit).segment(text);
