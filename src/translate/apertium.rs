@@ -12,7 +12,7 @@
 
 use serde::Deserialize;
 
-use super::{Engine, EngineError, Limits, TagMode, http_client, retry_after};
+use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
 use crate::config::EngineConfig;
 use crate::error::Result;
 
@@ -170,24 +170,12 @@ impl Engine for Apertium {
         }
         q.push_str(SENTINEL);
         let langpair = format!("{}|{}", iso639_3(from), iso639_3(to));
-        let resp = self
-            .client
-            .post(format!("{}/translate", self.url))
-            .form(&[
-                ("q", q.as_str()),
-                ("langpair", langpair.as_str()),
-                ("markUnknown", "no"),
-            ])
-            .send()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
-        if !resp.status().is_success() {
-            return Err(Self::failure(resp).await);
-        }
-        let reply: TranslateReply = resp
-            .json()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
+        let request = self.client.post(format!("{}/translate", self.url)).form(&[
+            ("q", q.as_str()),
+            ("langpair", langpair.as_str()),
+            ("markUnknown", "no"),
+        ]);
+        let reply: TranslateReply = call_json(request, Self::failure).await?;
         let mut parts: Vec<&str> = reply.data.text.split("\n\n").collect();
         if parts.last().map(|p| p.trim()) != Some(SENTINEL) {
             return Err(EngineError::BadOutput(
@@ -206,19 +194,11 @@ impl Engine for Apertium {
     }
 
     async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
-        let resp = self
-            .client
-            .get(format!("{}/listPairs", self.url))
-            .send()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
-        if !resp.status().is_success() {
-            return Err(Self::failure(resp).await);
-        }
-        let pairs: PairsReply = resp
-            .json()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
+        let pairs: PairsReply = call_json(
+            self.client.get(format!("{}/listPairs", self.url)),
+            Self::failure,
+        )
+        .await?;
         let (f, t) = (iso639_3(from), iso639_3(to));
         if pairs.data.iter().any(|p| p.source == f && p.target == t) {
             Ok(format!(

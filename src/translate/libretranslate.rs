@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Engine, EngineError, Limits, TagMode, http_client, retry_after};
+use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
 use crate::config::EngineConfig;
 use crate::error::Result;
 
@@ -145,20 +145,13 @@ impl Engine for LibreTranslate {
         if let Some(k) = &self.key {
             body["api_key"] = json!(k);
         }
-        let resp = self
-            .client
-            .post(format!("{}/translate", self.url))
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
-        if !resp.status().is_success() {
-            return Err(Self::failure(resp).await);
-        }
-        let reply: Reply = resp
-            .json()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
+        let reply: Reply = call_json(
+            self.client
+                .post(format!("{}/translate", self.url))
+                .json(&body),
+            Self::failure,
+        )
+        .await?;
         let out: Vec<String> = match reply.translated {
             serde_json::Value::Array(items) => items
                 .into_iter()
@@ -181,19 +174,11 @@ impl Engine for LibreTranslate {
     }
 
     async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
-        let resp = self
-            .client
-            .get(format!("{}/languages", self.url))
-            .send()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
-        if !resp.status().is_success() {
-            return Err(Self::failure(resp).await);
-        }
-        let langs: Vec<Language> = resp
-            .json()
-            .await
-            .map_err(|e| EngineError::from_reqwest(&e))?;
+        let langs: Vec<Language> = call_json(
+            self.client.get(format!("{}/languages", self.url)),
+            Self::failure,
+        )
+        .await?;
         match langs.iter().find(|l| l.code == from) {
             Some(l) if l.targets.is_empty() || l.targets.iter().any(|t| t == to) => Ok(format!(
                 "{} languages, {from} -> {to} available",

@@ -165,6 +165,28 @@ pub fn http_client(settings: &EngineConfig) -> Result<reqwest::Client> {
         .map_err(|e| Error::Engine(format!("cannot build the HTTP client: {e}")))
 }
 
+/// Sends `request` and parses a successful JSON reply; a transport failure
+/// is classified by [`EngineError::from_reqwest`], an error status by the
+/// engine's own `failure` (which reads the protocol's error body).
+pub(crate) async fn call_json<T, F, Fut>(
+    request: reqwest::RequestBuilder,
+    failure: F,
+) -> std::result::Result<T, EngineError>
+where
+    T: serde::de::DeserializeOwned,
+    F: FnOnce(reqwest::Response) -> Fut,
+    Fut: Future<Output = EngineError>,
+{
+    let resp = request
+        .send()
+        .await
+        .map_err(|e| EngineError::from_reqwest(&e))?;
+    if !resp.status().is_success() {
+        return Err(failure(resp).await);
+    }
+    resp.json().await.map_err(|e| EngineError::from_reqwest(&e))
+}
+
 /// Reads a `Retry-After` header: seconds, or an HTTP date.
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let v = headers

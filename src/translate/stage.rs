@@ -257,22 +257,19 @@ impl Mt {
                 }
                 (Outcome::Failed(why), _, _) => Err(why.clone()),
             };
+            let result = result.and_then(|t| {
+                if t.trim().is_empty() {
+                    Err("the engine returned an empty translation".to_owned())
+                } else {
+                    Ok(t)
+                }
+            });
             match result {
-                Ok(t) if !t.trim().is_empty() => {
+                Ok(t) => {
                     let key = &jobs[*job].key;
                     self.tm.set_final(key, &t)?;
                     seg.target = Some(t);
                     seg.origin = Some(engine_origin.clone());
-                }
-                Ok(_) => {
-                    seg.target = None;
-                    seg.origin = None;
-                    report.failed += 1;
-                    seg.flags.push(Flag {
-                        code: "mt-failed".into(),
-                        severity: Severity::Error,
-                        message: "the engine returned an empty translation".into(),
-                    });
                 }
                 Err(why) => {
                     seg.target = None;
