@@ -46,35 +46,20 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
     let mut glossary = Glossary::default();
     let mut diags = Vec::new();
     for file in expand(paths, &mut diags) {
-        let text = match std::fs::read(&file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    diags.push(Diagnostic {
-                        origin: Origin {
-                            path: file.clone(),
-                            line: 1,
-                            col: 1,
-                        },
-                        severity: Severity::Error,
-                        message: format!(
-                            "invalid UTF-8 at byte offset {}; save the file as UTF-8",
-                            e.utf8_error().valid_up_to()
-                        ),
-                    });
-                    continue;
-                }
-            },
-            Err(e) => {
-                diags.push(Diagnostic {
-                    origin: Origin {
-                        path: file.clone(),
-                        line: 1,
-                        col: 1,
-                    },
-                    severity: Severity::Error,
-                    message: format!("cannot read: {e}"),
-                });
+        let read = std::fs::read(&file)
+            .map_err(|e| format!("cannot read: {e}"))
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| {
+                    format!(
+                        "invalid UTF-8 at byte offset {}; save the file as UTF-8",
+                        e.utf8_error().valid_up_to()
+                    )
+                })
+            });
+        let text = match read {
+            Ok(t) => t,
+            Err(message) => {
+                diags.push(Diagnostic::error_at_start(&file, message));
                 continue;
             }
         };
@@ -136,30 +121,19 @@ fn expand(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
                     inner.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
                     files.extend(inner);
                 }
-                Err(e) => diags.push(Diagnostic {
-                    origin: Origin {
-                        path: p.clone(),
-                        line: 1,
-                        col: 1,
-                    },
-                    severity: Severity::Error,
-                    message: format!("cannot read folder: {e}"),
-                }),
+                Err(e) => diags.push(Diagnostic::error_at_start(
+                    p,
+                    format!("cannot read folder: {e}"),
+                )),
             }
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            diags.push(Diagnostic {
-                origin: Origin {
-                    path: p.clone(),
-                    line: 1,
-                    col: 1,
-                },
-                severity: Severity::Error,
-                message:
-                    "no such file or folder; check [glossary] paths in config.toml or --glossary"
-                        .into(),
-            });
+            diags.push(Diagnostic::error_at_start(
+                p,
+                "no such file or folder; check [glossary] paths in config.toml or --glossary"
+                    .into(),
+            ));
         }
     }
     files

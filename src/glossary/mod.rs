@@ -218,6 +218,21 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// An error about a whole file (reported at its line 1, column 1).
+    pub fn error_at_start(path: &std::path::Path, message: String) -> Self {
+        Diagnostic {
+            origin: Origin {
+                path: path.to_path_buf(),
+                line: 1,
+                col: 1,
+            },
+            severity: Severity::Error,
+            message,
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}: {}", self.origin, self.severity, self.message)
