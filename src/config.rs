@@ -353,6 +353,7 @@ impl Default for OutputConfig {
                 Format::Tsv,
                 Format::Tmx,
                 Format::Xliff,
+                Format::Html,
                 Format::Txt,
             ],
         }
@@ -371,6 +372,8 @@ pub enum Format {
     Tmx,
     /// `NAME.xlf`, XLIFF 1.2.
     Xliff,
+    /// `NAME.html`, the self-contained review page.
+    Html,
     /// `NAME.vi.txt`, `NAME.en.txt`, `NAME.ascii.txt`, line-aligned.
     Txt,
 }

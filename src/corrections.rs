@@ -67,7 +67,10 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                         format!("not a JSON object ({e}); each line must be one segment object"),
                     )
                 })?;
-                if v["kind"].as_str() == Some("ascii-caption") {
+                // The review page's export marks rows a reviewer sent back.
+                if v["kind"].as_str() == Some("ascii-caption")
+                    || v["status"].as_str() == Some("needs-work")
+                {
                     continue;
                 }
                 let (Some(source), Some(target)) = (v["source"].as_str(), v["target"].as_str())

@@ -27,8 +27,10 @@ use crate::error::{Error, Result};
 use crate::formats::{self, Output};
 use crate::glossary::matcher::Matches;
 use crate::glossary::{Entry, Glossary, Hit, HitClass, Matcher, Severity, modes};
+use crate::qa::Checker;
 use crate::reader::Input;
 use crate::segment::Segmenter;
+use crate::tm::Tm;
 use crate::translate::runner::Sleeper;
 use crate::translate::stage::{Mt, MtReport};
 
@@ -37,9 +39,14 @@ use crate::translate::stage::{Mt, MtReport};
 pub struct Pipeline {
     segmenter: Segmenter,
     matcher: Matcher,
+    checker: Checker,
     replace: bool,
+    verify: bool,
     source_lang: String,
     target_lang: String,
+    engine: String,
+    /// Reviewed corrections for offline runs (see [`Pipeline::with_memory`]).
+    memory: Option<Mutex<Tm>>,
 }
 
 /// What happened to one document of a batch.
@@ -72,13 +79,81 @@ impl Pipeline {
     /// # Errors
     /// [`Error::Glossary`] when the matcher cannot be built.
     pub fn new(config: &Config, glossary: &Glossary) -> Result<Pipeline> {
+        let matcher = Matcher::new(glossary, config.glossary.case, config.glossary.diacritics)?;
         Ok(Pipeline {
             segmenter: Segmenter::new(config.segment.unit),
-            matcher: Matcher::new(glossary, config.glossary.case, config.glossary.diacritics)?,
+            checker: Checker::new(matcher.entries()),
+            matcher,
             replace: config.glossary.modes.contains(&GlossaryMode::Replace),
+            verify: config.glossary.modes.contains(&GlossaryMode::Verify),
             source_lang: config.languages.source.clone(),
             target_lang: config.languages.target.clone(),
+            engine: config.translate.engine.name().to_owned(),
+            memory: None,
         })
+    }
+
+    /// An offline run that also takes reviewed corrections (`human`
+    /// targets) from `tm`, so a corrected segment keeps its correction
+    /// without an engine.
+    #[must_use]
+    pub fn with_memory(mut self, tm: Tm) -> Pipeline {
+        self.memory = Some(Mutex::new(tm));
+        self
+    }
+
+    /// The glossary entries the hits index into.
+    pub fn entries(&self) -> &[Entry] {
+        self.matcher.entries()
+    }
+
+    /// The QA pass once targets are in: for every target that is a
+    /// translation (not the glossary draft) the checks of
+    /// [`crate::qa::target_checks`] (numbers, codes, dates, placeholders,
+    /// untranslated text), and for reviewed (`human`) targets in `verify`
+    /// mode also the glossary terms (machine targets were verified by the
+    /// translate stage).
+    pub fn check(&self, segments: &mut [Segment]) {
+        for seg in segments {
+            if seg.kind == SegmentKind::AsciiCaption {
+                continue;
+            }
+            let (Some(target), Some(origin)) = (seg.target.as_deref(), seg.origin.as_deref())
+            else {
+                continue;
+            };
+            if origin == "glossary" || target.trim().is_empty() {
+                continue;
+            }
+            let mut flags = crate::qa::target_checks(&seg.source, target);
+            if origin == "human" && self.verify {
+                flags.extend(
+                    self.checker
+                        .check(seg, self.matcher.entries())
+                        .into_iter()
+                        .filter(|f| f.code.starts_with("term-")),
+                );
+            }
+            seg.flags.extend(flags);
+        }
+    }
+
+    /// Puts reviewed corrections from the memory (offline runs).
+    fn corrections(&self, segments: &mut [Segment]) -> Result<()> {
+        let Some(tm) = &self.memory else {
+            return Ok(());
+        };
+        let tm = tm.lock().expect("no panics while locked");
+        for seg in segments {
+            if seg.kind == SegmentKind::AsciiCaption || seg.source.trim().is_empty() {
+                continue;
+            }
+            if let Some(t) = tm.human(&self.source_lang, &self.target_lang, &seg.source)? {
+                seg.target = Some(t);
+                seg.origin = Some("human".into());
+            }
+        }
+        Ok(())
     }
 
     /// The segments of one document (see the module documentation).
@@ -101,16 +176,6 @@ impl Pipeline {
                     (None, None)
                 };
                 let mut flags = Vec::new();
-                for h in hits.iter().filter(|h| h.class.is_misspelling()) {
-                    flags.push(Flag {
-                        code: "suspected-misspelling".into(),
-                        severity: Severity::Warning,
-                        message: format!(
-                            "`{}` looks like a misspelling of the term `{}` ({}); check the source",
-                            h.text, h.entry, h.target
-                        ),
-                    });
-                }
                 for m in &misses {
                     flags.push(Flag {
                         code: "pattern-unparsed".into(),
@@ -122,7 +187,7 @@ impl Pipeline {
                         ),
                     });
                 }
-                Segment {
+                let mut seg = Segment {
                     id: format!("{}:{seq:04}", doc.name),
                     doc: doc.name.clone(),
                     para: span.para,
@@ -133,9 +198,12 @@ impl Pipeline {
                     target,
                     origin,
                     terms: hits,
-                    flags,
+                    flags: Vec::new(),
                     span: (span.start, span.end),
-                }
+                };
+                seg.flags = crate::qa::misspellings(&seg);
+                seg.flags.extend(flags);
+                seg
             })
             .collect()
     }
@@ -225,6 +293,7 @@ impl Pipeline {
             }
             let r = rt.block_on(mt.translate(&mut all, self.matcher.entries(), sleeper))?;
             report.add(&r);
+            self.check(&mut all);
             for (input, doc, range) in docs {
                 let result = if mt.dry_run {
                     Ok(DocStats {
@@ -248,7 +317,9 @@ impl Pipeline {
 
     fn run_one(&self, input: &Input, out_dir: &Path, formats: &[Format]) -> Result<DocStats> {
         let doc = input.read()?;
-        let segments = self.process(&doc);
+        let mut segments = self.process(&doc);
+        self.corrections(&mut segments)?;
+        self.check(&mut segments);
         self.write_doc(input, &doc, &segments, out_dir, formats)
     }
 
@@ -271,6 +342,8 @@ impl Pipeline {
             source_lang: &self.source_lang,
             target_lang: &self.target_lang,
             original: &original,
+            entries: self.matcher.entries(),
+            engine: &self.engine,
         };
         let files = formats::write_all(out_dir, &input.out_stem, formats, &out)?;
         let mut stats = DocStats {

@@ -61,6 +61,9 @@ pub enum Command {
         after_help = "Examples:\n  $ songngu engines\n  $ songngu engines --check --engine apertium"
     )]
     Engines(EnginesArgs),
+    /// Check a run's output (its JSONL): terms, numbers, codes, dates, untranslated text.
+    #[command(after_help = QA_EXAMPLES, long_about = QA_LONG)]
+    Qa(QaArgs),
     /// The translation memory: statistics, TMX export, import of reviewed corrections.
     #[command(subcommand)]
     Tm(TmCommand),
@@ -88,6 +91,24 @@ Examples:
   $ cat bai.txt | songngu run - --unit paragraph --quiet
   $ songngu run articles/ --engine apertium --dry-run
   $ songngu run articles/ --engine libretranslate -o out/";
+
+const QA_LONG: &str = "\
+Check a run's output: the NAME.jsonl files `songngu run` writes (name files, or a folder: every \
+*.jsonl inside, recursively, except *.corrections.jsonl). Each segment's source is matched again \
+with the glossary (the configured one, or --glossary), and its target checked: approved term \
+missing, forbidden rendering present, suspected misspelling in the source, document codes \
+(44-KL/TW), dates (22/1/2019 as 22 January 2019 or January 22, 2019) and numbers (12,5% as \
+12.5%) not carried over, no target or only the glossary draft, placeholders left, Vietnamese \
+left in the target, and the same source translated differently within the batch.
+
+Prints one finding per line (`file:line: severity: code: id: message`) and a summary by code \
+and severity; with --json, one JSON object per finding and no summary. Exit code 1 when any \
+finding is an error, 0 otherwise, 2 when a file cannot be read.";
+
+const QA_EXAMPLES: &str = "\
+Examples:
+  $ songngu qa out/
+  $ songngu qa out/bai-bao-mau.jsonl --json | jq -r .code | sort | uniq -c";
 
 const ASCII_LONG: &str = "\
 Print the ASCII form of TEXT: Vietnamese diacritics stripped the way newsrooms write image \
@@ -128,6 +149,22 @@ const CONFIG_EXAMPLES: &str = "\
 Examples:
   $ songngu config
   $ SONGNGU_ENGINE=apertium songngu config --config config.toml";
+
+/// `songngu qa`
+#[derive(Debug, Args)]
+pub struct QaArgs {
+    /// A run's JSONL files, or folders of them.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// One JSON object per finding on stdout: file, line, id, code, severity, message.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Glossary file or folder instead of the configured paths (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub glossary: Vec<PathBuf>,
+}
 
 /// `songngu ascii`
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 mod args;
 mod engines;
 mod glossary;
+mod qa;
 mod run;
 mod tm;
 
@@ -61,6 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Slug(args) => slug(&args),
         Command::Glossary(cmd) => glossary::run(cmd, cli.config, cli.quiet),
         Command::Engines(args) => engines::run(&args, cli.config),
+        Command::Qa(args) => qa::run(&args, cli.config, cli.quiet),
         Command::Tm(cmd) => tm::run(cmd, cli.config, cli.quiet),
         Command::Config => {
             let config = load_config(cli.config)?;

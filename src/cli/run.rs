@@ -97,7 +97,12 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
                 .join(", ")
         );
     }
-    let pipeline = Pipeline::new(&config, &glossary)?;
+    let mut pipeline = Pipeline::new(&config, &glossary)?;
+    // Offline, reviewed corrections still apply: open the memory when there is one.
+    let tm_path = config.resolve(&config.tm.path);
+    if engine.is_none() && tm_path.exists() {
+        pipeline = pipeline.with_memory(Tm::open(&tm_path).map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
     let mut mt = if let Some(engine) = engine {
         let kind = config.translate.engine;
         let settings = match kind {

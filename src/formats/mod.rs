@@ -4,9 +4,10 @@
 //!
 //! Outputs for a document whose output stem is `NAME` (see
 //! [`crate::reader::Input`]): `NAME.jsonl`, `NAME.tsv`, `NAME.tmx`,
-//! `NAME.xlf`, and `NAME.<source>.txt`, `NAME.<target>.txt`,
+//! `NAME.xlf`, `NAME.html`, and `NAME.<source>.txt`, `NAME.<target>.txt`,
 //! `NAME.ascii.txt` (line-aligned).
 
+mod html;
 mod jsonl;
 mod tmx;
 mod tsv;
@@ -33,6 +34,10 @@ pub struct Output<'a> {
     pub target_lang: &'a str,
     /// The input's name as given (XLIFF `original`).
     pub original: &'a str,
+    /// The glossary entries the segments' hits index into.
+    pub entries: &'a [crate::glossary::Entry],
+    /// The configured engine (`none` offline).
+    pub engine: &'a str,
 }
 
 /// A format writer: renders the files of one document.
@@ -48,17 +53,19 @@ pub fn writer(format: Format) -> Box<dyn Writer> {
         Format::Tsv => Box::new(tsv::Tsv),
         Format::Tmx => Box::new(tmx::Tmx),
         Format::Xliff => Box::new(xliff::Xliff),
+        Format::Html => Box::new(html::Html),
         Format::Txt => Box::new(txt::Txt),
     }
 }
 
 impl Format {
     /// Every format, in documentation order.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Jsonl,
         Format::Tsv,
         Format::Tmx,
         Format::Xliff,
+        Format::Html,
         Format::Txt,
     ];
 
@@ -69,6 +76,7 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Tmx => "tmx",
             Format::Xliff => "xliff",
+            Format::Html => "html",
             Format::Txt => "txt",
         }
     }

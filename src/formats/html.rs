@@ -1,0 +1,542 @@
+//! `NAME.html`: the self-contained review page.
+//!
+//! Contract: one file that works from `file://` with no network. The
+//! table is rendered here, every text from the input escaped (so the page
+//! reads without JavaScript and prints); the inline script only adds
+//! behaviour (filters, search, editing, keyboard, local storage, export)
+//! and reads the segments from a JSON block in which `<`, `>`, `&`,
+//! U+2028 and U+2029 are escaped. The Content-Security-Policy allows
+//! nothing but this page's own style and script, by hash: an injected
+//! `<script>` or event handler would not run even if escaping failed.
+//! No external fonts, images or scripts.
+//!
+//! The export is JSONL, one line per reviewed or edited segment:
+//! `{"id", "doc", "source", "target", "origin": "human" | null, "status":
+//! "approved" | "needs-work" | "edited", "comment"}`, which
+//! `songngu tm import` reads (`needs-work` lines are not imported).
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use super::{Output, Writer};
+use crate::document::{Segment, SegmentKind};
+use crate::glossary::{HitClass, Severity};
+use crate::xml::{escape, escape_attr};
+
+pub struct Html;
+
+const CSS: &str = include_str!("review.css");
+const JS: &str = include_str!("review.js");
+
+fn csp_hash(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// The Content-Security-Policy of every page.
+pub fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; script-src {}; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        csp_hash(JS),
+        csp_hash(CSS)
+    )
+}
+
+/// JSON made safe to sit inside `<script type="application/json">`.
+fn script_json(v: &serde_json::Value) -> String {
+    let s = serde_json::to_string(v).expect("JSON values serialise");
+    let mut out = String::with_capacity(s.len() + 64);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What a row's target is, for the status filter.
+fn target_state(seg: &Segment) -> &'static str {
+    match (seg.target.as_deref(), seg.origin.as_deref()) {
+        (None, _) => "empty",
+        (Some(_), Some("glossary")) => "draft",
+        (Some(_), Some("human")) => "human",
+        (Some(_), _) => "machine",
+    }
+}
+
+/// Header figures: (with a target that is a translation, segments with
+/// confident terms and a target, those with no `term-missing` flag).
+fn compliance(segments: &[Segment]) -> (usize, usize, usize) {
+    let (mut translated, mut with_terms, mut compliant) = (0, 0, 0);
+    for s in segments {
+        let state = target_state(s);
+        if state != "machine" && state != "human" {
+            continue;
+        }
+        translated += 1;
+        if s.terms.iter().any(|h| h.class.is_confident()) {
+            with_terms += 1;
+            if !s.flags.iter().any(|f| f.code == "term-missing") {
+                compliant += 1;
+            }
+        }
+    }
+    (translated, with_terms, compliant)
+}
+
+fn source_cell(page: &mut String, seg: &Segment, out: &Output<'_>) {
+    let mut last = 0;
+    for h in &seg.terms {
+        if h.start < last || h.end > seg.source.len() {
+            continue;
+        }
+        page.push_str(&escape(&seg.source[last..h.start]));
+        let entry = out.entries.get(h.index);
+        let _ = write!(
+            page,
+            "<mark class=\"term {}\" tabindex=\"0\" data-class=\"{}\" data-entry=\"{}\" data-target=\"{}\"",
+            h.class.name(),
+            h.class.name(),
+            escape_attr(&h.entry),
+            escape_attr(&h.target)
+        );
+        if h.class.is_confident() || h.class == HitClass::AsciiSpan {
+            let mut accepted = vec![h.target.to_string()];
+            if let Some(e) = entry
+                && !accepted.iter().any(|a| a == e.approved_target())
+            {
+                accepted.push(e.approved_target().to_owned());
+            }
+            let _ = write!(
+                page,
+                " data-accepted=\"{}\"",
+                escape_attr(&serde_json::to_string(&accepted).expect("strings serialise"))
+            );
+        }
+        if let Some(e) = entry {
+            if let Some(note) = &e.note {
+                let _ = write!(page, " data-note=\"{}\"", escape_attr(note));
+            }
+            if !e.forbidden.is_empty() {
+                let _ = write!(
+                    page,
+                    " data-forbidden=\"{}\"",
+                    escape_attr(&e.forbidden.join(" · "))
+                );
+            }
+        }
+        page.push('>');
+        page.push_str(&escape(&seg.source[h.start..h.end]));
+        page.push_str("</mark>");
+        last = h.end;
+    }
+    page.push_str(&escape(&seg.source[last..]));
+}
+
+impl Writer for Html {
+    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
+        vec![(".html".into(), page(out))]
+    }
+}
+
+/// The whole page for one document.
+pub fn page(out: &Output<'_>) -> String {
+    let segs = out.segments;
+    let doc = &out.doc.name;
+    // The key under which the browser keeps edits: a new run with other
+    // sources or targets starts clean instead of showing stale edits.
+    let mut h = Sha256::new();
+    for s in segs {
+        h.update(s.id.as_bytes());
+        h.update([0]);
+        h.update(s.source.as_bytes());
+        h.update([0]);
+        h.update(s.target.as_deref().unwrap_or("").as_bytes());
+        h.update([1]);
+    }
+    let key: String = h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+
+    let title = segs
+        .iter()
+        .find(|s| s.kind == SegmentKind::Title)
+        .map_or(doc.as_str(), |s| s.source.as_str());
+    let (translated, with_terms, compliant) = compliance(segs);
+    let errors = segs
+        .iter()
+        .flat_map(|s| &s.flags)
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = segs
+        .iter()
+        .flat_map(|s| &s.flags)
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    let rate = if with_terms == 0 {
+        "n/a".to_owned()
+    } else {
+        format!(
+            "{:.1}% ({compliant}/{with_terms})",
+            100.0 * compliant as f64 / with_terms as f64
+        )
+    };
+    let mut codes: Vec<&str> = segs
+        .iter()
+        .flat_map(|s| &s.flags)
+        .map(|f| f.code.as_str())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut kinds: Vec<SegmentKind> = segs.iter().map(|s| s.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut terms: Vec<&str> = segs
+        .iter()
+        .flat_map(|s| &s.terms)
+        .map(|h| &*h.entry)
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+
+    let data = serde_json::json!({
+        "doc": doc,
+        "key": key,
+        "source_lang": out.source_lang,
+        "target_lang": out.target_lang,
+        "segments": segs.iter().map(|s| serde_json::json!({
+            "id": s.id,
+            "kind": s.kind.name(),
+            "source": s.source,
+            "ascii": s.ascii,
+            "target": s.target,
+            "origin": s.origin,
+            "terms": s.terms.iter().map(|h| &*h.entry).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+
+    let mut p =
+        String::with_capacity(4096 + segs.iter().map(|s| s.source.len() * 4).sum::<usize>());
+    let _ = write!(
+        p,
+        "<!DOCTYPE html>\n<html lang=\"{tl}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"songngu {ver}\">\n\
+         <title>{t} — songngu review</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        tl = escape_attr(out.target_lang),
+        csp = escape_attr(&content_security_policy()),
+        ver = env!("CARGO_PKG_VERSION"),
+        t = escape(title),
+    );
+    let _ = write!(
+        p,
+        "<header>\n<h1 lang=\"{sl}\">{t}</h1>\n<dl class=\"facts\">\
+         <div><dt>document</dt><dd id=\"doc\">{d}</dd></div>\
+         <div><dt>languages</dt><dd>{sl} → {tl}</dd></div>\
+         <div><dt>engine</dt><dd id=\"engine\">{e}</dd></div>\
+         <div><dt>segments</dt><dd id=\"n-segments\">{n}</dd></div>\
+         <div><dt>translated</dt><dd id=\"n-translated\">{translated}</dd></div>\
+         <div><dt>flags</dt><dd id=\"n-flags\">{errors} error(s), {warnings} warning(s)</dd></div>\
+         <div><dt>terms right</dt><dd id=\"compliance\">{rate}</dd></div>\
+         <div><dt>review</dt><dd id=\"progress\" aria-live=\"polite\">not started</dd></div>\
+         </dl>\n",
+        sl = escape_attr(out.source_lang),
+        tl = escape(out.target_lang),
+        t = escape(title),
+        d = escape(doc),
+        e = escape(out.engine),
+        n = segs.len(),
+    );
+    p.push_str(
+        "<div class=\"toolbar\" role=\"search\">\
+         <label>search <input id=\"q\" type=\"search\" placeholder=\"source, ASCII or target (/)\"></label>\
+         <label>status <select id=\"f-status\"><option value=\"\">all</option>\
+         <option value=\"todo\">to review</option><option value=\"empty\">no target</option>\
+         <option value=\"draft\">glossary draft</option><option value=\"machine\">machine</option>\
+         <option value=\"human\">human (memory)</option><option value=\"edited\">edited</option>\
+         <option value=\"approved\">approved</option><option value=\"needs-work\">needs work</option>\
+         </select></label>",
+    );
+    p.push_str(
+        "<label>flag <select id=\"f-flag\"><option value=\"\">all</option>\
+         <option value=\"*\">any flag</option><option value=\"-\">no flag</option>",
+    );
+    for c in &codes {
+        let _ = write!(p, "<option value=\"{0}\">{0}</option>", escape_attr(c));
+    }
+    p.push_str(
+        "</select></label><label>kind <select id=\"f-kind\"><option value=\"\">all</option>",
+    );
+    for k in &kinds {
+        let _ = write!(p, "<option value=\"{0}\">{0}</option>", k.name());
+    }
+    p.push_str(
+        "</select></label><label>term <select id=\"f-term\"><option value=\"\">all</option>",
+    );
+    for t in &terms {
+        let _ = write!(
+            p,
+            "<option value=\"{}\">{}</option>",
+            escape_attr(t),
+            escape(t)
+        );
+    }
+    p.push_str(
+        "</select></label>\
+         <button type=\"button\" id=\"export\" title=\"download the corrections as JSONL for `songngu tm import`\">Export corrections</button>\
+         <span id=\"shown\" aria-live=\"polite\"></span></div>\n\
+         <p class=\"keys\">Keys: <kbd>Alt</kbd>+<kbd>↓</kbd>/<kbd>↑</kbd> (or <kbd>j</kbd>/<kbd>k</kbd>) next/previous segment · \
+         <kbd>Ctrl</kbd>+<kbd>Enter</kbd> approve and go on · <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Enter</kbd> needs work · \
+         <kbd>/</kbd> search. Edits are kept in this browser until you export them.</p>\n</header>\n",
+    );
+    let _ = write!(
+        p,
+        "<main>\n<table id=\"segments\">\n<thead><tr><th scope=\"col\">#</th>\
+         <th scope=\"col\" lang=\"en\">source ({sl})</th><th scope=\"col\">ASCII</th>\
+         <th scope=\"col\">target ({tl})</th><th scope=\"col\" class=\"review\">review</th>\
+         <th scope=\"col\">QA</th></tr></thead>\n<tbody>\n",
+        sl = escape(out.source_lang),
+        tl = escape(out.target_lang),
+    );
+    let mut para = usize::MAX;
+    for (i, s) in segs.iter().enumerate() {
+        if s.para != para {
+            para = s.para;
+            let _ = writeln!(
+                p,
+                "<tr class=\"para\" data-para=\"{para}\"><th colspan=\"6\" scope=\"rowgroup\">paragraph {}</th></tr>",
+                para + 1
+            );
+        }
+        let flags: Vec<&str> = s.flags.iter().map(|f| f.code.as_str()).collect();
+        let _ = write!(
+            p,
+            "<tr class=\"seg\" id=\"seg-{i}\" data-i=\"{i}\" data-para=\"{para}\" data-kind=\"{k}\" data-state=\"{st}\" data-flags=\"{fl}\">\
+             <td class=\"n\">{seq}<span class=\"kind {k}\">{k}</span></td>\
+             <td class=\"src\" lang=\"{sl}\">",
+            k = s.kind.name(),
+            st = target_state(s),
+            fl = escape_attr(&flags.join(" ")),
+            seq = s.seq,
+            sl = escape_attr(out.source_lang),
+        );
+        source_cell(&mut p, s, out);
+        let _ = write!(p, "</td><td class=\"ascii\">{}</td>", escape(&s.ascii));
+        if s.kind == SegmentKind::AsciiCaption {
+            p.push_str(
+                "<td class=\"tgt\"><span class=\"no-translate\">not translated (ASCII image caption)</span></td><td class=\"review\"></td>",
+            );
+        } else {
+            let _ = write!(
+                p,
+                "<td class=\"tgt\" lang=\"{tl}\"><div class=\"target\" contenteditable=\"plaintext-only\" spellcheck=\"true\" \
+                 role=\"textbox\" aria-label=\"target of segment {seq}\" data-placeholder=\"(no target: type one)\">{t}</div>\
+                 <span class=\"origin\">{o}</span></td>\
+                 <td class=\"review\"><select class=\"status\" aria-label=\"review status of segment {seq}\">\
+                 <option value=\"\">not reviewed</option><option value=\"approved\">approved</option>\
+                 <option value=\"needs-work\">needs work</option></select>\
+                 <textarea class=\"comment\" rows=\"1\" placeholder=\"comment\" aria-label=\"comment on segment {seq}\"></textarea></td>",
+                tl = escape_attr(out.target_lang),
+                seq = s.seq,
+                t = escape(s.target.as_deref().unwrap_or("")),
+                o = escape(s.origin.as_deref().unwrap_or("")),
+            );
+        }
+        p.push_str("<td class=\"qa\">");
+        if !s.flags.is_empty() {
+            p.push_str("<ul>");
+            for f in &s.flags {
+                let _ = write!(
+                    p,
+                    "<li class=\"{sev}\" data-code=\"{c}\"><b>{c}</b> {m}</li>",
+                    sev = f.severity,
+                    c = escape(&f.code),
+                    m = escape(&f.message)
+                );
+            }
+            p.push_str("</ul>");
+        }
+        p.push_str("</td></tr>\n");
+    }
+    p.push_str("</tbody>\n</table>\n</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n");
+    let _ = write!(
+        p,
+        "<script type=\"application/json\" id=\"songngu-data\">{}</script>\n<script>{JS}</script>\n</body>\n</html>\n",
+        script_json(&data)
+    );
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, Flag};
+    use crate::glossary::{Entry, Hit};
+    use std::sync::Arc;
+
+    fn seg(i: usize, source: &str, target: Option<&str>) -> Segment {
+        Segment {
+            id: format!("d:{i:04}"),
+            doc: "d".into(),
+            para: i / 2,
+            seq: i,
+            kind: SegmentKind::Text,
+            source: source.into(),
+            ascii: crate::to_ascii(source),
+            target: target.map(Into::into),
+            origin: target.map(|_| "engine:apertium".into()),
+            terms: Vec::new(),
+            flags: Vec::new(),
+            span: (0, 0),
+        }
+    }
+
+    const HOSTILE: [&str; 6] = [
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(2)>",
+        "</textarea><b>x</b>",
+        "{{constructor.constructor('alert(3)')()}}",
+        "</script><script>alert(4)</script>",
+        "a\u{2028}b & c ' d",
+    ];
+
+    fn render(segs: &[Segment], entries: &[Entry]) -> String {
+        let doc = Document {
+            name: "d<x>".into(),
+            text: String::new(),
+        };
+        page(&Output {
+            doc: &doc,
+            segments: segs,
+            source_lang: "vi",
+            target_lang: "en",
+            original: "d.txt",
+            entries,
+            engine: "apertium",
+        })
+    }
+
+    /// The text outside the JSON block and the two trusted assets.
+    fn markup(page: &str) -> String {
+        let start = page.find("<script type=\"application/json\"").unwrap();
+        page[..start].replace(CSS, "")
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere() {
+        let mut segs: Vec<Segment> = HOSTILE
+            .iter()
+            .enumerate()
+            .map(|(i, h)| seg(i, &format!("Ban Bí thư {h}"), Some(h)))
+            .collect();
+        segs[0].flags.push(Flag {
+            code: "term-missing".into(),
+            severity: Severity::Error,
+            message: HOSTILE[1].into(),
+        });
+        let mut e = Entry::term("Ban Bí thư", "Secretariat\"><script>");
+        e.note = Some("<img src=x onerror=alert(5)>".into());
+        e.forbidden = vec!["</mark><script>".into()];
+        for s in &mut segs {
+            s.terms.push(Hit {
+                start: 0,
+                end: "Ban Bí thư".len(),
+                text: "Ban Bí thư".into(),
+                entry: Arc::from("Ban Bí thư"),
+                target: Arc::from(e.target.as_str()),
+                class: HitClass::Exact,
+                index: 0,
+            });
+        }
+        let page = render(&segs, &[e]);
+        let m = markup(&page);
+        assert!(!m.contains("<script>alert"), "{m}");
+        assert!(!m.contains("<img"));
+        assert!(!m.contains("</textarea><b>"));
+        assert!(!m.contains("<b>x"));
+        assert!(m.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
+        assert_eq!(m.matches("<script").count(), 0);
+        // Exactly two scripts: the data block and the page's own code.
+        assert_eq!(page.matches("<script").count(), 2);
+        assert_eq!(page.matches("</script>").count(), 2);
+        let json_start = page.find("id=\"songngu-data\">").unwrap() + "id=\"songngu-data\">".len();
+        let json_end = json_start + page[json_start..].find("</script>").unwrap();
+        let json = &page[json_start..json_end];
+        assert!(!json.contains('<') && !json.contains('\u{2028}'));
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["segments"][4]["target"], HOSTILE[4]);
+        assert_eq!(v["doc"], "d<x>");
+        assert!(m.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(m.contains("{{constructor.constructor(&apos;alert(3)&apos;)()}}"));
+    }
+
+    #[test]
+    fn structure_csp_and_no_network() {
+        let mut segs = vec![
+            seg(0, "Tiêu đề", None),
+            seg(1, "Câu một.", Some("Sentence one.")),
+            seg(2, "abc hinh anh 1", None),
+        ];
+        segs[0].kind = SegmentKind::Title;
+        segs[2].kind = SegmentKind::AsciiCaption;
+        let page = render(&segs, &[]);
+        assert_eq!(page.matches("<tr class=\"seg\"").count(), 3);
+        assert_eq!(page.matches("<tr class=\"para\"").count(), 2);
+        assert_eq!(
+            page.matches("contenteditable=\"plaintext-only\"").count(),
+            2
+        );
+        assert!(page.contains("<h1 lang=\"vi\">Tiêu đề</h1>"));
+        assert!(page.contains("data-state=\"empty\""));
+        assert!(page.contains("data-state=\"machine\""));
+        // The policy names the hashes of exactly the inline style and script.
+        let csp = content_security_policy();
+        assert!(page.contains(&escape_attr(&csp).into_owned()));
+        assert!(csp.starts_with("default-src 'none'; script-src 'sha256-"));
+        assert!(!csp.contains("unsafe"));
+        assert!(page.contains(&format!("<script>{JS}</script>")));
+        assert!(page.contains(&format!("<style>{CSS}</style>")));
+        for needle in ["http://", "https://", "src=\"", "@import", "url("] {
+            assert!(!page.contains(needle), "{needle} found: pages load nothing");
+        }
+    }
+
+    #[test]
+    fn header_counts_compliance() {
+        let mut segs = vec![seg(0, "Ban Bí thư họp.", Some("The Secretariat met."))];
+        segs.push(seg(1, "Ban Bí thư họp.", Some("The board met.")));
+        for s in &mut segs {
+            s.terms.push(Hit {
+                start: 0,
+                end: 12,
+                text: "Ban Bí thư".into(),
+                entry: Arc::from("Ban Bí thư"),
+                target: Arc::from("Secretariat"),
+                class: HitClass::Exact,
+                index: 0,
+            });
+        }
+        segs[1].flags.push(Flag {
+            code: "term-missing".into(),
+            severity: Severity::Error,
+            message: "m".into(),
+        });
+        let page = render(&segs, &[Entry::term("Ban Bí thư", "Secretariat")]);
+        assert!(page.contains("<dd id=\"compliance\">50.0% (1/2)</dd>"));
+        assert!(page.contains("1 error(s), 0 warning(s)"));
+        assert!(page.contains("data-accepted=\"[&quot;Secretariat&quot;]\""));
+        assert!(page.contains("<option value=\"term-missing\">term-missing</option>"));
+    }
+}

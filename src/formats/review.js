@@ -1,0 +1,240 @@
+(function () {
+  'use strict';
+  // Everything shown comes from the server-rendered, escaped table or is
+  // set with textContent: this script never parses data as HTML.
+  var data = JSON.parse(document.getElementById('songngu-data').textContent);
+  var segs = data.segments;
+  var storeKey = 'songngu:' + data.doc + ':' + data.key;
+  var saved = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(storeKey) || '{}') || {};
+  } catch (e) {
+    saved = {};
+  }
+  var rows = Array.prototype.slice.call(document.querySelectorAll('tr.seg'));
+  var paras = Array.prototype.slice.call(document.querySelectorAll('tr.para'));
+  var $ = function (id) { return document.getElementById(id); };
+  var search = $('q'), fStatus = $('f-status'), fFlag = $('f-flag'), fKind = $('f-kind'), fTerm = $('f-term');
+  var tip = $('tip');
+  var current = -1;
+
+  function fold(s) {
+    return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\u0111/g, 'd').replace(/\u0110/g, 'D').toLowerCase();
+  }
+  function editor(row) { return row.querySelector('.target'); }
+  function state(i) { return saved[segs[i].id] || {}; }
+  function persist() {
+    try {
+      localStorage.setItem(storeKey, JSON.stringify(saved));
+    } catch (e) {
+      $('progress').textContent = 'cannot keep edits in this browser: ' + e.message;
+    }
+  }
+  function update(i, fields) {
+    var id = segs[i].id;
+    var s = saved[id] || {};
+    Object.keys(fields).forEach(function (k) {
+      if (fields[k] === undefined || fields[k] === '') { delete s[k]; } else { s[k] = fields[k]; }
+    });
+    if (Object.keys(s).length) { saved[id] = s; } else { delete saved[id]; }
+    persist();
+  }
+  function text(row) { return editor(row) ? editor(row).textContent : ''; }
+  function edited(row) {
+    var seg = segs[+row.dataset.i];
+    return editor(row) !== null && text(row) !== (seg.target === null ? '' : seg.target);
+  }
+  function status(row) {
+    var st = state(+row.dataset.i).status;
+    if (st) { return st; }
+    if (edited(row)) { return 'edited'; }
+    return row.dataset.state;
+  }
+  function refresh(row) {
+    var i = +row.dataset.i;
+    row.classList.toggle('edited', edited(row));
+    row.dataset.review = state(i).status || '';
+    var t = text(row).toLowerCase();
+    var hasTarget = t.trim() !== '' && row.dataset.state !== 'draft' || edited(row);
+    row.querySelectorAll('mark.term[data-accepted]').forEach(function (m) {
+      var accepted = JSON.parse(m.dataset.accepted);
+      var ok = accepted.some(function (a) { return t.indexOf(a.toLowerCase()) >= 0; });
+      m.classList.toggle('missing', hasTarget && !ok);
+    });
+  }
+  function progress() {
+    var approved = 0, work = 0, changed = 0;
+    rows.forEach(function (r) {
+      var st = state(+r.dataset.i).status;
+      if (st === 'approved') { approved++; }
+      if (st === 'needs-work') { work++; }
+      if (edited(r)) { changed++; }
+    });
+    $('progress').textContent = approved + ' approved, ' + work + ' need work, ' + changed + ' edited';
+  }
+  function apply() {
+    var q = fold(search.value.trim());
+    var fs = fStatus.value, ff = fFlag.value, fk = fKind.value, ft = fTerm.value;
+    var shown = 0;
+    var visiblePara = {};
+    rows.forEach(function (row) {
+      var seg = segs[+row.dataset.i];
+      var flags = row.dataset.flags ? row.dataset.flags.split(' ') : [];
+      var st = status(row);
+      var ok = true;
+      if (fk && row.dataset.kind !== fk) { ok = false; }
+      if (ff === '*' && !flags.length) { ok = false; }
+      if (ff === '-' && flags.length) { ok = false; }
+      if (ff && ff !== '*' && ff !== '-' && flags.indexOf(ff) < 0) { ok = false; }
+      if (ft && seg.terms.indexOf(ft) < 0) { ok = false; }
+      if (fs === 'todo') {
+        if (st === 'approved' || st === 'human' || seg.kind === 'ascii-caption') { ok = false; }
+      } else if (fs && st !== fs) { ok = false; }
+      if (q && fold(seg.source).indexOf(q) < 0 && fold(seg.ascii).indexOf(q) < 0 && fold(text(row)).indexOf(q) < 0) { ok = false; }
+      row.hidden = !ok;
+      if (ok) { shown++; visiblePara[row.dataset.para] = true; }
+    });
+    paras.forEach(function (p) { p.hidden = !visiblePara[p.dataset.para]; });
+    $('shown').textContent = shown + ' of ' + rows.length + ' segments shown';
+  }
+  function visible() { return rows.filter(function (r) { return !r.hidden; }); }
+  function go(delta) {
+    var v = visible();
+    if (!v.length) { return; }
+    var at = v.indexOf(rows[current]);
+    var next = at < 0 ? (delta > 0 ? 0 : v.length - 1) : Math.min(v.length - 1, Math.max(0, at + delta));
+    focusRow(v[next]);
+  }
+  function focusRow(row) {
+    if (current >= 0) { rows[current].classList.remove('current'); }
+    current = +row.dataset.i;
+    row.classList.add('current');
+    var ed = editor(row);
+    if (ed) { ed.focus(); } else { row.querySelector('.src').focus(); }
+    row.scrollIntoView({ block: 'nearest' });
+  }
+  function setStatus(row, value) {
+    var sel = row.querySelector('select.status');
+    if (!sel) { return; }
+    sel.value = value;
+    update(+row.dataset.i, { status: value });
+    refresh(row);
+    progress();
+  }
+
+  rows.forEach(function (row) {
+    var i = +row.dataset.i;
+    var s = state(i);
+    var ed = editor(row);
+    if (ed && typeof s.target === 'string') { ed.textContent = s.target; }
+    var sel = row.querySelector('select.status');
+    if (sel && s.status) { sel.value = s.status; }
+    var comment = row.querySelector('textarea.comment');
+    if (comment && s.comment) { comment.value = s.comment; }
+    refresh(row);
+    if (ed) {
+      ed.addEventListener('input', function () {
+        update(i, { target: edited(row) ? ed.textContent : undefined });
+        refresh(row);
+        progress();
+      });
+      ed.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) {
+          // One segment is one line: Enter goes on instead of breaking it.
+          e.preventDefault();
+          go(1);
+        }
+      });
+    }
+    if (sel) { sel.addEventListener('change', function () { setStatus(row, sel.value); }); }
+    if (comment) {
+      comment.addEventListener('input', function () { update(i, { comment: comment.value }); });
+    }
+    row.addEventListener('focusin', function () {
+      if (current !== i) {
+        if (current >= 0) { rows[current].classList.remove('current'); }
+        current = i;
+        row.classList.add('current');
+      }
+    });
+  });
+
+  function showTip(m) {
+    var lines = [m.textContent + ' \u2192 ' + m.dataset.target + '  (' + m.dataset.class + ')'];
+    if (m.dataset.entry && m.dataset.entry !== m.textContent) { lines.push('entry: ' + m.dataset.entry); }
+    if (m.dataset.note) { lines.push('note: ' + m.dataset.note); }
+    if (m.dataset.forbidden) { lines.push('not: ' + m.dataset.forbidden); }
+    if (m.classList.contains('missing')) { lines.push('the target lacks the approved term'); }
+    tip.textContent = lines.join('\n');
+    tip.hidden = false;
+    var r = m.getBoundingClientRect();
+    tip.style.left = Math.max(4, r.left + window.scrollX) + 'px';
+    tip.style.top = (r.bottom + window.scrollY + 4) + 'px';
+  }
+  function hideTip() { tip.hidden = true; }
+  document.querySelectorAll('mark.term').forEach(function (m) {
+    m.addEventListener('mouseenter', function () { showTip(m); });
+    m.addEventListener('focus', function () { showTip(m); });
+    m.addEventListener('mouseleave', hideTip);
+    m.addEventListener('blur', hideTip);
+  });
+
+  [search, fStatus, fFlag, fKind, fTerm].forEach(function (el) {
+    el.addEventListener(el === search ? 'input' : 'change', apply);
+  });
+
+  document.addEventListener('keydown', function (e) {
+    var t = e.target;
+    var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      go(e.key === 'ArrowDown' ? 1 : -1);
+    } else if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+      e.preventDefault();
+      if (current >= 0) {
+        setStatus(rows[current], e.shiftKey ? 'needs-work' : 'approved');
+        if (!e.shiftKey) { go(1); }
+      }
+    } else if (e.key === 'Escape') {
+      hideTip();
+      if (t && t.blur) { t.blur(); }
+    } else if (!typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      if (e.key === 'j') { e.preventDefault(); go(1); }
+      if (e.key === 'k') { e.preventDefault(); go(-1); }
+      if (e.key === '/') { e.preventDefault(); search.focus(); }
+    }
+  });
+
+  $('export').addEventListener('click', function () {
+    var lines = [];
+    rows.forEach(function (row) {
+      var i = +row.dataset.i;
+      var seg = segs[i];
+      if (!editor(row)) { return; }
+      var s = state(i);
+      var changed = edited(row);
+      if (!s.status && !changed && !s.comment) { return; }
+      var target = text(row).trim();
+      lines.push(JSON.stringify({
+        id: seg.id,
+        doc: data.doc,
+        source: seg.source,
+        target: target === '' ? null : target,
+        origin: target !== '' && (s.status === 'approved' || (changed && s.status !== 'needs-work')) ? 'human' : null,
+        status: s.status || (changed ? 'edited' : 'commented'),
+        comment: s.comment || ''
+      }));
+    });
+    var blob = new Blob([lines.join('\n') + (lines.length ? '\n' : '')], { type: 'application/x-ndjson' });
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = data.doc + '.corrections.jsonl';
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    $('progress').textContent = lines.length + ' correction(s) exported to ' + a.download;
+  });
+
+  apply();
+  progress();
+})();

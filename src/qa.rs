@@ -1,0 +1,749 @@
+//! Quality checks on translated segments: the verify/QA stage of a run and
+//! `songngu qa` over a run's JSONL.
+//!
+//! Contract: [`Checker::check`] **expects** a segment with its glossary
+//! hits (found by the same matcher as the run) and **returns** its
+//! findings, one [`Flag`] each, with stable codes:
+//!
+//! | code | severity | when |
+//! | --- | --- | --- |
+//! | `untranslated` | error | no target, the glossary-only draft, or the target equals the source |
+//! | `empty-target` | error | the target is empty or blank |
+//! | `term-missing` | error | an approved target (or admitted variant) of a term in the source is absent |
+//! | `term-forbidden` | error / warning | a forbidden rendering is in the target (error when its term is in the source) |
+//! | `suspected-misspelling` | warning | the source has a misspelt term (`diacritic-mismatch`, `suspect`) |
+//! | `code-missing` | error | a document code (`44-KL/TW`) of the source is not in the target verbatim |
+//! | `date-missing` | error | a date (`22/1/2019`) is in neither `22 January 2019`, `January 22, 2019` nor its own form |
+//! | `number-missing` | warning | a number (`12,5%` ↔ `12.5%`, `1.500` ↔ `1,500`) is not in the target |
+//! | `placeholder-left` | error | a protect placeholder (`{{N}}`, `<x id="N"/>`) is in the target |
+//! | `partly-untranslated` | warning | most words of the target still carry Vietnamese diacritics |
+//!
+//! and [`inconsistencies`] finds the same source translated differently
+//! within a batch (`inconsistent`, warning). ASCII captions are never
+//! checked: they are not translated. Checks are pure: no I/O.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::document::{Flag, Segment, SegmentKind};
+use crate::glossary::modes::Verifier;
+use crate::glossary::{Entry, Severity};
+
+/// The checks, built once for a glossary.
+#[derive(Debug)]
+pub struct Checker {
+    verifier: Verifier,
+}
+
+fn flag(code: &str, severity: Severity, message: String) -> Flag {
+    Flag {
+        code: code.to_owned(),
+        severity,
+        message,
+    }
+}
+
+impl Checker {
+    /// The checks for `entries` (those the hits index into).
+    pub fn new(entries: &[Entry]) -> Checker {
+        Checker {
+            verifier: Verifier::new(entries),
+        }
+    }
+
+    /// Every finding on `seg` (see the module documentation).
+    pub fn check(&self, seg: &Segment, entries: &[Entry]) -> Vec<Flag> {
+        if seg.kind == SegmentKind::AsciiCaption || seg.source.trim().is_empty() {
+            return Vec::new();
+        }
+        let mut out = misspellings(seg);
+        match (seg.target.as_deref(), seg.origin.as_deref()) {
+            (None, _) => out.push(flag(
+                "untranslated",
+                Severity::Error,
+                "no target: translate this segment".into(),
+            )),
+            (Some(t), _) if t.trim().is_empty() => out.push(flag(
+                "empty-target",
+                Severity::Error,
+                "the target is empty".into(),
+            )),
+            (Some(_), Some("glossary")) => out.push(flag(
+                "untranslated",
+                Severity::Error,
+                "only the glossary draft (terms replaced, the rest still Vietnamese): translate it"
+                    .into(),
+            )),
+            (Some(t), _) => {
+                out.extend(
+                    self.verifier
+                        .verify(&seg.terms, entries, t)
+                        .into_iter()
+                        .map(|f| flag(f.code, f.severity, f.message)),
+                );
+                out.extend(target_checks(&seg.source, t));
+            }
+        }
+        out
+    }
+}
+
+/// The `suspected-misspelling` findings of a segment's hits.
+pub fn misspellings(seg: &Segment) -> Vec<Flag> {
+    seg.terms
+        .iter()
+        .filter(|h| h.class.is_misspelling())
+        .map(|h| {
+            flag(
+                "suspected-misspelling",
+                Severity::Warning,
+                format!(
+                    "`{}` looks like a misspelling of the term `{}` ({}); check the source",
+                    h.text, h.entry, h.target
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The checks of a target against its source that need no glossary:
+/// same-as-source, placeholders left, numbers, dates and document codes
+/// carried over, Vietnamese left in the target.
+pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
+    let mut out = Vec::new();
+    if target.trim() == source.trim() && source.chars().any(char::is_alphabetic) {
+        out.push(flag(
+            "untranslated",
+            Severity::Error,
+            "the target is the source unchanged".into(),
+        ));
+        return out;
+    }
+    for m in PLACEHOLDER.find_iter(target) {
+        out.push(flag(
+            "placeholder-left",
+            Severity::Error,
+            format!(
+                "placeholder `{}` left in the target: put the term's approved target there",
+                m.as_str()
+            ),
+        ));
+    }
+    out.extend(numbers(source, target));
+    let words: Vec<&str> = target
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let vietnamese = words
+        .iter()
+        .filter(|w| w.chars().any(is_vietnamese))
+        .count();
+    if words.len() >= 4 && vietnamese * 2 > words.len() {
+        out.push(flag(
+            "partly-untranslated",
+            Severity::Warning,
+            format!(
+                "{vietnamese} of {} words of the target are still Vietnamese",
+                words.len()
+            ),
+        ));
+    }
+    out
+}
+
+/// A letter only Vietnamese uses among Latin-script languages the desk
+/// translates into (marked vowels and `đ`).
+fn is_vietnamese(c: char) -> bool {
+    let folded = crate::transliterate::fold_char(c);
+    c.is_alphabetic() && !c.is_ascii() && folded.len() == 1 && folded.is_ascii()
+        || matches!(c, 'đ' | 'Đ')
+}
+
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\{\{\d+\}\}|<x id="\d+"\s*/>"#).expect("valid"));
+/// Document codes: digits, then `-` or `/` and more parts, one with a letter.
+static CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b\d+(?:[-/][\p{L}\d]+)*[-/][\p{L}][\p{L}\d]*(?:[-/][\p{L}\d]+)*").expect("valid")
+});
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\b").expect("valid"));
+/// A source number, Vietnamese style: `.` groups thousands, `,` is the
+/// decimal point.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+(?:[.,]\d+)*").expect("valid"));
+static SCALE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(thousand|million|billion|trillion|nghìn|ngàn|triệu|tỷ|tỉ)\b")
+        .expect("valid")
+});
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const SMALL: [&str; 21] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+const ORDINALS: [&str; 21] = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+];
+
+/// Parses a number as written in `vi` (`1.500,5`) or, with `english`,
+/// in `en` (`1,500.5`). Groups of exactly three digits after the group
+/// separator make it a thousands separator; anything else is a decimal
+/// point.
+fn value(s: &str, english: bool) -> Option<f64> {
+    let (group, decimal) = if english { (',', '.') } else { ('.', ',') };
+    let parts: Vec<&str> = s.split([group, decimal]).collect();
+    let seps: Vec<char> = s.chars().filter(|c| *c == group || *c == decimal).collect();
+    let mut int = String::new();
+    let mut frac = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i == 0 {
+            int.push_str(p);
+            continue;
+        }
+        let sep = seps[i - 1];
+        let is_group = sep == group && p.len() == 3 && frac.is_empty();
+        // A lone separator followed by other than three digits: decimal,
+        // whichever style (`12.5` in Vietnamese copy is common).
+        if is_group {
+            int.push_str(p);
+        } else if frac.is_empty() && (sep == decimal || parts.len() == 2) {
+            frac.push_str(p);
+        } else {
+            return None;
+        }
+    }
+    format!("{int}.{}", if frac.is_empty() { "0" } else { &frac })
+        .parse()
+        .ok()
+}
+
+/// Every value the target states: its numbers read English-style (and
+/// Vietnamese-style, for copy that kept them), scaled by a following
+/// `million`-like word, and small numbers written as words.
+fn target_values(target: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    for m in NUMBER.find_iter(target) {
+        for english in [true, false] {
+            if let Some(v) = value(m.as_str(), english) {
+                out.push(v);
+                let scale = SCALE.captures(&target[m.end()..]).map(|c| {
+                    match c[1].to_lowercase().as_str() {
+                        "thousand" | "nghìn" | "ngàn" => 1e3,
+                        "million" | "triệu" => 1e6,
+                        "billion" | "tỷ" | "tỉ" => 1e9,
+                        _ => 1e12,
+                    }
+                });
+                if let Some(s) = scale {
+                    out.push(v * s);
+                }
+            }
+        }
+    }
+    let lower = target.to_lowercase();
+    for w in lower.split(|c: char| !c.is_alphabetic()) {
+        if let Some(n) = SMALL.iter().position(|s| *s == w) {
+            out.push(n as f64);
+        }
+        if let Some(n) = ORDINALS.iter().position(|s| *s == w) {
+            out.push(n as f64);
+        }
+        if w == "dozen" {
+            out.push(12.0);
+        }
+    }
+    out
+}
+
+fn numbers(source: &str, target: &str) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for m in CODE.find_iter(source) {
+        covered.push((m.start(), m.end()));
+        if !target.contains(m.as_str()) {
+            out.push(flag(
+                "code-missing",
+                Severity::Error,
+                format!(
+                    "document code `{}` is not in the target as written",
+                    m.as_str()
+                ),
+            ));
+        }
+    }
+    let lower = target.to_lowercase();
+    for c in DATE.captures_iter(source) {
+        let whole = c.get(0).expect("match");
+        if covered
+            .iter()
+            .any(|&(s, e)| whole.start() < e && s < whole.end())
+        {
+            continue;
+        }
+        let (Ok(day), Ok(month)) = (c[1].parse::<usize>(), c[2].parse::<usize>()) else {
+            continue;
+        };
+        if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+            continue;
+        }
+        covered.push((whole.start(), whole.end()));
+        let year = c.get(3).map(|y| y.as_str());
+        let name = MONTHS[month - 1];
+        let mut forms = vec![
+            whole.as_str().to_owned(),
+            format!("{day} {name}"),
+            format!("{name} {day}"),
+            format!("{day:02}/{month:02}"),
+        ];
+        if let Some(y) = year {
+            forms = vec![
+                whole.as_str().to_owned(),
+                format!("{day} {name} {y}"),
+                format!("{day} {name}, {y}"),
+                format!("{name} {day}, {y}"),
+                format!("{name} {day} {y}"),
+                format!("{y}-{month:02}-{day:02}"),
+                format!("{day:02}/{month:02}/{y}"),
+            ];
+        }
+        if !forms.iter().any(|f| lower.contains(&f.to_lowercase())) {
+            out.push(flag(
+                "date-missing",
+                Severity::Error,
+                format!(
+                    "date `{}` is not in the target (as `{}` or `{}`)",
+                    whole.as_str(),
+                    forms[1],
+                    forms[2]
+                ),
+            ));
+        }
+    }
+    let values = target_values(target);
+    let mut reported = HashSet::new();
+    for m in NUMBER.find_iter(source) {
+        if covered.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+            continue;
+        }
+        // Part of a word (`Covid-19`, `G20`) or a code the regex missed.
+        let before = source[..m.start()].chars().next_back();
+        let after = source[m.end()..].chars().next();
+        if before.is_some_and(char::is_alphabetic) || after.is_some_and(char::is_alphabetic) {
+            if !target.contains(m.as_str()) && reported.insert(m.as_str()) {
+                out.push(flag(
+                    "number-missing",
+                    Severity::Warning,
+                    format!("`{}` is not in the target", m.as_str()),
+                ));
+            }
+            continue;
+        }
+        let Some(v) = value(m.as_str(), false) else {
+            continue;
+        };
+        let found = values
+            .iter()
+            .any(|t| (t - v).abs() <= 1e-9 * v.abs().max(1.0))
+            || value(m.as_str(), true).is_some_and(|e| {
+                values
+                    .iter()
+                    .any(|t| (t - e).abs() <= 1e-9 * e.abs().max(1.0))
+            });
+        if !found && reported.insert(m.as_str()) {
+            out.push(flag(
+                "number-missing",
+                Severity::Warning,
+                format!("the number `{}` is not in the target", m.as_str()),
+            ));
+        }
+    }
+    out
+}
+
+/// One finding of a batch QA, located.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// The segment's id (`NAME:0004`).
+    pub id: String,
+    /// The file it was read from (empty for in-memory checks).
+    pub file: String,
+    /// Line of the file (JSONL), from 1; 0 when not from a file.
+    pub line: usize,
+    /// The finding.
+    #[serde(flatten)]
+    pub flag: Flag,
+}
+
+/// The same source translated differently within `segments`: one
+/// `inconsistent` warning per segment whose target differs from the
+/// target most segments with that source have. Returns `(index, flag)`.
+pub fn inconsistencies<'a>(
+    segments: impl IntoIterator<Item = (usize, &'a Segment)>,
+) -> Vec<(usize, Flag)> {
+    let mut by_source: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for (i, s) in segments {
+        if s.kind == SegmentKind::AsciiCaption || s.origin.as_deref() == Some("glossary") {
+            continue;
+        }
+        if let Some(t) = s.target.as_deref().filter(|t| !t.trim().is_empty()) {
+            by_source
+                .entry(s.source.trim())
+                .or_default()
+                .push((i, t.trim()));
+        }
+    }
+    let mut out = Vec::new();
+    for (_, uses) in by_source {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, t) in &uses {
+            *counts.entry(t).or_default() += 1;
+        }
+        if counts.len() < 2 {
+            continue;
+        }
+        // The most common rendering (first in order on a tie) is the reference.
+        let reference = uses
+            .iter()
+            .map(|(_, t)| *t)
+            .max_by_key(|t| {
+                (
+                    counts[t],
+                    std::cmp::Reverse(uses.iter().position(|u| u.1 == *t)),
+                )
+            })
+            .expect("not empty");
+        for (i, t) in &uses {
+            if *t != reference {
+                out.push((
+                    *i,
+                    flag(
+                        "inconsistent",
+                        Severity::Warning,
+                        format!(
+                            "the same source is translated elsewhere in the batch as `{reference}` ({} different rendering(s))",
+                            counts.len()
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out
+}
+
+/// A run's JSONL read back: the segments of each file, each with the
+/// line it came from.
+#[derive(Debug)]
+pub struct RunFile {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// `(line, segment)`; hits and flags are not read (QA finds them again
+    /// with the current glossary).
+    pub segments: Vec<(usize, Segment)>,
+}
+
+#[derive(serde::Deserialize)]
+struct Line {
+    id: String,
+    doc: String,
+    #[serde(default)]
+    para: usize,
+    #[serde(default)]
+    seq: usize,
+    kind: SegmentKind,
+    source: String,
+    #[serde(default)]
+    ascii: String,
+    target: Option<String>,
+    origin: Option<String>,
+}
+
+/// Reads the segments of a run's JSONL file (`NAME.jsonl` as `run` writes it).
+///
+/// # Errors
+/// [`crate::Error::Io`], [`crate::Error::InvalidUtf8`], and
+/// [`crate::Error::Config`] located at the first line that is not a
+/// segment object.
+pub fn read_run(path: &std::path::Path) -> crate::Result<RunFile> {
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| crate::Error::InvalidUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to() as u64,
+    })?;
+    let mut segments = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let l: Line = serde_json::from_str(line).map_err(|e| crate::Error::Config {
+            path: path.to_path_buf(),
+            line: n + 1,
+            col: e.column().max(1),
+            message: format!(
+                "not a segment of a run's JSONL ({e}); `songngu qa` reads the NAME.jsonl files `songngu run` writes"
+            ),
+        })?;
+        segments.push((
+            n + 1,
+            Segment {
+                id: l.id,
+                doc: l.doc,
+                para: l.para,
+                seq: l.seq,
+                kind: l.kind,
+                source: unicode_normalization::UnicodeNormalization::nfc(l.source.as_str())
+                    .collect(),
+                ascii: l.ascii,
+                target: l.target,
+                origin: l.origin,
+                terms: Vec::new(),
+                flags: Vec::new(),
+                span: (0, 0),
+            },
+        ));
+    }
+    Ok(RunFile {
+        path: path.to_path_buf(),
+        segments,
+    })
+}
+
+/// QA over the files of a run: every segment's source matched again with
+/// `matcher`, checked by [`Checker::check`] (plus unparsed patterns), and
+/// the batch checked for [`inconsistencies`]. Findings in file and line
+/// order.
+pub fn check_run(files: &mut [RunFile], matcher: &crate::glossary::Matcher) -> Vec<Finding> {
+    let entries = matcher.entries();
+    let checker = Checker::new(entries);
+    let mut out = Vec::new();
+    for f in files.iter_mut() {
+        let file = f.path.display().to_string();
+        for (line, seg) in &mut f.segments {
+            let found = matcher.find(&seg.source);
+            seg.terms = found.hits;
+            let mut flags = checker.check(seg, entries);
+            if seg.kind != SegmentKind::AsciiCaption {
+                for m in &found.misses {
+                    flags.push(flag(
+                        "pattern-unparsed",
+                        Severity::Warning,
+                        format!(
+                            "`{}` is not followed by a value the pattern `{}` can read",
+                            seg.source[m.start..m.end].trim_end(),
+                            m.entry
+                        ),
+                    ));
+                }
+            }
+            out.extend(flags.into_iter().map(|flag| Finding {
+                id: seg.id.clone(),
+                file: file.clone(),
+                line: *line,
+                flag,
+            }));
+        }
+    }
+    let all: Vec<(usize, usize, &Segment)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, f)| f.segments.iter().map(move |(l, s)| (fi, *l, s)))
+        .collect();
+    for (i, flag) in inconsistencies(all.iter().enumerate().map(|(i, (_, _, s))| (i, *s))) {
+        let (fi, line, seg) = all[i];
+        out.push(Finding {
+            id: seg.id.clone(),
+            file: files[fi].path.display().to_string(),
+            line,
+            flag,
+        });
+    }
+    out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(source: &str, target: &str) -> Vec<String> {
+        target_checks(source, target)
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_codes_and_dates_carry_over() {
+        assert!(
+            codes(
+                "Kết luận 44-KL/TW ngày 22/1/2019.",
+                "Conclusion 44-KL/TW of 22 January 2019."
+            )
+            .is_empty()
+        );
+        assert!(
+            codes(
+                "Ngày 22/1/2019, 44-KL/TW.",
+                "On January 22, 2019, 44-KL/TW."
+            )
+            .is_empty()
+        );
+        assert!(codes("Ngày 22/1/2019", "On 2019-01-22").is_empty());
+        assert_eq!(
+            codes(
+                "Kết luận 44-KL/TW ngày 22/1/2019.",
+                "Conclusion 44 of 23 January 2019."
+            ),
+            ["code-missing", "date-missing"]
+        );
+        assert_eq!(
+            codes("Chỉ thị 06/CT-BCA-V05", "Directive 06/CT-BCA-V05"),
+            Vec::<String>::new()
+        );
+        assert!(codes("tăng 12,5% so với 1.500 người", "up 12.5% on 1,500 people").is_empty());
+        assert!(
+            codes("tăng 12,5%", "up 12,5%").is_empty(),
+            "kept Vietnamese style"
+        );
+        assert_eq!(codes("tăng 12,5%", "up 125%"), ["number-missing"]);
+        assert!(codes("1,5 triệu người", "1.5 million people").is_empty());
+        assert!(codes("1.500.000 người", "1.5 million people").is_empty());
+        assert!(codes("có 2 người và lần thứ 3", "two people, the third time").is_empty());
+        assert!(codes("năm 2019 và Covid-19", "in 2019 and Covid-19").is_empty());
+        assert_eq!(
+            codes("năm 2019 và Covid-19", "in 2019 and Covid"),
+            ["number-missing"]
+        );
+    }
+
+    #[test]
+    fn untranslated_placeholders_and_vietnamese_left() {
+        assert_eq!(codes("Hội nghị", "Hội nghị"), ["untranslated"]);
+        assert_eq!(codes("Họp {{1}}", "Meeting of {{1}}"), ["placeholder-left"]);
+        assert_eq!(
+            codes("Hội nghị", r#"Meeting of <x id="2"/>"#),
+            ["placeholder-left"]
+        );
+        assert_eq!(
+            codes(
+                "Hội nghị toàn quốc",
+                "Hội nghị toàn quốc quán triệt nghị quyết today"
+            ),
+            ["partly-untranslated"]
+        );
+        assert!(
+            codes(
+                "Ông Nguyễn Văn Hùng phát biểu",
+                "Mr Nguyễn Văn Hùng spoke at the conference"
+            )
+            .is_empty()
+        );
+    }
+
+    fn seg(source: &str, target: Option<&str>, origin: Option<&str>) -> Segment {
+        Segment {
+            id: "d:0000".into(),
+            doc: "d".into(),
+            para: 0,
+            seq: 0,
+            kind: SegmentKind::Text,
+            source: source.into(),
+            ascii: String::new(),
+            target: target.map(Into::into),
+            origin: origin.map(Into::into),
+            terms: Vec::new(),
+            flags: Vec::new(),
+            span: (0, 0),
+        }
+    }
+
+    #[test]
+    fn missing_draft_and_empty_targets() {
+        let c = Checker::new(&[]);
+        let code = |s: &Segment| {
+            c.check(s, &[])
+                .into_iter()
+                .map(|f| f.code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(code(&seg("Họp", None, None)), ["untranslated"]);
+        assert_eq!(
+            code(&seg("Họp", Some(" "), Some("human"))),
+            ["empty-target"]
+        );
+        assert_eq!(
+            code(&seg("Họp", Some("Họp"), Some("glossary"))),
+            ["untranslated"]
+        );
+        assert!(code(&seg("Họp", Some("Meeting"), Some("tm"))).is_empty());
+        let mut a = seg("abc", None, None);
+        a.kind = SegmentKind::AsciiCaption;
+        assert!(code(&a).is_empty());
+    }
+
+    #[test]
+    fn inconsistent_renderings() {
+        let a = seg("Họp", Some("Meeting"), Some("tm"));
+        let b = seg("Họp", Some("Meeting"), Some("tm"));
+        let c = seg("Họp", Some("A meeting"), Some("human"));
+        let d = seg("Họp", Some("Họp"), Some("glossary"));
+        let found = inconsistencies([(0, &a), (1, &b), (2, &c), (3, &d)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, 2);
+        assert!(found[0].1.message.contains("`Meeting`"));
+    }
+}
