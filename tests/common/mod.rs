@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests.
 
+// Each test file uses some of the helpers.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 

@@ -1,0 +1,181 @@
+#![allow(clippy::print_stderr)] // a skipped test says why
+//! The review round trip: run → review page → exported corrections →
+//! `tm import` → run again, where the correction is the target with
+//! origin `human`, and `songngu qa` counts change. Once with the export
+//! written as the page writes it (no browser), once in Debian's Chromium
+//! driven by Playwright (`tests/browser/review.mjs`), which also checks
+//! that hostile input is shown as text, filters, editing, reload and
+//! keyboard navigation.
+//!
+//! The browser test needs `/usr/bin/chromium` (or `$CHROMIUM`), `node` and
+//! `npm ci` in `tests/browser`; without them it is skipped with a message,
+//! unless `SONGNGU_REQUIRE_BROWSER=1` (CI) makes that a failure.
+//! `SONGNGU_SCREENSHOT=FILE` saves a screenshot of the page.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::songngu;
+
+/// A copy of `tests/fixtures/review` with the memory holding the two
+/// reviewed targets of `corrections.tsv`, run once.
+fn reviewed_run() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review");
+    for f in [
+        "article.txt",
+        "glossary.toml",
+        "config.toml",
+        "corrections.tsv",
+    ] {
+        std::fs::copy(fixtures.join(f), dir.path().join(f)).unwrap();
+    }
+    let (code, _, err) = songngu(dir.path(), &["tm", "import", "corrections.tsv"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("imported 2 correction(s)"), "{err}");
+    let (code, _, err) = songngu(dir.path(), &["run", "article.txt"], b"");
+    assert_eq!(code, 0, "{err}");
+    dir
+}
+
+fn segment(dir: &Path, id: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("out/article.jsonl")).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["id"] == id)
+        .unwrap()
+}
+
+fn qa_codes(dir: &Path) -> (i32, Vec<String>) {
+    let (code, out, _) = songngu(dir, &["qa", "out", "--json"], b"");
+    let codes = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!(
+                "{} {}",
+                v["id"].as_str().unwrap(),
+                v["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (code, codes)
+}
+
+const FIXED: &str =
+    "On the morning of February 3, 2025, the Secretariat met in Hanoi on Conclusion No. 12-KL/TW.";
+
+/// Imports `export` and runs again: the correction is used, QA changes.
+fn import_and_rerun(dir: &Path, export: &Path) {
+    let before = qa_codes(dir).1;
+    assert!(
+        before.contains(&"article:0001 term-missing".to_owned()),
+        "{before:?}"
+    );
+    let (code, _, err) = songngu(dir, &["tm", "import", export.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = songngu(dir, &["run", "article.txt"], b"");
+    assert_eq!(code, 0, "{err}");
+    let s = segment(dir, "article:0001");
+    assert_eq!(s["target"], FIXED);
+    assert_eq!(s["origin"], "human");
+    assert_eq!(s["flags"], serde_json::json!([]));
+    let title = segment(dir, "article:0000");
+    assert_eq!(title["origin"], "human");
+    // The needs-work row was not imported.
+    assert_eq!(
+        segment(dir, "article:0002")["target"],
+        serde_json::Value::Null
+    );
+    let after = qa_codes(dir).1;
+    assert!(
+        !after.iter().any(|c| c.starts_with("article:0001")),
+        "{after:?}"
+    );
+    assert!(!after.contains(&"article:0000 untranslated".to_owned()));
+    assert!(after.contains(&"article:0002 untranslated".to_owned()));
+    assert_eq!(before.len() - after.len(), 2, "{before:?} → {after:?}");
+}
+
+#[test]
+fn round_trip_with_the_pages_export_format() {
+    let dir = reviewed_run();
+    let page = std::fs::read_to_string(dir.path().join("out/article.html")).unwrap();
+    assert!(page.contains("data-flags=\"term-missing\""));
+    let source = segment(dir.path(), "article:0001")["source"].clone();
+    let title = segment(dir.path(), "article:0000")["source"].clone();
+    let other = segment(dir.path(), "article:0002")["source"].clone();
+    // What the page's export button writes (see src/formats/review.js).
+    let lines = [
+        serde_json::json!({"id": "article:0000", "doc": "article", "source": title,
+            "target": "Secretariat meets on fire safety in Ha Giang", "origin": "human",
+            "status": "approved", "comment": ""}),
+        serde_json::json!({"id": "article:0001", "doc": "article", "source": source,
+            "target": FIXED, "origin": "human", "status": "approved", "comment": "term"}),
+        serde_json::json!({"id": "article:0002", "doc": "article", "source": other,
+            "target": "A reader typed markup.", "origin": null, "status": "needs-work",
+            "comment": "check"}),
+    ];
+    let export = dir.path().join("article.corrections.jsonl");
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&export, text).unwrap();
+    import_and_rerun(dir.path(), &export);
+}
+
+fn browser_prerequisites() -> Result<(PathBuf, PathBuf), String> {
+    let chromium = std::env::var_os("CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if !chromium.exists() {
+        return Err(format!(
+            "{} not found (apt-get install chromium)",
+            chromium.display()
+        ));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Err("node not found".into());
+    }
+    let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !browser_dir.join("node_modules/playwright-core").exists() {
+        return Err("playwright-core not installed (cd tests/browser && npm ci)".into());
+    }
+    Ok((chromium, browser_dir))
+}
+
+#[test]
+fn review_page_in_chromium() {
+    let (chromium, browser_dir) = match browser_prerequisites() {
+        Ok(p) => p,
+        Err(why) => {
+            assert!(
+                std::env::var_os("SONGNGU_REQUIRE_BROWSER").is_none(),
+                "SONGNGU_REQUIRE_BROWSER is set but {why}"
+            );
+            eprintln!("skipping the browser test: {why}");
+            return;
+        }
+    };
+    let dir = reviewed_run();
+    let export = dir.path().join("export.jsonl");
+    let mut cmd = Command::new("node");
+    cmd.arg(browser_dir.join("review.mjs"))
+        .arg(dir.path().join("out/article.html"))
+        .arg(&export)
+        .env("CHROMIUM", &chromium);
+    if let Some(shot) = std::env::var_os("SONGNGU_SCREENSHOT") {
+        cmd.arg(shot);
+    }
+    let out = cmd.output().unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "browser checks failed:\n{log}");
+    assert!(
+        log.contains("ok - no page errors, dialogs or network requests"),
+        "{log}"
+    );
+    import_and_rerun(dir.path(), &export);
+}
