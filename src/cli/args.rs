@@ -76,7 +76,8 @@ const RUN_LONG: &str = "\
 Run the pipeline over articles: read (UTF-8 .txt/.md files, folders searched recursively, or - \
 for stdin), segment with Vietnamese-aware rules, strip diacritics, find glossary terms (and \
 draft a glossary-only target in `replace` mode), flag suspected misspellings, and write the \
-parallel outputs to the output folder: NAME.jsonl, NAME.tsv, NAME.tmx, NAME.xlf and \
+parallel outputs to the output folder: NAME.jsonl, NAME.tsv, NAME.tmx, NAME.xlf, the review page \
+NAME.html and \
 line-aligned NAME.vi.txt / NAME.en.txt / NAME.ascii.txt. Offline by default; with an engine \
 (--engine apertium|libretranslate, or [translate] engine) every segment is translated through \
 the translation memory ([tm] path), with the glossary protected or verified per [glossary] modes.
