@@ -106,8 +106,7 @@ fn main() {
         batch_size: 20,
         timeout_s: 30,
         max_retries: 5,
-        model: None,
-        requests_per_second: None,
+        ..EngineConfig::default()
     };
     let config = Config::default();
     let glossary = Glossary::default();

@@ -258,6 +258,8 @@ struct EngineFile {
     max_retries: Option<u32>,
     model: Option<String>,
     requests_per_second: Option<f64>,
+    target_variant: Option<String>,
+    temperature: Option<f64>,
 }
 
 impl EngineFile {
@@ -270,6 +272,8 @@ impl EngineFile {
             max_retries: self.max_retries.unwrap_or(base.max_retries),
             model: self.model.or(base.model),
             requests_per_second: self.requests_per_second.or(base.requests_per_second),
+            target_variant: self.target_variant.or(base.target_variant),
+            temperature: self.temperature.or(base.temperature),
         }
     }
 }
@@ -308,6 +312,13 @@ pub struct EngineConfig {
     /// `concurrency` and the server's `Retry-After`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests_per_second: Option<f64>,
+    /// The regional target the engine should write, where it has them
+    /// (DeepL: `EN-US` or `EN-GB` for `en`, `PT-BR` or `PT-PT` for `pt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_variant: Option<String>,
+    /// Sampling temperature (OpenAI-compatible engines; default 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
 }
 
 impl EngineConfig {
@@ -330,6 +341,8 @@ impl Default for EngineConfig {
             max_retries: 5,
             model: None,
             requests_per_second: None,
+            target_variant: None,
+            temperature: None,
         }
     }
 }

@@ -58,7 +58,7 @@ pub enum Command {
     Glossary(GlossaryCommand),
     /// List the machine-translation engines, or check the configured one.
     #[command(
-        after_help = "Examples:\n  $ songngu engines\n  $ songngu engines --check --engine apertium"
+        after_help = "Examples:\n  $ songngu engines\n  $ songngu engines --check --engine apertium\n  $ DEEPL_API_KEY=… songngu engines --engine deepl --prune-glossaries"
     )]
     Engines(EnginesArgs),
     /// Check a run's output (its JSONL): terms, numbers, codes, dates, untranslated text.
@@ -346,6 +346,9 @@ pub struct EnginesArgs {
     /// Probe the engine: does the server answer, does it have the language pair?
     #[arg(long)]
     pub check: bool,
+    /// DeepL: delete the account's songngu glossaries made from older versions of the glossary.
+    #[arg(long)]
+    pub prune_glossaries: bool,
     /// The engine to check (default: the configured one).
     #[arg(long, value_name = "NAME")]
     pub engine: Option<String>,

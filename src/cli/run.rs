@@ -97,6 +97,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
                 .join(", ")
         );
     }
+    let engine = engine.map(|e| e.with_glossary(&glossary));
     let mut pipeline = Pipeline::new(&config, &glossary)?;
     // Offline, reviewed corrections still apply: open the memory when there is one.
     let tm_path = config.resolve(&config.tm.path);
@@ -191,8 +192,13 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     if args.dry_run {
         // The dry run's answer is the command's output.
         if let Some(r) = &report {
+            let tokens = if r.tokens > 0 {
+                format!(", about {} token(s) (estimate)", r.tokens)
+            } else {
+                String::new()
+            };
             println!(
-                "{engine_name}: {} request(s), {} billable character(s) for {} distinct segment(s) \
+                "{engine_name}: {} request(s), {} billable character(s){tokens} for {} distinct segment(s) \
                  ({} of {} segment(s) already in the memory, {} human)",
                 r.requests, r.chars, r.sent, r.memory, r.segments, r.human
             );
@@ -211,16 +217,23 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             } else {
                 100.0 * r.term_compliant as f64 / r.term_segments as f64
             };
+            let billed = if r.tokens > 0 {
+                format!("{} token(s)", r.tokens)
+            } else {
+                format!("{} billable character(s)", r.chars)
+            };
             eprintln!(
                 "  engine {engine_name}: {} segment(s): {} from the memory, {} human, {} sent in {} request(s) \
-                 ({} retried), {} billable character(s); terms right in {}/{} segment(s) ({rate:.1}%)",
+                 ({} retried), {billed}; {} re-sent with terms protected ({} fixed); \
+                 terms right in {}/{} segment(s) ({rate:.1}%)",
                 r.segments,
                 r.memory,
                 r.human,
                 r.sent,
                 r.requests,
                 r.retries,
-                r.chars,
+                r.enforced,
+                r.enforced_fixed,
                 r.term_compliant,
                 r.term_segments
             );

@@ -16,7 +16,10 @@
 //! the request).
 
 pub mod apertium;
+pub mod deepl;
+pub mod google;
 pub mod libretranslate;
+pub mod openai;
 pub mod protect;
 pub mod runner;
 pub mod stage;
@@ -211,6 +214,12 @@ pub enum AnyEngine {
     Apertium(apertium::Apertium),
     /// LibreTranslate.
     Libre(libretranslate::LibreTranslate),
+    /// DeepL API v2.
+    Deepl(deepl::DeepL),
+    /// Google Cloud Translation v2.
+    Google(google::Google),
+    /// An OpenAI-compatible chat-completions server.
+    Openai(openai::OpenAi),
 }
 
 impl AnyEngine {
@@ -226,41 +235,77 @@ impl AnyEngine {
             EngineKind::Libretranslate => Ok(AnyEngine::Libre(
                 libretranslate::LibreTranslate::new(&config.engines.libretranslate)?,
             )),
+            EngineKind::Deepl => Ok(AnyEngine::Deepl(deepl::DeepL::new(&config.engines.deepl)?)),
+            EngineKind::Google => Ok(AnyEngine::Google(google::Google::new(
+                &config.engines.google,
+            )?)),
+            EngineKind::Openai => Ok(AnyEngine::Openai(openai::OpenAi::new(
+                &config.engines.openai,
+            )?)),
             EngineKind::None => Err(Error::Engine(
                 "no engine configured ([translate] engine = \"none\")".into(),
             )),
-            other => Err(Error::Engine(format!(
-                "the `{}` engine is not in this version of songngu yet; available: apertium, libretranslate",
-                other.name()
-            ))),
         }
     }
+
+    /// Gives the engine the glossary where it has a native use for it:
+    /// DeepL gets a glossary made from its DeepL export (by content hash),
+    /// an OpenAI-compatible engine lists the batch's terms in its prompt.
+    /// Other engines rely on protect and verify.
+    #[must_use]
+    pub fn with_glossary(self, glossary: &crate::glossary::Glossary) -> AnyEngine {
+        match self {
+            AnyEngine::Deepl(d) => {
+                let (tsv, _) = crate::glossary::exchange::export(
+                    glossary,
+                    crate::glossary::exchange::ExportFormat::Deepl,
+                );
+                AnyEngine::Deepl(d.with_glossary(tsv, &glossary.content_hash()))
+            }
+            AnyEngine::Openai(o) => AnyEngine::Openai(o.with_glossary(&glossary.entries)),
+            other => other,
+        }
+    }
+
+    /// Tokens used so far, for engines billed by the token: (prompt, completion).
+    pub fn tokens(&self) -> Option<(u64, u64)> {
+        match self {
+            AnyEngine::Openai(o) => Some(o.usage()),
+            _ => None,
+        }
+    }
+
+    /// Is the engine billed by the token rather than by the character?
+    pub fn billed_by_tokens(&self) -> bool {
+        matches!(self, AnyEngine::Openai(_))
+    }
+}
+
+/// Forwards a call to the engine inside [`AnyEngine`].
+macro_rules! each {
+    ($self:ident, $e:ident => $call:expr) => {
+        match $self {
+            AnyEngine::Apertium($e) => $call,
+            AnyEngine::Libre($e) => $call,
+            AnyEngine::Deepl($e) => $call,
+            AnyEngine::Google($e) => $call,
+            AnyEngine::Openai($e) => $call,
+        }
+    };
 }
 
 impl Engine for AnyEngine {
     fn name(&self) -> &'static str {
-        match self {
-            AnyEngine::Apertium(e) => e.name(),
-            AnyEngine::Libre(e) => e.name(),
-        }
+        each!(self, e => e.name())
     }
     fn version(&self) -> String {
-        match self {
-            AnyEngine::Apertium(e) => e.version(),
-            AnyEngine::Libre(e) => e.version(),
-        }
+        each!(self, e => e.version())
     }
     fn limits(&self) -> Limits {
-        match self {
-            AnyEngine::Apertium(e) => e.limits(),
-            AnyEngine::Libre(e) => e.limits(),
-        }
+        each!(self, e => e.limits())
     }
     fn tag_mode(&self) -> TagMode {
-        match self {
-            AnyEngine::Apertium(e) => e.tag_mode(),
-            AnyEngine::Libre(e) => e.tag_mode(),
-        }
+        each!(self, e => e.tag_mode())
     }
     async fn translate(
         &self,
@@ -268,15 +313,9 @@ impl Engine for AnyEngine {
         from: &str,
         to: &str,
     ) -> std::result::Result<Vec<String>, EngineError> {
-        match self {
-            AnyEngine::Apertium(e) => e.translate(texts, from, to).await,
-            AnyEngine::Libre(e) => e.translate(texts, from, to).await,
-        }
+        each!(self, e => e.translate(texts, from, to).await)
     }
     async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
-        match self {
-            AnyEngine::Apertium(e) => e.check(from, to).await,
-            AnyEngine::Libre(e) => e.check(from, to).await,
-        }
+        each!(self, e => e.check(from, to).await)
     }
 }

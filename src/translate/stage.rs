@@ -74,6 +74,14 @@ pub struct MtReport {
     pub term_segments: usize,
     /// See `term_segments`.
     pub term_compliant: usize,
+    /// Segments sent again with their terms protected because the first
+    /// target failed the glossary check, and those it fixed.
+    pub enforced: usize,
+    /// See `enforced`.
+    pub enforced_fixed: usize,
+    /// Tokens (prompt + completion) for engines billed by the token; an
+    /// estimate in a dry run.
+    pub tokens: u64,
 }
 
 impl MtReport {
@@ -89,6 +97,9 @@ impl MtReport {
         self.failed += o.failed;
         self.term_segments += o.term_segments;
         self.term_compliant += o.term_compliant;
+        self.enforced += o.enforced;
+        self.enforced_fixed += o.enforced_fixed;
+        self.tokens += o.tokens;
     }
 }
 
@@ -103,15 +114,13 @@ enum Plan {
 
 impl Mt {
     fn key(&self, sent: &str, protected: bool) -> String {
-        let options = if protected { "protect:{{N}}" } else { "plain" };
-        Tm::key(
-            self.engine.name(),
-            &self.engine.version(),
+        memory_key(
+            &self.engine,
             &self.from,
             &self.to,
-            options,
             &self.glossary_hash,
             sent,
+            protected,
         )
     }
 
@@ -182,10 +191,22 @@ impl Mt {
         );
         report.sent = jobs.len();
         if self.dry_run {
-            report.requests = runner.plan(&jobs).len();
+            let plan = runner.plan(&jobs);
+            report.requests = plan.len();
             report.chars = jobs.iter().map(|j| j.text.chars().count()).sum();
+            if self.engine.billed_by_tokens() {
+                report.tokens = plan
+                    .iter()
+                    .map(|r| {
+                        let texts: Vec<String> =
+                            jobs[r.clone()].iter().map(|j| j.text.clone()).collect();
+                        super::openai::estimate_tokens(&texts) as u64
+                    })
+                    .sum();
+            }
             return Ok(report);
         }
+        let tokens_before = self.engine.tokens().map_or(0, |(p, c)| p + c);
         let outcomes = send(&mut self.tm, &runner, &jobs, segs, &plans).await?;
 
         // Placeholders that did not survive: the same segments again, unprotected.
@@ -283,6 +304,41 @@ impl Mt {
                 }
             }
         }
+        // Verify every machine target; a segment whose approved term is
+        // missing or whose forbidden rendering is there is translated once
+        // more with its terms protected by placeholders, then flagged if it
+        // still fails.
+        let machine = |seg: &Segment| {
+            seg.origin
+                .as_deref()
+                .is_some_and(|o| o == "tm" || o.starts_with("engine:"))
+        };
+        let mut findings: Vec<Option<Vec<Flag>>> = vec![None; segs.len()];
+        if self.verify {
+            for (i, seg) in segs.iter().enumerate() {
+                if let (true, Some(t)) = (machine(seg), &seg.target) {
+                    findings[i] = Some(check(&self.verifier, seg, entries, t));
+                }
+            }
+            let (engine, from, to, hash) =
+                (&self.engine, &self.from, &self.to, &self.glossary_hash);
+            let key = |sent: &str| memory_key(engine, from, to, hash, sent, true);
+            enforce(
+                Enforce {
+                    tm: &mut self.tm,
+                    verifier: &self.verifier,
+                    key: &key,
+                    mode,
+                    runner: &runner,
+                },
+                segs,
+                &plans,
+                &mut findings,
+                entries,
+                &mut report,
+            )
+            .await?;
+        }
         report.requests = runner
             .stats
             .requests
@@ -295,37 +351,169 @@ impl Mt {
             .stats
             .chars
             .load(std::sync::atomic::Ordering::Relaxed);
-
-        for seg in segs.iter_mut() {
-            let machine = seg
-                .origin
-                .as_deref()
-                .is_some_and(|o| o == "tm" || o.starts_with("engine:"));
-            let has_terms = seg.terms.iter().any(|h| h.class.is_confident());
-            if !machine {
+        for (seg, found) in segs.iter_mut().zip(findings) {
+            if !machine(seg) {
                 continue;
             }
+            let has_terms = seg.terms.iter().any(|h| h.class.is_confident());
             if has_terms {
                 report.term_segments += 1;
             }
-            if self.verify
-                && let Some(t) = &seg.target
-            {
-                let findings = self.verifier.verify(&seg.terms, entries, t);
-                if has_terms && !findings.iter().any(|f| f.code == "term-missing") {
-                    report.term_compliant += 1;
+            match found {
+                Some(flags) => {
+                    if has_terms && !flags.iter().any(|f| f.code == "term-missing") {
+                        report.term_compliant += 1;
+                    }
+                    seg.flags.extend(flags);
                 }
-                seg.flags.extend(findings.into_iter().map(|f| Flag {
-                    code: f.code.into(),
-                    severity: f.severity,
-                    message: f.message,
-                }));
-            } else if has_terms {
-                report.term_compliant += 1;
+                None if has_terms => report.term_compliant += 1,
+                None => {}
             }
         }
+        report.tokens = self
+            .engine
+            .tokens()
+            .map_or(0, |(p, c)| p + c)
+            .saturating_sub(tokens_before);
         Ok(report)
     }
+}
+
+/// The memory key of a text sent to `engine`.
+fn memory_key(
+    engine: &AnyEngine,
+    from: &str,
+    to: &str,
+    glossary_hash: &str,
+    sent: &str,
+    protected: bool,
+) -> String {
+    let options = if protected { "protect:{{N}}" } else { "plain" };
+    Tm::key(
+        engine.name(),
+        &engine.version(),
+        from,
+        to,
+        options,
+        glossary_hash,
+        sent,
+    )
+}
+
+/// The glossary findings on a machine target.
+fn check(verifier: &Verifier, seg: &Segment, entries: &[Entry], target: &str) -> Vec<Flag> {
+    verifier
+        .verify(&seg.terms, entries, target)
+        .into_iter()
+        .map(|f| Flag {
+            code: f.code.into(),
+            severity: f.severity,
+            message: f.message,
+        })
+        .collect()
+}
+
+/// What the enforcement pass works with.
+struct Enforce<'a, 'r> {
+    tm: &'a mut Tm,
+    verifier: &'a Verifier,
+    key: &'a dyn Fn(&str) -> String,
+    mode: super::TagMode,
+    runner: &'a Runner<'r, AnyEngine>,
+}
+
+/// The enforcement pass (see [`Mt::translate`]): segments with an
+/// error-level term finding that were not sent protected go again with
+/// placeholders; a result that restores and verifies clean replaces the
+/// target (and is remembered under the protected text, so a later run
+/// takes it from the memory).
+async fn enforce(
+    ctx: Enforce<'_, '_>,
+    segs: &mut [Segment],
+    plans: &[Plan],
+    findings: &mut [Option<Vec<Flag>>],
+    entries: &[Entry],
+    report: &mut MtReport,
+) -> Result<()> {
+    let Enforce {
+        tm,
+        verifier,
+        key: key_of,
+        mode,
+        runner,
+    } = ctx;
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut todo: Vec<(usize, usize, Protected)> = Vec::new();
+    let mut job_of: HashMap<String, usize> = HashMap::new();
+    for (i, found) in findings.iter().enumerate() {
+        let failing = found.as_ref().is_some_and(|f| {
+            f.iter()
+                .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
+        });
+        let was_protected = matches!(
+            plans.get(i),
+            Some(Plan::Job {
+                protected: Some(_),
+                ..
+            })
+        );
+        if !failing || was_protected {
+            continue;
+        }
+        let p = protect(&segs[i].source, &segs[i].terms, entries, mode);
+        if p.slots.is_empty() {
+            continue;
+        }
+        let key = key_of(&p.text);
+        let job = *job_of.entry(key.clone()).or_insert_with(|| {
+            jobs.push(Job {
+                key,
+                text: p.text.clone(),
+            });
+            jobs.len() - 1
+        });
+        todo.push((i, job, p));
+    }
+    if todo.is_empty() {
+        return Ok(());
+    }
+    report.enforced += todo.len();
+    // The memory may have the protected translation from an earlier run.
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
+    let mut send_idx = Vec::new();
+    for (j, job) in jobs.iter().enumerate() {
+        match tm.machine(&job.key)? {
+            Some(raw) => outcomes[j] = Some(Outcome::Translated(raw)),
+            None => send_idx.push(j),
+        }
+    }
+    if !send_idx.is_empty() {
+        let to_send: Vec<Job> = send_idx.iter().map(|&j| jobs[j].clone()).collect();
+        let sent_plans: Vec<Plan> = Vec::new();
+        let got = send(tm, runner, &to_send, segs, &sent_plans).await?;
+        for (k, o) in send_idx.into_iter().zip(got) {
+            outcomes[k] = Some(o);
+        }
+    }
+    for (i, job, p) in todo {
+        let Some(Outcome::Translated(raw)) = &outcomes[job] else {
+            continue;
+        };
+        let Ok(t) = restore(raw, &p) else {
+            continue;
+        };
+        let again = check(verifier, &segs[i], entries, &t);
+        let still = again
+            .iter()
+            .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error);
+        if !still && !t.trim().is_empty() {
+            tm.set_final(&jobs[job].key, &t)?;
+            segs[i].target = Some(t);
+            findings[i] = Some(again);
+            report.enforced_fixed += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Sends `jobs`, committing each batch to the memory as it returns.

@@ -45,3 +45,4 @@ pub fn songngu(dir: &Path, args: &[&str], stdin: &[u8]) -> (i32, String, String)
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+pub mod mt;

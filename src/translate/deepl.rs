@@ -1,0 +1,440 @@
+//! DeepL API v2: `POST /v2/translate`, the v2 glossary API, `GET /v2/usage`.
+//!
+//! The key comes from `DEEPL_API_KEY` and travels only in the
+//! `Authorization: DeepL-Auth-Key …` header (never in a URL or body, never
+//! in an error). Requests hold at most 50 texts and stay well under the
+//! 128 KiB body limit. Codes: the source as its upper-case base (`VI`), the
+//! target with its regional variant where DeepL needs one (`en` → `EN-US`
+//! unless `target_variant = "EN-GB"`, `pt` → `PT-BR`). `tag_handling=xml`
+//! is sent only for batches that carry `<x id="N"/>` placeholders (the
+//! other texts are sent as plain text, so `&` and `<` in copy stay as they
+//! are).
+//!
+//! Glossaries: [`DeepL::with_glossary`] gives the DeepL export of the
+//! glossary and its content hash; on the first request the engine looks
+//! for its glossary named `songngu-<hash>` on the account, creates it
+//! when absent (v2 glossaries cannot be edited: a changed glossary is a new
+//! one), and sends its id with every request. [`DeepL::prune_glossaries`]
+//! deletes the account's other `songngu-…` glossaries. A language pair
+//! DeepL has no glossaries for is translated without one (the verify stage
+//! still checks the terms).
+//!
+//! Errors: 429 and 529 retried with backoff; **456** quota exhausted (the
+//! run stops); 403 authentication; 413/414 split; 5xx retried; other 400s
+//! fail their segments.
+
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::OnceCell;
+
+use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use crate::config::EngineConfig;
+use crate::error::{Error, Result};
+
+/// A DeepL API account.
+pub struct DeepL {
+    client: reqwest::Client,
+    url: String,
+    key: String,
+    limits: Limits,
+    target_variant: Option<String>,
+    glossary: Option<(String, String)>,
+    glossary_id: OnceCell<Option<String>>,
+}
+
+impl std::fmt::Debug for DeepL {
+    // The key never shows, not even in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeepL")
+            .field("url", &self.url)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    translations: Vec<Translation>,
+}
+
+#[derive(Deserialize)]
+struct Translation {
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorReply {
+    message: Option<String>,
+    detail: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GlossaryList {
+    glossaries: Vec<GlossaryInfo>,
+}
+
+#[derive(Deserialize)]
+struct GlossaryInfo {
+    glossary_id: String,
+    name: String,
+    #[serde(default)]
+    source_lang: String,
+    #[serde(default)]
+    target_lang: String,
+}
+
+#[derive(Deserialize)]
+struct Usage {
+    character_count: Option<u64>,
+    character_limit: Option<u64>,
+}
+
+/// The name of the glossary for a content hash.
+fn glossary_name(hash: &str) -> String {
+    format!("songngu-{}", &hash[..hash.len().min(16)])
+}
+
+fn base(code: &str) -> String {
+    code.split(['-', '_'])
+        .next()
+        .unwrap_or(code)
+        .to_ascii_lowercase()
+}
+
+/// Escapes a text for `tag_handling=xml`, keeping `<x id="N"/>` placeholders.
+fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(at) = rest.find("<x id=\"") {
+        out.push_str(&crate::xml::escape(&rest[..at]));
+        let tail = &rest[at..];
+        let end = tail.find("/>").map_or(tail.len(), |e| e + 2);
+        out.push_str(&tail[..end]);
+        rest = &tail[end..];
+    }
+    out.push_str(&crate::xml::escape(rest));
+    out
+}
+
+/// Undoes XML escaping in a reply (placeholders pass through).
+fn xml_unescape(text: &str) -> String {
+    quick_xml::escape::unescape(text).map_or_else(|_| text.to_owned(), |c| c.into_owned())
+}
+
+impl DeepL {
+    /// A client for `settings` with the key from `DEEPL_API_KEY`.
+    ///
+    /// # Errors
+    /// [`Error::Engine`] when the key is not set or the client cannot be built.
+    pub fn new(settings: &EngineConfig) -> Result<DeepL> {
+        let key = std::env::var("DEEPL_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Engine(
+                    "the deepl engine needs an API key in the DEEPL_API_KEY environment variable"
+                        .into(),
+                )
+            })?;
+        Self::with_key(settings, key)
+    }
+
+    /// A client with an explicit key (for embedding and tests).
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn with_key(settings: &EngineConfig, key: String) -> Result<DeepL> {
+        Ok(DeepL {
+            client: http_client(settings)?,
+            url: settings.url.trim_end_matches('/').to_owned(),
+            key,
+            limits: Limits {
+                max_segments: (settings.batch_size.max(1) as usize).min(50),
+                // Vietnamese is ~1.2 bytes per character in UTF-8, and JSON
+                // escaping adds little: far under the 128 KiB body limit.
+                max_chars: 40_000,
+                concurrency: settings.concurrency.max(1) as usize,
+            },
+            target_variant: settings.target_variant.clone(),
+            glossary: None,
+            glossary_id: OnceCell::new(),
+        })
+    }
+
+    /// Uses a native DeepL glossary: `tsv` is the glossary's DeepL export
+    /// (`songngu glossary export --format deepl`), `hash` its content hash.
+    #[must_use]
+    pub fn with_glossary(mut self, tsv: String, hash: &str) -> DeepL {
+        if !tsv.trim().is_empty() {
+            self.glossary = Some((tsv, hash.to_owned()));
+        }
+        self
+    }
+
+    fn auth(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        r.header("Authorization", format!("DeepL-Auth-Key {}", self.key))
+    }
+
+    /// DeepL's target code for `to`.
+    fn target_code(&self, to: &str) -> String {
+        if let Some(v) = &self.target_variant
+            && base(v) == base(to)
+        {
+            return v.to_ascii_uppercase();
+        }
+        match base(to).as_str() {
+            "en" => "EN-US".into(),
+            "pt" => "PT-BR".into(),
+            _ => to.to_ascii_uppercase(),
+        }
+    }
+
+    async fn failure(resp: reqwest::Response) -> EngineError {
+        let status = resp.status().as_u16();
+        let after = retry_after(resp.headers());
+        let text = resp.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<ErrorReply>(&text)
+            .ok()
+            .map(|e| {
+                [e.message, e.detail]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(": ")
+            })
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        match status {
+            456 => EngineError::Quota(format!(
+                "DeepL says the character quota is used up ({message}); the run stops: raise the limit or wait for the next period"
+            )),
+            403 => EngineError::Auth(format!(
+                "DeepL refused the key ({message}); check DEEPL_API_KEY, and the url: free keys (ending in :fx) use https://api-free.deepl.com"
+            )),
+            429 | 529 => EngineError::RateLimited {
+                status,
+                retry_after: after,
+            },
+            _ => EngineError::from_status(status, message, after),
+        }
+    }
+
+    async fn glossary_id(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> std::result::Result<Option<String>, EngineError> {
+        let Some((tsv, hash)) = &self.glossary else {
+            return Ok(None);
+        };
+        self.glossary_id
+            .get_or_try_init(|| async {
+                let name = glossary_name(hash);
+                let (s, t) = (base(from), base(to));
+                let list: GlossaryList = call_json(
+                    self.auth(self.client.get(format!("{}/v2/glossaries", self.url))),
+                    Self::failure,
+                )
+                .await?;
+                if let Some(g) = list.glossaries.iter().find(|g| {
+                    g.name == name && base(&g.source_lang) == s && base(&g.target_lang) == t
+                }) {
+                    return Ok(Some(g.glossary_id.clone()));
+                }
+                let created: std::result::Result<GlossaryInfo, EngineError> = call_json(
+                    self.auth(self.client.post(format!("{}/v2/glossaries", self.url)))
+                        .json(&json!({
+                            "name": name,
+                            "source_lang": s,
+                            "target_lang": t,
+                            "entries": tsv,
+                            "entries_format": "tsv",
+                        })),
+                    Self::failure,
+                )
+                .await;
+                match created {
+                    Ok(g) => Ok(Some(g.glossary_id)),
+                    // No glossaries for this pair: translate without, verify after.
+                    Err(EngineError::BadRequest(_)) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+            .await
+            .cloned()
+    }
+
+    /// Deletes the account's `songngu-…` glossaries other than the one for
+    /// `keep_hash`; returns the names deleted.
+    ///
+    /// # Errors
+    /// The classified failure of a request.
+    pub async fn prune_glossaries(
+        &self,
+        keep_hash: &str,
+    ) -> std::result::Result<Vec<String>, EngineError> {
+        let keep = glossary_name(keep_hash);
+        let list: GlossaryList = call_json(
+            self.auth(self.client.get(format!("{}/v2/glossaries", self.url))),
+            Self::failure,
+        )
+        .await?;
+        let mut deleted = Vec::new();
+        for g in list.glossaries {
+            if g.name.starts_with("songngu-") && g.name != keep {
+                let resp = self
+                    .auth(
+                        self.client
+                            .delete(format!("{}/v2/glossaries/{}", self.url, g.glossary_id)),
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| EngineError::from_reqwest(&e))?;
+                if !resp.status().is_success() && resp.status().as_u16() != 404 {
+                    return Err(Self::failure(resp).await);
+                }
+                deleted.push(g.name);
+            }
+        }
+        Ok(deleted)
+    }
+}
+
+impl Engine for DeepL {
+    fn name(&self) -> &'static str {
+        "deepl"
+    }
+
+    fn version(&self) -> String {
+        format!(
+            "v2;variant={};glossary={}",
+            self.target_variant.as_deref().unwrap_or("default"),
+            self.glossary.as_ref().map_or("none", |(_, h)| h.as_str())
+        )
+    }
+
+    fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    fn tag_mode(&self) -> TagMode {
+        TagMode::Xml
+    }
+
+    async fn translate(
+        &self,
+        texts: &[String],
+        from: &str,
+        to: &str,
+    ) -> std::result::Result<Vec<String>, EngineError> {
+        let glossary = self.glossary_id(from, to).await?;
+        let tagged = texts.iter().any(|t| t.contains("<x id=\""));
+        let text: Vec<String> = if tagged {
+            texts.iter().map(|t| xml_text(t)).collect()
+        } else {
+            texts.to_vec()
+        };
+        let mut body = json!({
+            "text": text,
+            "source_lang": base(from).to_ascii_uppercase(),
+            "target_lang": self.target_code(to),
+            "split_sentences": "nonewlines",
+            "preserve_formatting": true,
+        });
+        if tagged {
+            body["tag_handling"] = json!("xml");
+        }
+        if let Some(id) = glossary {
+            body["glossary_id"] = json!(id);
+        }
+        let reply: Reply = call_json(
+            self.auth(self.client.post(format!("{}/v2/translate", self.url)))
+                .json(&body),
+            Self::failure,
+        )
+        .await?;
+        if reply.translations.len() != texts.len() {
+            return Err(EngineError::BadOutput(format!(
+                "{} translations for {} texts",
+                reply.translations.len(),
+                texts.len()
+            )));
+        }
+        Ok(reply
+            .translations
+            .into_iter()
+            .map(|t| {
+                if tagged {
+                    xml_unescape(&t.text)
+                } else {
+                    t.text
+                }
+            })
+            .collect())
+    }
+
+    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+        let usage: Usage = call_json(
+            self.auth(self.client.get(format!("{}/v2/usage", self.url))),
+            Self::failure,
+        )
+        .await?;
+        #[derive(Deserialize)]
+        struct Lang {
+            language: String,
+        }
+        let langs: Vec<Lang> = call_json(
+            self.auth(
+                self.client
+                    .get(format!("{}/v2/languages?type=source", self.url)),
+            ),
+            Self::failure,
+        )
+        .await?;
+        if !langs.iter().any(|l| base(&l.language) == base(from)) {
+            return Err(EngineError::BadRequest(format!(
+                "DeepL does not translate from `{from}`"
+            )));
+        }
+        Ok(format!(
+            "DeepL at {}: {} → {}, {} of {} characters used this period",
+            self.url,
+            base(from).to_ascii_uppercase(),
+            self.target_code(to),
+            usage.character_count.unwrap_or(0),
+            usage
+                .character_limit
+                .map_or_else(|| "unlimited".into(), |l| l.to_string())
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_escaping() {
+        let d = DeepL::with_key(&EngineConfig::default(), "k".into()).unwrap();
+        assert_eq!(d.target_code("en"), "EN-US");
+        assert_eq!(d.target_code("de"), "DE");
+        let s = EngineConfig {
+            target_variant: Some("en-gb".into()),
+            ..EngineConfig::default()
+        };
+        let d = DeepL::with_key(&s, "k".into()).unwrap();
+        assert_eq!(d.target_code("en"), "EN-GB");
+        assert_eq!(
+            xml_text("A & B <x id=\"1\"/> < C"),
+            "A &amp; B <x id=\"1\"/> &lt; C"
+        );
+        assert_eq!(
+            xml_unescape("A &amp; B <x id=\"1\"/>"),
+            "A & B <x id=\"1\"/>"
+        );
+        assert_eq!(
+            glossary_name("0123456789abcdef0123"),
+            "songngu-0123456789abcdef"
+        );
+    }
+}

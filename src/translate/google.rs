@@ -1,0 +1,319 @@
+//! Google Cloud Translation v2 (Basic): `POST /language/translate/v2`,
+//! `GET /language/translate/v2/languages`.
+//!
+//! The key comes from `GOOGLE_API_KEY` and travels only in the
+//! `x-goog-api-key` header, never as the `key` query parameter (URLs end
+//! up in proxy logs and error messages). Requests hold at most 128 texts
+//! and 5,000 code points; `format=text`, and HTML entities still found in
+//! replies (`&#39;`, `&amp;`) are decoded. Errors are classified on the
+//! reply's `error.errors[].reason`: 403 `dailyLimitExceeded` (or "Daily
+//! Limit Exceeded") stops the run as a quota; 403
+//! `userRateLimitExceeded`/`rateLimitExceeded` and 429 are retried; other
+//! 403s and 401 are authentication failures; 400 "payload size exceeds"
+//! splits; 5xx is retried.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use crate::config::EngineConfig;
+use crate::error::{Error, Result};
+
+/// A Google Cloud Translation v2 client.
+pub struct Google {
+    client: reqwest::Client,
+    url: String,
+    key: String,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Google {
+    // The key never shows, not even in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Google")
+            .field("url", &self.url)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    data: Data,
+}
+
+#[derive(Deserialize)]
+struct Data {
+    translations: Vec<Translation>,
+}
+
+#[derive(Deserialize)]
+struct Translation {
+    #[serde(rename = "translatedText")]
+    translated_text: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorReply {
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    errors: Vec<ErrorItem>,
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorItem {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Decodes the HTML character references Google leaves in replies.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map(|e| e + 1);
+        let decoded = match end {
+            Some(e) if tail[e..].starts_with(';') => {
+                let name = &tail[1..e];
+                let c = match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some('\u{a0}'),
+                    _ if name.starts_with("#x") || name.starts_with("#X") => {
+                        u32::from_str_radix(&name[2..], 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                    }
+                    _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+                    _ => None,
+                };
+                c.map(|c| (c, e + 1))
+            }
+            _ => None,
+        };
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Google {
+    /// A client for `settings` with the key from `GOOGLE_API_KEY`.
+    ///
+    /// # Errors
+    /// [`Error::Engine`] when the key is not set or the client cannot be built.
+    pub fn new(settings: &EngineConfig) -> Result<Google> {
+        let key = std::env::var("GOOGLE_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Engine(
+                    "the google engine needs an API key in the GOOGLE_API_KEY environment variable"
+                        .into(),
+                )
+            })?;
+        Self::with_key(settings, key)
+    }
+
+    /// A client with an explicit key (for embedding and tests).
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn with_key(settings: &EngineConfig, key: String) -> Result<Google> {
+        Ok(Google {
+            client: http_client(settings)?,
+            url: settings.url.trim_end_matches('/').to_owned(),
+            key,
+            limits: Limits {
+                max_segments: (settings.batch_size.max(1) as usize).min(128),
+                max_chars: 5_000,
+                concurrency: settings.concurrency.max(1) as usize,
+            },
+        })
+    }
+
+    async fn failure(resp: reqwest::Response) -> EngineError {
+        let status = resp.status().as_u16();
+        let after = retry_after(resp.headers());
+        let text = resp.text().await.unwrap_or_default();
+        let (message, reasons, state) = match serde_json::from_str::<ErrorReply>(&text) {
+            Ok(e) => (
+                e.error.message,
+                e.error
+                    .errors
+                    .into_iter()
+                    .map(|i| i.reason)
+                    .collect::<Vec<_>>(),
+                e.error.status,
+            ),
+            Err(_) => (format!("HTTP {status}"), Vec::new(), String::new()),
+        };
+        let has = |r: &str| reasons.iter().any(|x| x == r);
+        let lower = message.to_lowercase();
+        if has("dailyLimitExceeded") || lower.contains("daily limit exceeded") {
+            return EngineError::Quota(format!(
+                "Google's daily limit is used up ({message}); the run stops: raise the quota or wait until tomorrow"
+            ));
+        }
+        if has("userRateLimitExceeded")
+            || has("rateLimitExceeded")
+            || lower.contains("rate limit exceeded")
+            || status == 429
+        {
+            return EngineError::RateLimited {
+                status,
+                retry_after: after,
+            };
+        }
+        if has("keyInvalid") || lower.contains("api key not valid") || status == 401 {
+            return EngineError::Auth(format!(
+                "Google refused the key ({message}); check GOOGLE_API_KEY"
+            ));
+        }
+        match status {
+            403 => EngineError::Auth(format!(
+                "Google refused the request ({message}); check GOOGLE_API_KEY and that the Cloud Translation API is enabled"
+            )),
+            400 if lower.contains("too large")
+                || lower.contains("exceeds the limit")
+                || lower.contains("too many text segments") =>
+            {
+                EngineError::TooLarge(message)
+            }
+            _ => EngineError::from_status(
+                status,
+                if state.is_empty() {
+                    message
+                } else {
+                    format!("{state}: {message}")
+                },
+                after,
+            ),
+        }
+    }
+}
+
+impl Engine for Google {
+    fn name(&self) -> &'static str {
+        "google"
+    }
+
+    fn version(&self) -> String {
+        "v2;format=text".into()
+    }
+
+    fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    fn tag_mode(&self) -> TagMode {
+        TagMode::Plain
+    }
+
+    async fn translate(
+        &self,
+        texts: &[String],
+        from: &str,
+        to: &str,
+    ) -> std::result::Result<Vec<String>, EngineError> {
+        let reply: Reply = call_json(
+            self.client
+                .post(format!("{}/language/translate/v2", self.url))
+                .header("x-goog-api-key", &self.key)
+                .json(&json!({"q": texts, "source": from, "target": to, "format": "text"})),
+            Self::failure,
+        )
+        .await?;
+        if reply.data.translations.len() != texts.len() {
+            return Err(EngineError::BadOutput(format!(
+                "{} translations for {} texts",
+                reply.data.translations.len(),
+                texts.len()
+            )));
+        }
+        Ok(reply
+            .data
+            .translations
+            .into_iter()
+            .map(|t| decode_entities(&t.translated_text))
+            .collect())
+    }
+
+    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+        #[derive(Deserialize)]
+        struct Langs {
+            data: LangData,
+        }
+        #[derive(Deserialize)]
+        struct LangData {
+            languages: Vec<Lang>,
+        }
+        #[derive(Deserialize)]
+        struct Lang {
+            language: String,
+        }
+        let langs: Langs = call_json(
+            self.client
+                .get(format!("{}/language/translate/v2/languages", self.url))
+                .query(&[("target", to)])
+                .header("x-goog-api-key", &self.key),
+            Self::failure,
+        )
+        .await?;
+        let has = |c: &str| langs.data.languages.iter().any(|l| l.language == c);
+        if !has(from) || !has(to) {
+            return Err(EngineError::BadRequest(format!(
+                "Google Translation does not list both `{from}` and `{to}`"
+            )));
+        }
+        Ok(format!(
+            "Google Cloud Translation v2 at {}: {from} → {to} available",
+            self.url
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_entities;
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("It&#39;s &quot;x&quot; &amp; y"),
+            "It's \"x\" & y"
+        );
+        assert_eq!(decode_entities("&#x41;&lt;&gt;&nbsp;"), "A<>\u{a0}");
+        assert_eq!(
+            decode_entities("R&D & co &unknown; &#;"),
+            "R&D & co &unknown; &#;"
+        );
+    }
+}

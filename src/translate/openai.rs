@@ -1,0 +1,505 @@
+//! OpenAI-compatible chat completions (`POST /v1/chat/completions`):
+//! OpenAI, Ollama, llama.cpp's server, vLLM.
+//!
+//! Base URL and model come from `[engines.openai]`; the key, when set, from
+//! `OPENAI_API_KEY` as `Authorization: Bearer …` (local servers need none).
+//! Temperature 0 by default (`temperature` in the table).
+//!
+//! The prompt numbers the batch's segments `[1] …`, `[2] …` and lists only
+//! the glossary entries whose source (or a variant) occurs in the batch,
+//! with the approved target and the forbidden renderings. The reply parser
+//! is strict: one line `[N] translation` per segment, numbered 1..=n in
+//! order; a missing, extra, repeated, renumbered or empty segment, lines
+//! left over after the first number (a segment split or merged), or a
+//! reply cut off (`finish_reason: "length"`) make the reply unusable
+//! ([`EngineError::BadOutput`]): the runner sends the batch again in
+//! halves, down to single segments. Token usage is added up
+//! ([`OpenAi::usage`]).
+//!
+//! Errors: 429 `insufficient_quota` stops the run (no retry); 429
+//! `rate_limit_exceeded` (and any other 429) is retried, honouring
+//! `retry-after-ms` and `Retry-After`; 401/403 authentication; 400
+//! `context_length_exceeded` splits; 404 (unknown model) fails; 5xx is
+//! retried.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use aho_corasick::AhoCorasick;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use crate::config::EngineConfig;
+use crate::error::{Error, Result};
+use crate::glossary::{Entry, EntryKind, Status};
+
+/// Bumped when the prompt changes (it is part of the memory key).
+const PROMPT_VERSION: u32 = 1;
+
+/// A glossary line of the prompt.
+#[derive(Debug, Clone)]
+struct Hint {
+    source: String,
+    target: String,
+    forbidden: Vec<String>,
+}
+
+/// An OpenAI-compatible server and model.
+pub struct OpenAi {
+    client: reqwest::Client,
+    url: String,
+    key: Option<String>,
+    model: String,
+    temperature: f64,
+    limits: Limits,
+    hints: Vec<Hint>,
+    /// Lower-case sources and variants → hint index.
+    finder: Option<(AhoCorasick, Vec<usize>)>,
+    prompt_tokens: AtomicU64,
+    completion_tokens: AtomicU64,
+}
+
+impl std::fmt::Debug for OpenAi {
+    // The key never shows, not even in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenAi")
+            .field("url", &self.url)
+            .field("model", &self.model)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    choices: Vec<Choice>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
+#[derive(Deserialize)]
+struct Choice {
+    message: Message,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Usage {
+    #[serde(default)]
+    prompt_tokens: u64,
+    #[serde(default)]
+    completion_tokens: u64,
+}
+
+#[derive(Deserialize)]
+struct ErrorReply {
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: String,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    code: Option<serde_json::Value>,
+}
+
+fn language_name(code: &str) -> &str {
+    match code.split(['-', '_']).next().unwrap_or(code) {
+        "vi" => "Vietnamese",
+        "en" => "English",
+        "fr" => "French",
+        "de" => "German",
+        "es" => "Spanish",
+        "zh" => "Chinese",
+        "ja" => "Japanese",
+        "ko" => "Korean",
+        "ru" => "Russian",
+        "pt" => "Portuguese",
+        _ => code,
+    }
+}
+
+/// Estimated tokens for texts (a rough 3 characters per token for
+/// Vietnamese and English news copy, plus the prompt's own text).
+pub fn estimate_tokens(texts: &[String]) -> usize {
+    let body: usize = texts
+        .iter()
+        .map(|t| t.chars().count().div_ceil(3) + 4)
+        .sum();
+    // Instructions and the reply's numbering; the reply about as long as the input.
+    150 + 2 * body
+}
+
+/// Parses a numbered reply for `n` segments (see the module documentation).
+///
+/// # Errors
+/// [`EngineError::BadOutput`] naming what is wrong.
+pub fn parse_reply(content: &str, n: usize) -> std::result::Result<Vec<String>, EngineError> {
+    let bad = |why: String| EngineError::BadOutput(format!("the model's reply {why}"));
+    let mut out: Vec<String> = Vec::with_capacity(n);
+    for line in content.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("```") {
+            continue;
+        }
+        let numbered = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once(']'))
+            .and_then(|(num, text)| num.trim().parse::<usize>().ok().map(|k| (k, text.trim())));
+        match numbered {
+            Some((k, text)) => {
+                if k != out.len() + 1 {
+                    return Err(bad(format!(
+                        "has segment [{k}] where [{}] was expected (segments renumbered, repeated or missing)",
+                        out.len() + 1
+                    )));
+                }
+                if k > n {
+                    return Err(bad(format!("has {k} segments for {n}")));
+                }
+                if text.is_empty() {
+                    return Err(bad(format!("has an empty segment [{k}]")));
+                }
+                out.push(text.to_owned());
+            }
+            // A preamble before the first segment is tolerated; a loose
+            // line after it is a segment split in two or merged text.
+            None if out.is_empty() => {}
+            None => {
+                return Err(bad(format!(
+                    "has a line without a segment number after [{}]",
+                    out.len()
+                )));
+            }
+        }
+    }
+    if out.len() != n {
+        return Err(bad(format!("has {} segments for {n}", out.len())));
+    }
+    Ok(out)
+}
+
+impl OpenAi {
+    /// A client for `settings` (which must name a `model`), with the key
+    /// from `OPENAI_API_KEY` when set.
+    ///
+    /// # Errors
+    /// [`Error::Engine`] without a model, or when the client cannot be built.
+    pub fn new(settings: &EngineConfig) -> Result<OpenAi> {
+        let key = std::env::var("OPENAI_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty());
+        Self::with_key(settings, key)
+    }
+
+    /// A client with an explicit key (for embedding and tests).
+    ///
+    /// # Errors
+    /// [`Error::Engine`] without a model, or when the client cannot be built.
+    pub fn with_key(settings: &EngineConfig, key: Option<String>) -> Result<OpenAi> {
+        let model = settings
+            .model
+            .clone()
+            .filter(|m| !m.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Engine(
+                    "the openai engine needs a model: set `model` in [engines.openai] (e.g. \"gpt-4o-mini\", or an Ollama model name)".into(),
+                )
+            })?;
+        let url = settings.url.trim_end_matches('/');
+        Ok(OpenAi {
+            client: http_client(settings)?,
+            url: url.strip_suffix("/v1").unwrap_or(url).to_owned(),
+            key,
+            model,
+            temperature: settings.temperature.unwrap_or(0.0),
+            limits: Limits {
+                max_segments: settings.batch_size.max(1) as usize,
+                max_chars: 6_000,
+                concurrency: settings.concurrency.max(1) as usize,
+            },
+            hints: Vec::new(),
+            finder: None,
+            prompt_tokens: AtomicU64::new(0),
+            completion_tokens: AtomicU64::new(0),
+        })
+    }
+
+    /// Lists `entries` in prompts of batches where their source occurs.
+    #[must_use]
+    pub fn with_glossary(mut self, entries: &[Entry]) -> OpenAi {
+        let mut pats = Vec::new();
+        let mut of = Vec::new();
+        for e in entries {
+            if e.kind == EntryKind::Pattern
+                || matches!(e.status, Status::Deprecated | Status::Forbidden)
+            {
+                continue;
+            }
+            self.hints.push(Hint {
+                source: e.source.clone(),
+                target: e.approved_target().to_owned(),
+                forbidden: e.forbidden.clone(),
+            });
+            for s in std::iter::once(&e.source).chain(&e.variants) {
+                pats.push(s.to_lowercase());
+                of.push(self.hints.len() - 1);
+            }
+        }
+        self.finder = AhoCorasick::new(&pats).ok().map(|ac| (ac, of));
+        self
+    }
+
+    /// Tokens used so far: (prompt, completion).
+    pub fn usage(&self) -> (u64, u64) {
+        (
+            self.prompt_tokens.load(Ordering::Relaxed),
+            self.completion_tokens.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The glossary lines for a batch.
+    fn hints_for(&self, texts: &[String]) -> Vec<&Hint> {
+        let Some((ac, of)) = &self.finder else {
+            return Vec::new();
+        };
+        let mut idx: Vec<usize> = Vec::new();
+        for t in texts {
+            let lower = t.to_lowercase();
+            for m in ac.find_overlapping_iter(&lower) {
+                idx.push(of[m.pattern().as_usize()]);
+            }
+        }
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter().map(|i| &self.hints[i]).collect()
+    }
+
+    /// The two messages of a request.
+    pub fn prompt(&self, texts: &[String], from: &str, to: &str) -> (String, String) {
+        let (f, t) = (language_name(from), language_name(to));
+        let mut system = format!(
+            "You are a professional news translator. Translate each numbered segment from {f} to {t}.\n\
+             Rules:\n\
+             - Answer with exactly one line per segment, `[N] translation`, numbered as given, in the same order, and nothing else.\n\
+             - Translate every segment on its own and completely; never merge, split, skip or add segments.\n\
+             - Keep placeholders such as {{{{1}}}} exactly as they are.\n\
+             - Keep names, numbers, dates and document codes (like 44-KL/TW) exact."
+        );
+        let hints = self.hints_for(texts);
+        if !hints.is_empty() {
+            system.push_str(
+                "\nGlossary: translate these terms exactly as given; never use a rendering marked `not`:",
+            );
+            for h in hints {
+                system.push_str(&format!("\n- {} => {}", h.source, h.target));
+                if !h.forbidden.is_empty() {
+                    system.push_str(&format!(" (not: {})", h.forbidden.join("; ")));
+                }
+            }
+        }
+        let user = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("[{}] {}", i + 1, crate::formats::one_line(t)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        (system, user)
+    }
+
+    async fn failure(resp: reqwest::Response) -> EngineError {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let after = headers
+            .get("retry-after-ms")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_millis)
+            .or_else(|| retry_after(&headers));
+        let text = resp.text().await.unwrap_or_default();
+        let (message, kind, code) = match serde_json::from_str::<ErrorReply>(&text) {
+            Ok(e) => (
+                e.error.message,
+                e.error.kind.unwrap_or_default(),
+                e.error
+                    .code
+                    .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned))
+                    .unwrap_or_default(),
+            ),
+            Err(_) => (format!("HTTP {status}"), String::new(), String::new()),
+        };
+        let is = |what: &str| kind == what || code == what;
+        match status {
+            429 if is("insufficient_quota") => EngineError::Quota(format!(
+                "the account has no credit left ({message}); the run stops: check the plan and billing"
+            )),
+            429 => EngineError::RateLimited {
+                status,
+                retry_after: after,
+            },
+            401 | 403 => EngineError::Auth(format!(
+                "the server refused the request ({message}); check OPENAI_API_KEY"
+            )),
+            400 if is("context_length_exceeded") => EngineError::TooLarge(message),
+            404 => EngineError::BadRequest(format!(
+                "HTTP 404: {message} (is the model name right, and the url the server's base?)"
+            )),
+            _ => EngineError::from_status(status, message, after),
+        }
+    }
+}
+
+impl Engine for OpenAi {
+    fn name(&self) -> &'static str {
+        "openai"
+    }
+
+    fn version(&self) -> String {
+        format!(
+            "chat;model={};temperature={};prompt={PROMPT_VERSION}",
+            self.model, self.temperature
+        )
+    }
+
+    fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    fn tag_mode(&self) -> TagMode {
+        TagMode::Plain
+    }
+
+    async fn translate(
+        &self,
+        texts: &[String],
+        from: &str,
+        to: &str,
+    ) -> std::result::Result<Vec<String>, EngineError> {
+        let (system, user) = self.prompt(texts, from, to);
+        let mut request = self
+            .client
+            .post(format!("{}/v1/chat/completions", self.url))
+            .json(&json!({
+                "model": self.model,
+                "messages": [
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": user},
+                ],
+                "temperature": self.temperature,
+                "stream": false,
+            }));
+        if let Some(k) = &self.key {
+            request = request.bearer_auth(k);
+        }
+        let reply: Reply = call_json(request, Self::failure).await?;
+        if let Some(u) = &reply.usage {
+            self.prompt_tokens
+                .fetch_add(u.prompt_tokens, Ordering::Relaxed);
+            self.completion_tokens
+                .fetch_add(u.completion_tokens, Ordering::Relaxed);
+        }
+        let Some(choice) = reply.choices.into_iter().next() else {
+            return Err(EngineError::BadOutput("the reply has no choices".into()));
+        };
+        match choice.finish_reason.as_deref() {
+            Some("length") => {
+                return Err(EngineError::BadOutput(
+                    "the reply was cut off (finish_reason length)".into(),
+                ));
+            }
+            Some("content_filter") => {
+                return Err(EngineError::BadRequest(
+                    "the server's content filter refused the text".into(),
+                ));
+            }
+            _ => {}
+        }
+        parse_reply(choice.message.content.as_deref().unwrap_or(""), texts.len())
+    }
+
+    async fn check(&self, _from: &str, _to: &str) -> std::result::Result<String, EngineError> {
+        #[derive(Deserialize)]
+        struct Models {
+            data: Vec<Model>,
+        }
+        #[derive(Deserialize)]
+        struct Model {
+            id: String,
+        }
+        let mut request = self.client.get(format!("{}/v1/models", self.url));
+        if let Some(k) = &self.key {
+            request = request.bearer_auth(k);
+        }
+        let models: Models = call_json(request, Self::failure).await?;
+        if !models.data.iter().any(|m| m.id == self.model) {
+            return Err(EngineError::BadRequest(format!(
+                "the server at {} does not list the model `{}`",
+                self.url, self.model
+            )));
+        }
+        Ok(format!(
+            "OpenAI-compatible server at {}: model `{}` available",
+            self.url, self.model
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_reply_parser() {
+        assert_eq!(parse_reply("[1] A\n[2] B\n", 2).unwrap(), ["A", "B"]);
+        assert_eq!(
+            parse_reply("Here you are:\n\n```\n[1] A\n[2] B\n```", 2).unwrap(),
+            ["A", "B"]
+        );
+        for (reply, why) in [
+            ("[1] A\n", "has 1 segments for 2"),
+            ("[1] A\n[2] B\n[3] C", "has 3 segments for 2"),
+            ("[1] A\n[3] B", "[3] where [2]"),
+            ("[2] A\n[1] B", "[2] where [1]"),
+            ("[1] A\n[1] B", "[1] where [2]"),
+            ("[1] A B\nand more", "without a segment number"),
+            ("[1] \n[2] B", "empty segment"),
+        ] {
+            let e = parse_reply(reply, 2).unwrap_err().to_string();
+            assert!(e.contains(why), "{reply:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn prompt_lists_only_the_terms_of_the_batch() {
+        let s = EngineConfig {
+            model: Some("m".into()),
+            ..EngineConfig::default()
+        };
+        let mut e = Entry::term("Bộ Công an", "Ministry of Public Security");
+        e.forbidden = vec!["Ministry of Police".into()];
+        let o = OpenAi::with_key(&s, None)
+            .unwrap()
+            .with_glossary(&[e, Entry::term("Ban Bí thư", "Secretariat")]);
+        let (system, user) = o.prompt(&["Lãnh đạo bộ công an họp.".into()], "vi", "en");
+        assert!(
+            system
+                .contains("- Bộ Công an => Ministry of Public Security (not: Ministry of Police)")
+        );
+        assert!(!system.contains("Secretariat"));
+        assert!(system.contains("from Vietnamese to English"));
+        assert!(system.contains("{{1}}"));
+        assert_eq!(user, "[1] Lãnh đạo bộ công an họp.");
+        assert!(OpenAi::with_key(&EngineConfig::default(), None).is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! Helpers for the machine-translation tests: a clock that does not
+//! wait, engine settings, a small glossary, and a run of the pipeline
+//! through an engine.
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use songngu::config::{Config, EngineConfig, GlossaryMode};
+use songngu::glossary::modes::Verifier;
+use songngu::glossary::{Entry, Glossary};
+use songngu::reader::collect_inputs;
+use songngu::tm::Tm;
+use songngu::translate::AnyEngine;
+use songngu::translate::runner::Sleeper;
+use songngu::translate::stage::{Mt, MtReport};
+use songngu::{Pipeline, Segment};
+
+/// A clock that does not wait, and remembers what it was asked.
+#[derive(Default)]
+pub struct NoWait(pub Mutex<Vec<Duration>>);
+impl Sleeper for NoWait {
+    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.0.lock().unwrap().push(d);
+        Box::pin(async {})
+    }
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+pub fn settings(url: &str, batch: u32, concurrency: u32) -> EngineConfig {
+    EngineConfig {
+        url: url.into(),
+        concurrency,
+        batch_size: batch,
+        timeout_s: 2,
+        max_retries: 4,
+        model: None,
+        requests_per_second: None,
+        target_variant: None,
+        temperature: None,
+    }
+}
+
+pub fn glossary() -> Glossary {
+    let mut mps = Entry::term("Bộ Công an", "Ministry of Public Security");
+    mps.forbidden = vec!["Ministry of Police".into()];
+    Glossary {
+        entries: vec![mps, Entry::term("Ban Bí thư", "Secretariat")],
+        files: Vec::new(),
+    }
+}
+
+/// Runs the pipeline with `engine` over `texts` (one document each).
+pub fn run_mt(
+    engine: AnyEngine,
+    texts: &[&str],
+    protect: bool,
+    tm_path: &Path,
+    sleeper: &NoWait,
+) -> (Vec<Vec<Segment>>, MtReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let p = dir.path().join(format!("d{i}.txt"));
+        std::fs::write(&p, t).unwrap();
+        paths.push(p);
+    }
+    let mut config = Config::default();
+    config.glossary.modes = if protect {
+        vec![GlossaryMode::Protect, GlossaryMode::Verify]
+    } else {
+        vec![GlossaryMode::Verify]
+    };
+    let g = glossary();
+    let pipeline = Pipeline::new(&config, &g).unwrap();
+    let mut mt = Mt {
+        engine,
+        tm: Tm::open(tm_path).unwrap(),
+        verifier: Verifier::new(&g.entries),
+        glossary_hash: g.content_hash(),
+        protect,
+        verify: true,
+        dry_run: false,
+        max_retries: 4,
+        requests_per_second: None,
+        from: "vi".into(),
+        to: "en".into(),
+    };
+    let inputs = collect_inputs(&paths).unwrap();
+    let out = dir.path().join("out");
+    let (outcomes, report) = pipeline
+        .run_batch_translated(
+            &inputs,
+            &out,
+            &[songngu::formats::Format::Jsonl],
+            &mut mt,
+            sleeper,
+            64,
+            &|_| {},
+        )
+        .unwrap();
+    assert!(outcomes.iter().all(|o| o.result.is_ok()));
+    let docs = inputs
+        .iter()
+        .map(|i| {
+            let text = std::fs::read_to_string(out.join(format!("{}.jsonl", i.out_stem.display())))
+                .unwrap();
+            text.lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+                .map(seg_from_json)
+                .collect()
+        })
+        .collect();
+    (docs, report)
+}
+
+pub fn seg_from_json(v: serde_json::Value) -> Segment {
+    Segment {
+        id: v["id"].as_str().unwrap().into(),
+        doc: v["doc"].as_str().unwrap().into(),
+        para: v["para"].as_u64().unwrap() as usize,
+        seq: v["seq"].as_u64().unwrap() as usize,
+        kind: serde_json::from_value(v["kind"].clone()).unwrap_or(songngu::SegmentKind::Text),
+        source: v["source"].as_str().unwrap().into(),
+        ascii: v["ascii"].as_str().unwrap().into(),
+        target: v["target"].as_str().map(str::to_owned),
+        origin: v["origin"].as_str().map(str::to_owned),
+        terms: Vec::new(),
+        flags: serde_json::from_value(v["flags"].clone()).unwrap_or_default(),
+        span: (0, 0),
+    }
+}
