@@ -257,7 +257,7 @@ fn stdin_units_and_usage_errors() {
     let (code, _, err) = songngu(d, &["run", "--config", "c.toml", "-"], b"x");
     assert_eq!(code, 2);
     assert!(
-        err.contains("`deepl` engine is not in this version"),
+        err.contains("the deepl engine needs an API key in the DEEPL_API_KEY environment variable"),
         "{err}"
     );
     std::fs::write(d.join("bad.toml"), "[segment]\nunit = \"word\"\n").unwrap();
