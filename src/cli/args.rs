@@ -79,7 +79,7 @@ draft a glossary-only target in `replace` mode), flag suspected misspellings, an
 parallel outputs to the output folder: NAME.jsonl, NAME.tsv, NAME.tmx, NAME.xlf, the review page \
 NAME.html and \
 line-aligned NAME.vi.txt / NAME.en.txt / NAME.ascii.txt. Offline by default; with an engine \
-(--engine apertium|libretranslate, or [translate] engine) every segment is translated through \
+(--engine apertium|libretranslate|deepl|google|openai, or [translate] engine) every segment is translated through \
 the translation memory ([tm] path), with the glossary protected or verified per [glossary] modes.
 
 A document that fails (unreadable, not UTF-8) is reported and the others still run; the exit \
