@@ -318,7 +318,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Machine-translation engine: none, apertium, libretranslate (default: [translate] engine,
+    /// Machine-translation engine: none, apertium, libretranslate, deepl, google, openai (default: [translate] engine,
     /// or $SONGNGU_ENGINE).
     #[arg(long, value_name = "NAME")]
     pub engine: Option<String>,
