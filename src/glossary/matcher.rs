@@ -455,8 +455,9 @@ impl Matcher {
         pcands.sort_by_key(Candidate::order);
 
         // Greedy leftmost-longest over terms and patterns together.
-        let mut hits: Vec<Hit> = Vec::with_capacity(text.len() / 48 + 1);
+        let mut hits: Vec<Hit> = Vec::with_capacity(text.len() / 24 + 1);
         let mut pos = 0; // NFC offset
+        let mut fcur = 0; // the first folded offset at or after `pos`
         let mut pi = 0;
         let mut next_term: Option<Option<Candidate>> = None; // None: not searched yet
         loop {
@@ -467,8 +468,11 @@ impl Matcher {
                 next_term = None;
             }
             if next_term.is_none() {
-                let from = view.fmap.partition_point(|&x| (x as usize) < pos);
-                next_term = Some(self.next_term(&view, from, &mut scratch.found));
+                // `pos` only grows: walk the folded offset forward to it.
+                while fcur < view.fmap.len() && (view.fmap[fcur] as usize) < pos {
+                    fcur += 1;
+                }
+                next_term = Some(self.next_term(&view, fcur, &mut scratch.found));
             }
             let take_pattern = match (pcands.get(pi), next_term.as_ref().and_then(Option::as_ref)) {
                 (None, None) => break,
@@ -755,7 +759,14 @@ fn word_after(text: &str, i: usize) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+    // Vietnamese letters (Latin-1, Latin Extended-A/B, Latin Extended
+    // Additional) without the general tables; × and ÷ are not letters.
+    match c as u32 {
+        0xC0..=0x24F => !matches!(c, '×' | '÷'),
+        0x1E00..=0x1EFF => true,
+        0x300..=0x36F => true,
+        _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
+    }
 }
 
 /// Removes and returns the best candidate (leftmost, longest, surest).
