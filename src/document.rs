@@ -59,8 +59,9 @@ pub struct Flag {
     pub message: String,
 }
 
-/// One unit of translation.
-#[derive(Debug, Clone, Serialize)]
+/// One unit of translation. Its JSON form (serde) is the JSONL line of
+/// DESIGN.md, each hit with the `text` it matched.
+#[derive(Debug, Clone)]
 pub struct Segment {
     /// `NAME:0004`.
     pub id: String,
@@ -85,6 +86,58 @@ pub struct Segment {
     /// QA findings.
     pub flags: Vec<Flag>,
     /// Byte span of `source` in the document's text.
-    #[serde(skip)]
     pub span: (usize, usize),
+}
+
+impl Serialize for Segment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("Segment", 11)?;
+        m.serialize_field("id", &self.id)?;
+        m.serialize_field("doc", &self.doc)?;
+        m.serialize_field("para", &self.para)?;
+        m.serialize_field("seq", &self.seq)?;
+        m.serialize_field("kind", &self.kind)?;
+        m.serialize_field("source", &self.source)?;
+        m.serialize_field("ascii", &self.ascii)?;
+        m.serialize_field("target", &self.target)?;
+        m.serialize_field("origin", &self.origin)?;
+        m.serialize_field(
+            "terms",
+            &Terms {
+                hits: &self.terms,
+                source: &self.source,
+            },
+        )?;
+        m.serialize_field("flags", &self.flags)?;
+        m.end()
+    }
+}
+
+/// A segment's hits as JSON: `start`, `end`, `text`, `entry`, `target`, `class`.
+struct Terms<'a> {
+    hits: &'a [Hit],
+    source: &'a str,
+}
+
+impl Serialize for Terms<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Term<'a> {
+            start: usize,
+            end: usize,
+            text: &'a str,
+            entry: &'a str,
+            target: &'a str,
+            class: crate::glossary::HitClass,
+        }
+        s.collect_seq(self.hits.iter().map(|h| Term {
+            start: h.start,
+            end: h.end,
+            text: self.source.get(h.start..h.end).unwrap_or(""),
+            entry: &h.entry,
+            target: &h.target,
+            class: h.class,
+        }))
+    }
 }

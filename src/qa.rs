@@ -101,7 +101,9 @@ pub fn misspellings(seg: &Segment) -> Vec<Flag> {
                 Severity::Warning,
                 format!(
                     "`{}` looks like a misspelling of the term `{}` ({}); check the source",
-                    h.text, h.entry, h.target
+                    h.text(&seg.source),
+                    h.entry,
+                    h.target
                 ),
             )
         })

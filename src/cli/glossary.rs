@@ -99,7 +99,7 @@ fn find(
         let (line, col) = line_col(&text, h.start);
         if json {
             let obj = serde_json::json!({
-                "line": line, "col": col, "start": h.start, "end": h.end, "text": h.text,
+                "line": line, "col": col, "start": h.start, "end": h.end, "text": h.text(&text),
                 "entry": h.entry, "target": h.target, "class": h.class.name(),
             });
             writeln!(out, "{obj}")?;
@@ -108,7 +108,7 @@ fn find(
                 out,
                 "{line}:{col}  {}  {}  →  {}  ({})",
                 h.class.name(),
-                h.text,
+                h.text(&text),
                 h.target,
                 h.entry
             )?;

@@ -453,7 +453,6 @@ mod tests {
             s.terms.push(Hit {
                 start: 0,
                 end: "Ban Bí thư".len(),
-                text: "Ban Bí thư".into(),
                 entry: Arc::from("Ban Bí thư"),
                 target: Arc::from(e.target.as_str()),
                 class: HitClass::Exact,
@@ -521,7 +520,6 @@ mod tests {
             s.terms.push(Hit {
                 start: 0,
                 end: 12,
-                text: "Ban Bí thư".into(),
                 entry: Arc::from("Ban Bí thư"),
                 target: Arc::from("Secretariat"),
                 class: HitClass::Exact,

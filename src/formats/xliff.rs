@@ -65,7 +65,7 @@ impl Writer for Xliff {
             for h in &seg.terms {
                 x.push_str(&format!(
                     "        <note from=\"glossary\" annotates=\"source\">{} =&gt; {} [{}]</note>\n",
-                    escape(&h.text),
+                    escape(h.text(&seg.source)),
                     escape(&h.target),
                     h.class.name()
                 ));

@@ -136,7 +136,7 @@ impl Verifier {
                     severity: Severity::Error,
                     message: format!(
                         "approved term `{}` for `{}` is missing from the target",
-                        h.target, h.text
+                        h.target, h.entry
                     ),
                 });
             }
