@@ -1062,3 +1062,82 @@ fn engines_check_against_fakes() {
     .unwrap();
     assert!(rt.block_on(other.check("vi", "en")).is_err());
 }
+
+/// Part 1's faults on the new engines: a cut-off reply (`finish_reason:
+/// length`), malformed JSON and a reply with fewer texts are unusable, so
+/// the batch goes again in halves and every segment still gets its own
+/// translation.
+#[test]
+fn cut_off_malformed_and_short_replies_are_split_and_retried() {
+    let rt = runtime();
+    // OpenAI: the first reply is cut off.
+    let (server, _) = openai_server(
+        &rt,
+        OpenAiFake {
+            key: None,
+            faults: Mutex::new(vec![ResponseTemplate::new(200).set_body_json(json!({
+                "id": "x", "object": "chat.completion", "created": 1, "model": "test-model",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": "[1] BỘ"}, "finish_reason": "length"}]
+            }))]),
+            merge: AtomicUsize::new(0),
+            systems: Mutex::new(Vec::new()),
+        },
+    );
+    let tm = tempfile::tempdir().unwrap();
+    let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+    let (docs, report) = run_mt(
+        AnyEngine::Openai(engine),
+        &[ARTICLE],
+        false,
+        &tm.path().join("o.sqlite"),
+        &NoWait::default(),
+    );
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+    assert!(report.requests >= 3, "{report:?}");
+
+    // DeepL: malformed JSON with status 200 first.
+    let (server, _) = deepl_server(
+        &rt,
+        DeeplFake {
+            key: "k".into(),
+            faults: Mutex::new(vec![
+                ResponseTemplate::new(200).set_body_string("{\"translations\": ["),
+            ]),
+            ..DeeplFake::default()
+        },
+    );
+    let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
+    let (docs, report) = run_mt(
+        AnyEngine::Deepl(engine),
+        &[ARTICLE],
+        false,
+        &tm.path().join("d.sqlite"),
+        &NoWait::default(),
+    );
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+
+    // Google: one translation for several texts.
+    let (server, _) = google_server(
+        &rt,
+        google_fake(
+            "k",
+            vec![
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": {"translations": [{"translatedText": "ONE"}]}})),
+            ],
+            false,
+        ),
+    );
+    let engine = Google::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
+    let (docs, report) = run_mt(
+        AnyEngine::Google(engine),
+        &[ARTICLE],
+        false,
+        &tm.path().join("g.sqlite"),
+        &NoWait::default(),
+    );
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert!(docs[0].iter().all(|s| s.target.as_deref() != Some("ONE")));
+}
