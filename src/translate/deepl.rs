@@ -150,9 +150,10 @@ impl DeepL {
             key,
             limits: Limits {
                 max_segments: (settings.batch_size.max(1) as usize).min(50),
-                // Vietnamese is ~1.2 bytes per character in UTF-8, and JSON
-                // escaping adds little: far under the 128 KiB body limit.
-                max_chars: 40_000,
+                // At most 4 bytes per character in UTF-8 (Vietnamese letters
+                // take 1 to 3), plus a little JSON: under the 128 KiB body
+                // limit whatever the text.
+                max_chars: 30_000,
                 concurrency: settings.concurrency.max(1) as usize,
             },
             target_variant: settings.target_variant.clone(),
