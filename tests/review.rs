@@ -179,3 +179,74 @@ fn review_page_in_chromium() {
     );
     import_and_rerun(dir.path(), &export);
 }
+
+#[test]
+fn qa_summary_exit_codes_and_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("out/sub")).unwrap();
+    let line = |id: &str, source: &str, target: Option<&str>, origin: Option<&str>| {
+        serde_json::json!({"id": id, "doc": "a", "para": 0, "seq": 0, "kind": "text",
+            "source": source, "ascii": "", "target": target, "origin": origin, "terms": [], "flags": []})
+        .to_string()
+    };
+    // Only warnings: a number missing, and the same source two ways.
+    let warn = [
+        line(
+            "a:0000",
+            "Có 1.500 người.",
+            Some("There were many people."),
+            Some("human"),
+        ),
+        line("a:0001", "Hội nghị.", Some("The conference."), Some("tm")),
+        line(
+            "a:0002",
+            "Hội nghị.",
+            Some("The meeting."),
+            Some("engine:x"),
+        ),
+        line("a:0003", "Hội nghị.", Some("The conference."), Some("tm")),
+    ]
+    .join("\n");
+    std::fs::write(d.join("out/sub/a.jsonl"), warn + "\n").unwrap();
+    // A review export beside it is not a run's output: skipped.
+    std::fs::write(d.join("out/sub/a.corrections.jsonl"), "{\"id\": 1}\n").unwrap();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    let (code, out, err) = songngu(d, &["qa", "out"], b"");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("out/sub/a.jsonl:1: warning: number-missing: a:0000:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("out/sub/a.jsonl:3: warning: inconsistent: a:0002:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("code                     severity  count"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 finding(s): 0 error(s), 2 warning(s) in 4 segment(s) of 1 file(s)"),
+        "{out}"
+    );
+    // An error-level finding: exit 1.
+    std::fs::write(
+        d.join("out/b.jsonl"),
+        line(
+            "b:0000",
+            "Ngày 22/1/2019.",
+            Some("On 23 January 2019."),
+            Some("human"),
+        ) + "\n",
+    )
+    .unwrap();
+    let (code, out, _) = songngu(d, &["qa", "out"], b"");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error: date-missing: b:0000"), "{out}");
+    // A line that is not a segment: exit 2, located.
+    std::fs::write(d.join("out/c.jsonl"), "{\"id\": \"c\"}\n").unwrap();
+    let (code, _, err) = songngu(d, &["qa", "out/c.jsonl"], b"");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("c.jsonl:1:"), "{err}");
+}
