@@ -214,7 +214,8 @@ fn table() -> &'static [u8; 0x10000] {
 
 /// The one-byte string of an ASCII byte.
 fn return_ascii(b: u8) -> &'static str {
-    const ALL: [u8; 128] = {
+    // Every ASCII character as a one-byte string, checked at compile time.
+    static BYTES: [u8; 128] = {
         let mut a = [0u8; 128];
         let mut i = 0;
         while i < 128 {
@@ -223,8 +224,19 @@ fn return_ascii(b: u8) -> &'static str {
         }
         a
     };
-    std::str::from_utf8(&ALL[usize::from(b & 0x7F)..=usize::from(b & 0x7F)])
-        .expect("ASCII is UTF-8")
+    static STRS: [&str; 128] = {
+        let mut s = [""; 128];
+        let mut i = 0;
+        while i < 128 {
+            s[i] = match std::str::from_utf8(std::slice::from_ref(&BYTES[i])) {
+                Ok(one) => one,
+                Err(_) => panic!("ASCII is UTF-8"),
+            };
+            i += 1;
+        }
+        s
+    };
+    STRS[usize::from(b & 0x7F)]
 }
 
 /// Decodes the scalar value starting at `bytes[i]` (valid UTF-8, not ASCII):

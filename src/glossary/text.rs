@@ -316,7 +316,16 @@ pub fn is_upper(c: char) -> bool {
 
 /// Does `text` contain any Vietnamese diacritic (any non-ASCII letter)?
 pub fn has_diacritics(text: &str) -> bool {
-    text.chars().any(|c| !c.is_ascii() && c.is_alphabetic())
+    text.chars().any(|c| {
+        !c.is_ascii()
+            && match c as u32 {
+                // Latin letters with marks (Vietnamese among them) without
+                // the general tables; × and ÷ are not letters.
+                0xC0..=0x24F => !matches!(c, '×' | '÷'),
+                0x1E00..=0x1EFF => true,
+                _ => c.is_alphabetic(),
+            }
+    })
 }
 
 /// The canonical comparison key of a term: NFC, tone-canonical, lower case.
