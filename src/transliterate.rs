@@ -179,6 +179,17 @@ pub(crate) fn fold_fast(cp: u32) -> Option<u8> {
     }
 }
 
+/// [`fold_fast`] with the table looked up once, for loops over many
+/// characters.
+#[inline]
+pub(crate) fn fold_fast_fn() -> impl Fn(u32) -> Option<u8> {
+    let t = table();
+    move |cp| match if cp < 0x10000 { t[cp as usize] } else { SLOW } {
+        SLOW => None,
+        b => Some(b),
+    }
+}
+
 /// Decodes the non-ASCII scalar value starting at `bytes[i]` of valid
 /// UTF-8: (code point, length in bytes).
 #[inline(always)]

@@ -32,8 +32,8 @@ use serde::Serialize;
 
 use super::pattern::{Part, SlotType, Template};
 use super::text::{
-    canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key, lower_char,
-    lower_same_len, nfc_with_map,
+    OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
+    lower_char, lower_same_len, nfc_with_map,
 };
 use super::{Entry, EntryKind, Glossary, Status};
 use crate::config::{CaseRule, Diacritics};
@@ -437,14 +437,26 @@ impl Matcher {
         if self.terms.is_none() && self.patterns.is_none() {
             return Matches::default();
         }
-        let (nfc, nfc_map) = nfc_with_map(text);
         let mut scratch = SCRATCH.with(|s| s.take());
-        let mut view = View {
-            nfc: &nfc,
-            folded: std::mem::take(&mut scratch.folded),
-            fmap: std::mem::take(&mut scratch.fmap),
+        let (mut folded, mut fmap) = (
+            std::mem::take(&mut scratch.folded),
+            std::mem::take(&mut scratch.fmap),
+        );
+        // Fold first: the fold tells whether the text is surely NFC (news
+        // copy almost always is), which saves a pass over it; else
+        // normalise, and fold the normalised text.
+        let (nfc, nfc_map) = if fold_with_map_into(text, &mut folded, &mut fmap) {
+            (Cow::Borrowed(text), OffsetMap::identity())
+        } else {
+            let (nfc, map) = nfc_with_map(text);
+            fold_with_map_into(&nfc, &mut folded, &mut fmap);
+            (nfc, map)
         };
-        fold_with_map_into(&nfc, &mut view.folded, &mut view.fmap);
+        let view = View {
+            nfc: &nfc,
+            folded,
+            fmap,
+        };
 
         // Every valid pattern candidate (patterns are few).
         let mut pcands: Vec<Candidate> = Vec::new();

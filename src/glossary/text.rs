@@ -266,7 +266,12 @@ pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
 }
 
 /// [`fold_with_map`] into reusable buffers (cleared first); `out` is ASCII.
-pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) {
+/// Returns whether `text` passed the fast NFC test on the way (every
+/// character below U+0300 or a precomposed Vietnamese letter): then it is
+/// NFC and need not be normalised first.
+pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> bool {
+    let mut surely_nfc = true;
+    let fold_fast = crate::transliterate::fold_fast_fn();
     out.clear();
     map.clear();
     out.reserve(text.len());
@@ -282,7 +287,8 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) {
             continue;
         }
         let (cp, len) = crate::transliterate::decode_at(bytes, i);
-        match crate::transliterate::fold_fast(cp) {
+        surely_nfc &= cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp);
+        match fold_fast(cp) {
             Some(0) => {}
             Some(f) => {
                 out.push(f.to_ascii_lowercase());
@@ -299,6 +305,7 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) {
         i += len;
     }
     map.push(text.len() as u32);
+    surely_nfc
 }
 
 /// Is `c` an upper-case letter? (Fast for Vietnamese letters.)
