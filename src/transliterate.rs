@@ -166,21 +166,8 @@ pub fn fold_char(c: char) -> &'static str {
 }
 
 /// The fold of a non-ASCII code point when it is one ASCII byte (`Some(b)`)
-/// or nothing (`Some(0)`); `None` when it needs [`fold_char`].
-#[inline]
-pub(crate) fn fold_fast(cp: u32) -> Option<u8> {
-    match if cp < 0x10000 {
-        table()[cp as usize]
-    } else {
-        SLOW
-    } {
-        SLOW => None,
-        b => Some(b),
-    }
-}
-
-/// [`fold_fast`] with the table looked up once, for loops over many
-/// characters.
+/// or nothing (`Some(0)`); `None` when it needs [`fold_char`]. The table is
+/// looked up once, for loops over many characters.
 #[inline]
 pub(crate) fn fold_fast_fn() -> impl Fn(u32) -> Option<u8> {
     let t = table();
