@@ -100,7 +100,7 @@ fn find(
         if json {
             let obj = serde_json::json!({
                 "line": line, "col": col, "start": h.start, "end": h.end, "text": h.text(&text),
-                "entry": h.entry, "target": h.target, "class": h.class.name(),
+                "entry": h.entry.as_str(), "target": h.target.as_str(), "class": h.class.name(),
             });
             writeln!(out, "{obj}")?;
         } else {

@@ -384,7 +384,6 @@ mod tests {
     use super::*;
     use crate::document::{Document, Flag};
     use crate::glossary::{Entry, Hit};
-    use std::sync::Arc;
 
     fn seg(i: usize, source: &str, target: Option<&str>) -> Segment {
         Segment {
@@ -453,8 +452,8 @@ mod tests {
             s.terms.push(Hit {
                 start: 0,
                 end: "Ban Bí thư".len(),
-                entry: Arc::from("Ban Bí thư"),
-                target: Arc::from(e.target.as_str()),
+                entry: ustr::Ustr::from("Ban Bí thư"),
+                target: ustr::Ustr::from(e.target.as_str()),
                 class: HitClass::Exact,
                 index: 0,
             });
@@ -520,8 +519,8 @@ mod tests {
             s.terms.push(Hit {
                 start: 0,
                 end: 12,
-                entry: Arc::from("Ban Bí thư"),
-                target: Arc::from("Secretariat"),
+                entry: ustr::Ustr::from("Ban Bí thư"),
+                target: ustr::Ustr::from("Secretariat"),
                 class: HitClass::Exact,
                 index: 0,
             });

@@ -27,6 +27,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use ustr::Ustr;
+
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
@@ -105,16 +107,25 @@ impl HitClass {
 
 /// One glossary term found in a text. The matched text is not copied:
 /// [`Hit::text`] slices it from the text given to [`Matcher::find`].
+///
+/// `entry` and `target` are interned strings ([`Ustr`]: they deref to
+/// `str`, copying one copies a pointer). Interned strings live as long as
+/// the process: the glossary's sources and targets once (building the
+/// matcher again with the same glossary adds nothing), and each distinct
+/// filled pattern target (`Conclusion No. 44-KL/TW`). This is what keeps
+/// hits free of allocation and reference counting, measured at 14 % of the
+/// matching time with 100,000 entries; a process that loads many different
+/// glossaries in turn keeps every string it has seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     /// Byte offset of the start, in the text given to [`Matcher::find`].
     pub start: usize,
     /// Byte offset of the end.
     pub end: usize,
-    /// The entry's source as written in the glossary (shared, not copied).
-    pub entry: Arc<str>,
+    /// The entry's source as written in the glossary.
+    pub entry: Ustr,
     /// The approved target (a pattern's with its slots filled).
-    pub target: Arc<str>,
+    pub target: Ustr,
     /// The class of the match.
     pub class: HitClass,
     /// Index of the entry in the matcher's glossary.
@@ -179,8 +190,8 @@ struct Key {
     written_len: usize,
     cased_len: usize,
     /// The entry's source and approved target, shared by every hit.
-    source: Arc<str>,
-    target: Arc<str>,
+    source: Ustr,
+    target: Ustr,
     /// The rest of a pattern after its literal beginning.
     template: Option<Arc<Template>>,
 }
@@ -246,14 +257,14 @@ impl Keys {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Candidate {
     start: usize, // NFC offsets
     end: usize,
     class: HitClass,
     entry: usize,
-    source: Arc<str>,
-    target: Arc<str>,
+    source: Ustr,
+    target: Ustr,
 }
 
 impl Candidate {
@@ -284,7 +295,7 @@ impl KeySet {
         entry: usize,
         kind: KeyKind,
         case: CaseRule,
-        shared: &(Arc<str>, Arc<str>),
+        shared: &(Ustr, Ustr),
         template: Option<Arc<Template>>,
     ) {
         let folded = folded_key(&written);
@@ -313,8 +324,8 @@ impl KeySet {
             spellings: format!("{written}{cased}{lkey}").into_boxed_str(),
             written_len: written.len(),
             cased_len: cased.len(),
-            source: shared.0.clone(),
-            target: shared.1.clone(),
+            source: shared.0,
+            target: shared.1,
             template,
         });
     }
@@ -384,7 +395,10 @@ impl Matcher {
                 continue;
             }
             let case = e.case.unwrap_or(case_default);
-            let shared = (Arc::from(e.source.as_str()), Arc::from(e.approved_target()));
+            let shared = (
+                Ustr::from(e.source.as_str()),
+                Ustr::from(e.approved_target()),
+            );
             for form in std::iter::once(&e.source).chain(&e.variants) {
                 match e.kind {
                     EntryKind::Term => {
@@ -502,7 +516,7 @@ impl Matcher {
                 (Some(p), Some(t)) => p.order() <= t.order(),
             };
             let pick = if take_pattern {
-                pcands[pi].clone()
+                pcands[pi]
             } else {
                 next_term.take().flatten().expect("a term candidate")
             };
@@ -684,8 +698,8 @@ impl Matcher {
                 end: ne,
                 class,
                 entry: k.entry,
-                source: k.source.clone(),
-                target: k.target.clone(),
+                source: k.source,
+                target: k.target,
             });
             return;
         };
@@ -700,7 +714,7 @@ impl Matcher {
                     end,
                     class,
                     entry: k.entry,
-                    source: k.source.clone(),
+                    source: k.source,
                     target: target.into(),
                 });
             }
