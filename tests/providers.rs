@@ -821,7 +821,7 @@ fn openai_prompt_parser_split_and_429_kinds() {
         Some(key.into()),
     )
     .unwrap()
-    .with_glossary(&g.entries);
+    .with_glossary(&g);
     let (docs, report) = run_mt(
         AnyEngine::Openai(engine),
         &[ARTICLE, "Người dân phấn khởi.\n\nHội nghị kết thúc.\n"],

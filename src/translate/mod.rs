@@ -262,7 +262,7 @@ impl AnyEngine {
                 );
                 AnyEngine::Deepl(d.with_glossary(tsv, &glossary.content_hash()))
             }
-            AnyEngine::Openai(o) => AnyEngine::Openai(o.with_glossary(&glossary.entries)),
+            AnyEngine::Openai(o) => AnyEngine::Openai(o.with_glossary(glossary)),
             other => other,
         }
     }

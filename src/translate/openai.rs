@@ -25,14 +25,14 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
 use crate::config::EngineConfig;
+use crate::config::{CaseRule, Diacritics};
 use crate::error::{Error, Result};
-use crate::glossary::{Entry, EntryKind, Status};
+use crate::glossary::{EntryKind, Glossary, Matcher, Status};
 
 /// Bumped when the prompt changes (it is part of the memory key).
 const PROMPT_VERSION: u32 = 1;
@@ -53,9 +53,8 @@ pub struct OpenAi {
     model: String,
     temperature: f64,
     limits: Limits,
-    hints: Vec<Hint>,
-    /// Lower-case sources and variants → hint index.
-    finder: Option<(AhoCorasick, Vec<usize>)>,
+    /// Finds the glossary terms of a batch.
+    finder: Option<Matcher>,
     prompt_tokens: AtomicU64,
     completion_tokens: AtomicU64,
 }
@@ -229,35 +228,18 @@ impl OpenAi {
                 max_chars: 6_000,
                 concurrency: settings.concurrency.max(1) as usize,
             },
-            hints: Vec::new(),
             finder: None,
             prompt_tokens: AtomicU64::new(0),
             completion_tokens: AtomicU64::new(0),
         })
     }
 
-    /// Lists `entries` in prompts of batches where their source occurs.
+    /// Lists the glossary's terms in the prompt of each batch where they
+    /// occur, found by the same Vietnamese-aware matcher as the run (tone
+    /// placements, any case, patterns with their slots filled).
     #[must_use]
-    pub fn with_glossary(mut self, entries: &[Entry]) -> OpenAi {
-        let mut pats = Vec::new();
-        let mut of = Vec::new();
-        for e in entries {
-            if e.kind == EntryKind::Pattern
-                || matches!(e.status, Status::Deprecated | Status::Forbidden)
-            {
-                continue;
-            }
-            self.hints.push(Hint {
-                source: e.source.clone(),
-                target: e.approved_target().to_owned(),
-                forbidden: e.forbidden.clone(),
-            });
-            for s in std::iter::once(&e.source).chain(&e.variants) {
-                pats.push(s.to_lowercase());
-                of.push(self.hints.len() - 1);
-            }
-        }
-        self.finder = AhoCorasick::new(&pats).ok().map(|ac| (ac, of));
+    pub fn with_glossary(mut self, glossary: &Glossary) -> OpenAi {
+        self.finder = Matcher::new(glossary, CaseRule::Insensitive, Diacritics::Strict).ok();
         self
     }
 
@@ -269,21 +251,36 @@ impl OpenAi {
         )
     }
 
-    /// The glossary lines for a batch.
-    fn hints_for(&self, texts: &[String]) -> Vec<&Hint> {
-        let Some((ac, of)) = &self.finder else {
+    /// The glossary lines for a batch: the confident hits' entries, once
+    /// each (deprecated and forbidden entries left out).
+    fn hints_for(&self, texts: &[String]) -> Vec<Hint> {
+        let Some(m) = &self.finder else {
             return Vec::new();
         };
-        let mut idx: Vec<usize> = Vec::new();
+        let mut out: Vec<Hint> = Vec::new();
         for t in texts {
-            let lower = t.to_lowercase();
-            for m in ac.find_overlapping_iter(&lower) {
-                idx.push(of[m.pattern().as_usize()]);
+            for h in m.find(t).hits {
+                let e = &m.entries()[h.index];
+                if !h.class.is_confident()
+                    || matches!(e.status, Status::Deprecated | Status::Forbidden)
+                {
+                    continue;
+                }
+                let source = if e.kind == EntryKind::Pattern {
+                    h.text(t).to_owned()
+                } else {
+                    e.source.clone()
+                };
+                if !out.iter().any(|x| x.source == source) {
+                    out.push(Hint {
+                        source,
+                        target: h.target.to_string(),
+                        forbidden: e.forbidden.clone(),
+                    });
+                }
             }
         }
-        idx.sort_unstable();
-        idx.dedup();
-        idx.into_iter().map(|i| &self.hints[i]).collect()
+        out
     }
 
     /// The two messages of a request.
@@ -302,7 +299,7 @@ impl OpenAi {
             system.push_str(
                 "\nGlossary: translate these terms exactly as given; never use a rendering marked `not`:",
             );
-            for h in hints {
+            for h in &hints {
                 system.push_str(&format!("\n- {} => {}", h.source, h.target));
                 if !h.forbidden.is_empty() {
                     system.push_str(&format!(" (not: {})", h.forbidden.join("; ")));
@@ -458,6 +455,7 @@ impl Engine for OpenAi {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::glossary::Entry;
 
     #[test]
     fn strict_reply_parser() {
@@ -488,10 +486,22 @@ mod tests {
         };
         let mut e = Entry::term("Bộ Công an", "Ministry of Public Security");
         e.forbidden = vec!["Ministry of Police".into()];
-        let o = OpenAi::with_key(&s, None)
-            .unwrap()
-            .with_glossary(&[e, Entry::term("Ban Bí thư", "Secretariat")]);
+        let g = Glossary {
+            entries: vec![
+                e,
+                Entry::term("Ban Bí thư", "Secretariat"),
+                Entry::term("Ủy viên Bộ Chính trị", "Politburo member"),
+            ],
+            files: Vec::new(),
+        };
+        let o = OpenAi::with_key(&s, None).unwrap().with_glossary(&g);
         let (system, user) = o.prompt(&["Lãnh đạo bộ công an họp.".into()], "vi", "en");
+        // Tone placements are one: `Uỷ` finds an entry written `Ủy`.
+        let (system2, _) = o.prompt(&["Uỷ viên Bộ Chính trị phát biểu.".into()], "vi", "en");
+        assert!(
+            system2.contains("- Ủy viên Bộ Chính trị => Politburo member"),
+            "{system2}"
+        );
         assert!(
             system
                 .contains("- Bộ Công an => Ministry of Public Security (not: Ministry of Police)")
