@@ -59,6 +59,16 @@ pub struct Flag {
     pub message: String,
 }
 
+impl From<crate::glossary::modes::Finding> for Flag {
+    fn from(f: crate::glossary::modes::Finding) -> Flag {
+        Flag {
+            code: f.code.to_owned(),
+            severity: f.severity,
+            message: f.message,
+        }
+    }
+}
+
 /// One unit of translation. Its JSON form (serde) is the JSONL line of
 /// DESIGN.md, each hit with the `text` it matched.
 #[derive(Debug, Clone)]

@@ -81,7 +81,7 @@ impl Checker {
                     self.verifier
                         .verify(&seg.terms, entries, t)
                         .into_iter()
-                        .map(|f| flag(f.code, f.severity, f.message)),
+                        .map(Flag::from),
                 );
                 out.extend(target_checks(&seg.source, t));
             }

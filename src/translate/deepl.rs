@@ -27,9 +27,11 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::OnceCell;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use super::{
+    Engine, EngineError, Limits, TagMode, call_json, http_client, required_key, retry_after,
+};
 use crate::config::EngineConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A DeepL API account.
 pub struct DeepL {
@@ -127,15 +129,7 @@ impl DeepL {
     /// # Errors
     /// [`Error::Engine`] when the key is not set or the client cannot be built.
     pub fn new(settings: &EngineConfig) -> Result<DeepL> {
-        let key = std::env::var("DEEPL_API_KEY")
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| {
-                Error::Engine(
-                    "the deepl engine needs an API key in the DEEPL_API_KEY environment variable"
-                        .into(),
-                )
-            })?;
+        let key = required_key("deepl", "DEEPL_API_KEY")?;
         Self::with_key(settings, key)
     }
 

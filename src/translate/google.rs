@@ -15,9 +15,11 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use super::{
+    Engine, EngineError, Limits, TagMode, call_json, http_client, required_key, retry_after,
+};
 use crate::config::EngineConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A Google Cloud Translation v2 client.
 pub struct Google {
@@ -130,15 +132,7 @@ impl Google {
     /// # Errors
     /// [`Error::Engine`] when the key is not set or the client cannot be built.
     pub fn new(settings: &EngineConfig) -> Result<Google> {
-        let key = std::env::var("GOOGLE_API_KEY")
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| {
-                Error::Engine(
-                    "the google engine needs an API key in the GOOGLE_API_KEY environment variable"
-                        .into(),
-                )
-            })?;
+        let key = required_key("google", "GOOGLE_API_KEY")?;
         Self::with_key(settings, key)
     }
 

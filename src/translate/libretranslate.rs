@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use super::{Engine, EngineError, Limits, TagMode, call_json, env_key, http_client, retry_after};
 use crate::config::EngineConfig;
 use crate::error::Result;
 
@@ -57,9 +57,7 @@ impl LibreTranslate {
     /// # Errors
     /// When the HTTP client cannot be built.
     pub fn new(settings: &EngineConfig) -> Result<LibreTranslate> {
-        let key = std::env::var("LIBRETRANSLATE_API_KEY")
-            .ok()
-            .filter(|k| !k.is_empty());
+        let key = env_key("LIBRETRANSLATE_API_KEY");
         Self::with_key(settings, key)
     }
 

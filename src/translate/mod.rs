@@ -168,6 +168,23 @@ pub fn http_client(settings: &EngineConfig) -> Result<reqwest::Client> {
         .map_err(|e| Error::Engine(format!("cannot build the HTTP client: {e}")))
 }
 
+/// The API key in the environment variable `var`, if set and not blank.
+pub(crate) fn env_key(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|k| !k.trim().is_empty())
+}
+
+/// The API key `engine` cannot work without, from `var`.
+///
+/// # Errors
+/// [`Error::Engine`] naming the variable when it is not set.
+pub(crate) fn required_key(engine: &str, var: &str) -> Result<String> {
+    env_key(var).ok_or_else(|| {
+        Error::Engine(format!(
+            "the {engine} engine needs an API key in the {var} environment variable"
+        ))
+    })
+}
+
 /// Sends `request` and parses a successful JSON reply; a transport failure
 /// is classified by [`EngineError::from_reqwest`], an error status by the
 /// engine's own `failure` (which reads the protocol's error body).

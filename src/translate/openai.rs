@@ -28,7 +28,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use super::{Engine, EngineError, Limits, TagMode, call_json, env_key, http_client, retry_after};
 use crate::config::EngineConfig;
 use crate::config::{CaseRule, Diacritics};
 use crate::error::{Error, Result};
@@ -196,9 +196,7 @@ impl OpenAi {
     /// # Errors
     /// [`Error::Engine`] without a model, or when the client cannot be built.
     pub fn new(settings: &EngineConfig) -> Result<OpenAi> {
-        let key = std::env::var("OPENAI_API_KEY")
-            .ok()
-            .filter(|k| !k.trim().is_empty());
+        let key = env_key("OPENAI_API_KEY");
         Self::with_key(settings, key)
     }
 

@@ -405,11 +405,7 @@ fn check(verifier: &Verifier, seg: &Segment, entries: &[Entry], target: &str) ->
     verifier
         .verify(&seg.terms, entries, target)
         .into_iter()
-        .map(|f| Flag {
-            code: f.code.into(),
-            severity: f.severity,
-            message: f.message,
-        })
+        .map(Flag::from)
         .collect()
 }
 
