@@ -11,15 +11,17 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use common::mt::{NoWait, glossary, run_mt, runtime, settings};
 use serde_json::{Value, json};
+use songngu::Segment;
 use songngu::config::EngineConfig;
 use songngu::translate::deepl::DeepL;
 use songngu::translate::google::Google;
 use songngu::translate::openai::OpenAi;
+use songngu::translate::stage::MtReport;
 use songngu::translate::{AnyEngine, Engine};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -80,6 +82,39 @@ fn with_terms(text: &str, terms: &[(String, String)]) -> String {
         .replace("{{", "\u{1}")
         .replace("}}", "\u{2}")
         .replace(['\u{1}', '\u{2}'], "")
+}
+
+/// Serves `fake` for the requests `mock` matches; the fake stays readable
+/// by the test (what it received, what it stored).
+fn serve<F: Respond + 'static>(
+    rt: &tokio::runtime::Runtime,
+    fake: F,
+    mock: wiremock::MockBuilder,
+) -> (MockServer, Arc<F>) {
+    struct Shared<F>(Arc<F>);
+    impl<F: Respond> Respond for Shared<F> {
+        fn respond(&self, r: &Request) -> ResponseTemplate {
+            self.0.respond(r)
+        }
+    }
+    let server = rt.block_on(MockServer::start());
+    let fake = Arc::new(fake);
+    rt.block_on(mock.respond_with(Shared(fake.clone())).mount(&server));
+    (server, fake)
+}
+
+/// The `mt-failed` message of a segment.
+fn mt_failed(s: &Segment) -> &str {
+    &s.flags
+        .iter()
+        .find(|f| f.code == "mt-failed")
+        .expect("an mt-failed flag")
+        .message
+}
+
+/// [`run_mt`] over [`ARTICLE`], unprotected, with a clock that does not wait.
+fn run_article(engine: AnyEngine, tm: &Path) -> (Vec<Vec<Segment>>, MtReport) {
+    run_mt(engine, &[ARTICLE], false, tm, &NoWait::default())
 }
 
 // ---------------------------------------------------------------- DeepL
@@ -196,24 +231,8 @@ impl Respond for DeeplFake {
     }
 }
 
-fn deepl_server(
-    rt: &tokio::runtime::Runtime,
-    fake: DeeplFake,
-) -> (MockServer, std::sync::Arc<DeeplFake>) {
-    let server = rt.block_on(MockServer::start());
-    let fake = std::sync::Arc::new(fake);
-    struct Shared(std::sync::Arc<DeeplFake>);
-    impl Respond for Shared {
-        fn respond(&self, r: &Request) -> ResponseTemplate {
-            self.0.respond(r)
-        }
-    }
-    rt.block_on(
-        Mock::given(path_regex("^/v2/"))
-            .respond_with(Shared(fake.clone()))
-            .mount(&server),
-    );
-    (server, fake)
+fn deepl_server(rt: &tokio::runtime::Runtime, fake: DeeplFake) -> (MockServer, Arc<DeeplFake>) {
+    serve(rt, fake, Mock::given(path_regex("^/v2/")))
 }
 
 fn deepl_engine(url: &str, key: &str) -> DeepL {
@@ -239,13 +258,7 @@ fn deepl_glossary_created_once_reused_and_pruned() {
     let tm = tempfile::tempdir().unwrap();
     let engine = deepl_engine(&server.uri(), key);
     assert!(!format!("{engine:?}").contains(key));
-    let (docs, report) = run_mt(
-        AnyEngine::Deepl(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("a.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::Deepl(engine), &tm.path().join("a.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(
         docs[0][0].target.as_deref(),
@@ -269,12 +282,9 @@ fn deepl_glossary_created_once_reused_and_pruned() {
         "no tags, no tag_handling"
     );
     // A second run (a new memory) finds the glossary by its name: no second one.
-    let (_, _) = run_mt(
+    let (_, _) = run_article(
         AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
-        &[ARTICLE],
-        false,
         &tm.path().join("b.sqlite"),
-        &NoWait::default(),
     );
     assert_eq!(fake.created.load(Ordering::SeqCst), 1);
     // An old glossary of ours and someone else's: pruning deletes only ours.
@@ -367,21 +377,13 @@ fn deepl_faults_retry_split_quota_and_auth() {
             ..DeeplFake::default()
         },
     );
-    let (docs, report) = run_mt(
+    let (docs, report) = run_article(
         AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
-        &[ARTICLE],
-        false,
         &tm.path().join("q.sqlite"),
-        &NoWait::default(),
     );
     assert_eq!(report.failed, 4);
     assert_eq!(report.retries, 0);
-    let msg = &docs[0][0]
-        .flags
-        .iter()
-        .find(|f| f.code == "mt-failed")
-        .unwrap()
-        .message;
+    let msg = mt_failed(&docs[0][0]);
     assert!(msg.contains("quota") && msg.contains("stopped"), "{msg}");
     assert_eq!(
         rt.block_on(server.received_requests())
@@ -404,29 +406,18 @@ fn deepl_faults_retry_split_quota_and_auth() {
             ..DeeplFake::default()
         },
     );
-    let (_, report) = run_mt(
+    let (_, report) = run_article(
         AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
-        &[ARTICLE],
-        false,
         &tm.path().join("s.sqlite"),
-        &NoWait::default(),
     );
     assert_eq!(report.failed, 0);
     assert!(report.requests >= 3, "split after 413: {report:?}");
-    let (docs, report) = run_mt(
+    let (docs, report) = run_article(
         AnyEngine::Deepl(deepl_engine(&server.uri(), "CANARY-wrong-key")),
-        &[ARTICLE],
-        false,
         &tm.path().join("w.sqlite"),
-        &NoWait::default(),
     );
     assert_eq!(report.failed, 4);
-    let msg = &docs[0][0]
-        .flags
-        .iter()
-        .find(|f| f.code == "mt-failed")
-        .unwrap()
-        .message;
+    let msg = mt_failed(&docs[0][0]);
     assert!(
         msg.contains("DEEPL_API_KEY") && !msg.contains("CANARY"),
         "{msg}"
@@ -531,25 +522,12 @@ impl Respond for GoogleFake {
     }
 }
 
-fn google_server(
-    rt: &tokio::runtime::Runtime,
-    fake: GoogleFake,
-) -> (MockServer, std::sync::Arc<GoogleFake>) {
-    let server = rt.block_on(MockServer::start());
-    let fake = std::sync::Arc::new(fake);
-    struct Shared(std::sync::Arc<GoogleFake>);
-    impl Respond for Shared {
-        fn respond(&self, r: &Request) -> ResponseTemplate {
-            self.0.respond(r)
-        }
-    }
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/language/translate/v2"))
-            .respond_with(Shared(fake.clone()))
-            .mount(&server),
-    );
-    (server, fake)
+fn google_server(rt: &tokio::runtime::Runtime, fake: GoogleFake) -> (MockServer, Arc<GoogleFake>) {
+    serve(
+        rt,
+        fake,
+        Mock::given(method("POST")).and(path("/language/translate/v2")),
+    )
 }
 
 fn google_fake(key: &str, faults: Vec<ResponseTemplate>, drop_term: bool) -> GoogleFake {
@@ -621,42 +599,20 @@ fn google_limits_entities_and_403_reasons() {
         ),
     );
     let engine = Google::with_key(&settings(&server.uri(), 1, 1), key.into()).unwrap();
-    let (docs, report) = run_mt(
-        AnyEngine::Google(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("q.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("q.sqlite"));
     assert_eq!(
         (report.failed, report.retries, report.requests),
         (4, 0, 1),
         "{report:?}"
     );
-    let msg = &docs[0][0]
-        .flags
-        .iter()
-        .find(|f| f.code == "mt-failed")
-        .unwrap()
-        .message;
+    let msg = mt_failed(&docs[0][0]);
     assert!(msg.contains("daily limit"), "{msg}");
     // A wrong key: authentication, stops, never shown.
     let engine =
         Google::with_key(&settings(&server.uri(), 1, 1), "CANARY-google-wrong".into()).unwrap();
-    let (docs, report) = run_mt(
-        AnyEngine::Google(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("w.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("w.sqlite"));
     assert_eq!(report.failed, 4);
-    let msg = &docs[0][0]
-        .flags
-        .iter()
-        .find(|f| f.code == "mt-failed")
-        .unwrap()
-        .message;
+    let msg = mt_failed(&docs[0][0]);
     assert!(
         msg.contains("GOOGLE_API_KEY") && !msg.contains("CANARY"),
         "{msg}"
@@ -769,25 +725,12 @@ fn openai_settings(url: &str, batch: u32) -> EngineConfig {
     }
 }
 
-fn openai_server(
-    rt: &tokio::runtime::Runtime,
-    fake: OpenAiFake,
-) -> (MockServer, std::sync::Arc<OpenAiFake>) {
-    let server = rt.block_on(MockServer::start());
-    let fake = std::sync::Arc::new(fake);
-    struct Shared(std::sync::Arc<OpenAiFake>);
-    impl Respond for Shared {
-        fn respond(&self, r: &Request) -> ResponseTemplate {
-            self.0.respond(r)
-        }
-    }
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/v1/chat/completions"))
-            .respond_with(Shared(fake.clone()))
-            .mount(&server),
-    );
-    (server, fake)
+fn openai_server(rt: &tokio::runtime::Runtime, fake: OpenAiFake) -> (MockServer, Arc<OpenAiFake>) {
+    serve(
+        rt,
+        fake,
+        Mock::given(method("POST")).and(path("/v1/chat/completions")),
+    )
 }
 
 fn openai_error(code: u16, kind: &str, message: &str) -> ResponseTemplate {
@@ -863,24 +806,13 @@ fn openai_prompt_parser_split_and_429_kinds() {
         },
     );
     let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
-    let (docs, report) = run_mt(
-        AnyEngine::Openai(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("q.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::Openai(engine), &tm.path().join("q.sqlite"));
     assert_eq!(
         (report.failed, report.retries, report.requests),
         (4, 0, 1),
         "{report:?}"
     );
-    let msg = &docs[0][0]
-        .flags
-        .iter()
-        .find(|f| f.code == "mt-failed")
-        .unwrap()
-        .message;
+    let msg = mt_failed(&docs[0][0]);
     assert!(msg.contains("no credit left"), "{msg}");
 }
 
@@ -1085,13 +1017,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
     );
     let tm = tempfile::tempdir().unwrap();
     let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
-    let (docs, report) = run_mt(
-        AnyEngine::Openai(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("o.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::Openai(engine), &tm.path().join("o.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
     assert!(report.requests >= 3, "{report:?}");
@@ -1108,13 +1034,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
         },
     );
     let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
-    let (docs, report) = run_mt(
-        AnyEngine::Deepl(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("d.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::Deepl(engine), &tm.path().join("d.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
 
@@ -1131,13 +1051,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
         ),
     );
     let engine = Google::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
-    let (docs, report) = run_mt(
-        AnyEngine::Google(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("g.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("g.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert!(docs[0].iter().all(|s| s.target.as_deref() != Some("ONE")));
 }
