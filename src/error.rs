@@ -52,7 +52,7 @@ pub enum Error {
     /// Input text that is not UTF-8.
     #[error(
         "{}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (for example \
-         `iconv -f WINDOWS-1258 -t UTF-8`) or pass --lossy to replace bad bytes",
+         `iconv -f WINDOWS-1258 -t UTF-8`)",
         path.display()
     )]
     InvalidUtf8 {

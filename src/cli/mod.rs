@@ -98,9 +98,14 @@ fn ascii(args: &AsciiArgs) -> anyhow::Result<ExitCode> {
     let mut folder = StreamFolder::new(args.lossy);
     let mut buf = vec![0u8; 256 * 1024];
     let mut folded = Vec::with_capacity(buf.len() + 64);
-    let bad = |e: songngu::transliterate::InvalidUtf8| songngu::Error::InvalidUtf8 {
-        path: PathBuf::from("<stdin>"),
-        offset: e.offset,
+    // Only `ascii` can go on past bad bytes: say so here, not in the
+    // library's error, which `run` and the glossary commands print too.
+    let bad = |e: songngu::transliterate::InvalidUtf8| {
+        anyhow::Error::new(songngu::Error::InvalidUtf8 {
+            path: PathBuf::from("<stdin>"),
+            offset: e.offset,
+        })
+        .context("the input is not UTF-8 (`songngu ascii --lossy` replaces bad bytes with `?`)")
     };
     loop {
         let n = match input.read(&mut buf) {
