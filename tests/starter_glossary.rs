@@ -115,7 +115,10 @@ fn starter_glossary_keeps_historical_names_apart_from_current_ones() {
     );
     for (text, target) in [
         ("Tổng cục Thống kê", "General Statistics Office"),
-        ("Bộ Kế hoạch và Đầu tư", "Ministry of Planning and Investment"),
+        (
+            "Bộ Kế hoạch và Đầu tư",
+            "Ministry of Planning and Investment",
+        ),
         (
             "Bộ Lao động - Thương binh và Xã hội",
             "Ministry of Labour, Invalids and Social Affairs",
@@ -141,7 +144,10 @@ fn starter_glossary_fills_national_assembly_and_party_numbers() {
             "Resolution No. 176/2025/QH15",
         ),
         ("Luật số 81/2025/QH15", "Law No. 81/2025/QH15"),
-        ("Công điện số 176/CĐ-TTg", "Official Dispatch No. 176/CD-TTg"),
+        (
+            "Công điện số 176/CĐ-TTg",
+            "Official Dispatch No. 176/CD-TTg",
+        ),
         (
             "Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
             "14th National Party Congress",
