@@ -86,8 +86,8 @@ fn starter_glossary_has_the_2026_names_and_the_abbreviations() {
             "Người phát ngôn Bộ Ngoại giao",
             "Spokesperson of the Ministry of Foreign Affairs",
         ),
-        ("Cơ quan Cảnh sát điều tra", "Police Investigation Agency"),
-        ("Bộ luật Hình sự", "Criminal Code"),
+        ("Cơ quan Cảnh sát điều tra", "Investigation Police Agency"),
+        ("Bộ luật Hình sự", "Penal Code"),
     ] {
         assert!(has(&h, text, target), "{text} -> {target} not in {h:?}");
     }
