@@ -250,3 +250,55 @@ fn qa_summary_exit_codes_and_bad_input() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("c.jsonl:1:"), "{err}");
 }
+
+/// Runs `songngu ARGS` in `dir` with a stdout whose reader is already
+/// gone (`| head` that has exited): every write fails with a broken pipe.
+fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn qa_failure_survives_a_closed_stdout() {
+    // `set -o pipefail; songngu qa out/ | head -1` passed a failing check.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("out")).unwrap();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    let line = |i: usize| {
+        serde_json::json!({"id": format!("a:{i:04}"), "doc": "a", "para": i, "seq": i, "kind": "text",
+            "source": "Ngày 22/1/2019.", "ascii": "", "target": "On 23 January 2019.",
+            "origin": "human", "terms": [], "flags": []})
+        .to_string()
+    };
+    let text: String = (0..50).map(|i| line(i) + "\n").collect();
+    std::fs::write(d.join("out/a.jsonl"), text).unwrap();
+    let (code, err) = with_closed_stdout(d, &["qa", "out"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, err) = with_closed_stdout(d, &["qa", "out", "--json"]);
+    assert_eq!(code, 1, "{err}");
+    // A glossary with errors: still exit 2 when nobody reads the findings.
+    std::fs::write(
+        d.join("bad.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Ban Bí thư\" = \"\"\n",
+    )
+    .unwrap();
+    let (code, err) = with_closed_stdout(d, &["glossary", "check", "bad.toml"]);
+    assert_eq!(code, 2, "{err}");
+    // A streaming command stops quietly and succeeds.
+    let (code, err) = with_closed_stdout(d, &["ascii", "Hà Nội"]);
+    assert_eq!(code, 0, "{err}");
+}

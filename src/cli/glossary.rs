@@ -40,7 +40,7 @@ fn check(config: &songngu::Config, paths: &[PathBuf], quiet: bool) -> anyhow::Re
         config.languages.target.as_str(),
     );
     let (glossary, diags) = load_paths(&paths, pair);
-    let mut out = io::stdout().lock();
+    let mut out = super::Out::new();
     for d in &diags {
         writeln!(out, "{d}")?;
     }
@@ -241,7 +241,7 @@ fn fmt(
         })?;
         changed += 1;
         if check {
-            println!("{}: not in NFC", f.display());
+            writeln!(super::Out::new(), "{}: not in NFC", f.display())?;
         } else {
             songngu::atomic::write_atomic(f, nfc.as_bytes())?;
             if !quiet {
