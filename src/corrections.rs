@@ -4,15 +4,19 @@
 //! Contract of [`read_corrections`]: returns every (source, target) pair
 //! that carries a target, with whether the file itself marks it as
 //! reviewed (`origin` `human` in JSONL/TSV; `state` `translated`, `final`,
-//! `signed-off` or `approved="yes"` in XLIFF). Deciding which pairs are
-//! corrections (reviewed, or a target no engine produced) is the caller's
-//! job, with the translation memory at hand. ASCII captions are skipped.
+//! `signed-off` or `approved="yes"` in XLIFF), and the review page's
+//! `status` and `replaces`; the page's rows without a target (sent back,
+//! commented) come too, so that they are counted. ASCII captions are
+//! skipped. Which pairs are corrections is decided by [`import`], with the
+//! translation memory at hand.
 
 use std::path::Path;
 
 use quick_xml::events::Event;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
+use crate::tm::Tm;
 
 /// One reviewed pair from a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +29,97 @@ pub struct Correction {
     pub reviewed: bool,
     /// Line (JSONL/TSV) or unit number (XLIFF) for messages.
     pub at: usize,
+    /// The review page's status: `approved`, `edited`, `needs-work`,
+    /// `commented` (`None` in a run's own outputs and XLIFF).
+    pub status: Option<String>,
+    /// The target the review page showed before the edit (its export's
+    /// `replaces`).
+    pub replaces: Option<String>,
+}
+
+/// What [`import`] did with each row of a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Stored as human corrections.
+    pub imported: usize,
+    /// Not stored: the memory has this correction already, or an `edited`
+    /// row gives back the text it replaces.
+    pub unchanged: usize,
+    /// Not stored: not marked reviewed and exactly what an engine gave.
+    pub machine: usize,
+    /// Not stored: sent back by the reviewer (`needs-work`).
+    pub needs_work: usize,
+    /// Not stored: a review-page row that is only commented (neither
+    /// approved nor edited), or has no target.
+    pub commented: usize,
+}
+
+/// A target as the review page shows it and exports it: characters the
+/// HTML writer cannot carry removed (see [`crate::xml::escape`]), CRLF and
+/// CR as LF (the HTML parser's newline normalisation), NFC, surrounding
+/// whitespace trimmed (the export trims). Two targets that give the same
+/// text here look the same to the reviewer: one is no edit of the other.
+pub fn as_shown(target: &str) -> String {
+    let kept: String = target
+        .chars()
+        .filter(|&c| crate::xml::is_xml_char(c))
+        .collect();
+    let lf = kept.replace("\r\n", "\n").replace('\r', "\n");
+    lf.trim().nfc().collect()
+}
+
+/// Stores the corrections among `found` in `tm` as human targets for the
+/// pair `from` → `to`, and counts every row:
+/// - `needs-work` rows, rows only commented and rows without a target are
+///   not stored;
+/// - an `edited` row whose target, as shown ([`as_shown`]), is the target
+///   it replaces is no edit: unchanged. That target is the row's
+///   `replaces`, or for exports without it, any target an engine gave;
+/// - a row not marked reviewed whose target is exactly an engine's is a
+///   machine target: not stored;
+/// - a correction the memory already holds is unchanged;
+/// - everything else (approved rows, real edits, changed targets) is stored.
+///
+/// # Errors
+/// [`Error::Tm`]; rows before the failing one stay stored.
+pub fn import(tm: &Tm, from: &str, to: &str, found: &[Correction]) -> Result<ImportCounts> {
+    let mut n = ImportCounts::default();
+    for c in found {
+        if c.status.as_deref() == Some("needs-work") {
+            n.needs_work += 1;
+            continue;
+        }
+        if c.target.trim().is_empty() || c.status.as_deref() == Some("commented") {
+            n.commented += 1;
+            continue;
+        }
+        if c.status.as_deref() == Some("edited") {
+            let shown = as_shown(&c.target);
+            let same = match &c.replaces {
+                Some(r) => as_shown(r) == shown,
+                None => tm
+                    .machine_targets(from, to, &c.source)?
+                    .iter()
+                    .any(|m| as_shown(m) == shown),
+            };
+            if same {
+                n.unchanged += 1;
+                continue;
+            }
+        }
+        if !c.reviewed && tm.is_machine_output(from, to, &c.source, &c.target)? {
+            n.machine += 1;
+            continue;
+        }
+        let target: String = c.target.nfc().collect();
+        if tm.human(from, to, &c.source)?.as_deref() == Some(target.as_str()) {
+            n.unchanged += 1;
+            continue;
+        }
+        tm.put_human(from, to, &c.source, &c.target)?;
+        n.imported += 1;
+    }
+    Ok(n)
 }
 
 /// Language pair found in an XLIFF file.
@@ -67,17 +162,18 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                         format!("not a JSON object ({e}); each line must be one segment object"),
                     )
                 })?;
-                // The review page's export marks rows a reviewer sent back.
-                if v["kind"].as_str() == Some("ascii-caption")
-                    || v["status"].as_str() == Some("needs-work")
-                {
+                if v["kind"].as_str() == Some("ascii-caption") {
                     continue;
                 }
-                let (Some(source), Some(target)) = (v["source"].as_str(), v["target"].as_str())
-                else {
+                let Some(source) = v["source"].as_str() else {
                     continue;
                 };
-                if target.trim().is_empty() {
+                // The review page's export has a status on every row: its
+                // rows without a target are counted; a run's are not rows
+                // anyone reviewed.
+                let status = v["status"].as_str().map(str::to_owned);
+                let target = v["target"].as_str().unwrap_or("");
+                if status.is_none() && target.trim().is_empty() {
                     continue;
                 }
                 out.push(Correction {
@@ -85,6 +181,8 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                     target: target.to_owned(),
                     reviewed: v["origin"].as_str() == Some("human"),
                     at: n + 1,
+                    status,
+                    replaces: v["replaces"].as_str().map(str::to_owned),
                 });
             }
             Ok((out, None))
@@ -124,6 +222,8 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                     target,
                     reviewed: get(co) == "human",
                     at: n + 1,
+                    status: None,
+                    replaces: None,
                 });
             }
             Ok((out, None))
@@ -266,6 +366,8 @@ fn read_xliff(text: &str) -> std::result::Result<(Vec<Correction>, Langs), Strin
                     target: target.clone(),
                     reviewed,
                     at: unit,
+                    status: None,
+                    replaces: None,
                 });
             }
             _ => {}
@@ -290,7 +392,9 @@ mod tests {
                 source: "Xin chào".into(),
                 target: "Hello".into(),
                 reviewed: true,
-                at: 1
+                at: 1,
+                status: None,
+                replaces: None,
             }]
         );
         let t = dir.path().join("a.tsv");
@@ -311,7 +415,9 @@ mod tests {
                 source: "Bộ & Ban".into(),
                 target: "Ministry & Board".into(),
                 reviewed: true,
-                at: 1
+                at: 1,
+                status: None,
+                replaces: None,
             }]
         );
         std::fs::write(&j, "not json\n").unwrap();

@@ -9,12 +9,39 @@ use serde::{Deserialize, Serialize};
 use crate::glossary::{Hit, Severity};
 
 /// One article, read and normalised.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The name outputs are called after (the input's file stem).
     pub name: String,
-    /// The text: BOM dropped, CRLF and CR made LF, NFC.
+    /// The text: BOM dropped, control characters removed (see
+    /// [`Cleaned`]), CRLF and CR made LF, NFC.
     pub text: String,
+    /// What the reader took out of the input.
+    pub cleaned: Cleaned,
+}
+
+/// Control characters the reader took out of a document, so that the
+/// source, every output and the review page hold the same text (the XML
+/// and HTML writers cannot carry them, and a page that dropped them would
+/// see edits nobody made). See docs/review.md.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    /// Removed: NUL and the other C0 controls but tab, LF, CR, VT and FF;
+    /// DEL; the C1 controls but NEL; the noncharacters U+FFFE and U+FFFF.
+    pub removed: usize,
+    /// VT, FF and NEL (U+0085), which end a line in Word and legacy
+    /// encodings: made line breaks.
+    pub line_breaks: usize,
+    /// The first of them: the character and its byte offset in the input
+    /// as given (BOM included).
+    pub first: Option<(char, u64)>,
+}
+
+impl Cleaned {
+    /// Characters removed or replaced.
+    pub fn total(&self) -> usize {
+        self.removed + self.line_breaks
+    }
 }
 
 /// What a segment is, in the article.

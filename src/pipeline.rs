@@ -71,6 +71,10 @@ pub struct DocStats {
     pub flags: BTreeMap<String, usize>,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// Control characters the reader took out of the input.
+    pub cleaned: crate::document::Cleaned,
+    /// Segments whose target is a human correction from the memory.
+    pub human: usize,
 }
 
 impl Pipeline {
@@ -299,6 +303,7 @@ impl Pipeline {
                     Ok(DocStats {
                         bytes: doc.text.len(),
                         segments: range.len(),
+                        cleaned: doc.cleaned,
                         ..DocStats::default()
                     })
                 } else {
@@ -350,6 +355,11 @@ impl Pipeline {
             bytes: doc.text.len(),
             segments: segments.len(),
             files,
+            cleaned: doc.cleaned,
+            human: segments
+                .iter()
+                .filter(|s| s.origin.as_deref() == Some("human"))
+                .count(),
             ..DocStats::default()
         };
         for s in segments {

@@ -1,16 +1,19 @@
 //! The read stage: bytes to a normalised [`Document`], and the inputs of a
 //! batch (files, folders searched recursively for `.txt` and `.md`, stdin).
 //!
-//! Contract: a UTF-8 BOM is dropped, CRLF and lone CR become LF, the text
-//! is put in NFC. Nothing else changes (no trimming, no whitespace
-//! collapsing). Bytes that are not UTF-8 are an error naming the input and
-//! the byte offset of the first bad byte.
+//! Contract: a UTF-8 BOM is dropped, control characters are taken out
+//! (counted in [`Document::cleaned`]: NUL, the other C0 controls but tab,
+//! LF and CR, DEL, the C1 controls, U+FFFE and U+FFFF are removed; VT, FF
+//! and NEL become LF), CRLF and lone CR become LF, the text is put in NFC.
+//! Nothing else changes (no trimming, no whitespace collapsing). Bytes that
+//! are not UTF-8 are an error naming the input and the byte offset of the
+//! first bad byte.
 
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::document::Document;
+use crate::document::{Cleaned, Document};
 use crate::error::{Error, Result};
 
 /// Normalises raw input bytes into a document called `name`; `origin`
@@ -25,6 +28,42 @@ pub fn decode(bytes: &[u8], name: &str, origin: &Path) -> Result<Document> {
         offset: e.valid_up_to() as u64,
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    // Control characters go here, once, so that the source, every output
+    // and the review page agree: the XML and HTML writers cannot carry
+    // them, and a page that silently dropped them saw edits nobody made.
+    // VT, FF and NEL end a line (Word's manual line break, a page break,
+    // EBCDIC's newline): they become LF rather than glue words together.
+    let bom = (bytes.len() - text.len()) as u64;
+    let mut cleaned = Cleaned::default();
+    let mut owned: Option<String> = None;
+    let suspect = |b: u8| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2 || b == 0xEF
+    };
+    if text.bytes().any(suspect) {
+        let mut out = String::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            let line_break = matches!(c, '\u{B}' | '\u{C}' | '\u{85}');
+            let removed = !line_break
+                && (matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
+                    || c == '\u{FFFE}'
+                    || c == '\u{FFFF}');
+            if !(line_break || removed) {
+                out.push(c);
+                continue;
+            }
+            if line_break {
+                out.push('\n');
+                cleaned.line_breaks += 1;
+            } else {
+                cleaned.removed += 1;
+            }
+            cleaned.first.get_or_insert((c, bom + i as u64));
+        }
+        if cleaned.total() > 0 {
+            owned = Some(out);
+        }
+    }
+    let text = owned.as_deref().unwrap_or(text);
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
@@ -38,6 +77,7 @@ pub fn decode(bytes: &[u8], name: &str, origin: &Path) -> Result<Document> {
     Ok(Document {
         name: name.to_owned(),
         text,
+        cleaned,
     })
 }
 
@@ -186,6 +226,25 @@ mod tests {
                 .contains("x.txt: invalid UTF-8 at byte offset 2"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn control_characters_are_taken_out_and_counted() {
+        let input = "\u{FEFF}a\u{0}b\u{8}c\td\u{B}e\u{C}f\u{7F}g\u{85}h\u{9F}i\u{FFFE}j\u{FFFF}k\r\nl\u{A0}m\u{FEFF}n";
+        let d = decode(input.as_bytes(), "x", Path::new("x.txt")).unwrap();
+        assert_eq!(d.text, "abc\td\ne\nfg\nhijk\nl\u{A0}m\u{FEFF}n");
+        assert_eq!(
+            d.cleaned,
+            Cleaned {
+                removed: 6,
+                line_breaks: 3,
+                first: Some(('\u{0}', 4)),
+            }
+        );
+        // Clean text is left alone and reports nothing.
+        let d = decode("Hà Nội\u{A0}\u{FEFF}\n".as_bytes(), "x", Path::new("x")).unwrap();
+        assert_eq!(d.cleaned, Cleaned::default());
+        assert_eq!(d.text, "Hà Nội\u{A0}\u{FEFF}\n");
     }
 
     #[test]

@@ -233,6 +233,26 @@ impl Tm {
         Ok(n > 0)
     }
 
+    /// The targets engines gave `source` (the final one where the verify
+    /// stage replaced the first), for comparing a correction with them.
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    pub fn machine_targets(&self, from: &str, to: &str, source: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT COALESCE(final, target) FROM machine \
+                 WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![from, to, nfc(source)], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Every pair to export: human corrections, then machine translations
     /// whose final target is known.
     ///

@@ -5,6 +5,9 @@
 //! - **expects** any Unicode text, in NFC, NFD or a legacy mark order
 //!   ("Unicode tổ hợp": a precomposed vowel followed by a combining tone);
 //! - **returns** ASCII only, always;
+//! - **adds no line break**: the output has exactly the input's LF and CR
+//!   bytes; non-ASCII line and paragraph separators (U+0085, U+2028,
+//!   U+2029) become a space;
 //! - **leaves untouched** every ASCII byte of the input, control characters,
 //!   tabs, CR and LF included (this is why it never calls
 //!   `deunicode::deunicode()` on whole text: deunicode 1.5+ deletes line breaks
@@ -77,6 +80,11 @@ fn override_for(c: char) -> Option<&'static str> {
         | '\u{FEFF}'
         | '\u{00AD}'
         | '\u{180E}' => "",
+        // Line and paragraph separators other than ASCII's (next line,
+        // line separator, paragraph separator) become one space: the fold
+        // never adds a line break (deunicode makes U+2028 `\n` and U+2029
+        // `\n\n`), so the output has exactly the input's LF and CR bytes.
+        '\u{0085}' | '\u{2028}' | '\u{2029}' => " ",
         // The dong sign: Vietnamese writes prices with a lower-case đ.
         '\u{20AB}' => "d",
         // The replacement character (what `--lossy` puts for invalid bytes).
@@ -731,6 +739,25 @@ mod tests {
     }
 
     #[test]
+    fn no_code_point_folds_to_a_line_break() {
+        // Every scalar value, one by one: only LF and CR themselves give LF
+        // or CR, so the fold keeps the input's lines.
+        for cp in 0..=0x10_FFFF_u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let folded = to_ascii(&format!("{c}x"));
+            let want = usize::from(c == '\n' || c == '\r');
+            assert_eq!(
+                folded.bytes().filter(|&b| b == b'\n' || b == b'\r').count(),
+                want,
+                "U+{cp:04X} folds to {folded:?}"
+            );
+        }
+        assert_eq!(to_ascii("a\u{2028}b\u{2029}c\u{85}d"), "a b c d");
+    }
+
+    #[test]
     fn typographic_punctuation() {
         let cases = [
             ("“a” „b‟", "\"a\" \"b\""),
@@ -870,7 +897,32 @@ mod tests {
             proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
         }
 
+        /// The LF and CR bytes of `b`.
+        fn breaks(b: &[u8]) -> Vec<u8> {
+            b.iter()
+                .copied()
+                .filter(|&c| c == b'\n' || c == b'\r')
+                .collect()
+        }
+
         proptest! {
+            /// Any code point, alone or in text: the fold adds and removes
+            /// no LF or CR (U+2028 used to become `\n`, U+2029 `\n\n`).
+            #[test]
+            fn no_line_break_is_added_or_removed(
+                cs in proptest::collection::vec(any::<char>(), 0..24),
+                seps in proptest::collection::vec(proptest::sample::select(vec![
+                    '\u{85}', '\u{2028}', '\u{2029}', '\u{B}', '\u{C}', '\n', '\r', '北', 'ệ',
+                ]), 0..8),
+            ) {
+                let s: String = cs.iter().chain(&seps).collect();
+                prop_assert_eq!(breaks(to_ascii(&s).as_bytes()), breaks(s.as_bytes()));
+                prop_assert_eq!(
+                    breaks(&stream(s.as_bytes(), &[s.len() / 2], false).unwrap()),
+                    breaks(s.as_bytes())
+                );
+            }
+
             #[test]
             fn output_is_ascii(s in newsy_text()) {
                 prop_assert!(to_ascii(&s).is_ascii());

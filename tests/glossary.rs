@@ -459,3 +459,117 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+/// `glossary import` writes nothing that `glossary check` rejects and
+/// drops no row silently: each bad row is named (file:line), conflicts name
+/// both rows, nothing is written on error, and the count is true.
+#[test]
+fn import_never_writes_what_check_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let import =
+        |file: &str, into: &str| songngu(d, &["glossary", "import", file, "--into", into], b"");
+    // A quoted CSV cell with a tab, and a source `{`.
+    std::fs::write(
+        d.join("tab.csv"),
+        "source,target\n\"Bộ\tCông an\",Ministry of Public Security\nBan Bí thư,Secretariat\n",
+    )
+    .unwrap();
+    let (code, _, err) = import("tab.csv", "g.toml");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("tab.csv:2:1: error:") && err.contains("control character"),
+        "{err}"
+    );
+    assert!(!d.join("g.toml").exists(), "nothing is written on error");
+    std::fs::write(d.join("brace.tsv"), "Kết luận số {\tConclusion No. {\n").unwrap();
+    let (code, _, err) = import("brace.tsv", "g.toml");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("brace.tsv:1:1: error: the source has a `{` that opens no slot"),
+        "{err}"
+    );
+    assert!(!d.join("g.toml").exists());
+    // Conflicting rows: exit 2 naming both, nothing written.
+    std::fs::write(
+        d.join("two.tsv"),
+        "Ban Bí thư\tSecretariat\nBộ Y tế\tMinistry of Health\nBộ Y tế\tHealth Ministry\n",
+    )
+    .unwrap();
+    let (code, _, err) = import("two.tsv", "g.toml");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("two.tsv:3:1: error: conflicting rows")
+            && err.contains("two.tsv:2:1")
+            && err.contains("Health Ministry")
+            && err.contains("Ministry of Health"),
+        "{err}"
+    );
+    assert!(!d.join("g.toml").exists());
+    let (code, out, err) = songngu(d, &["glossary", "import", "two.tsv"], b"");
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    // An NFD target is stored in NFC; a repeated row is counted, not lost.
+    let nfd: String = "Bộ Y tế\tMinistry of Health (Bộ Y tế)\n".nfd().collect();
+    std::fs::write(
+        d.join("ok.tsv"),
+        format!("{nfd}Ban Bí thư\tSecretariat\nban bí thư\tSecretariat\n"),
+    )
+    .unwrap();
+    let (code, _, err) = import("ok.tsv", "g.toml");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("imported 2 entries into g.toml (1 skipped: 0 already present with the same target, 1 duplicate row(s))"),
+        "{err}"
+    );
+    let (code, out, err) = songngu(d, &["glossary", "check", "g.toml"], b"");
+    assert_eq!(code, 0, "{out}{err}");
+    // Into an existing file: a row that gives one of its terms another
+    // target is a conflict naming the file's entry.
+    std::fs::write(d.join("other.tsv"), "Bộ Y tế\tHealth Ministry\n").unwrap();
+    let before = std::fs::read(d.join("g.toml")).unwrap();
+    let (code, _, err) = import("other.tsv", "g.toml");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("other.tsv:1:1: error: conflicts with the glossary")
+            && err.contains("g.toml:"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("g.toml")).unwrap(), before);
+}
+
+/// A table with the wrong delimiter: one message naming the expected one
+/// and the one the file seems to use, not an error per row.
+#[test]
+fn import_with_the_wrong_delimiter_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("terms.tsv"),
+        "source,target\nBan Bí thư,Secretariat\nBộ Y tế,Ministry of Health\n",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["glossary", "import", "terms.tsv"], b"");
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "terms.tsv:1:1: error: no row has a tab: a .tsv, .txt or .tab file is read as tab-separated, \
+             but this file seems to use a comma (`,`) (3 of 3 row(s) have one)"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        d.join("terms.csv"),
+        "source;target\nBan Bí thư;Secretariat\n",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["glossary", "import", "terms.csv"], b"");
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "a .csv file is read as comma-separated, but this file seems to use a semicolon (`;`)"
+        ),
+        "{err}"
+    );
+}

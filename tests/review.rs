@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::songngu;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// A copy of `tests/fixtures/review` with the memory holding the two
 /// reviewed targets of `corrections.tsv`, run once.
@@ -143,18 +145,26 @@ fn browser_prerequisites() -> Result<(PathBuf, PathBuf), String> {
     Ok((chromium, browser_dir))
 }
 
-#[test]
-fn review_page_in_chromium() {
-    let (chromium, browser_dir) = match browser_prerequisites() {
-        Ok(p) => p,
+/// The browser and its driver, or `None` (with the reason printed) when
+/// they are missing and `SONGNGU_REQUIRE_BROWSER` is not set.
+fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
+    match browser_prerequisites() {
+        Ok(p) => Some(p),
         Err(why) => {
             assert!(
                 std::env::var_os("SONGNGU_REQUIRE_BROWSER").is_none(),
                 "SONGNGU_REQUIRE_BROWSER is set but {why}"
             );
             eprintln!("skipping the browser test: {why}");
-            return;
+            None
         }
+    }
+}
+
+#[test]
+fn review_page_in_chromium() {
+    let Some((chromium, browser_dir)) = browser_or_skip() else {
+        return;
     };
     let dir = reviewed_run();
     let export = dir.path().join("export.jsonl");
@@ -249,4 +259,351 @@ fn qa_summary_exit_codes_and_bad_input() {
     let (code, _, err) = songngu(d, &["qa", "out/c.jsonl"], b"");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("c.jsonl:1:"), "{err}");
+}
+
+/// Runs `songngu ARGS` in `dir` with a stdout whose reader is already
+/// gone (`| head` that has exited): every write fails with a broken pipe.
+fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn qa_failure_survives_a_closed_stdout() {
+    // `set -o pipefail; songngu qa out/ | head -1` passed a failing check.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("out")).unwrap();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    let line = |i: usize| {
+        serde_json::json!({"id": format!("a:{i:04}"), "doc": "a", "para": i, "seq": i, "kind": "text",
+            "source": "Ngày 22/1/2019.", "ascii": "", "target": "On 23 January 2019.",
+            "origin": "human", "terms": [], "flags": []})
+        .to_string()
+    };
+    let text: String = (0..50).map(|i| line(i) + "\n").collect();
+    std::fs::write(d.join("out/a.jsonl"), text).unwrap();
+    let (code, err) = with_closed_stdout(d, &["qa", "out"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, err) = with_closed_stdout(d, &["qa", "out", "--json"]);
+    assert_eq!(code, 1, "{err}");
+    // A glossary with errors: still exit 2 when nobody reads the findings.
+    std::fs::write(
+        d.join("bad.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Ban Bí thư\" = \"\"\n",
+    )
+    .unwrap();
+    let (code, err) = with_closed_stdout(d, &["glossary", "check", "bad.toml"]);
+    assert_eq!(code, 2, "{err}");
+    // A streaming command stops quietly and succeeds.
+    let (code, err) = with_closed_stdout(d, &["ascii", "Hà Nội"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// An article full of control characters: NUL, backspace, SOH, DEL,
+/// U+FFFE, a C1 control, and FF (a page break, which ends a line).
+const CONTROLLED: &str = "Ban Bí thư\u{8} họp\u{0} tại Hà Nội.\n\nBộ Công an\u{1} triển khai\u{7F} Chỉ thị\u{FFFE}.\n\n\
+                          Câu thứ ba\u{C}có dòng mới\u{9F}.\n\nCâu thứ tư kết thúc bài.\n";
+
+/// A LibreTranslate fake whose replies carry what the page cannot show:
+/// backspace, NUL, U+FFFF, VT, and a CRLF.
+struct Noisy;
+
+impl Respond for Noisy {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let out: Vec<String> = body["q"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                let q = q.as_str().unwrap();
+                format!("EN\u{8} {}\u{0} done\u{FFFF}\r\nnext\u{B} line. ", q.len())
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({ "translatedText": out }))
+    }
+}
+
+/// `CONTROLLED` run through the noisy engine into `DIR/mt` (memory
+/// `DIR/tm.sqlite`, config `DIR/mt.toml`); the server must stay alive.
+fn noisy_engine_run(d: &Path) -> (tokio::runtime::Runtime, MockServer) {
+    let rt = common::mt::runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Noisy)
+            .mount(&server),
+    );
+    std::fs::write(d.join("article.txt"), CONTROLLED).unwrap();
+    std::fs::write(
+        d.join("mt.toml"),
+        format!(
+            "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n\
+             [engines.libretranslate]\nurl = \"{}\"\n[output]\nformats = [\"jsonl\", \"html\"]\n\
+             [tm]\npath = \"tm.sqlite\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = songngu(
+        d,
+        &["run", "--config", "mt.toml", "article.txt", "-o", "mt"],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "article.txt: 6 control character(s) removed, 1 made line breaks (VT, FF, NEL) \
+             (first U+0008 at byte offset 12)"
+        ),
+        "{err}"
+    );
+    (rt, server)
+}
+
+fn segments(file: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// What the page showed of a target before the fix to the page, and what
+/// its export carried: the characters the page cannot hold dropped, CRLF as
+/// LF, trimmed.
+fn as_the_page_showed_it(target: &str) -> String {
+    let kept: String = target
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        })
+        .collect();
+    kept.replace("\r\n", "\n").trim().to_owned()
+}
+
+#[test]
+fn control_characters_never_become_edits_in_chromium() {
+    let Some((chromium, browser_dir)) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let node = |page: &Path, export: &Path| {
+        let out = Command::new("node")
+            .arg(browser_dir.join("controls.mjs"))
+            .arg(page)
+            .arg(export)
+            .env("CHROMIUM", &chromium)
+            .output()
+            .unwrap();
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "browser checks failed:\n{log}");
+        assert!(log.contains("ok - no row starts edited"), "{log}");
+    };
+    // Offline, in replace mode: the glossary draft is built from the source
+    // the reader cleaned, so source, draft and page agree.
+    let (_rt, _server) = noisy_engine_run(d);
+    std::fs::write(
+        d.join("glossary.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Ban Bí thư\" = \"Secretariat\"\n\"Bộ Công an\" = \"Ministry of Public Security\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("draft.toml"),
+        "[glossary]\npaths = [\"glossary.toml\"]\nmodes = [\"annotate\", \"replace\", \"verify\"]\n\
+         [output]\nformats = [\"jsonl\", \"html\"]\n[tm]\npath = \"none.sqlite\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(
+        d,
+        &[
+            "run",
+            "--config",
+            "draft.toml",
+            "article.txt",
+            "-o",
+            "draft",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    for s in segments(&d.join("draft/article.jsonl")) {
+        let source = s["source"].as_str().unwrap();
+        assert!(
+            !source.contains(|c: char| c.is_control() && c != '\t' && c != '\n')
+                && !source.contains(['\u{FFFE}', '\u{FFFF}']),
+            "{source:?}"
+        );
+        assert_eq!(s["origin"], "glossary");
+    }
+    node(&d.join("draft/article.html"), &d.join("draft.jsonl"));
+
+    // With an engine whose replies carry control characters and a CRLF.
+    let mt = segments(&d.join("mt/article.jsonl"));
+    assert!(
+        mt.iter()
+            .all(|s| s["target"].as_str().unwrap().contains("\u{8}")),
+        "the engine's characters reach the targets"
+    );
+    node(&d.join("mt/article.html"), &d.join("mt.jsonl"));
+    let import = |file: &str| {
+        let (code, _, err) = songngu(d, &["tm", "import", "--config", "mt.toml", file], b"");
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    let err = import("mt.jsonl");
+    assert!(err.contains("imported 1 correction(s)"), "{err}");
+    let err = import("mt.jsonl");
+    assert!(
+        err.contains("imported 0 correction(s)") && err.contains("1 row(s) skipped: 1 unchanged"),
+        "{err}"
+    );
+    // What the page exported before: every row `edited`, its text as the
+    // page showed it. No row is an edit.
+    let old: String = mt
+        .iter()
+        .map(|s| {
+            serde_json::json!({"id": s["id"], "doc": "article", "source": s["source"],
+                "target": as_the_page_showed_it(s["target"].as_str().unwrap()),
+                "origin": "human", "status": "edited", "comment": ""})
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(d.join("old.jsonl"), old).unwrap();
+    let err = import("old.jsonl");
+    assert!(
+        err.contains(&format!(
+            "imported 0 correction(s) into tm.sqlite; {n} row(s) skipped: {n} unchanged",
+            n = mt.len()
+        )),
+        "{err}"
+    );
+    // The run after: one human correction, approved in the page.
+    let (code, _, err) = songngu(
+        d,
+        &["run", "--config", "mt.toml", "article.txt", "-o", "mt"],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("  1 human correction(s) applied"), "{err}");
+    let after = segments(&d.join("mt/article.jsonl"));
+    let human: Vec<_> = after.iter().filter(|s| s["origin"] == "human").collect();
+    assert_eq!(human.len(), 1, "{after:?}");
+    let page = std::fs::read_to_string(d.join("mt/article.html")).unwrap();
+    assert_eq!(
+        page.matches("<option value=\"approved\" selected>").count(),
+        1
+    );
+}
+
+/// `tm import` of review-page exports: approved rows are stored, an edit
+/// that gives back the target it replaces is unchanged (with `replaces`,
+/// or for older exports against the engine's targets), a re-import is
+/// unchanged, and every skipped row is counted by reason. The run after
+/// says how many human corrections it applied.
+#[test]
+fn tm_import_counts_unchanged_and_skipped_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_rt, _server) = noisy_engine_run(d);
+    let mt = segments(&d.join("mt/article.jsonl"));
+    // FF ends a line: the third paragraph is two segments.
+    assert_eq!(mt.len(), 5);
+    let row = |i: usize, target: Option<&str>, status: &str, replaces: Option<&str>| {
+        let mut v = serde_json::json!({"id": mt[i]["id"], "doc": "article", "source": mt[i]["source"],
+            "target": target, "origin": if status == "approved" || status == "edited" { "human" } else { "" },
+            "status": status, "comment": "c"});
+        if let Some(r) = replaces {
+            v["replaces"] = serde_json::json!(r);
+        }
+        v.to_string() + "\n"
+    };
+    let shown: Vec<String> = mt
+        .iter()
+        .map(|s| as_the_page_showed_it(s["target"].as_str().unwrap()))
+        .collect();
+    let export = [
+        // Approved as it was: stored.
+        row(0, Some(&shown[0]), "approved", Some(&shown[0])),
+        // "Edited" to the same text (a trailing space): nothing.
+        row(
+            1,
+            Some(&format!("{} ", shown[1])),
+            "edited",
+            Some(&shown[1]),
+        ),
+        // An older export without `replaces`: compared with the engine's target.
+        row(2, Some(&shown[2]), "edited", None),
+        // A real edit: stored.
+        row(
+            3,
+            Some("Sentence four ends the article."),
+            "edited",
+            Some(&shown[3]),
+        ),
+        // Sent back, and a comment only: not stored.
+        row(1, Some("Needs a better verb."), "needs-work", None),
+        row(2, None, "commented", None),
+    ]
+    .concat();
+    std::fs::write(d.join("export.jsonl"), export).unwrap();
+    let import = || {
+        let (code, _, err) = songngu(
+            d,
+            &["tm", "import", "--config", "mt.toml", "export.jsonl"],
+            b"",
+        );
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    let err = import();
+    assert!(
+        err.contains(
+            "imported 2 correction(s) into tm.sqlite; 4 row(s) skipped: 2 unchanged \
+             (already in the memory, or an edit that gives back the target it replaces), \
+             0 unchanged machine target(s), 1 needing work, 1 only commented or without a target"
+        ),
+        "{err}"
+    );
+    // Importing the same file again stores nothing.
+    let err = import();
+    assert!(
+        err.contains("imported 0 correction(s) into tm.sqlite; 6 row(s) skipped: 4 unchanged"),
+        "{err}"
+    );
+    let (code, _, err) = songngu(
+        d,
+        &["run", "--config", "mt.toml", "article.txt", "-o", "mt"],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("  2 human correction(s) applied"), "{err}");
+    let after = segments(&d.join("mt/article.jsonl"));
+    let origins: Vec<&str> = after
+        .iter()
+        .map(|s| s["origin"].as_str().unwrap())
+        .collect();
+    assert_eq!(origins, ["human", "tm", "tm", "human", "tm"]);
+    assert_eq!(after[3]["target"], "Sentence four ends the article.");
 }

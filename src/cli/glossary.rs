@@ -40,7 +40,7 @@ fn check(config: &songngu::Config, paths: &[PathBuf], quiet: bool) -> anyhow::Re
         config.languages.target.as_str(),
     );
     let (glossary, diags) = load_paths(&paths, pair);
-    let mut out = io::stdout().lock();
+    let mut out = super::Out::new();
     for d in &diags {
         writeln!(out, "{d}")?;
     }
@@ -145,36 +145,61 @@ fn import(
         eprintln!("songngu: nothing imported; fix the rows above and run again");
         return Ok(ExitCode::from(2));
     }
-    let Some(into) = into else {
-        let toml = exchange::to_toml(&entries, &config.languages.source, &config.languages.target);
-        io::stdout().lock().write_all(toml.as_bytes())?;
-        return Ok(ExitCode::SUCCESS);
+    // Validated with the rules of `glossary check` before anything is
+    // written: nothing is written on error, and every row is counted.
+    let current = match into {
+        Some(p) if p.exists() => {
+            Some(std::fs::read_to_string(p).map_err(|e| songngu::Error::io(p, e))?)
+        }
+        _ => None,
     };
-    let (new_text, added) = if into.exists() {
-        let current = std::fs::read_to_string(into).map_err(|e| songngu::Error::io(into, e))?;
-        let mut doc: toml_edit::DocumentMut = current.parse().with_context(|| {
-            format!(
-                "{}: not valid TOML; fix it before importing into it",
-                into.display()
-            )
-        })?;
-        let added = exchange::add_entries(&mut doc, &entries);
-        (doc.to_string(), added.len())
-    } else {
-        (
-            exchange::to_toml(&entries, &config.languages.source, &config.languages.target),
-            entries.len(),
-        )
+    let pair = (
+        config.languages.source.as_str(),
+        config.languages.target.as_str(),
+    );
+    let plan = match exchange::plan_import(&entries, into.zip(current.as_deref()), pair) {
+        Ok(plan) => plan,
+        Err(errors) => {
+            for d in &errors {
+                eprintln!("{d}");
+            }
+            eprintln!("songngu: nothing imported; fix the rows above and run again");
+            return Ok(ExitCode::from(2));
+        }
     };
-    songngu::atomic::write_atomic(into, new_text.as_bytes())?;
-    if !quiet {
-        eprintln!(
-            "imported {added} entries into {} ({} skipped: source already present)",
-            into.display(),
-            entries.len() - added
-        );
+    for d in &plan.warnings {
+        eprintln!("{d}");
+    }
+    let skipped = format!(
+        "{} skipped: {} already present with the same target, {} duplicate row(s)",
+        plan.already_present + plan.duplicates,
+        plan.already_present,
+        plan.duplicates
+    );
+    match into {
+        None => {
+            io::stdout().lock().write_all(plan.text.as_bytes())?;
+            if !quiet {
+                eprintln!("imported {} ({skipped})", entries_n(plan.added));
+            }
+        }
+        Some(into) => {
+            songngu::atomic::write_atomic(into, plan.text.as_bytes())?;
+            if !quiet {
+                eprintln!(
+                    "imported {} into {} ({skipped})",
+                    entries_n(plan.added),
+                    into.display()
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `1 entry`, `2 entries`.
+fn entries_n(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "entry" } else { "entries" })
 }
 
 fn export(
@@ -241,7 +266,7 @@ fn fmt(
         })?;
         changed += 1;
         if check {
-            println!("{}: not in NFC", f.display());
+            writeln!(super::Out::new(), "{}: not in NFC", f.display())?;
         } else {
             songngu::atomic::write_atomic(f, nfc.as_bytes())?;
             if !quiet {

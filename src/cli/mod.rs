@@ -41,7 +41,10 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {
-                // `songngu ascii < big | head` is not an error.
+                // A streaming command (`songngu ascii < big | head`) stops
+                // when its reader goes away; that is not an error. Commands
+                // with a verdict print through [`Out`], which never fails on
+                // a closed stdout, so their exit code is never lost here.
                 return ExitCode::SUCCESS;
             }
             if let Some(located @ songngu::Error::Config { .. }) = err.downcast_ref() {
@@ -161,6 +164,52 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         // Errors raised by the CLI itself are about its input.
         None if err.downcast_ref::<io::Error>().is_none() => EXIT_USAGE,
         None => EXIT_FAILED,
+    }
+}
+
+/// Standard output for commands whose exit code is a verdict (`qa`,
+/// `glossary check`, `glossary fmt --check`): once the reader has gone
+/// (`| head`), further output is dropped instead of failing, so the command
+/// finishes its work and exits with its verdict, not with success.
+pub(crate) struct Out {
+    inner: io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl Out {
+    pub(crate) fn new() -> Out {
+        Out {
+            inner: io::stdout().lock(),
+            closed: false,
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 

@@ -56,7 +56,8 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         .collect::<songngu::Result<Vec<_>>>()?;
     let findings = check_run(&mut files, &matcher);
 
-    let mut out = std::io::stdout().lock();
+    // A closed stdout (`| head`) stops the printing, never the verdict.
+    let mut out = super::Out::new();
     let mut by: BTreeMap<(String, Severity), usize> = BTreeMap::new();
     for f in &findings {
         *by.entry((f.flag.code.clone(), f.flag.severity))
@@ -100,6 +101,7 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     } else {
         write!(out, "{summary}")?;
     }
+    out.flush()?;
     Ok(if errors > 0 {
         ExitCode::from(1)
     } else {

@@ -211,6 +211,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     }
     if !quiet {
         eprintln!("{}", summary(&outcomes, elapsed, &out_dir));
+        cleaned_and_human(&outcomes);
         if let Some(r) = &report {
             let rate = if r.term_segments == 0 {
                 100.0
@@ -251,6 +252,42 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The human corrections applied, and the documents the reader took
+/// control characters out of (see docs/review.md).
+fn cleaned_and_human(outcomes: &[DocOutcome]) {
+    let ok = || {
+        outcomes
+            .iter()
+            .filter_map(|o| Some((o, o.result.as_ref().ok()?)))
+    };
+    let human: usize = ok().map(|(_, s)| s.human).sum();
+    if human > 0 {
+        eprintln!(
+            "  {human} human correction(s) applied (reviewed targets from the translation memory)"
+        );
+    }
+    let cleaned: Vec<_> = ok().filter(|(_, s)| s.cleaned.total() > 0).collect();
+    for (o, s) in cleaned.iter().take(5) {
+        let c = s.cleaned;
+        let first = c.first.map_or(String::new(), |(ch, at)| {
+            format!(" (first U+{:04X} at byte offset {at})", ch as u32)
+        });
+        eprintln!(
+            "songngu: warning: {}: {} control character(s) removed, {} made line breaks (VT, FF, NEL){first}; \
+             the outputs and the review page hold the cleaned text",
+            o.input.display(),
+            c.removed,
+            c.line_breaks
+        );
+    }
+    if cleaned.len() > 5 {
+        eprintln!(
+            "songngu: warning: and {} more document(s) with control characters",
+            cleaned.len() - 5
+        );
+    }
 }
 
 fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &std::path::Path) -> String {

@@ -55,19 +55,19 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
                 config.languages.source.clone(),
                 config.languages.target.clone(),
             ));
-            let (mut imported, mut unchanged) = (0, 0);
-            for c in &found {
-                if !c.reviewed && tm.is_machine_output(&from, &to, &c.source, &c.target)? {
-                    unchanged += 1;
-                    continue;
-                }
-                tm.put_human(&from, &to, &c.source, &c.target)?;
-                imported += 1;
-            }
+            let n = songngu::corrections::import(&tm, &from, &to, &found)?;
             if !quiet {
+                let skipped = n.unchanged + n.machine + n.needs_work + n.commented;
                 eprintln!(
-                    "imported {imported} correction(s) into {} ({unchanged} unchanged machine target(s) skipped)",
-                    path.display()
+                    "imported {} correction(s) into {}; {skipped} row(s) skipped: {} unchanged \
+                     (already in the memory, or an edit that gives back the target it replaces), \
+                     {} unchanged machine target(s), {} needing work, {} only commented or without a target",
+                    n.imported,
+                    path.display(),
+                    n.unchanged,
+                    n.machine,
+                    n.needs_work,
+                    n.commented
                 );
             }
         }

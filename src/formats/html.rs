@@ -12,8 +12,17 @@
 //!
 //! The export is JSONL, one line per reviewed or edited segment:
 //! `{"id", "doc", "source", "target", "origin": "human" | null, "status":
-//! "approved" | "needs-work" | "edited", "comment"}`, which
-//! `songngu tm import` reads (`needs-work` lines are not imported).
+//! "approved" | "needs-work" | "edited" | "commented", "comment",
+//! "replaces"}`, which `songngu tm import` reads (`needs-work` lines are
+//! not imported; an `edited` line whose target is its `replaces`, the
+//! target as the page showed it, is no edit).
+//!
+//! What counts as edited: the page compares a target with the text it
+//! rendered (the browser's `textContent` at load), never with the data
+//! block, so characters the page cannot carry (removed by
+//! [`crate::xml::escape`]) and the HTML parser's CR → LF never make an
+//! untouched row look edited. A row whose target is a human correction
+//! from the memory (origin `human`) starts as approved.
 
 use std::fmt::Write as _;
 
@@ -345,13 +354,19 @@ pub fn page(out: &Output<'_>) -> String {
                  role=\"textbox\" aria-label=\"target of segment {seq}\" data-placeholder=\"(no target: type one)\">{t}</div>\
                  <span class=\"origin\">{o}</span></td>\
                  <td class=\"review\"><select class=\"status\" aria-label=\"review status of segment {seq}\">\
-                 <option value=\"\">not reviewed</option><option value=\"approved\">approved</option>\
+                 <option value=\"\">not reviewed</option><option value=\"approved\"{approved}>approved</option>\
                  <option value=\"needs-work\">needs work</option></select>\
                  <textarea class=\"comment\" rows=\"1\" placeholder=\"comment\" aria-label=\"comment on segment {seq}\"></textarea></td>",
                 tl = escape_attr(out.target_lang),
                 seq = s.seq,
                 t = escape(s.target.as_deref().unwrap_or("")),
                 o = escape(s.origin.as_deref().unwrap_or("")),
+                // A human correction from the memory was reviewed already.
+                approved = if target_state(s) == "human" {
+                    " selected"
+                } else {
+                    ""
+                },
             );
         }
         p.push_str("<td class=\"qa\">");
@@ -414,7 +429,7 @@ mod tests {
     fn render(segs: &[Segment], entries: &[Entry]) -> String {
         let doc = Document {
             name: "d<x>".into(),
-            text: String::new(),
+            ..Document::default()
         };
         page(&Output {
             doc: &doc,
@@ -478,6 +493,28 @@ mod tests {
         assert_eq!(v["doc"], "d<x>");
         assert!(m.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(m.contains("{{constructor.constructor(&apos;alert(3)&apos;)()}}"));
+    }
+
+    #[test]
+    fn human_corrections_start_approved() {
+        let mut segs = vec![
+            seg(0, "Câu một.", Some("Sentence one.")),
+            seg(1, "Câu hai.", Some("Sentence two.")),
+        ];
+        segs[1].origin = Some("human".into());
+        let page = render(&segs, &[]);
+        let row = |i: usize| {
+            let start = page.find(&format!("id=\"seg-{i}\"")).unwrap();
+            let end = start + page[start..].find("</tr>").unwrap();
+            page[start..end].to_owned()
+        };
+        assert!(row(0).contains("<option value=\"approved\">approved</option>"));
+        assert!(row(1).contains("data-state=\"human\""));
+        assert!(
+            row(1).contains("<option value=\"approved\" selected>approved</option>"),
+            "{}",
+            row(1)
+        );
     }
 
     #[test]

@@ -17,6 +17,15 @@
   var search = $('q'), fStatus = $('f-status'), fFlag = $('f-flag'), fKind = $('f-kind'), fTerm = $('f-term');
   var tip = $('tip');
   var current = -1;
+  // Each target as the page shows it, before any edit: what an edit is
+  // measured against. The browser's text, not the data's: characters the
+  // page cannot carry (NUL and other controls) are not there, and CR
+  // reads as LF, so an untouched row never counts as edited.
+  var rendered = {};
+  rows.forEach(function (row) {
+    var ed = row.querySelector('.target');
+    rendered[row.dataset.i] = ed ? ed.textContent : '';
+  });
 
   function fold(s) {
     return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\u0111/g, 'd').replace(/\u0110/g, 'D').toLowerCase();
@@ -41,11 +50,18 @@
   }
   function text(row) { return editor(row) ? editor(row).textContent : ''; }
   function edited(row) {
-    var seg = segs[+row.dataset.i];
-    return editor(row) !== null && text(row) !== (seg.target === null ? '' : seg.target);
+    return editor(row) !== null && text(row) !== rendered[row.dataset.i];
+  }
+  // A target corrected by a human (from the memory) is approved unless the
+  // reviewer says otherwise; `none` records an explicit "not reviewed".
+  function human(i) { return rows[i] !== undefined && rows[i].dataset.state === 'human'; }
+  function review(i) {
+    var st = state(i).status;
+    if (st === undefined) { return human(i) ? 'approved' : ''; }
+    return st === 'none' ? '' : st;
   }
   function status(row) {
-    var st = state(+row.dataset.i).status;
+    var st = review(+row.dataset.i);
     if (st) { return st; }
     if (edited(row)) { return 'edited'; }
     return row.dataset.state;
@@ -53,7 +69,7 @@
   function refresh(row) {
     var i = +row.dataset.i;
     row.classList.toggle('edited', edited(row));
-    row.dataset.review = state(i).status || '';
+    row.dataset.review = review(i);
     var t = text(row).toLowerCase();
     var hasTarget = t.trim() !== '' && row.dataset.state !== 'draft' || edited(row);
     row.querySelectorAll('mark.term[data-accepted]').forEach(function (m) {
@@ -65,7 +81,7 @@
   function progress() {
     var approved = 0, work = 0, changed = 0;
     rows.forEach(function (r) {
-      var st = state(+r.dataset.i).status;
+      var st = review(+r.dataset.i);
       if (st === 'approved') { approved++; }
       if (st === 'needs-work') { work++; }
       if (edited(r)) { changed++; }
@@ -89,6 +105,8 @@
       if (ft && seg.terms.indexOf(ft) < 0) { ok = false; }
       if (fs === 'todo') {
         if (st === 'approved' || st === 'human' || seg.kind === 'ascii-caption') { ok = false; }
+      } else if (fs === 'human') {
+        if (row.dataset.state !== 'human') { ok = false; }
       } else if (fs && st !== fs) { ok = false; }
       if (q && fold(seg.source).indexOf(q) < 0 && fold(seg.ascii).indexOf(q) < 0 && fold(text(row)).indexOf(q) < 0) { ok = false; }
       row.hidden = !ok;
@@ -117,7 +135,11 @@
     var sel = row.querySelector('select.status');
     if (!sel) { return; }
     sel.value = value;
-    update(+row.dataset.i, { status: value });
+    var i = +row.dataset.i;
+    // Only what differs from the row's own state is kept.
+    var keep = value;
+    if (human(i)) { keep = value === 'approved' ? undefined : (value || 'none'); }
+    update(i, { status: keep });
     refresh(row);
     progress();
   }
@@ -128,7 +150,7 @@
     var ed = editor(row);
     if (ed && typeof s.target === 'string') { ed.textContent = s.target; }
     var sel = row.querySelector('select.status');
-    if (sel && s.status) { sel.value = s.status; }
+    if (sel) { sel.value = review(i); }
     var comment = row.querySelector('textarea.comment');
     if (comment && s.comment) { comment.value = s.comment; }
     refresh(row);
@@ -212,17 +234,23 @@
       var seg = segs[i];
       if (!editor(row)) { return; }
       var s = state(i);
+      var st = review(i);
       var changed = edited(row);
-      if (!s.status && !changed && !s.comment) { return; }
+      var touched = (s.status !== undefined && s.status !== 'none') || changed || s.comment;
+      if (!touched) { return; }
       var target = text(row).trim();
+      var before = rendered[row.dataset.i].trim();
       lines.push(JSON.stringify({
         id: seg.id,
         doc: data.doc,
         source: seg.source,
         target: target === '' ? null : target,
-        origin: target !== '' && (s.status === 'approved' || (changed && s.status !== 'needs-work')) ? 'human' : null,
-        status: s.status || (changed ? 'edited' : 'commented'),
-        comment: s.comment || ''
+        origin: target !== '' && (st === 'approved' || (changed && st !== 'needs-work')) ? 'human' : null,
+        status: st || (changed ? 'edited' : 'commented'),
+        comment: s.comment || '',
+        // The target as the page showed it: `tm import` stores an edit
+        // that gives the same text back as nothing.
+        replaces: before === '' ? null : before
       }));
     });
     var blob = new Blob([lines.join('\n') + (lines.length ? '\n' : '')], { type: 'application/x-ndjson' });

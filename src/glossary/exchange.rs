@@ -64,6 +64,9 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         severity,
         message,
     };
+    if let Some(message) = wrong_delimiter(text, is_csv) {
+        return (Vec::new(), vec![diag(1, Severity::Error, message)]);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(if is_csv { b',' } else { b'\t' })
         .quoting(is_csv)
@@ -123,9 +126,12 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             ));
             continue;
         }
-        let source: String =
-            unicode_normalization::UnicodeNormalization::nfc(source.as_str()).collect();
-        let mut e = Entry::term(&source, &target);
+        // Spreadsheets on macOS write decomposed accents: an import stores
+        // every text in NFC, as `glossary check` requires.
+        let nfc =
+            |s: &str| -> String { unicode_normalization::UnicodeNormalization::nfc(s).collect() };
+        let source = nfc(&source);
+        let mut e = Entry::term(&source, &nfc(&target));
         e.origin = Origin {
             path: path.to_path_buf(),
             line: line as usize,
@@ -135,7 +141,7 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             .and_then(|c| record.get(c))
             .map(str::trim)
             .filter(|n| !n.is_empty())
-            .map(str::to_owned);
+            .map(nfc);
         if source.contains('{') {
             let names: Vec<String> = source
                 .split('{')
@@ -143,6 +149,14 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
                 .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
                 .collect();
             let mut ok = true;
+            if names.is_empty() || source.matches('{').count() != source.matches('}').count() {
+                ok = false;
+                diags.push(diag(
+                    line,
+                    Severity::Error,
+                    "the source has a `{` that opens no slot; a pattern slot is written `{name}` (e.g. `Kết luận số {code}`), and a term cannot contain a brace".into(),
+                ));
+            }
             for n in names {
                 match guess_slot(&n) {
                     Some(t) => {
@@ -168,6 +182,248 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         entries.push(e);
     }
     (entries, diags)
+}
+
+/// When no row of a table has the delimiter its extension promises (tab
+/// for `.tsv`/`.txt`/`.tab`, comma for `.csv`), the one message that says
+/// so and names the delimiter the file seems to use; `None` otherwise.
+fn wrong_delimiter(text: &str, is_csv: bool) -> Option<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    let expected = if is_csv { ',' } else { '\t' };
+    if lines.is_empty() || lines.iter().any(|l| l.contains(expected)) {
+        return None;
+    }
+    let name = |c: char| match c {
+        '\t' => "a tab",
+        ',' => "a comma (`,`)",
+        ';' => "a semicolon (`;`)",
+        '|' => "a vertical bar (`|`)",
+        _ => "?",
+    };
+    let what = if is_csv {
+        "a .csv file is read as comma-separated"
+    } else {
+        "a .tsv, .txt or .tab file is read as tab-separated"
+    };
+    // The candidate found on the most lines (every line, ideally).
+    let seen = ['\t', ',', ';', '|']
+        .into_iter()
+        .filter(|&c| c != expected)
+        .map(|c| (lines.iter().filter(|l| l.contains(c)).count(), c))
+        .filter(|&(n, _)| n > 0)
+        .max_by_key(|&(n, _)| n);
+    let fix = if is_csv {
+        "save it with commas, or as .tsv if it is tab-separated"
+    } else {
+        "save it with tabs, or as .csv if it is comma-separated"
+    };
+    Some(match seen {
+        Some((_, c)) => format!(
+            "no row has {}: {what}, but this file seems to use {} ({} of {} row(s) have one); {fix}",
+            name(expected),
+            name(c),
+            lines.iter().filter(|l| l.contains(c)).count(),
+            lines.len()
+        ),
+        None => format!(
+            "no row has {}: {what} (columns source, target, note), and this file has a single column; {fix}",
+            name(expected)
+        ),
+    })
+}
+
+/// What an import will write, once every row passed the rules of
+/// `glossary check` (see [`plan_import`]).
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    /// The glossary file to write (or print): a new file, or the target
+    /// file with the new entries added.
+    pub text: String,
+    /// Entries added.
+    pub added: usize,
+    /// Rows whose source the target file already has with the same target.
+    pub already_present: usize,
+    /// Rows that repeat an earlier row of the table (same term, same target).
+    pub duplicates: usize,
+    /// Warnings of `glossary check` about the added entries, located at
+    /// their rows of the table.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Plans the import of `rows` (from [`import_table`]) into the glossary file
+/// `into` (its path and current text; `None` for a new file with the pair
+/// `pair`), checking the result with the rules of `glossary check` before
+/// anything is written:
+/// - every row must make a valid entry on its own (no control characters,
+///   not padded, NFC, a pattern with well-formed slots…);
+/// - two rows for the same term (after NFC, tone placement and case) with
+///   different targets are a conflict, as is a row whose term the file has
+///   with another target; same term and same target is a duplicate,
+///   skipped and counted;
+/// - the whole file after the import must have no error (cross-entry rules
+///   included).
+///
+/// # Errors
+/// Every error found (each row's at its `file:line` in the table, a
+/// conflict naming both rows); nothing may be written then.
+pub fn plan_import(
+    rows: &[Entry],
+    into: Option<(&Path, &str)>,
+    pair: (&str, &str),
+) -> Result<ImportPlan, Vec<Diagnostic>> {
+    use super::load::parse_file;
+    use std::collections::HashMap;
+
+    let at = |origin: &Origin, message: String| Diagnostic {
+        origin: origin.clone(),
+        severity: Severity::Error,
+        message,
+    };
+    let mut errors = Vec::new();
+    // Each row on its own.
+    let mut valid: Vec<&Entry> = Vec::new();
+    for e in rows {
+        let (_, _, diags) = parse_file(
+            &to_toml(std::slice::from_ref(e), pair.0, pair.1),
+            Path::new(""),
+        );
+        let bad: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        if bad.is_empty() {
+            valid.push(e);
+        }
+        for d in bad {
+            errors.push(at(
+                &e.origin,
+                format!("`glossary check` would reject this row: {}", d.message),
+            ));
+        }
+    }
+    // The file it goes into.
+    let (existing, mut doc) = match into {
+        Some((path, text)) => {
+            let doc: DocumentMut = match text.parse() {
+                Ok(d) => d,
+                Err(e) => {
+                    return Err(vec![Diagnostic::error_at_start(
+                        path,
+                        format!(
+                            "not valid TOML ({}); fix it before importing into it",
+                            e.message()
+                        ),
+                    )]);
+                }
+            };
+            let (_, entries, _) = parse_file(text, path);
+            (entries, Some(doc))
+        }
+        None => (Vec::new(), None),
+    };
+    let mut by_key: HashMap<String, &Entry> = HashMap::new();
+    for e in &existing {
+        for form in std::iter::once(&e.source).chain(&e.variants) {
+            by_key.entry(key(form)).or_insert(e);
+        }
+    }
+    let (mut already_present, mut duplicates) = (0, 0);
+    let mut seen: HashMap<String, &Entry> = HashMap::new();
+    let mut added: Vec<Entry> = Vec::new();
+    for e in valid {
+        let k = key(&e.source);
+        if let Some(first) = seen.get(&k) {
+            if first.target == e.target {
+                duplicates += 1;
+            } else {
+                errors.push(at(
+                    &e.origin,
+                    format!(
+                        "conflicting rows: `{}` → `{}` here, but `{}` → `{}` at {}; keep one of the two rows",
+                        e.source, e.target, first.source, first.target, first.origin
+                    ),
+                ));
+            }
+            continue;
+        }
+        seen.insert(k.clone(), e);
+        if let Some(old) = by_key.get(&k) {
+            if old.target == e.target {
+                already_present += 1;
+            } else {
+                errors.push(at(
+                    &e.origin,
+                    format!(
+                        "conflicts with the glossary: `{}` → `{}` here, but `{}` → `{}` at {}; \
+                         change the row or that entry so they agree",
+                        e.source, e.target, old.source, old.target, old.origin
+                    ),
+                ));
+            }
+            continue;
+        }
+        added.push(e.clone());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let text = match (&mut doc, into) {
+        (Some(doc), Some(_)) => {
+            add_entries(doc, &added);
+            doc.to_string()
+        }
+        _ => to_toml(&added, pair.0, pair.1),
+    };
+    // The file as `glossary check` will see it.
+    let path = into.map_or(Path::new("<new glossary>"), |(p, _)| p);
+    let (_, entries, mut diags) = parse_file(&text, path);
+    diags.extend(super::validate::validate(&Glossary {
+        entries: entries.clone(),
+        files: Vec::new(),
+    }));
+    // Point what concerns an added entry at its row of the table.
+    let row_of = |origin: &Origin| -> Option<&Origin> {
+        let e = entries.iter().find(|e| &e.origin == origin)?;
+        let k = key(&e.source);
+        if by_key.contains_key(&k) {
+            return None;
+        }
+        added
+            .iter()
+            .find(|a| key(&a.source) == k)
+            .map(|a| &a.origin)
+    };
+    let mut warnings = Vec::new();
+    for mut d in diags {
+        let row = row_of(&d.origin).cloned();
+        match (d.severity, row) {
+            (Severity::Error, row) => {
+                if let Some(row) = row {
+                    d.origin = row;
+                }
+                errors.push(d);
+            }
+            // The target file's own warnings are `glossary check`'s to show.
+            (Severity::Warning, Some(row)) => {
+                d.origin = row;
+                warnings.push(d);
+            }
+            (Severity::Warning, None) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ImportPlan {
+        text,
+        added: added.len(),
+        already_present,
+        duplicates,
+        warnings,
+    })
 }
 
 /// A new glossary file holding `entries` (simple form where possible).
