@@ -45,9 +45,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// [`Error::OutsideOutput`] (nothing written), or [`Error::Io`] as for
 /// [`write_atomic`].
 pub fn write_inside(root: &Path, rel: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let path = inside(root, rel)?;
-    replace(&path, bytes, &path)?;
-    Ok(path)
+    OutputFolder::new(root)?.write(rel, bytes)
 }
 
 /// `root/rel`, checked to lie inside `root`: `rel` must be relative and
@@ -60,35 +58,82 @@ pub fn write_inside(root: &Path, rel: &Path, bytes: &[u8]) -> Result<PathBuf> {
 /// [`Error::OutsideOutput`] saying why; [`Error::Io`] when an existing
 /// folder cannot be resolved.
 pub fn inside(root: &Path, rel: &Path) -> Result<PathBuf> {
-    let path = root.join(rel);
-    let outside = |reason: String| Error::OutsideOutput {
-        path: path.clone(),
-        root: root.to_path_buf(),
-        reason,
-    };
-    if rel.file_name().is_none() {
-        return Err(outside("the file name is empty or `..`".into()));
+    OutputFolder::new(root)?.check(rel)
+}
+
+/// An output folder, resolved once, for checking ([`inside`]) and writing
+/// ([`write_inside`]) many files: the folders found inside are
+/// remembered, so the files of one folder cost one resolution.
+#[derive(Debug)]
+pub struct OutputFolder {
+    root: PathBuf,
+    real_root: PathBuf,
+    inside: std::collections::HashSet<PathBuf>,
+}
+
+impl OutputFolder {
+    /// Resolves `root` (see [`inside`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when an existing part of `root` cannot be resolved.
+    pub fn new(root: &Path) -> Result<OutputFolder> {
+        Ok(OutputFolder {
+            root: root.to_path_buf(),
+            real_root: resolve(root).map_err(|e| Error::io(root, e))?,
+            inside: std::collections::HashSet::new(),
+        })
     }
-    for c in rel.components() {
-        match c {
-            Component::Normal(_) | Component::CurDir => {}
-            Component::ParentDir => return Err(outside("the name contains `..`".into())),
-            Component::RootDir | Component::Prefix(_) => {
-                return Err(outside("the name is an absolute path".into()));
+
+    /// `root/rel` when it lies inside the folder (see [`inside`]).
+    ///
+    /// # Errors
+    /// As [`inside`].
+    pub fn check(&mut self, rel: &Path) -> Result<PathBuf> {
+        let path = self.root.join(rel);
+        let outside = |reason: String| Error::OutsideOutput {
+            path: path.clone(),
+            root: self.root.clone(),
+            reason,
+        };
+        if rel.file_name().is_none() {
+            return Err(outside("the file name is empty or `..`".into()));
+        }
+        for c in rel.components() {
+            match c {
+                Component::Normal(_) | Component::CurDir => {}
+                Component::ParentDir => return Err(outside("the name contains `..`".into())),
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(outside("the name is an absolute path".into()));
+                }
             }
         }
+        let folder = rel.parent().unwrap_or(Path::new(""));
+        if self.inside.contains(folder) {
+            return Ok(path);
+        }
+        let shown = self.root.join(folder);
+        let real_folder = resolve(&shown).map_err(|e| Error::io(&shown, e))?;
+        if !real_folder.starts_with(&self.real_root) {
+            return Err(outside(format!(
+                "its folder {} is {} once symbolic links are followed",
+                shown.display(),
+                real_folder.display()
+            )));
+        }
+        self.inside.insert(folder.to_path_buf());
+        Ok(path)
     }
-    let real_root = resolve(root).map_err(|e| Error::io(root, e))?;
-    let folder = path.parent().unwrap_or(root);
-    let real_folder = resolve(folder).map_err(|e| Error::io(folder, e))?;
-    if !real_folder.starts_with(&real_root) {
-        return Err(outside(format!(
-            "its folder {} is {} once symbolic links are followed",
-            folder.display(),
-            real_folder.display()
-        )));
+
+    /// Checks `rel` ([`OutputFolder::check`]) and writes `bytes` there
+    /// atomically; returns the path written.
+    ///
+    /// # Errors
+    /// As [`write_inside`].
+    pub fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<PathBuf> {
+        let path = self.check(rel)?;
+        replace(&path, bytes, &path)?;
+        Ok(path)
     }
-    Ok(path)
 }
 
 /// `path` made absolute with the symbolic links of its existing part

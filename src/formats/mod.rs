@@ -10,7 +10,7 @@
 //! ([`Format::suffixes`]). Before a batch writes anything, [`plan`] checks
 //! that every output lies inside the output folder and that no two outputs
 //! are the same file; every write goes through
-//! [`crate::atomic::write_inside`], which checks containment again.
+//! [`crate::atomic::OutputFolder::write`], which checks containment again.
 
 mod html;
 mod jsonl;
@@ -144,12 +144,13 @@ pub fn plan<'a>(
         .iter()
         .flat_map(|f| f.suffixes(source_lang, target_lang))
         .collect();
+    let mut folder = crate::atomic::OutputFolder::new(dir)?;
     let mut files: HashMap<PathBuf, &Path> = HashMap::new();
     let mut folders: HashMap<PathBuf, &Path> = HashMap::new();
     for (input, stem) in docs {
         for suffix in &suffixes {
             let rel = output_file(stem, suffix);
-            let path = crate::atomic::inside(dir, &rel)?;
+            let path = folder.check(&rel)?;
             if let Some(first) = files.insert(rel.clone(), input) {
                 return Err(Error::OutputClash {
                     first: first.to_path_buf(),
@@ -178,7 +179,8 @@ pub fn plan<'a>(
 }
 
 /// Writes every format of one document under `dir` as `stem` + suffix,
-/// atomically, each file through [`crate::atomic::write_inside`]. Returns
+/// atomically, each file checked to lie inside `dir`
+/// ([`crate::atomic::OutputFolder`]). Returns
 /// the files written.
 ///
 /// # Errors
@@ -191,6 +193,7 @@ pub fn write_all(
     formats: &[Format],
     out: &Output<'_>,
 ) -> Result<Vec<PathBuf>> {
+    let mut folder = crate::atomic::OutputFolder::new(dir)?;
     let mut written = Vec::new();
     for &f in formats {
         for (suffix, contents) in writer(f).render(out) {
@@ -201,7 +204,7 @@ pub fn write_all(
                 f.name()
             );
             let rel = output_file(stem, &suffix);
-            written.push(crate::atomic::write_inside(dir, &rel, contents.as_bytes())?);
+            written.push(folder.write(&rel, contents.as_bytes())?);
         }
     }
     Ok(written)
@@ -224,5 +227,67 @@ pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
             .into()
     } else {
         s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_refuses_clashes_folders_taken_by_files_and_names_leaving_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let p = |s: &'static str| Path::new(s);
+        let ok = plan(
+            &out,
+            [(p("a.txt"), p("a")), (p("x/a.txt"), p("x/a"))],
+            &Format::ALL,
+            "vi",
+            "en",
+        );
+        assert_eq!(ok.unwrap(), 16);
+        let clash = plan(
+            &out,
+            [(p("a.txt"), p("a")), (p("a.md"), p("a"))],
+            &[Format::Jsonl],
+            "vi",
+            "en",
+        )
+        .unwrap_err();
+        assert!(
+            clash
+                .to_string()
+                .starts_with("a.txt and a.md would both be written to "),
+            "{clash}"
+        );
+        // `a.jsonl` as a file and as the folder of `a.jsonl/b.jsonl`.
+        let folder = plan(
+            &out,
+            [(p("a.txt"), p("a")), (p("d/a.jsonl/b.txt"), p("a.jsonl/b"))],
+            &[Format::Jsonl],
+            "vi",
+            "en",
+        );
+        assert!(
+            matches!(folder, Err(Error::OutputClash { .. })),
+            "{folder:?}"
+        );
+        // One document's own txt outputs.
+        let same = plan(&out, [(p("a.txt"), p("a"))], &[Format::Txt], "vi", "vi").unwrap_err();
+        assert!(same.to_string().contains("two of its outputs"), "{same}");
+        // A language code that was not validated cannot lead out.
+        let out_of = plan(
+            &out,
+            [(p("a.txt"), p("a"))],
+            &[Format::Txt],
+            "vi",
+            "x/../../../PWNED",
+        );
+        assert!(
+            matches!(out_of, Err(Error::OutsideOutput { .. })),
+            "{out_of:?}"
+        );
+        assert!(!out.exists(), "planning creates nothing");
     }
 }
