@@ -1,32 +1,230 @@
-//! Atomic file output: write to a temporary file in the destination's
-//! folder, flush it to disk, then rename it over the destination. A crash or
-//! Ctrl-C at any moment leaves either the old file or the complete new one.
+//! File output: atomic, with normal permissions, and (for a run's outputs)
+//! never outside the output folder.
+//!
+//! - **Atomic**: write to a temporary file in the destination's folder,
+//!   flush it to disk, then rename it over the destination. A crash or
+//!   Ctrl-C at any moment leaves either the old file or the complete new one.
+//! - **Permissions** (Unix): a new file gets `0666 & !umask`, as `touch`
+//!   or a shell redirection would create it (the temporary file is created
+//!   with mode 0666 and the kernel applies the umask); a file that is
+//!   replaced keeps its permission bits and, where the process may set them,
+//!   its owner and group.
+//! - **Containment**: [`write_inside`] writes `ROOT/REL` only when `REL` is
+//!   a plain relative name and its folder, with the symbolic links of the
+//!   folders that already exist resolved, lies inside `ROOT` (resolved the
+//!   same way). Every output of `songngu run` goes through it.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
+/// Writes `bytes` to `path` atomically, creating the parent folder if
+/// needed. For a file the user named (an export, a glossary being
+/// rewritten): when `path` is a symbolic link, the file it points to is
+/// rewritten and the link kept.
 ///
 /// # Errors
 /// [`Error::Io`] naming `path` when the folder, the temporary file or the
 /// rename fails; the old file (if any) is then untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    };
+    replace(&target, bytes, path)
+}
+
+/// Writes `bytes` to `root/rel` atomically after checking with [`inside`]
+/// that it lies inside `root`; returns the path written. A symbolic link
+/// at the file's own name is replaced, not followed.
+///
+/// # Errors
+/// [`Error::OutsideOutput`] (nothing written), or [`Error::Io`] as for
+/// [`write_atomic`].
+pub fn write_inside(root: &Path, rel: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    OutputFolder::new(root)?.write(rel, bytes)
+}
+
+/// `root/rel`, checked to lie inside `root`: `rel` must be relative and
+/// free of `..`, and the folder it goes into, once the symbolic links of
+/// the folders that already exist are resolved, must be `root` or below it
+/// (`root` resolved the same way; `root` itself may be a link). Nothing is
+/// created.
+///
+/// # Errors
+/// [`Error::OutsideOutput`] saying why; [`Error::Io`] when an existing
+/// folder cannot be resolved.
+pub fn inside(root: &Path, rel: &Path) -> Result<PathBuf> {
+    OutputFolder::new(root)?.check(rel)
+}
+
+/// An output folder, resolved once, for checking ([`inside`]) and writing
+/// ([`write_inside`]) many files: the folders found inside are
+/// remembered, so the files of one folder cost one resolution.
+#[derive(Debug)]
+pub struct OutputFolder {
+    root: PathBuf,
+    real_root: PathBuf,
+    inside: std::collections::HashSet<PathBuf>,
+}
+
+impl OutputFolder {
+    /// Resolves `root` (see [`inside`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when an existing part of `root` cannot be resolved.
+    pub fn new(root: &Path) -> Result<OutputFolder> {
+        Ok(OutputFolder {
+            root: root.to_path_buf(),
+            real_root: resolve(root).map_err(|e| Error::io(root, e))?,
+            inside: std::collections::HashSet::new(),
+        })
+    }
+
+    /// `root/rel` when it lies inside the folder (see [`inside`]).
+    ///
+    /// # Errors
+    /// As [`inside`].
+    pub fn check(&mut self, rel: &Path) -> Result<PathBuf> {
+        let path = self.root.join(rel);
+        let outside = |reason: String| Error::OutsideOutput {
+            path: path.clone(),
+            root: self.root.clone(),
+            reason,
+        };
+        if rel.file_name().is_none() {
+            return Err(outside("the file name is empty or `..`".into()));
+        }
+        for c in rel.components() {
+            match c {
+                Component::Normal(_) | Component::CurDir => {}
+                Component::ParentDir => return Err(outside("the name contains `..`".into())),
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(outside("the name is an absolute path".into()));
+                }
+            }
+        }
+        let folder = rel.parent().unwrap_or(Path::new(""));
+        if self.inside.contains(folder) {
+            return Ok(path);
+        }
+        let shown = self.root.join(folder);
+        let real_folder = resolve(&shown).map_err(|e| Error::io(&shown, e))?;
+        if !real_folder.starts_with(&self.real_root) {
+            return Err(outside(format!(
+                "its folder {} is {} once symbolic links are followed",
+                shown.display(),
+                real_folder.display()
+            )));
+        }
+        self.inside.insert(folder.to_path_buf());
+        Ok(path)
+    }
+
+    /// Checks `rel` ([`OutputFolder::check`]) and writes `bytes` there
+    /// atomically; returns the path written.
+    ///
+    /// # Errors
+    /// As [`write_inside`].
+    pub fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<PathBuf> {
+        let path = self.check(rel)?;
+        replace(&path, bytes, &path)?;
+        Ok(path)
+    }
+}
+
+/// `path` made absolute with the symbolic links of its existing part
+/// resolved: the longest existing prefix is canonicalised and the rest
+/// appended (`.` dropped, `..` removing the last component). A dangling
+/// symbolic link in the path is an error, since where it leads is unknown.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let parts: Vec<Component<'_>> = abs.components().collect();
+    for k in (1..=parts.len()).rev() {
+        let prefix: PathBuf = parts[..k].iter().collect();
+        match std::fs::canonicalize(&prefix) {
+            Ok(mut real) => {
+                for c in &parts[k..] {
+                    match c {
+                        Component::ParentDir => {
+                            real.pop();
+                        }
+                        Component::Normal(n) => real.push(n),
+                        _ => {}
+                    }
+                }
+                return Ok(real);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if std::fs::symlink_metadata(&prefix).is_ok() {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!(
+                            "{} is a symbolic link to something that does not exist",
+                            prefix.display()
+                        ),
+                    ));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(abs)
+}
+
+/// The atomic replacement of `dest` (`shown` names it in errors).
+fn replace(dest: &Path, bytes: &[u8], shown: &Path) -> Result<()> {
+    let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".songngu-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    // The file being replaced, if it is one (a link at `dest` is replaced
+    // like a new file).
+    let old = std::fs::symlink_metadata(dest)
+        .ok()
+        .filter(std::fs::Metadata::is_file);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".songngu-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Like any new file: the umask applies to 0666.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(shown, e))?;
+    if let Some(old) = &old {
+        keep_mode_and_owner(tmp.as_file(), old).map_err(|e| Error::io(shown, e))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| Error::io(shown, e))?;
+    tmp.persist(dest).map_err(|e| Error::io(shown, e.error))?;
     Ok(())
+}
+
+/// Gives `file` the owner (where allowed) and the permission bits of `old`.
+#[cfg(unix)]
+fn keep_mode_and_owner(file: &std::fs::File, old: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // The owner first: changing it may clear set-id bits, which the mode
+    // then restores. Only root may give a file away; a member of the
+    // file's group may still keep the group.
+    if std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())).is_err() {
+        let _ = std::os::unix::fs::fchown(file, None, Some(old.gid()));
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
+}
+
+#[cfg(not(unix))]
+fn keep_mode_and_owner(file: &std::fs::File, old: &std::fs::Metadata) -> std::io::Result<()> {
+    file.set_permissions(old.permissions())
 }
 
 #[cfg(test)]
@@ -45,5 +243,78 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn names_with_parent_or_root_components_are_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        for rel in ["../x.txt", "a/../../x.txt", "/etc/x.txt", "", "a/.."] {
+            let err = inside(&root, Path::new(rel)).unwrap_err();
+            assert!(matches!(err, Error::OutsideOutput { .. }), "{rel}: {err}");
+        }
+        assert!(write_inside(&root, Path::new("../x.txt"), b"x").is_err());
+        assert!(!dir.path().join("x.txt").exists());
+        assert_eq!(
+            inside(&root, Path::new("a/..b.jsonl")).unwrap(),
+            root.join("a/..b.jsonl")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folder_links_are_resolved_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("out/inner")).unwrap();
+        std::fs::create_dir_all(d.join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(d.join("elsewhere"), d.join("out/x")).unwrap();
+        std::os::unix::fs::symlink("inner", d.join("out/ok")).unwrap();
+        std::os::unix::fs::symlink(d.join("missing"), d.join("out/gone")).unwrap();
+        let err = write_inside(&d.join("out"), Path::new("x/a.jsonl"), b"x").unwrap_err();
+        assert!(
+            err.to_string().contains("outside the output folder"),
+            "{err}"
+        );
+        assert!(write_inside(&d.join("out"), Path::new("x/new/a.jsonl"), b"x").is_err());
+        assert!(write_inside(&d.join("out"), Path::new("gone/a.jsonl"), b"x").is_err());
+        assert_eq!(std::fs::read_dir(d.join("elsewhere")).unwrap().count(), 0);
+        assert!(!d.join("missing").exists());
+        // Links that stay inside, and an output folder that is itself a link.
+        write_inside(&d.join("out"), Path::new("ok/a.jsonl"), b"x").unwrap();
+        assert!(d.join("out/inner/a.jsonl").is_file());
+        std::os::unix::fs::symlink(d.join("out"), d.join("linked-out")).unwrap();
+        write_inside(&d.join("linked-out"), Path::new("new/b.jsonl"), b"x").unwrap();
+        assert!(d.join("out/new/b.jsonl").is_file());
+        // A link at the file's own name is replaced, not followed.
+        std::fs::write(d.join("elsewhere/victim"), b"keep").unwrap();
+        std::os::unix::fs::symlink(d.join("elsewhere/victim"), d.join("out/c.jsonl")).unwrap();
+        write_inside(&d.join("out"), Path::new("c.jsonl"), b"new").unwrap();
+        assert_eq!(std::fs::read(d.join("elsewhere/victim")).unwrap(), b"keep");
+        assert_eq!(std::fs::read(d.join("out/c.jsonl")).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.toml");
+        std::fs::write(&p, b"old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o604)).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o604);
+        // Through a link: the target is rewritten, the link stays.
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&p, &link).unwrap();
+        write_atomic(&link, b"newer").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&p).unwrap(), b"newer");
     }
 }

@@ -51,10 +51,97 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Languages {
-    /// Source language code (BCP 47, e.g. `vi`).
+    /// Source language code (BCP 47, e.g. `vi`; checked by
+    /// [`check_language_tag`] when read from a file).
+    #[serde(deserialize_with = "source_tag")]
     pub source: String,
-    /// Target language code (BCP 47, e.g. `en`).
+    /// Target language code (BCP 47, e.g. `en`; checked likewise).
+    #[serde(deserialize_with = "target_tag")]
     pub target: String,
+}
+
+/// Checks that `tag` is a well-formed BCP 47 language tag, the only
+/// language codes songngu accepts (they become parts of file names, so
+/// nothing but ASCII letters, digits and `-` may pass): subtags of 1 to 8
+/// ASCII letters or digits separated by single `-`; the first 2 to 8
+/// letters (`vi`, `en`, `yue`), or `x`/`i` for a private-use or
+/// grandfathered tag followed by more subtags (`x-newsroom`); a
+/// one-character subtag (an extension singleton) followed by at least one
+/// more; at most 64 characters in all. Case is not changed.
+///
+/// # Errors
+/// What is wrong, for a message that also names the value and where it
+/// came from.
+pub fn check_language_tag(tag: &str) -> std::result::Result<(), String> {
+    const EXAMPLES: &str =
+        "use a BCP 47 language tag such as `vi`, `en`, `en-GB`, `pt-BR` or `zh-Hant`";
+    if tag.is_empty() {
+        return Err(format!("it is empty; {EXAMPLES}"));
+    }
+    if let Some(c) = tag
+        .chars()
+        .find(|c| !c.is_ascii_alphanumeric() && *c != '-')
+    {
+        return Err(format!(
+            "`{}` is not allowed (only ASCII letters, digits and `-`); {EXAMPLES}",
+            c.escape_debug()
+        ));
+    }
+    if tag.len() > 64 {
+        return Err(format!("it is longer than 64 characters; {EXAMPLES}"));
+    }
+    let subtags: Vec<&str> = tag.split('-').collect();
+    if subtags.iter().any(|s| s.is_empty()) {
+        return Err(format!(
+            "it has an empty subtag (a `-` at either end, or `--`); {EXAMPLES}"
+        ));
+    }
+    if let Some(s) = subtags.iter().find(|s| s.len() > 8) {
+        return Err(format!(
+            "the subtag `{s}` is longer than 8 characters; {EXAMPLES}"
+        ));
+    }
+    let primary = subtags[0];
+    let private = primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i");
+    if private {
+        if subtags.len() < 2 {
+            return Err(format!(
+                "`{primary}` must be followed by a subtag; {EXAMPLES}"
+            ));
+        }
+    } else if primary.len() < 2 || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(format!(
+            "the language subtag `{primary}` must be 2 to 8 letters; {EXAMPLES}"
+        ));
+    }
+    if subtags.last().is_some_and(|s| s.len() == 1) {
+        return Err(format!(
+            "the one-letter subtag at the end must be followed by another; {EXAMPLES}"
+        ));
+    }
+    Ok(())
+}
+
+fn language_tag<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    key: &str,
+) -> std::result::Result<String, D::Error> {
+    let tag = String::deserialize(d)?;
+    check_language_tag(&tag).map_err(|why| {
+        serde::de::Error::custom(format!(
+            "[languages] {key} `{}` is not a language code: {why}",
+            tag.escape_debug()
+        ))
+    })?;
+    Ok(tag)
+}
+
+fn source_tag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    language_tag(d, "source")
+}
+
+fn target_tag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    language_tag(d, "target")
 }
 
 impl Default for Languages {
@@ -662,6 +749,64 @@ mod tests {
             Path::new("dir/glossary/")
         );
         assert_eq!(Config::default().resolve(Path::new("g")), Path::new("g"));
+    }
+
+    #[test]
+    fn language_tags_are_well_formed_bcp47_only() {
+        for ok in [
+            "vi",
+            "en",
+            "en-GB",
+            "pt-BR",
+            "zh-Hant-TW",
+            "yue",
+            "x-newsroom",
+            "es-419",
+            "de-CH-1996",
+            "en-a-bbb",
+            "EN-gb",
+        ] {
+            assert_eq!(check_language_tag(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "e",
+            "x",
+            "vi-",
+            "-vi",
+            "v--i",
+            "x/../../PWNED",
+            "vi/../victim",
+            "..",
+            "en_GB",
+            "en GB",
+            "en\nGB",
+            "tiếng",
+            "12",
+            "toolongprimary",
+            "en-toolongsubtag",
+            "en-a",
+        ] {
+            assert!(check_language_tag(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_language_tag(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn language_code_in_a_file_is_checked_with_its_location() {
+        let err =
+            parse("[languages]\ntarget = \"en\"\nsource = \"vi/../../../victim\"\n").unwrap_err();
+        let Error::Config {
+            line, col, message, ..
+        } = &err
+        else {
+            panic!("{err}")
+        };
+        assert_eq!((*line, *col), (3, 10), "{message}");
+        assert!(
+            message.contains("[languages] source `vi/../../../victim` is not a language code"),
+            "{message}"
+        );
     }
 
     #[test]

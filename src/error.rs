@@ -61,6 +61,56 @@ pub enum Error {
         /// Offset of the first bad byte from the start of the input.
         offset: u64,
     },
+    /// An output path that would not lie inside the output folder (a name
+    /// with `..`, or a folder that is a symbolic link leading out).
+    #[error(
+        "{}: refusing to write outside the output folder {}: {reason}",
+        path.display(),
+        root.display()
+    )]
+    OutsideOutput {
+        /// The output file.
+        path: PathBuf,
+        /// The output folder.
+        root: PathBuf,
+        /// Why the path is outside.
+        reason: String,
+    },
+    /// Two inputs (or two outputs of one input) would be written to the
+    /// same file.
+    #[error("{}", clash_message(first, second, output))]
+    OutputClash {
+        /// The first input.
+        first: PathBuf,
+        /// The second input (the same as `first` when one document's own
+        /// outputs clash).
+        second: PathBuf,
+        /// The output file both would write.
+        output: PathBuf,
+    },
+}
+
+fn clash_message(
+    first: &std::path::Path,
+    second: &std::path::Path,
+    output: &std::path::Path,
+) -> String {
+    if first == second {
+        format!(
+            "{}: two of its outputs would both be written to {}; with the txt format the source \
+             and target languages must differ from each other and from `ascii`",
+            first.display(),
+            output.display()
+        )
+    } else {
+        format!(
+            "{} and {} would both be written to {}; nothing was written: rename one of them, or \
+             run them separately with different -o folders (see docs/output-naming.md)",
+            first.display(),
+            second.display(),
+            output.display()
+        )
+    }
 }
 
 impl Error {

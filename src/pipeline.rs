@@ -10,7 +10,9 @@
 //! `suspect` hits) and pattern terms whose slot did not parse. It is pure:
 //! no I/O.
 //!
-//! The batch driver runs documents in parallel (`jobs` threads), writes each
+//! The batch driver first checks every output path ([`Pipeline::plan`]:
+//! inside the output folder, no two the same file), then runs documents in
+//! parallel (`jobs` threads), writes each
 //! document's outputs atomically as soon as it is done, and records a
 //! per-document outcome: one failed document (unreadable, not UTF-8, an
 //! output that cannot be written) does not stop the others. Memory is
@@ -212,8 +214,30 @@ impl Pipeline {
             .collect()
     }
 
+    /// Checks every output of `inputs` before anything is written: inside
+    /// `out_dir`, and no two the same file (see [`formats::plan`]). The
+    /// batch drivers call it first; call it yourself to fail early.
+    ///
+    /// # Errors
+    /// [`Error::OutsideOutput`] or [`Error::OutputClash`].
+    pub fn plan(&self, inputs: &[Input], out_dir: &Path, formats: &[Format]) -> Result<usize> {
+        formats::plan(
+            out_dir,
+            inputs
+                .iter()
+                .filter(|i| !i.is_unreadable())
+                .map(|i| (i.path.as_path(), i.out_stem.as_path())),
+            formats,
+            &self.source_lang,
+            &self.target_lang,
+        )
+    }
+
     /// Processes and writes every input under `out_dir`, `jobs` documents
     /// at a time; `progress` is called after each document with its outcome.
+    ///
+    /// # Errors
+    /// [`Pipeline::plan`]'s, before any document is read.
     pub fn run_batch(
         &self,
         inputs: &[Input],
@@ -221,7 +245,8 @@ impl Pipeline {
         formats: &[Format],
         jobs: usize,
         progress: &(dyn Fn(&DocOutcome) + Sync),
-    ) -> Vec<DocOutcome> {
+    ) -> Result<Vec<DocOutcome>> {
+        self.plan(inputs, out_dir, formats)?;
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<(usize, DocOutcome)>> = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
@@ -245,7 +270,7 @@ impl Pipeline {
         });
         let mut results = results.into_inner().expect("no panics while locked");
         results.sort_by_key(|(i, _)| *i);
-        results.into_iter().map(|(_, o)| o).collect()
+        Ok(results.into_iter().map(|(_, o)| o).collect())
     }
 
     /// Like [`Pipeline::run_batch`], with machine translation: documents
@@ -255,8 +280,9 @@ impl Pipeline {
     /// document is written. In a dry run nothing is sent or written.
     ///
     /// # Errors
-    /// [`Error::Tm`] when the memory fails, [`Error::Engine`] when the
-    /// async runtime cannot start; per-document failures are outcomes.
+    /// [`Pipeline::plan`]'s before anything is sent, [`Error::Tm`] when the
+    /// memory fails, [`Error::Engine`] when the async runtime cannot start;
+    /// per-document failures are outcomes.
     #[allow(clippy::too_many_arguments)]
     pub fn run_batch_translated(
         &self,
@@ -268,6 +294,7 @@ impl Pipeline {
         chunk: usize,
         progress: &dyn Fn(&DocOutcome),
     ) -> Result<(Vec<DocOutcome>, MtReport)> {
+        self.plan(inputs, out_dir, formats)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

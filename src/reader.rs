@@ -1,5 +1,6 @@
 //! The read stage: bytes to a normalised [`Document`], and the inputs of a
-//! batch (files, folders searched recursively for `.txt` and `.md`, stdin).
+//! batch (files, folders walked for `.txt` and `.md` without looping or
+//! visiting a file twice, stdin) with their output names.
 //!
 //! Contract: a UTF-8 BOM is dropped, control characters are taken out
 //! (counted in [`Document::cleaned`]: NUL, the other C0 controls but tab,
@@ -9,7 +10,9 @@
 //! are not UTF-8 are an error naming the input and the byte offset of the
 //! first bad byte.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -86,23 +89,42 @@ pub fn decode(bytes: &[u8], name: &str, origin: &Path) -> Result<Document> {
 pub struct Input {
     /// The file, or `-` for stdin.
     pub path: PathBuf,
-    /// Where its outputs go, relative to the output folder, without
-    /// extension (`b` for `a/b.txt`; `x/b` for `articles/x/b.txt` found in
-    /// the folder `articles/`).
+    /// Its output name: where its outputs go, relative to the output
+    /// folder, without a format suffix (`b` for `a/b.txt`; `x/b` for
+    /// `articles/x/b.txt` found in the folder `articles/`; see
+    /// [`collect`] for the whole rule).
     pub out_stem: PathBuf,
+    /// The document name (the last part of the output name).
+    name: String,
+    /// Why the walk could not read this entry (it then fails when read).
+    unreadable: Option<(std::io::ErrorKind, String)>,
 }
 
 impl Input {
+    fn stdin() -> Input {
+        Input {
+            path: PathBuf::from("-"),
+            out_stem: PathBuf::from("stdin"),
+            name: "stdin".into(),
+            unreadable: None,
+        }
+    }
+
     /// Is this stdin?
     pub fn is_stdin(&self) -> bool {
         self.path.as_os_str() == "-"
     }
 
-    /// The document name (the file stem, `stdin` for stdin).
+    /// Did the folder walk fail to read this entry? Such an input has no
+    /// outputs; reading it returns the walk's error.
+    pub fn is_unreadable(&self) -> bool {
+        self.unreadable.is_some()
+    }
+
+    /// The document name: the last part of the output name (the file stem
+    /// for `a/b.txt`), `stdin` for stdin.
     pub fn name(&self) -> String {
-        self.out_stem
-            .file_name()
-            .map_or_else(|| "stdin".into(), |n| n.to_string_lossy().into_owned())
+        self.name.clone()
     }
 
     /// Reads and normalises the input.
@@ -110,6 +132,12 @@ impl Input {
     /// # Errors
     /// [`Error::Io`] or [`Error::InvalidUtf8`], naming the input.
     pub fn read(&self) -> Result<Document> {
+        if let Some((kind, message)) = &self.unreadable {
+            return Err(Error::io(
+                &self.path,
+                std::io::Error::new(*kind, message.clone()),
+            ));
+        }
         let bytes = if self.is_stdin() {
             let mut v = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut v)
@@ -133,81 +161,387 @@ fn is_article(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
 }
 
-/// The inputs named on the command line, in order: files as given (any
-/// extension), folders searched recursively for `.txt` and `.md` files in
-/// name order, `-` for stdin. Output stems: a file's stem; a folder's files
-/// keep their path inside the folder. When two inputs would get the same
-/// stem, both keep their path as given instead, so no output overwrites
-/// another.
-///
-/// # Errors
-/// [`Error::Io`] for a path that does not exist or a folder that cannot be read.
-pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            inputs.push(Input {
-                path: p.clone(),
-                out_stem: PathBuf::from("stdin"),
-            });
-        } else if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found)?;
-            found.sort();
-            for f in found {
-                let rel = f.strip_prefix(p).unwrap_or(&f).with_extension("");
-                inputs.push(Input {
-                    path: f,
-                    out_stem: rel,
-                });
-            }
-        } else if p.is_file() {
-            let stem = p
-                .file_stem()
-                .map_or_else(|| PathBuf::from("input"), PathBuf::from);
-            inputs.push(Input {
-                path: p.clone(),
-                out_stem: stem,
-            });
-        } else {
-            return Err(Error::io(
-                p,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
-            ));
-        }
-    }
-    // Collisions: fall back to the path as given (made relative and safe).
-    let mut counts = std::collections::HashMap::new();
-    for i in &inputs {
-        *counts.entry(i.out_stem.clone()).or_insert(0) += 1;
-    }
-    for i in &mut inputs {
-        if counts[&i.out_stem] > 1 && !i.is_stdin() {
-            let safe: PathBuf = i
-                .path
-                .with_extension("")
-                .components()
-                .filter_map(|c| match c {
-                    std::path::Component::Normal(s) => Some(s.to_owned()),
-                    _ => None,
-                })
-                .collect();
-            i.out_stem = safe;
-        }
-    }
-    Ok(inputs)
+/// How folders are walked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// Follow symbolic links to folders (each folder is still visited
+    /// once). Links to files are always read.
+    pub follow_links: bool,
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_article(&path) {
-            out.push(path);
+/// What a folder walk found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// The wanted files, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// Entries that could not be read (a folder or file past the path
+    /// length limit, a folder without permission, a dangling link with a
+    /// wanted name, a wanted name that is not a regular file), sorted.
+    pub unreadable: Vec<(PathBuf, std::io::Error)>,
+    /// Symbolic links to folders that were not followed, sorted.
+    pub links_not_followed: Vec<PathBuf>,
+}
+
+/// An identity for "the same folder" or "the same file": device and inode
+/// on Unix, the canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[allow(dead_code)]
+    Path(PathBuf),
+}
+
+fn file_id(path: &Path, meta: &std::fs::Metadata) -> FileId {
+    #[cfg(unix)]
+    {
+        let _ = path;
+        use std::os::unix::fs::MetadataExt;
+        FileId::Inode(meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        FileId::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
+}
+
+/// Walks the folder `root` (followed even when it is itself a link) for
+/// files whose path `wanted` accepts. Symbolic links to folders are
+/// followed only with [`WalkOptions::follow_links`]; a folder already
+/// visited (same device and inode) is never entered again, so the walk
+/// ends whatever links there are. Nothing unreadable is skipped silently:
+/// it is in [`Walk::unreadable`].
+pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -> Walk {
+    let mut found = Walk::default();
+    let mut visited = std::collections::HashSet::new();
+    match std::fs::metadata(root) {
+        Ok(m) => {
+            visited.insert(file_id(root, &m));
+        }
+        Err(e) => {
+            found.unreadable.push((root.to_path_buf(), e));
+            return found;
         }
     }
-    Ok(())
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                found.unreadable.push((dir, e));
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    found.unreadable.push((dir.clone(), e));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let kind = match entry.file_type() {
+                Ok(k) => k,
+                Err(e) => {
+                    found.unreadable.push((path, e));
+                    continue;
+                }
+            };
+            if kind.is_dir() {
+                match entry.metadata() {
+                    Ok(m) => {
+                        if visited.insert(file_id(&path, &m)) {
+                            stack.push(path);
+                        }
+                    }
+                    Err(e) => found.unreadable.push((path, e)),
+                }
+            } else if kind.is_symlink() {
+                // Where the link leads decides.
+                match std::fs::metadata(&path) {
+                    Ok(m) if m.is_dir() => {
+                        if !options.follow_links {
+                            found.links_not_followed.push(path);
+                        } else if visited.insert(file_id(&path, &m)) {
+                            stack.push(path);
+                        }
+                    }
+                    Ok(m) if wanted(&path) => {
+                        if m.is_file() {
+                            found.files.push(path);
+                        } else {
+                            found.unreadable.push((path, not_a_file()));
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) if wanted(&path) => found.unreadable.push((path, e)),
+                    // A dangling link without a wanted name: nothing to read.
+                    Err(_) => {}
+                }
+            } else if wanted(&path) {
+                if kind.is_file() {
+                    found.files.push(path);
+                } else {
+                    found.unreadable.push((path, not_a_file()));
+                }
+            }
+        }
+    }
+    found.files.sort();
+    found.unreadable.sort_by(|a, b| a.0.cmp(&b.0));
+    found.links_not_followed.sort();
+    found
+}
+
+fn not_a_file() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "not a regular file (a pipe, socket or device is not read)",
+    )
+}
+
+/// The inputs of a batch (see [`collect`]).
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The inputs, in order, each file once.
+    pub inputs: Vec<Input>,
+    /// Paths dropped because they name a file already in the batch
+    /// (given twice, or also found in a folder).
+    pub duplicates: Vec<PathBuf>,
+    /// Symbolic links to folders that were not followed.
+    pub links_not_followed: Vec<PathBuf>,
+}
+
+/// The inputs named on the command line, in order: files as given (any
+/// extension), folders walked ([`walk`]) for `.txt` and `.md` files in
+/// path order, `-` for stdin. Entries of a folder that cannot be read are
+/// inputs too, that fail when read (so they are reported and counted).
+///
+/// The same file (same device and inode: given twice, by another path, a
+/// link, or also found in a folder) is taken once, at its first place.
+///
+/// Output names (the rule of `docs/output-naming.md`), with these forms:
+/// 1. *short*: a file given by name: its file name without its extension
+///    (`a/b.txt` → `b`); a file found in a folder: its path inside the
+///    folder without the extension (`articles/x/b.txt` → `x/b`); stdin:
+///    `stdin` (its only form);
+/// 2. *as given*: the path as given without its extension, with `.`
+///    dropped, `x/..` removed, and a leading `/` or `..` dropped
+///    (`../p/b.txt` → `p/b`);
+/// 3. *as given, with extension* (`p/b.txt`).
+///
+/// Every input starts with its short name. While several inputs share a
+/// name, those among them with the fewest steps taken (that have a form
+/// left) take their next form. Names that still clash are left so:
+/// [`crate::formats::plan`] refuses them before anything is written.
+///
+/// # Errors
+/// [`Error::Io`] for a path that does not exist.
+pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
+    let mut out = Collected::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut stdin_seen = false;
+    // Inputs and their name forms (empty for stdin and unreadable entries).
+    let mut forms: Vec<Vec<OsString>> = Vec::new();
+    let mut push = |out: &mut Collected, input: Input, f: Vec<OsString>, id: Option<FileId>| {
+        if let Some(id) = id
+            && !seen.insert(id)
+        {
+            out.duplicates.push(input.path);
+            return;
+        }
+        out.inputs.push(input);
+        forms.push(f);
+    };
+    for p in paths {
+        if p.as_os_str() == "-" {
+            if stdin_seen {
+                out.duplicates.push(p.clone());
+            } else {
+                stdin_seen = true;
+                push(&mut out, Input::stdin(), Vec::new(), None);
+            }
+            continue;
+        }
+        let meta = std::fs::metadata(p).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::io(
+                    p,
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+                )
+            } else {
+                Error::io(p, e)
+            }
+        })?;
+        if meta.is_dir() {
+            let found = walk(p, options, &is_article);
+            out.links_not_followed.extend(found.links_not_followed);
+            let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = found
+                .files
+                .into_iter()
+                .map(|f| (f, None))
+                .chain(found.unreadable.into_iter().map(|(f, e)| (f, Some(e))))
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            for (f, problem) in entries {
+                if let Some(e) = problem {
+                    let input = Input {
+                        out_stem: PathBuf::new(),
+                        name: String::new(),
+                        unreadable: Some((e.kind(), e.to_string())),
+                        path: f,
+                    };
+                    push(&mut out, input, Vec::new(), None);
+                    continue;
+                }
+                let rel = f.strip_prefix(p).unwrap_or(&f).to_path_buf();
+                let id = std::fs::metadata(&f).ok().map(|m| file_id(&f, &m));
+                let f_forms = name_forms(&rel, &f);
+                push(&mut out, named(f, &f_forms[0]), f_forms, id);
+            }
+        } else {
+            let id = Some(file_id(p, &meta));
+            let name = PathBuf::from(p.file_name().unwrap_or(p.as_os_str()));
+            let f_forms = name_forms(&name, p);
+            push(&mut out, named(p.clone(), &f_forms[0]), f_forms, id);
+        }
+    }
+    resolve_clashes(&mut out.inputs, &forms);
+    Ok(out)
+}
+
+/// [`collect`] without walk options or the dropped paths.
+///
+/// # Errors
+/// As [`collect`].
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
+    Ok(collect(paths, WalkOptions::default())?.inputs)
+}
+
+fn named(path: PathBuf, form: &OsString) -> Input {
+    // The parts of a form never hold `/`, so the last part is the text
+    // after the last one (`.` from `..txt` included, which a `Path` would
+    // not show as a component).
+    let name = form
+        .to_string_lossy()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    Input {
+        path,
+        out_stem: PathBuf::from(form),
+        name,
+        unreadable: None,
+    }
+}
+
+/// The three name forms of a file: `short` (its name, or its path inside
+/// the folder it was found in) without extension; the path `given`,
+/// lexically normalised, without extension; the same with extension.
+fn name_forms(short: &Path, given: &Path) -> Vec<OsString> {
+    let given = normalise(given);
+    vec![
+        join_parts(&without_extension(&parts(short))),
+        join_parts(&without_extension(&given)),
+        join_parts(&given),
+    ]
+}
+
+/// The normal components of `p` (no `.`, `..`, root).
+fn parts(p: &Path) -> Vec<OsString> {
+    p.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The components of `p` with `.` dropped, `x/..` removed, and a root or
+/// a leading `..` dropped: always a relative path going down.
+fn normalise(p: &Path) -> Vec<OsString> {
+    let mut out: Vec<OsString> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => out.push(s.to_owned()),
+            Component::ParentDir => {
+                out.pop();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The parts with the last one's extension removed (`..txt` → `.`,
+/// `a.b.txt` → `a.b`; a name without one, or a dot file like `.txt`, is
+/// kept).
+fn without_extension(parts: &[OsString]) -> Vec<OsString> {
+    let mut v = parts.to_vec();
+    if let Some(last) = v.last_mut()
+        && let Some(stem) = Path::new(last.as_os_str()).file_stem()
+    {
+        *last = stem.to_owned();
+    }
+    v
+}
+
+fn join_parts(parts: &[OsString]) -> OsString {
+    let mut s = OsString::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push("/");
+        }
+        s.push(p);
+    }
+    s
+}
+
+/// Moves clashing inputs to their next name form (see [`collect`]).
+fn resolve_clashes(inputs: &mut [Input], forms: &[Vec<OsString>]) {
+    let mut level = vec![0usize; inputs.len()];
+    loop {
+        let mut groups: BTreeMap<&OsString, Vec<usize>> = BTreeMap::new();
+        for (i, f) in forms.iter().enumerate() {
+            // stdin and unreadable entries have no forms.
+            if !f.is_empty() {
+                groups.entry(&f[level[i]]).or_default().push(i);
+            }
+        }
+        // stdin's one name takes part too.
+        let stdin_name = OsString::from("stdin");
+        if let Some(i) = inputs.iter().position(Input::is_stdin) {
+            groups.entry(&stdin_name).or_default().push(i);
+        }
+        let mut moves = Vec::new();
+        for members in groups.values().filter(|m| m.len() > 1) {
+            let movable: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| !forms[i].is_empty() && level[i] + 1 < forms[i].len())
+                .collect();
+            if let Some(min) = movable.iter().map(|&i| level[i]).min() {
+                moves.extend(movable.into_iter().filter(|&i| level[i] == min));
+            }
+        }
+        if moves.is_empty() {
+            break;
+        }
+        for i in moves {
+            level[i] += 1;
+        }
+    }
+    for (i, input) in inputs.iter_mut().enumerate() {
+        if !forms[i].is_empty() && level[i] > 0 {
+            *input = Input {
+                unreadable: None,
+                ..named(std::mem::take(&mut input.path), &forms[i][level[i]])
+            };
+        }
+    }
 }
 
 #[cfg(test)]
@@ -267,5 +601,120 @@ mod tests {
             "{stems:?}"
         );
         assert!(collect_inputs(&[d.join("nope.txt")]).is_err());
+    }
+
+    /// Collects `args` in `dir`: the output names, as strings.
+    fn names(dir: &Path, args: &[&str]) -> Vec<String> {
+        let paths: Vec<PathBuf> = args.iter().map(|a| dir.join(a)).collect();
+        collect(&paths, WalkOptions::default())
+            .unwrap()
+            .inputs
+            .iter()
+            .map(|i| i.out_stem.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn output_names_take_the_next_form_only_while_they_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            "p/a.txt",
+            "q/a.txt",
+            "r/p/a.txt",
+            "s/a.txt",
+            "s/a.md",
+            "s/..txt",
+            "s/...txt",
+        ] {
+            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
+            std::fs::write(d.join(f), "t").unwrap();
+        }
+        // The tempdir's absolute prefix (root dropped) starts the long forms
+        // (tests/integrity.rs has the relative case: `p/a`, `q/a`, `r/p/a`).
+        let base = d.strip_prefix("/").unwrap().display().to_string();
+        assert_eq!(
+            names(d, &["p/a.txt", "q/a.txt", "r"]),
+            [
+                format!("{base}/p/a"),
+                format!("{base}/q/a"),
+                "p/a".to_owned()
+            ]
+        );
+        assert_eq!(names(d, &["p/a.txt", "r"]), ["a", "p/a"]);
+        assert_eq!(
+            names(d, &["s"]),
+            [
+                // `...txt` and `..txt`: the names `..` and `.`, written as
+                // `...jsonl` and `..jsonl`.
+                "..".to_owned(),
+                ".".to_owned(),
+                format!("{base}/s/a.md"),
+                format!("{base}/s/a.txt")
+            ]
+        );
+        // The same file by several paths is taken once.
+        let c = collect(
+            &[d.join("p/a.txt"), d.join("p/../p/a.txt"), d.join("p")],
+            WalkOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(c.inputs.len(), 1);
+        assert_eq!(c.duplicates.len(), 2);
+        assert_eq!(c.inputs[0].name(), "a");
+    }
+
+    #[test]
+    fn given_paths_are_normalised_to_go_down_only() {
+        assert_eq!(
+            normalise(Path::new("../x/./y/../a.txt")),
+            [OsString::from("x"), OsString::from("a.txt")]
+        );
+        assert_eq!(
+            normalise(Path::new("/abs/a.txt")),
+            [OsString::from("abs"), OsString::from("a.txt")]
+        );
+        assert_eq!(
+            without_extension(&[OsString::from("..txt")]),
+            [OsString::from(".")]
+        );
+        assert_eq!(
+            without_extension(&[OsString::from(".txt")]),
+            [OsString::from(".txt")]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walk_visits_each_folder_once_and_reports_what_it_cannot_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("in/sub")).unwrap();
+        std::fs::write(d.join("in/a.txt"), "t").unwrap();
+        std::fs::write(d.join("in/sub/b.md"), "t").unwrap();
+        std::os::unix::fs::symlink("..", d.join("in/sub/up")).unwrap();
+        std::os::unix::fs::symlink("../sub", d.join("in/sub/again")).unwrap();
+        std::os::unix::fs::symlink("missing.txt", d.join("in/dangling.txt")).unwrap();
+        std::os::unix::fs::symlink("missing", d.join("in/dangling")).unwrap();
+        let w = walk(&d.join("in"), WalkOptions::default(), &is_article);
+        assert_eq!(w.files, [d.join("in/a.txt"), d.join("in/sub/b.md")]);
+        assert_eq!(
+            w.links_not_followed,
+            [d.join("in/sub/again"), d.join("in/sub/up")]
+        );
+        assert_eq!(w.unreadable.len(), 1);
+        assert_eq!(w.unreadable[0].0, d.join("in/dangling.txt"));
+        let w = walk(
+            &d.join("in"),
+            WalkOptions { follow_links: true },
+            &is_article,
+        );
+        assert_eq!(w.files, [d.join("in/a.txt"), d.join("in/sub/b.md")]);
+        assert!(w.links_not_followed.is_empty());
+        // The unreadable entry becomes an input that fails when read.
+        let c = collect(&[d.join("in")], WalkOptions::default()).unwrap();
+        let bad: Vec<_> = c.inputs.iter().filter(|i| i.is_unreadable()).collect();
+        assert_eq!(bad.len(), 1);
+        assert!(bad[0].read().is_err());
     }
 }

@@ -75,6 +75,12 @@ impl Tm {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
         }
+        // Created here, not by SQLite (0644): a new file is 0666 & !umask.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|e| err(&e))?;
         let conn = Connection::open(path).map_err(|e| err(&e))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;

@@ -165,6 +165,11 @@ pub struct QaArgs {
     /// Glossary file or folder instead of the configured paths (repeatable).
     #[arg(long, value_name = "PATH")]
     pub glossary: Vec<PathBuf>,
+
+    /// Follow symbolic links to folders when searching PATH folders (each folder is still
+    /// visited once).
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 /// `songngu ascii`
@@ -327,6 +332,11 @@ pub struct RunArgs {
     /// translation memory is consulted; send nothing, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Follow symbolic links to folders when searching INPUT folders (each folder is still
+    /// visited once). Without it such links are skipped, with a note.
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 /// `--unit`

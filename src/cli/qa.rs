@@ -11,8 +11,9 @@ use songngu::qa::{check_run, read_run};
 use super::args::QaArgs;
 use super::load_config;
 
-/// The JSONL files under `path` (itself when a file), sorted.
-fn jsonl_files(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+/// The JSONL files under `path` (itself when a file), sorted; folders
+/// walked without looping ([`songngu::reader::walk`]).
+fn jsonl_files(path: &Path, follow_links: bool, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     if path.is_file() {
         out.push(path.to_path_buf());
         return Ok(());
@@ -20,20 +21,15 @@ fn jsonl_files(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     if !path.is_dir() {
         anyhow::bail!("{}: no such file or folder", path.display());
     }
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read the folder: {e}", path.display()))?
-    {
-        let p = entry?.path();
+    let wanted = |p: &Path| {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if p.is_dir() || (name.ends_with(".jsonl") && !name.ends_with(".corrections.jsonl")) {
-            found.push(p);
-        }
+        name.ends_with(".jsonl") && !name.ends_with(".corrections.jsonl")
+    };
+    let found = songngu::reader::walk(path, songngu::reader::WalkOptions { follow_links }, &wanted);
+    if let Some((p, e)) = found.unreadable.first() {
+        anyhow::bail!("{}: cannot read: {e}", p.display());
     }
-    found.sort();
-    for p in found {
-        jsonl_files(&p, out)?;
-    }
+    out.extend(found.files);
     Ok(())
 }
 
@@ -41,7 +37,7 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     let config = load_config(config)?;
     let mut paths = Vec::new();
     for p in &args.paths {
-        jsonl_files(p, &mut paths)?;
+        jsonl_files(p, args.follow_links, &mut paths)?;
     }
     if paths.is_empty() {
         anyhow::bail!(

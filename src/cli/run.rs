@@ -22,6 +22,17 @@ use super::load_config;
 pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
     let mut config = load_config(config)?;
     // Flags, the top layer.
+    // Language codes become parts of file names: only well-formed tags pass.
+    for (flag, value) in [("--from", &args.from), ("--to", &args.to)] {
+        if let Some(tag) = value {
+            songngu::config::check_language_tag(tag).map_err(|why| {
+                anyhow::anyhow!(
+                    "{flag} `{}` is not a language code: {why}",
+                    tag.escape_debug()
+                )
+            })?;
+        }
+    }
     if let Some(from) = args.from {
         config.languages.source = from;
     }
@@ -76,17 +87,35 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             ),
         }
     }
-    let inputs = if args.inputs.is_empty() {
+    let walk = songngu::reader::WalkOptions {
+        follow_links: args.follow_links,
+    };
+    let collected = if args.inputs.is_empty() {
         if std::io::stdin().is_terminal() {
             anyhow::bail!(
                 "no INPUT given; name files or folders, or - to read stdin (see `songngu run --help`)"
             );
         }
-        songngu::reader::collect_inputs(&[PathBuf::from("-")])?
+        songngu::reader::collect(&[PathBuf::from("-")], walk)?
     } else {
         // A missing input is a usage error (exit 2): nothing has run yet.
-        songngu::reader::collect_inputs(&args.inputs).map_err(|e| anyhow::anyhow!("{e}"))?
+        songngu::reader::collect(&args.inputs, walk).map_err(|e| anyhow::anyhow!("{e}"))?
     };
+    if !quiet && !collected.links_not_followed.is_empty() {
+        let links = &collected.links_not_followed;
+        eprintln!(
+            "songngu: note: {} symbolic link(s) to folders not followed ({}{}); --follow-links follows them",
+            links.len(),
+            links
+                .iter()
+                .take(3)
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if links.len() > 3 { ", …" } else { "" }
+        );
+    }
+    let inputs = collected.inputs;
     if inputs.is_empty() {
         anyhow::bail!(
             "no .txt or .md articles found in {}",
@@ -148,6 +177,10 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     } else {
         None
     };
+    // Every output path is checked before anything is written (exit 2).
+    pipeline
+        .plan(&inputs, &out_dir, &config.output.formats)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
     let progress = |o: &DocOutcome| {
         if let Some(bar) = &bar {
@@ -159,7 +192,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     };
     let (outcomes, report) = match &mut mt {
         None => (
-            pipeline.run_batch(&inputs, &out_dir, &config.output.formats, jobs, &progress),
+            pipeline.run_batch(&inputs, &out_dir, &config.output.formats, jobs, &progress)?,
             None,
         ),
         Some(mt) => {

@@ -2,10 +2,15 @@
 //! document and segments, all written atomically (temporary file, then
 //! rename), and all XML through [`crate::xml`].
 //!
-//! Outputs for a document whose output stem is `NAME` (see
-//! [`crate::reader::Input`]): `NAME.jsonl`, `NAME.tsv`, `NAME.tmx`,
-//! `NAME.xlf`, `NAME.html`, and `NAME.<source>.txt`, `NAME.<target>.txt`,
-//! `NAME.ascii.txt` (line-aligned).
+//! Outputs for a document whose output name is `NAME` (see
+//! [`crate::reader`] and `docs/output-naming.md`): `NAME.jsonl`,
+//! `NAME.tsv`, `NAME.tmx`, `NAME.xlf`, `NAME.html`, and
+//! `NAME.<source>.txt`, `NAME.<target>.txt`, `NAME.ascii.txt`
+//! (line-aligned), each the name followed by its format's suffix
+//! ([`Format::suffixes`]). Before a batch writes anything, [`plan`] checks
+//! that every output lies inside the output folder and that no two outputs
+//! are the same file; every write goes through
+//! [`crate::atomic::OutputFolder::write`], which checks containment again.
 
 mod html;
 mod jsonl;
@@ -14,11 +19,13 @@ mod tsv;
 mod txt;
 mod xliff;
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 pub use crate::config::Format;
 use crate::document::{Document, Segment};
-use crate::error::Result;
+use crate::error::{Error, Result};
 pub use tmx::{tmx_date, tmx_document};
 
 /// Everything a writer needs about one document.
@@ -81,6 +88,23 @@ impl Format {
         }
     }
 
+    /// The file-name suffixes this format writes after a document's name,
+    /// given the source and target language codes.
+    pub fn suffixes(self, source_lang: &str, target_lang: &str) -> Vec<String> {
+        match self {
+            Format::Jsonl => vec![".jsonl".into()],
+            Format::Tsv => vec![".tsv".into()],
+            Format::Tmx => vec![".tmx".into()],
+            Format::Xliff => vec![".xlf".into()],
+            Format::Html => vec![".html".into()],
+            Format::Txt => vec![
+                format!(".{source_lang}.txt"),
+                format!(".{target_lang}.txt"),
+                ".ascii.txt".into(),
+            ],
+        }
+    }
+
     /// Parses a format name (`xlf` is accepted for `xliff`).
     pub fn from_name(s: &str) -> Option<Format> {
         if s == "xlf" {
@@ -90,10 +114,77 @@ impl Format {
     }
 }
 
-/// Writes every format of one document under `dir` as `stem` + suffix,
-/// atomically. Returns the files written.
+/// The output file of the document named `stem` for `suffix`, relative to
+/// the output folder: the name with the suffix appended (`x/b` + `.jsonl`
+/// is `x/b.jsonl`; `.` + `.jsonl` is `..jsonl`, a plain file name).
+pub fn output_file(stem: &Path, suffix: &str) -> PathBuf {
+    let mut name: OsString = stem.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Checks, before a batch writes anything, every output of `docs`
+/// (`(input, output name)` pairs) in `formats`: each must lie inside `dir`
+/// ([`crate::atomic::inside`]), no two may be the same file (two inputs
+/// with one name, or one document whose source and target languages give
+/// its text outputs one name), and no output may be a folder another output
+/// needs. Returns the number of output files.
 ///
 /// # Errors
+/// [`Error::OutsideOutput`] or [`Error::OutputClash`] naming the inputs
+/// and the file.
+pub fn plan<'a>(
+    dir: &Path,
+    docs: impl IntoIterator<Item = (&'a Path, &'a Path)>,
+    formats: &[Format],
+    source_lang: &str,
+    target_lang: &str,
+) -> Result<usize> {
+    let suffixes: Vec<String> = formats
+        .iter()
+        .flat_map(|f| f.suffixes(source_lang, target_lang))
+        .collect();
+    let mut folder = crate::atomic::OutputFolder::new(dir)?;
+    let mut files: HashMap<PathBuf, &Path> = HashMap::new();
+    let mut folders: HashMap<PathBuf, &Path> = HashMap::new();
+    for (input, stem) in docs {
+        for suffix in &suffixes {
+            let rel = output_file(stem, suffix);
+            let path = folder.check(&rel)?;
+            if let Some(first) = files.insert(rel.clone(), input) {
+                return Err(Error::OutputClash {
+                    first: first.to_path_buf(),
+                    second: input.to_path_buf(),
+                    output: path,
+                });
+            }
+            for folder in rel.ancestors().skip(1) {
+                if folder.as_os_str().is_empty() {
+                    break;
+                }
+                folders.entry(folder.to_path_buf()).or_insert(input);
+            }
+        }
+    }
+    for (rel, input) in &files {
+        if let Some(other) = folders.get(rel) {
+            return Err(Error::OutputClash {
+                first: input.to_path_buf(),
+                second: other.to_path_buf(),
+                output: dir.join(rel),
+            });
+        }
+    }
+    Ok(files.len())
+}
+
+/// Writes every format of one document under `dir` as `stem` + suffix,
+/// atomically, each file checked to lie inside `dir`
+/// ([`crate::atomic::OutputFolder`]). Returns
+/// the files written.
+///
+/// # Errors
+/// [`crate::Error::OutsideOutput`] for an output that would leave `dir`,
 /// [`crate::Error::Io`] for the first file that cannot be written (files
 /// already written stay, each complete).
 pub fn write_all(
@@ -102,14 +193,18 @@ pub fn write_all(
     formats: &[Format],
     out: &Output<'_>,
 ) -> Result<Vec<PathBuf>> {
+    let mut folder = crate::atomic::OutputFolder::new(dir)?;
     let mut written = Vec::new();
     for &f in formats {
         for (suffix, contents) in writer(f).render(out) {
-            let mut name = stem.as_os_str().to_owned();
-            name.push(&suffix);
-            let path = dir.join(name);
-            crate::atomic::write_atomic(&path, contents.as_bytes())?;
-            written.push(path);
+            debug_assert!(
+                f.suffixes(out.source_lang, out.target_lang)
+                    .contains(&suffix),
+                "{suffix} is not among the suffixes `plan` checks for {}",
+                f.name()
+            );
+            let rel = output_file(stem, &suffix);
+            written.push(folder.write(&rel, contents.as_bytes())?);
         }
     }
     Ok(written)
@@ -132,5 +227,67 @@ pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
             .into()
     } else {
         s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_refuses_clashes_folders_taken_by_files_and_names_leaving_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let p = |s: &'static str| Path::new(s);
+        let ok = plan(
+            &out,
+            [(p("a.txt"), p("a")), (p("x/a.txt"), p("x/a"))],
+            &Format::ALL,
+            "vi",
+            "en",
+        );
+        assert_eq!(ok.unwrap(), 16);
+        let clash = plan(
+            &out,
+            [(p("a.txt"), p("a")), (p("a.md"), p("a"))],
+            &[Format::Jsonl],
+            "vi",
+            "en",
+        )
+        .unwrap_err();
+        assert!(
+            clash
+                .to_string()
+                .starts_with("a.txt and a.md would both be written to "),
+            "{clash}"
+        );
+        // `a.jsonl` as a file and as the folder of `a.jsonl/b.jsonl`.
+        let folder = plan(
+            &out,
+            [(p("a.txt"), p("a")), (p("d/a.jsonl/b.txt"), p("a.jsonl/b"))],
+            &[Format::Jsonl],
+            "vi",
+            "en",
+        );
+        assert!(
+            matches!(folder, Err(Error::OutputClash { .. })),
+            "{folder:?}"
+        );
+        // One document's own txt outputs.
+        let same = plan(&out, [(p("a.txt"), p("a"))], &[Format::Txt], "vi", "vi").unwrap_err();
+        assert!(same.to_string().contains("two of its outputs"), "{same}");
+        // A language code that was not validated cannot lead out.
+        let out_of = plan(
+            &out,
+            [(p("a.txt"), p("a"))],
+            &[Format::Txt],
+            "vi",
+            "x/../../../PWNED",
+        );
+        assert!(
+            matches!(out_of, Err(Error::OutsideOutput { .. })),
+            "{out_of:?}"
+        );
+        assert!(!out.exists(), "planning creates nothing");
     }
 }
