@@ -185,7 +185,9 @@ proptest! {
         let inputs = collect_inputs(std::slice::from_ref(&file)).unwrap();
         let out = dir.path().join("out");
         let formats = [Format::Jsonl, Format::Tsv, Format::Tmx, Format::Xliff, Format::Html, Format::Txt];
-        let outcomes = pipeline.run_batch(&inputs, &out, &formats, 1, &|_| {});
+        let outcomes = pipeline
+            .run_batch(&inputs, &out, &formats, 1, &|_| {})
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(outcomes.len(), 1);
         let Ok(text) = std::str::from_utf8(&bytes) else {
             prop_assert!(
