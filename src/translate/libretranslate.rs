@@ -10,15 +10,18 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, env_key, http_client, retry_after};
+use super::{
+    Engine, EngineError, Failure, Limits, TagMode, call_json, env_key, http_client, retry_after,
+};
 use crate::config::EngineConfig;
 use crate::error::Result;
+use crate::secrets::Secret;
 
 /// A LibreTranslate server.
 pub struct LibreTranslate {
     client: reqwest::Client,
     url: String,
-    key: Option<String>,
+    key: Option<Secret>,
     limits: Limits,
 }
 
@@ -69,7 +72,7 @@ impl LibreTranslate {
         Ok(LibreTranslate {
             client: http_client(settings)?,
             url: settings.url.trim_end_matches('/').to_owned(),
-            key,
+            key: key.map(|k| Secret::new("LIBRETRANSLATE_API_KEY", k)),
             limits: Limits {
                 max_segments: settings.batch_size.max(1) as usize,
                 max_chars: 5_000,
@@ -78,11 +81,10 @@ impl LibreTranslate {
         })
     }
 
-    async fn failure(resp: reqwest::Response) -> EngineError {
-        let status = resp.status().as_u16();
-        let after = retry_after(resp.headers());
-        let text = resp.text().await.unwrap_or_default();
-        let message = serde_json::from_str::<ErrorReply>(&text)
+    fn failure(f: Failure) -> EngineError {
+        let status = f.status;
+        let after = retry_after(&f.headers);
+        let message = serde_json::from_str::<ErrorReply>(&f.body)
             .ok()
             .and_then(|e| e.error)
             .unwrap_or_default();
@@ -141,7 +143,7 @@ impl Engine for LibreTranslate {
     ) -> std::result::Result<Vec<String>, EngineError> {
         let mut body = json!({ "q": texts, "source": from, "target": to, "format": "text" });
         if let Some(k) = &self.key {
-            body["api_key"] = json!(k);
+            body["api_key"] = json!(k.expose());
         }
         let reply: Reply = call_json(
             self.client

@@ -283,7 +283,13 @@ impl<'a, E: Engine> Runner<'a, E> {
                     texts.iter().map(|t| t.chars().count()).sum(),
                     Ordering::Relaxed,
                 );
-                self.engine.translate(texts, &self.from, &self.to).await
+                // Server text, scrubbed of secrets before it can become a
+                // flag, a memory row or an output.
+                self.engine
+                    .translate(texts, &self.from, &self.to)
+                    .await
+                    .map(|out| out.into_iter().map(crate::secrets::scrub_string).collect())
+                    .map_err(EngineError::scrubbed)
             };
             let wait = match &result {
                 Err(EngineError::RateLimited {
