@@ -709,3 +709,81 @@ fn dry_run_counts_and_sends_nothing() {
     assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 0);
     assert!(!d.join("out").exists(), "a dry run writes nothing");
 }
+
+/// Issue 11, point 7: in protect mode, placeholder-looking text of the
+/// source stays text: the term gets a number the segment does not hold
+/// (no collision, no `placeholder-lost` fallback), and `{{0}}` already in
+/// the source is no `placeholder-left` error.
+#[test]
+fn placeholder_text_in_the_source_neither_collides_nor_is_reported_left() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(0),
+                key: None,
+            })
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("bai.txt"),
+        "Bộ Công an {{0}} họp với {{1}} tại Hà Nội.\n\nChỉ có {{0}} thôi.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("g.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Bộ Công an\" = \"Ministry of Public Security\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = [\"g.toml\"]\nmodes = [\"protect\", \"verify\"]\n[translate]\nengine = \"libretranslate\"\n[engines.libretranslate]\nurl = \"{}\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let out = songngu(d, &["run", "bai.txt"]).wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let sent: Vec<String> = rt
+        .block_on(server.received_requests())
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            let b: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            b["q"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        sent.contains(&"{{2}} {{0}} họp với {{1}} tại Hà Nội.".to_owned()),
+        "{sent:?}"
+    );
+    let jsonl = std::fs::read_to_string(d.join("out/bai.jsonl")).unwrap();
+    let segs: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        segs[0]["target"],
+        "Ministry of Public Security {{0}} HỌP VỚI {{1}} TẠI HÀ NỘI."
+    );
+    assert_eq!(segs[1]["target"], "CHỈ CÓ {{0}} THÔI.");
+    for s in &segs {
+        for f in s["flags"].as_array().unwrap() {
+            assert!(
+                f["severity"] != "error" && !f["code"].as_str().unwrap().starts_with("placeholder"),
+                "{s}"
+            );
+        }
+    }
+}
