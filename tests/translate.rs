@@ -787,3 +787,189 @@ fn placeholder_text_in_the_source_neither_collides_nor_is_reported_left() {
         }
     }
 }
+
+/// The binary in `dir`: (exit code, stdout, stderr).
+fn songngu_out(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = songngu(dir, args).wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A folder with the article, a two-term glossary and a config for a
+/// LibreTranslate fake at `url` (verify mode: the fake drops the terms, so
+/// the enforcement pass re-sends protected).
+fn libre_project(url: &str, article: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bai.txt"), article).unwrap();
+    std::fs::write(
+        d.join("g.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Bộ Công an\" = \"Ministry of Public Security\"\n\"Ban Bí thư\" = \"Secretariat\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = [\"g.toml\"]\n[translate]\nengine = \"libretranslate\"\n[engines.libretranslate]\nurl = \"{url}\"\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+fn libre_server(rt: &tokio::runtime::Runtime) -> MockServer {
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(0),
+                key: None,
+            })
+            .mount(&server),
+    );
+    server
+}
+
+/// Issue 11, point 9: after an enforcement re-send, `tm export` has the
+/// real source (not the placeholder text sent) and only the accepted
+/// translation (not the first one, which lacked the approved terms), on the
+/// first run and on a re-run served from the memory.
+#[test]
+fn tm_export_has_the_real_source_and_only_the_accepted_translation() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let dir = libre_project(&server.uri(), "Bộ Công an họp với Ban Bí thư.\n");
+    let d = dir.path();
+    for round in 0..2 {
+        let (code, _, err) = songngu_out(d, &["run", "bai.txt"]);
+        assert_eq!(code, Some(0), "{err}");
+        let (code, tmx, err) = songngu_out(d, &["tm", "export"]);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(
+            tmx.contains("<seg>Bộ Công an họp với Ban Bí thư.</seg>"),
+            "round {round}: {tmx}"
+        );
+        assert!(
+            tmx.contains("<seg>Ministry of Public Security HỌP VỚI Secretariat.</seg>"),
+            "{tmx}"
+        );
+        assert!(!tmx.contains("{{"), "placeholder text exported: {tmx}");
+        assert!(
+            !tmx.contains("BỘ CÔNG AN HỌP VỚI BAN BÍ THƯ."),
+            "the rejected first translation was exported: {tmx}"
+        );
+        assert_eq!(tmx.matches("<tu ").count(), 1, "{tmx}");
+    }
+}
+
+/// Issue 11, point 13: human corrections can be listed (id, time, document,
+/// file:line, source, target), filtered by document and date, and deleted by
+/// id; an unknown id deletes nothing (exit 2).
+#[test]
+fn tm_corrections_lists_filters_and_deletes_human_corrections() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("bai.corrections.jsonl"),
+        "{\"id\":\"bai:0000\",\"doc\":\"bai\",\"source\":\"Câu một.\",\"target\":\"Sentence one.\",\"origin\":\"human\",\"status\":\"approved\"}\n\
+         {\"id\":\"bai:0001\",\"doc\":\"bai\",\"source\":\"Câu hai.\",\"target\":\"Sentence\\ttwo.\",\"origin\":\"human\",\"status\":\"edited\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("khac.corrections.jsonl"),
+        "{\"id\":\"khac:0000\",\"doc\":\"khac\",\"source\":\"Câu ba.\",\"target\":\"Sentence three.\",\"origin\":\"human\",\"status\":\"approved\"}\n",
+    )
+    .unwrap();
+    for f in ["bai.corrections.jsonl", "khac.corrections.jsonl"] {
+        let (code, _, err) = songngu_out(d, &["tm", "import", f]);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let (code, out, err) = songngu_out(d, &["tm", "corrections"]);
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "id\ttime\tdoc\tfrom\tsource\ttarget");
+    assert_eq!(lines.len(), 4, "{out}");
+    let row: Vec<&str> = lines[2].split('\t').collect();
+    assert_eq!(row[0], "2");
+    assert!(row[1].len() == 19 && row[1].starts_with("20"), "{row:?}");
+    assert_eq!(
+        &row[2..],
+        [
+            "bai",
+            "bai.corrections.jsonl:2",
+            "Câu hai.",
+            "Sentence\\ttwo."
+        ]
+    );
+    assert!(
+        err.contains("3 correction(s) in .songngu/tm.sqlite"),
+        "{err}"
+    );
+    // Filters.
+    let (_, out, _) = songngu_out(d, &["tm", "corrections", "--doc", "khac"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("\tkhac\tkhac.corrections.jsonl:1\tCâu ba.\tSentence three."));
+    let (_, out, _) = songngu_out(d, &["tm", "corrections", "--since", "2000-01-01"]);
+    assert_eq!(out.lines().count(), 4, "{out}");
+    let (_, out, _) = songngu_out(d, &["tm", "corrections", "--since", "2999-01-01 00:00"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (code, _, err) = songngu_out(d, &["tm", "corrections", "--since", "last week"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "songngu: error: --since `last week` is not a date; use YYYY-MM-DD or \"YYYY-MM-DD HH:MM[:SS]\" (UTC), e.g. --since 2026-11-01\n"
+    );
+    // Delete: an unknown id deletes nothing; known ids go.
+    let (code, _, err) = songngu_out(d, &["tm", "corrections", "--delete", "1", "99"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no correction with id 99 (list them with `songngu tm corrections`); nothing was deleted"),
+        "{err}"
+    );
+    let (code, _, err) = songngu_out(d, &["tm", "corrections", "--delete", "1", "3"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "deleted 2 correction(s) from .songngu/tm.sqlite\n");
+    let (_, out, _) = songngu_out(d, &["tm", "corrections"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("\tCâu hai.\t"), "{out}");
+}
+
+/// Issue 12, point 6: `tm stats` and `tm export` on a missing memory exit 2
+/// and create nothing; a corrupt memory is exit 2 too.
+#[test]
+fn tm_stats_and_export_need_an_existing_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for cmd in [
+        &["tm", "stats"][..],
+        &["tm", "export"],
+        &["tm", "corrections"],
+    ] {
+        let (code, out, err) = songngu_out(d, cmd);
+        assert_eq!(code, Some(2), "{cmd:?}");
+        assert_eq!(out, "");
+        assert_eq!(
+            err, "songngu: error: no translation memory at .songngu/tm.sqlite\n",
+            "{cmd:?}"
+        );
+        assert!(!d.join(".songngu").exists(), "{cmd:?} created the memory");
+    }
+    std::fs::create_dir(d.join(".songngu")).unwrap();
+    std::fs::write(
+        d.join(".songngu/tm.sqlite"),
+        "not a database, just text\n".repeat(50),
+    )
+    .unwrap();
+    for cmd in [&["tm", "stats"][..], &["tm", "export"]] {
+        let (code, _, err) = songngu_out(d, cmd);
+        assert_eq!(code, Some(2), "{cmd:?}: {err}");
+        assert!(
+            err.starts_with("songngu: error: translation memory .songngu/tm.sqlite: "),
+            "{err}"
+        );
+    }
+}

@@ -138,9 +138,13 @@ impl Mt {
         let mut jobs: Vec<Job> = Vec::new();
         let mut job_of: HashMap<String, usize> = HashMap::new();
         let mut plans: Vec<Plan> = Vec::with_capacity(segs.len());
+        // The memory key of the row each segment's machine target comes from.
+        let mut chosen: Vec<Option<String>> = vec![None; segs.len()];
+        // The real source of each job (what the memory's export shows).
+        let mut job_sources: Vec<String> = Vec::new();
         let engine_origin = format!("engine:{}", self.engine.name());
         let mode = self.engine.tag_mode();
-        for seg in segs.iter_mut() {
+        for (i, seg) in segs.iter_mut().enumerate() {
             if seg.kind == SegmentKind::AsciiCaption || seg.source.trim().is_empty() {
                 plans.push(Plan::Done);
                 continue;
@@ -170,6 +174,7 @@ impl Mt {
                 if let Some(t) = restored {
                     seg.target = Some(t);
                     seg.origin = Some("tm".into());
+                    chosen[i] = Some(key);
                     report.memory += 1;
                     plans.push(Plan::Done);
                     continue;
@@ -177,6 +182,7 @@ impl Mt {
             }
             let job = *job_of.entry(key.clone()).or_insert_with(|| {
                 jobs.push(Job { key, text: sent });
+                job_sources.push(seg.source.clone());
                 jobs.len() - 1
             });
             plans.push(Plan::Job { job, protected });
@@ -207,7 +213,7 @@ impl Mt {
             return Ok(report);
         }
         let tokens_before = self.engine.tokens().map_or(0, |(p, c)| p + c);
-        let outcomes = send(&mut self.tm, &runner, &jobs, segs, &plans).await?;
+        let outcomes = send(&mut self.tm, &runner, &jobs, &job_sources).await?;
 
         // Placeholders that did not survive: the same segments again, unprotected.
         let mut retry_jobs: Vec<Job> = Vec::new();
@@ -227,6 +233,7 @@ impl Mt {
                 if let Some(raw) = self.tm.machine(&key)? {
                     retry_of.insert(i, usize::MAX);
                     segs[i].target = Some(raw);
+                    chosen[i] = Some(key);
                     continue;
                 }
                 retry_jobs.push(Job {
@@ -239,7 +246,8 @@ impl Mt {
         let retry_outcomes = if retry_jobs.is_empty() {
             Vec::new()
         } else {
-            send(&mut self.tm, &runner, &retry_jobs, segs, &[]).await?
+            let sources: Vec<String> = retry_jobs.iter().map(|j| j.text.clone()).collect();
+            send(&mut self.tm, &runner, &retry_jobs, &sources).await?
         };
 
         for (i, plan) in plans.iter().enumerate() {
@@ -287,12 +295,16 @@ impl Mt {
             });
             match result {
                 Ok(t) => {
-                    let key = &jobs[*job].key;
-                    self.tm.set_final(key, &t)?;
+                    match retry_of.get(&i) {
+                        Some(&usize::MAX) => {}
+                        Some(&r) => chosen[i] = Some(retry_jobs[r].key.clone()),
+                        None => chosen[i] = Some(jobs[*job].key.clone()),
+                    }
                     seg.target = Some(t);
                     seg.origin = Some(engine_origin.clone());
                 }
                 Err(why) => {
+                    chosen[i] = None;
                     seg.target = None;
                     seg.origin = None;
                     report.failed += 1;
@@ -314,6 +326,7 @@ impl Mt {
                 .is_some_and(|o| o == "tm" || o.starts_with("engine:"))
         };
         let mut findings: Vec<Option<Vec<Flag>>> = vec![None; segs.len()];
+        let mut superseded: Vec<String> = Vec::new();
         if self.verify {
             for (i, seg) in segs.iter().enumerate() {
                 if let (true, Some(t)) = (machine(seg), &seg.target) {
@@ -334,10 +347,39 @@ impl Mt {
                 segs,
                 &plans,
                 &mut findings,
+                Choices {
+                    chosen: &mut chosen,
+                    superseded: &mut superseded,
+                },
                 entries,
                 &mut report,
             )
             .await?;
+        }
+        // The memory learns which translation each segment took (its export
+        // shows only those, the latest per source), and which first
+        // translations the enforcement pass replaced.
+        let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (i, seg) in segs.iter().enumerate() {
+            let (Some(key), Some(t), true) = (&chosen[i], &seg.target, machine(seg)) else {
+                continue;
+            };
+            if !done.insert(key.as_str()) {
+                continue;
+            }
+            self.tm.set_final(key, t)?;
+            let term_error = findings[i].as_ref().is_some_and(|f| {
+                f.iter()
+                    .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
+            });
+            if !term_error {
+                self.tm.accept(key)?;
+            }
+        }
+        for key in &superseded {
+            if !done.contains(key.as_str()) {
+                self.tm.reject(key)?;
+            }
         }
         report.requests = runner
             .stats
@@ -409,6 +451,13 @@ fn check(verifier: &Verifier, seg: &Segment, entries: &[Entry], target: &str) ->
         .collect()
 }
 
+/// Which memory row each segment's target comes from, and the rows the
+/// enforcement pass replaced.
+struct Choices<'a> {
+    chosen: &'a mut [Option<String>],
+    superseded: &'a mut Vec<String>,
+}
+
 /// What the enforcement pass works with.
 struct Enforce<'a, 'r> {
     tm: &'a mut Tm,
@@ -428,6 +477,7 @@ async fn enforce(
     segs: &mut [Segment],
     plans: &[Plan],
     findings: &mut [Option<Vec<Flag>>],
+    choices: Choices<'_>,
     entries: &[Entry],
     report: &mut MtReport,
 ) -> Result<()> {
@@ -439,6 +489,7 @@ async fn enforce(
         runner,
     } = ctx;
     let mut jobs: Vec<Job> = Vec::new();
+    let mut job_sources: Vec<String> = Vec::new();
     let mut todo: Vec<(usize, usize, Protected)> = Vec::new();
     let mut job_of: HashMap<String, usize> = HashMap::new();
     for (i, found) in findings.iter().enumerate() {
@@ -466,6 +517,7 @@ async fn enforce(
                 key,
                 text: p.text.clone(),
             });
+            job_sources.push(segs[i].source.clone());
             jobs.len() - 1
         });
         todo.push((i, job, p));
@@ -485,8 +537,8 @@ async fn enforce(
     }
     if !send_idx.is_empty() {
         let to_send: Vec<Job> = send_idx.iter().map(|&j| jobs[j].clone()).collect();
-        let sent_plans: Vec<Plan> = Vec::new();
-        let got = send(tm, runner, &to_send, segs, &sent_plans).await?;
+        let sources: Vec<String> = send_idx.iter().map(|&j| job_sources[j].clone()).collect();
+        let got = send(tm, runner, &to_send, &sources).await?;
         for (k, o) in send_idx.into_iter().zip(got) {
             outcomes[k] = Some(o);
         }
@@ -503,7 +555,9 @@ async fn enforce(
             .iter()
             .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error);
         if !still && !t.trim().is_empty() {
-            tm.set_final(&jobs[job].key, &t)?;
+            if let Some(first) = choices.chosen[i].replace(jobs[job].key.clone()) {
+                choices.superseded.push(first);
+            }
             segs[i].target = Some(t);
             findings[i] = Some(again);
             report.enforced_fixed += 1;
@@ -512,55 +566,45 @@ async fn enforce(
     Ok(())
 }
 
-/// Sends `jobs`, committing each batch to the memory as it returns.
+/// Sends `jobs` (`sources[k]` is the real source of job `k`, which the
+/// memory keeps beside the text sent), committing each batch to the memory
+/// as it returns.
 async fn send(
     tm: &mut Tm,
     runner: &Runner<'_, AnyEngine>,
     jobs: &[Job],
-    segs: &[Segment],
-    plans: &[Plan],
+    sources: &[String],
 ) -> Result<Vec<Outcome>> {
-    {
-        // Which source text each job stands for (for the memory's export).
-        let mut source_of: HashMap<&str, &str> = HashMap::new();
-        for (i, p) in plans.iter().enumerate() {
-            if let Plan::Job { job, .. } = p {
-                source_of
-                    .entry(jobs[*job].key.as_str())
-                    .or_insert(segs[i].source.as_str());
+    let mut failure = None;
+    let (engine, from, to) = runner.describe();
+    let outcomes = runner
+        .run(jobs, |batch| {
+            let rows: Vec<MachineRow> = batch
+                .iter()
+                .filter_map(|(i, o)| match o {
+                    Outcome::Translated(t) => Some(MachineRow {
+                        key: jobs[*i].key.clone(),
+                        engine: engine.clone(),
+                        from: from.clone(),
+                        to: to.clone(),
+                        source: sources
+                            .get(*i)
+                            .map_or_else(|| jobs[*i].text.clone(), Clone::clone),
+                        sent: jobs[*i].text.clone(),
+                        target: t.clone(),
+                    }),
+                    Outcome::Failed(_) => None,
+                })
+                .collect();
+            if let Err(e) = tm.put_machine(&rows)
+                && failure.is_none()
+            {
+                failure = Some(e);
             }
-        }
-        let mut failure = None;
-        let (engine, from, to) = runner.describe();
-        let outcomes = runner
-            .run(jobs, |batch| {
-                let rows: Vec<MachineRow> = batch
-                    .iter()
-                    .filter_map(|(i, o)| match o {
-                        Outcome::Translated(t) => Some(MachineRow {
-                            key: jobs[*i].key.clone(),
-                            engine: engine.clone(),
-                            from: from.clone(),
-                            to: to.clone(),
-                            source: source_of
-                                .get(jobs[*i].key.as_str())
-                                .map_or_else(|| jobs[*i].text.clone(), |s| (*s).to_owned()),
-                            sent: jobs[*i].text.clone(),
-                            target: t.clone(),
-                        }),
-                        Outcome::Failed(_) => None,
-                    })
-                    .collect();
-                if let Err(e) = tm.put_machine(&rows)
-                    && failure.is_none()
-                {
-                    failure = Some(e);
-                }
-            })
-            .await;
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(outcomes),
-        }
+        })
+        .await;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(outcomes),
     }
 }
