@@ -973,3 +973,45 @@ fn tm_stats_and_export_need_an_existing_memory() {
         );
     }
 }
+
+/// Issue 11, point 10: `[engines.NAME] requests_per_second` paces the
+/// requests (7 went out in 23 ms at 1.0 before): on the injected virtual
+/// clock, 7 one-segment requests at 1 per second wait 1 s before each of
+/// the last 6, so the last one starts 6 s after the first.
+#[test]
+fn requests_per_second_paces_request_starts() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let article: String = (1..=7).map(|i| format!("Câu số {i} ở đây.\n\n")).collect();
+    let tm = tempfile::tempdir().unwrap();
+    let engine =
+        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+    let clock = NoWait::default();
+    let (docs, report) = common::mt::run_mt_paced(
+        engine,
+        &[&article],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &clock,
+        Some(1.0),
+    );
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(docs[0].len(), 7);
+    assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 7);
+    let waits = clock.0.lock().unwrap().clone();
+    assert_eq!(waits, vec![Duration::from_secs(1); 6]);
+    // Without a limit nothing waits.
+    let clock = NoWait::default();
+    let engine =
+        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+    let other: String = (1..=3).map(|i| format!("Câu khác {i}.\n\n")).collect();
+    common::mt::run_mt_paced(
+        engine,
+        &[&other],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &clock,
+        None,
+    );
+    assert!(clock.0.lock().unwrap().is_empty());
+}

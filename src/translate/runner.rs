@@ -31,10 +31,15 @@ use tokio::sync::Semaphore;
 
 use super::{Engine, EngineError};
 
-/// Waits. Injectable so that retry tests run instantly.
+/// The clock: waits, and tells the time. Injectable so that retry and
+/// rate-limit tests run instantly on a virtual clock.
 pub trait Sleeper: Send + Sync {
     /// Sleeps for `d`.
     fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    /// The current time (the rate limit spaces request starts by it).
+    fn now(&self) -> std::time::Instant {
+        std::time::Instant::now()
+    }
 }
 
 /// The real clock.
@@ -121,14 +126,13 @@ impl<'a, E: Engine> Runner<'a, E> {
     }
 
     /// Starts at most `per_second` requests per second (a rate limit on
-    /// top of the concurrency limit).
+    /// top of the concurrency limit; `[engines.NAME] requests_per_second`),
+    /// by the injected clock.
     pub fn with_rate(mut self, per_second: Option<f64>) -> Self {
-        self.pacing = per_second.filter(|r| *r > 0.0 && r.is_finite()).map(|r| {
-            (
-                Duration::from_secs_f64(1.0 / r),
-                Mutex::new(std::time::Instant::now()),
-            )
-        });
+        let now = self.sleeper.now();
+        self.pacing = per_second
+            .filter(|r| *r > 0.0 && r.is_finite())
+            .map(|r| (Duration::from_secs_f64(1.0 / r), Mutex::new(now)));
         self
     }
 
@@ -139,7 +143,7 @@ impl<'a, E: Engine> Runner<'a, E> {
         };
         let wait = {
             let mut next = next.lock().expect("not poisoned");
-            let now = std::time::Instant::now();
+            let now = self.sleeper.now();
             let start = (*next).max(now);
             *next = start + *interval;
             start - now

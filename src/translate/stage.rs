@@ -194,7 +194,8 @@ impl Mt {
             self.max_retries,
             &self.from,
             &self.to,
-        );
+        )
+        .with_rate(self.requests_per_second);
         report.sent = jobs.len();
         if self.dry_run {
             let plan = runner.plan(&jobs);
