@@ -1231,3 +1231,45 @@ fn secrets_echoed_by_servers_never_reach_stderr_outputs_or_memory() {
         }
     }
 }
+
+/// Issue 12, point 2: a run DeepL stops with 456 says so in its closing
+/// line, not "run again to retry them".
+#[test]
+fn deepl_quota_stop_says_so_in_the_closing_line() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(path("/v2/translate"))
+            .respond_with(
+                ResponseTemplate::new(456).set_body_json(json!({"message": "Quota Exceeded"})),
+            )
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = []\n[translate]\nengine = \"deepl\"\n[engines.deepl]\nurl = \"{}\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+        .args(["run", "bai.txt"])
+        .current_dir(d)
+        .env_remove("SONGNGU_CONFIG")
+        .env_remove("SONGNGU_ENGINE")
+        .env("DEEPL_API_KEY", "test-key-0000:fx")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.lines().last().unwrap(),
+        "songngu: error: the run stopped: DeepL's character quota is used up (Quota Exceeded): raise \
+         the limit or wait for the next period; 4 segment(s) untranslated (flag `mt-failed` in the outputs)"
+    );
+    assert!(!err.contains("run again"), "{err}");
+}

@@ -1015,3 +1015,126 @@ fn requests_per_second_paces_request_starts() {
     );
     assert!(clock.0.lock().unwrap().is_empty());
 }
+
+/// The engine line of a run's summary on stderr.
+fn engine_line(err: &str) -> &str {
+    err.lines()
+        .find(|l| l.starts_with("  engine "))
+        .unwrap_or_else(|| panic!("no engine line in {err}"))
+}
+
+/// Issue 12, point 1: the engine summary counts this run's facts only. A
+/// re-run served from the memory sends nothing and has no enforcement
+/// part; billable characters are those of answered requests (the
+/// enforcement re-send included).
+#[test]
+fn engine_summary_counts_this_runs_facts_only() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let dir = libre_project(&server.uri(), "Bộ Công an họp với Ban Bí thư.\n");
+    let d = dir.path();
+    let (code, _, err) = songngu_out(d, &["run", "bai.txt"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 1 segment(s): 0 from the memory, 0 human, 1 sent in 2 request(s) \
+         (0 retried), 50 billable character(s); 1 re-sent with terms protected (1 fixed); \
+         terms right in 1/1 segment(s) (100.0%)"
+    );
+    let (code, _, err) = songngu_out(d, &["run", "bai.txt"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 1 segment(s): 1 from the memory, 0 human, 0 sent in 0 request(s) \
+         (0 retried), 0 billable character(s); terms right in 1/1 segment(s) (100.0%)"
+    );
+    assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 2);
+}
+
+const THREE: &str =
+    "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
+
+/// A project for THREE against `url`, one segment per request, no retries.
+fn one_by_one(url: &str) -> tempfile::TempDir {
+    let dir = libre_project(url, THREE);
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[glossary]\npaths = [\"g.toml\"]\n[translate]\nengine = \"libretranslate\"\n\
+             [engines.libretranslate]\nurl = \"{url}\"\nbatch_size = 1\nconcurrency = 1\nmax_retries = 0\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+/// Issue 12, points 1 and 2: a run stopped by authentication or quota
+/// counts only what went out (one text, nothing billed), says "n/a" when no
+/// machine target has terms, and its closing line says why it stopped
+/// instead of "run again to retry them"; an unreachable server bills
+/// nothing.
+#[test]
+fn stopped_runs_say_why_and_count_only_what_went_out() {
+    let rt = runtime();
+    // Authentication: the server wants another key.
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(0),
+                key: Some("another-key-entirely".into()),
+            })
+            .mount(&server),
+    );
+    let dir = one_by_one(&server.uri());
+    let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 3 segment(s): 0 from the memory, 0 human, 1 sent in 1 request(s) \
+         (0 retried), 30 character(s) sent, 0 billable; terms right: n/a (no machine target with glossary terms)"
+    );
+    assert_eq!(
+        err.lines().last().unwrap(),
+        "songngu: error: the run stopped: LibreTranslate refused the key (Invalid API key); check \
+         LIBRETRANSLATE_API_KEY; 3 segment(s) untranslated (flag `mt-failed` in the outputs)"
+    );
+    // Quota.
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(
+                ResponseTemplate::new(403).set_body_json(
+                    serde_json::json!({"error": "Too many request limits violations"}),
+                ),
+            )
+            .mount(&server),
+    );
+    let dir = one_by_one(&server.uri());
+    let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        err.lines().last().unwrap(),
+        "songngu: error: the run stopped: LibreTranslate's request limit is used up (Too many request \
+         limits violations): wait, or ask the server's operator for a higher limit; 3 segment(s) \
+         untranslated (flag `mt-failed` in the outputs)"
+    );
+    // Unreachable: nothing reached it, nothing is billable.
+    let port = free_port();
+    let dir = one_by_one(&format!("http://127.0.0.1:{port}"));
+    let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 3 segment(s): 0 from the memory, 0 human, 0 sent in 0 request(s) \
+         (0 retried), 0 billable character(s); terms right: n/a (no machine target with glossary terms)"
+    );
+    assert!(
+        err.lines().last().unwrap().starts_with(
+            "songngu: error: the run stopped: the libretranslate server could not be reached ("
+        ),
+        "{err}"
+    );
+}

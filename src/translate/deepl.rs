@@ -205,7 +205,7 @@ impl DeepL {
             .unwrap_or_else(|| format!("HTTP {status}"));
         match status {
             456 => EngineError::Quota(format!(
-                "DeepL says the character quota is used up ({message}); the run stops: raise the limit or wait for the next period"
+                "DeepL's character quota is used up ({message}): raise the limit or wait for the next period"
             )),
             403 => EngineError::Auth(format!(
                 "DeepL refused the key ({message}); check DEEPL_API_KEY, and the url: free keys (ending in :fx) use https://api-free.deepl.com"

@@ -174,7 +174,7 @@ impl Google {
         let lower = message.to_lowercase();
         if has("dailyLimitExceeded") || lower.contains("daily limit exceeded") {
             return EngineError::Quota(format!(
-                "Google's daily limit is used up ({message}); the run stops: raise the quota or wait until tomorrow"
+                "Google's daily limit is used up ({message}): raise the quota or wait until tomorrow"
             ));
         }
         if has("userRateLimitExceeded")

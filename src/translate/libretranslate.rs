@@ -90,15 +90,20 @@ impl LibreTranslate {
             .unwrap_or_default();
         let lower = message.to_lowercase();
         match status {
-            403 if lower.contains("too many request limits") => EngineError::Quota(message),
-            403 => EngineError::Auth(if message.is_empty() {
-                "HTTP 403".into()
-            } else {
-                message
-            }),
-            400 if lower.contains("api key") || lower.contains("api_key") => {
-                EngineError::Auth(message)
-            }
+            403 if lower.contains("too many request limits") => EngineError::Quota(format!(
+                "LibreTranslate's request limit is used up ({message}): wait, or ask the server's operator for a higher limit"
+            )),
+            403 => EngineError::Auth(format!(
+                "LibreTranslate refused the key ({}); check LIBRETRANSLATE_API_KEY",
+                if message.is_empty() {
+                    "HTTP 403"
+                } else {
+                    &message
+                }
+            )),
+            400 if lower.contains("api key") || lower.contains("api_key") => EngineError::Auth(
+                format!("LibreTranslate refused the key ({message}); check LIBRETRANSLATE_API_KEY"),
+            ),
             400 if lower.contains("limit")
                 || lower.contains("too long")
                 || lower.contains("exceeds") =>

@@ -339,7 +339,7 @@ impl OpenAi {
         let is = |what: &str| kind == what || code == what;
         match status {
             429 if is("insufficient_quota") => EngineError::Quota(format!(
-                "the account has no credit left ({message}); the run stops: check the plan and billing"
+                "the server says the account has no credit left ({message}): check the plan and billing"
             )),
             429 => EngineError::RateLimited {
                 status,

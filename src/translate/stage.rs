@@ -60,14 +60,19 @@ pub struct MtReport {
     pub human: usize,
     /// Targets from the memory.
     pub memory: usize,
-    /// Distinct texts sent (or that would be sent).
+    /// Distinct texts that reached the engine this run (that would be
+    /// sent, in a dry run); re-sends with terms protected not included.
     pub sent: usize,
-    /// HTTP requests (planned, in a dry run).
+    /// HTTP requests that reached the server (planned, in a dry run).
     pub requests: usize,
     /// Retried requests.
     pub retries: usize,
-    /// Billable characters sent (planned, in a dry run).
+    /// Billable characters: those of the requests the engine answered
+    /// successfully (planned, in a dry run).
     pub chars: usize,
+    /// Characters of every request that reached the server, retries and
+    /// failed requests included (planned, in a dry run).
+    pub chars_sent: usize,
     /// Segments left without a target.
     pub failed: usize,
     /// Segments with glossary terms, and those with every term right.
@@ -82,6 +87,9 @@ pub struct MtReport {
     /// Tokens (prompt + completion) for engines billed by the token; an
     /// estimate in a dry run.
     pub tokens: u64,
+    /// Why the engine stopped the run (quota used up, key refused, server
+    /// unreachable), in words for the closing line.
+    pub stopped: Option<String>,
 }
 
 impl MtReport {
@@ -94,12 +102,16 @@ impl MtReport {
         self.requests += o.requests;
         self.retries += o.retries;
         self.chars += o.chars;
+        self.chars_sent += o.chars_sent;
         self.failed += o.failed;
         self.term_segments += o.term_segments;
         self.term_compliant += o.term_compliant;
         self.enforced += o.enforced;
         self.enforced_fixed += o.enforced_fixed;
         self.tokens += o.tokens;
+        if self.stopped.is_none() {
+            self.stopped.clone_from(&o.stopped);
+        }
     }
 }
 
@@ -196,11 +208,12 @@ impl Mt {
             &self.to,
         )
         .with_rate(self.requests_per_second);
-        report.sent = jobs.len();
         if self.dry_run {
             let plan = runner.plan(&jobs);
+            report.sent = jobs.len();
             report.requests = plan.len();
             report.chars = jobs.iter().map(|j| j.text.chars().count()).sum();
+            report.chars_sent = report.chars;
             if self.engine.billed_by_tokens() {
                 report.tokens = plan
                     .iter()
@@ -215,6 +228,7 @@ impl Mt {
         }
         let tokens_before = self.engine.tokens().map_or(0, |(p, c)| p + c);
         let outcomes = send(&mut self.tm, &runner, &jobs, &job_sources).await?;
+        report.sent = jobs.iter().filter(|j| runner.was_sent(&j.key)).count();
 
         // Placeholders that did not survive: the same segments again, unprotected.
         let mut retry_jobs: Vec<Job> = Vec::new();
@@ -392,8 +406,15 @@ impl Mt {
             .load(std::sync::atomic::Ordering::Relaxed);
         report.chars = runner
             .stats
-            .chars
+            .chars_billed
             .load(std::sync::atomic::Ordering::Relaxed);
+        report.chars_sent = runner
+            .stats
+            .chars_sent
+            .load(std::sync::atomic::Ordering::Relaxed);
+        report.stopped = runner
+            .stopped_by()
+            .map(|e| stop_reason(&e, self.engine.name()));
         for (seg, found) in segs.iter_mut().zip(findings) {
             if !machine(seg) {
                 continue;
@@ -419,6 +440,17 @@ impl Mt {
             .map_or(0, |(p, c)| p + c)
             .saturating_sub(tokens_before);
         Ok(report)
+    }
+}
+
+/// Why the run stopped, for the closing line: the engine's own words for a
+/// quota or a refused key (they name the provider and what to do).
+fn stop_reason(e: &super::EngineError, engine: &str) -> String {
+    use super::EngineError as E;
+    match e {
+        E::Quota(m) | E::Auth(m) => m.clone(),
+        E::Unreachable(m) => format!("the {engine} server could not be reached ({m})"),
+        other => format!("{engine}: {other}"),
     }
 }
 
@@ -526,7 +558,7 @@ async fn enforce(
     if todo.is_empty() {
         return Ok(());
     }
-    report.enforced += todo.len();
+
     // The memory may have the protected translation from an earlier run.
     let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
     let mut send_idx = Vec::new();
@@ -540,6 +572,12 @@ async fn enforce(
         let to_send: Vec<Job> = send_idx.iter().map(|&j| jobs[j].clone()).collect();
         let sources: Vec<String> = send_idx.iter().map(|&j| job_sources[j].clone()).collect();
         let got = send(tm, runner, &to_send, &sources).await?;
+        // Only re-sends that went out this run count (a re-run takes the
+        // protected translation from the memory: a memory hit, no re-send).
+        report.enforced += todo
+            .iter()
+            .filter(|(_, job, _)| send_idx.contains(job) && runner.was_sent(&jobs[*job].key))
+            .count();
         for (k, o) in send_idx.into_iter().zip(got) {
             outcomes[k] = Some(o);
         }
@@ -556,12 +594,14 @@ async fn enforce(
             .iter()
             .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error);
         if !still && !t.trim().is_empty() {
+            if runner.was_sent(&jobs[job].key) {
+                report.enforced_fixed += 1;
+            }
             if let Some(first) = choices.chosen[i].replace(jobs[job].key.clone()) {
                 choices.superseded.push(first);
             }
             segs[i].target = Some(t);
             findings[i] = Some(again);
-            report.enforced_fixed += 1;
         }
     }
     Ok(())
