@@ -1273,3 +1273,45 @@ fn deepl_quota_stop_says_so_in_the_closing_line() {
     );
     assert!(!err.contains("run again"), "{err}");
 }
+
+/// Issue 12, point 5: `run --dry-run` needs no API key (a cost estimate
+/// before buying one) and creates no translation memory; an existing one
+/// is consulted and left as it was.
+#[test]
+fn dry_run_needs_no_key_and_creates_no_memory() {
+    for engine in ["deepl", "google"] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+        std::fs::write(
+            d.join("config.toml"),
+            format!(
+                "[glossary]\npaths = []\n[translate]\nengine = \"{engine}\"\n[engines.{engine}]\nurl = \"http://127.0.0.1:9\"\n"
+            ),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(["run", "bai.txt", "--dry-run"])
+            .current_dir(d)
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .env_remove("DEEPL_API_KEY")
+            .env_remove("GOOGLE_API_KEY")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{engine}: {stderr}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!(
+                "{engine}: 1 request(s), 68 billable character(s) for 3 distinct segment(s) \
+                 (0 of 4 segment(s) already in the memory, 0 human)\n"
+            )
+        );
+        assert!(
+            !d.join(".songngu").exists(),
+            "{engine}: a memory was created"
+        );
+        assert!(!d.join("out").exists());
+    }
+}

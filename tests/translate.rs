@@ -708,6 +708,11 @@ fn dry_run_counts_and_sends_nothing() {
     );
     assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 0);
     assert!(!d.join("out").exists(), "a dry run writes nothing");
+    // Issue 12, point 5: not even a memory.
+    assert!(
+        !d.join("tm.sqlite").exists(),
+        "a dry run created the memory"
+    );
 }
 
 /// Issue 11, point 7: in protect mode, placeholder-looking text of the

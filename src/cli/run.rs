@@ -61,8 +61,10 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         );
     }
     // The engine first: an unusable one is a configuration error, before anything else.
+    // A dry run only plans: it needs no API key.
     let engine = match config.translate.engine {
         EngineKind::None => None,
+        kind if args.dry_run => Some(AnyEngine::for_planning(&config, kind)?),
         kind => Some(AnyEngine::from_config(&config, kind)?),
     };
     // Warnings (overlapping entries and the like) are for `glossary check`.
@@ -116,7 +118,15 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         Some(Mt {
             engine,
             // Opening the memory is set-up: a failure is a usage error (exit 2).
-            tm: Tm::open(&config.resolve(&config.tm.path)).map_err(|e| anyhow::anyhow!("{e}"))?,
+            // A dry run consults an existing memory read-only and creates none.
+            tm: if !args.dry_run {
+                Tm::open(&tm_path)
+            } else if tm_path.exists() {
+                Tm::open_read_only(&tm_path)
+            } else {
+                Tm::in_memory()
+            }
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
             verifier: Verifier::new(&glossary.entries),
             glossary_hash: glossary.content_hash(),
             protect: config.glossary.modes.contains(&GlossaryMode::Protect),

@@ -343,6 +343,28 @@ impl AnyEngine {
         }
     }
 
+    /// The configured engine for a dry run, which only plans: no API key
+    /// is needed (the key, when set, is still registered as a secret), and
+    /// nothing is sent.
+    ///
+    /// # Errors
+    /// [`Error::Engine`] for `none`, or a setting the plan needs (the
+    /// `openai` model, which is part of the memory key).
+    pub fn for_planning(config: &Config, kind: EngineKind) -> Result<AnyEngine> {
+        let key = |var: &str| env_key(var).unwrap_or_default();
+        match kind {
+            EngineKind::Deepl => Ok(AnyEngine::Deepl(deepl::DeepL::with_key(
+                &config.engines.deepl,
+                key("DEEPL_API_KEY"),
+            )?)),
+            EngineKind::Google => Ok(AnyEngine::Google(google::Google::with_key(
+                &config.engines.google,
+                key("GOOGLE_API_KEY"),
+            )?)),
+            other => Self::from_config(config, other),
+        }
+    }
+
     /// Gives the engine the glossary where it has a native use for it:
     /// DeepL gets a glossary made from its DeepL export (by content hash),
     /// an OpenAI-compatible engine lists the batch's terms in its prompt.
