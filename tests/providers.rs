@@ -1315,3 +1315,53 @@ fn dry_run_needs_no_key_and_creates_no_memory() {
         assert!(!d.join("out").exists());
     }
 }
+
+/// Issue 12, point 9: `engines` shows an engine as ready only when `run`
+/// could start it: its required key present (a blank one is missing), the
+/// openai model set.
+#[test]
+fn engines_shows_ready_only_with_the_key_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[translate]\nengine = \"deepl\"\n[engines.deepl]\nurl = \"http://127.0.0.1:9\"\n\
+         [engines.google]\nurl = \"http://127.0.0.1:9\"\n[engines.openai]\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\
+         [engines.apertium]\nurl = \"http://127.0.0.1:9\"\n[engines.libretranslate]\nurl = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let engines = |deepl: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_songngu"));
+        c.arg("engines")
+            .current_dir(d)
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .env_remove("DEEPL_API_KEY")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("LIBRETRANSLATE_API_KEY")
+            .env("GOOGLE_API_KEY", "   ");
+        if let Some(k) = deepl {
+            c.env("DEEPL_API_KEY", k);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let want = |deepl_ready: &str, deepl_key: &str| {
+        format!(
+            "engine           ready             url                                      key (variable)\n \
+             none            yes               (offline)                                -\n \
+             apertium        yes               http://127.0.0.1:9                       -\n \
+             libretranslate  yes               http://127.0.0.1:9                       LIBRETRANSLATE_API_KEY: not set (optional)\n\
+             *deepl           {deepl_ready:<17} http://127.0.0.1:9                       DEEPL_API_KEY: {deepl_key}\n \
+             google          no (key missing)  http://127.0.0.1:9                       GOOGLE_API_KEY: missing (required)\n \
+             openai          yes               http://127.0.0.1:9                       OPENAI_API_KEY: not set (optional)\n\
+             (* = configured; `songngu engines --check` probes it)\n"
+        )
+    };
+    assert_eq!(
+        engines(None),
+        want("no (key missing)", "missing (required)")
+    );
+    assert_eq!(engines(Some("k-0000:fx")), want("yes", "set"));
+}
