@@ -82,7 +82,14 @@ pub fn as_shown(target: &str) -> String {
 ///
 /// # Errors
 /// [`Error::Tm`]; rows before the failing one stay stored.
-pub fn import(tm: &Tm, from: &str, to: &str, found: &[Correction]) -> Result<ImportCounts> {
+pub fn import(
+    tm: &Tm,
+    from: &str,
+    to: &str,
+    found: &[Correction],
+    file: &Path,
+    doc: &str,
+) -> Result<ImportCounts> {
     let mut n = ImportCounts::default();
     for c in found {
         if c.status.as_deref() == Some("needs-work") {
@@ -116,7 +123,12 @@ pub fn import(tm: &Tm, from: &str, to: &str, found: &[Correction]) -> Result<Imp
             n.unchanged += 1;
             continue;
         }
-        tm.put_human(from, to, &c.source, &c.target)?;
+        let came_from = crate::tm::Provenance {
+            file: file.display().to_string(),
+            line: c.at,
+            doc: doc.to_string(),
+        };
+        tm.put_human(from, to, &c.source, &c.target, &came_from)?;
         n.imported += 1;
     }
     Ok(n)

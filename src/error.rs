@@ -49,6 +49,13 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// There is no translation memory where one was expected (a read-only
+    /// command creates none).
+    #[error("no translation memory at {}", path.display())]
+    NoTm {
+        /// Where it was looked for.
+        path: PathBuf,
+    },
     /// Input text that is not UTF-8.
     #[error(
         "{}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (for example \

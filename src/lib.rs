@@ -33,6 +33,7 @@ pub mod glossary;
 pub mod pipeline;
 pub mod qa;
 pub mod reader;
+pub mod secrets;
 pub mod segment;
 pub mod tm;
 pub mod translate;

@@ -124,6 +124,10 @@ pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
         return out;
     }
     for m in PLACEHOLDER.find_iter(target) {
+        // Placeholder-looking text the source itself has is text.
+        if source.contains(m.as_str()) {
+            continue;
+        }
         out.push(flag(
             "placeholder-left",
             Severity::Error,
@@ -675,7 +679,9 @@ mod tests {
     #[test]
     fn untranslated_placeholders_and_vietnamese_left() {
         assert_eq!(codes("Hội nghị", "Hội nghị"), ["untranslated"]);
-        assert_eq!(codes("Họp {{1}}", "Meeting of {{1}}"), ["placeholder-left"]);
+        assert_eq!(codes("Họp", "Meeting of {{1}}"), ["placeholder-left"]);
+        // Placeholder-looking text of the source is text (issue 11, point 7).
+        assert!(codes("Chỉ có {{0}} thôi.", "Only {{0}}.").is_empty());
         assert_eq!(
             codes("Hội nghị", r#"Meeting of <x id="2"/>"#),
             ["placeholder-left"]

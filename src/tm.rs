@@ -7,11 +7,19 @@
 //! transaction as it returns (WAL journal), so a run killed at any moment
 //! keeps every batch that came back and resumes without resending it.
 //! Human corrections (`tm import`) are keyed by languages and NFC source
-//! alone and outrank machine output on the next run.
+//! alone and outrank machine output on the next run; each remembers where
+//! it came from (file, line, document) and when, so a bad one can be found
+//! ([`Tm::corrections`]) and removed ([`Tm::delete_corrections`]).
+//!
+//! Export ([`Tm::pairs`]) shows what was translated: per source, the human
+//! correction, else the machine translation a run last took as the
+//! segment's target (placeholders restored, with the real source, never the
+//! text sent), and never one the glossary check rejected or the
+//! enforcement pass replaced.
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
@@ -43,6 +51,46 @@ pub struct MachineRow {
     pub target: String,
 }
 
+/// Where a human correction came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The imported file.
+    pub file: String,
+    /// Its line (JSONL, TSV) or unit number (XLIFF).
+    pub line: usize,
+    /// The document it belongs to (the file's name without its extensions).
+    pub doc: String,
+}
+
+/// A stored human correction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCorrection {
+    /// Its id (for [`Tm::delete_corrections`]).
+    pub id: i64,
+    /// Source language.
+    pub from: String,
+    /// Target language.
+    pub to: String,
+    /// Source text.
+    pub source: String,
+    /// The corrected target.
+    pub target: String,
+    /// When it was stored (UTC, `YYYY-MM-DD HH:MM:SS`).
+    pub updated: String,
+    /// Where it came from (empty for corrections stored before this was kept).
+    pub came_from: Provenance,
+}
+
+/// Which corrections to list.
+#[derive(Debug, Clone, Default)]
+pub struct CorrectionFilter {
+    /// Only this document's.
+    pub doc: Option<String>,
+    /// Only those stored at or after this time (UTC, `YYYY-MM-DD` or
+    /// `YYYY-MM-DD HH:MM[:SS]`).
+    pub since: Option<String>,
+}
+
 /// One pair for export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TmPair {
@@ -68,20 +116,94 @@ impl Tm {
     /// # Errors
     /// [`Error::Tm`] naming the file.
     pub fn open(path: &Path) -> Result<Tm> {
-        let err = |e: &dyn std::fmt::Display| Error::Tm {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::Tm {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         }
         // Created here, not by SQLite (0644): a new file is 0666 & !umask.
         std::fs::OpenOptions::new()
             .append(true)
             .create(true)
             .open(path)
+            .map_err(|e| Error::Tm {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        Self::open_with(path, OpenFlags::default())
+    }
+
+    /// Opens the memory at `path`, which must exist (nothing is created).
+    ///
+    /// # Errors
+    /// [`Error::NoTm`] when there is no file; [`Error::Tm`] when it is not
+    /// a translation memory (corrupt, or another program's database).
+    pub fn open_existing(path: &Path) -> Result<Tm> {
+        if !path.is_file() {
+            return Err(Error::NoTm {
+                path: path.to_path_buf(),
+            });
+        }
+        Self::open_with(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
+
+    /// Opens an existing memory read-only (for a dry run: it consults the
+    /// memory and writes nothing).
+    ///
+    /// # Errors
+    /// As [`Tm::open_existing`].
+    pub fn open_read_only(path: &Path) -> Result<Tm> {
+        if !path.is_file() {
+            return Err(Error::NoTm {
+                path: path.to_path_buf(),
+            });
+        }
+        let err = |e: &dyn std::fmt::Display| Error::Tm {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| err(&e))?;
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('machine', 'human')",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| err(&e))?;
-        let conn = Connection::open(path).map_err(|e| err(&e))?;
+        if tables != 2 {
+            return Err(err(&"not a songngu translation memory"));
+        }
+        Ok(Tm {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// An empty memory that lives in this process only (a dry run without a
+    /// memory file: everything would be sent).
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when SQLite cannot start.
+    pub fn in_memory() -> Result<Tm> {
+        Self::open_with(Path::new(":memory:"), OpenFlags::default())
+    }
+
+    fn open_with(path: &Path, flags: OpenFlags) -> Result<Tm> {
+        let err = |e: &dyn std::fmt::Display| Error::Tm {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| err(&e))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
@@ -89,13 +211,47 @@ impl Tm {
              CREATE TABLE IF NOT EXISTS machine (
                key TEXT PRIMARY KEY, engine TEXT NOT NULL, source_lang TEXT NOT NULL,
                target_lang TEXT NOT NULL, source TEXT NOT NULL, sent TEXT NOT NULL,
-               target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')));
+               target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')),
+               accepted INTEGER);
              CREATE TABLE IF NOT EXISTS human (
                source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,
                target TEXT NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now')),
+               file TEXT, line INTEGER, doc TEXT,
                PRIMARY KEY (source_lang, target_lang, source));",
         )
         .map_err(|e| err(&e))?;
+        let has = |table: &str, column: &str| -> rusqlite::Result<bool> {
+            let n: i64 = conn.query_row(
+                &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+                [column],
+                |r| r.get(0),
+            )?;
+            Ok(n > 0)
+        };
+        // Memories written by earlier versions.
+        if !has("machine", "accepted").map_err(|e| err(&e))? {
+            // Their used translations count as accepted, except the rows
+            // the old enforcement pass stored with the text sent as source
+            // (sent = source, and a final that differs from the reply).
+            conn.execute_batch(
+                "BEGIN;
+                 ALTER TABLE machine ADD COLUMN accepted INTEGER;
+                 UPDATE machine SET accepted = rowid
+                   WHERE final IS NOT NULL AND NOT (sent = source AND final <> target);
+                 COMMIT;",
+            )
+            .map_err(|e| err(&e))?;
+        }
+        if !has("human", "doc").map_err(|e| err(&e))? {
+            conn.execute_batch(
+                "BEGIN;
+                 ALTER TABLE human ADD COLUMN file TEXT;
+                 ALTER TABLE human ADD COLUMN line INTEGER;
+                 ALTER TABLE human ADD COLUMN doc TEXT;
+                 COMMIT;",
+            )
+            .map_err(|e| err(&e))?;
+        }
         Ok(Tm {
             conn,
             path: path.to_path_buf(),
@@ -187,7 +343,7 @@ impl Tm {
     }
 
     /// Records the final target of a machine translation (placeholders
-    /// restored), for export.
+    /// restored): what a run took as a segment's target.
     ///
     /// # Errors
     /// [`Error::Tm`].
@@ -201,18 +357,132 @@ impl Tm {
         Ok(())
     }
 
-    /// Stores a human correction (replacing an earlier one).
+    /// Marks a machine translation as the one a run accepted (its final
+    /// target passed the glossary check): the export shows, per source, the
+    /// one accepted last.
     ///
     /// # Errors
     /// [`Error::Tm`].
-    pub fn put_human(&self, from: &str, to: &str, source: &str, target: &str) -> Result<()> {
+    pub fn accept(&self, key: &str) -> Result<()> {
         self.conn
             .execute(
-                "INSERT OR REPLACE INTO human (source_lang, target_lang, source, target) VALUES (?1, ?2, ?3, ?4)",
-                params![from, to, nfc(source), nfc(target)],
+                "UPDATE machine SET accepted = (SELECT COALESCE(MAX(accepted), 0) + 1 FROM machine) WHERE key = ?1",
+                params![key],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// Marks a machine translation as replaced (the enforcement pass found
+    /// a better one): the export leaves it out.
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    pub fn reject(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE machine SET accepted = NULL WHERE key = ?1",
+                params![key],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Stores a human correction (replacing an earlier one), with where it
+    /// came from.
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    pub fn put_human(
+        &self,
+        from: &str,
+        to: &str,
+        source: &str,
+        target: &str,
+        came_from: &Provenance,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO human (source_lang, target_lang, source, target, file, line, doc) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    from,
+                    to,
+                    nfc(source),
+                    nfc(target),
+                    came_from.file,
+                    came_from.line as i64,
+                    came_from.doc
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The stored human corrections that pass `filter`, oldest first.
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    pub fn corrections(&self, filter: &CorrectionFilter) -> Result<Vec<StoredCorrection>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT rowid, source_lang, target_lang, source, target, updated, \
+                 COALESCE(file, ''), COALESCE(line, 0), COALESCE(doc, '') FROM human \
+                 WHERE (?1 IS NULL OR doc = ?1) AND (?2 IS NULL OR updated >= ?2) \
+                 ORDER BY updated, rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![filter.doc, filter.since], |r| {
+                Ok(StoredCorrection {
+                    id: r.get(0)?,
+                    from: r.get(1)?,
+                    to: r.get(2)?,
+                    source: r.get(3)?,
+                    target: r.get(4)?,
+                    updated: r.get(5)?,
+                    came_from: Provenance {
+                        file: r.get(6)?,
+                        line: r.get::<_, i64>(7)?.max(0) as usize,
+                        doc: r.get(8)?,
+                    },
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Deletes the corrections with these ids, all or none.
+    ///
+    /// # Errors
+    /// [`Error::Tm`] naming the first id that does not exist (nothing is
+    /// deleted then).
+    pub fn delete_corrections(&mut self, ids: &[i64]) -> Result<usize> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| Error::Tm {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut deleted = 0;
+        for id in ids {
+            let n = tx
+                .execute("DELETE FROM human WHERE rowid = ?1", params![id])
+                .map_err(err)?;
+            if n == 0 {
+                return Err(Error::Tm {
+                    path: path.clone(),
+                    message: format!(
+                        "no correction with id {id} (list them with `songngu tm corrections`); nothing was deleted"
+                    ),
+                });
+            }
+            deleted += n;
+        }
+        tx.commit().map_err(err)?;
+        Ok(deleted)
     }
 
     /// Is `target` what an engine produced for `source` (so importing it
@@ -259,8 +529,8 @@ impl Tm {
             .map_err(|e| self.err(e))
     }
 
-    /// Every pair to export: human corrections, then machine translations
-    /// whose final target is known.
+    /// Every pair to export, one per source: the human correction, else
+    /// the machine translation accepted last (see the module documentation).
     ///
     /// # Errors
     /// [`Error::Tm`].
@@ -287,8 +557,13 @@ impl Tm {
         let mut st = self
             .conn
             .prepare(
-                "SELECT source_lang, target_lang, source, COALESCE(final, CASE WHEN sent = source THEN target END), engine \
-                 FROM machine WHERE COALESCE(final, CASE WHEN sent = source THEN target END) IS NOT NULL ORDER BY source",
+                "SELECT m.source_lang, m.target_lang, m.source, m.final, m.engine FROM machine m \
+                 WHERE m.final IS NOT NULL AND m.accepted IS NOT NULL \
+                 AND m.accepted = (SELECT MAX(x.accepted) FROM machine x WHERE x.source_lang = m.source_lang \
+                   AND x.target_lang = m.target_lang AND x.source = m.source) \
+                 AND NOT EXISTS (SELECT 1 FROM human h WHERE h.source_lang = m.source_lang \
+                   AND h.target_lang = m.target_lang AND h.source = m.source) \
+                 ORDER BY m.source",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
@@ -376,15 +651,18 @@ mod tests {
         };
         tm.put_machine(&[row]).unwrap();
         assert_eq!(tm.machine(&k).unwrap().as_deref(), Some("Hello"));
-        tm.put_human("vi", "en", &nfd, "Hi").unwrap();
+        tm.set_final(&k, "Hello").unwrap();
+        tm.accept(&k).unwrap();
+        tm.put_human("vi", "en", &nfd, "Hi", &Provenance::default())
+            .unwrap();
         assert_eq!(
             tm.human("vi", "en", "Xin chào").unwrap().as_deref(),
             Some("Hi")
         );
+        // One pair per source: the correction outranks the machine row.
         let pairs = tm.pairs().unwrap();
-        assert_eq!(pairs.len(), 2);
+        assert_eq!(pairs.len(), 1);
         assert_eq!(pairs[0].origin, "human");
-        assert_eq!(pairs[1].origin, "engine:apertium");
         drop(tm);
         let tm = Tm::open(&dir.path().join("sub/tm.sqlite")).unwrap();
         assert_eq!(tm.stats().unwrap()[0], ("human corrections".to_string(), 1));

@@ -1055,3 +1055,313 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
     assert_eq!(report.failed, 0, "{report:?}");
     assert!(docs[0].iter().all(|s| s.target.as_deref() != Some("ONE")));
 }
+
+/// Percent-encodes every byte but ASCII letters and digits (how a server
+/// quoting a request URL or form body writes a key).
+fn url_encoded(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Issue 11, point 2: servers that echo the key (OpenAI does: "Incorrect
+/// API key provided: …") in 400/401/403/404/429/500 bodies and in a 200
+/// reply that does not parse, plainly, JSON-escaped (with `\/` too) and
+/// URL-encoded: the key reaches none of stderr, the JSONL, TSV, XLIFF and
+/// HTML outputs, or the memory, for each engine that takes a key.
+#[test]
+fn secrets_echoed_by_servers_never_reach_stderr_outputs_or_memory() {
+    let rt = runtime();
+    // `/`, `+`, `"`, `\` and `:` differ between the plain, JSON and URL forms.
+    let key = r#"CANARY/echo+k"q"\z:fx"#;
+    let json_escaped = serde_json::to_string(key).unwrap();
+    let json_escaped = &json_escaped[1..json_escaped.len() - 1];
+    let forms = [
+        key.to_owned(),
+        json_escaped.to_owned(),
+        json_escaped.replace('/', "\\/"),
+        url_encoded(key),
+        url_encoded(key).to_lowercase(),
+    ];
+    let message = format!(
+        "Incorrect API key provided: {key}. You sent POST /v2/translate?auth_key={} (json: {json_escaped})",
+        url_encoded(key)
+    );
+    for (engine, var) in [
+        ("deepl", "DEEPL_API_KEY"),
+        ("google", "GOOGLE_API_KEY"),
+        ("openai", "OPENAI_API_KEY"),
+        ("libretranslate", "LIBRETRANSLATE_API_KEY"),
+    ] {
+        let error_body = |status: u16| -> Value {
+            match engine {
+                "deepl" => json!({"message": message, "detail": message}),
+                "google" => {
+                    json!({"error": {"code": status, "message": message, "errors": [{"message": message, "domain": "global", "reason": "badRequest"}], "status": "INVALID_ARGUMENT"}})
+                }
+                "openai" => {
+                    json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}})
+                }
+                _ => json!({"error": message}),
+            }
+        };
+        // A 200 whose JSON does not have the shape the protocol promises.
+        let unparsable = match engine {
+            "deepl" => json!({"translations": message}),
+            "google" => json!({"data": {"translations": message}}),
+            "openai" => json!({"choices": message}),
+            _ => json!({"translatedText": {"error": message}}),
+        };
+        for status in [400u16, 401, 403, 404, 429, 500, 200] {
+            let body = if status == 200 {
+                unparsable.clone()
+            } else {
+                error_body(status)
+            };
+            // Some servers escape `/` in JSON (PHP, Python's older encoders).
+            let raw = serde_json::to_string(&body).unwrap();
+            let raw = if status == 500 {
+                raw.replace('/', "\\/")
+            } else {
+                raw
+            };
+            let server = rt.block_on(MockServer::start());
+            if status == 200 {
+                // DeepL's glossary calls answer (no glossaries for the pair),
+                // so the 200 reaches the translation.
+                rt.block_on(
+                    Mock::given(method("GET"))
+                        .and(path("/v2/glossaries"))
+                        .respond_with(
+                            ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})),
+                        )
+                        .with_priority(1)
+                        .mount(&server),
+                );
+                rt.block_on(
+                    Mock::given(method("POST"))
+                        .and(path("/v2/glossaries"))
+                        .respond_with(
+                            ResponseTemplate::new(400)
+                                .set_body_json(json!({"message": "Unsupported pair"})),
+                        )
+                        .with_priority(1)
+                        .mount(&server),
+                );
+            }
+            rt.block_on(
+                Mock::given(path_regex(".*"))
+                    .respond_with(
+                        ResponseTemplate::new(status)
+                            .set_body_raw(raw.into_bytes(), "application/json"),
+                    )
+                    .mount(&server),
+            );
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+            std::fs::write(
+                d.join("g.toml"),
+                "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Bộ Công an\" = \"Ministry of Public Security\"\n",
+            )
+            .unwrap();
+            std::fs::write(
+                d.join("config.toml"),
+                format!(
+                    "[glossary]\npaths = [\"g.toml\"]\n[translate]\nengine = \"{engine}\"\n\
+                     [engines.{engine}]\nurl = \"{}\"\nmodel = \"test-model\"\nmax_retries = 0\nconcurrency = 1\n\
+                     [output]\nformats = [\"jsonl\", \"tsv\", \"xliff\", \"html\", \"tmx\", \"txt\"]\n",
+                    server.uri()
+                ),
+            )
+            .unwrap();
+            let run = |args: &[&str]| {
+                let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+                    .args(args)
+                    .current_dir(d)
+                    .env_remove("SONGNGU_CONFIG")
+                    .env_remove("SONGNGU_ENGINE")
+                    .env(var, key)
+                    .output()
+                    .unwrap();
+                (
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stdout).into_owned()
+                        + &String::from_utf8_lossy(&out.stderr),
+                )
+            };
+            let what = format!("{engine} HTTP {status}");
+            let (code, printed) = run(&["run", "bai.txt"]);
+            assert_eq!(code, Some(1), "{what}: {printed}");
+            let checked = if status == 401 {
+                run(&["engines", "--check"]).1
+            } else {
+                String::new()
+            };
+            let jsonl = std::fs::read_to_string(d.join("out/bai.jsonl")).unwrap();
+            assert!(jsonl.contains("mt-failed"), "{what}: {jsonl}");
+            // The server's message is kept (it says what went wrong), the key is not.
+            if status != 429 && !(status == 200 && engine == "libretranslate") {
+                assert!(
+                    jsonl.contains("[redacted "),
+                    "{what}: the message should be quoted, scrubbed: {jsonl}"
+                );
+            }
+            for f in walk(d) {
+                let bytes = std::fs::read(&f).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                for form in &forms {
+                    assert!(
+                        !text.contains(form.as_str()),
+                        "{what}: {} holds the key as {form}",
+                        f.display()
+                    );
+                }
+            }
+            for form in &forms {
+                assert!(!printed.contains(form.as_str()), "{what}: {printed}");
+                assert!(!checked.contains(form.as_str()), "{what}: {checked}");
+            }
+        }
+    }
+}
+
+/// Issue 12, point 2: a run DeepL stops with 456 says so in its closing
+/// line, not "run again to retry them".
+#[test]
+fn deepl_quota_stop_says_so_in_the_closing_line() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(path("/v2/translate"))
+            .respond_with(
+                ResponseTemplate::new(456).set_body_json(json!({"message": "Quota Exceeded"})),
+            )
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = []\n[translate]\nengine = \"deepl\"\n[engines.deepl]\nurl = \"{}\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+        .args(["run", "bai.txt"])
+        .current_dir(d)
+        .env_remove("SONGNGU_CONFIG")
+        .env_remove("SONGNGU_ENGINE")
+        .env("DEEPL_API_KEY", "test-key-0000:fx")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.lines().last().unwrap(),
+        "songngu: error: the run stopped: DeepL's character quota is used up (Quota Exceeded): raise \
+         the limit or wait for the next period; 4 segment(s) untranslated (flag `mt-failed` in the outputs)"
+    );
+    assert!(!err.contains("run again"), "{err}");
+}
+
+/// Issue 12, point 5: `run --dry-run` needs no API key (a cost estimate
+/// before buying one) and creates no translation memory; an existing one
+/// is consulted and left as it was.
+#[test]
+fn dry_run_needs_no_key_and_creates_no_memory() {
+    for engine in ["deepl", "google"] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+        std::fs::write(
+            d.join("config.toml"),
+            format!(
+                "[glossary]\npaths = []\n[translate]\nengine = \"{engine}\"\n[engines.{engine}]\nurl = \"http://127.0.0.1:9\"\n"
+            ),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(["run", "bai.txt", "--dry-run"])
+            .current_dir(d)
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .env_remove("DEEPL_API_KEY")
+            .env_remove("GOOGLE_API_KEY")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{engine}: {stderr}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!(
+                "{engine}: 1 request(s), 68 billable character(s) for 3 distinct segment(s) \
+                 (0 of 4 segment(s) already in the memory, 0 human)\n"
+            )
+        );
+        assert!(
+            !d.join(".songngu").exists(),
+            "{engine}: a memory was created"
+        );
+        assert!(!d.join("out").exists());
+    }
+}
+
+/// Issue 12, point 9: `engines` shows an engine as ready only when `run`
+/// could start it: its required key present (a blank one is missing), the
+/// openai model set.
+#[test]
+fn engines_shows_ready_only_with_the_key_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[translate]\nengine = \"deepl\"\n[engines.deepl]\nurl = \"http://127.0.0.1:9\"\n\
+         [engines.google]\nurl = \"http://127.0.0.1:9\"\n[engines.openai]\nurl = \"http://127.0.0.1:9\"\nmodel = \"m\"\n\
+         [engines.apertium]\nurl = \"http://127.0.0.1:9\"\n[engines.libretranslate]\nurl = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let engines = |deepl: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_songngu"));
+        c.arg("engines")
+            .current_dir(d)
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .env_remove("DEEPL_API_KEY")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("LIBRETRANSLATE_API_KEY")
+            .env("GOOGLE_API_KEY", "   ");
+        if let Some(k) = deepl {
+            c.env("DEEPL_API_KEY", k);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let want = |deepl_ready: &str, deepl_key: &str| {
+        format!(
+            "engine           ready             url                                      key (variable)\n \
+             none            yes               (offline)                                -\n \
+             apertium        yes               http://127.0.0.1:9                       -\n \
+             libretranslate  yes               http://127.0.0.1:9                       LIBRETRANSLATE_API_KEY: not set (optional)\n\
+             *deepl           {deepl_ready:<17} http://127.0.0.1:9                       DEEPL_API_KEY: {deepl_key}\n \
+             google          no (key missing)  http://127.0.0.1:9                       GOOGLE_API_KEY: missing (required)\n \
+             openai          yes               http://127.0.0.1:9                       OPENAI_API_KEY: not set (optional)\n\
+             (* = configured; `songngu engines --check` probes it)\n"
+        )
+    };
+    assert_eq!(
+        engines(None),
+        want("no (key missing)", "missing (required)")
+    );
+    assert_eq!(engines(Some("k-0000:fx")), want("yes", "set"));
+}

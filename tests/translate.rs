@@ -708,4 +708,438 @@ fn dry_run_counts_and_sends_nothing() {
     );
     assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 0);
     assert!(!d.join("out").exists(), "a dry run writes nothing");
+    // Issue 12, point 5: not even a memory.
+    assert!(
+        !d.join("tm.sqlite").exists(),
+        "a dry run created the memory"
+    );
+}
+
+/// Issue 11, point 7: in protect mode, placeholder-looking text of the
+/// source stays text: the term gets a number the segment does not hold
+/// (no collision, no `placeholder-lost` fallback), and `{{0}}` already in
+/// the source is no `placeholder-left` error.
+#[test]
+fn placeholder_text_in_the_source_neither_collides_nor_is_reported_left() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(0),
+                key: None,
+            })
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("bai.txt"),
+        "Bộ Công an {{0}} họp với {{1}} tại Hà Nội.\n\nChỉ có {{0}} thôi.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("g.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Bộ Công an\" = \"Ministry of Public Security\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = [\"g.toml\"]\nmodes = [\"protect\", \"verify\"]\n[translate]\nengine = \"libretranslate\"\n[engines.libretranslate]\nurl = \"{}\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let out = songngu(d, &["run", "bai.txt"]).wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let sent: Vec<String> = rt
+        .block_on(server.received_requests())
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            let b: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            b["q"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        sent.contains(&"{{2}} {{0}} họp với {{1}} tại Hà Nội.".to_owned()),
+        "{sent:?}"
+    );
+    let jsonl = std::fs::read_to_string(d.join("out/bai.jsonl")).unwrap();
+    let segs: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        segs[0]["target"],
+        "Ministry of Public Security {{0}} HỌP VỚI {{1}} TẠI HÀ NỘI."
+    );
+    assert_eq!(segs[1]["target"], "CHỈ CÓ {{0}} THÔI.");
+    for s in &segs {
+        for f in s["flags"].as_array().unwrap() {
+            assert!(
+                f["severity"] != "error" && !f["code"].as_str().unwrap().starts_with("placeholder"),
+                "{s}"
+            );
+        }
+    }
+}
+
+/// The binary in `dir`: (exit code, stdout, stderr).
+fn songngu_out(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = songngu(dir, args).wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A folder with the article, a two-term glossary and a config for a
+/// LibreTranslate fake at `url` (verify mode: the fake drops the terms, so
+/// the enforcement pass re-sends protected).
+fn libre_project(url: &str, article: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bai.txt"), article).unwrap();
+    std::fs::write(
+        d.join("g.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Bộ Công an\" = \"Ministry of Public Security\"\n\"Ban Bí thư\" = \"Secretariat\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = [\"g.toml\"]\n[translate]\nengine = \"libretranslate\"\n[engines.libretranslate]\nurl = \"{url}\"\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+fn libre_server(rt: &tokio::runtime::Runtime) -> MockServer {
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(0),
+                key: None,
+            })
+            .mount(&server),
+    );
+    server
+}
+
+/// Issue 11, point 9: after an enforcement re-send, `tm export` has the
+/// real source (not the placeholder text sent) and only the accepted
+/// translation (not the first one, which lacked the approved terms), on the
+/// first run and on a re-run served from the memory.
+#[test]
+fn tm_export_has_the_real_source_and_only_the_accepted_translation() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let dir = libre_project(&server.uri(), "Bộ Công an họp với Ban Bí thư.\n");
+    let d = dir.path();
+    for round in 0..2 {
+        let (code, _, err) = songngu_out(d, &["run", "bai.txt"]);
+        assert_eq!(code, Some(0), "{err}");
+        let (code, tmx, err) = songngu_out(d, &["tm", "export"]);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(
+            tmx.contains("<seg>Bộ Công an họp với Ban Bí thư.</seg>"),
+            "round {round}: {tmx}"
+        );
+        assert!(
+            tmx.contains("<seg>Ministry of Public Security HỌP VỚI Secretariat.</seg>"),
+            "{tmx}"
+        );
+        assert!(!tmx.contains("{{"), "placeholder text exported: {tmx}");
+        assert!(
+            !tmx.contains("BỘ CÔNG AN HỌP VỚI BAN BÍ THƯ."),
+            "the rejected first translation was exported: {tmx}"
+        );
+        assert_eq!(tmx.matches("<tu ").count(), 1, "{tmx}");
+    }
+}
+
+/// Issue 11, point 13: human corrections can be listed (id, time, document,
+/// file:line, source, target), filtered by document and date, and deleted by
+/// id; an unknown id deletes nothing (exit 2).
+#[test]
+fn tm_corrections_lists_filters_and_deletes_human_corrections() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("bai.corrections.jsonl"),
+        "{\"id\":\"bai:0000\",\"doc\":\"bai\",\"source\":\"Câu một.\",\"target\":\"Sentence one.\",\"origin\":\"human\",\"status\":\"approved\"}\n\
+         {\"id\":\"bai:0001\",\"doc\":\"bai\",\"source\":\"Câu hai.\",\"target\":\"Sentence\\ttwo.\",\"origin\":\"human\",\"status\":\"edited\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("khac.corrections.jsonl"),
+        "{\"id\":\"khac:0000\",\"doc\":\"khac\",\"source\":\"Câu ba.\",\"target\":\"Sentence three.\",\"origin\":\"human\",\"status\":\"approved\"}\n",
+    )
+    .unwrap();
+    for f in ["bai.corrections.jsonl", "khac.corrections.jsonl"] {
+        let (code, _, err) = songngu_out(d, &["tm", "import", f]);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let (code, out, err) = songngu_out(d, &["tm", "corrections"]);
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "id\ttime\tdoc\tfrom\tsource\ttarget");
+    assert_eq!(lines.len(), 4, "{out}");
+    let row: Vec<&str> = lines[2].split('\t').collect();
+    assert_eq!(row[0], "2");
+    assert!(row[1].len() == 19 && row[1].starts_with("20"), "{row:?}");
+    assert_eq!(
+        &row[2..],
+        [
+            "bai",
+            "bai.corrections.jsonl:2",
+            "Câu hai.",
+            "Sentence\\ttwo."
+        ]
+    );
+    assert!(
+        err.contains("3 correction(s) in .songngu/tm.sqlite"),
+        "{err}"
+    );
+    // Filters.
+    let (_, out, _) = songngu_out(d, &["tm", "corrections", "--doc", "khac"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("\tkhac\tkhac.corrections.jsonl:1\tCâu ba.\tSentence three."));
+    let (_, out, _) = songngu_out(d, &["tm", "corrections", "--since", "2000-01-01"]);
+    assert_eq!(out.lines().count(), 4, "{out}");
+    let (_, out, _) = songngu_out(d, &["tm", "corrections", "--since", "2999-01-01 00:00"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (code, _, err) = songngu_out(d, &["tm", "corrections", "--since", "last week"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "songngu: error: --since `last week` is not a date; use YYYY-MM-DD or \"YYYY-MM-DD HH:MM[:SS]\" (UTC), e.g. --since 2026-11-01\n"
+    );
+    // Delete: an unknown id deletes nothing; known ids go.
+    let (code, _, err) = songngu_out(d, &["tm", "corrections", "--delete", "1", "99"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no correction with id 99 (list them with `songngu tm corrections`); nothing was deleted"),
+        "{err}"
+    );
+    let (code, _, err) = songngu_out(d, &["tm", "corrections", "--delete", "1", "3"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "deleted 2 correction(s) from .songngu/tm.sqlite\n");
+    let (_, out, _) = songngu_out(d, &["tm", "corrections"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("\tCâu hai.\t"), "{out}");
+}
+
+/// Issue 12, point 6: `tm stats` and `tm export` on a missing memory exit 2
+/// and create nothing; a corrupt memory is exit 2 too.
+#[test]
+fn tm_stats_and_export_need_an_existing_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for cmd in [
+        &["tm", "stats"][..],
+        &["tm", "export"],
+        &["tm", "corrections"],
+    ] {
+        let (code, out, err) = songngu_out(d, cmd);
+        assert_eq!(code, Some(2), "{cmd:?}");
+        assert_eq!(out, "");
+        assert_eq!(
+            err, "songngu: error: no translation memory at .songngu/tm.sqlite\n",
+            "{cmd:?}"
+        );
+        assert!(!d.join(".songngu").exists(), "{cmd:?} created the memory");
+    }
+    std::fs::create_dir(d.join(".songngu")).unwrap();
+    std::fs::write(
+        d.join(".songngu/tm.sqlite"),
+        "not a database, just text\n".repeat(50),
+    )
+    .unwrap();
+    for cmd in [&["tm", "stats"][..], &["tm", "export"]] {
+        let (code, _, err) = songngu_out(d, cmd);
+        assert_eq!(code, Some(2), "{cmd:?}: {err}");
+        assert!(
+            err.starts_with("songngu: error: translation memory .songngu/tm.sqlite: "),
+            "{err}"
+        );
+    }
+}
+
+/// Issue 11, point 10: `[engines.NAME] requests_per_second` paces the
+/// requests (7 went out in 23 ms at 1.0 before): on the injected virtual
+/// clock, 7 one-segment requests at 1 per second wait 1 s before each of
+/// the last 6, so the last one starts 6 s after the first.
+#[test]
+fn requests_per_second_paces_request_starts() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let article: String = (1..=7).map(|i| format!("Câu số {i} ở đây.\n\n")).collect();
+    let tm = tempfile::tempdir().unwrap();
+    let engine =
+        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+    let clock = NoWait::default();
+    let (docs, report) = common::mt::run_mt_paced(
+        engine,
+        &[&article],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &clock,
+        Some(1.0),
+    );
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(docs[0].len(), 7);
+    assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 7);
+    let waits = clock.0.lock().unwrap().clone();
+    assert_eq!(waits, vec![Duration::from_secs(1); 6]);
+    // Without a limit nothing waits.
+    let clock = NoWait::default();
+    let engine =
+        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+    let other: String = (1..=3).map(|i| format!("Câu khác {i}.\n\n")).collect();
+    common::mt::run_mt_paced(
+        engine,
+        &[&other],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &clock,
+        None,
+    );
+    assert!(clock.0.lock().unwrap().is_empty());
+}
+
+/// The engine line of a run's summary on stderr.
+fn engine_line(err: &str) -> &str {
+    err.lines()
+        .find(|l| l.starts_with("  engine "))
+        .unwrap_or_else(|| panic!("no engine line in {err}"))
+}
+
+/// Issue 12, point 1: the engine summary counts this run's facts only. A
+/// re-run served from the memory sends nothing and has no enforcement
+/// part; billable characters are those of answered requests (the
+/// enforcement re-send included).
+#[test]
+fn engine_summary_counts_this_runs_facts_only() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let dir = libre_project(&server.uri(), "Bộ Công an họp với Ban Bí thư.\n");
+    let d = dir.path();
+    let (code, _, err) = songngu_out(d, &["run", "bai.txt"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 1 segment(s): 0 from the memory, 0 human, 1 sent in 2 request(s) \
+         (0 retried), 50 billable character(s); 1 re-sent with terms protected (1 fixed); \
+         terms right in 1/1 segment(s) (100.0%)"
+    );
+    let (code, _, err) = songngu_out(d, &["run", "bai.txt"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 1 segment(s): 1 from the memory, 0 human, 0 sent in 0 request(s) \
+         (0 retried), 0 billable character(s); terms right in 1/1 segment(s) (100.0%)"
+    );
+    assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 2);
+}
+
+const THREE: &str =
+    "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
+
+/// A project for THREE against `url`, one segment per request, no retries.
+fn one_by_one(url: &str) -> tempfile::TempDir {
+    let dir = libre_project(url, THREE);
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[glossary]\npaths = [\"g.toml\"]\n[translate]\nengine = \"libretranslate\"\n\
+             [engines.libretranslate]\nurl = \"{url}\"\nbatch_size = 1\nconcurrency = 1\nmax_retries = 0\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+/// Issue 12, points 1 and 2: a run stopped by authentication or quota
+/// counts only what went out (one text, nothing billed), says "n/a" when no
+/// machine target has terms, and its closing line says why it stopped
+/// instead of "run again to retry them"; an unreachable server bills
+/// nothing.
+#[test]
+fn stopped_runs_say_why_and_count_only_what_went_out() {
+    let rt = runtime();
+    // Authentication: the server wants another key.
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(Libre {
+                fewer_first: AtomicUsize::new(0),
+                key: Some("another-key-entirely".into()),
+            })
+            .mount(&server),
+    );
+    let dir = one_by_one(&server.uri());
+    let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 3 segment(s): 0 from the memory, 0 human, 1 sent in 1 request(s) \
+         (0 retried), 30 character(s) sent, 0 billable; terms right: n/a (no machine target with glossary terms)"
+    );
+    assert_eq!(
+        err.lines().last().unwrap(),
+        "songngu: error: the run stopped: LibreTranslate refused the key (Invalid API key); check \
+         LIBRETRANSLATE_API_KEY; 3 segment(s) untranslated (flag `mt-failed` in the outputs)"
+    );
+    // Quota.
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(
+                ResponseTemplate::new(403).set_body_json(
+                    serde_json::json!({"error": "Too many request limits violations"}),
+                ),
+            )
+            .mount(&server),
+    );
+    let dir = one_by_one(&server.uri());
+    let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        err.lines().last().unwrap(),
+        "songngu: error: the run stopped: LibreTranslate's request limit is used up (Too many request \
+         limits violations): wait, or ask the server's operator for a higher limit; 3 segment(s) \
+         untranslated (flag `mt-failed` in the outputs)"
+    );
+    // Unreachable: nothing reached it, nothing is billable.
+    let port = free_port();
+    let dir = one_by_one(&format!("http://127.0.0.1:{port}"));
+    let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        engine_line(&err),
+        "  engine libretranslate: 3 segment(s): 0 from the memory, 0 human, 0 sent in 0 request(s) \
+         (0 retried), 0 billable character(s); terms right: n/a (no machine target with glossary terms)"
+    );
+    assert!(
+        err.lines().last().unwrap().starts_with(
+            "songngu: error: the run stopped: the libretranslate server could not be reached ("
+        ),
+        "{err}"
+    );
 }

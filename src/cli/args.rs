@@ -391,4 +391,20 @@ pub enum TmCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// List the stored human corrections (id, time, document, file:line, source, target), or
+    /// delete some by id.
+    #[command(
+        after_help = "Examples:\n  $ songngu tm corrections --doc bai --since 2026-11-01\n  $ songngu tm corrections --delete 12 13"
+    )]
+    Corrections {
+        /// Only the corrections of document D (the imported file's name without extensions).
+        #[arg(long, value_name = "D")]
+        doc: Option<String>,
+        /// Only those stored at or after DATE (UTC): YYYY-MM-DD or "YYYY-MM-DD HH:MM[:SS]".
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Delete the corrections with these ids (all or none).
+        #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["doc", "since"])]
+        delete: Vec<i64>,
+    },
 }

@@ -5,14 +5,11 @@ use std::process::ExitCode;
 
 use songngu::config::EngineKind;
 use songngu::glossary::Glossary;
-use songngu::translate::{AnyEngine, Engine};
+use songngu::translate::{AnyEngine, Engine, key_present, key_variable};
 
 /// How a key variable stands, without ever showing the key.
 fn key_state(var: &str, required: bool) -> &'static str {
-    match (
-        std::env::var_os(var).is_some_and(|v| !v.is_empty()),
-        required,
-    ) {
+    match (key_present(var), required) {
         (true, _) => "set",
         (false, true) => "missing (required)",
         (false, false) => "not set (optional)",
@@ -40,46 +37,41 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
     let kind = engine_kind(args.engine.as_deref(), config.translate.engine)?;
     if !args.check && !args.prune_glossaries {
         println!(
-            "{:<16} {:<10} {:<40} key (variable)",
-            "engine", "available", "url"
+            "{:<16} {:<17} {:<40} key (variable)",
+            "engine", "ready", "url"
         );
         for k in EngineKind::ALL {
-            let (available, url, key) = match k {
-                EngineKind::None => ("yes", "(offline)".to_owned(), "-"),
-                EngineKind::Apertium => ("yes", config.engines.apertium.url.clone(), "-"),
-                EngineKind::Libretranslate => (
-                    "yes",
-                    config.engines.libretranslate.url.clone(),
-                    key_state("LIBRETRANSLATE_API_KEY", false),
-                ),
-                EngineKind::Deepl => (
-                    "yes",
-                    config.engines.deepl.url.clone(),
-                    key_state("DEEPL_API_KEY", true),
-                ),
-                EngineKind::Google => (
-                    "yes",
-                    config.engines.google.url.clone(),
-                    key_state("GOOGLE_API_KEY", true),
-                ),
-                EngineKind::Openai => (
-                    "yes",
-                    config.engines.openai.url.clone(),
-                    key_state("OPENAI_API_KEY", false),
-                ),
+            let url = match k {
+                EngineKind::None => "(offline)".to_owned(),
+                EngineKind::Apertium => config.engines.apertium.url.clone(),
+                EngineKind::Libretranslate => config.engines.libretranslate.url.clone(),
+                EngineKind::Deepl => config.engines.deepl.url.clone(),
+                EngineKind::Google => config.engines.google.url.clone(),
+                EngineKind::Openai => config.engines.openai.url.clone(),
             };
-            let mark = if k == kind { "*" } else { " " };
-            let var = match k {
-                EngineKind::Deepl => "DEEPL_API_KEY: ",
-                EngineKind::Google => "GOOGLE_API_KEY: ",
-                EngineKind::Openai => "OPENAI_API_KEY: ",
-                EngineKind::Libretranslate => "LIBRETRANSLATE_API_KEY: ",
-                _ => "",
+            // Ready: `run` would start with it (a required key is present,
+            // the openai model is set); the server itself is `--check`'s job.
+            let key = key_variable(k);
+            let ready = match key {
+                Some((var, true)) if !key_present(var) => "no (key missing)",
+                _ if k == EngineKind::Openai
+                    && config
+                        .engines
+                        .openai
+                        .model
+                        .as_deref()
+                        .is_none_or(|m| m.trim().is_empty()) =>
+                {
+                    "no (model unset)"
+                }
+                _ => "yes",
             };
-            println!(
-                "{mark}{:<15} {available:<10} {url:<40} {var}{key}",
-                k.name()
+            let key = key.map_or_else(
+                || "-".to_owned(),
+                |(var, required)| format!("{var}: {}", key_state(var, required)),
             );
+            let mark = if k == kind { "*" } else { " " };
+            println!("{mark}{:<15} {ready:<17} {url:<40} {key}", k.name());
         }
         println!("(* = configured; `songngu engines --check` probes it)");
         return Ok(ExitCode::SUCCESS);

@@ -14,7 +14,7 @@ use songngu::pipeline::{DocOutcome, Pipeline};
 use songngu::tm::Tm;
 use songngu::translate::AnyEngine;
 use songngu::translate::runner::TokioSleeper;
-use songngu::translate::stage::Mt;
+use songngu::translate::stage::{Mt, MtReport};
 
 use super::args::{RunArgs, UnitArg};
 use super::load_config;
@@ -72,8 +72,10 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         );
     }
     // The engine first: an unusable one is a configuration error, before anything else.
+    // A dry run only plans: it needs no API key.
     let engine = match config.translate.engine {
         EngineKind::None => None,
+        kind if args.dry_run => Some(AnyEngine::for_planning(&config, kind)?),
         kind => Some(AnyEngine::from_config(&config, kind)?),
     };
     // Warnings (overlapping entries and the like) are for `glossary check`.
@@ -145,7 +147,15 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         Some(Mt {
             engine,
             // Opening the memory is set-up: a failure is a usage error (exit 2).
-            tm: Tm::open(&config.resolve(&config.tm.path)).map_err(|e| anyhow::anyhow!("{e}"))?,
+            // A dry run consults an existing memory read-only and creates none.
+            tm: if !args.dry_run {
+                Tm::open(&tm_path)
+            } else if tm_path.exists() {
+                Tm::open_read_only(&tm_path)
+            } else {
+                Tm::in_memory()
+            }
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
             verifier: Verifier::new(&glossary.entries),
             glossary_hash: glossary.content_hash(),
             protect: config.glossary.modes.contains(&GlossaryMode::Protect),
@@ -246,39 +256,19 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         eprintln!("{}", summary(&outcomes, elapsed, &out_dir));
         cleaned_and_human(&outcomes);
         if let Some(r) = &report {
-            let rate = if r.term_segments == 0 {
-                100.0
-            } else {
-                100.0 * r.term_compliant as f64 / r.term_segments as f64
-            };
-            let billed = if r.tokens > 0 {
-                format!("{} token(s)", r.tokens)
-            } else {
-                format!("{} billable character(s)", r.chars)
-            };
             eprintln!(
-                "  engine {engine_name}: {} segment(s): {} from the memory, {} human, {} sent in {} request(s) \
-                 ({} retried), {billed}; {} re-sent with terms protected ({} fixed); \
-                 terms right in {}/{} segment(s) ({rate:.1}%)",
-                r.segments,
-                r.memory,
-                r.human,
-                r.sent,
-                r.requests,
-                r.retries,
-                r.enforced,
-                r.enforced_fixed,
-                r.term_compliant,
-                r.term_segments
+                "{}",
+                engine_summary(
+                    engine_name,
+                    r,
+                    config.translate.engine == EngineKind::Openai
+                )
             );
         }
     }
     let mt_failed = report.as_ref().map_or(0, |r| r.failed);
-    if mt_failed > 0 {
-        eprintln!(
-            "songngu: error: {mt_failed} segment(s) have no translation (flag `mt-failed` in the outputs); \
-             run again to retry them: finished batches are in the translation memory"
-        );
+    if let Some(r) = report.as_ref().filter(|r| r.failed > 0) {
+        eprintln!("{}", closing_line(r));
     }
     Ok(if failed.is_empty() && mt_failed == 0 {
         ExitCode::SUCCESS
@@ -365,4 +355,58 @@ fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &std::path::Path) -> 
         },
         out_dir.display()
     )
+}
+
+/// The engine's line of the summary: this run's facts only (what was sent
+/// and billed this run, enforcement only when something was re-sent).
+fn engine_summary(engine: &str, r: &MtReport, by_tokens: bool) -> String {
+    let billed = match (by_tokens, r.chars_sent == r.chars) {
+        (false, true) => format!("{} billable character(s)", r.chars),
+        (false, false) => format!("{} character(s) sent, {} billable", r.chars_sent, r.chars),
+        (true, true) => format!("{} billable token(s)", r.tokens),
+        (true, false) => format!(
+            "{} character(s) sent, {} billable token(s)",
+            r.chars_sent, r.tokens
+        ),
+    };
+    let enforced = if r.enforced > 0 {
+        format!(
+            "; {} re-sent with terms protected ({} fixed)",
+            r.enforced, r.enforced_fixed
+        )
+    } else {
+        String::new()
+    };
+    let terms = if r.term_segments == 0 {
+        "terms right: n/a (no machine target with glossary terms)".to_owned()
+    } else {
+        format!(
+            "terms right in {}/{} segment(s) ({:.1}%)",
+            r.term_compliant,
+            r.term_segments,
+            100.0 * r.term_compliant as f64 / r.term_segments as f64
+        )
+    };
+    format!(
+        "  engine {engine}: {} segment(s): {} from the memory, {} human, {} sent in {} request(s) \
+         ({} retried), {billed}{enforced}; {terms}",
+        r.segments, r.memory, r.human, r.sent, r.requests, r.retries
+    )
+}
+
+/// The closing line of a run that left segments untranslated: why, when
+/// the engine stopped the run (a quota or a refused key: running again
+/// cannot help), else how to retry.
+fn closing_line(r: &MtReport) -> String {
+    match &r.stopped {
+        Some(why) => format!(
+            "songngu: error: the run stopped: {why}; {} segment(s) untranslated (flag `mt-failed` in the outputs)",
+            r.failed
+        ),
+        None => format!(
+            "songngu: error: {} segment(s) have no translation (flag `mt-failed` in the outputs); \
+             run again to retry them: finished batches are in the translation memory",
+            r.failed
+        ),
+    }
 }

@@ -1,27 +1,110 @@
-//! `songngu tm stats|export|import`.
+//! `songngu tm stats|export|import|corrections`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use songngu::corrections::read_corrections;
-use songngu::tm::Tm;
+use songngu::tm::{CorrectionFilter, Tm};
 
 use super::args::TmCommand;
 use super::load_config;
 
+/// Opens the memory a read-only command needs: a missing or unreadable one
+/// is a usage error (exit 2), and nothing is created.
+fn existing(path: &Path) -> anyhow::Result<Tm> {
+    Tm::open_existing(path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The document a corrections file belongs to: its name without the
+/// extensions `run` and the review page give it (`bai.corrections.jsonl`,
+/// `bai.jsonl`, `bai.tsv`, `bai.xlf` → `bai`).
+fn doc_of(file: &Path) -> String {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for ext in [
+        ".corrections.jsonl",
+        ".jsonl",
+        ".json",
+        ".tsv",
+        ".tab",
+        ".xliff",
+        ".xlf",
+    ] {
+        if let Some(stem) = name.strip_suffix(ext) {
+            return stem.to_owned();
+        }
+    }
+    name
+}
+
+/// A TSV field as `run` writes them: backslash, tab, LF and CR escaped.
+fn tsv(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+/// Checks `--since`: `YYYY-MM-DD`, optionally with ` HH:MM` or ` HH:MM:SS`
+/// (or `T` between), as the memory stores times (UTC); returns it in the
+/// stored form.
+fn since(value: &str) -> anyhow::Result<String> {
+    let v = value.trim().replacen('T', " ", 1);
+    let shape_ok = {
+        let b = v.as_bytes();
+        let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+        let date = b.len() >= 10 && (0..4).all(digit) && b[4] == b'-' && digit(5) && digit(6);
+        let date = date && b[7] == b'-' && digit(8) && digit(9);
+        let time = match b.len() {
+            10 => true,
+            16 => {
+                b[10] == b' ' && digit(11) && digit(12) && b[13] == b':' && digit(14) && digit(15)
+            }
+            19 => {
+                b[10] == b' '
+                    && digit(11)
+                    && digit(12)
+                    && b[13] == b':'
+                    && digit(14)
+                    && digit(15)
+                    && b[16] == b':'
+                    && digit(17)
+                    && digit(18)
+            }
+            _ => false,
+        };
+        date && time
+    };
+    let field = |r: std::ops::Range<usize>| v.get(r).and_then(|s| s.parse::<u32>().ok());
+    let ranges_ok = shape_ok
+        && field(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && field(8..10).is_some_and(|d| (1..=31).contains(&d))
+        && (v.len() == 10 || field(11..13).is_some_and(|h| h < 24))
+        && (v.len() == 10 || field(14..16).is_some_and(|m| m < 60));
+    if !ranges_ok {
+        anyhow::bail!(
+            "--since `{value}` is not a date; use YYYY-MM-DD or \"YYYY-MM-DD HH:MM[:SS]\" (UTC), e.g. --since 2026-11-01"
+        );
+    }
+    Ok(v)
+}
+
 pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
     let config = load_config(config)?;
     let path = config.resolve(&config.tm.path);
-    let tm = Tm::open(&path)?;
     match cmd {
         TmCommand::Stats => {
-            for (what, n) in tm.stats()? {
+            let tm = existing(&path)?;
+            for (what, n) in tm.stats().map_err(|e| anyhow::anyhow!("{e}"))? {
                 println!("{n:>8}  {what}");
             }
         }
         TmCommand::Export { output } => {
-            let pairs = tm.pairs()?;
+            let tm = existing(&path)?;
+            let pairs = tm.pairs().map_err(|e| anyhow::anyhow!("{e}"))?;
             let srclang = pairs
                 .first()
                 .map_or(config.languages.source.as_str(), |p| p.from.as_str())
@@ -50,12 +133,14 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
             }
         }
         TmCommand::Import { file } => {
+            let tm = Tm::open(&path)?;
             let (found, langs) = read_corrections(&file)?;
             let (from, to) = langs.unwrap_or((
                 config.languages.source.clone(),
                 config.languages.target.clone(),
             ));
-            let n = songngu::corrections::import(&tm, &from, &to, &found)?;
+            let doc = doc_of(&file);
+            let n = songngu::corrections::import(&tm, &from, &to, &found, &file, &doc)?;
             if !quiet {
                 let skipped = n.unchanged + n.machine + n.needs_work + n.commented;
                 eprintln!(
@@ -68,6 +153,56 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
                     n.machine,
                     n.needs_work,
                     n.commented
+                );
+            }
+        }
+        TmCommand::Corrections {
+            doc,
+            since: after,
+            delete,
+        } => {
+            let mut tm = existing(&path)?;
+            if !delete.is_empty() {
+                let n = tm
+                    .delete_corrections(&delete)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if !quiet {
+                    eprintln!("deleted {n} correction(s) from {}", path.display());
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let filter = CorrectionFilter {
+                doc,
+                since: after.as_deref().map(since).transpose()?,
+            };
+            let found = tm
+                .corrections(&filter)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "id\ttime\tdoc\tfrom\tsource\ttarget")?;
+            for c in &found {
+                let from = if c.came_from.file.is_empty() {
+                    "(not recorded)".to_owned()
+                } else {
+                    format!("{}:{}", c.came_from.file, c.came_from.line)
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    c.id,
+                    c.updated,
+                    tsv(&c.came_from.doc),
+                    tsv(&from),
+                    tsv(&c.source),
+                    tsv(&c.target)
+                )?;
+            }
+            out.flush()?;
+            if !quiet {
+                eprintln!(
+                    "{} correction(s) in {}; delete with `songngu tm corrections --delete ID…`",
+                    found.len(),
+                    path.display()
                 );
             }
         }

@@ -12,7 +12,7 @@
 
 use serde::Deserialize;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, http_client, retry_after};
+use super::{Engine, EngineError, Failure, Limits, TagMode, call_json, http_client, retry_after};
 use crate::config::EngineConfig;
 use crate::error::Result;
 
@@ -121,11 +121,10 @@ impl Apertium {
         })
     }
 
-    async fn failure(resp: reqwest::Response) -> EngineError {
-        let status = resp.status().as_u16();
-        let after = retry_after(resp.headers());
-        let text = resp.text().await.unwrap_or_default();
-        let message = serde_json::from_str::<ErrorReply>(&text)
+    fn failure(f: Failure) -> EngineError {
+        let status = f.status;
+        let after = retry_after(&f.headers);
+        let message = serde_json::from_str::<ErrorReply>(&f.body)
             .ok()
             .and_then(|e| e.explanation.or(e.message))
             .unwrap_or_else(|| format!("HTTP {status}"));

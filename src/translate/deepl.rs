@@ -28,16 +28,18 @@ use serde_json::json;
 use tokio::sync::OnceCell;
 
 use super::{
-    Engine, EngineError, Limits, TagMode, call_json, http_client, required_key, retry_after,
+    Engine, EngineError, Failure, Limits, TagMode, call_json, http_client, read_reply,
+    required_key, retry_after,
 };
 use crate::config::EngineConfig;
 use crate::error::Result;
+use crate::secrets::Secret;
 
 /// A DeepL API account.
 pub struct DeepL {
     client: reqwest::Client,
     url: String,
-    key: String,
+    key: Secret,
     limits: Limits,
     target_variant: Option<String>,
     glossary: Option<(String, String)>,
@@ -141,7 +143,7 @@ impl DeepL {
         Ok(DeepL {
             client: http_client(settings)?,
             url: settings.url.trim_end_matches('/').to_owned(),
-            key,
+            key: Secret::new("DEEPL_API_KEY", key),
             limits: Limits {
                 max_segments: (settings.batch_size.max(1) as usize).min(50),
                 // At most 4 bytes per character in UTF-8 (Vietnamese letters
@@ -167,7 +169,10 @@ impl DeepL {
     }
 
     fn auth(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        r.header("Authorization", format!("DeepL-Auth-Key {}", self.key))
+        r.header(
+            "Authorization",
+            format!("DeepL-Auth-Key {}", self.key.expose()),
+        )
     }
 
     /// DeepL's target code for `to`.
@@ -184,11 +189,10 @@ impl DeepL {
         }
     }
 
-    async fn failure(resp: reqwest::Response) -> EngineError {
-        let status = resp.status().as_u16();
-        let after = retry_after(resp.headers());
-        let text = resp.text().await.unwrap_or_default();
-        let message = serde_json::from_str::<ErrorReply>(&text)
+    fn failure(f: Failure) -> EngineError {
+        let status = f.status;
+        let after = retry_after(&f.headers);
+        let message = serde_json::from_str::<ErrorReply>(&f.body)
             .ok()
             .map(|e| {
                 [e.message, e.detail]
@@ -201,7 +205,7 @@ impl DeepL {
             .unwrap_or_else(|| format!("HTTP {status}"));
         match status {
             456 => EngineError::Quota(format!(
-                "DeepL says the character quota is used up ({message}); the run stops: raise the limit or wait for the next period"
+                "DeepL's character quota is used up ({message}): raise the limit or wait for the next period"
             )),
             403 => EngineError::Auth(format!(
                 "DeepL refused the key ({message}); check DEEPL_API_KEY, and the url: free keys (ending in :fx) use https://api-free.deepl.com"
@@ -285,8 +289,9 @@ impl DeepL {
                     .send()
                     .await
                     .map_err(|e| EngineError::from_reqwest(&e))?;
-                if !resp.status().is_success() && resp.status().as_u16() != 404 {
-                    return Err(Self::failure(resp).await);
+                let status = resp.status();
+                if !status.is_success() && status.as_u16() != 404 {
+                    return Err(Self::failure(read_reply(resp).await?));
                 }
                 deleted.push(g.name);
             }

@@ -16,16 +16,18 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Engine, EngineError, Limits, TagMode, call_json, http_client, required_key, retry_after,
+    Engine, EngineError, Failure, Limits, TagMode, call_json, http_client, required_key,
+    retry_after,
 };
 use crate::config::EngineConfig;
 use crate::error::Result;
+use crate::secrets::Secret;
 
 /// A Google Cloud Translation v2 client.
 pub struct Google {
     client: reqwest::Client,
     url: String,
-    key: String,
+    key: Secret,
     limits: Limits,
 }
 
@@ -144,7 +146,7 @@ impl Google {
         Ok(Google {
             client: http_client(settings)?,
             url: settings.url.trim_end_matches('/').to_owned(),
-            key,
+            key: Secret::new("GOOGLE_API_KEY", key),
             limits: Limits {
                 max_segments: (settings.batch_size.max(1) as usize).min(128),
                 max_chars: 5_000,
@@ -153,11 +155,10 @@ impl Google {
         })
     }
 
-    async fn failure(resp: reqwest::Response) -> EngineError {
-        let status = resp.status().as_u16();
-        let after = retry_after(resp.headers());
-        let text = resp.text().await.unwrap_or_default();
-        let (message, reasons, state) = match serde_json::from_str::<ErrorReply>(&text) {
+    fn failure(f: Failure) -> EngineError {
+        let status = f.status;
+        let after = retry_after(&f.headers);
+        let (message, reasons, state) = match serde_json::from_str::<ErrorReply>(&f.body) {
             Ok(e) => (
                 e.error.message,
                 e.error
@@ -173,7 +174,7 @@ impl Google {
         let lower = message.to_lowercase();
         if has("dailyLimitExceeded") || lower.contains("daily limit exceeded") {
             return EngineError::Quota(format!(
-                "Google's daily limit is used up ({message}); the run stops: raise the quota or wait until tomorrow"
+                "Google's daily limit is used up ({message}): raise the quota or wait until tomorrow"
             ));
         }
         if has("userRateLimitExceeded")
@@ -240,7 +241,7 @@ impl Engine for Google {
         let reply: Reply = call_json(
             self.client
                 .post(format!("{}/language/translate/v2", self.url))
-                .header("x-goog-api-key", &self.key)
+                .header("x-goog-api-key", self.key.expose())
                 .json(&json!({"q": texts, "source": from, "target": to, "format": "text"})),
             Self::failure,
         )
@@ -277,7 +278,7 @@ impl Engine for Google {
             self.client
                 .get(format!("{}/language/translate/v2/languages", self.url))
                 .query(&[("target", to)])
-                .header("x-goog-api-key", &self.key),
+                .header("x-goog-api-key", self.key.expose()),
             Self::failure,
         )
         .await?;

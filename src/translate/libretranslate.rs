@@ -10,15 +10,18 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, env_key, http_client, retry_after};
+use super::{
+    Engine, EngineError, Failure, Limits, TagMode, call_json, env_key, http_client, retry_after,
+};
 use crate::config::EngineConfig;
 use crate::error::Result;
+use crate::secrets::Secret;
 
 /// A LibreTranslate server.
 pub struct LibreTranslate {
     client: reqwest::Client,
     url: String,
-    key: Option<String>,
+    key: Option<Secret>,
     limits: Limits,
 }
 
@@ -69,7 +72,7 @@ impl LibreTranslate {
         Ok(LibreTranslate {
             client: http_client(settings)?,
             url: settings.url.trim_end_matches('/').to_owned(),
-            key,
+            key: key.map(|k| Secret::new("LIBRETRANSLATE_API_KEY", k)),
             limits: Limits {
                 max_segments: settings.batch_size.max(1) as usize,
                 max_chars: 5_000,
@@ -78,25 +81,29 @@ impl LibreTranslate {
         })
     }
 
-    async fn failure(resp: reqwest::Response) -> EngineError {
-        let status = resp.status().as_u16();
-        let after = retry_after(resp.headers());
-        let text = resp.text().await.unwrap_or_default();
-        let message = serde_json::from_str::<ErrorReply>(&text)
+    fn failure(f: Failure) -> EngineError {
+        let status = f.status;
+        let after = retry_after(&f.headers);
+        let message = serde_json::from_str::<ErrorReply>(&f.body)
             .ok()
             .and_then(|e| e.error)
             .unwrap_or_default();
         let lower = message.to_lowercase();
         match status {
-            403 if lower.contains("too many request limits") => EngineError::Quota(message),
-            403 => EngineError::Auth(if message.is_empty() {
-                "HTTP 403".into()
-            } else {
-                message
-            }),
-            400 if lower.contains("api key") || lower.contains("api_key") => {
-                EngineError::Auth(message)
-            }
+            403 if lower.contains("too many request limits") => EngineError::Quota(format!(
+                "LibreTranslate's request limit is used up ({message}): wait, or ask the server's operator for a higher limit"
+            )),
+            403 => EngineError::Auth(format!(
+                "LibreTranslate refused the key ({}); check LIBRETRANSLATE_API_KEY",
+                if message.is_empty() {
+                    "HTTP 403"
+                } else {
+                    &message
+                }
+            )),
+            400 if lower.contains("api key") || lower.contains("api_key") => EngineError::Auth(
+                format!("LibreTranslate refused the key ({message}); check LIBRETRANSLATE_API_KEY"),
+            ),
             400 if lower.contains("limit")
                 || lower.contains("too long")
                 || lower.contains("exceeds") =>
@@ -141,7 +148,7 @@ impl Engine for LibreTranslate {
     ) -> std::result::Result<Vec<String>, EngineError> {
         let mut body = json!({ "q": texts, "source": from, "target": to, "format": "text" });
         if let Some(k) = &self.key {
-            body["api_key"] = json!(k);
+            body["api_key"] = json!(k.expose());
         }
         let reply: Reply = call_json(
             self.client

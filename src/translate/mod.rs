@@ -10,10 +10,11 @@
 //! per-segment outcome. Failures are classified into [`EngineError`], the
 //! small enum that decides what the runner does.
 //!
-//! API keys come from the environment only, are sent only where the
-//! protocol needs them, and never appear in errors (engines build their
-//! error messages from status codes and the server's error text, never from
-//! the request).
+//! API keys come from the environment only, are registered as secrets as
+//! they are read ([`crate::secrets`]), are sent only where the protocol
+//! needs them, and never appear in errors: engines build their messages
+//! from status codes and the server's error text, never from the request,
+//! and every reply body is scrubbed of secrets before it is parsed.
 
 pub mod apertium;
 pub mod deepl;
@@ -168,9 +169,30 @@ pub fn http_client(settings: &EngineConfig) -> Result<reqwest::Client> {
         .map_err(|e| Error::Engine(format!("cannot build the HTTP client: {e}")))
 }
 
-/// The API key in the environment variable `var`, if set and not blank.
+/// The API key in the environment variable `var`, if set and not blank;
+/// registered as a secret (see [`crate::secrets`]) as it is read.
 pub(crate) fn env_key(var: &str) -> Option<String> {
-    std::env::var(var).ok().filter(|k| !k.trim().is_empty())
+    let key = std::env::var(var).ok().filter(|k| !k.trim().is_empty())?;
+    crate::secrets::register(var, &key);
+    Some(key)
+}
+
+/// Is the API key variable `var` set (not blank)? Reads nothing else.
+pub fn key_present(var: &str) -> bool {
+    std::env::var_os(var).is_some_and(|k| !k.to_string_lossy().trim().is_empty())
+}
+
+/// The environment variable an engine reads its API key from, and whether
+/// the engine cannot work without it.
+pub fn key_variable(kind: crate::config::EngineKind) -> Option<(&'static str, bool)> {
+    use crate::config::EngineKind;
+    match kind {
+        EngineKind::Deepl => Some(("DEEPL_API_KEY", true)),
+        EngineKind::Google => Some(("GOOGLE_API_KEY", true)),
+        EngineKind::Openai => Some(("OPENAI_API_KEY", false)),
+        EngineKind::Libretranslate => Some(("LIBRETRANSLATE_API_KEY", false)),
+        EngineKind::Apertium | EngineKind::None => None,
+    }
 }
 
 /// The API key `engine` cannot work without, from `var`.
@@ -185,26 +207,82 @@ pub(crate) fn required_key(engine: &str, var: &str) -> Result<String> {
     })
 }
 
+/// A reply that is not a success, its body already scrubbed of secrets.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// The HTTP status.
+    pub status: u16,
+    /// The reply's headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body, with every registered secret replaced.
+    pub body: String,
+}
+
+/// Reads a reply's body as text and scrubs every registered secret from
+/// it: the one place server text enters the process.
+pub(crate) async fn read_reply(
+    resp: reqwest::Response,
+) -> std::result::Result<Failure, EngineError> {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| EngineError::from_reqwest(&e))?;
+    let body = crate::secrets::scrub_string(String::from_utf8_lossy(&bytes).into_owned());
+    Ok(Failure {
+        status,
+        headers,
+        body,
+    })
+}
+
 /// Sends `request` and parses a successful JSON reply; a transport failure
 /// is classified by [`EngineError::from_reqwest`], an error status by the
-/// engine's own `failure` (which reads the protocol's error body).
-pub(crate) async fn call_json<T, F, Fut>(
+/// engine's own `failure` (which reads the protocol's error body). The body
+/// is scrubbed of secrets before it is parsed or quoted.
+pub(crate) async fn call_json<T, F>(
     request: reqwest::RequestBuilder,
     failure: F,
 ) -> std::result::Result<T, EngineError>
 where
     T: serde::de::DeserializeOwned,
-    F: FnOnce(reqwest::Response) -> Fut,
-    Fut: Future<Output = EngineError>,
+    F: FnOnce(Failure) -> EngineError,
 {
     let resp = request
         .send()
         .await
         .map_err(|e| EngineError::from_reqwest(&e))?;
-    if !resp.status().is_success() {
-        return Err(failure(resp).await);
+    let success = resp.status().is_success();
+    let reply = read_reply(resp).await?;
+    if !success {
+        return Err(failure(reply));
     }
-    resp.json().await.map_err(|e| EngineError::from_reqwest(&e))
+    serde_json::from_str(&reply.body).map_err(|e| {
+        let mut why = e.to_string();
+        if why.chars().count() > 200 {
+            why = why.chars().take(200).collect::<String>() + "…";
+        }
+        EngineError::BadOutput(format!("the reply is not the JSON expected ({why})"))
+    })
+}
+
+impl EngineError {
+    /// The error with every registered secret scrubbed from its text.
+    #[must_use]
+    pub fn scrubbed(self) -> EngineError {
+        use crate::secrets::scrub_string as s;
+        match self {
+            EngineError::Quota(m) => EngineError::Quota(s(m)),
+            EngineError::Auth(m) => EngineError::Auth(s(m)),
+            EngineError::TooLarge(m) => EngineError::TooLarge(s(m)),
+            EngineError::Unreachable(m) => EngineError::Unreachable(s(m)),
+            EngineError::Transient(m) => EngineError::Transient(s(m)),
+            EngineError::BadRequest(m) => EngineError::BadRequest(s(m)),
+            EngineError::BadOutput(m) => EngineError::BadOutput(s(m)),
+            e @ EngineError::RateLimited { .. } => e,
+        }
+    }
 }
 
 /// Reads a `Retry-After` header: seconds, or an HTTP date.
@@ -262,6 +340,28 @@ impl AnyEngine {
             EngineKind::None => Err(Error::Engine(
                 "no engine configured ([translate] engine = \"none\")".into(),
             )),
+        }
+    }
+
+    /// The configured engine for a dry run, which only plans: no API key
+    /// is needed (the key, when set, is still registered as a secret), and
+    /// nothing is sent.
+    ///
+    /// # Errors
+    /// [`Error::Engine`] for `none`, or a setting the plan needs (the
+    /// `openai` model, which is part of the memory key).
+    pub fn for_planning(config: &Config, kind: EngineKind) -> Result<AnyEngine> {
+        let key = |var: &str| env_key(var).unwrap_or_default();
+        match kind {
+            EngineKind::Deepl => Ok(AnyEngine::Deepl(deepl::DeepL::with_key(
+                &config.engines.deepl,
+                key("DEEPL_API_KEY"),
+            )?)),
+            EngineKind::Google => Ok(AnyEngine::Google(google::Google::with_key(
+                &config.engines.google,
+                key("GOOGLE_API_KEY"),
+            )?)),
+            other => Self::from_config(config, other),
         }
     }
 
@@ -324,15 +424,23 @@ impl Engine for AnyEngine {
     fn tag_mode(&self) -> TagMode {
         each!(self, e => e.tag_mode())
     }
+    // Every text an engine returns, translation or error, is scrubbed of
+    // secrets here too (the engines already scrub reply bodies).
     async fn translate(
         &self,
         texts: &[String],
         from: &str,
         to: &str,
     ) -> std::result::Result<Vec<String>, EngineError> {
-        each!(self, e => e.translate(texts, from, to).await)
+        match each!(self, e => e.translate(texts, from, to).await) {
+            Ok(out) => Ok(out.into_iter().map(crate::secrets::scrub_string).collect()),
+            Err(e) => Err(e.scrubbed()),
+        }
     }
     async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
-        each!(self, e => e.check(from, to).await)
+        match each!(self, e => e.check(from, to).await) {
+            Ok(found) => Ok(crate::secrets::scrub_string(found)),
+            Err(e) => Err(e.scrubbed()),
+        }
     }
 }

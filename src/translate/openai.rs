@@ -28,11 +28,14 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Engine, EngineError, Limits, TagMode, call_json, env_key, http_client, retry_after};
+use super::{
+    Engine, EngineError, Failure, Limits, TagMode, call_json, env_key, http_client, retry_after,
+};
 use crate::config::EngineConfig;
 use crate::config::{CaseRule, Diacritics};
 use crate::error::{Error, Result};
 use crate::glossary::{EntryKind, Glossary, Matcher, Status};
+use crate::secrets::Secret;
 
 /// Bumped when the prompt changes (it is part of the memory key).
 const PROMPT_VERSION: u32 = 1;
@@ -49,7 +52,7 @@ struct Hint {
 pub struct OpenAi {
     client: reqwest::Client,
     url: String,
-    key: Option<String>,
+    key: Option<Secret>,
     model: String,
     temperature: f64,
     limits: Limits,
@@ -218,7 +221,7 @@ impl OpenAi {
         Ok(OpenAi {
             client: http_client(settings)?,
             url: url.strip_suffix("/v1").unwrap_or(url).to_owned(),
-            key,
+            key: key.map(|k| Secret::new("OPENAI_API_KEY", k)),
             model,
             temperature: settings.temperature.unwrap_or(0.0),
             limits: Limits {
@@ -313,17 +316,16 @@ impl OpenAi {
         (system, user)
     }
 
-    async fn failure(resp: reqwest::Response) -> EngineError {
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
+    fn failure(f: Failure) -> EngineError {
+        let status = f.status;
+        let headers = f.headers;
         let after = headers
             .get("retry-after-ms")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
             .or_else(|| retry_after(&headers));
-        let text = resp.text().await.unwrap_or_default();
-        let (message, kind, code) = match serde_json::from_str::<ErrorReply>(&text) {
+        let (message, kind, code) = match serde_json::from_str::<ErrorReply>(&f.body) {
             Ok(e) => (
                 e.error.message,
                 e.error.kind.unwrap_or_default(),
@@ -337,7 +339,7 @@ impl OpenAi {
         let is = |what: &str| kind == what || code == what;
         match status {
             429 if is("insufficient_quota") => EngineError::Quota(format!(
-                "the account has no credit left ({message}); the run stops: check the plan and billing"
+                "the server says the account has no credit left ({message}): check the plan and billing"
             )),
             429 => EngineError::RateLimited {
                 status,
@@ -395,7 +397,7 @@ impl Engine for OpenAi {
                 "stream": false,
             }));
         if let Some(k) = &self.key {
-            request = request.bearer_auth(k);
+            request = request.bearer_auth(k.expose());
         }
         let reply: Reply = call_json(request, Self::failure).await?;
         if let Some(u) = &reply.usage {
@@ -434,7 +436,7 @@ impl Engine for OpenAi {
         }
         let mut request = self.client.get(format!("{}/v1/models", self.url));
         if let Some(k) = &self.key {
-            request = request.bearer_auth(k);
+            request = request.bearer_auth(k.expose());
         }
         let models: Models = call_json(request, Self::failure).await?;
         if !models.data.iter().any(|m| m.id == self.model) {

@@ -31,10 +31,15 @@ use tokio::sync::Semaphore;
 
 use super::{Engine, EngineError};
 
-/// Waits. Injectable so that retry tests run instantly.
+/// The clock: waits, and tells the time. Injectable so that retry and
+/// rate-limit tests run instantly on a virtual clock.
 pub trait Sleeper: Send + Sync {
     /// Sleeps for `d`.
     fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    /// The current time (the rate limit spaces request starts by it).
+    fn now(&self) -> std::time::Instant {
+        std::time::Instant::now()
+    }
 }
 
 /// The real clock.
@@ -65,15 +70,21 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Counts for the summary.
+/// Counts for the summary: this run's facts only.
 #[derive(Debug, Default)]
 pub struct Stats {
-    /// HTTP requests made.
+    /// HTTP requests that reached the server (a refused connection is
+    /// none).
     pub requests: AtomicUsize,
     /// Requests repeated after a failure.
     pub retries: AtomicUsize,
-    /// Characters sent (billable characters), retries included.
-    pub chars: AtomicUsize,
+    /// Characters of the requests that reached the server, retries
+    /// included.
+    pub chars_sent: AtomicUsize,
+    /// Characters of the requests the server answered successfully (status
+    /// 200, even when the reply then proved unusable): what a provider
+    /// billing by the source character bills.
+    pub chars_billed: AtomicUsize,
 }
 
 /// Drives one engine.
@@ -88,6 +99,10 @@ pub struct Runner<'a, E: Engine> {
     rng: AtomicU64,
     /// Minimum time between request starts, and when the next may start.
     pacing: Option<(Duration, Mutex<std::time::Instant>)>,
+    /// Keys of the jobs that reached the server at least once.
+    sent: Mutex<std::collections::HashSet<String>>,
+    /// The error that stopped the run (quota, authentication, unreachable).
+    stopped_by: Mutex<Option<EngineError>>,
 }
 
 /// Longest wait the runner accepts from a `Retry-After` header.
@@ -117,18 +132,19 @@ impl<'a, E: Engine> Runner<'a, E> {
             stats: Stats::default(),
             rng: AtomicU64::new(seed),
             pacing: None,
+            sent: Mutex::new(std::collections::HashSet::new()),
+            stopped_by: Mutex::new(None),
         }
     }
 
     /// Starts at most `per_second` requests per second (a rate limit on
-    /// top of the concurrency limit).
+    /// top of the concurrency limit; `[engines.NAME] requests_per_second`),
+    /// by the injected clock.
     pub fn with_rate(mut self, per_second: Option<f64>) -> Self {
-        self.pacing = per_second.filter(|r| *r > 0.0 && r.is_finite()).map(|r| {
-            (
-                Duration::from_secs_f64(1.0 / r),
-                Mutex::new(std::time::Instant::now()),
-            )
-        });
+        let now = self.sleeper.now();
+        self.pacing = per_second
+            .filter(|r| *r > 0.0 && r.is_finite())
+            .map(|r| (Duration::from_secs_f64(1.0 / r), Mutex::new(now)));
         self
     }
 
@@ -139,7 +155,7 @@ impl<'a, E: Engine> Runner<'a, E> {
         };
         let wait = {
             let mut next = next.lock().expect("not poisoned");
-            let now = std::time::Instant::now();
+            let now = self.sleeper.now();
             let start = (*next).max(now);
             *next = start + *interval;
             start - now
@@ -147,6 +163,17 @@ impl<'a, E: Engine> Runner<'a, E> {
         if !wait.is_zero() {
             self.sleeper.sleep(wait).await;
         }
+    }
+
+    /// Did the job with this key reach the server (in any call of
+    /// [`Runner::run`] so far)?
+    pub fn was_sent(&self, key: &str) -> bool {
+        self.sent.lock().expect("not poisoned").contains(key)
+    }
+
+    /// The error that stopped the run, if one did.
+    pub fn stopped_by(&self) -> Option<EngineError> {
+        self.stopped_by.lock().expect("not poisoned").clone()
     }
 
     /// (engine name, source language, target language).
@@ -230,15 +257,24 @@ impl<'a, E: Engine> Runner<'a, E> {
                 continue;
             }
             let texts: Vec<String> = jobs[r.clone()].iter().map(|j| j.text.clone()).collect();
-            let Some(result) = self.send_with_retries(&texts, semaphore, stopped).await else {
+            let Some((result, reached)) = self.send_with_retries(&texts, semaphore, stopped).await
+            else {
                 // The run stopped while this batch waited for its turn.
                 work.push((r, bad_tries));
                 continue;
             };
+            if reached {
+                let mut sent = self.sent.lock().expect("not poisoned");
+                sent.extend(jobs[r.clone()].iter().map(|j| j.key.clone()));
+            }
             match result {
                 Ok(out) => done.extend(r.zip(out).map(|(i, t)| (i, Outcome::Translated(t)))),
                 Err(e) if e.is_fatal() => {
                     let why = format!("{}: {e}; the run stopped", self.engine.name());
+                    self.stopped_by
+                        .lock()
+                        .expect("not poisoned")
+                        .get_or_insert_with(|| e.clone());
                     *stop.lock().expect("not poisoned") = Some(why.clone());
                     stopped.store(true, Ordering::Relaxed);
                     done.extend(r.map(|i| (i, Outcome::Failed(why.clone()))));
@@ -258,15 +294,18 @@ impl<'a, E: Engine> Runner<'a, E> {
         done
     }
 
-    /// One request, retried while the error says retrying can help;
-    /// `None` when the run stopped before it was sent.
+    /// One request, retried while the error says retrying can help, and
+    /// whether any attempt reached the server; `None` when the run stopped
+    /// before it was sent.
     async fn send_with_retries(
         &self,
         texts: &[String],
         semaphore: &Semaphore,
         stopped: &AtomicBool,
-    ) -> Option<Result<Vec<String>, EngineError>> {
+    ) -> Option<(Result<Vec<String>, EngineError>, bool)> {
         let mut attempt = 0u32;
+        let mut reached = false;
+        let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
         loop {
             let result = {
                 let _permit = semaphore
@@ -278,13 +317,24 @@ impl<'a, E: Engine> Runner<'a, E> {
                     return None;
                 }
                 self.pace().await;
-                self.stats.requests.fetch_add(1, Ordering::Relaxed);
-                self.stats.chars.fetch_add(
-                    texts.iter().map(|t| t.chars().count()).sum(),
-                    Ordering::Relaxed,
-                );
-                self.engine.translate(texts, &self.from, &self.to).await
+                // Server text, scrubbed of secrets before it can become a
+                // flag, a memory row or an output.
+                self.engine
+                    .translate(texts, &self.from, &self.to)
+                    .await
+                    .map(|out| out.into_iter().map(crate::secrets::scrub_string).collect())
+                    .map_err(EngineError::scrubbed)
             };
+            // Only requests that reached the server count; only those it
+            // answered with a success are billed.
+            if !matches!(result, Err(EngineError::Unreachable(_))) {
+                reached = true;
+                self.stats.requests.fetch_add(1, Ordering::Relaxed);
+                self.stats.chars_sent.fetch_add(chars, Ordering::Relaxed);
+            }
+            if matches!(result, Ok(_) | Err(EngineError::BadOutput(_))) {
+                self.stats.chars_billed.fetch_add(chars, Ordering::Relaxed);
+            }
             let wait = match &result {
                 Err(EngineError::RateLimited {
                     retry_after: Some(d),
@@ -295,10 +345,10 @@ impl<'a, E: Engine> Runner<'a, E> {
                     | EngineError::Transient(_)
                     | EngineError::Unreachable(_),
                 ) => self.backoff(attempt),
-                _ => return Some(result),
+                _ => return Some((result, reached)),
             };
             if attempt >= self.max_retries {
-                return Some(result);
+                return Some((result, reached));
             }
             attempt += 1;
             self.stats.retries.fetch_add(1, Ordering::Relaxed);

@@ -60,14 +60,19 @@ pub struct MtReport {
     pub human: usize,
     /// Targets from the memory.
     pub memory: usize,
-    /// Distinct texts sent (or that would be sent).
+    /// Distinct texts that reached the engine this run (that would be
+    /// sent, in a dry run); re-sends with terms protected not included.
     pub sent: usize,
-    /// HTTP requests (planned, in a dry run).
+    /// HTTP requests that reached the server (planned, in a dry run).
     pub requests: usize,
     /// Retried requests.
     pub retries: usize,
-    /// Billable characters sent (planned, in a dry run).
+    /// Billable characters: those of the requests the engine answered
+    /// successfully (planned, in a dry run).
     pub chars: usize,
+    /// Characters of every request that reached the server, retries and
+    /// failed requests included (planned, in a dry run).
+    pub chars_sent: usize,
     /// Segments left without a target.
     pub failed: usize,
     /// Segments with glossary terms, and those with every term right.
@@ -82,6 +87,9 @@ pub struct MtReport {
     /// Tokens (prompt + completion) for engines billed by the token; an
     /// estimate in a dry run.
     pub tokens: u64,
+    /// Why the engine stopped the run (quota used up, key refused, server
+    /// unreachable), in words for the closing line.
+    pub stopped: Option<String>,
 }
 
 impl MtReport {
@@ -94,12 +102,16 @@ impl MtReport {
         self.requests += o.requests;
         self.retries += o.retries;
         self.chars += o.chars;
+        self.chars_sent += o.chars_sent;
         self.failed += o.failed;
         self.term_segments += o.term_segments;
         self.term_compliant += o.term_compliant;
         self.enforced += o.enforced;
         self.enforced_fixed += o.enforced_fixed;
         self.tokens += o.tokens;
+        if self.stopped.is_none() {
+            self.stopped.clone_from(&o.stopped);
+        }
     }
 }
 
@@ -138,9 +150,13 @@ impl Mt {
         let mut jobs: Vec<Job> = Vec::new();
         let mut job_of: HashMap<String, usize> = HashMap::new();
         let mut plans: Vec<Plan> = Vec::with_capacity(segs.len());
+        // The memory key of the row each segment's machine target comes from.
+        let mut chosen: Vec<Option<String>> = vec![None; segs.len()];
+        // The real source of each job (what the memory's export shows).
+        let mut job_sources: Vec<String> = Vec::new();
         let engine_origin = format!("engine:{}", self.engine.name());
         let mode = self.engine.tag_mode();
-        for seg in segs.iter_mut() {
+        for (i, seg) in segs.iter_mut().enumerate() {
             if seg.kind == SegmentKind::AsciiCaption || seg.source.trim().is_empty() {
                 plans.push(Plan::Done);
                 continue;
@@ -170,6 +186,7 @@ impl Mt {
                 if let Some(t) = restored {
                     seg.target = Some(t);
                     seg.origin = Some("tm".into());
+                    chosen[i] = Some(key);
                     report.memory += 1;
                     plans.push(Plan::Done);
                     continue;
@@ -177,6 +194,7 @@ impl Mt {
             }
             let job = *job_of.entry(key.clone()).or_insert_with(|| {
                 jobs.push(Job { key, text: sent });
+                job_sources.push(seg.source.clone());
                 jobs.len() - 1
             });
             plans.push(Plan::Job { job, protected });
@@ -188,12 +206,14 @@ impl Mt {
             self.max_retries,
             &self.from,
             &self.to,
-        );
-        report.sent = jobs.len();
+        )
+        .with_rate(self.requests_per_second);
         if self.dry_run {
             let plan = runner.plan(&jobs);
+            report.sent = jobs.len();
             report.requests = plan.len();
             report.chars = jobs.iter().map(|j| j.text.chars().count()).sum();
+            report.chars_sent = report.chars;
             if self.engine.billed_by_tokens() {
                 report.tokens = plan
                     .iter()
@@ -207,7 +227,8 @@ impl Mt {
             return Ok(report);
         }
         let tokens_before = self.engine.tokens().map_or(0, |(p, c)| p + c);
-        let outcomes = send(&mut self.tm, &runner, &jobs, segs, &plans).await?;
+        let outcomes = send(&mut self.tm, &runner, &jobs, &job_sources).await?;
+        report.sent = jobs.iter().filter(|j| runner.was_sent(&j.key)).count();
 
         // Placeholders that did not survive: the same segments again, unprotected.
         let mut retry_jobs: Vec<Job> = Vec::new();
@@ -227,6 +248,7 @@ impl Mt {
                 if let Some(raw) = self.tm.machine(&key)? {
                     retry_of.insert(i, usize::MAX);
                     segs[i].target = Some(raw);
+                    chosen[i] = Some(key);
                     continue;
                 }
                 retry_jobs.push(Job {
@@ -239,7 +261,8 @@ impl Mt {
         let retry_outcomes = if retry_jobs.is_empty() {
             Vec::new()
         } else {
-            send(&mut self.tm, &runner, &retry_jobs, segs, &[]).await?
+            let sources: Vec<String> = retry_jobs.iter().map(|j| j.text.clone()).collect();
+            send(&mut self.tm, &runner, &retry_jobs, &sources).await?
         };
 
         for (i, plan) in plans.iter().enumerate() {
@@ -287,12 +310,16 @@ impl Mt {
             });
             match result {
                 Ok(t) => {
-                    let key = &jobs[*job].key;
-                    self.tm.set_final(key, &t)?;
+                    match retry_of.get(&i) {
+                        Some(&usize::MAX) => {}
+                        Some(&r) => chosen[i] = Some(retry_jobs[r].key.clone()),
+                        None => chosen[i] = Some(jobs[*job].key.clone()),
+                    }
                     seg.target = Some(t);
                     seg.origin = Some(engine_origin.clone());
                 }
                 Err(why) => {
+                    chosen[i] = None;
                     seg.target = None;
                     seg.origin = None;
                     report.failed += 1;
@@ -314,6 +341,7 @@ impl Mt {
                 .is_some_and(|o| o == "tm" || o.starts_with("engine:"))
         };
         let mut findings: Vec<Option<Vec<Flag>>> = vec![None; segs.len()];
+        let mut superseded: Vec<String> = Vec::new();
         if self.verify {
             for (i, seg) in segs.iter().enumerate() {
                 if let (true, Some(t)) = (machine(seg), &seg.target) {
@@ -334,10 +362,39 @@ impl Mt {
                 segs,
                 &plans,
                 &mut findings,
+                Choices {
+                    chosen: &mut chosen,
+                    superseded: &mut superseded,
+                },
                 entries,
                 &mut report,
             )
             .await?;
+        }
+        // The memory learns which translation each segment took (its export
+        // shows only those, the latest per source), and which first
+        // translations the enforcement pass replaced.
+        let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (i, seg) in segs.iter().enumerate() {
+            let (Some(key), Some(t), true) = (&chosen[i], &seg.target, machine(seg)) else {
+                continue;
+            };
+            if !done.insert(key.as_str()) {
+                continue;
+            }
+            self.tm.set_final(key, t)?;
+            let term_error = findings[i].as_ref().is_some_and(|f| {
+                f.iter()
+                    .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
+            });
+            if !term_error {
+                self.tm.accept(key)?;
+            }
+        }
+        for key in &superseded {
+            if !done.contains(key.as_str()) {
+                self.tm.reject(key)?;
+            }
         }
         report.requests = runner
             .stats
@@ -349,8 +406,15 @@ impl Mt {
             .load(std::sync::atomic::Ordering::Relaxed);
         report.chars = runner
             .stats
-            .chars
+            .chars_billed
             .load(std::sync::atomic::Ordering::Relaxed);
+        report.chars_sent = runner
+            .stats
+            .chars_sent
+            .load(std::sync::atomic::Ordering::Relaxed);
+        report.stopped = runner
+            .stopped_by()
+            .map(|e| stop_reason(&e, self.engine.name()));
         for (seg, found) in segs.iter_mut().zip(findings) {
             if !machine(seg) {
                 continue;
@@ -376,6 +440,17 @@ impl Mt {
             .map_or(0, |(p, c)| p + c)
             .saturating_sub(tokens_before);
         Ok(report)
+    }
+}
+
+/// Why the run stopped, for the closing line: the engine's own words for a
+/// quota or a refused key (they name the provider and what to do).
+fn stop_reason(e: &super::EngineError, engine: &str) -> String {
+    use super::EngineError as E;
+    match e {
+        E::Quota(m) | E::Auth(m) => m.clone(),
+        E::Unreachable(m) => format!("the {engine} server could not be reached ({m})"),
+        other => format!("{engine}: {other}"),
     }
 }
 
@@ -409,6 +484,13 @@ fn check(verifier: &Verifier, seg: &Segment, entries: &[Entry], target: &str) ->
         .collect()
 }
 
+/// Which memory row each segment's target comes from, and the rows the
+/// enforcement pass replaced.
+struct Choices<'a> {
+    chosen: &'a mut [Option<String>],
+    superseded: &'a mut Vec<String>,
+}
+
 /// What the enforcement pass works with.
 struct Enforce<'a, 'r> {
     tm: &'a mut Tm,
@@ -428,6 +510,7 @@ async fn enforce(
     segs: &mut [Segment],
     plans: &[Plan],
     findings: &mut [Option<Vec<Flag>>],
+    choices: Choices<'_>,
     entries: &[Entry],
     report: &mut MtReport,
 ) -> Result<()> {
@@ -439,6 +522,7 @@ async fn enforce(
         runner,
     } = ctx;
     let mut jobs: Vec<Job> = Vec::new();
+    let mut job_sources: Vec<String> = Vec::new();
     let mut todo: Vec<(usize, usize, Protected)> = Vec::new();
     let mut job_of: HashMap<String, usize> = HashMap::new();
     for (i, found) in findings.iter().enumerate() {
@@ -466,6 +550,7 @@ async fn enforce(
                 key,
                 text: p.text.clone(),
             });
+            job_sources.push(segs[i].source.clone());
             jobs.len() - 1
         });
         todo.push((i, job, p));
@@ -473,7 +558,7 @@ async fn enforce(
     if todo.is_empty() {
         return Ok(());
     }
-    report.enforced += todo.len();
+
     // The memory may have the protected translation from an earlier run.
     let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
     let mut send_idx = Vec::new();
@@ -485,8 +570,14 @@ async fn enforce(
     }
     if !send_idx.is_empty() {
         let to_send: Vec<Job> = send_idx.iter().map(|&j| jobs[j].clone()).collect();
-        let sent_plans: Vec<Plan> = Vec::new();
-        let got = send(tm, runner, &to_send, segs, &sent_plans).await?;
+        let sources: Vec<String> = send_idx.iter().map(|&j| job_sources[j].clone()).collect();
+        let got = send(tm, runner, &to_send, &sources).await?;
+        // Only re-sends that went out this run count (a re-run takes the
+        // protected translation from the memory: a memory hit, no re-send).
+        report.enforced += todo
+            .iter()
+            .filter(|(_, job, _)| send_idx.contains(job) && runner.was_sent(&jobs[*job].key))
+            .count();
         for (k, o) in send_idx.into_iter().zip(got) {
             outcomes[k] = Some(o);
         }
@@ -503,64 +594,58 @@ async fn enforce(
             .iter()
             .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error);
         if !still && !t.trim().is_empty() {
-            tm.set_final(&jobs[job].key, &t)?;
+            if runner.was_sent(&jobs[job].key) {
+                report.enforced_fixed += 1;
+            }
+            if let Some(first) = choices.chosen[i].replace(jobs[job].key.clone()) {
+                choices.superseded.push(first);
+            }
             segs[i].target = Some(t);
             findings[i] = Some(again);
-            report.enforced_fixed += 1;
         }
     }
     Ok(())
 }
 
-/// Sends `jobs`, committing each batch to the memory as it returns.
+/// Sends `jobs` (`sources[k]` is the real source of job `k`, which the
+/// memory keeps beside the text sent), committing each batch to the memory
+/// as it returns.
 async fn send(
     tm: &mut Tm,
     runner: &Runner<'_, AnyEngine>,
     jobs: &[Job],
-    segs: &[Segment],
-    plans: &[Plan],
+    sources: &[String],
 ) -> Result<Vec<Outcome>> {
-    {
-        // Which source text each job stands for (for the memory's export).
-        let mut source_of: HashMap<&str, &str> = HashMap::new();
-        for (i, p) in plans.iter().enumerate() {
-            if let Plan::Job { job, .. } = p {
-                source_of
-                    .entry(jobs[*job].key.as_str())
-                    .or_insert(segs[i].source.as_str());
+    let mut failure = None;
+    let (engine, from, to) = runner.describe();
+    let outcomes = runner
+        .run(jobs, |batch| {
+            let rows: Vec<MachineRow> = batch
+                .iter()
+                .filter_map(|(i, o)| match o {
+                    Outcome::Translated(t) => Some(MachineRow {
+                        key: jobs[*i].key.clone(),
+                        engine: engine.clone(),
+                        from: from.clone(),
+                        to: to.clone(),
+                        source: sources
+                            .get(*i)
+                            .map_or_else(|| jobs[*i].text.clone(), Clone::clone),
+                        sent: jobs[*i].text.clone(),
+                        target: t.clone(),
+                    }),
+                    Outcome::Failed(_) => None,
+                })
+                .collect();
+            if let Err(e) = tm.put_machine(&rows)
+                && failure.is_none()
+            {
+                failure = Some(e);
             }
-        }
-        let mut failure = None;
-        let (engine, from, to) = runner.describe();
-        let outcomes = runner
-            .run(jobs, |batch| {
-                let rows: Vec<MachineRow> = batch
-                    .iter()
-                    .filter_map(|(i, o)| match o {
-                        Outcome::Translated(t) => Some(MachineRow {
-                            key: jobs[*i].key.clone(),
-                            engine: engine.clone(),
-                            from: from.clone(),
-                            to: to.clone(),
-                            source: source_of
-                                .get(jobs[*i].key.as_str())
-                                .map_or_else(|| jobs[*i].text.clone(), |s| (*s).to_owned()),
-                            sent: jobs[*i].text.clone(),
-                            target: t.clone(),
-                        }),
-                        Outcome::Failed(_) => None,
-                    })
-                    .collect();
-                if let Err(e) = tm.put_machine(&rows)
-                    && failure.is_none()
-                {
-                    failure = Some(e);
-                }
-            })
-            .await;
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(outcomes),
-        }
+        })
+        .await;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(outcomes),
     }
 }

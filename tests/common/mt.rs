@@ -18,13 +18,19 @@ use songngu::translate::runner::Sleeper;
 use songngu::translate::stage::{Mt, MtReport};
 use songngu::{Pipeline, Segment};
 
-/// A clock that does not wait, and remembers what it was asked.
+/// A clock that does not wait, and remembers what it was asked: a virtual
+/// clock whose time is a fixed start plus every wait so far.
 #[derive(Default)]
 pub struct NoWait(pub Mutex<Vec<Duration>>);
 impl Sleeper for NoWait {
     fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         self.0.lock().unwrap().push(d);
         Box::pin(async {})
+    }
+    fn now(&self) -> std::time::Instant {
+        static START: std::sync::LazyLock<std::time::Instant> =
+            std::sync::LazyLock::new(std::time::Instant::now);
+        *START + self.0.lock().unwrap().iter().sum::<Duration>()
     }
 }
 
@@ -67,6 +73,18 @@ pub fn run_mt(
     tm_path: &Path,
     sleeper: &NoWait,
 ) -> (Vec<Vec<Segment>>, MtReport) {
+    run_mt_paced(engine, texts, protect, tm_path, sleeper, None)
+}
+
+/// [`run_mt`] with `[engines.NAME] requests_per_second`.
+pub fn run_mt_paced(
+    engine: AnyEngine,
+    texts: &[&str],
+    protect: bool,
+    tm_path: &Path,
+    sleeper: &NoWait,
+    requests_per_second: Option<f64>,
+) -> (Vec<Vec<Segment>>, MtReport) {
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
     for (i, t) in texts.iter().enumerate() {
@@ -91,7 +109,7 @@ pub fn run_mt(
         verify: true,
         dry_run: false,
         max_retries: 4,
-        requests_per_second: None,
+        requests_per_second,
         from: "vi".into(),
         to: "en".into(),
     };
