@@ -331,3 +331,36 @@ fn review_page_layout_at_laptop_width() {
         assert!(len > 10_000, "{shot}: {len} bytes");
     }
 }
+
+/// The build script's warning when the browser tests would be skipped
+/// (cargo shows it on every build, without `--nocapture`).
+#[path = "../build.rs"]
+#[allow(dead_code)]
+mod build_script;
+
+#[test]
+fn build_warns_when_the_browser_tests_would_be_skipped_and_says_how_to_enable_them() {
+    let empty = tempfile::tempdir().unwrap();
+    let warning =
+        build_script::skip_warning(&empty.path().join("no-chromium"), empty.path(), false).unwrap();
+    assert!(
+        warning.contains("browser tests in tests/review.rs will be SKIPPED"),
+        "{warning}"
+    );
+    for how in [
+        "no-chromium (apt-get install chromium, or set CHROMIUM)",
+        "node (apt-get install nodejs)",
+        "playwright-core (cd tests/browser && npm ci)",
+        "SONGNGU_REQUIRE_BROWSER=1",
+    ] {
+        assert!(warning.contains(how), "{how}: {warning}");
+    }
+    // Everything there: nothing to say.
+    std::fs::create_dir_all(empty.path().join("node_modules/playwright-core")).unwrap();
+    let chromium = empty.path().join("chromium");
+    std::fs::write(&chromium, "").unwrap();
+    assert_eq!(
+        build_script::skip_warning(&chromium, empty.path(), true),
+        None
+    );
+}
