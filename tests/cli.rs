@@ -423,9 +423,20 @@ fn config_in_a_parent_folder_is_found_and_its_relative_paths_resolve_there() {
     // Without --verbose, nothing about it.
     let (_, err) = Run::new(&["run", "a.txt"]).dir(&sub).env("HOME", r).code(0);
     assert!(!err.contains("config:"), "{err}");
-    // `-v` works on every command.
+    // `-v` works on every command; `qa` names its glossary too.
     let (_, err) = Run::new(&["config", "-v"]).dir(&sub).env("HOME", r).code(0);
     assert!(err.contains("songngu: config: "), "{err}");
+    let (_, err) = Run::new(&["qa", "-v", "../out"])
+        .dir(&sub)
+        .env("HOME", r)
+        .code(1);
+    assert!(
+        err.contains(&format!(
+            "songngu: glossary: {} (vi -> en)\n",
+            glossary.display()
+        )),
+        "{err}"
+    );
 }
 
 #[test]
