@@ -139,6 +139,8 @@
     document.documentElement.style.scrollPaddingTop = Math.ceil(bottom + 8) + 'px';
     return bottom;
   }
+  headerBottom();
+  window.addEventListener('resize', headerBottom);
   function reveal(row) {
     var top = headerBottom() + 4, bottom = window.innerHeight - 4;
     var r = row.getBoundingClientRect();
