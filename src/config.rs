@@ -4,7 +4,9 @@
 //! Layers, lowest first: built-in defaults < the file < environment variables
 //! (`SONGNGU_ENGINE`) < command-line flags (applied by the caller on the
 //! returned [`Config`]). The file is `--config FILE`, else `$SONGNGU_CONFIG`,
-//! else `./config.toml` when it exists; without any, the defaults alone apply.
+//! else the first `config.toml` found by [`discover`] (the current folder and
+//! its parents, up to the repository root or the home folder) that holds a
+//! songngu table; without any, the defaults alone apply.
 //!
 //! Every table denies unknown keys, and every error names the file, line and
 //! column (from the TOML parser's span). Relative paths inside a file are
@@ -503,6 +505,11 @@ pub struct ConfigSource {
     pub env_path: Option<PathBuf>,
     /// `$SONGNGU_ENGINE`.
     pub env_engine: Option<String>,
+    /// Where the search for a `config.toml` starts (the current folder);
+    /// `None`: no search.
+    pub search_from: Option<PathBuf>,
+    /// The home folder, where the search stops.
+    pub home: Option<PathBuf>,
 }
 
 impl ConfigSource {
@@ -513,6 +520,8 @@ impl ConfigSource {
             explicit,
             env_path: var("SONGNGU_CONFIG").map(PathBuf::from),
             env_engine: var("SONGNGU_ENGINE").map(|v| v.to_string_lossy().into_owned()),
+            search_from: std::env::current_dir().ok(),
+            home: var("HOME").map(PathBuf::from),
         }
     }
 }
@@ -527,11 +536,14 @@ impl Config {
     /// environment value; [`Error::Io`] when the file cannot be read.
     pub fn load(source: &ConfigSource) -> Result<Config> {
         let (path, must_exist) = match (&source.explicit, &source.env_path) {
-            (Some(p), _) => (p.clone(), true),
-            (None, Some(p)) => (p.clone(), true),
-            (None, None) => (PathBuf::from("config.toml"), false),
+            (Some(p), _) => (Some(p.clone()), true),
+            (None, Some(p)) => (Some(p.clone()), true),
+            (None, None) => match &source.search_from {
+                Some(start) => (discover(start, source.home.as_deref())?, false),
+                None => (None, false),
+            },
         };
-        let mut config = if path.is_file() || must_exist {
+        let mut config = if let Some(path) = path.filter(|p| must_exist || p.is_file()) {
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
                     Error::Config {
@@ -618,6 +630,62 @@ impl Config {
     }
 }
 
+/// The top-level tables of songngu's configuration: a `config.toml` with
+/// none of them belongs to another tool.
+const SONGNGU_TABLES: [&str; 7] = [
+    "languages",
+    "segment",
+    "glossary",
+    "translate",
+    "engines",
+    "output",
+    "tm",
+];
+
+/// Finds the configuration file when none is named: the first
+/// `config.toml` holding at least one songngu table ([`SONGNGU_TABLES`]),
+/// looking in `start` and then its parents. The search stops after the
+/// first folder that holds `.git` (the repository root) or is `home`, so a
+/// file outside the project is never picked up. A `config.toml` of another
+/// tool (no songngu table) is skipped. In `start` itself the path is
+/// returned as `config.toml`, elsewhere in full.
+///
+/// # Errors
+/// [`Error::Config`] when a `config.toml` on the way is not valid TOML
+/// (whose file it is cannot be told); [`Error::Io`] when it cannot be read.
+pub fn discover(start: &Path, home: Option<&Path>) -> Result<Option<PathBuf>> {
+    for dir in start.ancestors() {
+        let candidate = dir.join("config.toml");
+        if candidate.is_file() {
+            let text = std::fs::read_to_string(&candidate).map_err(|e| Error::io(&candidate, e))?;
+            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+                let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
+                Error::Config {
+                    path: candidate.clone(),
+                    line,
+                    col,
+                    message: format!(
+                        "{}; found while looking for songngu's config.toml (pass --config to \
+                         choose another file)",
+                        e.message().trim_end()
+                    ),
+                }
+            })?;
+            if table.keys().any(|k| SONGNGU_TABLES.contains(&k.as_str())) {
+                return Ok(Some(if dir == start {
+                    PathBuf::from("config.toml")
+                } else {
+                    candidate
+                }));
+            }
+        }
+        if dir.join(".git").exists() || home.is_some_and(|h| h == dir) {
+            break;
+        }
+    }
+    Ok(None)
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -698,6 +766,7 @@ mod tests {
             explicit: Some(path.clone()),
             env_path: None,
             env_engine: Some("apertium".into()),
+            ..Default::default()
         };
         assert_eq!(
             Config::load(&source).unwrap().translate.engine,
@@ -807,6 +876,42 @@ mod tests {
             message.contains("[languages] source `vi/../../../victim` is not a language code"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn discovery_walks_up_skips_other_tools_and_stops_at_the_repository_root() {
+        let root = tempfile::tempdir().unwrap();
+        let repo = root.path().join("repo");
+        let deep = repo.join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        // Outside the repository: never found from inside it.
+        std::fs::write(root.path().join("config.toml"), "[languages]\n").unwrap();
+        std::fs::create_dir(repo.join(".git")).unwrap();
+        assert_eq!(discover(&deep, None).unwrap(), None);
+        std::fs::write(repo.join("config.toml"), "[segment]\nunit = \"line\"\n").unwrap();
+        // Another tool's config.toml on the way is skipped.
+        std::fs::write(repo.join("a/config.toml"), "[server]\nport = 8080\n").unwrap();
+        assert_eq!(
+            discover(&deep, None).unwrap(),
+            Some(repo.join("config.toml"))
+        );
+        // In the starting folder itself, the short name.
+        assert_eq!(
+            discover(&repo, None).unwrap(),
+            Some(PathBuf::from("config.toml"))
+        );
+        // The home folder ends the search too (after looking in it).
+        std::fs::remove_dir(repo.join(".git")).unwrap();
+        std::fs::remove_file(repo.join("config.toml")).unwrap();
+        assert_eq!(discover(&deep, Some(&repo)).unwrap(), None);
+        assert_eq!(
+            discover(&deep, Some(root.path())).unwrap(),
+            Some(root.path().join("config.toml"))
+        );
+        // A config.toml that is not TOML is an error naming it.
+        std::fs::write(repo.join("a/config.toml"), "[server\n").unwrap();
+        let err = discover(&deep, None).unwrap_err().to_string();
+        assert!(err.contains("a/config.toml:1:"), "{err}");
     }
 
     #[test]

@@ -262,3 +262,291 @@ fn usage_errors_exit_2_and_help_exits_0() {
         assert!(out.contains("Examples:"), "{cmd:?}: {out}");
     }
 }
+
+/// A folder with a small vi→en glossary in `glossary/`.
+fn with_glossary(dir: &Path) {
+    std::fs::create_dir_all(dir.join("glossary")).unwrap();
+    std::fs::write(
+        dir.join("glossary/vi-en.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n\n[terms]\n\"Ban Bí thư\" = \"Secretariat\"\n",
+    )
+    .unwrap();
+}
+
+/// The `songngu run: …` line of a summary.
+fn summary_line(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.starts_with("songngu run: "))
+        .unwrap_or_else(|| panic!("no summary in {stderr}"))
+}
+
+#[test]
+fn run_of_a_small_file_prints_bytes_and_no_0_0_mb_s_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Xin chào.\n").unwrap();
+    let (_, err) = Run::new(&["run", "a.txt"]).dir(dir.path()).code(0);
+    let line = summary_line(&err);
+    let re =
+        regex::Regex::new(r"^songngu run: 1 document\(s\), 1 segment\(s\), 11 B in \d+\.\d\d s$")
+            .unwrap();
+    assert!(re.is_match(line), "{line}");
+    assert!(!err.contains("MB/s"), "{err}");
+    // A larger input gets a rate, in KB/s or MB/s, never "0.0 MB/s".
+    let article = std::fs::read_to_string(repo().join("examples/bai-bao-mau.txt")).unwrap();
+    std::fs::write(dir.path().join("b.txt"), article.repeat(3)).unwrap();
+    let (_, err) = Run::new(&["run", "b.txt"]).dir(dir.path()).code(0);
+    let line = summary_line(&err);
+    let re = regex::Regex::new(r" \d+\.\d KB in \d+\.\d\d s \((\d+ B|\d+\.\d KB|\d+\.\d MB)/s\)$")
+        .unwrap();
+    assert!(re.is_match(line), "{line}");
+    assert!(!line.contains("(0.0 "), "{line}");
+    assert!(err.contains("\n  output: out\n"), "{err}");
+}
+
+#[test]
+fn run_where_every_document_failed_prints_no_output_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"ab\xFFc\n").unwrap();
+    let (_, err) = Run::new(&["run", "bad.txt"]).dir(dir.path()).code(1);
+    assert!(
+        summary_line(&err)
+            .starts_with("songngu run: 1 document(s) (1 failed), 0 segment(s), 0 B in "),
+        "{err}"
+    );
+    assert!(!err.contains("output:"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn run_warns_about_an_empty_input_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Xin chào.\n").unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::write(dir.path().join("blank.txt"), "\n \n").unwrap();
+    let (_, err) = Run::new(&["run", "a.txt", "empty.txt", "blank.txt"])
+        .dir(dir.path())
+        .code(0);
+    for name in ["empty.txt", "blank.txt"] {
+        assert!(
+            err.contains(&format!(
+                "songngu: warning: {name}: no text (empty or blank); its outputs have no segments\n"
+            )),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("a.txt: no text"), "{err}");
+    // Quiet means quiet.
+    let (_, err) = Run::new(&["run", "-q", "empty.txt"])
+        .dir(dir.path())
+        .code(0);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn run_jobs_zero_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Xin chào.\n").unwrap();
+    let (_, err) = Run::new(&["run", "--jobs", "0", "a.txt"])
+        .dir(dir.path())
+        .code(2);
+    assert!(
+        err.starts_with(
+            "error: invalid value '0' for '--jobs <N>': at least 1 is needed (documents processed in parallel)"
+        ),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+    Run::new(&["run", "--jobs", "1", "a.txt"])
+        .dir(dir.path())
+        .code(0);
+}
+
+#[test]
+fn run_without_input_is_a_usage_error_even_when_stdin_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    // As in cron or CI: stdin is a pipe (here with text, too).
+    let (out, err) = Run::new(&["run"])
+        .stdin("Xin chào.\n")
+        .dir(dir.path())
+        .code(2);
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "songngu: error: no INPUT given; name files or folders, or - to read stdin (see `songngu run --help`)\n"
+    );
+    assert!(!dir.path().join("out").exists());
+    // An explicit `-` reads stdin.
+    Run::new(&["run", "-", "-q"])
+        .stdin("Xin chào.\n")
+        .dir(dir.path())
+        .code(0);
+    assert!(dir.path().join("out/stdin.jsonl").exists());
+}
+
+#[test]
+fn config_in_a_parent_folder_is_found_and_its_relative_paths_resolve_there() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    std::fs::create_dir(r.join(".git")).unwrap();
+    with_glossary(r);
+    std::fs::write(
+        r.join("config.toml"),
+        "[glossary]\nmodes = [\"annotate\", \"replace\", \"verify\"]\n[output]\nformats = [\"jsonl\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(r.join("examples")).unwrap();
+    std::fs::write(r.join("examples/a.txt"), "Ban Bí thư họp.\n").unwrap();
+    let sub = r.join("examples");
+    let (_, err) = Run::new(&["run", "a.txt", "--verbose"])
+        .dir(&sub)
+        .env("HOME", r)
+        .code(0);
+    let config = r.join("config.toml");
+    let glossary = r.join("glossary/vi-en.toml");
+    assert!(
+        err.contains(&format!("songngu: config: {}\n", config.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "songngu: glossary: {} (vi -> en)\n",
+            glossary.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("no glossary"), "{err}");
+    // The output folder and the glossary are the config's, as from the root.
+    let jsonl = std::fs::read_to_string(r.join("out/a.jsonl")).unwrap();
+    assert!(jsonl.contains("\"target\":\"Secretariat họp.\""), "{jsonl}");
+    assert!(!sub.join("out").exists());
+    // Without --verbose, nothing about it.
+    let (_, err) = Run::new(&["run", "a.txt"]).dir(&sub).env("HOME", r).code(0);
+    assert!(!err.contains("config:"), "{err}");
+    // `-v` works on every command; `qa` names its glossary too.
+    let (_, err) = Run::new(&["config", "-v"]).dir(&sub).env("HOME", r).code(0);
+    assert!(err.contains("songngu: config: "), "{err}");
+    let (_, err) = Run::new(&["qa", "-v", "../out"])
+        .dir(&sub)
+        .env("HOME", r)
+        .code(1);
+    assert!(
+        err.contains(&format!(
+            "songngu: glossary: {} (vi -> en)\n",
+            glossary.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_toml_of_another_tool_is_skipped_and_the_search_stops_at_the_repository() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    // Above the repository: never used.
+    std::fs::write(r.join("config.toml"), "[languages]\ntarget = \"de\"\n").unwrap();
+    let repo = r.join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("tool")).unwrap();
+    std::fs::write(
+        repo.join("tool/config.toml"),
+        "[server]\nport = 8080\n[logging]\nlevel = \"info\"\n",
+    )
+    .unwrap();
+    let (out, err) = Run::new(&["config", "-v"])
+        .dir(&repo.join("tool"))
+        .env("HOME", r)
+        .code(0);
+    assert!(out.contains("target = \"en\""), "{out}");
+    assert!(
+        out.starts_with("# effective configuration; no file"),
+        "{out}"
+    );
+    assert!(
+        err.contains("songngu: config: none found (searched the current folder and its parents); built-in defaults"),
+        "{err}"
+    );
+    // The repository's own config.toml, found from the tool's folder.
+    std::fs::write(repo.join("config.toml"), "[languages]\ntarget = \"fr\"\n").unwrap();
+    let (out, _) = Run::new(&["config"])
+        .dir(&repo.join("tool"))
+        .env("HOME", r)
+        .code(0);
+    assert!(out.contains("target = \"fr\""), "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "# effective configuration; file: {}",
+            repo.join("config.toml").display()
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn missing_glossary_warning_names_the_folder_without_a_location() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Xin chào.\n").unwrap();
+    let (_, err) = Run::new(&["run", "a.txt"])
+        .dir(dir.path())
+        .env("HOME", dir.path())
+        .code(0);
+    let folder = dir.path().canonicalize().unwrap().join("glossary/");
+    let want = format!(
+        "songngu: warning: no glossary: no config.toml found and no folder {}; terms are not \
+         annotated (create it with *.toml files, or pass --glossary)\n",
+        folder.display()
+    );
+    assert!(err.starts_with(&want), "{err}\nwant: {want}");
+    assert!(!err.contains(":1:1"), "{err}");
+}
+
+#[test]
+fn tm_import_of_a_missing_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, err) = Run::new(&["tm", "import", "missing.jsonl"])
+        .dir(dir.path())
+        .code(2);
+    assert!(err.contains("missing.jsonl"), "{err}");
+}
+
+/// Compares a help text with `tests/fixtures/help/NAME.txt`
+/// (`SONGNGU_BLESS=1` rewrites it).
+fn help_snapshot(name: &str, args: &[&str]) -> String {
+    let (out, _) = Run::new(args).env("COLUMNS", "100").code(0);
+    let path = repo()
+        .join("tests/fixtures/help")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("SONGNGU_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &out).unwrap();
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing; run with SONGNGU_BLESS=1", path.display()));
+    assert_eq!(
+        out,
+        want,
+        "{} differs (SONGNGU_BLESS=1 rewrites it)",
+        path.display()
+    );
+    out
+}
+
+#[test]
+fn help_texts_match_their_snapshots() {
+    let top = help_snapshot("songngu", &["--help"]);
+    let examples = top.split("Examples:\n").nth(1).unwrap();
+    assert!(
+        examples.starts_with("  songngu run examples/bai-bao-mau.txt\n"),
+        "{examples}"
+    );
+    assert!(top.contains("-v, --verbose"), "{top}");
+    let run = help_snapshot("run", &["run", "--help"]);
+    assert!(
+        run.contains("jsonl, tsv, tmx, xliff, html, txt"),
+        "every format: {run}"
+    );
+    let qa = help_snapshot("qa", &["qa", "--help"]);
+    assert!(qa.contains("summary goes to stderr"), "{qa}");
+    assert!(qa.contains("Prints on stdout"), "{qa}");
+    help_snapshot("config", &["config", "--help"]);
+}

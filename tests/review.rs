@@ -607,3 +607,117 @@ fn tm_import_counts_unchanged_and_skipped_rows() {
     assert_eq!(origins, ["human", "tm", "tm", "human", "tm"]);
     assert_eq!(after[3]["target"], "Sentence four ends the article.");
 }
+
+/// The page at laptop width (`tests/browser/layout.mjs`): ASCII column
+/// hidden on request and remembered, source and target ≥ 300 px at
+/// 1000×800, QA column collapsed when no row shown has flags, the row in
+/// focus fully visible under the sticky header. Screenshots go to the
+/// test's output folder (kept, and named, when `SONGNGU_SCREENSHOT_DIR` is
+/// set; else a temporary folder).
+#[test]
+fn review_page_layout_at_laptop_width() {
+    let (chromium, browser_dir) = match browser_prerequisites() {
+        Ok(p) => p,
+        Err(why) => {
+            assert!(
+                std::env::var_os("SONGNGU_REQUIRE_BROWSER").is_none(),
+                "SONGNGU_REQUIRE_BROWSER is set but {why}"
+            );
+            eprintln!("skipping the browser layout test: {why}");
+            return;
+        }
+    };
+    // A page long enough to scroll: the review fixture (its memory gives
+    // some rows QA flags) followed by the shipped article, twice.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review");
+    for f in ["glossary.toml", "config.toml", "corrections.tsv"] {
+        std::fs::copy(fixtures.join(f), d.join(f)).unwrap();
+    }
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bai-bao-mau.txt"),
+    )
+    .unwrap();
+    let article = std::fs::read_to_string(fixtures.join("article.txt")).unwrap();
+    std::fs::write(
+        d.join("article.txt"),
+        format!("{article}\n\n{example}\n\n{example}"),
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "corrections.tsv"], b"");
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = songngu(d, &["run", "article.txt"], b"");
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(d.join("out/article.html")).unwrap();
+    assert!(page.contains("data-flags=\"term-missing\""));
+    assert!(page.contains("data-flags=\"\""));
+
+    let shots = std::env::var_os("SONGNGU_SCREENSHOT_DIR")
+        .map_or_else(|| d.join("screenshots"), PathBuf::from);
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = Command::new("node")
+        .arg(browser_dir.join("layout.mjs"))
+        .arg(d.join("out/article.html"))
+        .arg(&shots)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "browser layout checks failed:\n{log}");
+    for want in [
+        "each ≥ 300",
+        "every row in focus is fully visible below the sticky header",
+        "the QA column collapses when no row shown has flags",
+        "hiding ASCII is remembered after a reload",
+        "ok - no page errors or network requests",
+    ] {
+        assert!(log.contains(want), "{want}: {log}");
+    }
+    for shot in [
+        "review-1000x800-ascii.png",
+        "review-1000x800-no-ascii.png",
+        "review-1000x800-focus.png",
+        "review-1400x1000.png",
+    ] {
+        let len = std::fs::metadata(shots.join(shot)).map_or(0, |m| m.len());
+        assert!(len > 10_000, "{shot}: {len} bytes");
+    }
+}
+
+/// The build script's warning when the browser tests would be skipped
+/// (cargo shows it on every build, without `--nocapture`).
+#[path = "../build.rs"]
+#[allow(dead_code)]
+mod build_script;
+
+#[test]
+fn build_warns_when_the_browser_tests_would_be_skipped_and_says_how_to_enable_them() {
+    let empty = tempfile::tempdir().unwrap();
+    let warning =
+        build_script::skip_warning(&empty.path().join("no-chromium"), empty.path(), false).unwrap();
+    assert!(
+        warning.contains("browser tests in tests/review.rs will be SKIPPED"),
+        "{warning}"
+    );
+    for how in [
+        "no-chromium (apt-get install chromium, or set CHROMIUM)",
+        "node (apt-get install nodejs)",
+        "playwright-core (cd tests/browser && npm ci)",
+        "SONGNGU_REQUIRE_BROWSER=1",
+    ] {
+        assert!(warning.contains(how), "{how}: {warning}");
+    }
+    // Everything there: nothing to say.
+    std::fs::create_dir_all(empty.path().join("node_modules/playwright-core")).unwrap();
+    let chromium = empty.path().join("chromium");
+    std::fs::write(&chromium, "").unwrap();
+    assert_eq!(
+        build_script::skip_warning(&chromium, empty.path(), true),
+        None
+    );
+}

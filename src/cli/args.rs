@@ -17,6 +17,9 @@ error (nothing was done).";
 
 const EXAMPLES: &str = "\
 Examples:
+  songngu run examples/bai-bao-mau.txt
+  songngu run articles/ -o out/ --jobs 2
+  songngu qa out/
   songngu ascii 'Đảng ủy Công an TW quán triệt'
   songngu ascii < examples/bai-bao-mau.txt > bai-bao-mau.ascii.txt
   songngu ascii --caption 1 'Hội nghị trực tuyến toàn quốc'
@@ -29,9 +32,16 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "songngu", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Configuration file (default: $SONGNGU_CONFIG, else ./config.toml, else built-in defaults).
+    /// Configuration file (default: $SONGNGU_CONFIG, else the first config.toml with songngu
+    /// settings in this folder or a parent, up to the repository root or home; else built-in
+    /// defaults).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Say which configuration and glossary files are used, and more detail where a command
+    /// has it.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 
     /// Print nothing on stderr but errors.
     #[arg(short, long, global = true)]
@@ -102,9 +112,10 @@ missing, forbidden rendering present, suspected misspelling in the source, docum
 12.5%) not carried over, no target or only the glossary draft, placeholders left, Vietnamese \
 left in the target, and the same source translated differently within the batch.
 
-Prints one finding per line (`file:line: severity: code: id: message`) and a summary by code \
-and severity; with --json, one JSON object per finding and no summary. Exit code 1 when any \
-finding is an error, 0 otherwise, 2 when a file cannot be read.";
+Prints on stdout one finding per line (`file:line: severity: code: id: message`), then a \
+summary by code and severity. With --json, stdout has one JSON object per finding and nothing \
+else, and the summary goes to stderr (not printed with --quiet). Exit code 1 when any finding \
+is an error, 0 otherwise, 2 when a file cannot be read.";
 
 const QA_EXAMPLES: &str = "\
 Examples:
@@ -143,7 +154,9 @@ Examples:
 
 const CONFIG_LONG: &str = "\
 Print the effective configuration as TOML: built-in defaults, overlaid by the configuration \
-file (--config FILE, else $SONGNGU_CONFIG, else ./config.toml), overlaid by the environment \
+file (--config FILE, else $SONGNGU_CONFIG, else the first config.toml holding a songngu table \
+found in the current folder or its parents, up to the folder holding .git or the home folder), \
+overlaid by the environment \
 ($SONGNGU_ENGINE). The output is itself a valid configuration file.";
 
 const CONFIG_EXAMPLES: &str = "\
@@ -310,7 +323,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "LANG")]
     pub to: Option<String>,
 
-    /// Output formats, comma-separated: jsonl, tsv, tmx, xliff, txt (default: [output] formats).
+    /// Output formats, comma-separated: jsonl, tsv, tmx, xliff, html, txt (default: [output]
+    /// formats).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub format: Vec<String>,
 
@@ -320,7 +334,7 @@ pub struct RunArgs {
 
     /// Documents processed in parallel (default: the number of CPUs; with an engine, the
     /// documents go through in chunks and the engine's own concurrency applies).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
 
     /// Machine-translation engine: none, apertium, libretranslate, deepl, google, openai (default: [translate] engine,
@@ -337,6 +351,15 @@ pub struct RunArgs {
     /// visited once). Without it such links are skipped, with a note.
     #[arg(long)]
     pub follow_links: bool,
+}
+
+/// `--jobs N`: a count of at least 1.
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("at least 1 is needed (documents processed in parallel)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a whole number of at least 1".into()),
+    }
 }
 
 /// `--unit`

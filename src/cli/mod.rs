@@ -15,6 +15,7 @@ mod tm;
 use std::io::{self, BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use songngu::config::{Config, ConfigSource};
@@ -26,6 +27,14 @@ use args::{AsciiArgs, Cli, Command, SlugArgs};
 const EXIT_USAGE: u8 = 2;
 /// Exit code: the work finished but some items failed.
 const EXIT_FAILED: u8 = 1;
+
+/// The global `-v/--verbose`, set once from the arguments.
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+/// Whether `-v/--verbose` was given (any command may read it).
+pub(crate) fn verbose() -> bool {
+    VERBOSE.load(Ordering::Relaxed)
+}
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -59,6 +68,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    VERBOSE.store(cli.verbose && !cli.quiet, Ordering::Relaxed);
     match cli.command {
         Command::Run(args) => run::run(args, cli.config, cli.quiet),
         Command::Ascii(args) => ascii(&args),
@@ -82,7 +92,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 pub(crate) fn load_config(explicit: Option<PathBuf>) -> songngu::Result<Config> {
-    Config::load(&ConfigSource::from_env(explicit))
+    let config = Config::load(&ConfigSource::from_env(explicit))?;
+    if verbose() {
+        match &config.source_file {
+            Some(path) => eprintln!("songngu: config: {}", path.display()),
+            None => eprintln!(
+                "songngu: config: none found (searched the current folder and its parents); \
+                 built-in defaults"
+            ),
+        }
+    }
+    Ok(config)
+}
+
+/// With `--verbose`, names the glossary files a command uses.
+pub(crate) fn report_glossary(glossary: &songngu::glossary::Glossary) {
+    if !verbose() {
+        return;
+    }
+    if glossary.files.is_empty() {
+        eprintln!("songngu: glossary: no file");
+    }
+    for f in &glossary.files {
+        eprintln!(
+            "songngu: glossary: {} ({} -> {})",
+            f.path.display(),
+            f.source_lang,
+            f.target_lang
+        );
+    }
 }
 
 fn ascii(args: &AsciiArgs) -> anyhow::Result<ExitCode> {
@@ -160,6 +198,10 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
             | songngu::Error::GlossaryInvalid(_)
             | songngu::Error::Engine(_),
         ) => EXIT_USAGE,
+        // A missing input file, as every command reports it.
+        Some(songngu::Error::Io { cause, .. }) if cause.kind() == io::ErrorKind::NotFound => {
+            EXIT_USAGE
+        }
         Some(_) => EXIT_FAILED,
         // Errors raised by the CLI itself are about its input.
         None if err.downcast_ref::<io::Error>().is_none() => EXIT_USAGE,

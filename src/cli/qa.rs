@@ -45,6 +45,7 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         );
     }
     let (glossary, _warnings) = Glossary::load(&config, &args.glossary)?;
+    super::report_glossary(&glossary);
     let matcher = Matcher::new(&glossary, config.glossary.case, config.glossary.diacritics)?;
     let mut files = paths
         .iter()

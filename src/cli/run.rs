@@ -20,6 +20,13 @@ use super::args::{RunArgs, UnitArg};
 use super::load_config;
 
 pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
+    // Stdin is read only when asked for with `-`: in cron or CI an empty
+    // stdin would otherwise give an empty `stdin.*` and exit 0.
+    if args.inputs.is_empty() {
+        anyhow::bail!(
+            "no INPUT given; name files or folders, or - to read stdin (see `songngu run --help`)"
+        );
+    }
     let mut config = load_config(config)?;
     // Flags, the top layer.
     // Language codes become parts of file names: only well-formed tags pass.
@@ -80,6 +87,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     };
     // Warnings (overlapping entries and the like) are for `glossary check`.
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
+    super::report_glossary(&glossary);
     if glossary.entries.is_empty() && !quiet {
         match warnings.first() {
             Some(w) if warnings.len() == 1 => eprintln!("songngu: {w}"),
@@ -92,17 +100,9 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     let walk = songngu::reader::WalkOptions {
         follow_links: args.follow_links,
     };
-    let collected = if args.inputs.is_empty() {
-        if std::io::stdin().is_terminal() {
-            anyhow::bail!(
-                "no INPUT given; name files or folders, or - to read stdin (see `songngu run --help`)"
-            );
-        }
-        songngu::reader::collect(&[PathBuf::from("-")], walk)?
-    } else {
-        // A missing input is a usage error (exit 2): nothing has run yet.
-        songngu::reader::collect(&args.inputs, walk).map_err(|e| anyhow::anyhow!("{e}"))?
-    };
+    // A missing input is a usage error (exit 2): nothing has run yet.
+    let collected =
+        songngu::reader::collect(&args.inputs, walk).map_err(|e| anyhow::anyhow!("{e}"))?;
     if !quiet && !collected.links_not_followed.is_empty() {
         let links = &collected.links_not_followed;
         eprintln!(
@@ -169,10 +169,10 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     } else {
         None
     };
+    // `--jobs 0` is refused by the argument parser.
     let jobs = args
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
 
     let bar = if !quiet && std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(inputs.len() as u64);
@@ -253,6 +253,14 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         });
     }
     if !quiet {
+        for o in &outcomes {
+            if o.result.as_ref().is_ok_and(|s| s.segments == 0) {
+                eprintln!(
+                    "songngu: warning: {}: no text (empty or blank); its outputs have no segments",
+                    display_input(&o.input)
+                );
+            }
+        }
         eprintln!("{}", summary(&outcomes, elapsed, &out_dir));
         cleaned_and_human(&outcomes);
         if let Some(r) = &report {
@@ -313,6 +321,45 @@ fn cleaned_and_human(outcomes: &[DocOutcome]) {
     }
 }
 
+/// How an input is named in messages (`-` is stdin).
+fn display_input(input: &std::path::Path) -> String {
+    if input.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        input.display().to_string()
+    }
+}
+
+/// A byte count for people: `512 B`, `41.3 KB`, `5.2 MB`.
+fn human_bytes(bytes: usize) -> String {
+    let b = bytes as f64;
+    if bytes < 1000 {
+        format!("{bytes} B")
+    } else if b < 1e6 {
+        format!("{:.1} KB", b / 1e3)
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}
+
+/// The throughput in the unit that shows it (` (41.0 KB/s)`, ` (7.9 MB/s)`),
+/// or nothing when there is too little to measure: under a kilobyte (the
+/// time is then the process starting, not the work), or a run too short for
+/// the clock.
+fn rate(bytes: usize, secs: f64) -> String {
+    if bytes < 1000 || secs < 0.001 {
+        return String::new();
+    }
+    let per_s = bytes as f64 / secs;
+    if per_s >= 1e6 {
+        format!(" ({:.1} MB/s)", per_s / 1e6)
+    } else if per_s >= 1e3 {
+        format!(" ({:.1} KB/s)", per_s / 1e3)
+    } else {
+        format!(" ({per_s:.0} B/s)")
+    }
+}
+
 fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &std::path::Path) -> String {
     let ok: Vec<_> = outcomes
         .iter()
@@ -336,25 +383,52 @@ fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &std::path::Path) -> 
         .map(|c| format!("{} {}", c.name(), hits.get(c).copied().unwrap_or(0)))
         .collect();
     let flag_list: Vec<String> = flags.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    format!(
-        "songngu run: {} document(s){}, {segments} segment(s), {:.1} KB in {elapsed:.2} s ({:.1} MB/s)\n  \
-         terms: {}\n  flags: {}\n  output: {}",
+    let mut text = format!(
+        "songngu run: {} document(s){}, {segments} segment(s), {} in {elapsed:.2} s{}\n  \
+         terms: {}\n  flags: {}",
         outcomes.len(),
         if failed > 0 {
             format!(" ({failed} failed)")
         } else {
             String::new()
         },
-        bytes as f64 / 1e3,
-        bytes as f64 / 1e6 / elapsed.max(1e-9),
+        human_bytes(bytes),
+        rate(bytes, elapsed),
         classes.join(", "),
         if flag_list.is_empty() {
             "none".into()
         } else {
             flag_list.join(", ")
         },
-        out_dir.display()
-    )
+    );
+    // Only where something was written.
+    if !ok.is_empty() {
+        text.push_str(&format!("\n  output: {}", out_dir.display()));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_runs_get_a_rate_in_their_own_unit() {
+        assert_eq!(rate(11, 0.37), "");
+        assert_eq!(rate(1_500, 2.0), " (750 B/s)");
+        assert_eq!(rate(2_000, 0.05), " (40.0 KB/s)");
+        assert_eq!(rate(412_000, 0.61), " (675.4 KB/s)");
+        assert_eq!(rate(50_000_000, 6.3), " (7.9 MB/s)");
+        assert_eq!(rate(0, 0.3), "");
+        assert_eq!(rate(5_000, 0.0), "");
+    }
+
+    #[test]
+    fn sizes_in_their_own_unit() {
+        assert_eq!(human_bytes(11), "11 B");
+        assert_eq!(human_bytes(41_300), "41.3 KB");
+        assert_eq!(human_bytes(5_200_000), "5.2 MB");
+    }
 }
 
 /// The engine's line of the summary: this run's facts only (what was sent

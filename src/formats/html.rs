@@ -304,6 +304,8 @@ pub fn page(out: &Output<'_>) -> String {
     }
     p.push_str(
         "</select></label>\
+         <label title=\"hide the ASCII column to widen source and target (remembered in this browser)\">\
+         <input type=\"checkbox\" id=\"show-ascii\" checked> ASCII column</label>\
          <button type=\"button\" id=\"export\" title=\"download the corrections as JSONL for `songngu tm import`\">Export corrections</button>\
          <span id=\"shown\" aria-live=\"polite\"></span></div>\n\
          <p class=\"keys\">Keys: <kbd>Alt</kbd>+<kbd>↓</kbd>/<kbd>↑</kbd> (or <kbd>j</kbd>/<kbd>k</kbd>) next/previous segment · \
@@ -312,10 +314,10 @@ pub fn page(out: &Output<'_>) -> String {
     );
     let _ = write!(
         p,
-        "<main>\n<table id=\"segments\">\n<thead><tr><th scope=\"col\">#</th>\
-         <th scope=\"col\" lang=\"en\">source ({sl})</th><th scope=\"col\">ASCII</th>\
-         <th scope=\"col\">target ({tl})</th><th scope=\"col\" class=\"review\">review</th>\
-         <th scope=\"col\">QA</th></tr></thead>\n<tbody>\n",
+        "<main>\n<table id=\"segments\">\n<thead><tr><th scope=\"col\" class=\"n\">#</th>\
+         <th scope=\"col\" class=\"src\" lang=\"en\">source ({sl})</th><th scope=\"col\" class=\"ascii\">ASCII</th>\
+         <th scope=\"col\" class=\"tgt\">target ({tl})</th><th scope=\"col\" class=\"review\">review</th>\
+         <th scope=\"col\" class=\"qa\">QA</th></tr></thead>\n<tbody>\n",
         sl = escape(out.source_lang),
         tl = escape(out.target_lang),
     );

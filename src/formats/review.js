@@ -91,7 +91,7 @@
   function apply() {
     var q = fold(search.value.trim());
     var fs = fStatus.value, ff = fFlag.value, fk = fKind.value, ft = fTerm.value;
-    var shown = 0;
+    var shown = 0, anyFlags = false;
     var visiblePara = {};
     rows.forEach(function (row) {
       var seg = segs[+row.dataset.i];
@@ -111,9 +111,63 @@
       if (q && fold(seg.source).indexOf(q) < 0 && fold(seg.ascii).indexOf(q) < 0 && fold(text(row)).indexOf(q) < 0) { ok = false; }
       row.hidden = !ok;
       if (ok) { shown++; visiblePara[row.dataset.para] = true; }
+      if (ok && flags.length) { anyFlags = true; }
     });
+    // The QA column takes room only when a row shown has something in it.
+    table.classList.toggle('no-qa', !anyFlags);
+    fitColumns();
     paras.forEach(function (p) { p.hidden = !visiblePara[p.dataset.para]; });
     $('shown').textContent = shown + ' of ' + rows.length + ' segments shown';
+  }
+  // Layout for laptop screens: the ASCII column can be hidden (remembered
+  // in this browser for every page), and the row in focus is kept fully
+  // visible below the sticky header.
+  var table = $('segments'), header = document.querySelector('header'), showAscii = $('show-ascii');
+  var layoutKey = 'songngu:layout';
+  function layout() {
+    try {
+      return JSON.parse(localStorage.getItem(layoutKey) || '{}') || {};
+    } catch (e) {
+      return {};
+    }
+  }
+  // The paragraph rows span the columns shown: a wider span would keep
+  // room for the hidden columns in the fixed table layout.
+  function fitColumns() {
+    var span = table.querySelectorAll('thead th').length;
+    if (table.classList.contains('no-ascii')) { span--; }
+    if (table.classList.contains('no-qa')) { span--; }
+    paras.forEach(function (p) { p.firstElementChild.colSpan = span; });
+  }
+  function setAscii(show, remember) {
+    table.classList.toggle('no-ascii', !show);
+    fitColumns();
+    showAscii.checked = show;
+    if (remember) {
+      var l = layout();
+      l.ascii = show;
+      try { localStorage.setItem(layoutKey, JSON.stringify(l)); } catch (e) { /* kept for this visit only */ }
+    }
+  }
+  setAscii(layout().ascii !== false, false);
+  showAscii.addEventListener('change', function () { setAscii(showAscii.checked, true); });
+  function headerBottom() {
+    var bottom = Math.max(0, header.getBoundingClientRect().bottom);
+    // The browser's own scrolling to a focused field (Tab) keeps clear of it too.
+    document.documentElement.style.scrollPaddingTop = Math.ceil(bottom + 8) + 'px';
+    return bottom;
+  }
+  headerBottom();
+  window.addEventListener('resize', headerBottom);
+  function reveal(row) {
+    var top = headerBottom() + 4, bottom = window.innerHeight - 4;
+    var r = row.getBoundingClientRect();
+    if (r.top < top) {
+      window.scrollBy(0, r.top - top);
+    } else if (r.bottom > bottom) {
+      // Its bottom into view, but never its top under the header.
+      window.scrollBy(0, Math.min(r.bottom - bottom, r.top - top));
+    }
   }
   function visible() { return rows.filter(function (r) { return !r.hidden; }); }
   function go(delta) {
@@ -128,8 +182,8 @@
     current = +row.dataset.i;
     row.classList.add('current');
     var ed = editor(row);
-    if (ed) { ed.focus(); } else { row.querySelector('.src').focus(); }
-    row.scrollIntoView({ block: 'nearest' });
+    if (ed) { ed.focus({ preventScroll: true }); } else { row.querySelector('.src').focus({ preventScroll: true }); }
+    reveal(row);
   }
   function setStatus(row, value) {
     var sel = row.querySelector('select.status');

@@ -176,7 +176,7 @@ impl Status {
 pub struct Origin {
     /// The file.
     pub path: PathBuf,
-    /// 1-based line.
+    /// 1-based line (0: the diagnostic is about the path, not a place in it).
     pub line: usize,
     /// 1-based column, in characters.
     pub col: usize,
@@ -235,6 +235,10 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.origin.line == 0 {
+            // Not about a place in a file (the message names what it is about).
+            return write!(f, "{}: {}", self.severity, self.message);
+        }
         write!(f, "{}: {}: {}", self.origin, self.severity, self.message)
     }
 }
@@ -314,10 +318,21 @@ impl Glossary {
             && config.glossary.paths == default_paths
             && paths.iter().all(|p| !p.exists())
         {
+            let folder = paths.first().cloned().unwrap_or_default();
+            let shown = std::path::absolute(&folder).unwrap_or_else(|_| folder.clone());
             let warning = Diagnostic {
-                origin: Origin { path: paths.first().cloned().unwrap_or_default(), line: 1, col: 1 },
+                // Line 0: no location; the message names the folder.
+                origin: Origin {
+                    path: folder,
+                    line: 0,
+                    col: 0,
+                },
                 severity: Severity::Warning,
-                message: "no glossary here; terms are not annotated (create glossary/*.toml or pass --glossary)".into(),
+                message: format!(
+                    "no glossary: no config.toml found and no folder {}; terms are not annotated \
+                     (create it with *.toml files, or pass --glossary)",
+                    shown.display()
+                ),
             };
             return Ok((Glossary::default(), vec![warning]));
         }
