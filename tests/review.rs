@@ -313,6 +313,40 @@ fn qa_failure_survives_a_closed_stdout() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// `engines`, `engines --check`, `tm stats` and `run --dry-run` printed with
+/// `println!`, which panics (exit 101) when the reader has gone.
+#[test]
+fn listing_commands_do_not_panic_on_a_closed_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n\
+         [engines.libretranslate]\nurl = \"http://127.0.0.1:9\"\n[tm]\npath = \"tm.sqlite\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("a.txt"), "Bộ Công an họp.\n").unwrap();
+    let (code, err) = with_closed_stdout(d, &["engines"]);
+    assert_eq!(code, 0, "{err}");
+    // Nothing listens on port 9: the verdict is 1 with or without a reader.
+    let (code, err) = with_closed_stdout(d, &["engines", "--check"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, err) = with_closed_stdout(d, &["run", "--dry-run", "a.txt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = with_closed_stdout(d, &["tm", "import", "missing.jsonl"]);
+    assert_eq!(code, 2, "{err}");
+    std::fs::write(
+        d.join("c.tsv"),
+        "id\tkind\tsource\tascii\ttarget\torigin\na:0000\ttext\tBộ Công an họp.\t\tThe ministry met.\thuman\n",
+    )
+    .unwrap();
+    let (code, err) = with_closed_stdout(d, &["tm", "import", "c.tsv"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = with_closed_stdout(d, &["tm", "stats"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 /// An article full of control characters: NUL, backspace, SOH, DEL,
 /// U+FFFE, a C1 control, and FF (a page break, which ends a line).
 const CONTROLLED: &str = "Ban Bí thư\u{8} họp\u{0} tại Hà Nội.\n\nBộ Công an\u{1} triển khai\u{7F} Chỉ thị\u{FFFE}.\n\n\

@@ -1,5 +1,6 @@
 //! `songngu engines [--check]`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,10 +37,13 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
     let config = load_config(config)?;
     let kind = engine_kind(args.engine.as_deref(), config.translate.engine)?;
     if !args.check && !args.prune_glossaries {
-        println!(
+        writeln!(
+            super::Out::new(),
             "{:<16} {:<17} {:<40} key (variable)",
-            "engine", "ready", "url"
-        );
+            "engine",
+            "ready",
+            "url"
+        )?;
         for k in EngineKind::ALL {
             let url = match k {
                 EngineKind::None => "(offline)".to_owned(),
@@ -71,9 +75,16 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
                 |(var, required)| format!("{var}: {}", key_state(var, required)),
             );
             let mark = if k == kind { "*" } else { " " };
-            println!("{mark}{:<15} {ready:<17} {url:<40} {key}", k.name());
+            writeln!(
+                super::Out::new(),
+                "{mark}{:<15} {ready:<17} {url:<40} {key}",
+                k.name()
+            )?;
         }
-        println!("(* = configured; `songngu engines --check` probes it)");
+        writeln!(
+            super::Out::new(),
+            "(* = configured; `songngu engines --check` probes it)"
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let engine = AnyEngine::from_config(&config, kind)?;
@@ -90,12 +101,13 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         return match rt.block_on(deepl.prune_glossaries(&glossary.content_hash())) {
             Ok(deleted) => {
                 for name in &deleted {
-                    println!("deleted {name}");
+                    writeln!(super::Out::new(), "deleted {name}")?;
                 }
-                println!(
+                writeln!(
+                    super::Out::new(),
                     "deepl: {} stale songngu glossar(ies) deleted",
                     deleted.len()
-                );
+                )?;
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
@@ -109,7 +121,7 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         .build()?;
     match rt.block_on(engine.check(&config.languages.source, &config.languages.target)) {
         Ok(found) => {
-            println!("{}: ok: {found}", engine.name());
+            writeln!(super::Out::new(), "{}: ok: {found}", engine.name())?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

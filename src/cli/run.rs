@@ -2,6 +2,7 @@
 //! a progress bar on stderr when it is a terminal, and the end summary.
 
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -240,11 +241,17 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             } else {
                 String::new()
             };
-            println!(
+            writeln!(
+                super::Out::new(),
                 "{engine_name}: {} request(s), {} billable character(s){tokens} for {} distinct segment(s) \
                  ({} of {} segment(s) already in the memory, {} human)",
-                r.requests, r.chars, r.sent, r.memory, r.segments, r.human
-            );
+                r.requests,
+                r.chars,
+                r.sent,
+                r.memory,
+                r.segments,
+                r.human
+            )?;
         }
         return Ok(if failed.is_empty() {
             ExitCode::SUCCESS
@@ -408,29 +415,6 @@ fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &std::path::Path) -> 
     text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn small_runs_get_a_rate_in_their_own_unit() {
-        assert_eq!(rate(11, 0.37), "");
-        assert_eq!(rate(1_500, 2.0), " (750 B/s)");
-        assert_eq!(rate(2_000, 0.05), " (40.0 KB/s)");
-        assert_eq!(rate(412_000, 0.61), " (675.4 KB/s)");
-        assert_eq!(rate(50_000_000, 6.3), " (7.9 MB/s)");
-        assert_eq!(rate(0, 0.3), "");
-        assert_eq!(rate(5_000, 0.0), "");
-    }
-
-    #[test]
-    fn sizes_in_their_own_unit() {
-        assert_eq!(human_bytes(11), "11 B");
-        assert_eq!(human_bytes(41_300), "41.3 KB");
-        assert_eq!(human_bytes(5_200_000), "5.2 MB");
-    }
-}
-
 /// The engine's line of the summary: this run's facts only (what was sent
 /// and billed this run, enforcement only when something was re-sent).
 fn engine_summary(engine: &str, r: &MtReport, by_tokens: bool) -> String {
@@ -482,5 +466,28 @@ fn closing_line(r: &MtReport) -> String {
              run again to retry them: finished batches are in the translation memory",
             r.failed
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_runs_get_a_rate_in_their_own_unit() {
+        assert_eq!(rate(11, 0.37), "");
+        assert_eq!(rate(1_500, 2.0), " (750 B/s)");
+        assert_eq!(rate(2_000, 0.05), " (40.0 KB/s)");
+        assert_eq!(rate(412_000, 0.61), " (675.4 KB/s)");
+        assert_eq!(rate(50_000_000, 6.3), " (7.9 MB/s)");
+        assert_eq!(rate(0, 0.3), "");
+        assert_eq!(rate(5_000, 0.0), "");
+    }
+
+    #[test]
+    fn sizes_in_their_own_unit() {
+        assert_eq!(human_bytes(11), "11 B");
+        assert_eq!(human_bytes(41_300), "41.3 KB");
+        assert_eq!(human_bytes(5_200_000), "5.2 MB");
     }
 }

@@ -99,7 +99,7 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
         TmCommand::Stats => {
             let tm = existing(&path)?;
             for (what, n) in tm.stats().map_err(|e| anyhow::anyhow!("{e}"))? {
-                println!("{n:>8}  {what}");
+                writeln!(super::Out::new(), "{n:>8}  {what}")?;
             }
         }
         TmCommand::Export { output } => {
