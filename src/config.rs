@@ -346,9 +346,27 @@ struct EngineFile {
     timeout_s: Option<u64>,
     max_retries: Option<u32>,
     model: Option<String>,
+    #[serde(deserialize_with = "requests_per_second")]
     requests_per_second: Option<f64>,
     target_variant: Option<String>,
     temperature: Option<f64>,
+}
+
+/// The lowest `requests_per_second` accepted: one request every 100 s. Below
+/// it a run would seem to hang (and `1e-300` overflowed the pacing clock).
+pub const MIN_REQUESTS_PER_SECOND: f64 = 0.01;
+
+fn requests_per_second<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<f64>, D::Error> {
+    let rate = f64::deserialize(d)?;
+    if !rate.is_finite() || rate < MIN_REQUESTS_PER_SECOND {
+        return Err(serde::de::Error::custom(format!(
+            "requests_per_second is not a usable rate: give a number of at least \
+             {MIN_REQUESTS_PER_SECOND} (one request every 100 s), or remove the key for no limit"
+        )));
+    }
+    Ok(Some(rate))
 }
 
 impl EngineFile {
@@ -818,6 +836,25 @@ mod tests {
             Path::new("dir/glossary/")
         );
         assert_eq!(Config::default().resolve(Path::new("g")), Path::new("g"));
+    }
+
+    #[test]
+    fn requests_per_second_must_be_a_usable_rate() {
+        // 1e-300 panicked in the pacing clock, 1e-9 hung, 0, -1 and nan were
+        // accepted silently.
+        for bad in ["0.0", "-1.0", "1e-300", "1e-9", "nan", "inf"] {
+            let err = parse(&format!(
+                "[engines.libretranslate]\nrequests_per_second = {bad}\n"
+            ))
+            .unwrap_err();
+            let Error::Config { line, message, .. } = &err else {
+                panic!("{err}")
+            };
+            assert_eq!(*line, 2, "{bad}: {message}");
+            assert!(message.contains("is not a usable rate"), "{bad}: {message}");
+        }
+        let c = parse("[engines.libretranslate]\nrequests_per_second = 0.5\n").unwrap();
+        assert_eq!(c.engines.libretranslate.requests_per_second, Some(0.5));
     }
 
     #[test]

@@ -92,6 +92,17 @@ pub fn import(
 ) -> Result<ImportCounts> {
     let mut n = ImportCounts::default();
     for c in found {
+        // The characters the reader takes out of articles are taken out of
+        // corrections too, so the memory, every output and the page agree.
+        let c = &Correction {
+            source: crate::reader::clean_line(&c.source).into_owned(),
+            target: crate::reader::clean_line(&c.target).into_owned(),
+            replaces: c
+                .replaces
+                .as_deref()
+                .map(|r| crate::reader::clean_line(r).into_owned()),
+            ..c.clone()
+        };
         if c.status.as_deref() == Some("needs-work") {
             n.needs_work += 1;
             continue;

@@ -19,6 +19,37 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use crate::document::{Cleaned, Document};
 use crate::error::{Error, Result};
 
+/// VT, FF and NEL: control characters that end a line (Word's manual line
+/// break, a page break, EBCDIC's newline). The reader makes them LF.
+pub fn is_line_break_control(c: char) -> bool {
+    matches!(c, '\u{B}' | '\u{C}' | '\u{85}')
+}
+
+/// The characters no songngu text keeps (the XML and HTML writers cannot
+/// carry them): NUL and the other C0 controls but tab, LF, CR, VT and FF;
+/// DEL; the C1 controls but NEL; the noncharacters U+FFFE and U+FFFF.
+pub fn is_removed_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}')
+        || c == '\u{FFFE}'
+        || c == '\u{FFFF}'
+}
+
+/// `text` without the characters of [`is_removed_control`], and with those
+/// of [`is_line_break_control`] made spaces: for one-line texts that come
+/// from elsewhere than the reader (corrections imported into the memory).
+pub fn clean_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| is_removed_control(c) || is_line_break_control(c))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter(|&c| !is_removed_control(c))
+        .map(|c| if is_line_break_control(c) { ' ' } else { c })
+        .collect()
+}
+
 /// Normalises raw input bytes into a document called `name`; `origin`
 /// names the input in errors.
 ///
@@ -45,11 +76,8 @@ pub fn decode(bytes: &[u8], name: &str, origin: &Path) -> Result<Document> {
     if text.bytes().any(suspect) {
         let mut out = String::with_capacity(text.len());
         for (i, c) in text.char_indices() {
-            let line_break = matches!(c, '\u{B}' | '\u{C}' | '\u{85}');
-            let removed = !line_break
-                && (matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
-                    || c == '\u{FFFE}'
-                    || c == '\u{FFFF}');
+            let line_break = is_line_break_control(c);
+            let removed = is_removed_control(c);
             if !(line_break || removed) {
                 out.push(c);
                 continue;

@@ -567,3 +567,83 @@ fn rewriting_a_symlinked_glossary_keeps_the_link() {
             .contains("Hà Nội")
     );
 }
+
+/// A hostile corrections file put NUL, backspace, an ESC sequence, BEL and
+/// U+FFFF into the memory as a human correction, and from there raw into
+/// JSONL, TSV and the aligned text (the page and XLIFF dropped them): the
+/// outputs and the page disagreed, and `tm corrections` wrote the escape
+/// sequence to the terminal. A failed import created an empty memory.
+#[test]
+fn tm_import_cleans_control_characters_and_writes_nothing_on_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    // Errors first: nothing is created.
+    for bad in ["missing.jsonl", "."] {
+        let (code, _, err) = sn(d, &["tm", "import", bad]);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(!d.join(".songngu").exists(), "{bad}: a memory was created");
+    }
+    std::fs::write(d.join("broken.jsonl"), "{not json\n").unwrap();
+    let (code, _, err) = sn(d, &["tm", "import", "broken.jsonl"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!d.join(".songngu").exists());
+
+    std::fs::write(
+        d.join("c.jsonl"),
+        "{\"id\":\"a:0000\",\"doc\":\"a\",\"source\":\"Bộ Công an họp.\",\
+         \"target\":\"MPS\\u0000 \\u0008meets\\u001b[31mRED\\u001b[0m\\u0007 \\uFFFF\",\
+         \"origin\":\"human\",\"status\":\"approved\"}\n",
+    )
+    .unwrap();
+    let (code, _, err) = sn(d, &["tm", "import", "c.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(d.join("a.txt"), "Bộ Công an họp.\n").unwrap();
+    let (code, _, err) = sn(d, &["run", "a.txt", "-o", "o"]);
+    assert_eq!(code, 0, "{err}");
+    for f in ["a.jsonl", "a.tsv", "a.en.txt", "a.html", "a.xlf"] {
+        let text = std::fs::read_to_string(d.join("o").join(f)).unwrap();
+        assert!(
+            !text.contains(['\u{0}', '\u{8}', '\u{1b}', '\u{7}', '\u{FFFF}']),
+            "{f}: {text:?}"
+        );
+    }
+    let jsonl = std::fs::read_to_string(d.join("o/a.jsonl")).unwrap();
+    assert!(
+        jsonl.contains("\"target\":\"MPS meets[31mRED[0m \""),
+        "{jsonl}"
+    );
+    let (code, out, err) = sn(d, &["tm", "corrections"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    // A corrupt memory is exit 2 for import as for the other tm commands.
+    std::fs::write(d.join(".songngu/tm.sqlite"), "garbage, not a database").unwrap();
+    let (code, _, err) = sn(d, &["tm", "import", "c.jsonl"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// `[engines.NAME] requests_per_second = 1e-300` panicked (exit 101) and
+/// `1e-9` hung: an unusable rate is a configuration error naming the key.
+#[test]
+fn unusable_request_rate_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), "Bộ Công an họp.\n").unwrap();
+    for rate in ["1e-300", "1e-9", "0.0", "-1.0", "nan"] {
+        std::fs::write(
+            d.join("config.toml"),
+            format!(
+                "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n\
+                 [engines.libretranslate]\nurl = \"http://127.0.0.1:9\"\nbatch_size = 1\n\
+                 requests_per_second = {rate}\n"
+            ),
+        )
+        .unwrap();
+        let (code, _, err) = sn(d, &["run", "a.txt", "-o", "o"]);
+        assert_eq!(code, 2, "{rate}: {err}");
+        assert!(
+            err.contains("config.toml:8:") && err.contains("is not a usable rate"),
+            "{rate}: {err}"
+        );
+    }
+}

@@ -42,10 +42,20 @@ fn doc_of(file: &Path) -> String {
 
 /// A TSV field as `run` writes them: backslash, tab, LF and CR escaped.
 fn tsv(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('\t', "\\t")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            // Never a raw escape sequence on the terminal (rows stored
+            // before import cleaned them may hold any character).
+            c if c.is_control() => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Checks `--since`: `YYYY-MM-DD`, optionally with ` HH:MM` or ` HH:MM:SS`
@@ -133,8 +143,16 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
             }
         }
         TmCommand::Import { file } => {
-            let tm = Tm::open(&path)?;
-            let (found, langs) = read_corrections(&file)?;
+            // The file first: a missing, unreadable or malformed file is an
+            // input error (exit 2) and creates no memory.
+            let (found, langs) = read_corrections(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+            // An existing memory must be one (a corrupt file is exit 2, as
+            // for the other `tm` commands); a new one is created.
+            let tm = if path.exists() {
+                existing(&path)?
+            } else {
+                Tm::open(&path).map_err(|e| anyhow::anyhow!("{e}"))?
+            };
             let (from, to) = langs.unwrap_or((
                 config.languages.source.clone(),
                 config.languages.target.clone(),
@@ -178,7 +196,7 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
             let found = tm
                 .corrections(&filter)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let mut out = std::io::stdout().lock();
+            let mut out = super::Out::new();
             writeln!(out, "id\ttime\tdoc\tfrom\tsource\ttarget")?;
             for c in &found {
                 let from = if c.came_from.file.is_empty() {
