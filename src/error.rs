@@ -95,6 +95,20 @@ pub enum Error {
         /// The output file both would write.
         output: PathBuf,
     },
+    /// An output of the run would overwrite one of its own inputs (the
+    /// output folder is the input folder and the names meet).
+    #[error(
+        "{} is an input of this run and would be overwritten by an output of {}; \
+         nothing was written: choose another output folder (-o)",
+        output.display(),
+        input.display()
+    )]
+    OutputIsInput {
+        /// The input whose outputs would overwrite `output`.
+        input: PathBuf,
+        /// The input file that would be overwritten.
+        output: PathBuf,
+    },
 }
 
 fn clash_message(

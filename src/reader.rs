@@ -191,10 +191,14 @@ fn is_article(p: &Path) -> bool {
 
 /// How folders are walked.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct WalkOptions {
+pub struct WalkOptions<'a> {
     /// Follow symbolic links to folders (each folder is still visited
     /// once). Links to files are always read.
     pub follow_links: bool,
+    /// A folder never entered below a walked folder: `run`'s output folder,
+    /// so that `songngu run .` does not read its own outputs (`out/a.en.txt`)
+    /// as articles on the next run. Named as an input itself, it is walked.
+    pub skip: Option<&'a Path>,
 }
 
 /// What a folder walk found.
@@ -251,6 +255,11 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
             found.unreadable.push((root.to_path_buf(), e));
             return found;
         }
+    }
+    if let Some(skip) = options.skip
+        && let Ok(m) = std::fs::metadata(skip)
+    {
+        visited.insert(file_id(skip, &m));
     }
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -734,7 +743,10 @@ mod tests {
         assert_eq!(w.unreadable[0].0, d.join("in/dangling.txt"));
         let w = walk(
             &d.join("in"),
-            WalkOptions { follow_links: true },
+            WalkOptions {
+                follow_links: true,
+                ..WalkOptions::default()
+            },
             &is_article,
         );
         assert_eq!(w.files, [d.join("in/a.txt"), d.join("in/sub/b.md")]);

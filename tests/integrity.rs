@@ -647,3 +647,40 @@ fn unusable_request_rate_is_a_configuration_error() {
         );
     }
 }
+
+/// `run articles -o articles` with `bai.txt` and the editor's own
+/// `bai.en.txt` replaced the English text with `bai.txt`'s empty offline
+/// target, exit 0 (data loss). And `run .` read its own output folder as
+/// articles on the next run (`out/out/out/…`).
+#[test]
+fn an_output_never_overwrites_an_input_and_the_walk_skips_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    std::fs::create_dir(d.join("articles")).unwrap();
+    std::fs::write(d.join("articles/bai.txt"), "Bộ Công an họp.\n").unwrap();
+    let human = "The ministry met (human translation).\n";
+    std::fs::write(d.join("articles/bai.en.txt"), human).unwrap();
+    let (code, _, err) = sn(d, &["run", "articles", "-o", "articles"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("bai.en.txt is an input of this run and would be overwritten"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("articles/bai.en.txt")).unwrap(),
+        human
+    );
+    assert!(!d.join("articles/bai.jsonl").exists(), "nothing is written");
+
+    let p = d.join("p");
+    std::fs::create_dir(&p).unwrap();
+    std::fs::write(p.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    std::fs::write(p.join("bai.txt"), "Hà Nội họp.\n").unwrap();
+    for _ in 0..3 {
+        let (code, _, err) = sn(&p, &["run", ".", "--format", "txt,jsonl"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("1 document(s)"), "{err}");
+    }
+    assert!(!p.join("out/out").exists());
+}

@@ -25,7 +25,14 @@ fn jsonl_files(path: &Path, follow_links: bool, out: &mut Vec<PathBuf>) -> anyho
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         name.ends_with(".jsonl") && !name.ends_with(".corrections.jsonl")
     };
-    let found = songngu::reader::walk(path, songngu::reader::WalkOptions { follow_links }, &wanted);
+    let found = songngu::reader::walk(
+        path,
+        songngu::reader::WalkOptions {
+            follow_links,
+            skip: None,
+        },
+        &wanted,
+    );
     if let Some((p, e)) = found.unreadable.first() {
         anyhow::bail!("{}: cannot read: {e}", p.display());
     }

@@ -100,6 +100,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     }
     let walk = songngu::reader::WalkOptions {
         follow_links: args.follow_links,
+        skip: Some(&out_dir),
     };
     // A missing input is a usage error (exit 2): nothing has run yet.
     let collected =

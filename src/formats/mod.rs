@@ -147,10 +147,24 @@ pub fn plan<'a>(
     let mut folder = crate::atomic::OutputFolder::new(dir)?;
     let mut files: HashMap<PathBuf, &Path> = HashMap::new();
     let mut folders: HashMap<PathBuf, &Path> = HashMap::new();
+    let docs: Vec<(&Path, &Path)> = docs.into_iter().collect();
+    // The inputs as files on disk: an output that is one of them (`run
+    // articles -o articles` with `bai.txt` and the editor's `bai.en.txt`)
+    // would destroy it.
+    let inputs: std::collections::HashSet<PathBuf> = docs
+        .iter()
+        .filter_map(|(input, _)| std::fs::canonicalize(input).ok())
+        .collect();
     for (input, stem) in docs {
         for suffix in &suffixes {
             let rel = output_file(stem, suffix);
             let path = folder.check(&rel)?;
+            if std::fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
+                return Err(Error::OutputIsInput {
+                    input: input.to_path_buf(),
+                    output: path,
+                });
+            }
             if let Some(first) = files.insert(rel.clone(), input) {
                 return Err(Error::OutputClash {
                     first: first.to_path_buf(),
