@@ -141,11 +141,18 @@ fn find(
     for h in matcher.find(&text).hits {
         let (line, col) = locator.line_col(h.start);
         if json {
-            let obj = serde_json::json!({
-                "line": line, "col": col, "start": h.start, "end": h.end, "text": h.text(&text),
-                "entry": h.entry.as_str(), "target": h.target.as_str(), "class": h.class.name(),
-            });
-            writeln!(out, "{obj}")?;
+            let obj = JsonHit {
+                line,
+                col,
+                start: h.start,
+                end: h.end,
+                text: h.text(&text),
+                entry: h.entry.as_str(),
+                target: h.target.as_str(),
+                class: h.class.name(),
+            };
+            serde_json::to_writer(&mut out, &obj)?;
+            out.write_all(b"\n")?;
         } else {
             writeln!(
                 out,
@@ -159,6 +166,20 @@ fn find(
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line of `glossary find --json` (written without building a JSON
+/// tree per hit).
+#[derive(serde::Serialize)]
+struct JsonHit<'a> {
+    line: usize,
+    col: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    entry: &'a str,
+    target: &'a str,
+    class: &'static str,
 }
 
 fn read_stdin() -> anyhow::Result<Vec<u8>> {

@@ -95,7 +95,7 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
         }
     }
     for (s, t) in &pairs {
-        diags.extend(super::validate::validate(&glossary.for_pair(s, t)));
+        diags.extend(super::validate::validate_pair(&glossary, (s, t)));
     }
     diags.sort_by(|a, b| {
         (&a.origin.path, a.origin.line, a.origin.col).cmp(&(

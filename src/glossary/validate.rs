@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::text::key;
+use super::text::{canon_tone, key, lower_same_len};
 use super::{Diagnostic, Entry, EntryKind, Glossary, Origin, Severity, Status};
 
 /// Every cross-entry diagnostic of `glossary`: errors and warnings, things
@@ -24,8 +24,54 @@ use super::{Diagnostic, Entry, EntryKind, Glossary, Origin, Severity, Status};
 /// Linear in the size of the glossary: every check reads the entries once
 /// and looks up hash maps built from them.
 pub fn validate(glossary: &Glossary) -> Vec<Diagnostic> {
+    check(&glossary.entries.iter().collect::<Vec<_>>())
+}
+
+/// [`validate`] of the entries of one language pair, as
+/// [`Glossary::for_pair`] selects them (without copying them).
+pub fn validate_pair(glossary: &Glossary, pair: (&str, &str)) -> Vec<Diagnostic> {
+    check(&pair_entries(glossary, pair))
+}
+
+/// The entries [`Glossary::for_pair`] keeps, by reference.
+fn pair_entries<'g>(glossary: &'g Glossary, (source, target): (&str, &str)) -> Vec<&'g Entry> {
+    let keep: std::collections::HashSet<&std::path::Path> = glossary
+        .files
+        .iter()
+        .filter(|f| f.source_lang == source && f.target_lang == target)
+        .map(|f| f.path.as_path())
+        .collect();
+    glossary
+        .entries
+        .iter()
+        .filter(|e| e.origin.path.as_os_str().is_empty() || keep.contains(e.origin.path.as_path()))
+        .collect()
+}
+
+/// The matching key of `text` ([`key`]), without the NFC pass when the
+/// text is already in NFC (glossary files are checked to be).
+fn fast_key(text: &str) -> String {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        lower_same_len(&canon_tone(text).0).into_owned()
+    } else {
+        key(text)
+    }
+}
+
+/// `char::is_alphanumeric`, answered without the Unicode tables for ASCII
+/// and the Latin letters Vietnamese uses.
+fn is_alnum(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0xC0..=0x24F => !matches!(c, '×' | '÷'),
+        0x1E00..=0x1EFF => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let entries = &glossary.entries;
     let warn = |i: usize, message: String| Diagnostic {
         origin: entries[i].origin.clone(),
         severity: Severity::Warning,
@@ -39,7 +85,7 @@ pub fn validate(glossary: &Glossary) -> Vec<Diagnostic> {
             continue;
         }
         for form in std::iter::once(&e.source).chain(&e.variants) {
-            let k = key(form);
+            let k = fast_key(form);
             match first.get(&k) {
                 None => {
                     first.insert(k, i);
@@ -88,7 +134,7 @@ pub fn validate(glossary: &Glossary) -> Vec<Diagnostic> {
             }
             if let Some(&j) = forbidden_by.get(&e.target.to_lowercase())
                 && j != i
-                && key(&entries[j].source) != key(&e.source)
+                && fast_key(&entries[j].source) != fast_key(&e.source)
             {
                 diags.push(warn(
                     i,
@@ -104,7 +150,7 @@ pub fn validate(glossary: &Glossary) -> Vec<Diagnostic> {
     // Misspellings that are terms themselves.
     for (i, e) in entries.iter().enumerate() {
         for s in &e.suspect {
-            if let Some(&j) = first.get(&key(s)) {
+            if let Some(&j) = first.get(&fast_key(s)) {
                 diags.push(warn(
                     i,
                     format!(
@@ -164,11 +210,14 @@ pub fn notes(glossary: &Glossary) -> Vec<Note> {
     }
     let mut out = Vec::new();
     if pairs.is_empty() {
-        out.extend(contained(&glossary.entries, &mut Steps::default()));
+        let all: Vec<&Entry> = glossary.entries.iter().collect();
+        out.extend(contained(&all, &mut Steps::default()));
     }
-    for (s, t) in pairs {
-        let g = glossary.for_pair(s, t);
-        out.extend(contained(&g.entries, &mut Steps::default()));
+    for pair in pairs {
+        out.extend(contained(
+            &pair_entries(glossary, pair),
+            &mut Steps::default(),
+        ));
     }
     out.sort_by(|a, b| {
         (&a.origin.path, a.origin.line, a.origin.col).cmp(&(
@@ -195,12 +244,12 @@ pub struct Steps {
 /// whole syllables, no longer than the longest key, is looked up: the work
 /// is the number of such runs, a few per term for terms of a few syllables,
 /// however many terms there are.
-pub fn contained(entries: &[Entry], steps: &mut Steps) -> Vec<Note> {
+pub fn contained(entries: &[&Entry], steps: &mut Steps) -> Vec<Note> {
     let terms: Vec<(usize, String)> = entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.kind == EntryKind::Term && e.status != Status::Forbidden)
-        .map(|(i, e)| (i, key(&e.source)))
+        .map(|(i, e)| (i, fast_key(&e.source)))
         .collect();
     // key -> index in `terms` of its first term
     let mut unique: HashMap<&str, usize> = HashMap::with_capacity(terms.len());
@@ -218,10 +267,10 @@ pub fn contained(entries: &[Entry], steps: &mut Steps) -> Vec<Note> {
         ends.clear();
         let mut prev: Option<char> = None;
         for (at, c) in k.char_indices() {
-            let alnum = c.is_alphanumeric();
+            let alnum = is_alnum(c);
             // A piece may start here if no letter or digit is just before,
             // and end here if none is just after.
-            if !prev.is_some_and(char::is_alphanumeric) {
+            if !prev.is_some_and(is_alnum) {
                 starts.push(at);
             }
             if prev.is_some() && !alnum {
@@ -342,7 +391,8 @@ mod tests {
         };
         let steps = |n: usize| {
             let mut s = Steps::default();
-            contained(&glossary(n), &mut s);
+            let entries = glossary(n);
+            contained(&entries.iter().collect::<Vec<_>>(), &mut s);
             s.lookups
         };
         let (a, b) = (steps(5_000), steps(10_000));
