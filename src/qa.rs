@@ -314,29 +314,129 @@ fn target_values(target: &str) -> Vec<f64> {
     out
 }
 
-fn numbers(source: &str, target: &str) -> Vec<Flag> {
-    let mut out = Vec::new();
-    let mut covered: Vec<(usize, usize)> = Vec::new();
-    for m in CODE.find_iter(source) {
-        covered.push((m.start(), m.end()));
-        if !target.contains(m.as_str()) {
-            out.push(flag(
-                "code-missing",
-                Severity::Error,
-                format!(
-                    "document code `{}` is not in the target as written",
-                    m.as_str()
-                ),
-            ));
+/// Work counters of the number, code and date checks, for the tests that
+/// pin them as linear in the length of a segment.
+#[derive(Debug, Default, Clone, Copy)]
+struct Work {
+    /// Bytes of the target scanned by substring searches.
+    scanned: usize,
+    /// Binary searches of spans and values (each `O(log n)`).
+    lookups: usize,
+}
+
+/// Which of many strings occur in one text, found in a bounded number of
+/// passes over the text: each string's own search while there are few,
+/// one Aho-Corasick pass over the text for all of them when there are more
+/// (a long segment full of codes and numbers must not be scanned once per
+/// code).
+struct Occurs<'a> {
+    haystack: &'a str,
+    needles: Vec<String>,
+}
+
+impl<'a> Occurs<'a> {
+    /// Up to this many strings are searched one by one.
+    const FEW: usize = 16;
+
+    fn new(haystack: &'a str) -> Self {
+        Occurs {
+            haystack,
+            needles: Vec::new(),
         }
     }
+
+    /// Asks about `needle`; returns its number for [`Occurs::found`].
+    fn ask(&mut self, needle: String) -> usize {
+        self.needles.push(needle);
+        self.needles.len() - 1
+    }
+
+    /// Per asked string (by number): does it occur?
+    fn found(self, work: &mut Work) -> Vec<bool> {
+        let mut seen = std::collections::HashMap::new();
+        let mut unique: Vec<&str> = Vec::new();
+        let ids: Vec<usize> = self
+            .needles
+            .iter()
+            .map(|n| {
+                *seen.entry(n.as_str()).or_insert_with(|| {
+                    unique.push(n.as_str());
+                    unique.len() - 1
+                })
+            })
+            .collect();
+        let mut present = vec![false; unique.len()];
+        let ac = (unique.len() > Self::FEW)
+            .then(|| aho_corasick::AhoCorasick::new(&unique).ok())
+            .flatten();
+        if let Some(ac) = ac {
+            work.scanned += self.haystack.len();
+            for m in ac.find_overlapping_iter(self.haystack) {
+                present[m.pattern().as_usize()] = true;
+            }
+        } else {
+            for (p, n) in present.iter_mut().zip(&unique) {
+                work.scanned += self.haystack.len();
+                *p = self.haystack.contains(n);
+            }
+        }
+        ids.into_iter().map(|i| present[i]).collect()
+    }
+}
+
+/// Does `[start, end)` overlap one of `spans` (sorted by start, not
+/// overlapping one another)?
+fn overlaps(spans: &[(usize, usize)], start: usize, end: usize, work: &mut Work) -> bool {
+    // Ends are sorted too: the first span ending after `start` is the only
+    // one that can overlap.
+    let i = spans.partition_point(|&(_, e)| e <= start);
+    work.lookups += 1;
+    spans.get(i).is_some_and(|&(s, _)| s < end)
+}
+
+/// Is a value within `1e-9 * max(|v|, 1)` of `v` among `sorted` values?
+fn has_value(sorted: &[f64], v: f64, work: &mut Work) -> bool {
+    let tol = 1e-9 * v.abs().max(1.0);
+    let i = sorted.partition_point(|t| *t < v - tol);
+    work.lookups += 1;
+    // The neighbours of the boundary, with the exact test.
+    sorted[i.saturating_sub(1)..(i + 2).min(sorted.len())]
+        .iter()
+        .any(|t| (t - v).abs() <= tol)
+}
+
+fn numbers(source: &str, target: &str) -> Vec<Flag> {
+    numbers_counted(source, target, &mut Work::default())
+}
+
+/// The code, date and number checks: one pass over the source for each
+/// kind, the target's strings found in a bounded number of passes, spans
+/// and values looked up by binary search. Findings in source order, codes
+/// first, then dates, then numbers.
+fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     let lower = target.to_lowercase();
+    let mut in_target = Occurs::new(target);
+    let mut in_lower = Occurs::new(&lower);
+
+    // Codes.
+    let codes: Vec<(usize, usize, usize)> = CODE
+        .find_iter(source)
+        .map(|m| (m.start(), m.end(), in_target.ask(m.as_str().to_owned())))
+        .collect();
+    let code_spans: Vec<(usize, usize)> = codes.iter().map(|&(s, e, _)| (s, e)).collect();
+
+    // Dates not inside codes.
+    struct Date<'s> {
+        text: &'s str,
+        forms: Vec<String>,
+        asked: std::ops::Range<usize>,
+    }
+    let mut dates: Vec<Date<'_>> = Vec::new();
+    let mut date_spans: Vec<(usize, usize)> = Vec::new();
     for c in DATE.captures_iter(source) {
         let whole = c.get(0).expect("match");
-        if covered
-            .iter()
-            .any(|&(s, e)| whole.start() < e && s < whole.end())
-        {
+        // Dates do not overlap one another (a regex's matches never do).
+        if overlaps(&code_spans, whole.start(), whole.end(), work) {
             continue;
         }
         let (Ok(day), Ok(month)) = (c[1].parse::<usize>(), c[2].parse::<usize>()) else {
@@ -345,7 +445,7 @@ fn numbers(source: &str, target: &str) -> Vec<Flag> {
         if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
             continue;
         }
-        covered.push((whole.start(), whole.end()));
+        date_spans.push((whole.start(), whole.end()));
         let year = c.get(3).map(|y| y.as_str());
         let name = MONTHS[month - 1];
         let mut forms = vec![
@@ -365,30 +465,67 @@ fn numbers(source: &str, target: &str) -> Vec<Flag> {
                 format!("{day:02}/{month:02}/{y}"),
             ];
         }
-        if !forms.iter().any(|f| lower.contains(&f.to_lowercase())) {
-            out.push(flag(
-                "date-missing",
-                Severity::Error,
-                format!(
-                    "date `{}` is not in the target (as `{}` or `{}`)",
-                    whole.as_str(),
-                    forms[1],
-                    forms[2]
-                ),
-            ));
+        let first = in_lower.needles.len();
+        for f in &forms {
+            in_lower.ask(f.to_lowercase());
         }
+        dates.push(Date {
+            text: whole.as_str(),
+            asked: first..in_lower.needles.len(),
+            forms,
+        });
     }
-    let values = target_values(target);
-    let mut reported = HashSet::new();
+
+    // Numbers not inside codes or dates; those glued to letters are
+    // looked for as written.
+    let mut numbers: Vec<(regex::Match<'_>, Option<usize>)> = Vec::new();
     for m in NUMBER.find_iter(source) {
-        if covered.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+        if overlaps(&code_spans, m.start(), m.end(), work)
+            || overlaps(&date_spans, m.start(), m.end(), work)
+        {
             continue;
         }
         // Part of a word (`Covid-19`, `G20`) or a code the regex missed.
         let before = source[..m.start()].chars().next_back();
         let after = source[m.end()..].chars().next();
-        if before.is_some_and(char::is_alphabetic) || after.is_some_and(char::is_alphabetic) {
-            if !target.contains(m.as_str()) && reported.insert(m.as_str()) {
+        let glued =
+            before.is_some_and(char::is_alphabetic) || after.is_some_and(char::is_alphabetic);
+        numbers.push((m, glued.then(|| in_target.ask(m.as_str().to_owned()))));
+    }
+
+    let in_target = in_target.found(work);
+    let in_lower = in_lower.found(work);
+    let mut out = Vec::new();
+    for &(s, e, asked) in &codes {
+        if !in_target[asked] {
+            out.push(flag(
+                "code-missing",
+                Severity::Error,
+                format!(
+                    "document code `{}` is not in the target as written",
+                    &source[s..e]
+                ),
+            ));
+        }
+    }
+    for d in &dates {
+        if !in_lower[d.asked.clone()].iter().any(|&f| f) {
+            out.push(flag(
+                "date-missing",
+                Severity::Error,
+                format!(
+                    "date `{}` is not in the target (as `{}` or `{}`)",
+                    d.text, d.forms[1], d.forms[2]
+                ),
+            ));
+        }
+    }
+    let mut values = target_values(target);
+    values.sort_by(f64::total_cmp);
+    let mut reported = HashSet::new();
+    for (m, asked) in numbers {
+        if let Some(asked) = asked {
+            if !in_target[asked] && reported.insert(m.as_str()) {
                 out.push(flag(
                     "number-missing",
                     Severity::Warning,
@@ -400,14 +537,8 @@ fn numbers(source: &str, target: &str) -> Vec<Flag> {
         let Some(v) = value(m.as_str(), false) else {
             continue;
         };
-        let found = values
-            .iter()
-            .any(|t| (t - v).abs() <= 1e-9 * v.abs().max(1.0))
-            || value(m.as_str(), true).is_some_and(|e| {
-                values
-                    .iter()
-                    .any(|t| (t - e).abs() <= 1e-9 * e.abs().max(1.0))
-            });
+        let found = has_value(&values, v, work)
+            || value(m.as_str(), true).is_some_and(|e| has_value(&values, e, work));
         if !found && reported.insert(m.as_str()) {
             out.push(flag(
                 "number-missing",
@@ -461,15 +592,14 @@ pub fn inconsistencies<'a>(
             continue;
         }
         // The most common rendering (first in order on a tie) is the reference.
-        let reference = uses
+        let mut first_use: BTreeMap<&str, usize> = BTreeMap::new();
+        for (n, (_, t)) in uses.iter().enumerate() {
+            first_use.entry(t).or_insert(n);
+        }
+        let reference = counts
             .iter()
-            .map(|(_, t)| *t)
-            .max_by_key(|t| {
-                (
-                    counts[t],
-                    std::cmp::Reverse(uses.iter().position(|u| u.1 == *t)),
-                )
-            })
+            .max_by_key(|(t, n)| (**n, std::cmp::Reverse(first_use[*t])))
+            .map(|(t, _)| *t)
             .expect("not empty");
         for (i, t) in &uses {
             if *t != reference {
@@ -630,6 +760,53 @@ mod tests {
             .into_iter()
             .map(|f| f.code)
             .collect()
+    }
+
+    /// One long line full of codes, dates and numbers (distinct ones):
+    /// doubling it doubles the work. It used to search the whole target
+    /// once per code, date form and glued number, and compare every source
+    /// number with every target number: four times the work.
+    #[test]
+    fn number_checks_are_linear_in_a_long_line() {
+        let line = |n: usize| {
+            let mut source = String::new();
+            let mut target = String::new();
+            for i in 0..n {
+                let (d, m, y) = (1 + i % 28, 1 + i % 12, 1000 + i);
+                source.push_str(&format!(
+                    "Kết luận số {i}-KL/TW ngày {d}/{m}/{y} với {i}.500 người, G{i}, {i},5%; "
+                ));
+                target.push_str(&format!(
+                    "Conclusion {i}-KL/TW of {d} {} {y} with {i},500 people, G{i}, {i}.5%; ",
+                    MONTHS[m - 1]
+                ));
+            }
+            (source, target)
+        };
+        let work = |n: usize| {
+            let (source, target) = line(n);
+            let mut w = Work::default();
+            let flags = numbers_counted(&source, &target, &mut w);
+            assert!(flags.is_empty(), "{:?}", &flags[..flags.len().min(3)]);
+            // The same findings as a short line's with one code and one
+            // date left out.
+            let last = n - 1;
+            let month = MONTHS[last % 12];
+            let broken = target
+                .replace(&format!("Conclusion {last}-KL/TW"), "Conclusion")
+                .replace(&format!("{} {month} {}", 1 + last % 28, 1000 + last), "");
+            let codes: Vec<String> = numbers_counted(&source, &broken, &mut Work::default())
+                .into_iter()
+                .map(|f| f.code)
+                .collect();
+            assert_eq!(codes, ["code-missing", "date-missing"]);
+            w.scanned + w.lookups
+        };
+        let (a, b) = (work(500), work(1_000));
+        assert!(
+            b <= 2 * a + a / 10,
+            "work {a} for 500 repetitions, {b} for 1,000"
+        );
     }
 
     #[test]

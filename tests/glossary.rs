@@ -182,10 +182,14 @@ fn replace_and_verify_modes() {
 #[test]
 fn check_golden_lists_every_rule() {
     let dir = fixtures().join("invalid");
-    let (code, out, err) = songngu(&dir, &["glossary", "check", "glossary.toml"], b"");
+    let (code, out, err) = songngu(
+        &dir,
+        &["glossary", "check", "--verbose", "glossary.toml"],
+        b"",
+    );
     assert_eq!(code, 2, "{err}");
     golden(&dir.join("expected.check.txt"), &out);
-    assert!(err.contains("error(s)"), "{err}");
+    assert!(err.contains(" errors, "), "{err}");
     // The starter glossary has no errors.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let (code, out, err) = songngu(&root, &["glossary", "check"], b"");
@@ -384,6 +388,164 @@ fn cli_broken_glossary_stops_find_with_exit_2() {
         err.contains("nope/:1:1: error: no such file or folder"),
         "{err}"
     );
+}
+
+const META: &str = "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n";
+
+/// `glossary check` of one file `g.toml` with `text`: (exit code, stdout, stderr).
+fn check_file(text: &str, args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), text).unwrap();
+    let mut all = vec!["glossary", "check", "g.toml"];
+    all.extend_from_slice(args);
+    songngu(dir.path(), &all, b"")
+}
+
+#[test]
+fn duplicate_toml_key_names_the_key_and_its_first_line() {
+    let (code, out, err) = check_file(
+        &format!(
+            "{META}[terms]\n\"Ban Bí thư\" = \"Secretariat\"\n\"Bộ Công an\" = \"MPS\"\n\"Ban Bí thư\" = \"Secretariat\"\n"
+        ),
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        out,
+        "g.toml:7:1: error: duplicate key `Ban Bí thư`: it is first defined on line 5; keep one of the two\n"
+    );
+    // A syntax error is a file with one error, not a file less.
+    assert_eq!(
+        err,
+        "glossary check: 1 file(s), 0 entries: 1 error, 0 warnings\n"
+    );
+    // A field given twice in an [[entry]], a table header given twice.
+    let (_, out, _) = check_file(
+        &format!(
+            "{META}[[entry]]\nsource = \"Chỉ thị\"\ntarget = \"Directive\"\nnote = \"n\"\ntarget = \"Instruction\"\n"
+        ),
+        &[],
+    );
+    assert_eq!(
+        out,
+        "g.toml:8:1: error: duplicate key `target`: it is first defined on line 6; keep one of the two\n"
+    );
+    let (_, out, _) = check_file(
+        &format!("{META}[terms]\n\"Chỉ thị\" = \"Directive\"\n[terms]\n"),
+        &[],
+    );
+    assert_eq!(
+        out,
+        "g.toml:6:2: error: duplicate key `terms`: it is first defined on line 4; keep one of the two\n"
+    );
+}
+
+#[test]
+fn pattern_with_slots_table_is_not_told_to_add_one() {
+    // The slot's type is wrong: that is the one error.
+    let (code, out, _) = check_file(
+        &format!(
+            "{META}[[entry]]\nkind = \"pattern\"\nsource = \"Quốc hội khóa {{n}}\"\ntarget = \"{{n}} National Assembly\"\n[entry.slots]\nn = \"ordinal\"\n"
+        ),
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        out,
+        "g.toml:9:5: error: unknown slot type `ordinal` for `n`; use docnum, int, roman or date\n"
+    );
+    // `kind` forgotten: told to add it, not to add the table it has.
+    let (_, out, _) = check_file(
+        &format!(
+            "{META}[[entry]]\nsource = \"Quốc hội khóa {{n}}\"\ntarget = \"{{n}} National Assembly\"\n[entry.slots]\nn = \"roman\"\n"
+        ),
+        &[],
+    );
+    assert_eq!(
+        out,
+        "g.toml:5:10: error: `slots` belong to patterns; add `kind = \"pattern\"`\n"
+    );
+    // An empty table is named as such.
+    let (_, out, _) = check_file(
+        &format!(
+            "{META}[[entry]]\nkind = \"pattern\"\nsource = \"Kết luận số {{code}}\"\ntarget = \"Conclusion No. {{code}}\"\n[entry.slots]\n"
+        ),
+        &[],
+    );
+    assert_eq!(
+        out,
+        "g.toml:8:1: error: `[entry.slots]` is empty; define each slot the source uses, e.g. `code = \"docnum\"`\n"
+    );
+    // No table at all: told to add one.
+    let (_, out, _) = check_file(
+        &format!(
+            "{META}[[entry]]\nkind = \"pattern\"\nsource = \"Kết luận số {{code}}\"\ntarget = \"Conclusion No. {{code}}\"\n"
+        ),
+        &[],
+    );
+    assert_eq!(
+        out,
+        "g.toml:6:10: error: a pattern needs [entry.slots], e.g. `code = \"docnum\"`\n"
+    );
+}
+
+#[test]
+fn check_summary_counts_in_good_grammar() {
+    let (code, out, err) = check_file(
+        &format!("{META}[terms]\n\"Ban Bí thư\" = \"Secretariat\"\n"),
+        &[],
+    );
+    assert_eq!((code, out.as_str()), (0, ""));
+    assert_eq!(
+        err,
+        "glossary check: 1 file(s), 1 entry: 0 errors, 0 warnings\n"
+    );
+    let (code, _, err) = check_file(
+        &format!(
+            "{META}[terms]\n\"Ban Bí thư\" = \"Secretariat\"\n\"Luật\" = \"Law\"\n\"Bộ Công an\" = \"\"\n"
+        ),
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "glossary check: 1 file(s), 2 entries: 1 error, 1 warning\n"
+    );
+}
+
+#[test]
+fn containment_is_a_note_counted_once_and_listed_with_verbose() {
+    let text = format!(
+        "{META}[terms]\n\"Bộ Công an\" = \"Ministry of Public Security\"\n\"Bộ trưởng Bộ Công an\" = \"Minister of Public Security\"\n\"Công an\" = \"police\"\n"
+    );
+    let (code, out, err) = check_file(&text, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "glossary check: 1 file(s), 3 entries: 0 errors, 0 warnings; 2 terms inside longer terms, \
+         where the longer one wins (--verbose lists them)\n"
+    );
+    let (code, out, err) = check_file(&text, &["--verbose"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "g.toml:5:1: note: `Bộ Công an` is contained in 1 longer entry (e.g. `Bộ trưởng Bộ Công an` at g.toml:6:1); the longer term wins where both match\n\
+         g.toml:7:1: note: `Công an` is contained in 2 longer entries (e.g. `Bộ Công an` at g.toml:5:1); the longer term wins where both match\n"
+    );
+    assert_eq!(
+        err,
+        "glossary check: 1 file(s), 3 entries: 0 errors, 0 warnings\n"
+    );
+}
+
+#[test]
+fn shipped_glossary_checks_with_no_warning() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = songngu(&root, &["glossary", "check"], b"");
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out, "");
+    assert!(err.contains(": 0 errors, 0 warnings"), "{err}");
 }
 
 fn text_strategy() -> impl Strategy<Value = String> {

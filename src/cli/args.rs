@@ -39,7 +39,7 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// Say which configuration and glossary files are used, and more detail where a command
-    /// has it.
+    /// has it (`glossary check` lists its notes: terms contained in longer terms).
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -216,8 +216,10 @@ pub enum GlossaryCommand {
     #[command(
         long_about = "Validate glossary files (default: the configured [glossary] paths). Each finding \
                       is printed as `file:line:col: error|warning: message` followed by what to do. \
-                      Exit 2 when there is an error; warnings alone exit 0.",
-        after_help = "Examples:\n  $ songngu glossary check\n  $ songngu glossary check glossary/vi-en.toml my-terms.toml"
+                      Exit 2 when there is an error; warnings alone exit 0. Terms contained in longer \
+                      terms are information, not warnings: the summary counts them and --verbose \
+                      lists them as `file:line:col: note: message`.",
+        after_help = "Examples:\n  $ songngu glossary check\n  $ songngu glossary check --verbose\n  $ songngu glossary check glossary/vi-en.toml my-terms.toml"
     )]
     Check {
         /// Files or folders to check (default: the configured paths).

@@ -6,18 +6,23 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use songngu::config::line_col;
 use songngu::glossary::exchange::{self, ExportFormat};
-use songngu::glossary::{Glossary, Matcher, Severity, load_paths};
+use songngu::glossary::load::{Locator, files_under};
+use songngu::glossary::{Glossary, Matcher, Severity, load_paths, validate};
 use unicode_normalization::UnicodeNormalization;
 
 use super::args::{ExportFormatArg, GlossaryCommand};
 use super::load_config;
 
-pub fn run(cmd: GlossaryCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    cmd: GlossaryCommand,
+    config: Option<PathBuf>,
+    quiet: bool,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
     let config = load_config(config)?;
     match cmd {
-        GlossaryCommand::Check { paths } => check(&config, &paths, quiet),
+        GlossaryCommand::Check { paths } => check(&config, &paths, quiet, verbose),
         GlossaryCommand::Find {
             file,
             json,
@@ -33,28 +38,64 @@ pub fn run(cmd: GlossaryCommand, config: Option<PathBuf>, quiet: bool) -> anyhow
     }
 }
 
-fn check(config: &songngu::Config, paths: &[PathBuf], quiet: bool) -> anyhow::Result<ExitCode> {
+/// `n` and the noun, singular or plural: "1 entry", "2 entries".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn check(
+    config: &songngu::Config,
+    paths: &[PathBuf],
+    quiet: bool,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
     let paths = config.glossary_paths(paths);
     let pair = (
         config.languages.source.as_str(),
         config.languages.target.as_str(),
     );
     let (glossary, diags) = load_paths(&paths, pair);
-    let mut out = super::Out::new();
+    // Terms inside longer terms are how a glossary works, not a problem:
+    // counted, and listed only on request.
+    let notes = validate::notes(&glossary);
+    let mut out = io::BufWriter::new(super::Out::new());
+    let mut notes_iter = notes.iter().peekable();
     for d in &diags {
+        while verbose
+            && let Some(n) = notes_iter.next_if(|n| {
+                (&n.origin.path, n.origin.line, n.origin.col)
+                    < (&d.origin.path, d.origin.line, d.origin.col)
+            })
+        {
+            writeln!(out, "{n}")?;
+        }
         writeln!(out, "{d}")?;
     }
+    if verbose {
+        for n in notes_iter {
+            writeln!(out, "{n}")?;
+        }
+    }
+    out.flush()?;
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     if !quiet {
-        eprintln!(
-            "glossary check: {} file(s), {} entries: {errors} error(s), {} warning(s)",
-            glossary.files.len(),
-            glossary.entries.len(),
-            diags.len() - errors
+        let files = files_under(&paths).len();
+        let mut summary = format!(
+            "glossary check: {files} file(s), {}: {}, {}",
+            count(glossary.entries.len(), "entry", "entries"),
+            count(errors, "error", "errors"),
+            count(diags.len() - errors, "warning", "warnings"),
         );
+        if !notes.is_empty() && !verbose {
+            summary.push_str(&format!(
+                "; {} inside longer terms, where the longer one wins (--verbose lists them)",
+                count(notes.len(), "term", "terms")
+            ));
+        }
+        eprintln!("{summary}");
     }
     Ok(if errors > 0 {
         ExitCode::from(2)
@@ -95,14 +136,23 @@ fn find(
     })?;
     let matcher = Matcher::new(&glossary, config.glossary.case, config.glossary.diacritics)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
+    // Hits come in text order: one forward pass gives every line and column.
+    let mut locator = Locator::new(&text);
     for h in matcher.find(&text).hits {
-        let (line, col) = line_col(&text, h.start);
+        let (line, col) = locator.line_col(h.start);
         if json {
-            let obj = serde_json::json!({
-                "line": line, "col": col, "start": h.start, "end": h.end, "text": h.text(&text),
-                "entry": h.entry.as_str(), "target": h.target.as_str(), "class": h.class.name(),
-            });
-            writeln!(out, "{obj}")?;
+            let obj = JsonHit {
+                line,
+                col,
+                start: h.start,
+                end: h.end,
+                text: h.text(&text),
+                entry: h.entry.as_str(),
+                target: h.target.as_str(),
+                class: h.class.name(),
+            };
+            serde_json::to_writer(&mut out, &obj)?;
+            out.write_all(b"\n")?;
         } else {
             writeln!(
                 out,
@@ -116,6 +166,20 @@ fn find(
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line of `glossary find --json` (written without building a JSON
+/// tree per hit).
+#[derive(serde::Serialize)]
+struct JsonHit<'a> {
+    line: usize,
+    col: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    entry: &'a str,
+    target: &'a str,
+    class: &'static str,
 }
 
 fn read_stdin() -> anyhow::Result<Vec<u8>> {

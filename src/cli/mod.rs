@@ -73,7 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args, cli.config, cli.quiet),
         Command::Ascii(args) => ascii(&args),
         Command::Slug(args) => slug(&args),
-        Command::Glossary(cmd) => glossary::run(cmd, cli.config, cli.quiet),
+        Command::Glossary(cmd) => glossary::run(cmd, cli.config, cli.quiet, cli.verbose),
         Command::Engines(args) => engines::run(&args, cli.config),
         Command::Qa(args) => qa::run(&args, cli.config, cli.quiet),
         Command::Tm(cmd) => tm::run(cmd, cli.config, cli.quiet),

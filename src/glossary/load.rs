@@ -16,7 +16,7 @@ use unicode_normalization::is_nfc;
 
 use super::pattern::{Part, SlotType, Template};
 use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Origin, Severity, Status};
-use crate::config::{CaseRule, line_col};
+use crate::config::CaseRule;
 
 /// Fields of a rich `[[entry]]`.
 const ENTRY_FIELDS: [&str; 14] = [
@@ -95,7 +95,7 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
         }
     }
     for (s, t) in &pairs {
-        diags.extend(super::validate::validate(&glossary.for_pair(s, t)));
+        diags.extend(super::validate::validate_pair(&glossary, (s, t)));
     }
     diags.sort_by(|a, b| {
         (&a.origin.path, a.origin.line, a.origin.col).cmp(&(
@@ -105,6 +105,12 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
         ))
     });
     (glossary, diags)
+}
+
+/// The glossary files `load_paths` reads under `paths`, in merge order
+/// (those that cannot be read included; missing paths left out).
+pub fn files_under(paths: &[PathBuf]) -> Vec<PathBuf> {
+    expand(paths, &mut Vec::new())
 }
 
 /// The glossary files under `paths`, in merge order.
@@ -144,17 +150,27 @@ fn expand(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
 pub fn parse_file(text: &str, path: &Path) -> (Option<GlossaryFile>, Vec<Entry>, Vec<Diagnostic>) {
     let mut r = Reader {
         path,
-        text,
         diags: Vec::new(),
+        errors: 0,
+        locator: Locator::new(text),
+        slots_given: false,
+        bad_slots: Vec::new(),
     };
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc.into_inner(),
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            r.error(
-                &span,
-                format!("{}; fix the TOML syntax", e.message().trim_end()),
-            );
+            let message = e.message().trim_end();
+            let message = match duplicate_key(text, message, &span) {
+                Some((name, first)) => {
+                    let (line, _) = r.locator.line_col(first);
+                    format!(
+                        "duplicate key `{name}`: it is first defined on line {line}; keep one of the two"
+                    )
+                }
+                None => format!("{message}; fix the TOML syntax"),
+            };
+            r.error(&span, message);
             return (None, Vec::new(), r.diags);
         }
     };
@@ -214,15 +230,126 @@ pub fn parse_file(text: &str, path: &Path) -> (Option<GlossaryFile>, Vec<Entry>,
 
 type Span = std::ops::Range<usize>;
 
+/// For the parser's "duplicate key" error at `span` (the second
+/// definition): the key's name and the byte offset of its first
+/// definition, the nearest earlier key of that name in what the parser
+/// could read (the first definition is kept there).
+fn duplicate_key(text: &str, message: &str, span: &Span) -> Option<(String, usize)> {
+    if !message.starts_with("duplicate key") {
+        return None;
+    }
+    let raw = text.get(span.clone())?;
+    // The key as TOML reads it (quotes and escapes removed).
+    let name = DeTable::parse(&format!("{raw} = 0\n"))
+        .ok()
+        .and_then(|t| t.get_ref().keys().next().map(|k| k.get_ref().to_string()))
+        .unwrap_or_else(|| raw.to_owned());
+    let (doc, _) = DeTable::parse_recoverable(text);
+    let mut best: Option<usize> = None;
+    let mut tables: Vec<&DeTable<'_>> = vec![doc.get_ref()];
+    while let Some(t) = tables.pop() {
+        for (k, v) in t.iter() {
+            let start = k.span().start;
+            if k.get_ref().as_ref() == name && start < span.start && best.is_none_or(|b| start > b)
+            {
+                best = Some(start);
+            }
+            let mut values = vec![v];
+            while let Some(v) = values.pop() {
+                match v.get_ref() {
+                    DeValue::Table(inner) => tables.push(inner),
+                    DeValue::Array(items) => values.extend(items.iter()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    // A table header given twice (`[terms]`): the parser keeps only the
+    // second, so look for the first in the text.
+    best.or_else(|| {
+        let mut offset = 0;
+        for line in text[..span.start].split_inclusive('\n') {
+            let t = line.trim();
+            if t.strip_prefix('[')
+                .and_then(|t| t.strip_suffix(']'))
+                .map(str::trim)
+                == Some(raw)
+            {
+                return Some(offset + line.find('[').unwrap_or(0));
+            }
+            offset += line.len();
+        }
+        None
+    })
+    .map(|b| (name, b))
+}
+
 struct Reader<'a> {
     path: &'a Path,
-    text: &'a str,
     diags: Vec<Diagnostic>,
+    /// Errors among `diags`.
+    errors: usize,
+    locator: Locator<'a>,
+    /// The entry being read has a `slots` field (even if no slot in it is valid).
+    slots_given: bool,
+    /// Its slots whose type is unknown (already reported).
+    bad_slots: Vec<String>,
+}
+
+/// Line and column (1-based, columns in characters) of byte offsets in one
+/// text, without rescanning it from the start for each offset: the line
+/// starts are indexed once, and an offset after the previous one on the
+/// same line counts only the characters in between. Offsets asked for in
+/// increasing order (hits, entries) cost the text's length in total.
+#[derive(Debug)]
+pub struct Locator<'a> {
+    text: &'a str,
+    /// Byte offset of the start of every line.
+    line_starts: Vec<usize>,
+    /// The last answer: byte offset, its 0-based line, 1-based column.
+    last: (usize, usize, usize),
+}
+
+impl<'a> Locator<'a> {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Locator {
+            text,
+            line_starts,
+            last: (0, 0, 1),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`
+    /// (clamped to the text, and back to a character boundary).
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let (last_off, last_line, last_col) = self.last;
+        let next_line_start = self
+            .line_starts
+            .get(last_line + 1)
+            .copied()
+            .unwrap_or(usize::MAX);
+        let (line, col) = if offset >= last_off && offset < next_line_start {
+            (
+                last_line,
+                last_col + self.text[last_off..offset].chars().count(),
+            )
+        } else {
+            let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+            let start = self.line_starts[line];
+            (line, 1 + self.text[start..offset].chars().count())
+        };
+        self.last = (offset, line, col);
+        (line + 1, col)
+    }
 }
 
 impl Reader<'_> {
-    fn origin(&self, span: &Span) -> Origin {
-        let (line, col) = line_col(self.text, span.start);
+    fn origin(&mut self, span: &Span) -> Origin {
+        let (line, col) = self.locator.line_col(span.start);
         Origin {
             path: self.path.to_path_buf(),
             line,
@@ -232,6 +359,9 @@ impl Reader<'_> {
 
     fn push(&mut self, span: &Span, severity: Severity, message: String) {
         let origin = self.origin(span);
+        if severity == Severity::Error {
+            self.errors += 1;
+        }
         self.diags.push(Diagnostic {
             origin,
             severity,
@@ -406,10 +536,7 @@ impl Reader<'_> {
     }
 
     fn count_errors(&self) -> usize {
-        self.diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.errors
     }
 
     /// Checks that need the whole entry; returns it if it has no errors.
@@ -448,13 +575,12 @@ impl Reader<'_> {
         match entry.kind {
             EntryKind::Pattern => self.check_pattern(&entry, span),
             EntryKind::Term => {
-                if !entry.slots.is_empty() {
+                if !entry.slots.is_empty() || self.slots_given {
                     self.error(
                         span,
                         "`slots` belong to patterns; add `kind = \"pattern\"`".into(),
                     );
-                }
-                if entry.source.contains('{') && entry.source.contains('}') {
+                } else if entry.source.contains('{') && entry.source.contains('}') {
                     self.warning(
                         span,
                         format!(
@@ -466,20 +592,30 @@ impl Reader<'_> {
                 }
             }
         }
+        self.slots_given = false;
+        self.bad_slots.clear();
         (self.count_errors() == errors_before && !entry.source.is_empty()).then_some(entry)
     }
 
     fn check_pattern(&mut self, entry: &Entry, span: &Span) {
-        if entry.slots.is_empty() {
+        if entry.slots.is_empty() && !self.slots_given {
             self.error(
                 span,
                 "a pattern needs [entry.slots], e.g. `code = \"docnum\"`".into(),
             );
             return;
         }
+        if entry.slots.is_empty() && self.bad_slots.is_empty() {
+            // An empty `[entry.slots]`: reported where it is.
+            return;
+        }
+        // Slots with an unknown type are reported where they are defined;
+        // here they count as defined.
+        let mut slots = entry.slots.clone();
+        slots.extend(self.bad_slots.iter().map(|n| (n.clone(), SlotType::Int)));
         let mut source_slots: Vec<String> = Vec::new();
         for form in std::iter::once(&entry.source).chain(&entry.variants) {
-            match Template::parse(form, &entry.slots) {
+            match Template::parse(form, &slots) {
                 Err(m) => self.error(span, format!("bad pattern `{form}`: {m}")),
                 Ok(t) => {
                     if !matches!(t.parts.first(), Some(Part::Lit(l)) if l.chars().any(char::is_alphanumeric))
@@ -514,7 +650,7 @@ impl Reader<'_> {
                 );
             }
         }
-        if let Ok(t) = Template::parse(&entry.target, &entry.slots) {
+        if let Ok(t) = Template::parse(&entry.target, &slots) {
             for name in t.slot_names() {
                 if !source_slots.iter().any(|s| s == name) {
                     self.error(
@@ -523,7 +659,7 @@ impl Reader<'_> {
                     );
                 }
             }
-        } else if let Err(m) = Template::parse(&entry.target, &entry.slots) {
+        } else if let Err(m) = Template::parse(&entry.target, &slots) {
             self.error(span, format!("bad target `{}`: {m}", entry.target));
         }
     }
@@ -602,6 +738,13 @@ impl Reader<'_> {
             }
             "slots" => match v.get_ref() {
                 DeValue::Table(t) => {
+                    self.slots_given = true;
+                    if t.is_empty() {
+                        self.error(
+                            &span,
+                            "`[entry.slots]` is empty; define each slot the source uses, e.g. `code = \"docnum\"`".into(),
+                        );
+                    }
                     for (k, sv) in t.iter() {
                         let slot = k.get_ref().to_string();
                         if slot.is_empty()
@@ -616,10 +759,13 @@ impl Reader<'_> {
                         if let Some(ty) = self.string(sv, "slot type") {
                             match SlotType::from_name(&ty) {
                                 Some(t) => entry.slots.push((slot, t)),
-                                None => self.error(
-                                    &sv.span(),
-                                    format!("unknown slot type `{ty}` for `{slot}`; use docnum, int, roman or date"),
-                                ),
+                                None => {
+                                    self.error(
+                                        &sv.span(),
+                                        format!("unknown slot type `{ty}` for `{slot}`; use docnum, int, roman or date"),
+                                    );
+                                    self.bad_slots.push(slot);
+                                }
                             }
                         }
                     }

@@ -539,8 +539,8 @@ impl Matcher {
             m.end = nfc_map.map(m.end);
         }
         // A miss inside a chosen hit is not a miss (a longer term covered it).
-        misses.retain(|m| !hits.iter().any(|h| h.start <= m.start && h.end >= m.end));
         misses.sort_by_key(|m| (m.start, m.index));
+        super::pattern::drop_covered(&mut misses, &hits);
         misses.dedup_by(|a, b| a.start == b.start && a.index == b.index);
         Matches { hits, misses }
     }
