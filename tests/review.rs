@@ -347,6 +347,41 @@ fn listing_commands_do_not_panic_on_a_closed_stdout() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// `songngu … 2>&1 | head -0`: with stderr closed too, `eprintln!` panicked
+/// (exit 101) in `run`, `glossary check`, `glossary find` and `qa`.
+#[test]
+fn verdicts_survive_a_closed_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = [\"g.toml\"]\n").unwrap();
+    std::fs::write(
+        d.join("g.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Bộ Công an\" = \"Ministry of Public Security\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("a.txt"), "Bộ Công an họp.\n").unwrap();
+    let run = |args: &[&str]| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(args)
+            .current_dir(d)
+            .env_remove("SONGNGU_CONFIG")
+            .stdin(std::process::Stdio::null())
+            .stdout(writer.try_clone().unwrap())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        status.code().unwrap_or(-1)
+    };
+    assert_eq!(run(&["run", "a.txt"]), 0);
+    assert!(d.join("out/a.jsonl").exists());
+    assert_eq!(run(&["glossary", "check", "g.toml"]), 0);
+    assert_eq!(run(&["glossary", "find", "a.txt"]), 0);
+    assert_eq!(run(&["qa", "nonexistent"]), 2);
+    assert_eq!(run(&["run", "missing.txt"]), 2);
+}
+
 /// An article full of control characters: NUL, backspace, SOH, DEL,
 /// U+FFFE, a C1 control, and FF (a page break, which ends a line).
 const CONTROLLED: &str = "Ban Bí thư\u{8} họp\u{0} tại Hà Nội.\n\nBộ Công an\u{1} triển khai\u{7F} Chỉ thị\u{FFFE}.\n\n\
