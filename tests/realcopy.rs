@@ -1,3 +1,4 @@
+#![allow(clippy::print_stderr)] // the scorer prints its figures
 //! Scores the segmenter on the real-copy corpus of `tests/fixtures/real/`
 //! against its hand-made gold (format in that folder's README.md) and
 //! asserts the targets of issue 14, for the sentence and paragraph units.
