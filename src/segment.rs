@@ -106,6 +106,8 @@ fn byline_re() -> &'static Regex {
             // `Tác giả: …`, `Nguồn: …`, `Nguồn tin: Báo …`, `Bài và ảnh: …`
             r"^(?:(?:Tác giả|Nguồn|Nguồn tin|Bài và ảnh|Bài, ảnh|Bài & ảnh|Bài/ảnh|",
             r"Bài và clip|Bài và video|Thực hiện|Nhóm phóng viên|Nhóm PV)\s*:\s*\S[^\n]{0,80}",
+            // the newsroom's own credit: `Nhóm phóng viên`, `Nhóm PV`, `PV Thời sự`
+            r"|(?:Nhóm phóng viên|Nhóm PV|Phóng viên|PV)(?:\s+[\p{L}\p{N}]+){0,3}",
             // `Theo TTXVN`, `Theo Báo Tuổi Trẻ`
             r"|Theo\s+[^\n.,;:!?()]{2,50}",
             // a bare agency credit `(TTXVN/Vietnam+)`, `(Theo TTXVN)`
@@ -715,6 +717,14 @@ mod tests {
             "Kiên quyết xử lý các vi phạm./.",
             "Ông Nguyễn V. An phát biểu.",
             "Đ/c. Lâm chủ trì.",
+            "Lũ quét tại xã Tri Lễ, H.Quế Phong (Nghệ An).",
+            "Theo chị L. (ngụ xã Uy Nỗ), túi xách bị giật.",
+            "Phiên ngày 16.12 tăng 16,12 điểm.",
+            "Thực hiện Nghị quyết số 79-NQ/TW của Bộ Chính trị.",
+            "Đoàn đến Tp.Hồ Chí Minh và TX.Tân Uyên hôm qua.",
+            "Cựu Tổng thống George W. Bush gửi lời chúc mừng.",
+            "Bị can Trần Quốc B. (SN 1992) khai nhận.",
+            "Ông H. kể lại.",
         ];
         for s in one {
             assert_eq!(sents(s), [s], "{s}");
@@ -808,6 +818,247 @@ mod tests {
                 text.split_whitespace().map(str::len).sum::<usize>(),
                 "{unit:?}"
             );
+        }
+    }
+
+    #[test]
+    fn ellipsis_character_before_a_capital_ends_a_sentence() {
+        assert_eq!(
+            sents("Anh mất 2 tiếng để về nhà… Quãng đường chỉ 20 phút."),
+            ["Anh mất 2 tiếng để về nhà…", "Quãng đường chỉ 20 phút."]
+        );
+        assert_eq!(
+            sents("Ông nói: \"Xe lật… Lúc tỉnh lại tôi ở dưới vực.\""),
+            ["Ông nói: \"Xe lật…", "Lúc tỉnh lại tôi ở dưới vực.\""]
+        );
+        // Before a lower-case word it is a pause, as `...` is.
+        let one = "Xe lật… rồi dừng lại.";
+        assert_eq!(sents(one), [one]);
+    }
+
+    #[test]
+    fn initial_standing_for_a_name_ends_a_sentence() {
+        assert_eq!(
+            sents("Công an tiếp nhận đơn của anh A. Lúc này, anh cho biết đã bị lừa."),
+            [
+                "Công an tiếp nhận đơn của anh A.",
+                "Lúc này, anh cho biết đã bị lừa."
+            ]
+        );
+        assert_eq!(
+            sents("Bị can gồm Phạm Thị Hồng N. Tất cả cùng trú tại TP. Thủ Đức."),
+            [
+                "Bị can gồm Phạm Thị Hồng N.",
+                "Tất cả cùng trú tại TP. Thủ Đức."
+            ]
+        );
+        // A middle initial after one name still does not.
+        for one in [
+            "Ông Nguyễn V. An phát biểu.",
+            "Ứng viên Donald J. Trump thắng.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
+    #[test]
+    fn full_stop_glued_to_the_next_sentence_splits() {
+        assert_eq!(
+            sents("Công an xác định được đối tượng.Trước đó, T. từng có 2 tiền án."),
+            [
+                "Công an xác định được đối tượng.",
+                "Trước đó, T. từng có 2 tiền án."
+            ]
+        );
+        for one in [
+            "Trụ sở ở TP.HCM và Tp.Hồ Chí Minh.",
+            "Xã Tri Lễ, H.Quế Phong bị lũ.",
+            "Theo PGS.TS Lê Văn Minh và ThS.BS Hương.",
+            "Xem tại baochinhphu.vn hôm nay.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
+    #[test]
+    fn legal_enumerators_stay_with_their_text() {
+        for one in [
+            "Điều 1. Phạm vi điều chỉnh",
+            "1. Nghị định này quy định về hành vi vi phạm hành chính.",
+            "2.1. Các hình thức xử phạt chính.",
+            "II. QUY ĐỊNH CHUNG",
+            "a) Cảnh cáo;",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+        // Only when the enumerator stands alone at the start.
+        assert_eq!(
+            sents("Hội nghị kết thúc lúc 11 giờ. Năm 2025 tới."),
+            ["Hội nghị kết thúc lúc 11 giờ.", "Năm 2025 tới."]
+        );
+    }
+
+    #[test]
+    fn etc_before_a_capital_ends_a_sentence() {
+        assert_eq!(
+            sents("Đề xuất bổ sung kinh phí, nhân lực, v.v. Ngoài ra, cần quy chế mới."),
+            [
+                "Đề xuất bổ sung kinh phí, nhân lực, v.v.",
+                "Ngoài ra, cần quy chế mới."
+            ]
+        );
+    }
+
+    #[test]
+    fn diacritic_image_alt_line_is_split_off_as_ascii_caption() {
+        let text = "Gặp gỡ sinh viên Hàn Quốc\n\n\
+                    Gặp gỡ sinh viên Hàn Quốc ảnh 1Tổng giám đốc trò chuyện. Ảnh: Samsung.\n\n\
+                    Gặp gỡ sinh viên Hàn Quốc ảnh 2 Ban tổ chức chụp ảnh lưu niệm.\n\n\
+                    Chụp ảnh 1 lần rồi thôi.\n";
+        use SegmentKind::*;
+        assert_eq!(
+            kinds(text, Unit::Sentence),
+            [
+                (0, Title, "Gặp gỡ sinh viên Hàn Quốc"),
+                (1, AsciiCaption, "Gặp gỡ sinh viên Hàn Quốc ảnh 1"),
+                (1, Caption, "Tổng giám đốc trò chuyện."),
+                (1, Caption, "Ảnh: Samsung."),
+                (2, AsciiCaption, "Gặp gỡ sinh viên Hàn Quốc ảnh 2"),
+                (2, Caption, "Ban tổ chức chụp ảnh lưu niệm."),
+                (3, Text, "Chụp ảnh 1 lần rồi thôi."),
+            ]
+        );
+        assert_eq!(
+            kinds(text, Unit::Paragraph)[1..3],
+            [
+                (1, AsciiCaption, "Gặp gỡ sinh viên Hàn Quốc ảnh 1"),
+                (1, Caption, "Tổng giám đốc trò chuyện. Ảnh: Samsung."),
+            ]
+        );
+    }
+
+    #[test]
+    fn captions_by_a_credit_anywhere_in_both_units() {
+        let text = "Bắc Bộ sắp có mưa lớn\n\n\
+                    Theo dự báo, mưa to ở Bắc Bộ.\n\n\
+                    Đường đi của rãnh áp thấp - Ảnh: TTDBKTTVQG\n\n\
+                    Hiện trường vụ tai nạn ẢNH: LÂM VIÊN\n\n\
+                    Quang cảnh hội nghị. (Ảnh: Minh Đức/TTXVN)\n\n\
+                    Đồng chí Lê Minh Hưng phát biểu.\n\n\
+                    Ảnh: ĐĂNG KHOA\n\n\
+                    Đám cháy tại xưởng gỗ.\nĐồ họa: Minh Hạnh\n\n\
+                    Video: Hiện trường vụ tai nạn xe khách trên đèo Hải Vân hôm nay.\n\n\
+                    Các lực lượng có mặt sau đó.\n";
+        use SegmentKind::*;
+        for unit in [Unit::Sentence, Unit::Paragraph] {
+            let got: Vec<(SegmentKind, &str)> =
+                kinds(text, unit).into_iter().map(|k| (k.1, k.2)).collect();
+            let caption = |s: &str| got.iter().any(|g| g.0 == Caption && g.1.starts_with(s));
+            for s in [
+                "Đường đi",
+                "Hiện trường vụ tai nạn ẢNH",
+                "Quang cảnh",
+                "Đồng chí",
+                "Ảnh: ĐĂNG",
+                "Đám cháy",
+                "Video:",
+            ] {
+                assert!(caption(s), "{unit:?}: {s} {got:?}");
+            }
+            assert!(
+                got.iter()
+                    .filter(|g| g.0 == Caption)
+                    .all(|g| !g.1.starts_with("Theo dự báo") && !g.1.starts_with("Các lực")),
+                "{unit:?}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bylines_in_their_common_forms() {
+        for byline in [
+            "Minh Tuệ",
+            "XUÂN NGỌC",
+            "CHÂU TUẤN - MINH HÒA",
+            "Tác giả: Dương Ngọc",
+            "Nguồn tin: Báo Nghệ An",
+            "Nguồn: Báo Công an TP. HCM",
+            "(TTXVN/Vietnam+)",
+            "(TTXVN)",
+            "Thanh Hà (TTXVN/Vietnam+)",
+            "Hoàng Anh/VOV-Tây Bắc",
+            "Bài và ảnh: Phan Anh",
+            "Theo TTXVN",
+            "PV",
+            "Nhóm phóng viên",
+        ] {
+            let text = format!("Tiêu đề\n\nNội dung bài báo./.\n\n{byline}\n");
+            let got = kinds(&text, Unit::Sentence);
+            assert_eq!(
+                got.last(),
+                Some(&(2, SegmentKind::Byline, byline)),
+                "{got:?}"
+            );
+        }
+        for not in ["Theo ông A, dự án sẽ xong.", "Kết thúc", "(Ảnh minh họa)"] {
+            let text = format!("Tiêu đề\n\nNội dung bài báo.\n\n{not}\n");
+            let got = kinds(&text, Unit::Sentence);
+            assert_ne!(got.last().unwrap().1, SegmentKind::Byline, "{got:?}");
+        }
+    }
+
+    #[test]
+    fn titles_only_where_a_headline_is_likely() {
+        let first = |text: &str| kinds(text, Unit::Sentence)[0].1;
+        use SegmentKind::*;
+        assert_eq!(first("Giá vàng lên đỉnh mới\n\nNội dung.\n"), Title);
+        assert_eq!(first("VN-Index tăng hơn 16 điểm\n\nNội dung.\n"), Title);
+        assert_eq!(first("Vì sao giá nhà tăng?\n\nNội dung.\n"), Title);
+        for not in [
+            "(VTC News) - Chiều 21/7, một xe khách lao xuống vực\n\nNội dung.\n",
+            "TTO - Cơn mưa lớn gây ngập\n\nNội dung.\n",
+            "Ngày 15/8, Công an quận Hoàn Kiếm cho biết đã xác định được người lái xe\n\nNội dung.\n",
+            "Chủ tịch Quốc hội phát biểu bế mạc kỳ họp - Ảnh: TTXVN\n\nNội dung.\n",
+        ] {
+            assert_ne!(first(not), Title, "{not}");
+        }
+        // After a leading photo, the headline is still found.
+        let text = "Toàn cảnh hội nghị - Ảnh: TTXVN\n\nBế mạc kỳ họp thứ 8\n\nNội dung.\n";
+        assert_eq!(kinds(text, Unit::Sentence)[1].1, Title);
+    }
+
+    /// Issue 13: the merge pass looks at bounded windows, so doubling a
+    /// line doubles its work, whatever the line holds.
+    #[test]
+    fn sentence_merging_work_is_linear_in_the_line() {
+        for unit in [
+            "Kết luận số 7 KL ",
+            "TP. HCM ",
+            "Nguyễn Văn A. Lúc ",
+            "1. ",
+            "đối tượng.Trước… Sau ",
+            "Q.",
+        ] {
+            let n = 20_000 / unit.len() + 1;
+            let work = |times: usize| {
+                let line = unit.repeat(times);
+                let mut w = 0;
+                sentences_counted(&line, &mut w);
+                (w, line.len())
+            };
+            let (w1, len1) = work(n);
+            let (w2, len2) = work(2 * n);
+            assert!(
+                // At most a bounded window per piece of at least 3 bytes.
+                w1 <= (LOOK_BACK / 3 + 4) * len1,
+                "{unit:?}: {w1} steps for {len1} bytes"
+            );
+            assert!(
+                // (the first pieces of a line have shorter windows)
+                w2 <= 2 * w1 + LOOK_BACK * LOOK_BACK,
+                "{unit:?}: {w1} steps, then {w2} for twice the line"
+            );
+            assert!(w2 >= len2, "{unit:?}: every byte is counted");
         }
     }
 }

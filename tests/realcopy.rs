@@ -426,3 +426,62 @@ fn realcopy_sentence_unit_meets_targets() {
 fn realcopy_paragraph_unit_meets_targets() {
     check(Unit::Paragraph);
 }
+
+/// Through the binary, as the user meets it: `songngu run` on articles of
+/// the corpus (wire copy with a diacritic image-alt line, police copy with
+/// the sentence misses of issue 14, a gallery with credits alone on their
+/// lines) writes the gold's segments and kinds to the JSONL, in both units.
+#[test]
+fn run_writes_real_copy_kinds_and_sentences_in_both_units() {
+    let names = [
+        "07-cand-bat-doi-tuong",
+        "12-zing-anh-dau",
+        "26-anninhthudo",
+        "30-dulich-gallery",
+    ];
+    let articles: Vec<Article> = load()
+        .into_iter()
+        .filter(|a| names.contains(&a.name.as_str()))
+        .collect();
+    assert_eq!(articles.len(), names.len());
+    let dir = tempfile::tempdir().unwrap();
+    for a in &articles {
+        std::fs::write(dir.path().join(format!("{}.txt", a.name)), &a.text).unwrap();
+    }
+    for (unit, flag) in [(Unit::Sentence, "sentence"), (Unit::Paragraph, "paragraph")] {
+        let out = dir.path().join(flag);
+        let mut args = vec!["run", "--unit", flag, "--format", "jsonl", "--quiet", "-o"];
+        args.push(out.to_str().unwrap());
+        let files: Vec<String> = names.iter().map(|n| format!("{n}.txt")).collect();
+        args.extend(files.iter().map(String::as_str));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env_remove("SONGNGU_CONFIG")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        for a in &articles {
+            let gold = match unit {
+                Unit::Paragraph => paragraph_gold(&a.text, &a.gold),
+                _ => a.gold.clone(),
+            };
+            let want: Vec<(String, String)> = gold
+                .iter()
+                .map(|s| (s.kind.name().to_owned(), a.text[s.start..s.end].to_owned()))
+                .collect();
+            let jsonl = std::fs::read_to_string(out.join(format!("{}.jsonl", a.name))).unwrap();
+            let got: Vec<(String, String)> = jsonl
+                .lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    (
+                        v["kind"].as_str().unwrap().to_owned(),
+                        v["source"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            assert_eq!(got, want, "{} --unit {flag}", a.name);
+        }
+    }
+}
