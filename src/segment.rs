@@ -15,6 +15,7 @@
 //! paragraph into one segment (an image-alt line stays on its own), which
 //! takes the kind covering most of its non-whitespace bytes (ties: text).
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -78,7 +79,7 @@ fn credit_re() -> &'static Regex {
             r"Ảnh chụp màn hình|Nguồn ảnh|Nguồn video|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|",
             r"Infographic)\s*:\s*\S",
             r"|\(\s*(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\s*\)",
-            r"|(?:^|[-–—]\s*)(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\.?$",
+            r"|(?:^|[-–—.]\s*)(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\.?$",
         ))
         .expect("regex")
     })
@@ -105,18 +106,18 @@ fn byline_re() -> &'static Regex {
         Regex::new(concat!(
             // `Tác giả: …`, `Nguồn: …`, `Nguồn tin: Báo …`, `Bài và ảnh: …`
             r"^(?:(?:Tác giả|Nguồn|Nguồn tin|Bài và ảnh|Bài, ảnh|Bài & ảnh|Bài/ảnh|",
-            r"Bài và clip|Bài và video|Thực hiện|Nhóm phóng viên|Nhóm PV)\s*:\s*\S[^\n]{0,80}",
+            r"Bài và clip|Bài và video|Thực hiện|Nhóm phóng viên|Nhóm PV)\s*:\s*\S.*",
             // the newsroom's own credit: `Nhóm phóng viên`, `Nhóm PV`, `PV Thời sự`
             r"|(?:Nhóm phóng viên|Nhóm PV|Phóng viên|PV)(?:\s+[\p{L}\p{N}]+){0,3}",
             // `Theo TTXVN`, `Theo Báo Tuổi Trẻ`
-            r"|Theo\s+[^\n.,;:!?()]{2,50}",
+            r"|Theo\s+[^\n.,;:!?()]+",
             // a bare agency credit `(TTXVN/Vietnam+)`, `(Theo TTXVN)`
-            r"|\((?:Theo\s+)?[\p{L}\p{N} .+/&-]{2,40}\)",
+            r"|\((?:Theo\s+)?[\p{L}\p{N} .+/&-]+\)",
             // `Name (TTXVN/…)`, `Minh Anh (tổng hợp)`
-            r"|\p{Lu}[\p{L}\p{M} .'’-]{1,60}\s*\([^()\n]{2,60}\)",
+            r"|\p{Lu}[\p{L}\p{M} .'’-]+\s*\([^()\n]+\)",
             // a short name line: capitalised words, authors joined by `-`, `,`, `/`
             r"|\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*",
-            r"(?:(?:\s+|\s*[-–,/&]\s*)\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*){0,7}",
+            r"(?:(?:\s+|\s*[-–,/&]\s*)\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*)*",
             r")$",
         ))
         .expect("regex")
@@ -128,7 +129,7 @@ fn dateline_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"^(?:[\p{L} ]{0,30}\([^()\n]{2,40}\)|[\p{Lu}\p{N}][\p{Lu}\p{N}.]{1,14}",
+            r"^(?:[\p{L} ]*\([^()\n]+\)|[\p{Lu}\p{N}][\p{Lu}\p{N}.]+",
             r"(?:\.[a-z]{2,3})?)\s*[-–—]\s+\S",
         ))
         .expect("regex")
@@ -141,7 +142,7 @@ fn lead_time_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"^(?:Sáng|Chiều|Tối|Trưa|Đêm|Ngày|Rạng sáng|Khoảng|Hôm nay|Hôm qua)",
-            r"[ \p{L}]{0,20}[0-9][^,\n]{0,30},",
+            r"[ \p{L}]*[0-9][^,\n]*,",
         ))
         .expect("regex")
     })
@@ -177,11 +178,14 @@ impl Segmenter {
     /// The segments of `text` (see the module documentation).
     pub fn segment(&self, text: &str) -> Vec<SegmentSpan> {
         let lines = lines(text);
-        // Fine spans (image-alt line, sentences) of each line.
-        let mut fine: Vec<Vec<SegmentSpan>> = Vec::with_capacity(lines.len());
+        let per_sentence = self.unit == Unit::Sentence;
+        // Fine spans (image-alt line, sentences) of all lines, and the range
+        // of each line's spans in them.
+        let mut spans: Vec<SegmentSpan> = Vec::with_capacity(lines.len() * 2);
+        let mut ranges: Vec<Range<usize>> = Vec::with_capacity(lines.len());
         let mut alt_title: Option<&str> = None;
         for l in &lines {
-            let mut spans = Vec::new();
+            let from = spans.len();
             let mut body = l.start;
             let mut glued = false;
             if let Some((alt_end, title_end)) = split_alt(&text[l.start..l.end]) {
@@ -201,26 +205,45 @@ impl Segmenter {
                 } else {
                     SegmentKind::Text
                 };
-                for (a, b) in sentences(&text[body..l.end]) {
-                    spans.push(SegmentSpan {
-                        para: l.para,
-                        start: body + a,
-                        end: body + b,
-                        kind,
-                    });
+                let span = |a: usize, b: usize| SegmentSpan {
+                    para: l.para,
+                    start: body + a,
+                    end: body + b,
+                    kind,
+                };
+                if per_sentence {
+                    for_each_sentence(&text[body..l.end], &mut 0, |a, b| spans.push(span(a, b)));
+                } else {
+                    // The other units merge a line's sentences anyway: the
+                    // kind rules only count them where they need to.
+                    spans.push(span(0, l.end - body));
                 }
             }
-            fine.push(spans);
+            ranges.push(from..spans.len());
         }
-        mark_captions(text, &lines, &mut fine);
+        let mut fine = Fine { spans, ranges };
+        let sentence_count = |line: &[SegmentSpan]| {
+            let mut body = line.iter().filter(|s| s.kind != SegmentKind::AsciiCaption);
+            match (per_sentence, body.next(), line.last()) {
+                (true, Some(_), _) => 1 + body.count(),
+                (false, Some(a), Some(b)) => sentences(&text[a.start..b.end]).len(),
+                _ => 0,
+            }
+        };
+        mark_captions(text, &lines, &mut fine, &sentence_count);
         mark_bylines(text, &lines, &mut fine);
-        mark_title(text, &lines, &mut fine, alt_title);
+        mark_title(text, &lines, &mut fine, alt_title, &sentence_count);
+        let Fine { mut spans, ranges } = fine;
         match self.unit {
-            Unit::Sentence => fine.into_iter().flatten().collect(),
+            Unit::Sentence => {
+                // A byline line's other spans were emptied.
+                spans.retain(|s| s.start < s.end);
+                spans
+            }
             Unit::Line => {
-                let mut out = Vec::new();
-                for spans in &fine {
-                    merge_runs(text, spans, &mut out);
+                let mut out = Vec::with_capacity(lines.len());
+                for r in ranges {
+                    merge_runs(text, &spans[r], &mut out);
                 }
                 out
             }
@@ -232,13 +255,28 @@ impl Segmenter {
                     while j + 1 < lines.len() && lines[j + 1].para == lines[i].para {
                         j += 1;
                     }
-                    let spans: Vec<SegmentSpan> = fine[i..=j].iter().flatten().copied().collect();
-                    merge_runs(text, &spans, &mut out);
+                    // A paragraph's spans are contiguous.
+                    merge_runs(text, &spans[ranges[i].start..ranges[j].end], &mut out);
                     i = j + 1;
                 }
                 out
             }
         }
+    }
+}
+
+/// The fine spans of all lines, and each line's range in them.
+struct Fine {
+    spans: Vec<SegmentSpan>,
+    ranges: Vec<Range<usize>>,
+}
+
+impl Fine {
+    fn line(&self, li: usize) -> &[SegmentSpan] {
+        &self.spans[self.ranges[li].clone()]
+    }
+    fn line_mut(&mut self, li: usize) -> &mut [SegmentSpan] {
+        &mut self.spans[self.ranges[li].clone()]
     }
 }
 
@@ -272,49 +310,41 @@ fn lines(text: &str) -> Vec<Line> {
 /// run between image-alt lines, kinded by the kind with the most
 /// non-whitespace bytes (ties go to text, then title, caption, byline).
 fn merge_runs(text: &str, spans: &[SegmentSpan], out: &mut Vec<SegmentSpan>) {
-    let mut run: &[SegmentSpan] = &[];
-    let flush = |run: &[SegmentSpan], out: &mut Vec<SegmentSpan>| {
-        let (Some(first), Some(last)) = (run.first(), run.last()) else {
-            return;
+    for run in spans.split_inclusive(|s| s.kind == SegmentKind::AsciiCaption) {
+        let (run, alt) = match run.split_last() {
+            Some((last, rest)) if last.kind == SegmentKind::AsciiCaption => (rest, Some(last)),
+            _ => (run, None),
         };
-        let mut best = (SegmentKind::Text, 0usize);
-        for kind in [
-            SegmentKind::Text,
-            SegmentKind::Title,
-            SegmentKind::Caption,
-            SegmentKind::Byline,
-        ] {
-            let bytes: usize = run
-                .iter()
-                .filter(|s| s.kind == kind)
-                .map(|s| non_ws_len(&text[s.start..s.end]))
-                .sum();
-            if bytes > best.1 {
-                best = (kind, bytes);
+        if let (Some(first), Some(last)) = (run.first(), run.last()) {
+            // Most runs are of one kind; only a mixed one is weighed.
+            let mut best = (first.kind, 0usize);
+            if run.iter().any(|s| s.kind != first.kind) {
+                best = (SegmentKind::Text, 0);
+                for kind in [
+                    SegmentKind::Text,
+                    SegmentKind::Title,
+                    SegmentKind::Caption,
+                    SegmentKind::Byline,
+                ] {
+                    let bytes: usize = run
+                        .iter()
+                        .filter(|s| s.kind == kind)
+                        .map(|s| non_ws_len(&text[s.start..s.end]))
+                        .sum();
+                    if bytes > best.1 {
+                        best = (kind, bytes);
+                    }
+                }
             }
+            out.push(SegmentSpan {
+                para: first.para,
+                start: first.start,
+                end: last.end,
+                kind: best.0,
+            });
         }
-        out.push(SegmentSpan {
-            para: first.para,
-            start: first.start,
-            end: last.end,
-            kind: best.0,
-        });
-    };
-    let mut from = 0;
-    for (i, s) in spans.iter().enumerate() {
-        if s.kind == SegmentKind::AsciiCaption {
-            run = &spans[from..i];
-            flush(run, out);
-            out.push(*s);
-            from = i + 1;
-        }
+        out.extend(alt.copied());
     }
-    if from < spans.len() {
-        run = &spans[from..];
-    } else {
-        run = &run[..0];
-    }
-    flush(run, out);
 }
 
 fn non_ws_len(s: &str) -> usize {
@@ -332,7 +362,8 @@ fn non_ws_len(s: &str) -> usize {
 /// after a space (`…ảnh 1Tổng giám đốc …`); a lower-case letter or a digit
 /// after it means these are just words.
 fn split_alt(line: &str) -> Option<(usize, usize)> {
-    let first_line = &line[..line.find('\n').unwrap_or(line.len())];
+    // One trimmed line of the text: it holds no line break.
+    let first_line = line;
     let followed_well = |rest: &str| {
         let t = rest.trim_start();
         match t.chars().next() {
@@ -355,8 +386,10 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
     if !window.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(MARK));
     let mut from = 0;
-    while let Some(k) = window[from..].find(MARK) {
+    while let Some(k) = finder.find(&window.as_bytes()[from..]) {
         let at = from + k;
         from = at + MARK.len();
         let prefix = &window[..at];
@@ -393,27 +426,33 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// author (at most 8 words after the colon) also makes the line before it a
 /// caption, in the same paragraph or as a one-line paragraph of its own,
 /// when that line is short (at most 3 sentences, 400 bytes) and plain text.
-fn mark_captions(text: &str, lines: &[Line], fine: &mut [Vec<SegmentSpan>]) {
+fn mark_captions(
+    text: &str,
+    lines: &[Line],
+    fine: &mut Fine,
+    sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
+) {
     for li in 0..lines.len() {
-        let body = |s: &&mut SegmentSpan| s.kind != SegmentKind::AsciiCaption;
-        let has_credit = fine[li]
+        let body_start = fine
+            .line(li)
             .iter()
-            .filter(|s| s.kind != SegmentKind::AsciiCaption)
-            .any(|s| credit_re().is_match(&text[s.start..s.end]));
-        if !has_credit {
+            .find(|s| s.kind != SegmentKind::AsciiCaption)
+            .map(|s| s.start);
+        let Some(body_start) = body_start else {
+            continue;
+        };
+        let body = &text[body_start..lines[li].end];
+        if !has_credit(body) {
             continue;
         }
-        for s in fine[li].iter_mut().filter(body) {
-            s.kind = SegmentKind::Caption;
+        for s in fine.line_mut(li).iter_mut() {
+            if s.kind != SegmentKind::AsciiCaption {
+                s.kind = SegmentKind::Caption;
+            }
         }
-        let credit_only = fine[li].iter().all(|s| {
-            s.kind == SegmentKind::AsciiCaption
-                || credit_only_re()
-                    .captures(&text[s.start..s.end])
-                    .is_some_and(|c| {
-                        c.get(1)
-                            .is_none_or(|n| n.as_str().split_whitespace().count() <= 8)
-                    })
+        let credit_only = credit_only_re().captures(body).is_some_and(|c| {
+            c.get(1)
+                .is_none_or(|n| n.as_str().split_whitespace().count() <= 8)
         });
         if !credit_only || li == 0 {
             continue;
@@ -424,28 +463,44 @@ fn mark_captions(text: &str, lines: &[Line], fine: &mut [Vec<SegmentSpan>]) {
         if !(same_para || alone) {
             continue;
         }
-        let spans = &mut fine[prev];
-        if spans.len() <= 3
-            && lines[prev].end - lines[prev].start <= 400
-            && spans.iter().all(|s| s.kind == SegmentKind::Text)
+        if lines[prev].end - lines[prev].start <= 400
+            && fine.line(prev).iter().all(|s| s.kind == SegmentKind::Text)
+            && sentence_count(fine.line(prev)) <= 3
         {
-            for s in spans.iter_mut() {
+            for s in fine.line_mut(prev).iter_mut() {
                 s.kind = SegmentKind::Caption;
             }
         }
     }
 }
 
+/// Does `line` hold a credit (rule K1)? A literal search first: most lines
+/// hold none of the credit words.
+fn has_credit(line: &str) -> bool {
+    static WORDS: OnceLock<Regex> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        Regex::new(
+            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|Infographic",
+        )
+        .expect("regex")
+    });
+    words.is_match(line) && credit_re().is_match(line)
+}
+
 /// Bylines: up to two last lines of the article (not its first line), each
 /// plain text in one of the byline forms, become one byline segment each.
-fn mark_bylines(text: &str, lines: &[Line], fine: &mut [Vec<SegmentSpan>]) {
+fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine) {
     let mut li = lines.len();
     while li > 1 && lines.len() - li < 2 {
         li -= 1;
         let l = lines[li];
         let line = &text[l.start..l.end];
-        let plain = fine[li].iter().all(|s| s.kind == SegmentKind::Text);
+        let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
         if !plain || line.chars().count() > 100 || !byline_re().is_match(line) {
+            break;
+        }
+        // `Theo …` names a source in a few words, not a sentence.
+        if line.starts_with("Theo") && line.split_whitespace().count() > 8 {
             break;
         }
         // A short name line: two or more words, or an all-caps word (`PV`).
@@ -457,12 +512,17 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut [Vec<SegmentSpan>]) {
         {
             break;
         }
-        fine[li] = vec![SegmentSpan {
+        // One byline span for the line; its other spans are emptied.
+        let line = fine.line_mut(li);
+        for s in line.iter_mut() {
+            s.end = s.start;
+        }
+        line[0] = SegmentSpan {
             para: l.para,
             start: l.start,
             end: l.end,
             kind: SegmentKind::Byline,
-        }];
+        };
     }
 }
 
@@ -471,14 +531,22 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut [Vec<SegmentSpan>]) {
 /// closing full stop, colon or comma, no dateline, not a lead opening with
 /// its time); else the line whose ASCII form equals the image-alt line's
 /// title.
-fn mark_title(text: &str, lines: &[Line], fine: &mut [Vec<SegmentSpan>], alt_title: Option<&str>) {
-    let first = fine.iter().position(|spans| {
-        !spans
+fn mark_title(
+    text: &str,
+    lines: &[Line],
+    fine: &mut Fine,
+    alt_title: Option<&str>,
+    sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
+) {
+    let first = (0..lines.len()).find(|&li| {
+        !fine
+            .line(li)
             .iter()
             .all(|s| matches!(s.kind, SegmentKind::Caption | SegmentKind::AsciiCaption))
     });
     if let Some(li) = first
-        && let [only] = fine[li].as_mut_slice()
+        && sentence_count(fine.line(li)) == 1
+        && let [only] = fine.line_mut(li)
         && only.kind == SegmentKind::Text
         && headline(&text[lines[li].start..lines[li].end])
     {
@@ -490,7 +558,7 @@ fn mark_title(text: &str, lines: &[Line], fine: &mut [Vec<SegmentSpan>], alt_tit
     if want.is_empty() {
         return;
     }
-    if let Some(seg) = fine.iter_mut().flatten().find(|s| {
+    if let Some(seg) = fine.spans.iter_mut().find(|s| {
         s.kind == SegmentKind::Text && crate::transliterate::slug(&text[s.start..s.end]) == want
     }) {
         seg.kind = SegmentKind::Title;
@@ -502,8 +570,8 @@ fn headline(line: &str) -> bool {
     line.chars().count() <= 250
         && line.split_whitespace().count() <= 32
         && !line.ends_with(['.', ':', ',', ';'])
-        && !dateline_re().is_match(line)
-        && !lead_time_re().is_match(line)
+        && dateline_re().find(line).is_none_or(|m| m.end() > 80)
+        && lead_time_re().find(line).is_none_or(|m| m.end() > 80)
 }
 
 /// `[s, e)` without surrounding whitespace.
@@ -535,19 +603,23 @@ const LOOK_BACK: usize = 96;
 /// next sentence), then one forward merge pass that joins a piece to the
 /// one before it when that one does not end a sentence (see [`joins`]).
 pub fn sentences_counted(line: &str, work: &mut usize) -> Vec<(usize, usize)> {
-    let mut pieces: Vec<(usize, usize)> = Vec::new();
-    for (s, piece) in line.split_sentence_bound_indices() {
-        *work += piece.len();
-        let mut from = s;
-        for cut in extra_cuts(piece) {
-            pieces.push((from, s + cut));
-            from = s + cut;
+    let mut out = Vec::new();
+    for_each_sentence(line, work, |s, e| out.push((s, e)));
+    out
+}
+
+/// Calls `emit` with the trimmed bounds of each sentence of `line`, in
+/// order (the pass of [`sentences_counted`], without collecting).
+fn for_each_sentence(line: &str, work: &mut usize, mut emit: impl FnMut(usize, usize)) {
+    let mut push = |(s, e): (usize, usize)| {
+        let (s, e) = trim_span(line, s, e);
+        if s < e {
+            emit(s, e);
         }
-        pieces.push((from, s + piece.len()));
-    }
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in pieces {
-        if let Some(last) = merged.last_mut() {
+    };
+    let mut cur: Option<(usize, usize)> = None;
+    let mut add = |(s, e): (usize, usize), work: &mut usize| {
+        if let Some(last) = cur.as_mut() {
             let prev = &line[last.0..last.1];
             let content = prev.trim_end();
             // The trailing whitespace is the last piece's: scanned once.
@@ -557,16 +629,24 @@ pub fn sentences_counted(line: &str, work: &mut usize) -> Vec<(usize, usize)> {
             *work += tail.len();
             if joins(tail, content.len() == tail.len(), &line[s..e], work) {
                 last.1 = e;
-                continue;
+                return;
             }
+            push(*last);
         }
-        merged.push((s, e));
+        cur = Some((s, e));
+    };
+    for (s, piece) in line.split_sentence_bound_indices() {
+        *work += piece.len();
+        let mut from = s;
+        for cut in extra_cuts(piece) {
+            add((from, s + cut), work);
+            from = s + cut;
+        }
+        add((from, s + piece.len()), work);
     }
-    merged
-        .into_iter()
-        .map(|(s, e)| trim_span(line, s, e))
-        .filter(|(s, e)| s < e)
-        .collect()
+    if let Some(last) = cur {
+        push(last);
+    }
 }
 
 fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
@@ -587,10 +667,18 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 fn extra_cuts(piece: &str) -> Vec<usize> {
     let mut cuts = Vec::new();
     let b = piece.as_bytes();
-    for (i, c) in piece.char_indices() {
+    for i in memchr::memchr2_iter(b'.', 0xE2, b) {
+        // `…` is E2 80 A6 in UTF-8; other characters start with E2 too.
+        let c = if b[i] == b'.' {
+            "."
+        } else if piece[i..].starts_with('…') {
+            "…"
+        } else {
+            continue;
+        };
         match c {
-            '…' => {
-                let mut j = i + c.len_utf8();
+            "…" => {
+                let mut j = i + c.len();
                 let rest = &piece[j..];
                 let closers = rest
                     .char_indices()
@@ -610,7 +698,7 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
                     cuts.push(j + ws);
                 }
             }
-            '.' if i > 0 && i + 1 < b.len() => {
+            "." if i > 0 && i + 1 < b.len() => {
                 let mut next = piece[i + 1..].chars();
                 let (Some(n1), Some(n2)) = (next.next(), next.next()) else {
                     continue;
