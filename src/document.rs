@@ -52,12 +52,14 @@ pub enum SegmentKind {
     Title,
     /// Body text.
     Text,
-    /// A photo caption or its credit, `(Ảnh: …)`.
+    /// A photo caption or its credit (`(Ảnh: …)`, `- Ảnh: …`, `Đồ họa: …`,
+    /// `Video: …`), see docs/segmentation.md.
     Caption,
-    /// `Name (TTXVN/…)` closing the article.
+    /// The byline closing the article (`Minh Tuệ`, `XUÂN NGỌC`, `Tác giả: …`,
+    /// `Nguồn: …`, `(TTXVN/Vietnam+)`, `Name (TTXVN/…)`).
     Byline,
-    /// The ASCII image-alt line a CMS glues into scraped copy
-    /// (`… hinh anh N`): kept, never translated.
+    /// The image-alt line a CMS glues into scraped copy, ASCII (`… hinh anh N`)
+    /// or diacritic (`… ảnh N`): kept, never translated.
     AsciiCaption,
 }
 

@@ -5,32 +5,17 @@
 //! - **returns** non-overlapping spans in order, each trimmed of surrounding
 //!   whitespace, with its paragraph number (blank-line separated, from 0)
 //!   and kind; every non-whitespace byte of the text is in exactly one span;
-//! - is pure and deterministic.
+//! - is pure and deterministic, and linear in the text: every check looks
+//!   at a bounded window around its candidate (see `sentences_counted`).
 //!
-//! Rules, in order:
-//! 1. Paragraphs are separated by blank lines; a line break inside a
-//!    paragraph is a hard boundary in `sentence` and `line` units.
-//! 2. The ASCII image-alt line a CMS glues into scraped copy (ASCII words
-//!    ending in `hinh anh N`) is split off the start of its line as an
-//!    `ascii-caption`, whether or not a space follows it (the seed article
-//!    has `…hinh anh 1Đại tướng…`).
-//! 3. Sentences: UAX #29 bounds (`split_sentence_bound_indices`, which keeps
-//!    every byte), then a merge pass for Vietnamese news copy: a piece that
-//!    ends with a known abbreviation (`TP.`, `Tp.`, `TS.`, `ThS.`, `GS.`,
-//!    `PGS.`, `Q.`, `P.`, `tr.`, `Đ/c.`…) or an initial (`V.`), a piece
-//!    followed by one that starts with a lower-case letter or a digit
-//!    (`v.v. và`, `Q. 3`), and a piece with no letter or digit (the closing
-//!    `/.` of wire copy) are joined to their neighbour. Dates, document codes
-//!    and decimals (`22/1/2019`, `44-KL/TW`, `12,5%`, `TP.HCM`) never split
-//!    under UAX #29 in the first place.
-//! 4. Kinds: `ascii-caption` (rule 2); `caption` for a photo credit
-//!    (`(Ảnh: …)`) and for every segment of a paragraph that ends with one or
-//!    that followed an ASCII caption on its line (the photo's description);
-//!    `byline` for a last line like `Name (TTXVN/…)`; `title` for the first
-//!    line of the article when it is a headline (plain text, one segment,
-//!    at most 250 characters, no closing full stop), else for the line whose
-//!    ASCII form equals the ASCII caption's title; `text` otherwise.
+//! The rules are documented one by one in `docs/segmentation.md`. In short:
+//! every line is first cut into fine spans (its image-alt line, then its
+//! sentences) and the fine spans are kinded (captions, bylines, title);
+//! the `line` and `paragraph` units then merge the fine spans of a line or
+//! paragraph into one segment (an image-alt line stays on its own), which
+//! takes the kind covering most of its non-whitespace bytes (ties: text).
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -60,9 +45,22 @@ pub struct Segmenter {
 
 /// Abbreviations that end with `.` but not a sentence (case-sensitive).
 const ABBREVIATIONS: &[&str] = &[
-    "TP", "Tp", "TS", "ThS", "Th.S", "Ths", "GS", "PGS", "GS.TS", "PGS.TS", "BS", "KS", "CN",
-    "NXB", "P", "Q", "X", "H", "TX", "TT", "tr", "Tr", "St", "Mr", "Mrs", "Dr", "Đ/c", "đ/c",
-    "v.v", "vv", "No", "Vol",
+    "TP", "Tp", "tp", "TS", "Ts", "ThS", "Th.S", "Ths", "GS", "Gs", "PGS", "Pgs", "GS.TS",
+    "PGS.TS", "BS", "Bs", "KS", "Ks", "CN", "NXB", "P", "Q", "X", "H", "TX", "Tx", "TT", "Tt",
+    "tr", "Tr", "St", "Mr", "Mrs", "Dr", "Đ/c", "đ/c", "v.v", "vv", "No", "Vol",
+];
+
+/// Words for a person that an initial can stand after as the whole name
+/// (`anh A.`, `chị L.`, `đối tượng T.`, `bị can H.`).
+const PERSON_WORDS: &[&str] = &[
+    "anh", "chị", "ông", "bà", "em", "cháu", "bé", "cô", "chú", "bác", "cụ", "cậu", "dì", "thím",
+    "mợ", "vợ", "chồng", "bạn", "tượng", "nhân", "can", "cáo", "hại", "xế", "Anh", "Chị", "Ông",
+    "Bà", "Em", "Cháu", "Bé", "Cô", "Chú", "Bác", "Cụ",
+];
+
+/// Honorifics before a name, not part of it (`Ông Nguyễn V. An`).
+const HONORIFICS: &[&str] = &[
+    "Ông", "Bà", "Anh", "Chị", "Em", "Cô", "Chú", "Bác", "Cụ", "Cháu", "Bé",
 ];
 
 fn ascii_caption_re() -> &'static Regex {
@@ -72,19 +70,103 @@ fn ascii_caption_re() -> &'static Regex {
     })
 }
 
+/// A photo, graphic or video credit anywhere in a line.
 fn credit_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\(?\s*(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|Nguồn ảnh|Đồ họa|Đồ hoạ|Video|Clip)\s*:[^\n]*$")
-            .expect("regex")
+        Regex::new(concat!(
+            r"(?:^|[\s(\[–—-])(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
+            r"Ảnh chụp màn hình|Nguồn ảnh|Nguồn video|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|",
+            r"Infographic)\s*:\s*\S",
+            r"|\(\s*(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\s*\)",
+            r"|(?:^|[-–—.]\s*)(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\.?$",
+        ))
+        .expect("regex")
     })
 }
 
+/// A segment that is only a credit: `(Ảnh: …)`, `- Ảnh: …`, `Đồ họa: …`,
+/// `(Ảnh minh họa)`; group 1 is what follows the colon.
+fn credit_only_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^[(\[–—-]?\s*(?:(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
+            r"Nguồn ảnh|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|Infographic)\s*:\s*([^\n]*)",
+            r"|(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)[).]*)$",
+        ))
+        .expect("regex")
+    })
+}
+
+/// The forms of a byline line (whole line).
 fn byline_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\p{Lu}[\p{L}\p{M} .'’-]{1,60}\s*\([^()\n]{2,60}\)$").expect("regex")
+        Regex::new(concat!(
+            // `Tác giả: …`, `Nguồn: …`, `Nguồn tin: Báo …`, `Bài và ảnh: …`
+            r"^(?:(?:Tác giả|Nguồn|Nguồn tin|Bài và ảnh|Bài, ảnh|Bài & ảnh|Bài/ảnh|",
+            r"Bài và clip|Bài và video|Thực hiện|Nhóm phóng viên|Nhóm PV)\s*:\s*\S.*",
+            // the newsroom's own credit: `Nhóm phóng viên`, `Nhóm PV`, `PV Thời sự`
+            r"|(?:Nhóm phóng viên|Nhóm PV|Phóng viên|PV)(?:\s+[\p{L}\p{N}]+){0,3}",
+            // `Theo TTXVN`, `Theo Báo Tuổi Trẻ`
+            r"|Theo\s+[^\n.,;:!?()]+",
+            // a bare agency credit `(TTXVN/Vietnam+)`, `(Theo TTXVN)`
+            r"|\((?:Theo\s+)?[\p{L}\p{N} .+/&-]+\)",
+            // `Name (TTXVN/…)`, `Minh Anh (tổng hợp)`
+            r"|\p{Lu}[\p{L}\p{M} .'’-]+\s*\([^()\n]+\)",
+            // a short name line: capitalised words, authors joined by `-`, `,`, `/`
+            r"|\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*",
+            r"(?:(?:\s+|\s*[-–,/&]\s*)\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*)*",
+            r")$",
+        ))
+        .expect("regex")
     })
+}
+
+/// A dateline opening a lead: `(VTC News) -`, `TTO -`, `Tokyo (TTXVN) -`.
+fn dateline_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:[\p{L} ]*\([^()\n]+\)|[\p{Lu}\p{N}][\p{Lu}\p{N}.]+",
+            r"(?:\.[a-z]{2,3})?)\s*[-–—]\s+\S",
+        ))
+        .expect("regex")
+    })
+}
+
+/// A lead sentence opening with its time: `Ngày 15/8, …`, `Sáng 3/12, …`.
+fn lead_time_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:Sáng|Chiều|Tối|Trưa|Đêm|Ngày|Rạng sáng|Khoảng|Hôm nay|Hôm qua)",
+            r"[ \p{L}]*[0-9][^,\n]*,",
+        ))
+        .expect("regex")
+    })
+}
+
+/// A legal or list enumerator standing alone: `Điều 1.`, `1.`, `2.1.`,
+/// `II.`, `a.`.
+fn enumerator_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:(?:Điều|Chương|Mục|Phần|Khoản|Điểm)\s+[0-9IVXLC]+[a-zđ]?\.",
+            r"|[0-9]{1,3}(?:\.[0-9]{1,3})*\.|[IVXLC]{1,6}\.|[a-zđ][.)])$",
+        ))
+        .expect("regex")
+    })
+}
+
+/// One line of the text: its paragraph and trimmed bounds.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    para: usize,
+    start: usize,
+    end: usize,
 }
 
 impl Segmenter {
@@ -95,200 +177,401 @@ impl Segmenter {
 
     /// The segments of `text` (see the module documentation).
     pub fn segment(&self, text: &str) -> Vec<SegmentSpan> {
-        let mut out: Vec<SegmentSpan> = Vec::new();
-        let mut para = 0;
-        let mut in_para = false;
-        // (start, end) of each non-blank line, with its paragraph.
-        let mut lines: Vec<(usize, usize, usize)> = Vec::new();
-        let mut pos = 0;
-        for line in text.split_inclusive('\n') {
-            let (s, e) = trim_span(text, pos, pos + line.len());
-            pos += line.len();
-            if s == e {
-                if in_para {
-                    para += 1;
-                    in_para = false;
-                }
-                continue;
-            }
-            in_para = true;
-            lines.push((para, s, e));
-        }
-        let last_line = lines.len().checked_sub(1);
-        let mut ascii_title: Option<String> = None;
-        let mut i = 0;
-        while i < lines.len() {
-            let p = lines[i].0;
-            // The paragraph's lines (for the paragraph unit).
-            let mut j = i;
-            while j + 1 < lines.len() && lines[j + 1].0 == p {
-                j += 1;
-            }
-            let first_seg = out.len();
-            let para_end = lines[j].2;
-            let last_k = if self.unit == Unit::Paragraph { i } else { j };
-            for &(_, ls, le) in &lines[i..=last_k] {
-                let le = if self.unit == Unit::Paragraph {
-                    para_end
-                } else {
-                    le
-                };
-                let (body_start, glued) =
-                    split_ascii_caption(text, p, ls, le, &mut out, &mut ascii_title);
-                if body_start >= le {
-                    continue;
-                }
-                let from = out.len();
-                let kind = SegmentKind::Text;
-                match self.unit {
-                    Unit::Paragraph | Unit::Line => out.push(SegmentSpan {
-                        para: p,
-                        start: body_start,
-                        end: le,
-                        kind,
-                    }),
-                    Unit::Sentence => {
-                        for (a, b) in sentences(&text[body_start..le]) {
-                            out.push(SegmentSpan {
-                                para: p,
-                                start: body_start + a,
-                                end: body_start + b,
-                                kind,
-                            });
-                        }
-                    }
-                }
-                if glued {
-                    for seg in &mut out[from..] {
-                        seg.kind = SegmentKind::Caption;
-                    }
-                }
-            }
-            // Photo credits, and the description they close.
-            let segs = &mut out[first_seg..];
-            let mut credit_at_end = false;
-            for seg in segs.iter_mut() {
-                if seg.kind != SegmentKind::AsciiCaption
-                    && credit_re().is_match(&text[seg.start..seg.end])
-                {
-                    seg.kind = SegmentKind::Caption;
-                }
-            }
-            if let Some(last) = segs.last() {
-                credit_at_end = last.kind == SegmentKind::Caption;
-            }
-            if credit_at_end {
-                for seg in segs.iter_mut() {
-                    if seg.kind == SegmentKind::Text {
-                        seg.kind = SegmentKind::Caption;
-                    }
-                }
-            }
-            // The byline closes the article.
-            if Some(j) == last_line
-                && let Some(last) = out.last_mut()
-                && last.kind == SegmentKind::Text
-                && last.start >= lines[j].1
-                && byline_re().is_match(&text[lines[j].1..lines[j].2])
-            {
-                // The whole last line is the byline, even if it was split.
-                let start = lines[j].1;
-                while out
-                    .last()
-                    .is_some_and(|l| l.start >= start && l.kind == SegmentKind::Text)
-                {
-                    out.pop();
-                }
-                out.push(SegmentSpan {
-                    para: p,
-                    start,
-                    end: lines[j].2,
-                    kind: SegmentKind::Byline,
+        let lines = lines(text);
+        let per_sentence = self.unit == Unit::Sentence;
+        // Fine spans (image-alt line, sentences) of all lines, and the range
+        // of each line's spans in them.
+        let mut spans: Vec<SegmentSpan> = Vec::with_capacity(lines.len() * 2);
+        let mut ranges: Vec<Range<usize>> = Vec::with_capacity(lines.len());
+        let mut alt_title: Option<&str> = None;
+        for l in &lines {
+            let from = spans.len();
+            let mut body = l.start;
+            let mut glued = false;
+            if let Some((alt_end, title_end)) = split_alt(&text[l.start..l.end]) {
+                spans.push(SegmentSpan {
+                    para: l.para,
+                    start: l.start,
+                    end: l.start + alt_end,
+                    kind: SegmentKind::AsciiCaption,
                 });
+                alt_title.get_or_insert(&text[l.start..l.start + title_end]);
+                body = trim_span(text, l.start + alt_end, l.end).0;
+                glued = body < l.end;
             }
-            i = j + 1;
+            if body < l.end {
+                let kind = if glued {
+                    SegmentKind::Caption
+                } else {
+                    SegmentKind::Text
+                };
+                let span = |a: usize, b: usize| SegmentSpan {
+                    para: l.para,
+                    start: body + a,
+                    end: body + b,
+                    kind,
+                };
+                if per_sentence {
+                    for_each_sentence(&text[body..l.end], &mut 0, |a, b| spans.push(span(a, b)));
+                } else {
+                    // The other units merge a line's sentences anyway: the
+                    // kind rules only count them where they need to.
+                    spans.push(span(0, l.end - body));
+                }
+            }
+            ranges.push(from..spans.len());
         }
-        mark_title(
-            text,
-            &mut out,
-            lines.first().map(|l| (l.1, l.2)),
-            ascii_title.as_deref(),
-        );
-        out
+        let mut fine = Fine { spans, ranges };
+        let sentence_count = |line: &[SegmentSpan]| {
+            let mut body = line.iter().filter(|s| s.kind != SegmentKind::AsciiCaption);
+            match (per_sentence, body.next(), line.last()) {
+                (true, Some(_), _) => 1 + body.count(),
+                (false, Some(a), Some(b)) => sentences(&text[a.start..b.end]).len(),
+                _ => 0,
+            }
+        };
+        mark_captions(text, &lines, &mut fine, &sentence_count);
+        mark_bylines(text, &lines, &mut fine);
+        mark_title(text, &lines, &mut fine, alt_title, &sentence_count);
+        let Fine { mut spans, ranges } = fine;
+        match self.unit {
+            Unit::Sentence => {
+                // A byline line's other spans were emptied.
+                spans.retain(|s| s.start < s.end);
+                spans
+            }
+            Unit::Line => {
+                let mut out = Vec::with_capacity(lines.len());
+                for r in ranges {
+                    merge_runs(text, &spans[r], &mut out);
+                }
+                out
+            }
+            Unit::Paragraph => {
+                let mut out = Vec::new();
+                let mut i = 0;
+                while i < lines.len() {
+                    let mut j = i;
+                    while j + 1 < lines.len() && lines[j + 1].para == lines[i].para {
+                        j += 1;
+                    }
+                    // A paragraph's spans are contiguous.
+                    merge_runs(text, &spans[ranges[i].start..ranges[j].end], &mut out);
+                    i = j + 1;
+                }
+                out
+            }
+        }
     }
 }
 
-/// Splits an ASCII caption off the start of `text[ls..le]`, pushing it as
-/// a segment. Returns where the rest begins and whether there is a rest
-/// (the caption it was glued to).
-fn split_ascii_caption(
-    text: &str,
-    para: usize,
-    ls: usize,
-    le: usize,
-    out: &mut Vec<SegmentSpan>,
-    ascii_title: &mut Option<String>,
-) -> (usize, bool) {
-    let line_end = text[ls..le].find('\n').map_or(le, |n| ls + n);
-    let Some(m) = ascii_caption_re().find(&text[ls..line_end]) else {
-        return (ls, false);
+/// The fine spans of all lines, and each line's range in them.
+struct Fine {
+    spans: Vec<SegmentSpan>,
+    ranges: Vec<Range<usize>>,
+}
+
+impl Fine {
+    fn line(&self, li: usize) -> &[SegmentSpan] {
+        &self.spans[self.ranges[li].clone()]
+    }
+    fn line_mut(&mut self, li: usize) -> &mut [SegmentSpan] {
+        &mut self.spans[self.ranges[li].clone()]
+    }
+}
+
+/// The non-blank lines of `text`, trimmed, with their paragraph numbers.
+fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut para = 0;
+    let mut in_para = false;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let (s, e) = trim_span(text, pos, pos + line.len());
+        pos += line.len();
+        if s == e {
+            if in_para {
+                para += 1;
+                in_para = false;
+            }
+            continue;
+        }
+        in_para = true;
+        out.push(Line {
+            para,
+            start: s,
+            end: e,
+        });
+    }
+    out
+}
+
+/// Merges `spans` (in order, of one line or paragraph) into one segment per
+/// run between image-alt lines, kinded by the kind with the most
+/// non-whitespace bytes (ties go to text, then title, caption, byline).
+fn merge_runs(text: &str, spans: &[SegmentSpan], out: &mut Vec<SegmentSpan>) {
+    for run in spans.split_inclusive(|s| s.kind == SegmentKind::AsciiCaption) {
+        let (run, alt) = match run.split_last() {
+            Some((last, rest)) if last.kind == SegmentKind::AsciiCaption => (rest, Some(last)),
+            _ => (run, None),
+        };
+        if let (Some(first), Some(last)) = (run.first(), run.last()) {
+            // Most runs are of one kind; only a mixed one is weighed.
+            let mut best = (first.kind, 0usize);
+            if run.iter().any(|s| s.kind != first.kind) {
+                best = (SegmentKind::Text, 0);
+                for kind in [
+                    SegmentKind::Text,
+                    SegmentKind::Title,
+                    SegmentKind::Caption,
+                    SegmentKind::Byline,
+                ] {
+                    let bytes: usize = run
+                        .iter()
+                        .filter(|s| s.kind == kind)
+                        .map(|s| non_ws_len(&text[s.start..s.end]))
+                        .sum();
+                    if bytes > best.1 {
+                        best = (kind, bytes);
+                    }
+                }
+            }
+            out.push(SegmentSpan {
+                para: first.para,
+                start: first.start,
+                end: last.end,
+                kind: best.0,
+            });
+        }
+        out.extend(alt.copied());
+    }
+}
+
+fn non_ws_len(s: &str) -> usize {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(char::len_utf8)
+        .sum()
+}
+
+/// The image-alt line a CMS puts at the start of a line: `(end of the alt
+/// line, end of its title part)`, in bytes of `line`. Two forms: ASCII words
+/// ending in `hinh anh N`, and the diacritic form ending in ` ảnh N` (a
+/// capitalised title of at most 300 bytes with no sentence end in it). The
+/// alt line is followed by the end of the line or by a capital, glued or
+/// after a space (`…ảnh 1Tổng giám đốc …`); a lower-case letter or a digit
+/// after it means these are just words.
+fn split_alt(line: &str) -> Option<(usize, usize)> {
+    // One trimmed line of the text: it holds no line break.
+    let first_line = line;
+    let followed_well = |rest: &str| {
+        let t = rest.trim_start();
+        match t.chars().next() {
+            None => true,
+            Some(c) => c.is_uppercase() && (t.len() == rest.len() || c.is_alphabetic()),
+        }
     };
-    let cap_end = ls + m.end();
-    // Glued to the next caption, that caption starts with a capital
-    // (`hinh anh 1Người…`); a lower-case letter means these are just words.
-    if text[cap_end..line_end]
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_digit() || c.is_lowercase())
+    if let Some(m) = ascii_caption_re().find(first_line)
+        && !first_line[m.end()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c.is_lowercase())
     {
-        return (ls, false);
+        let t = &first_line[..m.end()];
+        return Some((m.end(), t.rfind(" hinh anh ").unwrap_or(0)));
     }
-    out.push(SegmentSpan {
-        para,
-        start: ls,
-        end: cap_end,
-        kind: SegmentKind::AsciiCaption,
-    });
-    if ascii_title.is_none() {
-        let t = &text[ls..cap_end];
-        *ascii_title = t.rfind(" hinh anh ").map(|x| t[..x].to_owned());
+    const MARK: &str = " ảnh ";
+    let window_end = floor_char_boundary(first_line, 300 + MARK.len() + 3);
+    let window = &first_line[..window_end];
+    if !window.chars().next().is_some_and(char::is_uppercase) {
+        return None;
     }
-    let (bs, _) = trim_span(text, cap_end, le);
-    (bs, bs < le)
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(MARK));
+    let mut from = 0;
+    while let Some(k) = finder.find(&window.as_bytes()[from..]) {
+        let at = from + k;
+        from = at + MARK.len();
+        let prefix = &window[..at];
+        if prefix.contains(". ") || prefix.contains("? ") || prefix.contains("! ") {
+            return None;
+        }
+        let digits = first_line[from..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        if digits == 0 || digits > 3 || !prefix.contains(' ') {
+            continue;
+        }
+        let end = from + digits;
+        if followed_well(&first_line[end..]) {
+            return Some((end, at));
+        }
+    }
+    None
 }
 
-/// The title: the article's first line when it is plain text, else the
-/// line whose ASCII form equals the ASCII caption's title.
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Captions: a line with a credit anywhere in it is a caption (the photo's
+/// description and its credit); a line that is only a credit naming its
+/// author (at most 8 words after the colon) also makes the line before it a
+/// caption, in the same paragraph or as a one-line paragraph of its own,
+/// when that line is short (at most 3 sentences, 400 bytes) and plain text.
+fn mark_captions(
+    text: &str,
+    lines: &[Line],
+    fine: &mut Fine,
+    sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
+) {
+    for li in 0..lines.len() {
+        let body_start = fine
+            .line(li)
+            .iter()
+            .find(|s| s.kind != SegmentKind::AsciiCaption)
+            .map(|s| s.start);
+        let Some(body_start) = body_start else {
+            continue;
+        };
+        let body = &text[body_start..lines[li].end];
+        if !has_credit(body) {
+            continue;
+        }
+        for s in fine.line_mut(li).iter_mut() {
+            if s.kind != SegmentKind::AsciiCaption {
+                s.kind = SegmentKind::Caption;
+            }
+        }
+        let credit_only = credit_only_re().captures(body).is_some_and(|c| {
+            c.get(1)
+                .is_none_or(|n| n.as_str().split_whitespace().count() <= 8)
+        });
+        if !credit_only || li == 0 {
+            continue;
+        }
+        let prev = li - 1;
+        let same_para = lines[prev].para == lines[li].para;
+        let alone = prev == 0 || lines[prev - 1].para != lines[prev].para;
+        if !(same_para || alone) {
+            continue;
+        }
+        if lines[prev].end - lines[prev].start <= 400
+            && fine.line(prev).iter().all(|s| s.kind == SegmentKind::Text)
+            && sentence_count(fine.line(prev)) <= 3
+        {
+            for s in fine.line_mut(prev).iter_mut() {
+                s.kind = SegmentKind::Caption;
+            }
+        }
+    }
+}
+
+/// Does `line` hold a credit (rule K1)? A literal search first: most lines
+/// hold none of the credit words.
+fn has_credit(line: &str) -> bool {
+    static WORDS: OnceLock<Regex> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        Regex::new(
+            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|Infographic",
+        )
+        .expect("regex")
+    });
+    words.is_match(line) && credit_re().is_match(line)
+}
+
+/// Bylines: up to two last lines of the article (not its first line), each
+/// plain text in one of the byline forms, become one byline segment each.
+fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine) {
+    let mut li = lines.len();
+    while li > 1 && lines.len() - li < 2 {
+        li -= 1;
+        let l = lines[li];
+        let line = &text[l.start..l.end];
+        let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
+        if !plain || line.chars().count() > 100 || !byline_re().is_match(line) {
+            break;
+        }
+        // `Theo …` names a source in a few words, not a sentence.
+        if line.starts_with("Theo") && line.split_whitespace().count() > 8 {
+            break;
+        }
+        // A short name line: two or more words, or an all-caps word (`PV`).
+        let words = line.split_whitespace().count();
+        if words == 1
+            && !line.starts_with('(')
+            && !line.contains('(')
+            && !line.chars().all(|c| c.is_uppercase() || c == '.')
+        {
+            break;
+        }
+        // One byline span for the line; its other spans are emptied.
+        let line = fine.line_mut(li);
+        for s in line.iter_mut() {
+            s.end = s.start;
+        }
+        line[0] = SegmentSpan {
+            para: l.para,
+            start: l.start,
+            end: l.end,
+            kind: SegmentKind::Byline,
+        };
+    }
+}
+
+/// The title: the first line that is not a caption, when it is a likely
+/// headline (one plain sentence, at most 250 characters and 32 words, no
+/// closing full stop, colon or comma, no dateline, not a lead opening with
+/// its time); else the line whose ASCII form equals the image-alt line's
+/// title.
 fn mark_title(
     text: &str,
-    out: &mut [SegmentSpan],
-    first_line: Option<(usize, usize)>,
-    ascii_title: Option<&str>,
+    lines: &[Line],
+    fine: &mut Fine,
+    alt_title: Option<&str>,
+    sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
 ) {
-    if let Some((ls, le)) = first_line {
-        let on_first: Vec<usize> = (0..out.len())
-            .filter(|&i| out[i].start >= ls && out[i].end <= le)
-            .collect();
-        // A headline: plain text, one segment, short, no closing full stop
-        // (a lead paragraph on the first line is not a title).
-        let line = text[ls..le].trim_end();
-        let headline =
-            line.chars().count() <= 250 && !line.ends_with('.') && !line.ends_with("./.");
-        if on_first.len() == 1 && out[on_first[0]].kind == SegmentKind::Text && headline {
-            out[on_first[0]].kind = SegmentKind::Title;
-            return;
-        }
+    let first = (0..lines.len()).find(|&li| {
+        !fine
+            .line(li)
+            .iter()
+            .all(|s| matches!(s.kind, SegmentKind::Caption | SegmentKind::AsciiCaption))
+    });
+    if let Some(li) = first
+        && sentence_count(fine.line(li)) == 1
+        && let [only] = fine.line_mut(li)
+        && only.kind == SegmentKind::Text
+        && headline(&text[lines[li].start..lines[li].end])
+    {
+        only.kind = SegmentKind::Title;
+        return;
     }
-    let Some(title) = ascii_title else { return };
+    let Some(title) = alt_title else { return };
     let want = crate::transliterate::slug(title);
     if want.is_empty() {
         return;
     }
-    if let Some(seg) = out.iter_mut().find(|s| {
+    if let Some(seg) = fine.spans.iter_mut().find(|s| {
         s.kind == SegmentKind::Text && crate::transliterate::slug(&text[s.start..s.end]) == want
     }) {
         seg.kind = SegmentKind::Title;
     }
+}
+
+/// Is `line` likely a headline?
+fn headline(line: &str) -> bool {
+    line.chars().count() <= 250
+        && line.split_whitespace().count() <= 32
+        && !line.ends_with(['.', ':', ',', ';'])
+        && dateline_re().find(line).is_none_or(|m| m.end() > 80)
+        && lead_time_re().find(line).is_none_or(|m| m.end() > 80)
 }
 
 /// `[s, e)` without surrounding whitespace.
@@ -305,52 +588,196 @@ fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
 
 /// Sentence spans (trimmed) of one line of text.
 pub fn sentences(line: &str) -> Vec<(usize, usize)> {
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, piece) in line.split_sentence_bound_indices() {
-        let e = s + piece.len();
-        if let Some(last) = merged.last_mut()
-            && joins(&line[last.0..last.1], piece)
-        {
-            last.1 = e;
-            continue;
-        }
-        merged.push((s, e));
-    }
-    merged
-        .into_iter()
-        .map(|(s, e)| trim_span(line, s, e))
-        .filter(|(s, e)| s < e)
-        .collect()
+    sentences_counted(line, &mut 0)
 }
 
-/// Should `next` be joined to the piece before it?
-fn joins(prev: &str, next: &str) -> bool {
+/// How many bytes before a join candidate the merge pass may look at.
+const LOOK_BACK: usize = 96;
+
+/// [`sentences`], adding to `work` the bytes its own passes examine (the
+/// UAX #29 pieces once, bounded windows around each candidate), so a test
+/// can check that the work is linear in the line.
+///
+/// UAX #29 bounds first, each piece cut further where a sentence ends that
+/// UAX #29 does not see (`…` before a capital, a full stop glued to the
+/// next sentence), then one forward merge pass that joins a piece to the
+/// one before it when that one does not end a sentence (see [`joins`]).
+pub fn sentences_counted(line: &str, work: &mut usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for_each_sentence(line, work, |s, e| out.push((s, e)));
+    out
+}
+
+/// Calls `emit` with the trimmed bounds of each sentence of `line`, in
+/// order (the pass of [`sentences_counted`], without collecting).
+fn for_each_sentence(line: &str, work: &mut usize, mut emit: impl FnMut(usize, usize)) {
+    let mut push = |(s, e): (usize, usize)| {
+        let (s, e) = trim_span(line, s, e);
+        if s < e {
+            emit(s, e);
+        }
+    };
+    let mut cur: Option<(usize, usize)> = None;
+    let mut add = |(s, e): (usize, usize), work: &mut usize| {
+        if let Some(last) = cur.as_mut() {
+            let prev = &line[last.0..last.1];
+            let content = prev.trim_end();
+            // The trailing whitespace is the last piece's: scanned once.
+            *work += prev.len() - content.len();
+            let tail =
+                &content[ceil_char_boundary(content, content.len().saturating_sub(LOOK_BACK))..];
+            *work += tail.len();
+            if joins(tail, content.len() == tail.len(), &line[s..e], work) {
+                last.1 = e;
+                return;
+            }
+            push(*last);
+        }
+        cur = Some((s, e));
+    };
+    for (s, piece) in line.split_sentence_bound_indices() {
+        *work += piece.len();
+        let mut from = s;
+        for cut in extra_cuts(piece) {
+            add((from, s + cut), work);
+            from = s + cut;
+        }
+        add((from, s + piece.len()), work);
+    }
+    if let Some(last) = cur {
+        push(last);
+    }
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Where a UAX #29 piece holds more than one sentence, as byte offsets into
+/// `piece` (each the start of the next sentence):
+/// - after `…` (one character) and any closing quote or bracket, before
+///   whitespace and a capital (`…về nhà… Quãng đường`);
+/// - after a full stop glued to a capitalised word (`đối tượng.Trước đó`)
+///   when the word before the stop is at least two letters ending in a
+///   lower-case one and not an abbreviation (`Tp.Hồ`, `TP.HCM`, `H.Quế`,
+///   `v.v.` stay).
+fn extra_cuts(piece: &str) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let b = piece.as_bytes();
+    for i in memchr::memchr2_iter(b'.', 0xE2, b) {
+        // `…` is E2 80 A6 in UTF-8; other characters start with E2 too.
+        let c = if b[i] == b'.' {
+            "."
+        } else if piece[i..].starts_with('…') {
+            "…"
+        } else {
+            continue;
+        };
+        match c {
+            "…" => {
+                let mut j = i + c.len();
+                let rest = &piece[j..];
+                let closers = rest
+                    .char_indices()
+                    .find(|&(_, c)| !matches!(c, '"' | '”' | '’' | '»' | ')' | ']'))
+                    .map_or(rest.len(), |(k, _)| k);
+                j += closers;
+                let ws = piece[j..]
+                    .char_indices()
+                    .find(|&(_, c)| !c.is_whitespace())
+                    .map_or(piece.len() - j, |(k, _)| k);
+                if ws > 0
+                    && piece[j + ws..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                {
+                    cuts.push(j + ws);
+                }
+            }
+            "." if i > 0 && i + 1 < b.len() => {
+                let mut next = piece[i + 1..].chars();
+                let (Some(n1), Some(n2)) = (next.next(), next.next()) else {
+                    continue;
+                };
+                if !(n1.is_uppercase() && n2.is_lowercase()) {
+                    continue;
+                }
+                let before = &piece[floor_char_boundary(piece, i.saturating_sub(24))..i];
+                let word = before
+                    .rsplit(|c: char| !c.is_alphabetic() && c != '.' && c != '/')
+                    .next()
+                    .unwrap_or("");
+                let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+                if letters >= 2
+                    && word.chars().all(char::is_alphabetic)
+                    && word.chars().last().is_some_and(char::is_lowercase)
+                    && !ABBREVIATIONS.contains(&word)
+                {
+                    cuts.push(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    cuts
+}
+
+/// Should `next` be joined to the piece before it, whose trimmed content
+/// ends with `tail` (at most [`LOOK_BACK`] bytes; `whole` when `tail` is
+/// all of it)?
+fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
+    *work += next.len();
     let next = next.trim_start();
     // `/.`, a lone closing bracket or quote: no letter or digit of its own.
     if !next.chars().any(char::is_alphanumeric) {
         return true;
     }
-    if next
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
-    {
+    let first = next.chars().next();
+    if first.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit()) {
         return true;
     }
-    let prev = prev.trim_end();
-    let Some(body) = prev.strip_suffix('.') else {
+    // A legal or list enumerator alone (`Điều 1.`, `1.`, `a)`).
+    if whole && tail.len() <= 24 && enumerator_re().is_match(tail) {
+        return true;
+    }
+    let Some(body) = tail.strip_suffix('.') else {
         return false;
     };
-    let word = body
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
-        .next()
-        .unwrap_or(body);
+    let mut words = body.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“');
+    let word = words.next().unwrap_or(body);
+    let capital_next = first.is_some_and(char::is_uppercase);
     if ABBREVIATIONS.contains(&word) {
+        // `v.v.` before a capital ends its sentence.
+        return !(capital_next && matches!(word, "v.v" | "vv"));
+    }
+    // An initial: one capital letter.
+    let mut chars = word.chars();
+    if !matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase()) {
+        return false;
+    }
+    if !capital_next {
+        // `chị L. (ngụ …)`, `Trần Quốc B. (SN 1992)`
         return true;
     }
-    // An initial: one capital letter (`Nguyễn V. A`).
-    let mut chars = word.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
+    // Before a capital: the initial ends its sentence when it stands for the
+    // whole name (`anh A. Lúc này`) or for the given name after a family
+    // and a middle name (`Nguyễn Văn A. Lúc này`); a middle initial after
+    // one name (`Nguyễn V. An`, `George W. Bush`) does not.
+    let mut capitalised = 0;
+    for w in words.filter(|w| !w.is_empty()).take(5) {
+        if capitalised == 0 && PERSON_WORDS.contains(&w) {
+            return false;
+        }
+        if HONORIFICS.contains(&w) || !w.chars().next().is_some_and(char::is_uppercase) {
+            break;
+        }
+        capitalised += 1;
+    }
+    capitalised < 2
 }
 
 #[cfg(test)]
@@ -378,6 +805,14 @@ mod tests {
             "Kiên quyết xử lý các vi phạm./.",
             "Ông Nguyễn V. An phát biểu.",
             "Đ/c. Lâm chủ trì.",
+            "Lũ quét tại xã Tri Lễ, H.Quế Phong (Nghệ An).",
+            "Theo chị L. (ngụ xã Uy Nỗ), túi xách bị giật.",
+            "Phiên ngày 16.12 tăng 16,12 điểm.",
+            "Thực hiện Nghị quyết số 79-NQ/TW của Bộ Chính trị.",
+            "Đoàn đến Tp.Hồ Chí Minh và TX.Tân Uyên hôm qua.",
+            "Cựu Tổng thống George W. Bush gửi lời chúc mừng.",
+            "Bị can Trần Quốc B. (SN 1992) khai nhận.",
+            "Ông H. kể lại.",
         ];
         for s in one {
             assert_eq!(sents(s), [s], "{s}");
@@ -471,6 +906,247 @@ mod tests {
                 text.split_whitespace().map(str::len).sum::<usize>(),
                 "{unit:?}"
             );
+        }
+    }
+
+    #[test]
+    fn ellipsis_character_before_a_capital_ends_a_sentence() {
+        assert_eq!(
+            sents("Anh mất 2 tiếng để về nhà… Quãng đường chỉ 20 phút."),
+            ["Anh mất 2 tiếng để về nhà…", "Quãng đường chỉ 20 phút."]
+        );
+        assert_eq!(
+            sents("Ông nói: \"Xe lật… Lúc tỉnh lại tôi ở dưới vực.\""),
+            ["Ông nói: \"Xe lật…", "Lúc tỉnh lại tôi ở dưới vực.\""]
+        );
+        // Before a lower-case word it is a pause, as `...` is.
+        let one = "Xe lật… rồi dừng lại.";
+        assert_eq!(sents(one), [one]);
+    }
+
+    #[test]
+    fn initial_standing_for_a_name_ends_a_sentence() {
+        assert_eq!(
+            sents("Công an tiếp nhận đơn của anh A. Lúc này, anh cho biết đã bị lừa."),
+            [
+                "Công an tiếp nhận đơn của anh A.",
+                "Lúc này, anh cho biết đã bị lừa."
+            ]
+        );
+        assert_eq!(
+            sents("Bị can gồm Phạm Thị Hồng N. Tất cả cùng trú tại TP. Thủ Đức."),
+            [
+                "Bị can gồm Phạm Thị Hồng N.",
+                "Tất cả cùng trú tại TP. Thủ Đức."
+            ]
+        );
+        // A middle initial after one name still does not.
+        for one in [
+            "Ông Nguyễn V. An phát biểu.",
+            "Ứng viên Donald J. Trump thắng.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
+    #[test]
+    fn full_stop_glued_to_the_next_sentence_splits() {
+        assert_eq!(
+            sents("Công an xác định được đối tượng.Trước đó, T. từng có 2 tiền án."),
+            [
+                "Công an xác định được đối tượng.",
+                "Trước đó, T. từng có 2 tiền án."
+            ]
+        );
+        for one in [
+            "Trụ sở ở TP.HCM và Tp.Hồ Chí Minh.",
+            "Xã Tri Lễ, H.Quế Phong bị lũ.",
+            "Theo PGS.TS Lê Văn Minh và ThS.BS Hương.",
+            "Xem tại baochinhphu.vn hôm nay.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
+    #[test]
+    fn legal_enumerators_stay_with_their_text() {
+        for one in [
+            "Điều 1. Phạm vi điều chỉnh",
+            "1. Nghị định này quy định về hành vi vi phạm hành chính.",
+            "2.1. Các hình thức xử phạt chính.",
+            "II. QUY ĐỊNH CHUNG",
+            "a) Cảnh cáo;",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+        // Only when the enumerator stands alone at the start.
+        assert_eq!(
+            sents("Hội nghị kết thúc lúc 11 giờ. Năm 2025 tới."),
+            ["Hội nghị kết thúc lúc 11 giờ.", "Năm 2025 tới."]
+        );
+    }
+
+    #[test]
+    fn etc_before_a_capital_ends_a_sentence() {
+        assert_eq!(
+            sents("Đề xuất bổ sung kinh phí, nhân lực, v.v. Ngoài ra, cần quy chế mới."),
+            [
+                "Đề xuất bổ sung kinh phí, nhân lực, v.v.",
+                "Ngoài ra, cần quy chế mới."
+            ]
+        );
+    }
+
+    #[test]
+    fn diacritic_image_alt_line_is_split_off_as_ascii_caption() {
+        let text = "Gặp gỡ sinh viên Hàn Quốc\n\n\
+                    Gặp gỡ sinh viên Hàn Quốc ảnh 1Tổng giám đốc trò chuyện. Ảnh: Samsung.\n\n\
+                    Gặp gỡ sinh viên Hàn Quốc ảnh 2 Ban tổ chức chụp ảnh lưu niệm.\n\n\
+                    Chụp ảnh 1 lần rồi thôi.\n";
+        use SegmentKind::*;
+        assert_eq!(
+            kinds(text, Unit::Sentence),
+            [
+                (0, Title, "Gặp gỡ sinh viên Hàn Quốc"),
+                (1, AsciiCaption, "Gặp gỡ sinh viên Hàn Quốc ảnh 1"),
+                (1, Caption, "Tổng giám đốc trò chuyện."),
+                (1, Caption, "Ảnh: Samsung."),
+                (2, AsciiCaption, "Gặp gỡ sinh viên Hàn Quốc ảnh 2"),
+                (2, Caption, "Ban tổ chức chụp ảnh lưu niệm."),
+                (3, Text, "Chụp ảnh 1 lần rồi thôi."),
+            ]
+        );
+        assert_eq!(
+            kinds(text, Unit::Paragraph)[1..3],
+            [
+                (1, AsciiCaption, "Gặp gỡ sinh viên Hàn Quốc ảnh 1"),
+                (1, Caption, "Tổng giám đốc trò chuyện. Ảnh: Samsung."),
+            ]
+        );
+    }
+
+    #[test]
+    fn captions_by_a_credit_anywhere_in_both_units() {
+        let text = "Bắc Bộ sắp có mưa lớn\n\n\
+                    Theo dự báo, mưa to ở Bắc Bộ.\n\n\
+                    Đường đi của rãnh áp thấp - Ảnh: TTDBKTTVQG\n\n\
+                    Hiện trường vụ tai nạn ẢNH: LÂM VIÊN\n\n\
+                    Quang cảnh hội nghị. (Ảnh: Minh Đức/TTXVN)\n\n\
+                    Đồng chí Lê Minh Hưng phát biểu.\n\n\
+                    Ảnh: ĐĂNG KHOA\n\n\
+                    Đám cháy tại xưởng gỗ.\nĐồ họa: Minh Hạnh\n\n\
+                    Video: Hiện trường vụ tai nạn xe khách trên đèo Hải Vân hôm nay.\n\n\
+                    Các lực lượng có mặt sau đó.\n";
+        use SegmentKind::*;
+        for unit in [Unit::Sentence, Unit::Paragraph] {
+            let got: Vec<(SegmentKind, &str)> =
+                kinds(text, unit).into_iter().map(|k| (k.1, k.2)).collect();
+            let caption = |s: &str| got.iter().any(|g| g.0 == Caption && g.1.starts_with(s));
+            for s in [
+                "Đường đi",
+                "Hiện trường vụ tai nạn ẢNH",
+                "Quang cảnh",
+                "Đồng chí",
+                "Ảnh: ĐĂNG",
+                "Đám cháy",
+                "Video:",
+            ] {
+                assert!(caption(s), "{unit:?}: {s} {got:?}");
+            }
+            assert!(
+                got.iter()
+                    .filter(|g| g.0 == Caption)
+                    .all(|g| !g.1.starts_with("Theo dự báo") && !g.1.starts_with("Các lực")),
+                "{unit:?}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bylines_in_their_common_forms() {
+        for byline in [
+            "Minh Tuệ",
+            "XUÂN NGỌC",
+            "CHÂU TUẤN - MINH HÒA",
+            "Tác giả: Dương Ngọc",
+            "Nguồn tin: Báo Nghệ An",
+            "Nguồn: Báo Công an TP. HCM",
+            "(TTXVN/Vietnam+)",
+            "(TTXVN)",
+            "Thanh Hà (TTXVN/Vietnam+)",
+            "Hoàng Anh/VOV-Tây Bắc",
+            "Bài và ảnh: Phan Anh",
+            "Theo TTXVN",
+            "PV",
+            "Nhóm phóng viên",
+        ] {
+            let text = format!("Tiêu đề\n\nNội dung bài báo./.\n\n{byline}\n");
+            let got = kinds(&text, Unit::Sentence);
+            assert_eq!(
+                got.last(),
+                Some(&(2, SegmentKind::Byline, byline)),
+                "{got:?}"
+            );
+        }
+        for not in ["Theo ông A, dự án sẽ xong.", "Kết thúc", "(Ảnh minh họa)"] {
+            let text = format!("Tiêu đề\n\nNội dung bài báo.\n\n{not}\n");
+            let got = kinds(&text, Unit::Sentence);
+            assert_ne!(got.last().unwrap().1, SegmentKind::Byline, "{got:?}");
+        }
+    }
+
+    #[test]
+    fn titles_only_where_a_headline_is_likely() {
+        let first = |text: &str| kinds(text, Unit::Sentence)[0].1;
+        use SegmentKind::*;
+        assert_eq!(first("Giá vàng lên đỉnh mới\n\nNội dung.\n"), Title);
+        assert_eq!(first("VN-Index tăng hơn 16 điểm\n\nNội dung.\n"), Title);
+        assert_eq!(first("Vì sao giá nhà tăng?\n\nNội dung.\n"), Title);
+        for not in [
+            "(VTC News) - Chiều 21/7, một xe khách lao xuống vực\n\nNội dung.\n",
+            "TTO - Cơn mưa lớn gây ngập\n\nNội dung.\n",
+            "Ngày 15/8, Công an quận Hoàn Kiếm cho biết đã xác định được người lái xe\n\nNội dung.\n",
+            "Chủ tịch Quốc hội phát biểu bế mạc kỳ họp - Ảnh: TTXVN\n\nNội dung.\n",
+        ] {
+            assert_ne!(first(not), Title, "{not}");
+        }
+        // After a leading photo, the headline is still found.
+        let text = "Toàn cảnh hội nghị - Ảnh: TTXVN\n\nBế mạc kỳ họp thứ 8\n\nNội dung.\n";
+        assert_eq!(kinds(text, Unit::Sentence)[1].1, Title);
+    }
+
+    /// Issue 13: the merge pass looks at bounded windows, so doubling a
+    /// line doubles its work, whatever the line holds.
+    #[test]
+    fn sentence_merging_work_is_linear_in_the_line() {
+        for unit in [
+            "Kết luận số 7 KL ",
+            "TP. HCM ",
+            "Nguyễn Văn A. Lúc ",
+            "1. ",
+            "đối tượng.Trước… Sau ",
+            "Q.",
+        ] {
+            let n = 20_000 / unit.len() + 1;
+            let work = |times: usize| {
+                let line = unit.repeat(times);
+                let mut w = 0;
+                sentences_counted(&line, &mut w);
+                (w, line.len())
+            };
+            let (w1, len1) = work(n);
+            let (w2, len2) = work(2 * n);
+            assert!(
+                // At most a bounded window per piece of at least 3 bytes.
+                w1 <= (LOOK_BACK / 3 + 4) * len1,
+                "{unit:?}: {w1} steps for {len1} bytes"
+            );
+            assert!(
+                // (the first pieces of a line have shorter windows)
+                w2 <= 2 * w1 + LOOK_BACK * LOOK_BACK,
+                "{unit:?}: {w1} steps, then {w2} for twice the line"
+            );
+            assert!(w2 >= len2, "{unit:?}: every byte is counted");
         }
     }
 }
