@@ -35,7 +35,7 @@ use serde::Serialize;
 use super::pattern::{Part, SlotType, Template};
 use super::text::{
     OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
-    lower_char, lower_same_len, nfc_with_map,
+    lower_char, nfc_with_map,
 };
 use super::{Entry, EntryKind, Glossary, Status};
 use crate::config::{CaseRule, Diacritics};
@@ -56,17 +56,27 @@ pub enum HitClass {
     DiacriticMismatch,
     /// A listed misspelling of the entry (report only).
     Suspect,
+    /// Part of a longer name the glossary does not have: directly after a
+    /// title modifier (`Phó Chủ tịch Quốc hội`), or followed by a capitalised
+    /// syllable that continues the name (`Luật Đất đai`, `Phó Thủ tướng
+    /// Chính phủ`), or that continuation itself (report only).
+    Partial,
+    /// A term marked `needs = "number"` (a document type) with no number,
+    /// code or name after it: `Kết luận phiên họp` (report only).
+    Unnumbered,
 }
 
 impl HitClass {
     /// Every class, in report order.
-    pub const ALL: [HitClass; 6] = [
+    pub const ALL: [HitClass; 8] = [
         HitClass::Exact,
         HitClass::CaseVariant,
         HitClass::ToneVariant,
         HitClass::AsciiSpan,
         HitClass::DiacriticMismatch,
         HitClass::Suspect,
+        HitClass::Partial,
+        HitClass::Unnumbered,
     ];
 
     /// The class name used in outputs.
@@ -78,6 +88,8 @@ impl HitClass {
             HitClass::AsciiSpan => "ascii-span",
             HitClass::DiacriticMismatch => "diacritic-mismatch",
             HitClass::Suspect => "suspect",
+            HitClass::Partial => "partial",
+            HitClass::Unnumbered => "unnumbered",
         }
     }
 
@@ -97,7 +109,12 @@ impl HitClass {
     /// Selection rank among candidates of the same span (lower wins).
     fn rank(self) -> u8 {
         match self {
-            HitClass::Exact | HitClass::CaseVariant | HitClass::ToneVariant => 0,
+            // The last two are given after the choice, never to candidates.
+            HitClass::Exact
+            | HitClass::CaseVariant
+            | HitClass::ToneVariant
+            | HitClass::Partial
+            | HitClass::Unnumbered => 0,
             HitClass::Suspect => 1,
             HitClass::AsciiSpan => 2,
             HitClass::DiacriticMismatch => 3,
@@ -172,6 +189,8 @@ enum KeyKind {
     Term,
     Suspect,
     Pattern,
+    /// A real word that folds like the entry: blocks its `diacritic-mismatch`.
+    LookAlike,
 }
 
 /// One automaton pattern's meaning. Everything a check reads is in the key
@@ -182,6 +201,8 @@ struct Key {
     entry: usize,
     kind: KeyKind,
     case: CaseRule,
+    /// The entry has `needs = "number"`.
+    needs_number: bool,
     /// Does `written` begin / end with a letter or digit (so that the text
     /// must not continue with one there)?
     edges: (bool, bool),
@@ -265,6 +286,7 @@ struct Candidate {
     entry: usize,
     source: Ustr,
     target: Ustr,
+    needs_number: bool,
 }
 
 impl Candidate {
@@ -295,7 +317,7 @@ impl KeySet {
         entry: usize,
         kind: KeyKind,
         case: CaseRule,
-        shared: &(Ustr, Ustr),
+        shared: &(Ustr, Ustr, bool),
         template: Option<Arc<Template>>,
     ) {
         let folded = folded_key(&written);
@@ -320,6 +342,7 @@ impl KeySet {
             entry,
             kind,
             case,
+            needs_number: shared.2,
             edges,
             spellings: format!("{written}{cased}{lkey}").into_boxed_str(),
             written_len: written.len(),
@@ -398,6 +421,7 @@ impl Matcher {
             let shared = (
                 Ustr::from(e.source.as_str()),
                 Ustr::from(e.approved_target()),
+                e.needs == Some(super::Needs::Number) && e.kind == EntryKind::Term,
             );
             for form in std::iter::once(&e.source).chain(&e.variants) {
                 match e.kind {
@@ -427,6 +451,9 @@ impl Matcher {
             }
             for s in &e.suspect {
                 terms.add(s.clone(), i, KeyKind::Suspect, case, &shared, None);
+            }
+            for s in &e.look_alikes {
+                terms.add(s.clone(), i, KeyKind::LookAlike, case, &shared, None);
             }
         }
         let loose_start = terms.keys.iter().flatten().any(|k| !k.edges.0);
@@ -495,6 +522,8 @@ impl Matcher {
         let mut fcur = 0; // the first folded offset at or after `pos`
         let mut pi = 0;
         let mut next_term: Option<Option<Candidate>> = None; // None: not searched yet
+        // Where the continuation of the last partial hit starts (NFC).
+        let mut continued_at: Option<usize> = None;
         loop {
             while pcands.get(pi).is_some_and(|c| c.start < pos) {
                 pi += 1;
@@ -521,13 +550,14 @@ impl Matcher {
                 next_term.take().flatten().expect("a term candidate")
             };
             pos = pick.end;
+            let class = context_class(view.nfc, &pick, &mut continued_at);
             let (start, end) = (nfc_map.map(pick.start), nfc_map.map(pick.end));
             hits.push(Hit {
                 start,
                 end,
                 entry: pick.source,
                 target: pick.target,
-                class: pick.class,
+                class,
                 index: pick.entry,
             });
         }
@@ -625,8 +655,20 @@ impl Matcher {
         let after = word_after(nfc, ne);
         // The slice in canonical tone placement, computed once.
         let mut slice_cased: Option<Cow<'_, str>> = None;
+        // Candidates pushed from here on; entries whose declared look-alike
+        // the slice is; is the slice a real word (computed once, if needed)?
+        let first = cands.len();
+        let mut looks_alike: Vec<usize> = Vec::new();
+        let mut real_word: Option<bool> = None;
         for k in keys {
             if (k.edges.0 && before) || (k.edges.1 && after) {
+                continue;
+            }
+            if k.kind == KeyKind::LookAlike {
+                let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
+                if eq_lower(cased, k.lkey()) {
+                    looks_alike.push(k.entry);
+                }
                 continue;
             }
             // The common case, exactly as written, passes every case rule.
@@ -673,9 +715,29 @@ impl Matcher {
                 if !case_ok_folded(rule, slice, k.written()) {
                     continue;
                 }
+                // A real word (`Thủ trưởng` for `Thứ trưởng`), or syllables
+                // that belong to the words around them (`ra quân triệt phá`
+                // for `quán triệt`), are not a misspelling of the term.
+                if class == HitClass::DiacriticMismatch
+                    && *real_word.get_or_insert_with(|| explained_by_words(nfc, ns, ne))
+                {
+                    continue;
+                }
                 class
             };
             self.push_candidate(nfc, ns, ne, k, class, cands, misses);
+        }
+        if !looks_alike.is_empty() {
+            let mut i = first;
+            while i < cands.len() {
+                if cands[i].class == HitClass::DiacriticMismatch
+                    && looks_alike.contains(&cands[i].entry)
+                {
+                    cands.swap_remove(i);
+                } else {
+                    i += 1;
+                }
+            }
         }
     }
 
@@ -700,6 +762,7 @@ impl Matcher {
                 entry: k.entry,
                 source: k.source,
                 target: k.target,
+                needs_number: k.needs_number,
             });
             return;
         };
@@ -716,6 +779,7 @@ impl Matcher {
                     entry: k.entry,
                     source: k.source,
                     target: target.into(),
+                    needs_number: false,
                 });
             }
             None => {
@@ -741,6 +805,162 @@ impl Matcher {
     }
 }
 
+/// The class of a chosen hit in its context. A confident or `ascii-span` hit
+/// becomes [`HitClass::Partial`] when a title modifier precedes it, when a
+/// capitalised syllable continues it (not a person's name, not a Roman
+/// numeral), or when it is that continuation of the previous partial hit
+/// (`continued_at`, updated here); else [`HitClass::Unnumbered`] when its
+/// entry needs a number and none follows.
+fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> HitClass {
+    let chained = continued_at.take() == Some(c.start);
+    if !(c.class.is_confident() || c.class == HitClass::AsciiSpan) {
+        return c.class;
+    }
+    let next = continuation(nfc, c.start, c.end);
+    if chained || next.is_some() || modifier_before(nfc, c.start, c.class == HitClass::AsciiSpan) {
+        *continued_at = next;
+        return HitClass::Partial;
+    }
+    if c.needs_number && !number_follows(nfc, c.end) {
+        return HitClass::Unnumbered;
+    }
+    c.class
+}
+
+/// Title modifiers: a term right after one is part of a longer title.
+const MODIFIERS: [&str; 4] = ["phó", "thứ", "nguyên", "quyền"];
+/// Their ASCII forms, for `ascii-span` hits (`thu` is too common to count).
+const MODIFIERS_ASCII: [&str; 3] = ["pho", "nguyen", "quyen"];
+
+/// Common Vietnamese family names, ASCII-folded: a capitalised syllable
+/// that is one of them, followed by another capitalised syllable, starts a
+/// person's name (`Đại tướng Tô Lâm`), not a longer official name.
+const SURNAMES: [&str; 62] = [
+    "au", "bach", "bien", "bui", "cao", "chau", "chu", "dam", "dang", "dao", "diep", "dinh", "do",
+    "doan", "dong", "duong", "giang", "ha", "hau", "ho", "hoang", "hua", "huynh", "khong", "khuc",
+    "kieu", "kim", "la", "lai", "lam", "le", "lo", "lu", "luc", "luong", "luu", "ly", "mac", "mai",
+    "nghiem", "ngo", "nguyen", "ninh", "nong", "ong", "pham", "phan", "phi", "phung", "quach",
+    "ta", "thach", "thai", "than", "tieu", "to", "ton", "tong", "tran", "trieu", "trinh", "truong",
+];
+
+/// The syllable ending at byte `i` of `text`, if a single space (or NBSP)
+/// separates it from `i`: its start.
+fn syllable_before(text: &str, i: usize) -> Option<usize> {
+    let before = &text[..i];
+    let gap = before.strip_suffix([' ', '\u{a0}'])?;
+    let word = gap.trim_end_matches(is_word_char);
+    (word.len() < gap.len()).then_some(word.len())
+}
+
+/// The syllable after the single space (or NBSP) at byte `i` of `text`: its
+/// byte range.
+fn syllable_after(text: &str, i: usize) -> Option<(usize, usize)> {
+    let after = &text[i..];
+    let rest = after.strip_prefix([' ', '\u{a0}'])?;
+    let start = i + (after.len() - rest.len());
+    let len = rest.len() - rest.trim_start_matches(is_word_char).len();
+    (len > 0).then_some((start, start + len))
+}
+
+/// Is the syllable before byte `start` a title modifier (`Phó`, `Thứ`,
+/// `Nguyên`, `Quyền`), and not the end of a compound word (`chính quyền`,
+/// `tài nguyên`, `ứng phó`)?
+fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
+    let Some(ws) = syllable_before(nfc, start) else {
+        return false;
+    };
+    let word = nfc[ws..start].trim_end_matches([' ', '\u{a0}']);
+    let lower = word.to_lowercase();
+    let is_modifier = MODIFIERS.contains(&lower.as_str())
+        || (ascii && word.is_ascii() && MODIFIERS_ASCII.contains(&lower.as_str()));
+    if !is_modifier {
+        return false;
+    }
+    match syllable_before(nfc, ws) {
+        Some(ps) => !super::words::is_compound(&nfc[ps..start].trim_end().replace('\u{a0}', " ")),
+        None => true,
+    }
+}
+
+/// Where a capitalised syllable that continues the hit `[start, end)` into a
+/// longer name starts, if one does: after a single space, not a person's
+/// name, not a Roman numeral (`Đại hội XIII`). Only names continue: a hit
+/// that starts in lower case (`quán triệt Chỉ thị`) has none, nor one that
+/// ends in punctuation (`Ảnh:`) or has no lower-case letter (headlines in
+/// capitals).
+fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
+    let text = &nfc[start..end];
+    if !text.chars().next().is_some_and(is_upper)
+        || !text.chars().next_back().is_some_and(char::is_alphanumeric)
+        || !text.chars().any(|c| c.is_lowercase())
+    {
+        return None;
+    }
+    let (s, e) = syllable_after(nfc, end)?;
+    let word = &nfc[s..e];
+    if !word.chars().next().is_some_and(is_upper) || super::pattern::roman_value(word).is_some() {
+        return None;
+    }
+    let folded = crate::transliterate::to_ascii(word).to_ascii_lowercase();
+    if SURNAMES.contains(&folded.as_str())
+        && syllable_after(nfc, e)
+            .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
+    {
+        return None;
+    }
+    Some(s)
+}
+
+/// Does a number, a code or a capitalised name follow byte `end` (after a
+/// space, perhaps after `số`): `Kết luận 44`, `Luật số 45/2019/QH14`,
+/// `Nghị quyết “Về…”`?
+fn number_follows(nfc: &str, end: usize) -> bool {
+    let Some(rest) = nfc[end..].strip_prefix([' ', '\u{a0}']) else {
+        return false;
+    };
+    let rest = ["số ", "Số ", "so ", "So "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+    let rest = rest.strip_prefix(['“', '"']).unwrap_or(rest);
+    rest.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || is_upper(c))
+}
+
+/// Is the candidate `nfc[ns..ne]` better explained by real words than as a
+/// misspelt term: a listed compound word itself (`Thủ trưởng`), or its first
+/// syllable a word with the one or two before it, or its last syllable a
+/// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
+fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
+    use super::words::is_compound;
+    let inner: Vec<&str> = nfc[ns..ne].split_whitespace().collect();
+    let (Some(first), Some(last)) = (inner.first(), inner.last()) else {
+        return false;
+    };
+    if inner.len() > 1 && is_compound(&inner.join(" ")) {
+        return true;
+    }
+    let b1 = syllable_before(nfc, ns);
+    let b2 = b1.and_then(|b| syllable_before(nfc, b));
+    let word = |s: usize, e: usize| nfc[s..e].trim_end_matches([' ', '\u{a0}']);
+    for b in [b1, b2].into_iter().flatten() {
+        let before: Vec<&str> = word(b, ns).split_whitespace().collect();
+        if is_compound(&format!("{} {first}", before.join(" "))) {
+            return true;
+        }
+    }
+    let a1 = syllable_after(nfc, ne);
+    let a2 = a1.and_then(|(_, e)| syllable_after(nfc, e));
+    for a in [a1, a2].into_iter().flatten() {
+        let after: Vec<&str> = nfc[ne..a.1].split_whitespace().collect();
+        if is_compound(&format!("{last} {}", after.join(" "))) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Matches the parts of a pattern after its literal beginning, from byte
 /// `pos` of `nfc`: the end and the slot values.
 fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(String, String)>)> {
@@ -749,16 +969,18 @@ fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(Str
         let tail = &nfc[pos..];
         match part {
             Part::Slot(name, ty, _) => {
-                let len = ty.parse_at(tail)?;
+                let len = ty.parse_value_at(tail)?;
                 values.push((name.clone(), tail[..len].to_owned()));
                 pos += len;
             }
             Part::Lit(lit) => {
-                let end = lit.len();
-                if !tail.is_char_boundary(end.min(tail.len())) || tail.len() < end {
-                    return None;
-                }
-                if lower_same_len(&tail[..end]) != lower_same_len(lit) {
+                // As many characters as the literal has; equal apart from
+                // case and tone placement (`khoá` for `khóa`).
+                let n = lit.chars().count();
+                let end = tail.char_indices().nth(n).map_or(tail.len(), |(i, _)| i);
+                if tail[..end].chars().count() < n
+                    || !eq_lower(&canon_tone(&tail[..end]).0, &canon_tone(lit).0)
+                {
                     return None;
                 }
                 pos += end;
