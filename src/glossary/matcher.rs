@@ -1174,7 +1174,9 @@ mod tests {
         ]);
         assert_eq!(found(&m, "pháp luật"), []);
         assert_eq!(found(&m, "Đảng"), []);
-        assert_eq!(found(&m, "Luật Đất đai"), [t("Luật", "exact", "Law")]);
+        assert_eq!(found(&m, "Luật nói"), [t("Luật", "exact", "Law")]);
+        // A capitalised syllable continues the name: only part of it.
+        assert_eq!(found(&m, "Luật Đất đai"), [t("Luật", "partial", "Law")]);
         assert_eq!(found(&m, "44-KL/TW"), [t("TW", "exact", "Central")]);
         assert_eq!(found(&m, "TWO"), []);
     }
@@ -1196,9 +1198,17 @@ mod tests {
                 "Minister of Public Security"
             )]
         );
-        // The long entry is case-sensitive and fails; the two shorter ones remain.
+        // The long entry is case-sensitive and fails; the two shorter ones
+        // remain, as parts of a longer name the glossary lacks (partial).
         assert_eq!(
             found(&m, "Bộ Trưởng Bộ Công an"),
+            [
+                t("Bộ Trưởng", "partial", "Minister"),
+                t("Bộ Công an", "partial", "Ministry of Public Security")
+            ]
+        );
+        assert_eq!(
+            found(&m, "Bộ Trưởng, Bộ Công an"),
             [
                 t("Bộ Trưởng", "case-variant", "Minister"),
                 t("Bộ Công an", "exact", "Ministry of Public Security")
@@ -1207,7 +1217,7 @@ mod tests {
         // Boundary failure of the longer candidate.
         assert_eq!(
             found(&m, "Bộ trưởng Bộ Công anh"),
-            [t("Bộ trưởng", "exact", "Minister")]
+            [t("Bộ trưởng", "partial", "Minister")]
         );
     }
 
@@ -1274,6 +1284,117 @@ mod tests {
                 "Conclusion No. 44-KL/TW"
             )]
         );
+    }
+
+    #[test]
+    fn partial_chains_modifiers_names_and_capitals() {
+        let mut luat = Entry::term("Luật", "Law");
+        luat.needs = Some(crate::glossary::Needs::Number);
+        let m = matcher(vec![
+            Entry::term("Chủ tịch Quốc hội", "Chairman of the National Assembly"),
+            Entry::term("Phó Thủ tướng", "Deputy Prime Minister"),
+            Entry::term("Chính phủ", "Government"),
+            Entry::term("Đại hội", "Congress"),
+            Entry::term("Ảnh:", "Photo:"),
+            luat,
+        ]);
+        // The continuation of a partial hit is partial too.
+        assert_eq!(
+            found(&m, "Phó Thủ tướng Chính phủ Nhật Bản"),
+            [
+                t("Phó Thủ tướng", "partial", "Deputy Prime Minister"),
+                t("Chính phủ", "partial", "Government")
+            ]
+        );
+        // Not after a comma, not before a Roman numeral, not after a label,
+        // not in a headline in capitals.
+        assert_eq!(
+            found(&m, "Phó Thủ tướng, Chính phủ"),
+            [
+                t("Phó Thủ tướng", "exact", "Deputy Prime Minister"),
+                t("Chính phủ", "exact", "Government")
+            ]
+        );
+        assert_eq!(
+            found(&m, "Đại hội XIII"),
+            [t("Đại hội", "exact", "Congress")]
+        );
+        assert_eq!(found(&m, "(Ảnh: Minh Đức)"), [t("Ảnh:", "exact", "Photo:")]);
+        assert_eq!(
+            found(&m, "CHỦ TỊCH QUỐC HỘI TRẦN THANH MẪN"),
+            [t(
+                "CHỦ TỊCH QUỐC HỘI",
+                "case-variant",
+                "Chairman of the National Assembly"
+            )]
+        );
+        // A family name followed by a given name is a person, not a name's
+        // continuation; a lone capitalised syllable is.
+        assert_eq!(
+            found(&m, "Chủ tịch Quốc hội Trần Thanh Mẫn"),
+            [t(
+                "Chủ tịch Quốc hội",
+                "exact",
+                "Chairman of the National Assembly"
+            )]
+        );
+        // ASCII captions: the modifier folded.
+        assert_eq!(
+            found(&m, "Pho Chu tich Quoc hoi"),
+            [t(
+                "Chu tich Quoc hoi",
+                "partial",
+                "Chairman of the National Assembly"
+            )]
+        );
+        // Needs a number: partial wins over unnumbered; a number satisfies it.
+        assert_eq!(found(&m, "Luật Đất đai"), [t("Luật", "partial", "Law")]);
+        assert_eq!(found(&m, "Luật này"), [t("Luật", "unnumbered", "Law")]);
+        assert_eq!(found(&m, "Luật 45"), [t("Luật", "exact", "Law")]);
+    }
+
+    #[test]
+    fn straddling_and_real_word_candidates_are_not_misspellings() {
+        let m = matcher(vec![
+            Entry::term("quán triệt", "disseminate"),
+            Entry::term("Thứ trưởng", "Deputy Minister"),
+            Entry::term("Chỉ thị", "Directive"),
+        ]);
+        assert_eq!(found(&m, "ra quân triệt phá"), []);
+        assert_eq!(found(&m, "toàn quân triệt để"), []);
+        assert_eq!(found(&m, "Thủ trưởng đơn vị"), []);
+        assert_eq!(
+            found(&m, "quân triệt"),
+            [t("quân triệt", "diacritic-mismatch", "disseminate")]
+        );
+        assert_eq!(
+            found(&m, "quán triệt Chị thị số 23"),
+            [
+                t("quán triệt", "exact", "disseminate"),
+                t("Chị thị", "diacritic-mismatch", "Directive")
+            ]
+        );
+    }
+
+    #[test]
+    fn literals_after_a_slot_match_either_tone_placement() {
+        let mut p = Entry::term(
+            "Hội nghị Trung ương {n} khóa {m}",
+            "{n:ordinal} plenum of the {m} Party Central Committee",
+        );
+        p.kind = EntryKind::Pattern;
+        p.slots = vec![("n".into(), SlotType::Int), ("m".into(), SlotType::Roman)];
+        let m = matcher(vec![p]);
+        for text in [
+            "Hội nghị Trung ương 8 khóa XIII",
+            "Hội nghị Trung ương 8 khoá XIII",
+        ] {
+            assert_eq!(
+                m.find(text).hits[0].target.as_str(),
+                "8th plenum of the 13th Party Central Committee",
+                "{text}"
+            );
+        }
     }
 
     #[test]
