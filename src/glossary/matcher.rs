@@ -22,6 +22,15 @@
 //! (the text has other diacritics: `Chị thị` for `Chỉ thị`). Only then does
 //! leftmost-longest choose, so a failed longer candidate never hides a
 //! valid shorter one, and a real hit of the same span wins over a folded one.
+//!
+//! A `diacritic-mismatch` candidate is dropped when it is a declared
+//! look-alike of its entry, a listed compound word ([`super::words`]) or
+//! straddles word boundaries (`ra quân triệt phá`). After the choice, each
+//! confident or `ascii-span` hit is looked at in its context: `partial`
+//! (after `Phó`/`Thứ`/`Nguyên`/`Quyền`, or continued by a capitalised
+//! syllable into a longer name, or that continuation), else `unnumbered`
+//! (an entry with `needs = "number"` and no number after it). Both are
+//! report-only.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -870,9 +879,9 @@ fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
         return false;
     };
     let word = nfc[ws..start].trim_end_matches([' ', '\u{a0}']);
-    let lower = word.to_lowercase();
-    let is_modifier = MODIFIERS.contains(&lower.as_str())
-        || (ascii && word.is_ascii() && MODIFIERS_ASCII.contains(&lower.as_str()));
+    let is_modifier = word.len() <= "nguyên".len()
+        && (MODIFIERS.iter().any(|m| eq_lower(word, m))
+            || (ascii && MODIFIERS_ASCII.iter().any(|m| word.eq_ignore_ascii_case(m))));
     if !is_modifier {
         return false;
     }

@@ -15,7 +15,9 @@
 //! - [`words`]: Vietnamese compound words (real words are not misspellings).
 //!
 //! The glossary never changes text on a doubtful match: folded hits
-//! (`ascii-span`, `diacritic-mismatch`) and `suspect` hits are report-only.
+//! (`ascii-span`, `diacritic-mismatch`), `suspect` hits, `partial` hits
+//! (part of a longer name) and `unnumbered` ones (a document type without
+//! its number) are report-only.
 
 pub mod exchange;
 pub mod load;
