@@ -608,7 +608,7 @@ impl Matcher {
                 found,
                 &mut unused,
             );
-            if let Some(best) = take_best(found) {
+            if let Some(best) = take_valid(view.nfc, found) {
                 return Some(best);
             }
             // Shorter keys at the same start, longest first, unless the start
@@ -630,7 +630,7 @@ impl Matcher {
                     found,
                     &mut unused,
                 );
-                if let Some(best) = take_best(found) {
+                if let Some(best) = take_valid(view.nfc, found) {
                     return Some(best);
                 }
                 end = m2.end();
@@ -665,10 +665,9 @@ impl Matcher {
         // The slice in canonical tone placement, computed once.
         let mut slice_cased: Option<Cow<'_, str>> = None;
         // Candidates pushed from here on; entries whose declared look-alike
-        // the slice is; is the slice a real word (computed once, if needed)?
+        // the slice is.
         let first = cands.len();
         let mut looks_alike: Vec<usize> = Vec::new();
-        let mut real_word: Option<bool> = None;
         for k in keys {
             if (k.edges.0 && before) || (k.edges.1 && after) {
                 continue;
@@ -722,14 +721,6 @@ impl Matcher {
                     continue;
                 }
                 if !case_ok_folded(rule, slice, k.written()) {
-                    continue;
-                }
-                // A real word (`Thủ trưởng` for `Thứ trưởng`), or syllables
-                // that belong to the words around them (`ra quân triệt phá`
-                // for `quán triệt`), are not a misspelling of the term.
-                if class == HitClass::DiacriticMismatch
-                    && *real_word.get_or_insert_with(|| explained_by_words(nfc, ns, ne))
-                {
                     continue;
                 }
                 class
@@ -875,6 +866,16 @@ fn syllable_after(text: &str, i: usize) -> Option<(usize, usize)> {
 /// `Nguyên`, `Quyền`), and not the end of a compound word (`chính quyền`,
 /// `tài nguyên`, `ứng phó`)?
 fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
+    // The last byte of every modifier: `n`, `o` (`Pho`), `ó`, `ứ` (UTF-8
+    // C3 B3 / C3 93, E1 BB A9 / E1 BB A8), after one space or NBSP.
+    let b = nfc.as_bytes();
+    let last = match b[..start] {
+        [.., x, b' '] | [.., x, 0xC2, 0xA0] => x,
+        _ => return false,
+    };
+    if !matches!(last, b'n' | b'N' | b'o' | b'O' | 0xB3 | 0x93 | 0xA9 | 0xA8) {
+        return false;
+    }
     let Some(ws) = syllable_before(nfc, start) else {
         return false;
     };
@@ -886,7 +887,7 @@ fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
         return false;
     }
     match syllable_before(nfc, ws) {
-        Some(ps) => !super::words::is_compound(&nfc[ps..start].trim_end().replace('\u{a0}', " ")),
+        Some(ps) => !super::words::is_compound_nfc(nfc[ps..start].split_whitespace()),
         None => true,
     }
 }
@@ -899,25 +900,40 @@ fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
 /// capitals).
 fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     let text = &nfc[start..end];
-    if !text.chars().next().is_some_and(is_upper)
-        || !text.chars().next_back().is_some_and(char::is_alphanumeric)
-        || !text.chars().any(|c| c.is_lowercase())
-    {
+    if !text.chars().next().is_some_and(is_upper) {
         return None;
     }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
-    if !word.chars().next().is_some_and(is_upper) || super::pattern::roman_value(word).is_some() {
+    if !word.chars().next().is_some_and(is_upper)
+        || !text.chars().next_back().is_some_and(char::is_alphanumeric)
+        || !text.chars().any(char::is_lowercase)
+        || (word.bytes().all(|b| b"IVXLCDM".contains(&b))
+            && super::pattern::roman_value(word).is_some())
+    {
         return None;
     }
-    let folded = crate::transliterate::to_ascii(word).to_ascii_lowercase();
-    if SURNAMES.contains(&folded.as_str())
+    if word.len() <= 10
+        && SURNAMES.iter().any(|n| folds_to(word, n))
         && syllable_after(nfc, e)
             .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
     {
         return None;
     }
     Some(s)
+}
+
+/// Does `word` fold (ASCII, lower case) to `ascii`? No allocation.
+fn folds_to(word: &str, ascii: &str) -> bool {
+    let mut want = ascii.bytes();
+    for c in word.chars() {
+        for b in crate::transliterate::fold_char(c).bytes() {
+            if want.next() != Some(b.to_ascii_lowercase()) {
+                return false;
+            }
+        }
+    }
+    want.next().is_none()
 }
 
 /// Does a number, a code or a capitalised name follow byte `end` (after a
@@ -942,28 +958,26 @@ fn number_follows(nfc: &str, end: usize) -> bool {
 /// syllable a word with the one or two before it, or its last syllable a
 /// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
 fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
-    use super::words::is_compound;
-    let inner: Vec<&str> = nfc[ns..ne].split_whitespace().collect();
-    let (Some(first), Some(last)) = (inner.first(), inner.last()) else {
+    use super::words::is_compound_nfc;
+    let inner = &nfc[ns..ne];
+    let mut syllables = inner.split_whitespace();
+    let (Some(first), Some(last)) = (syllables.next(), inner.split_whitespace().next_back()) else {
         return false;
     };
-    if inner.len() > 1 && is_compound(&inner.join(" ")) {
+    if syllables.next().is_some() && is_compound_nfc(inner.split_whitespace()) {
         return true;
     }
     let b1 = syllable_before(nfc, ns);
     let b2 = b1.and_then(|b| syllable_before(nfc, b));
-    let word = |s: usize, e: usize| nfc[s..e].trim_end_matches([' ', '\u{a0}']);
     for b in [b1, b2].into_iter().flatten() {
-        let before: Vec<&str> = word(b, ns).split_whitespace().collect();
-        if is_compound(&format!("{} {first}", before.join(" "))) {
+        if is_compound_nfc(nfc[b..ns].split_whitespace().chain([first])) {
             return true;
         }
     }
     let a1 = syllable_after(nfc, ne);
     let a2 = a1.and_then(|(_, e)| syllable_after(nfc, e));
-    for a in [a1, a2].into_iter().flatten() {
-        let after: Vec<&str> = nfc[ne..a.1].split_whitespace().collect();
-        if is_compound(&format!("{last} {}", after.join(" "))) {
+    for (_, e) in [a1, a2].into_iter().flatten() {
+        if is_compound_nfc(std::iter::once(last).chain(nfc[ne..e].split_whitespace())) {
             return true;
         }
     }
@@ -1032,6 +1046,21 @@ fn is_word_char(c: char) -> bool {
         0x300..=0x36F => true,
         _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
     }
+}
+
+/// [`take_best`] among the candidates of one span, unless the best is a
+/// `diacritic-mismatch` that real words explain better (a listed compound
+/// word, `Thủ trưởng`, or syllables that belong to the words around them,
+/// `ra quân triệt phá` for `quán triệt`): then every candidate of the span
+/// is one (they rank below any other class) and none is taken. Checked
+/// here, only for the best, since it costs word-list look-ups.
+fn take_valid(nfc: &str, found: &mut Vec<Candidate>) -> Option<Candidate> {
+    let best = take_best(found)?;
+    if best.class == HitClass::DiacriticMismatch && explained_by_words(nfc, best.start, best.end) {
+        found.clear();
+        return None;
+    }
+    Some(best)
 }
 
 /// Removes and returns the best candidate (leftmost, longest, surest).

@@ -10,10 +10,11 @@
 //! The set is built on first use (a `diacritic-mismatch` candidate), once
 //! per process.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::text::key;
+use super::text::{canon_tone, key, lower_char};
 
 const LIST: &str = include_str!("words/vi-compounds.txt");
 
@@ -26,6 +27,24 @@ fn set() -> &'static HashSet<String> {
 /// placement) a listed compound word?
 pub fn is_compound(syllables: &str) -> bool {
     set().contains(&key(syllables))
+}
+
+/// [`is_compound`] of syllables given one by one, in NFC (the matcher's
+/// view of a text): no allocation once the thread's buffer has grown.
+pub fn is_compound_nfc<'a>(syllables: impl IntoIterator<Item = &'a str>) -> bool {
+    thread_local! {
+        static BUF: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        for (i, s) in syllables.into_iter().enumerate() {
+            if i > 0 {
+                buf.push(' ');
+            }
+            buf.extend(canon_tone(s).0.chars().map(lower_char));
+        }
+        set().contains(buf.as_str())
+    })
 }
 
 #[cfg(test)]
@@ -49,5 +68,8 @@ mod tests {
         for w in ["Chị thị", "quân triệt", "thị số", "triệt chị"] {
             assert!(!is_compound(w), "{w}");
         }
+        assert!(is_compound_nfc(["Thủ", "trưởng"]));
+        assert!(is_compound_nfc(["hòa", "bình"]));
+        assert!(!is_compound_nfc(["Chị", "thị"]));
     }
 }
