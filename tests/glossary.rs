@@ -734,4 +734,307 @@ fn import_with_the_wrong_delimiter_says_so_once() {
         ),
         "{err}"
     );
+// ---- Issue 15: glossary precision (look-alikes, real words, pattern forms,
+// document types that need their number, partial hits).
+
+fn precision() -> Glossary {
+    let (g, diags) = load_paths(&[fixtures().join("precision/glossary.toml")], ("vi", "en"));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != songngu::glossary::Severity::Error),
+        "{diags:?}"
+    );
+    g
+}
+
+/// (matched text, class, target) of every hit of `text`.
+fn hits_of(m: &Matcher, text: &str) -> Vec<(String, &'static str, String)> {
+    m.find(text)
+        .hits
+        .into_iter()
+        .map(|h| {
+            (
+                h.text(text).to_owned(),
+                h.class.name(),
+                h.target.to_string(),
+            )
+        })
+        .collect()
+}
+
+fn hit(text: &str, class: &'static str, target: &str) -> (String, &'static str, String) {
+    (text.to_owned(), class, target.to_owned())
+}
+
+#[test]
+fn real_words_that_fold_like_a_term_are_not_suspected_misspellings() {
+    // `Thủ trưởng` (head of an agency) and `ra quân triệt phá` were both
+    // flagged; the seed's typo `Chị thị` must stay flagged.
+    let g = precision();
+    let m = matcher(&g);
+    assert_eq!(hits_of(&m, "Thủ trưởng các cơ quan ngang bộ"), []);
+    assert_eq!(hits_of(&m, "Công an tỉnh ra quân triệt phá đường dây"), []);
+    assert_eq!(
+        hits_of(&m, "quán triệt Chị thị số 23-CT/TW"),
+        [
+            hit("quán triệt", "exact", "disseminate"),
+            hit("Chị thị", "diacritic-mismatch", "Directive")
+        ]
+    );
+    // Without a declared look-alike, the word list knows `Thủ trưởng` too.
+    let mut g2 = g.clone();
+    for e in &mut g2.entries {
+        e.look_alikes.clear();
+    }
+    assert!(g2.entries.iter().any(|e| e.source == "Thứ trưởng"));
+    assert_eq!(hits_of(&matcher(&g2), "Thủ trưởng các cơ quan"), []);
+    // An editor's `suspect` list keeps its flag even on a listed word.
+    let mut g3 = g.clone();
+    let tt = g3
+        .entries
+        .iter_mut()
+        .find(|e| e.source == "Thứ trưởng")
+        .unwrap();
+    tt.look_alikes.clear();
+    tt.suspect = vec!["Thủ trưởng".into()];
+    assert_eq!(
+        hits_of(&matcher(&g3), "Thủ trưởng các cơ quan"),
+        [hit("Thủ trưởng", "suspect", "Deputy Minister")]
+    );
+}
+
+#[test]
+fn a_declared_look_alike_is_never_reported_as_a_misspelling() {
+    // `Chì thì` is no listed word: only the declaration stops the flag.
+    let mut e = songngu::glossary::Entry::term("Chỉ thị", "Directive");
+    let g = Glossary {
+        entries: vec![e.clone()],
+        files: Vec::new(),
+    };
+    assert_eq!(
+        hits_of(&matcher(&g), "ghi Chì thì mới"),
+        [hit("Chì thì", "diacritic-mismatch", "Directive")]
+    );
+    e.look_alikes = vec!["Chì thì".into()];
+    let g = Glossary {
+        entries: vec![e],
+        files: Vec::new(),
+    };
+    let m = matcher(&g);
+    assert_eq!(hits_of(&m, "ghi Chì thì mới"), []);
+    assert_eq!(
+        hits_of(&m, "ghi Chị thị mới"),
+        [hit("Chị thị", "diacritic-mismatch", "Directive")]
+    );
+}
+
+#[test]
+fn pattern_forms_spaced_hyphen_lists_and_ordinals_inside_a_term() {
+    let g = precision();
+    let m = matcher(&g);
+    let text = "Nghị quyết số 79 - NQ/TW và Nghị quyết 79, 80 được Quốc hội khoá XIV \
+                bàn tại Đại hội đại biểu toàn quốc lần thứ XIII của Đảng.";
+    assert_eq!(
+        hits_of(&m, text),
+        [
+            hit(
+                "Nghị quyết số 79 - NQ/TW",
+                "exact",
+                "Resolution No. 79-NQ/TW"
+            ),
+            hit("Nghị quyết 79, 80", "exact", "Resolutions Nos. 79 and 80"),
+            hit(
+                "Quốc hội khoá XIV",
+                "tone-variant",
+                "14th National Assembly"
+            ),
+            hit(
+                "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng",
+                "exact",
+                "13th National Party Congress"
+            ),
+        ]
+    );
+    // No pattern-unparsed warning for any of them.
+    assert_eq!(m.find(text).misses, []);
+    // The en dash and a list with `và` too.
+    assert_eq!(
+        hits_of(&m, "Nghị quyết 18 – NQ/TW, Nghị quyết 18, 19 và 20."),
+        [
+            hit("Nghị quyết 18 – NQ/TW", "exact", "Resolution No. 18-NQ/TW"),
+            hit(
+                "Nghị quyết 18, 19 và 20",
+                "exact",
+                "Resolutions Nos. 18, 19 and 20"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn document_types_need_their_number() {
+    let g = precision();
+    let m = matcher(&g);
+    // A verb, no document: report-only.
+    assert_eq!(
+        hits_of(&m, "Sau khi Kết luận phiên họp, ông nói."),
+        [hit("Kết luận", "unnumbered", "Conclusion")]
+    );
+    assert_eq!(
+        hits_of(&m, "ký Chỉ thị."),
+        [hit("Chỉ thị", "unnumbered", "Directive")]
+    );
+    // A number, a code, a capitalised name: the document type.
+    assert_eq!(
+        hits_of(&m, "Luật số 45/2019/QH14 và Kết luận 44-KL/TW"),
+        [
+            hit("Luật", "exact", "Law"),
+            hit("Kết luận", "exact", "Conclusion")
+        ]
+    );
+    assert_eq!(
+        hits_of(&m, "theo Nghị quyết “Về phát triển”"),
+        [hit("Nghị quyết", "exact", "Resolution")]
+    );
+    // Report-only: never replaced, never verified.
+    let text = "Kết luận phiên họp";
+    let hits = m.find(text).hits;
+    assert_eq!(replace(text, &hits, m.entries()), text);
+    let v = Verifier::new(m.entries());
+    assert!(
+        v.verify(&hits, m.entries(), "Closing the session")
+            .is_empty()
+    );
+}
+
+#[test]
+fn partial_hits_are_report_only_and_never_replaced() {
+    let g = precision();
+    let m = matcher(&g);
+    let text = "Phó Chủ tịch Quốc hội và Phó Thủ tướng Chính phủ nói về Luật Đất đai.";
+    assert_eq!(
+        hits_of(&m, text),
+        [
+            hit(
+                "Chủ tịch Quốc hội",
+                "partial",
+                "Chairman of the National Assembly"
+            ),
+            hit("Phó Thủ tướng", "partial", "Deputy Prime Minister"),
+            hit("Chính phủ", "partial", "Government"),
+            hit("Luật", "partial", "Law"),
+        ]
+    );
+    let hits = m.find(text).hits;
+    assert_eq!(replace(text, &hits, m.entries()), text);
+    let v = Verifier::new(m.entries());
+    assert!(
+        v.verify(&hits, m.entries(), "The Vice Chairwoman spoke.")
+            .is_empty()
+    );
+    // The other modifiers, a title followed by a person's name (confident),
+    // and a verb followed by a document's name (confident).
+    for modifier in ["Nguyên", "nguyên", "Quyền", "quyền", "Thứ"] {
+        let t = format!("{modifier} Chủ tịch Quốc hội phát biểu");
+        assert_eq!(m.find(&t).hits[0].class, HitClass::Partial, "{t}");
+    }
+    assert_eq!(
+        hits_of(&m, "chính quyền Chủ tịch Quốc hội"),
+        [hit(
+            "Chủ tịch Quốc hội",
+            "exact",
+            "Chairman of the National Assembly"
+        )]
+    );
+    assert_eq!(
+        hits_of(&m, "Đại tướng Tô Lâm và Thủ tướng Phạm Minh Chính"),
+        [
+            hit("Đại tướng", "exact", "General"),
+            hit("Tô Lâm", "exact", "To Lam"),
+            hit("Thủ tướng", "exact", "Prime Minister"),
+        ]
+    );
+    assert_eq!(
+        hits_of(&m, "quán triệt Chỉ thị 05-CT/TW"),
+        [
+            hit("quán triệt", "exact", "disseminate"),
+            hit("Chỉ thị 05-CT/TW", "exact", "Directive No. 05-CT/TW")
+        ]
+    );
+}
+
+#[test]
+fn look_alikes_and_needs_load_in_both_forms_and_bad_needs_is_located() {
+    let g = precision();
+    let by = |s: &str| g.entries.iter().find(|e| e.source == s).unwrap();
+    assert_eq!(by("Thứ trưởng").look_alikes, ["Thủ trưởng"]);
+    assert_eq!(by("Kết luận").needs, Some(songngu::glossary::Needs::Number));
+    assert_eq!(by("Luật").needs, Some(songngu::glossary::Needs::Number));
+    assert_eq!(by("Quốc hội").needs, None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("g.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n\n[terms]\n\
+         \"Kết luận\" = { target = \"Conclusion\", needs = \"digits\" }\n\n\
+         [[entry]]\nsource = \"Thứ trưởng\"\ntarget = \"Deputy Minister\"\n\
+         look_alikes = [\"Bộ trưởng\"]\n",
+    )
+    .unwrap();
+    let (code, out, err) = songngu(dir.path(), &["glossary", "check", "g.toml"], b"");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        out.contains("g.toml:6:47: error: unknown `needs` value `digits`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: look-alike `Bộ trưởng` does not fold like `Thứ trưởng`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn cli_run_replace_mode_keeps_partial_and_unnumbered_hits_out_of_the_draft() {
+    let src = fixtures().join("precision");
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["glossary.toml", "config.toml", "article.txt"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+    }
+    let (code, _, err) = songngu(dir.path(), &["run", "article.txt", "-o", "out", "-q"], b"");
+    assert_eq!(code, 0, "{err}");
+    let jsonl = std::fs::read_to_string(dir.path().join("out/article.jsonl")).unwrap();
+    let segs: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let targets: Vec<&str> = segs.iter().map(|s| s["target"].as_str().unwrap()).collect();
+    assert_eq!(
+        targets,
+        [
+            "Thủ trưởng các cơ quan ngang bộ disseminate Chị thị số 23-CT/TW.",
+            "Công an tỉnh ra quân triệt phá đường dây; Thứ trưởng Bộ Công an chủ trì.",
+            "Resolution No. 79-NQ/TW và Resolutions Nos. 79 and 80 được 14th National Assembly \
+             bàn tại 13th National Party Congress.",
+            "Sau khi Kết luận phiên họp, Phó Chủ tịch Quốc hội và Phó Thủ tướng Chính phủ nói \
+             về Luật Đất đai.",
+            "General To Lam ký Chỉ thị và Law số 45/2019/QH14 theo Conclusion 44-KL/TW.",
+        ]
+    );
+    // One flag in the whole article: the seed's real typo.
+    let flags: Vec<(&str, &str)> = segs
+        .iter()
+        .flat_map(|s| s["flags"].as_array().unwrap())
+        .map(|f| (f["code"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(flags[0].0, "suspected-misspelling");
+    assert!(flags[0].1.contains("`Chị thị`"), "{flags:?}");
+    // The new classes are in the JSONL `terms`.
+    let classes: Vec<&str> = segs
+        .iter()
+        .flat_map(|s| s["terms"].as_array().unwrap())
+        .map(|t| t["class"].as_str().unwrap())
+        .collect();
+    assert_eq!(classes.iter().filter(|c| **c == "partial").count(), 6);
+    assert_eq!(classes.iter().filter(|c| **c == "unnumbered").count(), 2);
 }

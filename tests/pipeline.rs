@@ -63,7 +63,8 @@ fn run_fixture_golden_outputs() {
     for kind in ["title", "text", "caption", "byline", "ascii-caption"] {
         assert!(jsonl.contains(&format!("\"kind\":\"{kind}\"")), "{kind}");
     }
-    for class in HitClass::ALL {
+    // (`partial` and `unnumbered`: tests/glossary.rs, `cli_run_replace_mode_…`.)
+    for class in HitClass::ALL[..6].iter() {
         assert!(
             jsonl.contains(&format!("\"class\":\"{}\"", class.name())),
             "{class:?}"

@@ -241,6 +241,8 @@
     if (m.dataset.note) { lines.push('note: ' + m.dataset.note); }
     if (m.dataset.forbidden) { lines.push('not: ' + m.dataset.forbidden); }
     if (m.classList.contains('missing')) { lines.push('the target lacks the approved term'); }
+    if (m.dataset.class === 'partial') { lines.push('part of a longer name: not its translation'); }
+    if (m.dataset.class === 'unnumbered') { lines.push('no document number: perhaps not the document type'); }
     tip.textContent = lines.join('\n');
     tip.hidden = false;
     var r = m.getBoundingClientRect();

@@ -19,7 +19,7 @@ use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Origin, Severi
 use crate::config::CaseRule;
 
 /// Fields of a rich `[[entry]]`.
-const ENTRY_FIELDS: [&str; 14] = [
+const ENTRY_FIELDS: [&str; 16] = [
     "id",
     "kind",
     "source",
@@ -34,6 +34,8 @@ const ENTRY_FIELDS: [&str; 14] = [
     "keep",
     "suspect",
     "slots",
+    "look_alikes",
+    "needs",
 ];
 
 /// Reads every glossary file under `paths` (folders: their `*.toml` files in
@@ -572,6 +574,7 @@ impl Reader<'_> {
                 format!("`ascii` must be plain ASCII, got `{a}`; write it without diacritics"),
             );
         }
+        self.check_look_alikes_needs(&entry, span);
         match entry.kind {
             EntryKind::Pattern => self.check_pattern(&entry, span),
             EntryKind::Term => {
@@ -595,6 +598,46 @@ impl Reader<'_> {
         self.slots_given = false;
         self.bad_slots.clear();
         (self.count_errors() == errors_before && !entry.source.is_empty()).then_some(entry)
+    }
+
+    /// `look_alikes` must fold like a source form (else they never apply);
+    /// `needs` belongs to plain terms (a pattern has its number already).
+    fn check_look_alikes_needs(&mut self, entry: &Entry, span: &Span) {
+        use super::text::{folded_key, key};
+        let forms: Vec<String> = std::iter::once(&entry.source)
+            .chain(&entry.variants)
+            .map(|f| folded_key(f))
+            .collect();
+        for l in &entry.look_alikes {
+            if !forms.contains(&folded_key(l)) {
+                self.warning(
+                    span,
+                    format!(
+                        "look-alike `{l}` does not fold like `{}` or its variants, so it changes \
+                         nothing; list only real words spelt like the term without its diacritics",
+                        entry.source
+                    ),
+                );
+            } else if std::iter::once(&entry.source)
+                .chain(&entry.variants)
+                .any(|f| key(f) == key(l))
+            {
+                self.error(
+                    span,
+                    format!(
+                        "look-alike `{l}` is a form of the term `{}` itself; remove it",
+                        entry.source
+                    ),
+                );
+            }
+        }
+        if entry.needs.is_some() && entry.kind == EntryKind::Pattern {
+            self.warning(
+                span,
+                "`needs` applies to plain terms; a pattern has its number already: remove it"
+                    .into(),
+            );
+        }
     }
 
     fn check_pattern(&mut self, entry: &Entry, span: &Span) {
@@ -695,6 +738,18 @@ impl Reader<'_> {
             "variants" => entry.variants = self.string_list(v, name),
             "forbidden" => entry.forbidden = self.string_list(v, name),
             "suspect" => entry.suspect = self.string_list(v, name),
+            "look_alikes" => entry.look_alikes = self.string_list(v, name),
+            "needs" => {
+                if let Some(s) = self.string(v, name) {
+                    match super::Needs::from_name(&s) {
+                        Some(n) => entry.needs = Some(n),
+                        None => self.error(
+                            &span,
+                            format!("unknown `needs` value `{s}`; use \"number\" (a document type that needs its number)"),
+                        ),
+                    }
+                }
+            }
             "tags" => entry.tags = self.string_list(v, name),
             "keep" => match v.get_ref() {
                 DeValue::Boolean(b) => entry.keep = *b,

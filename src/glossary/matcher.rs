@@ -22,6 +22,15 @@
 //! (the text has other diacritics: `Chị thị` for `Chỉ thị`). Only then does
 //! leftmost-longest choose, so a failed longer candidate never hides a
 //! valid shorter one, and a real hit of the same span wins over a folded one.
+//!
+//! A `diacritic-mismatch` candidate is dropped when it is a declared
+//! look-alike of its entry, a listed compound word ([`super::words`]) or
+//! straddles word boundaries (`ra quân triệt phá`). After the choice, each
+//! confident or `ascii-span` hit is looked at in its context: `partial`
+//! (after `Phó`/`Thứ`/`Nguyên`/`Quyền`, or continued by a capitalised
+//! syllable into a longer name, or that continuation), else `unnumbered`
+//! (an entry with `needs = "number"` and no number after it). Both are
+//! report-only.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -35,7 +44,7 @@ use serde::Serialize;
 use super::pattern::{Part, SlotType, Template};
 use super::text::{
     OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
-    lower_char, lower_same_len, nfc_with_map,
+    lower_char, nfc_with_map,
 };
 use super::{Entry, EntryKind, Glossary, Status};
 use crate::config::{CaseRule, Diacritics};
@@ -56,17 +65,27 @@ pub enum HitClass {
     DiacriticMismatch,
     /// A listed misspelling of the entry (report only).
     Suspect,
+    /// Part of a longer name the glossary does not have: directly after a
+    /// title modifier (`Phó Chủ tịch Quốc hội`), or followed by a capitalised
+    /// syllable that continues the name (`Luật Đất đai`, `Phó Thủ tướng
+    /// Chính phủ`), or that continuation itself (report only).
+    Partial,
+    /// A term marked `needs = "number"` (a document type) with no number,
+    /// code or name after it: `Kết luận phiên họp` (report only).
+    Unnumbered,
 }
 
 impl HitClass {
     /// Every class, in report order.
-    pub const ALL: [HitClass; 6] = [
+    pub const ALL: [HitClass; 8] = [
         HitClass::Exact,
         HitClass::CaseVariant,
         HitClass::ToneVariant,
         HitClass::AsciiSpan,
         HitClass::DiacriticMismatch,
         HitClass::Suspect,
+        HitClass::Partial,
+        HitClass::Unnumbered,
     ];
 
     /// The class name used in outputs.
@@ -78,6 +97,8 @@ impl HitClass {
             HitClass::AsciiSpan => "ascii-span",
             HitClass::DiacriticMismatch => "diacritic-mismatch",
             HitClass::Suspect => "suspect",
+            HitClass::Partial => "partial",
+            HitClass::Unnumbered => "unnumbered",
         }
     }
 
@@ -97,7 +118,12 @@ impl HitClass {
     /// Selection rank among candidates of the same span (lower wins).
     fn rank(self) -> u8 {
         match self {
-            HitClass::Exact | HitClass::CaseVariant | HitClass::ToneVariant => 0,
+            // The last two are given after the choice, never to candidates.
+            HitClass::Exact
+            | HitClass::CaseVariant
+            | HitClass::ToneVariant
+            | HitClass::Partial
+            | HitClass::Unnumbered => 0,
             HitClass::Suspect => 1,
             HitClass::AsciiSpan => 2,
             HitClass::DiacriticMismatch => 3,
@@ -172,6 +198,8 @@ enum KeyKind {
     Term,
     Suspect,
     Pattern,
+    /// A real word that folds like the entry: blocks its `diacritic-mismatch`.
+    LookAlike,
 }
 
 /// One automaton pattern's meaning. Everything a check reads is in the key
@@ -182,6 +210,8 @@ struct Key {
     entry: usize,
     kind: KeyKind,
     case: CaseRule,
+    /// The entry has `needs = "number"`.
+    needs_number: bool,
     /// Does `written` begin / end with a letter or digit (so that the text
     /// must not continue with one there)?
     edges: (bool, bool),
@@ -265,6 +295,7 @@ struct Candidate {
     entry: usize,
     source: Ustr,
     target: Ustr,
+    needs_number: bool,
 }
 
 impl Candidate {
@@ -295,7 +326,7 @@ impl KeySet {
         entry: usize,
         kind: KeyKind,
         case: CaseRule,
-        shared: &(Ustr, Ustr),
+        shared: &(Ustr, Ustr, bool),
         template: Option<Arc<Template>>,
     ) {
         let folded = folded_key(&written);
@@ -320,6 +351,7 @@ impl KeySet {
             entry,
             kind,
             case,
+            needs_number: shared.2,
             edges,
             spellings: format!("{written}{cased}{lkey}").into_boxed_str(),
             written_len: written.len(),
@@ -398,6 +430,7 @@ impl Matcher {
             let shared = (
                 Ustr::from(e.source.as_str()),
                 Ustr::from(e.approved_target()),
+                e.needs == Some(super::Needs::Number) && e.kind == EntryKind::Term,
             );
             for form in std::iter::once(&e.source).chain(&e.variants) {
                 match e.kind {
@@ -427,6 +460,9 @@ impl Matcher {
             }
             for s in &e.suspect {
                 terms.add(s.clone(), i, KeyKind::Suspect, case, &shared, None);
+            }
+            for s in &e.look_alikes {
+                terms.add(s.clone(), i, KeyKind::LookAlike, case, &shared, None);
             }
         }
         let loose_start = terms.keys.iter().flatten().any(|k| !k.edges.0);
@@ -495,6 +531,8 @@ impl Matcher {
         let mut fcur = 0; // the first folded offset at or after `pos`
         let mut pi = 0;
         let mut next_term: Option<Option<Candidate>> = None; // None: not searched yet
+        // Where the continuation of the last partial hit starts (NFC).
+        let mut continued_at: Option<usize> = None;
         loop {
             while pcands.get(pi).is_some_and(|c| c.start < pos) {
                 pi += 1;
@@ -521,13 +559,14 @@ impl Matcher {
                 next_term.take().flatten().expect("a term candidate")
             };
             pos = pick.end;
+            let class = context_class(view.nfc, &pick, &mut continued_at);
             let (start, end) = (nfc_map.map(pick.start), nfc_map.map(pick.end));
             hits.push(Hit {
                 start,
                 end,
                 entry: pick.source,
                 target: pick.target,
-                class: pick.class,
+                class,
                 index: pick.entry,
             });
         }
@@ -569,7 +608,7 @@ impl Matcher {
                 found,
                 &mut unused,
             );
-            if let Some(best) = take_best(found) {
+            if let Some(best) = take_valid(view.nfc, found) {
                 return Some(best);
             }
             // Shorter keys at the same start, longest first, unless the start
@@ -591,7 +630,7 @@ impl Matcher {
                     found,
                     &mut unused,
                 );
-                if let Some(best) = take_best(found) {
+                if let Some(best) = take_valid(view.nfc, found) {
                     return Some(best);
                 }
                 end = m2.end();
@@ -625,8 +664,19 @@ impl Matcher {
         let after = word_after(nfc, ne);
         // The slice in canonical tone placement, computed once.
         let mut slice_cased: Option<Cow<'_, str>> = None;
+        // Candidates pushed from here on; entries whose declared look-alike
+        // the slice is.
+        let first = cands.len();
+        let mut looks_alike: Vec<usize> = Vec::new();
         for k in keys {
             if (k.edges.0 && before) || (k.edges.1 && after) {
+                continue;
+            }
+            if k.kind == KeyKind::LookAlike {
+                let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
+                if eq_lower(cased, k.lkey()) {
+                    looks_alike.push(k.entry);
+                }
                 continue;
             }
             // The common case, exactly as written, passes every case rule.
@@ -677,6 +727,18 @@ impl Matcher {
             };
             self.push_candidate(nfc, ns, ne, k, class, cands, misses);
         }
+        if !looks_alike.is_empty() {
+            let mut i = first;
+            while i < cands.len() {
+                if cands[i].class == HitClass::DiacriticMismatch
+                    && looks_alike.contains(&cands[i].entry)
+                {
+                    cands.swap_remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
     }
 
     /// Completes a pattern after its literal beginning, then records the
@@ -700,6 +762,7 @@ impl Matcher {
                 entry: k.entry,
                 source: k.source,
                 target: k.target,
+                needs_number: k.needs_number,
             });
             return;
         };
@@ -716,6 +779,7 @@ impl Matcher {
                     entry: k.entry,
                     source: k.source,
                     target: target.into(),
+                    needs_number: false,
                 });
             }
             None => {
@@ -741,6 +805,185 @@ impl Matcher {
     }
 }
 
+/// The class of a chosen hit in its context. A confident or `ascii-span` hit
+/// becomes [`HitClass::Partial`] when a title modifier precedes it, when a
+/// capitalised syllable continues it (not a person's name, not a Roman
+/// numeral), or when it is that continuation of the previous partial hit
+/// (`continued_at`, updated here); else [`HitClass::Unnumbered`] when its
+/// entry needs a number and none follows.
+fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> HitClass {
+    let chained = continued_at.take() == Some(c.start);
+    if !(c.class.is_confident() || c.class == HitClass::AsciiSpan) {
+        return c.class;
+    }
+    let next = continuation(nfc, c.start, c.end);
+    if chained || next.is_some() || modifier_before(nfc, c.start, c.class == HitClass::AsciiSpan) {
+        *continued_at = next;
+        return HitClass::Partial;
+    }
+    if c.needs_number && !number_follows(nfc, c.end) {
+        return HitClass::Unnumbered;
+    }
+    c.class
+}
+
+/// Title modifiers: a term right after one is part of a longer title.
+const MODIFIERS: [&str; 4] = ["phó", "thứ", "nguyên", "quyền"];
+/// Their ASCII forms, for `ascii-span` hits (`thu` is too common to count).
+const MODIFIERS_ASCII: [&str; 3] = ["pho", "nguyen", "quyen"];
+
+/// Common Vietnamese family names, ASCII-folded: a capitalised syllable
+/// that is one of them, followed by another capitalised syllable, starts a
+/// person's name (`Đại tướng Tô Lâm`), not a longer official name.
+const SURNAMES: [&str; 62] = [
+    "au", "bach", "bien", "bui", "cao", "chau", "chu", "dam", "dang", "dao", "diep", "dinh", "do",
+    "doan", "dong", "duong", "giang", "ha", "hau", "ho", "hoang", "hua", "huynh", "khong", "khuc",
+    "kieu", "kim", "la", "lai", "lam", "le", "lo", "lu", "luc", "luong", "luu", "ly", "mac", "mai",
+    "nghiem", "ngo", "nguyen", "ninh", "nong", "ong", "pham", "phan", "phi", "phung", "quach",
+    "ta", "thach", "thai", "than", "tieu", "to", "ton", "tong", "tran", "trieu", "trinh", "truong",
+];
+
+/// The syllable ending at byte `i` of `text`, if a single space (or NBSP)
+/// separates it from `i`: its start.
+fn syllable_before(text: &str, i: usize) -> Option<usize> {
+    let before = &text[..i];
+    let gap = before.strip_suffix([' ', '\u{a0}'])?;
+    let word = gap.trim_end_matches(is_word_char);
+    (word.len() < gap.len()).then_some(word.len())
+}
+
+/// The syllable after the single space (or NBSP) at byte `i` of `text`: its
+/// byte range.
+fn syllable_after(text: &str, i: usize) -> Option<(usize, usize)> {
+    let after = &text[i..];
+    let rest = after.strip_prefix([' ', '\u{a0}'])?;
+    let start = i + (after.len() - rest.len());
+    let len = rest.len() - rest.trim_start_matches(is_word_char).len();
+    (len > 0).then_some((start, start + len))
+}
+
+/// Is the syllable before byte `start` a title modifier (`Phó`, `Thứ`,
+/// `Nguyên`, `Quyền`), and not the end of a compound word (`chính quyền`,
+/// `tài nguyên`, `ứng phó`)?
+fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
+    // The last byte of every modifier: `n`, `o` (`Pho`), `ó`, `ứ` (UTF-8
+    // C3 B3 / C3 93, E1 BB A9 / E1 BB A8), after one space or NBSP.
+    let b = nfc.as_bytes();
+    let last = match b[..start] {
+        [.., x, b' '] | [.., x, 0xC2, 0xA0] => x,
+        _ => return false,
+    };
+    if !matches!(last, b'n' | b'N' | b'o' | b'O' | 0xB3 | 0x93 | 0xA9 | 0xA8) {
+        return false;
+    }
+    let Some(ws) = syllable_before(nfc, start) else {
+        return false;
+    };
+    let word = nfc[ws..start].trim_end_matches([' ', '\u{a0}']);
+    let is_modifier = word.len() <= "nguyên".len()
+        && (MODIFIERS.iter().any(|m| eq_lower(word, m))
+            || (ascii && MODIFIERS_ASCII.iter().any(|m| word.eq_ignore_ascii_case(m))));
+    if !is_modifier {
+        return false;
+    }
+    match syllable_before(nfc, ws) {
+        Some(ps) => !super::words::is_compound_nfc(nfc[ps..start].split_whitespace()),
+        None => true,
+    }
+}
+
+/// Where a capitalised syllable that continues the hit `[start, end)` into a
+/// longer name starts, if one does: after a single space, not a person's
+/// name, not a Roman numeral (`Đại hội XIII`). Only names continue: a hit
+/// that starts in lower case (`quán triệt Chỉ thị`) has none, nor one that
+/// ends in punctuation (`Ảnh:`) or has no lower-case letter (headlines in
+/// capitals).
+fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
+    let text = &nfc[start..end];
+    if !text.chars().next().is_some_and(is_upper) {
+        return None;
+    }
+    let (s, e) = syllable_after(nfc, end)?;
+    let word = &nfc[s..e];
+    if !word.chars().next().is_some_and(is_upper)
+        || !text.chars().next_back().is_some_and(char::is_alphanumeric)
+        || !text.chars().any(char::is_lowercase)
+        || (word.bytes().all(|b| b"IVXLCDM".contains(&b))
+            && super::pattern::roman_value(word).is_some())
+    {
+        return None;
+    }
+    if word.len() <= 10
+        && SURNAMES.iter().any(|n| folds_to(word, n))
+        && syllable_after(nfc, e)
+            .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
+    {
+        return None;
+    }
+    Some(s)
+}
+
+/// Does `word` fold (ASCII, lower case) to `ascii`? No allocation.
+fn folds_to(word: &str, ascii: &str) -> bool {
+    let mut want = ascii.bytes();
+    for c in word.chars() {
+        for b in crate::transliterate::fold_char(c).bytes() {
+            if want.next() != Some(b.to_ascii_lowercase()) {
+                return false;
+            }
+        }
+    }
+    want.next().is_none()
+}
+
+/// Does a number, a code or a capitalised name follow byte `end` (after a
+/// space, perhaps after `số`): `Kết luận 44`, `Luật số 45/2019/QH14`,
+/// `Nghị quyết “Về…”`?
+fn number_follows(nfc: &str, end: usize) -> bool {
+    let Some(rest) = nfc[end..].strip_prefix([' ', '\u{a0}']) else {
+        return false;
+    };
+    let rest = ["số ", "Số ", "so ", "So "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+    let rest = rest.strip_prefix(['“', '"']).unwrap_or(rest);
+    rest.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || is_upper(c))
+}
+
+/// Is the candidate `nfc[ns..ne]` better explained by real words than as a
+/// misspelt term: a listed compound word itself (`Thủ trưởng`), or its first
+/// syllable a word with the one or two before it, or its last syllable a
+/// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
+fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
+    use super::words::is_compound_nfc;
+    let inner = &nfc[ns..ne];
+    let mut syllables = inner.split_whitespace();
+    let (Some(first), Some(last)) = (syllables.next(), inner.split_whitespace().next_back()) else {
+        return false;
+    };
+    if syllables.next().is_some() && is_compound_nfc(inner.split_whitespace()) {
+        return true;
+    }
+    let b1 = syllable_before(nfc, ns);
+    let b2 = b1.and_then(|b| syllable_before(nfc, b));
+    for b in [b1, b2].into_iter().flatten() {
+        if is_compound_nfc(nfc[b..ns].split_whitespace().chain([first])) {
+            return true;
+        }
+    }
+    let a1 = syllable_after(nfc, ne);
+    let a2 = a1.and_then(|(_, e)| syllable_after(nfc, e));
+    for (_, e) in [a1, a2].into_iter().flatten() {
+        if is_compound_nfc(std::iter::once(last).chain(nfc[ne..e].split_whitespace())) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Matches the parts of a pattern after its literal beginning, from byte
 /// `pos` of `nfc`: the end and the slot values.
 fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(String, String)>)> {
@@ -749,16 +992,18 @@ fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(Str
         let tail = &nfc[pos..];
         match part {
             Part::Slot(name, ty, _) => {
-                let len = ty.parse_at(tail)?;
+                let len = ty.parse_value_at(tail)?;
                 values.push((name.clone(), tail[..len].to_owned()));
                 pos += len;
             }
             Part::Lit(lit) => {
-                let end = lit.len();
-                if !tail.is_char_boundary(end.min(tail.len())) || tail.len() < end {
-                    return None;
-                }
-                if lower_same_len(&tail[..end]) != lower_same_len(lit) {
+                // As many characters as the literal has; equal apart from
+                // case and tone placement (`khoá` for `khóa`).
+                let n = lit.chars().count();
+                let end = tail.char_indices().nth(n).map_or(tail.len(), |(i, _)| i);
+                if tail[..end].chars().count() < n
+                    || !eq_lower(&canon_tone(&tail[..end]).0, &canon_tone(lit).0)
+                {
                     return None;
                 }
                 pos += end;
@@ -801,6 +1046,21 @@ fn is_word_char(c: char) -> bool {
         0x300..=0x36F => true,
         _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
     }
+}
+
+/// [`take_best`] among the candidates of one span, unless the best is a
+/// `diacritic-mismatch` that real words explain better (a listed compound
+/// word, `Thủ trưởng`, or syllables that belong to the words around them,
+/// `ra quân triệt phá` for `quán triệt`): then every candidate of the span
+/// is one (they rank below any other class) and none is taken. Checked
+/// here, only for the best, since it costs word-list look-ups.
+fn take_valid(nfc: &str, found: &mut Vec<Candidate>) -> Option<Candidate> {
+    let best = take_best(found)?;
+    if best.class == HitClass::DiacriticMismatch && explained_by_words(nfc, best.start, best.end) {
+        found.clear();
+        return None;
+    }
+    Some(best)
 }
 
 /// Removes and returns the best candidate (leftmost, longest, surest).
@@ -952,7 +1212,9 @@ mod tests {
         ]);
         assert_eq!(found(&m, "pháp luật"), []);
         assert_eq!(found(&m, "Đảng"), []);
-        assert_eq!(found(&m, "Luật Đất đai"), [t("Luật", "exact", "Law")]);
+        assert_eq!(found(&m, "Luật nói"), [t("Luật", "exact", "Law")]);
+        // A capitalised syllable continues the name: only part of it.
+        assert_eq!(found(&m, "Luật Đất đai"), [t("Luật", "partial", "Law")]);
         assert_eq!(found(&m, "44-KL/TW"), [t("TW", "exact", "Central")]);
         assert_eq!(found(&m, "TWO"), []);
     }
@@ -974,9 +1236,17 @@ mod tests {
                 "Minister of Public Security"
             )]
         );
-        // The long entry is case-sensitive and fails; the two shorter ones remain.
+        // The long entry is case-sensitive and fails; the two shorter ones
+        // remain, as parts of a longer name the glossary lacks (partial).
         assert_eq!(
             found(&m, "Bộ Trưởng Bộ Công an"),
+            [
+                t("Bộ Trưởng", "partial", "Minister"),
+                t("Bộ Công an", "partial", "Ministry of Public Security")
+            ]
+        );
+        assert_eq!(
+            found(&m, "Bộ Trưởng, Bộ Công an"),
             [
                 t("Bộ Trưởng", "case-variant", "Minister"),
                 t("Bộ Công an", "exact", "Ministry of Public Security")
@@ -985,7 +1255,7 @@ mod tests {
         // Boundary failure of the longer candidate.
         assert_eq!(
             found(&m, "Bộ trưởng Bộ Công anh"),
-            [t("Bộ trưởng", "exact", "Minister")]
+            [t("Bộ trưởng", "partial", "Minister")]
         );
     }
 
@@ -1052,6 +1322,117 @@ mod tests {
                 "Conclusion No. 44-KL/TW"
             )]
         );
+    }
+
+    #[test]
+    fn partial_chains_modifiers_names_and_capitals() {
+        let mut luat = Entry::term("Luật", "Law");
+        luat.needs = Some(crate::glossary::Needs::Number);
+        let m = matcher(vec![
+            Entry::term("Chủ tịch Quốc hội", "Chairman of the National Assembly"),
+            Entry::term("Phó Thủ tướng", "Deputy Prime Minister"),
+            Entry::term("Chính phủ", "Government"),
+            Entry::term("Đại hội", "Congress"),
+            Entry::term("Ảnh:", "Photo:"),
+            luat,
+        ]);
+        // The continuation of a partial hit is partial too.
+        assert_eq!(
+            found(&m, "Phó Thủ tướng Chính phủ Nhật Bản"),
+            [
+                t("Phó Thủ tướng", "partial", "Deputy Prime Minister"),
+                t("Chính phủ", "partial", "Government")
+            ]
+        );
+        // Not after a comma, not before a Roman numeral, not after a label,
+        // not in a headline in capitals.
+        assert_eq!(
+            found(&m, "Phó Thủ tướng, Chính phủ"),
+            [
+                t("Phó Thủ tướng", "exact", "Deputy Prime Minister"),
+                t("Chính phủ", "exact", "Government")
+            ]
+        );
+        assert_eq!(
+            found(&m, "Đại hội XIII"),
+            [t("Đại hội", "exact", "Congress")]
+        );
+        assert_eq!(found(&m, "(Ảnh: Minh Đức)"), [t("Ảnh:", "exact", "Photo:")]);
+        assert_eq!(
+            found(&m, "CHỦ TỊCH QUỐC HỘI TRẦN THANH MẪN"),
+            [t(
+                "CHỦ TỊCH QUỐC HỘI",
+                "case-variant",
+                "Chairman of the National Assembly"
+            )]
+        );
+        // A family name followed by a given name is a person, not a name's
+        // continuation; a lone capitalised syllable is.
+        assert_eq!(
+            found(&m, "Chủ tịch Quốc hội Trần Thanh Mẫn"),
+            [t(
+                "Chủ tịch Quốc hội",
+                "exact",
+                "Chairman of the National Assembly"
+            )]
+        );
+        // ASCII captions: the modifier folded.
+        assert_eq!(
+            found(&m, "Pho Chu tich Quoc hoi"),
+            [t(
+                "Chu tich Quoc hoi",
+                "partial",
+                "Chairman of the National Assembly"
+            )]
+        );
+        // Needs a number: partial wins over unnumbered; a number satisfies it.
+        assert_eq!(found(&m, "Luật Đất đai"), [t("Luật", "partial", "Law")]);
+        assert_eq!(found(&m, "Luật này"), [t("Luật", "unnumbered", "Law")]);
+        assert_eq!(found(&m, "Luật 45"), [t("Luật", "exact", "Law")]);
+    }
+
+    #[test]
+    fn straddling_and_real_word_candidates_are_not_misspellings() {
+        let m = matcher(vec![
+            Entry::term("quán triệt", "disseminate"),
+            Entry::term("Thứ trưởng", "Deputy Minister"),
+            Entry::term("Chỉ thị", "Directive"),
+        ]);
+        assert_eq!(found(&m, "ra quân triệt phá"), []);
+        assert_eq!(found(&m, "toàn quân triệt để"), []);
+        assert_eq!(found(&m, "Thủ trưởng đơn vị"), []);
+        assert_eq!(
+            found(&m, "quân triệt"),
+            [t("quân triệt", "diacritic-mismatch", "disseminate")]
+        );
+        assert_eq!(
+            found(&m, "quán triệt Chị thị số 23"),
+            [
+                t("quán triệt", "exact", "disseminate"),
+                t("Chị thị", "diacritic-mismatch", "Directive")
+            ]
+        );
+    }
+
+    #[test]
+    fn literals_after_a_slot_match_either_tone_placement() {
+        let mut p = Entry::term(
+            "Hội nghị Trung ương {n} khóa {m}",
+            "{n:ordinal} plenum of the {m} Party Central Committee",
+        );
+        p.kind = EntryKind::Pattern;
+        p.slots = vec![("n".into(), SlotType::Int), ("m".into(), SlotType::Roman)];
+        let m = matcher(vec![p]);
+        for text in [
+            "Hội nghị Trung ương 8 khóa XIII",
+            "Hội nghị Trung ương 8 khoá XIII",
+        ] {
+            assert_eq!(
+                m.find(text).hits[0].target.as_str(),
+                "8th plenum of the 13th Party Central Committee",
+                "{text}"
+            );
+        }
     }
 
     #[test]

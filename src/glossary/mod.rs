@@ -11,10 +11,13 @@
 //! - [`pattern`]: pattern entries and their slot types;
 //! - [`modes`]: annotate, replace (glossary-only draft) and verify;
 //! - [`exchange`]: TSV/CSV import, TSV/CSV/TBX/DeepL export;
-//! - [`text`]: the normalised views of text the matcher searches.
+//! - [`text`]: the normalised views of text the matcher searches;
+//! - [`words`]: Vietnamese compound words (real words are not misspellings).
 //!
 //! The glossary never changes text on a doubtful match: folded hits
-//! (`ascii-span`, `diacritic-mismatch`) and `suspect` hits are report-only.
+//! (`ascii-span`, `diacritic-mismatch`), `suspect` hits, `partial` hits
+//! (part of a longer name) and `unnumbered` ones (a document type without
+//! its number) are report-only.
 
 pub mod exchange;
 pub mod load;
@@ -23,6 +26,7 @@ pub mod modes;
 pub mod pattern;
 pub mod text;
 pub mod validate;
+pub mod words;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -83,6 +87,11 @@ pub struct Entry {
     pub keep: bool,
     /// Known misspellings: reported, never replaced.
     pub suspect: Vec<String>,
+    /// Real words that fold like the term (`Thủ trưởng` for `Thứ trưởng`):
+    /// never reported as its misspelling.
+    pub look_alikes: Vec<String>,
+    /// What must follow a hit for it to be confident (`needs = "number"`).
+    pub needs: Option<Needs>,
     /// Slot types of a pattern entry, in definition order.
     pub slots: Vec<(String, SlotType)>,
     /// Where the entry was defined.
@@ -107,6 +116,8 @@ impl Entry {
             ascii: None,
             keep: false,
             suspect: Vec::new(),
+            look_alikes: Vec::new(),
+            needs: None,
             slots: Vec::new(),
             origin: Origin::default(),
         }
@@ -118,6 +129,30 @@ impl Entry {
             &self.source
         } else {
             &self.target
+        }
+    }
+}
+
+/// What must follow a term for a hit to be confident (`needs = …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Needs {
+    /// A document type (`Kết luận`, `Nghị quyết`, `Luật`): a confident hit
+    /// only when a number, a code or a capitalised name follows; otherwise
+    /// the hit is report-only ([`HitClass::Unnumbered`]).
+    Number,
+}
+
+impl Needs {
+    /// Parses a `needs` value.
+    pub fn from_name(s: &str) -> Option<Self> {
+        (s == "number").then_some(Needs::Number)
+    }
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Needs::Number => "number",
         }
     }
 }
@@ -367,6 +402,10 @@ impl Glossary {
             put(&e.forbidden.join("\u{1}"));
             put(e.status.name());
             put(&format!("{:?}{:?}{}", e.case, e.kind, e.keep));
+            // Added only when set, so that glossaries without it keep their hash.
+            if let Some(n) = e.needs {
+                put(n.name());
+            }
             put(&e
                 .slots
                 .iter()

@@ -95,11 +95,64 @@ impl SlotType {
         valid.then_some(len)
     }
 
+    /// The slot value at the start of `text` as the matcher reads it:
+    /// [`SlotType::parse_at`], and for document numbers also a spaced
+    /// hyphen (`79 - NQ/TW`) and lists (`79, 80`, `44-KL/TW và 45-KL/TW`,
+    /// items joined by `, ` or ` và `; a list of bare numbers needs two
+    /// items at least, a bare number alone is not a document number).
+    pub fn parse_value_at(self, text: &str) -> Option<usize> {
+        if self != SlotType::Docnum {
+            return self.parse_at(text);
+        }
+        let (mut len, mut bare) = match docnum_item(text) {
+            Some(n) => (n, false),
+            None => (bare_number(text)?, true),
+        };
+        let mut items = 1;
+        loop {
+            let rest = &text[len..];
+            let Some(sep) = [", ", " và "].iter().find(|s| rest.starts_with(**s)) else {
+                break;
+            };
+            let item = &rest[sep.len()..];
+            let n = match docnum_item(item) {
+                Some(n) => n,
+                // Bare numbers only in a list that began with one, so that
+                // `44-KL/TW, 3 năm qua` is not a list.
+                None if bare => match bare_number(item) {
+                    Some(n) => n,
+                    None => break,
+                },
+                None => break,
+            };
+            len += sep.len() + n;
+            items += 1;
+            bare &= item.as_bytes()[..n].iter().all(u8::is_ascii_digit);
+        }
+        (!bare || items >= 2).then_some(len)
+    }
+
     /// The default English rendering of a parsed value.
     pub fn render(self, value: &str, format: Option<&str>) -> String {
         match (self, format) {
             (_, Some("raw")) => value.to_owned(),
-            (SlotType::Docnum, _) => crate::transliterate::to_ascii(value),
+            (SlotType::Docnum, _) => {
+                let items: Vec<String> = list_items(value)
+                    .map(|item| close_spaced_hyphen(&crate::transliterate::to_ascii(item)))
+                    .collect();
+                match items.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => items.concat(),
+                }
+            }
+            (SlotType::Int, Some("ordinal")) => value
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .map_or_else(|_| value.to_owned(), ordinal),
             (SlotType::Int, _) => {
                 let digits: String = value.chars().filter(char::is_ascii_digit).collect();
                 group_thousands(&digits)
@@ -117,6 +170,108 @@ impl SlotType {
             ),
         }
     }
+}
+
+/// One document number, hyphen spaced or not (`79-NQ/TW`, `79 - NQ/TW`,
+/// `79 – NQ/TW`): its length.
+fn docnum_item(text: &str) -> Option<usize> {
+    if let Some(n) = SlotType::Docnum.parse_at(text) {
+        return Some(n);
+    }
+    // `79 - NQ/TW`: the number, a hyphen or dash with spaces, the code.
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=4).contains(&digits) {
+        return None;
+    }
+    let rest = &text[digits..];
+    let spaces = |s: &str| s.len() - s.trim_start_matches([' ', '\u{a0}']).len();
+    let before = spaces(rest);
+    let dash = rest[before..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '-' | '–'))?;
+    let after = spaces(&rest[before + dash.len_utf8()..]);
+    if before + after == 0 {
+        return None;
+    }
+    let code_at = digits + before + dash.len_utf8() + after;
+    // The code up to the next space, checked as the closed-up form.
+    let code = text[code_at..]
+        .split([' ', '\u{a0}', '\n'])
+        .next()
+        .unwrap_or("");
+    let closed = format!("{}-{code}", &text[..digits]);
+    let n = SlotType::Docnum.parse_at(&closed)?;
+    // Where the closed-up value ends, in `text`.
+    let end = code_at + (n - digits - 1);
+    (n > digits + 1 && text.is_char_boundary(end)).then_some(end)
+}
+
+/// A bare number in a list (`79` in `79, 80`): its length; not a date, a
+/// decimal, a percentage or the start of a word.
+fn bare_number(text: &str) -> Option<usize> {
+    let n = text.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=4).contains(&n) {
+        return None;
+    }
+    let mut next = text[n..].chars();
+    match next.next() {
+        None => Some(n),
+        Some(c) if c.is_alphanumeric() || matches!(c, '/' | '-' | '%') => None,
+        Some('.' | ',') if next.next().is_some_and(|c| c.is_ascii_digit()) => None,
+        Some(_) => Some(n),
+    }
+}
+
+/// The items of a document-number list value (one item for a single value).
+fn list_items(value: &str) -> impl Iterator<Item = &str> {
+    value.split(", ").flat_map(|part| part.split(" và "))
+}
+
+/// Is this document-number value a list (`79, 80`)?
+pub fn is_list(value: &str) -> bool {
+    list_items(value).nth(1).is_some()
+}
+
+/// `79 - NQ/TW` → `79-NQ/TW` (the value is ASCII already).
+fn close_spaced_hyphen(code: &str) -> String {
+    match code.split_once('-') {
+        Some((a, b)) if a.ends_with(' ') || b.starts_with(' ') => {
+            format!("{}-{}", a.trim_end(), b.trim_start())
+        }
+        _ => code.to_owned(),
+    }
+}
+
+/// The plural of the noun before a slot that holds a list: `Resolution No. `
+/// → `Resolutions Nos. `, `Law ` → `Laws `.
+fn pluralise_before_list(lit: &str) -> String {
+    let (head, tail) = match lit.strip_suffix("No. ") {
+        Some(h) => (h, "Nos. "),
+        None => match lit.strip_suffix("no. ") {
+            Some(h) => (h, "nos. "),
+            None => (lit, ""),
+        },
+    };
+    let trimmed = head.trim_end();
+    let space = &head[trimmed.len()..];
+    let word_start = trimmed.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
+        i + trimmed[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let (before, word) = trimmed.split_at(word_start);
+    if word.is_empty() {
+        return lit.to_owned();
+    }
+    let plural = if word.ends_with(['s', 'x']) || word.ends_with("ch") || word.ends_with("sh") {
+        format!("{word}es")
+    } else if let Some(stem) = word.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'o', 'u'])
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{word}s")
+    };
+    format!("{before}{plural}{space}{tail}")
 }
 
 const MONTHS: [&str; 12] = [
@@ -295,11 +450,27 @@ impl Template {
     }
 
     /// The target with slot values (`name` → text as written) filled in.
+    ///
+    /// A document-number slot holding a list makes the noun before it
+    /// plural: `Resolution No. {code}` with `79, 80` gives
+    /// `Resolutions Nos. 79 and 80`.
     pub fn fill(&self, values: &[(String, String)]) -> String {
         let mut out = String::new();
-        for p in &self.parts {
+        for (i, p) in self.parts.iter().enumerate() {
             match p {
-                Part::Lit(l) => out.push_str(l),
+                Part::Lit(l) => {
+                    let list_next = matches!(
+                        self.parts.get(i + 1),
+                        Some(Part::Slot(name, SlotType::Docnum, f))
+                            if f.as_deref() != Some("raw")
+                                && values.iter().any(|(n, v)| n == name && is_list(v))
+                    );
+                    if list_next {
+                        out.push_str(&pluralise_before_list(l));
+                    } else {
+                        out.push_str(l);
+                    }
+                }
                 Part::Slot(name, ty, format) => {
                     let v = values
                         .iter()
@@ -433,6 +604,59 @@ mod tests {
         assert_eq!(SlotType::Int.render("1.200.000", None), "1,200,000");
         assert_eq!(SlotType::Int.render("68", None), "68");
         assert_eq!(SlotType::Int.render("2019", None), "2019");
+    }
+
+    #[test]
+    fn spaced_hyphens_and_lists_of_document_numbers() {
+        let t = SlotType::Docnum;
+        for (text, want, rendered) in [
+            ("79 - NQ/TW của", "79 - NQ/TW", "79-NQ/TW"),
+            ("79 – NQ/TW.", "79 – NQ/TW", "79-NQ/TW"),
+            ("79- NQ/TW", "79- NQ/TW", "79-NQ/TW"),
+            ("79, 80 về", "79, 80", "79 and 80"),
+            ("18, 19 và 20.", "18, 19 và 20", "18, 19 and 20"),
+            (
+                "44-KL/TW và 45-KL/TW",
+                "44-KL/TW và 45-KL/TW",
+                "44-KL/TW and 45-KL/TW",
+            ),
+            ("44-KL/TW, 3 năm", "44-KL/TW", "44-KL/TW"),
+            ("44-KL/TW ngày", "44-KL/TW", "44-KL/TW"),
+        ] {
+            let n = t.parse_value_at(text).unwrap_or(0);
+            assert_eq!(&text[..n], want, "{text}");
+            assert_eq!(t.render(&text[..n], None), rendered, "{text}");
+        }
+        // A bare number alone, a decimal, a date, a percentage: no value.
+        for text in [
+            "12 của",
+            "79,5 tỷ",
+            "79, 80%",
+            "22/1, 23",
+            "7 - ngày",
+            "7 KL",
+        ] {
+            assert_eq!(t.parse_value_at(text), None, "{text}");
+        }
+        let slots = vec![("code".to_string(), SlotType::Docnum)];
+        let fill = |tpl: &str, v: &str| {
+            Template::parse(tpl, &slots)
+                .unwrap()
+                .fill(&[("code".into(), v.into())])
+        };
+        assert_eq!(
+            fill("Resolution No. {code}", "79, 80"),
+            "Resolutions Nos. 79 and 80"
+        );
+        assert_eq!(fill("Law {code}", "1, 2"), "Laws 1 and 2");
+        assert_eq!(
+            fill("Directive No. {code}", "09 - CT/TW"),
+            "Directive No. 09-CT/TW"
+        );
+        assert_eq!(fill("Ordinance {code:raw}", "1, 2"), "Ordinance 1, 2");
+        let slots = vec![("n".to_string(), SlotType::Int)];
+        let t = Template::parse("{n:ordinal} plenum", &slots).unwrap();
+        assert_eq!(t.fill(&[("n".into(), "8".into())]), "8th plenum");
     }
 
     #[test]
