@@ -734,6 +734,8 @@ fn import_with_the_wrong_delimiter_says_so_once() {
         ),
         "{err}"
     );
+}
+
 // ---- Issue 15: glossary precision (look-alikes, real words, pattern forms,
 // document types that need their number, partial hits).
 
