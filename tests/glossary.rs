@@ -533,9 +533,11 @@ fn containment_is_a_note_counted_once_and_listed_with_verbose() {
         "g.toml:5:1: note: `Bộ Công an` is contained in 1 longer entry (e.g. `Bộ trưởng Bộ Công an` at g.toml:6:1); the longer term wins where both match\n\
          g.toml:7:1: note: `Công an` is contained in 2 longer entries (e.g. `Bộ Công an` at g.toml:5:1); the longer term wins where both match\n"
     );
+    // The global -v also names the configuration used.
     assert_eq!(
         err,
-        "glossary check: 1 file(s), 3 entries: 0 errors, 0 warnings\n"
+        "songngu: config: none found (searched the current folder and its parents); built-in defaults\n\
+         glossary check: 1 file(s), 3 entries: 0 errors, 0 warnings\n"
     );
 }
 
