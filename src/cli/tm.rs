@@ -40,22 +40,25 @@ fn doc_of(file: &Path) -> String {
     name
 }
 
-/// A TSV field as `run` writes them: backslash, tab, LF and CR escaped.
+/// A TSV field as `run` writes them (backslash, tab, LF and CR escaped),
+/// and never a raw escape sequence on the terminal: other control
+/// characters as `\u{XXXX}` (rows stored before `tm import` cleaned them
+/// may hold any character).
 fn tsv(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            // Never a raw escape sequence on the terminal (rows stored
-            // before import cleaned them may hold any character).
-            c if c.is_control() => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
-            c => out.push(c),
-        }
+    let escaped = songngu::formats::tsv_escape(s);
+    if !escaped.contains(char::is_control) {
+        return escaped;
     }
-    out
+    escaped
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:04X}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Checks `--since`: `YYYY-MM-DD`, optionally with ` HH:MM` or ` HH:MM:SS`

@@ -27,6 +27,7 @@ pub use crate::config::Format;
 use crate::document::{Document, Segment};
 use crate::error::{Error, Result};
 pub use tmx::{tmx_date, tmx_document};
+pub use tsv::escape as tsv_escape;
 
 /// Everything a writer needs about one document.
 #[derive(Debug, Clone, Copy)]
