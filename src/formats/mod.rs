@@ -180,8 +180,10 @@ pub fn plan<'a>(
 
 /// Writes every format of one document under `dir` as `stem` + suffix,
 /// atomically, each file checked to lie inside `dir`
-/// ([`crate::atomic::OutputFolder`]). Returns
-/// the files written.
+/// ([`crate::atomic::OutputFolder`]). With `flush`, the files are recorded
+/// there to reach the disk together with the rest of the batch
+/// ([`crate::atomic::Flush::flush`]); without, each is flushed before it
+/// replaces the old one. Returns the files written.
 ///
 /// # Errors
 /// [`crate::Error::OutsideOutput`] for an output that would leave `dir`,
@@ -192,6 +194,7 @@ pub fn write_all(
     stem: &Path,
     formats: &[Format],
     out: &Output<'_>,
+    flush: Option<&crate::atomic::Flush>,
 ) -> Result<Vec<PathBuf>> {
     let mut folder = crate::atomic::OutputFolder::new(dir)?;
     let mut written = Vec::new();
@@ -204,7 +207,10 @@ pub fn write_all(
                 f.name()
             );
             let rel = output_file(stem, &suffix);
-            written.push(folder.write(&rel, contents.as_bytes())?);
+            written.push(match flush {
+                Some(flush) => folder.write_batched(&rel, contents.as_bytes(), flush)?,
+                None => folder.write(&rel, contents.as_bytes())?,
+            });
         }
     }
     Ok(written)
