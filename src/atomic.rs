@@ -46,7 +46,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         _ => path.to_path_buf(),
     };
-    replace(&target, bytes, path, None)
+    replace(&target, bytes, path, None, false)
 }
 
 /// Writes `bytes` to `root/rel` atomically after checking with [`inside`]
@@ -75,12 +75,15 @@ pub fn inside(root: &Path, rel: &Path) -> Result<PathBuf> {
 
 /// An output folder, resolved once, for checking ([`inside`]) and writing
 /// ([`write_inside`]) many files: the folders found inside are
-/// remembered, so the files of one folder cost one resolution.
-#[derive(Debug)]
+/// remembered (until [`OutputFolder::forget`]), so the files of one folder
+/// cost one resolution and one `mkdir`.
+#[derive(Debug, Clone)]
 pub struct OutputFolder {
     root: PathBuf,
     real_root: PathBuf,
-    inside: std::collections::HashSet<PathBuf>,
+    inside: HashSet<PathBuf>,
+    /// Folders this value created or found existing while writing.
+    made: HashSet<PathBuf>,
 }
 
 impl OutputFolder {
@@ -92,8 +95,28 @@ impl OutputFolder {
         Ok(OutputFolder {
             root: root.to_path_buf(),
             real_root: resolve(root).map_err(|e| Error::io(root, e))?,
-            inside: std::collections::HashSet::new(),
+            inside: HashSet::new(),
+            made: HashSet::new(),
         })
+    }
+
+    /// Forgets the folders checked and created so far: the next file of
+    /// each is checked (symbolic links resolved) again. The output folder
+    /// itself stays resolved as it was by [`OutputFolder::new`].
+    pub fn forget(&mut self) {
+        self.inside.clear();
+        self.made.clear();
+    }
+
+    /// `replace` of `path`, creating its folder unless done already.
+    fn put(&mut self, path: &Path, bytes: &[u8], batch: Option<&Flush>) -> Result<()> {
+        let dir = folder_of(path);
+        let made = self.made.contains(dir);
+        replace(path, bytes, path, batch, made)?;
+        if !made {
+            self.made.insert(dir.to_path_buf());
+        }
+        Ok(())
     }
 
     /// `root/rel` when it lies inside the folder (see [`inside`]).
@@ -143,7 +166,7 @@ impl OutputFolder {
     /// As [`write_inside`].
     pub fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<PathBuf> {
         let path = self.check(rel)?;
-        replace(&path, bytes, &path, None)?;
+        self.put(&path, bytes, None)?;
         Ok(path)
     }
 
@@ -156,7 +179,7 @@ impl OutputFolder {
     /// As [`write_inside`].
     pub fn write_batched(&mut self, rel: &Path, bytes: &[u8], flush: &Flush) -> Result<PathBuf> {
         let path = self.check(rel)?;
-        replace(&path, bytes, &path, Some(flush))?;
+        self.put(&path, bytes, Some(flush))?;
         Ok(path)
     }
 }
@@ -347,10 +370,18 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 
 /// The atomic replacement of `dest` (`shown` names it in errors): flushed
 /// to disk before the rename, or, with `batch`, recorded there for its
-/// [`Flush::flush`].
-fn replace(dest: &Path, bytes: &[u8], shown: &Path, batch: Option<&Flush>) -> Result<()> {
+/// [`Flush::flush`]. Its folder is created unless `dir_exists`.
+fn replace(
+    dest: &Path,
+    bytes: &[u8],
+    shown: &Path,
+    batch: Option<&Flush>,
+    dir_exists: bool,
+) -> Result<()> {
     let dir = folder_of(dest);
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    if !dir_exists {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
     // The file being replaced, if it is one (a link at `dest` is replaced
     // like a new file).
     let old = std::fs::symlink_metadata(dest)

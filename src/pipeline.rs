@@ -254,17 +254,19 @@ impl Pipeline {
     ) -> Result<Vec<DocOutcome>> {
         self.plan(inputs, out_dir, formats)?;
         let flush = crate::atomic::Flush::new();
+        let root = crate::atomic::OutputFolder::new(out_dir)?;
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<(usize, DocOutcome)>> = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
             for _ in 0..jobs.max(1).min(inputs.len().max(1)) {
                 scope.spawn(|| {
+                    let mut folder = root.clone();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(input) = inputs.get(i) else { break };
                         let outcome = DocOutcome {
                             input: input.path.clone(),
-                            result: self.run_one(input, out_dir, formats, &flush),
+                            result: self.run_one(input, &mut folder, formats, &flush),
                         };
                         progress(&outcome);
                         results
@@ -310,6 +312,7 @@ impl Pipeline {
             .build()
             .map_err(|e| Error::Engine(format!("cannot start the async runtime: {e}")))?;
         let flush = crate::atomic::Flush::new();
+        let mut folder = crate::atomic::OutputFolder::new(out_dir)?;
         let mut outcomes = Vec::with_capacity(inputs.len());
         let mut report = MtReport::default();
         for group in inputs.chunks(chunk.max(1)) {
@@ -345,7 +348,7 @@ impl Pipeline {
                         ..DocStats::default()
                     })
                 } else {
-                    self.write_doc(input, &doc, &all[range], out_dir, formats, &flush)
+                    self.write_doc(input, &doc, &all[range], &mut folder, formats, &flush)
                 };
                 let o = DocOutcome {
                     input: input.path.clone(),
@@ -362,7 +365,7 @@ impl Pipeline {
     fn run_one(
         &self,
         input: &Input,
-        out_dir: &Path,
+        folder: &mut crate::atomic::OutputFolder,
         formats: &[Format],
         flush: &crate::atomic::Flush,
     ) -> Result<DocStats> {
@@ -370,7 +373,7 @@ impl Pipeline {
         let mut segments = self.process(&doc);
         self.corrections(&mut segments)?;
         self.check(&mut segments);
-        self.write_doc(input, &doc, &segments, out_dir, formats, flush)
+        self.write_doc(input, &doc, &segments, folder, formats, flush)
     }
 
     fn write_doc(
@@ -378,7 +381,7 @@ impl Pipeline {
         input: &Input,
         doc: &Document,
         segments: &[Segment],
-        out_dir: &Path,
+        folder: &mut crate::atomic::OutputFolder,
         formats: &[Format],
         flush: &crate::atomic::Flush,
     ) -> Result<DocStats> {
@@ -396,7 +399,7 @@ impl Pipeline {
             entries: self.matcher.entries(),
             engine: &self.engine,
         };
-        let files = formats::write_all(out_dir, &input.out_stem, formats, &out, Some(flush))?;
+        let files = formats::write_all(folder, &input.out_stem, formats, &out, Some(flush))?;
         let mut stats = DocStats {
             bytes: doc.text.len(),
             segments: segments.len(),

@@ -11,6 +11,24 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
+/// The bytes [`escape`] stops at: markup characters, C0 controls other
+/// than tab, LF and CR, and 0xEF (the first byte of U+FFFE and U+FFFF).
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = !matches!(i as u8, b'\t' | b'\n' | b'\r');
+        i += 1;
+    }
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0xEF] = true;
+    t
+};
+
 /// `text` escaped for XML element content and attribute values, with
 /// characters XML cannot carry removed.
 pub fn escape(text: &str) -> Cow<'_, str> {
@@ -21,6 +39,12 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let (mut last, mut i) = (0, 0);
     while i < b.len() {
+        while i < b.len() && !SPECIAL[b[i] as usize] {
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
         let (len, with) = match b[i] {
             b'<' => (1, "&lt;"),
             b'>' => (1, "&gt;"),
@@ -60,7 +84,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// otherwise turn into spaces.
 pub fn escape_attr(text: &str) -> Cow<'_, str> {
     let e = escape(text);
-    if !e.contains(['\t', '\n', '\r']) {
+    if !e.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
         return e;
     }
     Cow::Owned(
