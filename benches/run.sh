@@ -11,9 +11,10 @@
 # baseline and with this tree's build alternately, and each run's speed ratio
 # (this tree / baseline) is printed, then the medians.
 #
-# Usage: [BASE_REV=rev | BASE_BIN=path] benches/run.sh [RUNS] [JOBS]
+# Usage: [BASE_REV=rev | BASE_BIN=path] [GLOSSARY=path] benches/run.sh [RUNS] [JOBS]
 #   RUNS defaults to 3; JOBS defaults to none (`--jobs` left at its default,
-#   the number of CPUs).
+#   the number of CPUs). GLOSSARY is passed as `--glossary` (default: the
+#   configured one, the starter glossary in glossary/).
 # Needs: python3, GNU time (/usr/bin/time); git for BASE_REV.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +38,9 @@ if [ -n "${BASE_REV:-}" ]; then
 elif [ -n "${BASE_BIN:-}" ]; then
   base=$BASE_BIN
 fi
-jobs_flag=()
-if [ -n "$JOBS" ]; then jobs_flag=(--jobs "$JOBS"); fi
+extra=()
+if [ -n "$JOBS" ]; then extra=(--jobs "$JOBS"); fi
+if [ -n "${GLOSSARY:-}" ]; then extra+=(--glossary "$(realpath "$GLOSSARY")"); fi
 
 gen() { # gen DIR FILES
   python3 - "$1" "$2" <<'PY'
@@ -62,7 +64,7 @@ gen "$work/c50" 1000
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 once() { # once BINARY CORPUS -> "seconds rss_kb"
   rm -rf "$work/out"
-  /usr/bin/time -f "%e %M" -o "$work/one" "$1" run "$2" -o "$work/out" "${jobs_flag[@]}" --quiet
+  /usr/bin/time -f "%e %M" -o "$work/one" "$1" run "$2" -o "$work/out" "${extra[@]}" --quiet
   cat "$work/one"
 }
 measure() { # measure BINARY CORPUS -> "seconds rss_kb" (medians)
