@@ -6,16 +6,41 @@
 # of RUNS runs, and the RSS ratio 50 MB / 5 MB: memory must be bounded by the
 # documents in flight (target <= 1.5x), not by the corpus.
 #
-# Usage: benches/run.sh [RUNS] [JOBS]    (defaults: 3 runs, 2 jobs)
-# Needs: python3, GNU time (/usr/bin/time).
+# With a baseline (BASE_REV, a git revision built into target/bench-base, or
+# BASE_BIN, a songngu binary), every run of the 50 MB corpus is timed with the
+# baseline and with this tree's build alternately, and each run's speed ratio
+# (this tree / baseline) is printed, then the medians.
+#
+# Usage: [BASE_REV=rev | BASE_BIN=path] [GLOSSARY=path] benches/run.sh [RUNS] [JOBS]
+#   RUNS defaults to 3; JOBS defaults to none (`--jobs` left at its default,
+#   the number of CPUs). GLOSSARY is passed as `--glossary` (default: the
+#   configured one, the starter glossary in glossary/).
+# Needs: python3, GNU time (/usr/bin/time); git for BASE_REV.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-JOBS=${2:-2}
+JOBS=${2:-}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+base_tree=""
+cleanup() {
+  rm -rf "$work"
+  if [ -n "$base_tree" ]; then git worktree remove --force "$base_tree" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 cargo build --release --quiet
 bin=$PWD/target/release/songngu
+base=""
+if [ -n "${BASE_REV:-}" ]; then
+  base_tree="$work/base-src"
+  git worktree add --detach --quiet "$base_tree" "$BASE_REV"
+  (cd "$base_tree" && CARGO_TARGET_DIR="$OLDPWD/target/bench-base" cargo build --release --quiet)
+  base=$PWD/target/bench-base/release/songngu
+elif [ -n "${BASE_BIN:-}" ]; then
+  base=$BASE_BIN
+fi
+extra=()
+if [ -n "$JOBS" ]; then extra=(--jobs "$JOBS"); fi
+if [ -n "${GLOSSARY:-}" ]; then extra+=(--glossary "$(realpath "$GLOSSARY")"); fi
 
 gen() { # gen DIR FILES
   python3 - "$1" "$2" <<'PY'
@@ -37,21 +62,41 @@ gen "$work/c5" 100
 gen "$work/c50" 1000
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-measure() { # measure CORPUS -> "seconds rss_kb"
+once() { # once BINARY CORPUS -> "seconds rss_kb"
+  rm -rf "$work/out"
+  /usr/bin/time -f "%e %M" -o "$work/one" "$1" run "$2" -o "$work/out" "${extra[@]}" --quiet
+  cat "$work/one"
+}
+measure() { # measure BINARY CORPUS -> "seconds rss_kb" (medians)
   : > "$work/t"; : > "$work/r"
   for _ in $(seq "$RUNS"); do
-    rm -rf "$work/out"
-    /usr/bin/time -f "%e %M" -o "$work/one" "$bin" run "$1" -o "$work/out" --jobs "$JOBS" --quiet
-    read -r s rss < "$work/one"; echo "$s" >> "$work/t"; echo "$rss" >> "$work/r"
+    read -r s rss < <(once "$1" "$2"); echo "$s" >> "$work/t"; echo "$rss" >> "$work/r"
   done
   echo "$(median < "$work/t") $(median < "$work/r")"
 }
 b5=$(du -sb "$work/c5" | cut -f1); b50=$(du -sb "$work/c50" | cut -f1)
 n50=$(find "$work/c50" -name '*.txt' | wc -l)
-read -r s5 r5 < <(measure "$work/c5")
-read -r s50 r50 < <(measure "$work/c50")
-awk -v b5="$b5" -v b50="$b50" -v s5="$s5" -v s50="$s50" -v r5="$r5" -v r50="$r50" -v n50="$n50" -v runs="$RUNS" -v jobs="$JOBS" 'BEGIN {
-  printf "songngu run, all formats, --jobs %d, median of %d runs (glossary: the starter glossary)\n", jobs, runs
+jobs_shown=${JOBS:-default}
+if [ -n "$base" ]; then
+  echo "songngu run, all formats, --jobs $jobs_shown, 50 MB corpus ($n50 files, $(awk -v b="$b50" 'BEGIN{printf "%.1f", b/1e6}') MB), starter glossary"
+  : > "$work/bt"; : > "$work/br"; : > "$work/nt"; : > "$work/nr"; : > "$work/ratio"
+  for i in $(seq "$RUNS"); do
+    read -r bs br < <(once "$base" "$work/c50")
+    read -r ns nr < <(once "$bin" "$work/c50")
+    echo "$bs" >> "$work/bt"; echo "$br" >> "$work/br"; echo "$ns" >> "$work/nt"; echo "$nr" >> "$work/nr"
+    awk -v b="$b50" -v bs="$bs" -v ns="$ns" -v br="$br" -v nr="$nr" -v i="$i" 'BEGIN {
+      printf "  run %d: baseline %6.2f s %6.1f MB/s RSS %5.1f MB | this tree %6.2f s %6.1f MB/s RSS %5.1f MB | ratio %.2fx\n",
+        i, bs, b/1e6/bs, br/1024, ns, b/1e6/ns, nr/1024, bs/ns }' | tee -a "$work/ratio"
+  done
+  bs=$(median < "$work/bt"); br=$(median < "$work/br"); ns=$(median < "$work/nt"); nr=$(median < "$work/nr")
+  awk -v b="$b50" -v bs="$bs" -v ns="$ns" -v br="$br" -v nr="$nr" -v runs="$RUNS" 'BEGIN {
+    printf "median of %d: baseline %.1f MB/s (RSS %.1f MB), this tree %.1f MB/s (RSS %.1f MB), ratio %.2fx (goal >= 25 MB/s)\n",
+      runs, b/1e6/bs, br/1024, b/1e6/ns, nr/1024, bs/ns }'
+fi
+read -r s5 r5 < <(measure "$bin" "$work/c5")
+read -r s50 r50 < <(measure "$bin" "$work/c50")
+awk -v b5="$b5" -v b50="$b50" -v s5="$s5" -v s50="$s50" -v r5="$r5" -v r50="$r50" -v n50="$n50" -v runs="$RUNS" -v jobs="$jobs_shown" 'BEGIN {
+  printf "songngu run, all formats, --jobs %s, median of %d runs (glossary: the starter glossary)\n", jobs, runs
   printf "  5 MB corpus (%.1f MB, 100 files):   %6.2f s  %6.1f MB/s  peak RSS %.1f MB\n", b5/1e6, s5, b5/1e6/s5, r5/1024
   printf " 50 MB corpus (%.1f MB, %d files): %6.2f s  %6.1f MB/s  peak RSS %.1f MB\n", b50/1e6, n50, s50, b50/1e6/s50, r50/1024
   printf "peak RSS 50 MB / 5 MB = %.2fx (target <= 1.5x)\n", r50/r5

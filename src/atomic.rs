@@ -2,8 +2,18 @@
 //! never outside the output folder.
 //!
 //! - **Atomic**: write to a temporary file in the destination's folder,
-//!   flush it to disk, then rename it over the destination. A crash or
-//!   Ctrl-C at any moment leaves either the old file or the complete new one.
+//!   then rename it over the destination. A killed process (kill -9,
+//!   Ctrl-C) at any moment leaves either the old file or the complete new
+//!   one, never a partial or mixed file.
+//! - **Durable**: a single file ([`write_atomic`], [`write_inside`],
+//!   [`OutputFolder::write`]) is flushed to disk before the rename. A
+//!   batch ([`OutputFolder::write_batched`]) flushes once for all its files
+//!   ([`Flush::flush`]: one `syncfs` per filesystem on Linux, else an fsync
+//!   of every file and folder) instead of once per file; each file's
+//!   write-back is started as soon as it is written, so the final flush
+//!   mostly waits for writes already under way. After a power loss, every
+//!   file of a batch whose flush returned is on disk; files of a batch cut
+//!   short by the power loss may be missing, empty or old.
 //! - **Permissions** (Unix): a new file gets `0666 & !umask`, as `touch`
 //!   or a shell redirection would create it (the temporary file is created
 //!   with mode 0666 and the kernel applies the umask); a file that is
@@ -14,8 +24,10 @@
 //!   folders that already exist resolved, lies inside `ROOT` (resolved the
 //!   same way). Every output of `songngu run` goes through it.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -34,7 +46,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         _ => path.to_path_buf(),
     };
-    replace(&target, bytes, path)
+    replace(&target, bytes, path, None, false)
 }
 
 /// Writes `bytes` to `root/rel` atomically after checking with [`inside`]
@@ -63,12 +75,15 @@ pub fn inside(root: &Path, rel: &Path) -> Result<PathBuf> {
 
 /// An output folder, resolved once, for checking ([`inside`]) and writing
 /// ([`write_inside`]) many files: the folders found inside are
-/// remembered, so the files of one folder cost one resolution.
-#[derive(Debug)]
+/// remembered (until [`OutputFolder::forget`]), so the files of one folder
+/// cost one resolution and one `mkdir`.
+#[derive(Debug, Clone)]
 pub struct OutputFolder {
     root: PathBuf,
     real_root: PathBuf,
-    inside: std::collections::HashSet<PathBuf>,
+    inside: HashSet<PathBuf>,
+    /// Folders this value created or found existing while writing.
+    made: HashSet<PathBuf>,
 }
 
 impl OutputFolder {
@@ -80,8 +95,28 @@ impl OutputFolder {
         Ok(OutputFolder {
             root: root.to_path_buf(),
             real_root: resolve(root).map_err(|e| Error::io(root, e))?,
-            inside: std::collections::HashSet::new(),
+            inside: HashSet::new(),
+            made: HashSet::new(),
         })
+    }
+
+    /// Forgets the folders checked and created so far: the next file of
+    /// each is checked (symbolic links resolved) again. The output folder
+    /// itself stays resolved as it was by [`OutputFolder::new`].
+    pub fn forget(&mut self) {
+        self.inside.clear();
+        self.made.clear();
+    }
+
+    /// `replace` of `path`, creating its folder unless done already.
+    fn put(&mut self, path: &Path, bytes: &[u8], batch: Option<&Flush>) -> Result<()> {
+        let dir = folder_of(path);
+        let made = self.made.contains(dir);
+        replace(path, bytes, path, batch, made)?;
+        if !made {
+            self.made.insert(dir.to_path_buf());
+        }
+        Ok(())
     }
 
     /// `root/rel` when it lies inside the folder (see [`inside`]).
@@ -131,9 +166,163 @@ impl OutputFolder {
     /// As [`write_inside`].
     pub fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<PathBuf> {
         let path = self.check(rel)?;
-        replace(&path, bytes, &path)?;
+        self.put(&path, bytes, None)?;
         Ok(path)
     }
+
+    /// As [`OutputFolder::write`] (checked, atomic, same permissions), but
+    /// the file is not flushed to disk on its own: its write-back is
+    /// started and it is recorded in `flush`, whose [`Flush::flush`] makes
+    /// it durable together with the batch's other files.
+    ///
+    /// # Errors
+    /// As [`write_inside`].
+    pub fn write_batched(&mut self, rel: &Path, bytes: &[u8], flush: &Flush) -> Result<PathBuf> {
+        let path = self.check(rel)?;
+        self.put(&path, bytes, Some(flush))?;
+        Ok(path)
+    }
+}
+
+/// The files of a batch written with [`OutputFolder::write_batched`],
+/// waiting for one flush to disk. Shared by the threads of a batch.
+#[derive(Debug, Default)]
+pub struct Flush {
+    written: Mutex<Written>,
+}
+
+#[derive(Debug, Default)]
+struct Written {
+    files: Vec<PathBuf>,
+    folders: HashSet<PathBuf>,
+}
+
+impl Flush {
+    /// Nothing recorded yet.
+    #[must_use]
+    pub fn new() -> Flush {
+        Flush::default()
+    }
+
+    fn record(&self, file: &Path) {
+        let mut w = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        w.folders.insert(folder_of(file).to_path_buf());
+        w.files.push(file.to_path_buf());
+    }
+
+    /// The number of files recorded and not yet flushed.
+    pub fn pending(&self) -> usize {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .len()
+    }
+
+    /// Puts every recorded file, and the folder entries naming them, on
+    /// disk: on Linux one `syncfs` per filesystem the files are on; where
+    /// that is not available, an fsync of each file and of each folder
+    /// from the files' folders up to the root. Then forgets them.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file or folder that could not be flushed
+    /// (the disk reported a write error, or it is gone); the files may
+    /// then not all be on disk.
+    pub fn flush(&self) -> Result<()> {
+        let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        if written.files.is_empty() {
+            return Ok(());
+        }
+        #[cfg(target_os = "linux")]
+        {
+            match syncfs_each(&written.folders) {
+                Ok(()) => return Ok(()),
+                Err(SyncfsError::Unsupported) => {}
+                Err(SyncfsError::Failed(e)) => return Err(e),
+            }
+        }
+        fsync_each(&written.files, &written.folders)
+    }
+}
+
+/// The folder `path` is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+#[cfg(target_os = "linux")]
+enum SyncfsError {
+    Unsupported,
+    Failed(Error),
+}
+
+/// One `syncfs` per filesystem among `folders`.
+#[cfg(target_os = "linux")]
+fn syncfs_each(folders: &HashSet<PathBuf>) -> std::result::Result<(), SyncfsError> {
+    use std::os::unix::fs::MetadataExt;
+    let mut done = HashSet::new();
+    for folder in folders {
+        let dir =
+            std::fs::File::open(folder).map_err(|e| SyncfsError::Failed(Error::io(folder, e)))?;
+        let dev = dir
+            .metadata()
+            .map_err(|e| SyncfsError::Failed(Error::io(folder, e)))?
+            .dev();
+        if !done.insert(dev) {
+            continue;
+        }
+        match rustix::fs::syncfs(&dir) {
+            Ok(()) => {}
+            Err(e) if e == rustix::io::Errno::NOSYS => return Err(SyncfsError::Unsupported),
+            Err(e) => return Err(SyncfsError::Failed(Error::io(folder, e.into()))),
+        }
+    }
+    Ok(())
+}
+
+/// fsync of every file, then of every folder holding one and of their
+/// ancestors (so that new folders' own entries are on disk too).
+fn fsync_each(files: &[PathBuf], folders: &HashSet<PathBuf>) -> Result<()> {
+    for file in files {
+        std::fs::File::open(file)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(file, e))?;
+    }
+    let mut all: HashSet<&Path> = HashSet::new();
+    for folder in folders {
+        all.extend(folder.ancestors().filter(|a| !a.as_os_str().is_empty()));
+    }
+    for folder in all {
+        sync_folder(folder).map_err(|e| Error::io(folder, e))?;
+    }
+    Ok(())
+}
+
+/// fsync of a folder, where the platform can open one (not Windows).
+#[cfg(unix)]
+fn sync_folder(folder: &Path) -> std::io::Result<()> {
+    std::fs::File::open(folder)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_folder: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Starts writing `file`'s data to disk without waiting for it (Linux:
+/// `posix_fadvise(DONTNEED)` queues the write-back of its dirty pages), so
+/// that the batch's final flush finds most of the work done. Only a hint:
+/// failures are ignored.
+fn start_writeback(file: &std::fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
 }
 
 /// `path` made absolute with the symbolic links of its existing part
@@ -179,13 +368,20 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     Ok(abs)
 }
 
-/// The atomic replacement of `dest` (`shown` names it in errors).
-fn replace(dest: &Path, bytes: &[u8], shown: &Path) -> Result<()> {
-    let dir = match dest.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+/// The atomic replacement of `dest` (`shown` names it in errors): flushed
+/// to disk before the rename, or, with `batch`, recorded there for its
+/// [`Flush::flush`]. Its folder is created unless `dir_exists`.
+fn replace(
+    dest: &Path,
+    bytes: &[u8],
+    shown: &Path,
+    batch: Option<&Flush>,
+    dir_exists: bool,
+) -> Result<()> {
+    let dir = folder_of(dest);
+    if !dir_exists {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
     // The file being replaced, if it is one (a link at `dest` is replaced
     // like a new file).
     let old = std::fs::symlink_metadata(dest)
@@ -204,8 +400,14 @@ fn replace(dest: &Path, bytes: &[u8], shown: &Path) -> Result<()> {
     if let Some(old) = &old {
         keep_mode_and_owner(tmp.as_file(), old).map_err(|e| Error::io(shown, e))?;
     }
-    tmp.as_file().sync_all().map_err(|e| Error::io(shown, e))?;
+    match batch {
+        None => tmp.as_file().sync_all().map_err(|e| Error::io(shown, e))?,
+        Some(_) => start_writeback(tmp.as_file()),
+    }
     tmp.persist(dest).map_err(|e| Error::io(shown, e.error))?;
+    if let Some(flush) = batch {
+        flush.record(dest);
+    }
     Ok(())
 }
 
@@ -292,6 +494,48 @@ mod tests {
         write_inside(&d.join("out"), Path::new("c.jsonl"), b"new").unwrap();
         assert_eq!(std::fs::read(d.join("elsewhere/victim")).unwrap(), b"keep");
         assert_eq!(std::fs::read(d.join("out/c.jsonl")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn batched_writes_are_atomic_and_flushed_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        let flush = Flush::new();
+        let mut folder = OutputFolder::new(&root).unwrap();
+        folder
+            .write_batched(Path::new("a/x.jsonl"), b"old", &flush)
+            .unwrap();
+        folder
+            .write_batched(Path::new("a/x.jsonl"), b"new", &flush)
+            .unwrap();
+        folder
+            .write_batched(Path::new("b/y.tsv"), b"y", &flush)
+            .unwrap();
+        assert_eq!(flush.pending(), 3);
+        // Confinement holds for batched writes too.
+        assert!(
+            folder
+                .write_batched(Path::new("../z.txt"), b"z", &flush)
+                .is_err()
+        );
+        assert!(!dir.path().join("z.txt").exists());
+        flush.flush().unwrap();
+        assert_eq!(flush.pending(), 0, "a flush forgets what it flushed");
+        flush.flush().unwrap();
+        assert_eq!(std::fs::read(root.join("a/x.jsonl")).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(root.join("a")).unwrap().count(), 1);
+        // The portable fallback (fsync of every file and folder) works too.
+        let files = vec![root.join("a/x.jsonl"), root.join("b/y.tsv")];
+        let folders = files.iter().map(|f| folder_of(f).to_path_buf()).collect();
+        fsync_each(&files, &folders).unwrap();
+        // A file gone before the flush is reported, by name.
+        let gone = Flush::new();
+        folder
+            .write_batched(Path::new("c/w.txt"), b"w", &gone)
+            .unwrap();
+        std::fs::remove_dir_all(root.join("c")).unwrap();
+        let err = fsync_each(&[root.join("c/w.txt")], &HashSet::new()).unwrap_err();
+        assert!(err.to_string().contains("w.txt"), "{err}");
     }
 
     #[cfg(unix)]

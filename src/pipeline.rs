@@ -16,7 +16,10 @@
 //! document's outputs atomically as soon as it is done, and records a
 //! per-document outcome: one failed document (unreadable, not UTF-8, an
 //! output that cannot be written) does not stop the others. Memory is
-//! bounded by the documents in flight, not by the batch.
+//! bounded by the documents in flight, not by the batch. The outputs are
+//! flushed to disk once, when the batch is done and before the driver
+//! returns ([`crate::atomic::Flush`]), not once per file: when a batch
+//! driver has returned `Ok`, every file it wrote is on disk.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -235,9 +238,12 @@ impl Pipeline {
 
     /// Processes and writes every input under `out_dir`, `jobs` documents
     /// at a time; `progress` is called after each document with its outcome.
+    /// Every file written is on disk when it returns `Ok` (one flush for
+    /// the batch, see the module documentation).
     ///
     /// # Errors
-    /// [`Pipeline::plan`]'s, before any document is read.
+    /// [`Pipeline::plan`]'s, before any document is read; [`Error::Io`]
+    /// when the final flush to disk fails.
     pub fn run_batch(
         &self,
         inputs: &[Input],
@@ -247,17 +253,20 @@ impl Pipeline {
         progress: &(dyn Fn(&DocOutcome) + Sync),
     ) -> Result<Vec<DocOutcome>> {
         self.plan(inputs, out_dir, formats)?;
+        let flush = crate::atomic::Flush::new();
+        let root = crate::atomic::OutputFolder::new(out_dir)?;
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<(usize, DocOutcome)>> = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
             for _ in 0..jobs.max(1).min(inputs.len().max(1)) {
                 scope.spawn(|| {
+                    let mut folder = root.clone();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(input) = inputs.get(i) else { break };
                         let outcome = DocOutcome {
                             input: input.path.clone(),
-                            result: self.run_one(input, out_dir, formats),
+                            result: self.run_one(input, &mut folder, formats, &flush),
                         };
                         progress(&outcome);
                         results
@@ -268,6 +277,7 @@ impl Pipeline {
                 });
             }
         });
+        flush.flush()?;
         let mut results = results.into_inner().expect("no panics while locked");
         results.sort_by_key(|(i, _)| *i);
         Ok(results.into_iter().map(|(_, o)| o).collect())
@@ -277,12 +287,14 @@ impl Pipeline {
     /// go through in chunks of `chunk` (so memory stays bounded), each
     /// chunk's segments are translated together (identical texts once,
     /// each batch committed to the memory as it returns), then each
-    /// document is written. In a dry run nothing is sent or written.
+    /// document is written. In a dry run nothing is sent or written. Every
+    /// file written is on disk when it returns `Ok` (one flush at the end).
     ///
     /// # Errors
     /// [`Pipeline::plan`]'s before anything is sent, [`Error::Tm`] when the
-    /// memory fails, [`Error::Engine`] when the async runtime cannot start;
-    /// per-document failures are outcomes.
+    /// memory fails, [`Error::Engine`] when the async runtime cannot start,
+    /// [`Error::Io`] when the final flush to disk fails; per-document
+    /// failures are outcomes.
     #[allow(clippy::too_many_arguments)]
     pub fn run_batch_translated(
         &self,
@@ -299,6 +311,8 @@ impl Pipeline {
             .enable_all()
             .build()
             .map_err(|e| Error::Engine(format!("cannot start the async runtime: {e}")))?;
+        let flush = crate::atomic::Flush::new();
+        let mut folder = crate::atomic::OutputFolder::new(out_dir)?;
         let mut outcomes = Vec::with_capacity(inputs.len());
         let mut report = MtReport::default();
         for group in inputs.chunks(chunk.max(1)) {
@@ -334,7 +348,7 @@ impl Pipeline {
                         ..DocStats::default()
                     })
                 } else {
-                    self.write_doc(input, &doc, &all[range], out_dir, formats)
+                    self.write_doc(input, &doc, &all[range], &mut folder, formats, &flush)
                 };
                 let o = DocOutcome {
                     input: input.path.clone(),
@@ -344,15 +358,22 @@ impl Pipeline {
                 outcomes.push(o);
             }
         }
+        flush.flush()?;
         Ok((outcomes, report))
     }
 
-    fn run_one(&self, input: &Input, out_dir: &Path, formats: &[Format]) -> Result<DocStats> {
+    fn run_one(
+        &self,
+        input: &Input,
+        folder: &mut crate::atomic::OutputFolder,
+        formats: &[Format],
+        flush: &crate::atomic::Flush,
+    ) -> Result<DocStats> {
         let doc = input.read()?;
         let mut segments = self.process(&doc);
         self.corrections(&mut segments)?;
         self.check(&mut segments);
-        self.write_doc(input, &doc, &segments, out_dir, formats)
+        self.write_doc(input, &doc, &segments, folder, formats, flush)
     }
 
     fn write_doc(
@@ -360,8 +381,9 @@ impl Pipeline {
         input: &Input,
         doc: &Document,
         segments: &[Segment],
-        out_dir: &Path,
+        folder: &mut crate::atomic::OutputFolder,
         formats: &[Format],
+        flush: &crate::atomic::Flush,
     ) -> Result<DocStats> {
         let original = if input.is_stdin() {
             "stdin".to_owned()
@@ -377,7 +399,7 @@ impl Pipeline {
             entries: self.matcher.entries(),
             engine: &self.engine,
         };
-        let files = formats::write_all(out_dir, &input.out_stem, formats, &out)?;
+        let files = formats::write_all(folder, &input.out_stem, formats, &out, Some(flush))?;
         let mut stats = DocStats {
             bytes: doc.text.len(),
             segments: segments.len(),

@@ -56,20 +56,61 @@ pub fn content_security_policy() -> String {
     )
 }
 
+/// [`content_security_policy`] escaped for the `<meta>` attribute, computed
+/// once per process (it hashes the page's script and style).
+fn csp_attr() -> &'static str {
+    static CSP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSP.get_or_init(|| escape_attr(&content_security_policy()).into_owned())
+}
+
+/// The page's data block (see the module documentation).
+#[derive(serde::Serialize)]
+struct Data<'a> {
+    doc: &'a str,
+    key: &'a str,
+    source_lang: &'a str,
+    target_lang: &'a str,
+    segments: Vec<DataSegment<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct DataSegment<'a> {
+    id: &'a str,
+    kind: &'static str,
+    source: &'a str,
+    ascii: &'a str,
+    target: Option<&'a str>,
+    origin: Option<&'a str>,
+    terms: Vec<&'a str>,
+}
+
 /// JSON made safe to sit inside `<script type="application/json">`.
-fn script_json(v: &serde_json::Value) -> String {
+fn script_json(v: &impl serde::Serialize) -> String {
     let s = serde_json::to_string(v).expect("JSON values serialise");
-    let mut out = String::with_capacity(s.len() + 64);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    // `<`, `>`, `&` are ASCII; U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut last = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let with = match c {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => "\\u2028",
+            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => "\\u2029",
+            _ => continue,
+        };
+        if out.capacity() == 0 {
+            out.reserve(s.len() + 64);
         }
+        out.push_str(&s[last..i]);
+        out.push_str(with);
+        last = i + if c == 0xE2 { 3 } else { 1 };
     }
+    if out.capacity() == 0 {
+        return s;
+    }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -219,21 +260,24 @@ pub fn page(out: &Output<'_>) -> String {
     terms.sort_unstable();
     terms.dedup();
 
-    let data = serde_json::json!({
-        "doc": doc,
-        "key": key,
-        "source_lang": out.source_lang,
-        "target_lang": out.target_lang,
-        "segments": segs.iter().map(|s| serde_json::json!({
-            "id": s.id,
-            "kind": s.kind.name(),
-            "source": s.source,
-            "ascii": s.ascii,
-            "target": s.target,
-            "origin": s.origin,
-            "terms": s.terms.iter().map(|h| &*h.entry).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
+    let data = Data {
+        doc,
+        key: &key,
+        source_lang: out.source_lang,
+        target_lang: out.target_lang,
+        segments: segs
+            .iter()
+            .map(|s| DataSegment {
+                id: &s.id,
+                kind: s.kind.name(),
+                source: &s.source,
+                ascii: &s.ascii,
+                target: s.target.as_deref(),
+                origin: s.origin.as_deref(),
+                terms: s.terms.iter().map(|h| &*h.entry).collect(),
+            })
+            .collect(),
+    };
 
     let mut p =
         String::with_capacity(4096 + segs.iter().map(|s| s.source.len() * 4).sum::<usize>());
@@ -245,7 +289,7 @@ pub fn page(out: &Output<'_>) -> String {
          <meta name=\"generator\" content=\"songngu {ver}\">\n\
          <title>{t} — songngu review</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         tl = escape_attr(out.target_lang),
-        csp = escape_attr(&content_security_policy()),
+        csp = csp_attr(),
         ver = env!("CARGO_PKG_VERSION"),
         t = escape(title),
     );

@@ -193,22 +193,26 @@ pub fn plan<'a>(
     Ok(files.len())
 }
 
-/// Writes every format of one document under `dir` as `stem` + suffix,
-/// atomically, each file checked to lie inside `dir`
-/// ([`crate::atomic::OutputFolder`]). Returns
-/// the files written.
+/// Writes every format of one document under `folder` as `stem` + suffix,
+/// atomically, each file checked to lie inside it
+/// ([`crate::atomic::OutputFolder`]; the document's folder is checked
+/// afresh for each document). With `flush`, the files are recorded
+/// there to reach the disk together with the rest of the batch
+/// ([`crate::atomic::Flush::flush`]); without, each is flushed before it
+/// replaces the old one. Returns the files written.
 ///
 /// # Errors
-/// [`crate::Error::OutsideOutput`] for an output that would leave `dir`,
+/// [`crate::Error::OutsideOutput`] for an output that would leave the folder,
 /// [`crate::Error::Io`] for the first file that cannot be written (files
 /// already written stay, each complete).
 pub fn write_all(
-    dir: &Path,
+    folder: &mut crate::atomic::OutputFolder,
     stem: &Path,
     formats: &[Format],
     out: &Output<'_>,
+    flush: Option<&crate::atomic::Flush>,
 ) -> Result<Vec<PathBuf>> {
-    let mut folder = crate::atomic::OutputFolder::new(dir)?;
+    folder.forget();
     let mut written = Vec::new();
     for &f in formats {
         for (suffix, contents) in writer(f).render(out) {
@@ -219,7 +223,10 @@ pub fn write_all(
                 f.name()
             );
             let rel = output_file(stem, &suffix);
-            written.push(folder.write(&rel, contents.as_bytes())?);
+            written.push(match flush {
+                Some(flush) => folder.write_batched(&rel, contents.as_bytes(), flush)?,
+                None => folder.write(&rel, contents.as_bytes())?,
+            });
         }
     }
     Ok(written)

@@ -7,51 +7,70 @@
 //! `entry => target [class]` separated by ` | `; `flags` lists
 //! `severity code: message` the same way.
 
+use std::fmt::Write as _;
+
 use super::{Output, Writer};
 
 pub struct Tsv;
 
-/// Escapes a TSV field (see the module documentation).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
+/// Appends the TSV field `s` escaped (see the module documentation) to
+/// `out`, copying runs that need no escape whole.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let with = match b {
+            b'\\' => "\\\\",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(with);
+        last = i + 1;
     }
-    out
+    out.push_str(&s[last..]);
 }
 
 impl Writer for Tsv {
     fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
-        let mut s = String::from("id\tkind\tsource\tascii\ttarget\torigin\tterms\tflags\n");
+        let size: usize = out
+            .segments
+            .iter()
+            .map(|s| 3 * s.source.len() + 64 * s.terms.len() + 32)
+            .sum();
+        let mut s = String::with_capacity(size);
+        s.push_str("id\tkind\tsource\tascii\ttarget\torigin\tterms\tflags\n");
+        let mut field = String::new();
         for seg in out.segments {
-            let terms: Vec<String> = seg
-                .terms
-                .iter()
-                .map(|h| format!("{} => {} [{}]", h.entry, h.target, h.class.name()))
-                .collect();
-            let flags: Vec<String> = seg
-                .flags
-                .iter()
-                .map(|f| format!("{} {}: {}", f.severity, f.code, f.message))
-                .collect();
-            let row = [
+            for f in [
                 seg.id.as_str(),
                 seg.kind.name(),
                 &seg.source,
                 &seg.ascii,
                 seg.target.as_deref().unwrap_or(""),
                 seg.origin.as_deref().unwrap_or(""),
-                &terms.join(" | "),
-                &flags.join(" | "),
-            ];
-            let row: Vec<String> = row.iter().map(|f| escape(f)).collect();
-            s.push_str(&row.join("\t"));
+            ] {
+                push_escaped(&mut s, f);
+                s.push('\t');
+            }
+            field.clear();
+            for (i, h) in seg.terms.iter().enumerate() {
+                if i > 0 {
+                    field.push_str(" | ");
+                }
+                let _ = write!(field, "{} => {} [{}]", h.entry, h.target, h.class.name());
+            }
+            push_escaped(&mut s, &field);
+            s.push('\t');
+            field.clear();
+            for (i, f) in seg.flags.iter().enumerate() {
+                if i > 0 {
+                    field.push_str(" | ");
+                }
+                let _ = write!(field, "{} {}: {}", f.severity, f.code, f.message);
+            }
+            push_escaped(&mut s, &field);
             s.push('\n');
         }
         vec![(".tsv".into(), s)]

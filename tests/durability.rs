@@ -1,0 +1,150 @@
+//! Durability of `songngu run`'s outputs through the binary (issue 13.5):
+//! the outputs are flushed to disk once per batch instead of once per file,
+//! and a killed run still never leaves a partial or mixed output file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn songngu(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_songngu"));
+    c.current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .env_remove("SONGNGU_ENGINE")
+        .stdin(Stdio::null());
+    c
+}
+
+/// `n` articles of about 20 KB under `dir/in`, paragraphs of the shipped
+/// example in a different order each.
+fn corpus(dir: &Path, n: usize) {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bai-bao-mau.txt"),
+    )
+    .unwrap();
+    let paras: Vec<&str> = example
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    for i in 0..n {
+        let mut body = String::new();
+        let mut k = i;
+        while body.len() < 20_000 {
+            body.push_str(paras[k % paras.len()]);
+            body.push_str("\n\n");
+            k = (k * 7 + 3) % 1_000_003;
+        }
+        let path = dir.join(format!("in/d{}/bai-{i:04}.txt", i % 4));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+    std::fs::write(
+        dir.join("g.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n\n[terms]\n\"Ban Bí thư\" = { target = \"Secretariat\" }\n\"Hà Nội\" = { target = \"Hanoi\" }\n",
+    )
+    .unwrap();
+}
+
+/// Every regular file under `dir`, relative.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A file's bytes, with the TMX header's creation time (which differs
+/// between runs) blanked.
+fn contents(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .map(|l| {
+            if l.contains("creationdate=") {
+                "<header/>"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn killed_run_leaves_only_complete_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    corpus(d, 120);
+    let g = d.join("g.toml");
+    let g = g.to_str().unwrap();
+    // The reference: a complete run.
+    let done = songngu(d)
+        .args(["run", "in", "-o", "ref", "--glossary", g, "--quiet"])
+        .status()
+        .unwrap();
+    assert!(done.success());
+    let reference = files(&d.join("ref"));
+    assert_eq!(reference.len(), 120 * 8);
+    assert!(
+        reference
+            .iter()
+            .all(|f| !f.to_string_lossy().contains(".songngu-")),
+        "a finished run leaves no temporary file"
+    );
+    // The same run, killed (SIGKILL on Unix) once some outputs exist.
+    let mut child = songngu(d)
+        .args(["run", "in", "-o", "out", "--glossary", g, "--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none()
+        && files(&d.join("out")).len() < 40
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+    let left = files(&d.join("out"));
+    assert!(!left.is_empty());
+    for f in &left {
+        let name = f.file_name().unwrap().to_string_lossy();
+        if name.starts_with(".songngu-") && name.ends_with(".tmp") {
+            continue; // a temporary file the kill left behind, never an output name
+        }
+        assert!(reference.contains(f), "{} is not an output", f.display());
+        assert_eq!(
+            contents(&d.join("out").join(f)),
+            contents(&d.join("ref").join(f)),
+            "{} is not the complete output",
+            f.display()
+        );
+    }
+    // A rerun completes the folder and leaves no temporary file of its own.
+    let again = songngu(d)
+        .args(["run", "in", "-o", "out", "--glossary", g, "--quiet"])
+        .status()
+        .unwrap();
+    assert!(again.success());
+    for f in &reference {
+        assert_eq!(
+            contents(&d.join("out").join(f)),
+            contents(&d.join("ref").join(f))
+        );
+    }
+}
