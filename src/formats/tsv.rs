@@ -32,6 +32,13 @@ fn push_escaped(out: &mut String, s: &str) {
     out.push_str(&s[last..]);
 }
 
+/// The TSV field `s` escaped (see the module documentation).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
 impl Writer for Tsv {
     fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
         let size: usize = out
