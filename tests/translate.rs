@@ -1143,3 +1143,56 @@ fn stopped_runs_say_why_and_count_only_what_went_out() {
         "{err}"
     );
 }
+
+/// Issue 13, point 6: a segment whose target fails the glossary check is
+/// sent again (terms protected) while the first pass is still going, not
+/// in a second pass after it drains. One request at a time, one segment
+/// per request, a clock that does not wait: the order of the requests is
+/// deterministic.
+#[test]
+fn enforcement_resends_before_the_first_pass_drains() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let tm = tempfile::tempdir().unwrap();
+    let article: String = (0..4)
+        .map(|i| format!("Bộ Công an họp lần {i}.\n\n"))
+        .collect();
+    let engine =
+        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+    let (docs, report) = run_mt(
+        engine,
+        &[&article],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &NoWait::default(),
+    );
+    let sent: Vec<String> = rt
+        .block_on(server.received_requests())
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            body["q"][0].as_str().unwrap().to_owned()
+        })
+        .collect();
+    // Each segment once as it is, once protected: nothing twice.
+    assert_eq!(sent.len(), 8, "{sent:?}");
+    let protected = |q: &String| q.contains("{{1}}");
+    let first_resend = sent.iter().position(protected).unwrap();
+    let last_plain = sent.iter().rposition(|q| !protected(q)).unwrap();
+    assert!(
+        first_resend < last_plain,
+        "the first re-send went out after the first pass drained: {sent:?}"
+    );
+    assert_eq!(
+        (report.enforced, report.enforced_fixed, report.failed),
+        (4, 4, 0),
+        "{report:?}"
+    );
+    for (i, s) in docs[0].iter().enumerate() {
+        assert_eq!(
+            s.target.as_deref(),
+            Some(format!("Ministry of Public Security HỌP LẦN {i}.").as_str())
+        );
+    }
+}
