@@ -716,6 +716,36 @@ impl Tm {
 mod tests {
     use super::*;
 
+    /// The writer thread stores each batch before its future resolves, in
+    /// the order given; the caller's connection then reads it. An
+    /// in-process memory takes no writer.
+    #[test]
+    fn the_writer_commits_off_thread_and_resolves_once_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let tm = Tm::open(&dir.path().join("tm.sqlite")).unwrap();
+        let writer = tm.writer().unwrap();
+        let row = |key: &str, target: &str| MachineRow {
+            key: key.into(),
+            engine: "e".into(),
+            from: "vi".into(),
+            to: "en".into(),
+            source: "Xin chào".into(),
+            sent: "Xin chào".into(),
+            target: target.into(),
+        };
+        let first = writer.commit(vec![row("a", "Hello"), row("b", "Hi")]);
+        let second = writer.commit(vec![row("a", "Hello again")]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(first).unwrap();
+        rt.block_on(second).unwrap();
+        assert_eq!(tm.machine("a").unwrap().as_deref(), Some("Hello again"));
+        assert_eq!(tm.machine("b").unwrap().as_deref(), Some("Hi"));
+        drop(writer);
+        assert!(Tm::in_memory().unwrap().writer().is_err());
+    }
+
     #[test]
     fn machine_and_human_rows() {
         let dir = tempfile::tempdir().unwrap();
