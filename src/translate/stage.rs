@@ -425,7 +425,6 @@ impl Mt {
         }
         // Every batch is stored (each commit resolved before its outcome
         // counted); the writer thread ends here.
-        drop(fetcher);
         drop(writer);
         // The memory learns which translation each segment took (its export
         // shows only those, the latest per source), and which first
