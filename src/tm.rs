@@ -435,6 +435,55 @@ impl Tm {
         })
     }
 
+    /// Records a run's choices in one transaction: per `(key, final target,
+    /// accepted)`, what [`Tm::set_final`] and (when accepted)
+    /// [`Tm::accept`] do, in order; then [`Tm::reject`] for each of
+    /// `rejected`. One transaction, and the latest acceptance number read
+    /// once: a run of n segments costs n row updates, not n transactions
+    /// each scanning the table.
+    ///
+    /// # Errors
+    /// [`Error::Tm`]; nothing is recorded then.
+    pub fn record_choices(
+        &mut self,
+        finals: &[(&str, &str, bool)],
+        rejected: &[&str],
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| Error::Tm {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut latest: i64 = tx
+                .query_row("SELECT COALESCE(MAX(accepted), 0) FROM machine", [], |r| {
+                    r.get(0)
+                })
+                .map_err(err)?;
+            let mut set_final = tx
+                .prepare_cached("UPDATE machine SET final = ?2 WHERE key = ?1")
+                .map_err(err)?;
+            let mut accept = tx
+                .prepare_cached("UPDATE machine SET accepted = ?2 WHERE key = ?1")
+                .map_err(err)?;
+            let mut reject = tx
+                .prepare_cached("UPDATE machine SET accepted = NULL WHERE key = ?1")
+                .map_err(err)?;
+            for (key, target, accepted) in finals {
+                set_final.execute(params![key, target]).map_err(err)?;
+                if *accepted {
+                    latest += 1;
+                    accept.execute(params![key, latest]).map_err(err)?;
+                }
+            }
+            for key in rejected {
+                reject.execute(params![key]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
     /// Records the final target of a machine translation (placeholders
     /// restored): what a run took as a segment's target.
     ///

@@ -429,7 +429,9 @@ impl Mt {
         // The memory learns which translation each segment took (its export
         // shows only those, the latest per source), and which first
         // translations the enforcement pass replaced.
+        // One transaction for them all.
         let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut finals: Vec<(&str, &str, bool)> = Vec::new();
         for (i, seg) in segs.iter().enumerate() {
             let (Some(key), Some(t), true) = (&chosen[i], &seg.target, machine(seg)) else {
                 continue;
@@ -437,20 +439,18 @@ impl Mt {
             if !done.insert(key.as_str()) {
                 continue;
             }
-            self.tm.set_final(key, t)?;
             let term_error = findings[i].as_ref().is_some_and(|f| {
                 f.iter()
                     .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
             });
-            if !term_error {
-                self.tm.accept(key)?;
-            }
+            finals.push((key, t, !term_error));
         }
-        for key in &superseded {
-            if !done.contains(key.as_str()) {
-                self.tm.reject(key)?;
-            }
-        }
+        let rejected: Vec<&str> = superseded
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !done.contains(k))
+            .collect();
+        self.tm.record_choices(&finals, &rejected)?;
         report.requests = runner
             .stats
             .requests
