@@ -4,8 +4,11 @@
 //! languages, every output-changing option, the glossary's content hash and
 //! the NFC text sent (after protection), so a changed glossary or option
 //! never reuses an old translation. Each batch is committed in one
-//! transaction as it returns (WAL journal), so a run killed at any moment
-//! keeps every batch that came back and resumes without resending it.
+//! transaction as it returns (WAL journal), by a writer thread
+//! ([`Tm::writer`]) so the requests in flight never wait for the disk; a
+//! batch counts as done only once it is committed, so a run killed at any
+//! moment keeps every batch that came back and was stored, and resumes
+//! without resending it.
 //! Human corrections (`tm import`) are keyed by languages and NFC source
 //! alone and outrank machine output on the next run; each remembers where
 //! it came from (file, line, document) and when, so a bad one can be found
@@ -49,6 +52,54 @@ pub struct MachineRow {
     pub sent: String,
     /// The engine's reply.
     pub target: String,
+}
+
+/// One batch for the writer thread, and where to say it is stored.
+type Commit = (Vec<MachineRow>, tokio::sync::oneshot::Sender<Result<()>>);
+
+/// Commits batches of machine translations on a thread of its own
+/// ([`Tm::writer`]), in the order given, each in one transaction. Dropping
+/// it waits for the batches already given.
+#[derive(Debug)]
+pub struct TmWriter {
+    tx: Option<std::sync::mpsc::Sender<Commit>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    path: PathBuf,
+}
+
+impl TmWriter {
+    /// Hands `rows` to the writer thread and returns at once; the future
+    /// resolves when they are committed ([`Tm::put_machine`]: all or none).
+    pub fn commit(
+        &self,
+        rows: Vec<MachineRow>,
+    ) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+        let (done, stored) = tokio::sync::oneshot::channel();
+        let sent = self
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send((rows, done)).is_ok());
+        let path = self.path.clone();
+        async move {
+            let gone = || Error::Tm {
+                path: path.clone(),
+                message: "the memory writer stopped".into(),
+            };
+            if !sent {
+                return Err(gone());
+            }
+            stored.await.unwrap_or_else(|_| Err(gone()))
+        }
+    }
+}
+
+impl Drop for TmWriter {
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Where a human correction came from.
@@ -342,6 +393,97 @@ impl Tm {
         })
     }
 
+    /// A writer for this memory: a thread of its own with its own
+    /// connection to the same file, committing batches of machine
+    /// translations ([`TmWriter::commit`]) off the caller's thread. Reads
+    /// through `self` see each batch once its commit has resolved.
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when the file cannot be opened again (an in-process
+    /// memory, [`Tm::in_memory`], has no file: it takes no writer).
+    pub fn writer(&self) -> Result<TmWriter> {
+        if self.path.as_os_str() == ":memory:" {
+            return Err(Error::Tm {
+                path: self.path.clone(),
+                message: "an in-process memory takes no writer".into(),
+            });
+        }
+        let mut tm = Self::open_with(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let (tx, rx) = std::sync::mpsc::channel::<Commit>();
+        let thread = std::thread::Builder::new()
+            .name("songngu-tm-writer".into())
+            .spawn(move || {
+                for (rows, done) in rx {
+                    // The receiver may be gone (the run was dropped): the
+                    // batch is stored all the same.
+                    let _ = done.send(tm.put_machine(&rows));
+                }
+            })
+            .map_err(|e| Error::Tm {
+                path: self.path.clone(),
+                message: format!("cannot start the memory writer: {e}"),
+            })?;
+        Ok(TmWriter {
+            tx: Some(tx),
+            thread: Some(thread),
+            path: self.path.clone(),
+        })
+    }
+
+    /// Records a run's choices in one transaction: per `(key, final target,
+    /// accepted)`, what [`Tm::set_final`] and (when accepted)
+    /// [`Tm::accept`] do, in order; then [`Tm::reject`] for each of
+    /// `rejected`. One transaction, and the latest acceptance number read
+    /// once: a run of n segments costs n row updates, not n transactions
+    /// each scanning the table.
+    ///
+    /// # Errors
+    /// [`Error::Tm`]; nothing is recorded then.
+    pub fn record_choices(
+        &mut self,
+        finals: &[(&str, &str, bool)],
+        rejected: &[&str],
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| Error::Tm {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut latest: i64 = tx
+                .query_row("SELECT COALESCE(MAX(accepted), 0) FROM machine", [], |r| {
+                    r.get(0)
+                })
+                .map_err(err)?;
+            let mut set_final = tx
+                .prepare_cached("UPDATE machine SET final = ?2 WHERE key = ?1")
+                .map_err(err)?;
+            let mut accept = tx
+                .prepare_cached("UPDATE machine SET accepted = ?2 WHERE key = ?1")
+                .map_err(err)?;
+            let mut reject = tx
+                .prepare_cached("UPDATE machine SET accepted = NULL WHERE key = ?1")
+                .map_err(err)?;
+            for (key, target, accepted) in finals {
+                set_final.execute(params![key, target]).map_err(err)?;
+                if *accepted {
+                    latest += 1;
+                    accept.execute(params![key, latest]).map_err(err)?;
+                }
+            }
+            for key in rejected {
+                reject.execute(params![key]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
     /// Records the final target of a machine translation (placeholders
     /// restored): what a run took as a segment's target.
     ///
@@ -622,6 +764,36 @@ impl Tm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The writer thread stores each batch before its future resolves, in
+    /// the order given; the caller's connection then reads it. An
+    /// in-process memory takes no writer.
+    #[test]
+    fn the_writer_commits_off_thread_and_resolves_once_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let tm = Tm::open(&dir.path().join("tm.sqlite")).unwrap();
+        let writer = tm.writer().unwrap();
+        let row = |key: &str, target: &str| MachineRow {
+            key: key.into(),
+            engine: "e".into(),
+            from: "vi".into(),
+            to: "en".into(),
+            source: "Xin chào".into(),
+            sent: "Xin chào".into(),
+            target: target.into(),
+        };
+        let first = writer.commit(vec![row("a", "Hello"), row("b", "Hi")]);
+        let second = writer.commit(vec![row("a", "Hello again")]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(first).unwrap();
+        rt.block_on(second).unwrap();
+        assert_eq!(tm.machine("a").unwrap().as_deref(), Some("Hello again"));
+        assert_eq!(tm.machine("b").unwrap().as_deref(), Some("Hi"));
+        drop(writer);
+        assert!(Tm::in_memory().unwrap().writer().is_err());
+    }
 
     #[test]
     fn machine_and_human_rows() {

@@ -1143,3 +1143,139 @@ fn stopped_runs_say_why_and_count_only_what_went_out() {
         "{err}"
     );
 }
+
+/// Issue 13, point 6: a segment whose target fails the glossary check is
+/// sent again (terms protected) while the first pass is still going, not
+/// in a second pass after it drains. One request at a time, one segment
+/// per request, a clock that does not wait: the order of the requests is
+/// deterministic.
+#[test]
+fn enforcement_resends_before_the_first_pass_drains() {
+    let rt = runtime();
+    let server = libre_server(&rt);
+    let tm = tempfile::tempdir().unwrap();
+    let article: String = (0..4)
+        .map(|i| format!("Bộ Công an họp lần {i}.\n\n"))
+        .collect();
+    let engine =
+        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+    let (docs, report) = run_mt(
+        engine,
+        &[&article],
+        false,
+        &tm.path().join("tm.sqlite"),
+        &NoWait::default(),
+    );
+    let sent: Vec<String> = rt
+        .block_on(server.received_requests())
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            body["q"][0].as_str().unwrap().to_owned()
+        })
+        .collect();
+    // Each segment once as it is, once protected: nothing twice.
+    assert_eq!(sent.len(), 8, "{sent:?}");
+    let protected = |q: &String| q.contains("{{1}}");
+    let first_resend = sent.iter().position(protected).unwrap();
+    let last_plain = sent.iter().rposition(|q| !protected(q)).unwrap();
+    assert!(
+        first_resend < last_plain,
+        "the first re-send went out after the first pass drained: {sent:?}"
+    );
+    assert_eq!(
+        (report.enforced, report.enforced_fixed, report.failed),
+        (4, 4, 0),
+        "{report:?}"
+    );
+    for (i, s) in docs[0].iter().enumerate() {
+        assert_eq!(
+            s.target.as_deref(),
+            Some(format!("Ministry of Public Security HỌP LẦN {i}.").as_str())
+        );
+    }
+}
+
+/// The texts a fake received, in order.
+fn texts_received(rt: &tokio::runtime::Runtime, server: &MockServer) -> Vec<String> {
+    rt.block_on(server.received_requests())
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            body["q"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Issue 13, point 6: with the enforcement re-sends in the same pipeline
+/// and the memory written by its own thread, a run killed (SIGKILL) while
+/// first-pass requests and re-sends are both going resumes without sending
+/// again anything that came back before the kill, bar the one request in
+/// flight (one at a time here).
+#[test]
+fn killed_run_with_enforcement_resends_nothing_committed() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    let slow = || {
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(SlowLibre)
+    };
+    rt.block_on(slow().mount(&server));
+    let article: String = (0..40)
+        .map(|i| format!("Bộ Công an họp lần {i}.\n\n"))
+        .collect();
+    let dir = libre_project(&server.uri(), &article);
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = [\"g.toml\"]\n[translate]\nengine = \"libretranslate\"\n\
+             [engines.libretranslate]\nurl = \"{}\"\nbatch_size = 1\nconcurrency = 1\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let mut child = songngu(d, &["run", "bai.txt", "-o", "out", "-q"]);
+    let start = std::time::Instant::now();
+    while rt.block_on(server.received_requests()).unwrap().len() < 15
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first = texts_received(&rt, &server);
+    assert!((15..80).contains(&first.len()), "killed mid-way: {first:?}");
+    assert!(
+        first.iter().any(|q| q.contains("{{1}}")),
+        "re-sends were going when killed: {first:?}"
+    );
+    rt.block_on(server.reset());
+    rt.block_on(slow().mount(&server));
+    let (code, _, err) = songngu_out(d, &["run", "bai.txt", "-o", "out"]);
+    assert_eq!(code, Some(0), "{err}");
+    let second = texts_received(&rt, &server);
+    let again: Vec<&String> = second.iter().filter(|q| first.contains(q)).collect();
+    assert!(
+        again.len() <= 1,
+        "sent again after the kill: {again:?} (first {first:?})"
+    );
+    assert_eq!(first.len() + second.len() - again.len(), 80);
+    let jsonl = std::fs::read_to_string(d.join("out/bai.jsonl")).unwrap();
+    for i in 0..40 {
+        assert!(
+            jsonl.contains(&format!(
+                "\"target\":\"Ministry of Public Security HỌP LẦN {i}.\""
+            )),
+            "{jsonl}"
+        );
+    }
+}

@@ -11,8 +11,9 @@
 //! Batching: consecutive jobs up to the engine's segment and character
 //! limits (a job longer than the character limit goes alone). Concurrency:
 //! a semaphore of `limits.concurrency` permits, held only while a request is
-//! in flight. Retries: `RateLimited` and `Transient` up to `max_retries`
-//! times, waiting the server's `Retry-After` when given (capped) or an
+//! in flight; batches start from a queue, follow-ups
+//! ([`Runner::run_pipelined`]) at its head. Retries: `RateLimited` and
+//! `Transient` up to `max_retries` times, waiting the server's `Retry-After` when given (capped) or an
 //! exponential backoff with full jitter (base 500 ms, cap 30 s); `TooLarge`
 //! and `BadOutput` split the batch in halves, a single segment gets one
 //! more try; `BadRequest` fails the batch; `Quota` and `Auth` stop the run:
@@ -27,7 +28,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::{Engine, EngineError};
 
@@ -213,39 +214,148 @@ impl<'a, E: Engine> Runner<'a, E> {
         jobs: &[Job],
         mut on_batch: impl FnMut(&[(usize, Outcome)]),
     ) -> Vec<Outcome> {
-        let semaphore = Semaphore::new(self.engine.limits().concurrency.max(1));
+        let (_, outcomes) = self
+            .run_pipelined(
+                jobs.to_vec(),
+                |_, _| Vec::new(),
+                |_, done| {
+                    on_batch(done);
+                    std::future::ready(())
+                },
+            )
+            .await;
+        outcomes
+    }
+
+    /// [`Runner::run`] with follow-ups and asynchronous commits, in one
+    /// pipeline. When a batch's replies arrive, `follow_up` sees them and
+    /// may return new jobs (a re-send with terms protected, say): they are
+    /// sent next, ahead of the batches not yet started, while the other
+    /// batches are in flight (a follow-up whose key is already a job is
+    /// dropped). `commit` starts storing the batch and returns a future
+    /// that resolves once it is stored: a job counts as done only then, and
+    /// this returns only when every commit has resolved. Returns every job
+    /// (the given ones, then the follow-ups) and its outcome.
+    ///
+    /// At most twice `limits.concurrency` batches are under way at once
+    /// (in flight, or waiting for a permit or a retry), so a follow-up
+    /// waits behind at most one round of requests, never the whole queue.
+    pub async fn run_pipelined<F, C, Fut>(
+        &self,
+        mut jobs: Vec<Job>,
+        mut follow_up: F,
+        mut commit: C,
+    ) -> (Vec<Job>, Vec<Outcome>)
+    where
+        F: FnMut(&[Job], &[(usize, Outcome)]) -> Vec<Job>,
+        C: FnMut(&[Job], &[(usize, Outcome)]) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        enum Event<'s> {
+            // A batch's replies, and the permit of its last request.
+            Replied(Vec<(usize, Outcome)>, Option<SemaphorePermit<'s>>),
+            Committed(Vec<(usize, Outcome)>),
+        }
+        let concurrency = self.engine.limits().concurrency.max(1);
+        let semaphore = Semaphore::new(concurrency);
         let stop: Mutex<Option<String>> = Mutex::new(None);
         let stopped = AtomicBool::new(false);
-        let mut pending: FuturesUnordered<_> = self
-            .plan(jobs)
-            .into_iter()
-            .map(|r| self.batch(jobs, r, &semaphore, &stop, &stopped))
-            .collect();
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
-        while let Some(done) = pending.next().await {
-            on_batch(&done);
-            for (i, o) in done {
-                outcomes[i] = Some(o);
+        let mut keys: std::collections::HashSet<String> =
+            jobs.iter().map(|j| j.key.clone()).collect();
+        let mut queue: std::collections::VecDeque<std::ops::Range<usize>> = self.plan(&jobs).into();
+        let mut running: FuturesUnordered<Pin<Box<dyn Future<Output = Event> + '_>>> =
+            FuturesUnordered::new();
+        let mut under_way = 0;
+        let mut outcomes: Vec<Option<Outcome>> = Vec::new();
+        loop {
+            while under_way < 2 * concurrency
+                && let Some(r) = queue.pop_front()
+            {
+                let batch = self.batch(
+                    jobs[r.clone()].to_vec(),
+                    r.start,
+                    &semaphore,
+                    &stop,
+                    &stopped,
+                );
+                running.push(Box::pin(async move {
+                    let (done, permit) = batch.await;
+                    Event::Replied(done, permit)
+                }));
+                under_way += 1;
+            }
+            let Some(event) = running.next().await else {
+                break;
+            };
+            match event {
+                Event::Replied(done, permit) => {
+                    under_way -= 1;
+                    let base = jobs.len();
+                    let next = follow_up(&jobs, &done);
+                    jobs.extend(next.into_iter().filter(|j| keys.insert(j.key.clone())));
+                    for r in self.plan(&jobs[base..]).into_iter().rev() {
+                        queue.push_front(r.start + base..r.end + base);
+                    }
+                    // The permit is held until the batch is stored: requests
+                    // in flight plus replies not yet stored never exceed
+                    // the concurrency, so a killed run loses no more than
+                    // that.
+                    let stored = commit(&jobs, &done);
+                    running.push(Box::pin(async move {
+                        stored.await;
+                        drop(permit);
+                        Event::Committed(done)
+                    }));
+                }
+                Event::Committed(done) => {
+                    for (i, o) in done {
+                        if outcomes.len() <= i {
+                            outcomes.resize(i + 1, None);
+                        }
+                        outcomes[i] = Some(o);
+                    }
+                }
             }
         }
-        outcomes
+        outcomes.resize(jobs.len(), None);
+        let outcomes = outcomes
             .into_iter()
             .map(|o| o.unwrap_or_else(|| Outcome::Failed("not translated".into())))
-            .collect()
+            .collect();
+        (jobs, outcomes)
     }
 
     /// One planned batch, with its retries and splits.
-    async fn batch(
+    /// `jobs` are the batch's, the first being job number `base` of the
+    /// run; the outcomes carry run-wide job numbers. Returns them with the
+    /// permit of the batch's last request (none if nothing was sent).
+    async fn batch<'s>(
         &self,
-        jobs: &[Job],
-        range: std::ops::Range<usize>,
-        semaphore: &Semaphore,
+        jobs: Vec<Job>,
+        base: usize,
+        semaphore: &'s Semaphore,
         stop: &Mutex<Option<String>>,
         stopped: &AtomicBool,
-    ) -> Vec<(usize, Outcome)> {
+    ) -> (Vec<(usize, Outcome)>, Option<SemaphorePermit<'s>>) {
+        let (mut done, permit) = self.batch_local(&jobs, semaphore, stop, stopped).await;
+        for (i, _) in &mut done {
+            *i += base;
+        }
+        (done, permit)
+    }
+
+    /// [`Runner::batch`] with batch-local job numbers.
+    async fn batch_local<'s>(
+        &self,
+        jobs: &[Job],
+        semaphore: &'s Semaphore,
+        stop: &Mutex<Option<String>>,
+        stopped: &AtomicBool,
+    ) -> (Vec<(usize, Outcome)>, Option<SemaphorePermit<'s>>) {
         let mut done = Vec::new();
+        let mut last_permit = None;
         // Ranges still to send, with the number of bad-output tries so far.
-        let mut work = vec![(range, 0u32)];
+        let mut work = vec![(0..jobs.len(), 0u32)];
         while let Some((r, bad_tries)) = work.pop() {
             if stopped.load(Ordering::Relaxed) {
                 let why = stop
@@ -257,12 +367,16 @@ impl<'a, E: Engine> Runner<'a, E> {
                 continue;
             }
             let texts: Vec<String> = jobs[r.clone()].iter().map(|j| j.text.clone()).collect();
-            let Some((result, reached)) = self.send_with_retries(&texts, semaphore, stopped).await
+            // A split batch's next request needs a permit of its own.
+            drop(last_permit.take());
+            let Some((result, reached, permit)) =
+                self.send_with_retries(&texts, semaphore, stopped).await
             else {
                 // The run stopped while this batch waited for its turn.
                 work.push((r, bad_tries));
                 continue;
             };
+            last_permit = Some(permit);
             if reached {
                 let mut sent = self.sent.lock().expect("not poisoned");
                 sent.extend(jobs[r.clone()].iter().map(|j| j.key.clone()));
@@ -291,24 +405,24 @@ impl<'a, E: Engine> Runner<'a, E> {
                 }
             }
         }
-        done
+        (done, last_permit)
     }
 
-    /// One request, retried while the error says retrying can help, and
-    /// whether any attempt reached the server; `None` when the run stopped
-    /// before it was sent.
-    async fn send_with_retries(
+    /// One request, retried while the error says retrying can help,
+    /// whether any attempt reached the server, and the permit of the last
+    /// attempt; `None` when the run stopped before it was sent.
+    async fn send_with_retries<'s>(
         &self,
         texts: &[String],
-        semaphore: &Semaphore,
+        semaphore: &'s Semaphore,
         stopped: &AtomicBool,
-    ) -> Option<(Result<Vec<String>, EngineError>, bool)> {
+    ) -> Option<(Result<Vec<String>, EngineError>, bool, SemaphorePermit<'s>)> {
         let mut attempt = 0u32;
         let mut reached = false;
         let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
         loop {
-            let result = {
-                let _permit = semaphore
+            let (result, permit) = {
+                let permit = semaphore
                     .acquire()
                     .await
                     .expect("the semaphore is never closed");
@@ -319,11 +433,13 @@ impl<'a, E: Engine> Runner<'a, E> {
                 self.pace().await;
                 // Server text, scrubbed of secrets before it can become a
                 // flag, a memory row or an output.
-                self.engine
+                let result = self
+                    .engine
                     .translate(texts, &self.from, &self.to)
                     .await
                     .map(|out| out.into_iter().map(crate::secrets::scrub_string).collect())
-                    .map_err(EngineError::scrubbed)
+                    .map_err(EngineError::scrubbed);
+                (result, permit)
             };
             // Only requests that reached the server count; only those it
             // answered with a success are billed.
@@ -345,11 +461,13 @@ impl<'a, E: Engine> Runner<'a, E> {
                     | EngineError::Transient(_)
                     | EngineError::Unreachable(_),
                 ) => self.backoff(attempt),
-                _ => return Some((result, reached)),
+                _ => return Some((result, reached, permit)),
             };
             if attempt >= self.max_retries {
-                return Some((result, reached));
+                return Some((result, reached, permit));
             }
+            // No permit while waiting to retry: others go meanwhile.
+            drop(permit);
             attempt += 1;
             self.stats.retries.fetch_add(1, Ordering::Relaxed);
             self.sleeper.sleep(wait).await;

@@ -13,7 +13,14 @@
 //! `placeholder-lost`. In `verify` mode every machine target is checked:
 //! `term-missing` and `term-forbidden` flags. With `dry_run` nothing is
 //! sent and nothing is filled: the report says what would be sent.
+//!
+//! The re-sends (placeholders lost; targets failing the check, sent again
+//! protected) go out in the same pipeline as the first pass: as each batch
+//! comes back, while the others are in flight. Every batch is committed to
+//! the memory by its writer thread, and a reply counts as done only once
+//! its batch is stored.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::protect::{Protected, protect, restore};
@@ -23,7 +30,7 @@ use crate::document::{Flag, Segment, SegmentKind};
 use crate::error::Result;
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Severity};
-use crate::tm::{MachineRow, Tm};
+use crate::tm::{MachineRow, Tm, TmWriter};
 
 /// Everything a translated run needs, built once.
 pub struct Mt {
@@ -227,7 +234,53 @@ impl Mt {
             return Ok(report);
         }
         let tokens_before = self.engine.tokens().map_or(0, |(p, c)| p + c);
-        let outcomes = send(&mut self.tm, &runner, &jobs, &job_sources).await?;
+        // Every outcome this run got, by memory key, and the memory's writer
+        // (started when something is to be sent).
+        let mut got: HashMap<String, Outcome> = HashMap::new();
+        let mut writer: Option<TmWriter> = None;
+        if !jobs.is_empty() {
+            // One pipeline: as each batch comes back, the segments whose
+            // placeholders were lost and (in verify mode) those whose target
+            // fails the glossary check are sent again at once, while the
+            // other batches are in flight. The passes below then find those
+            // outcomes here and send only what this missed.
+            let mut segs_of: Vec<Vec<usize>> = vec![Vec::new(); jobs.len()];
+            for (i, plan) in plans.iter().enumerate() {
+                if let Plan::Job { job, .. } = plan {
+                    segs_of[*job].push(i);
+                }
+            }
+            let sources: HashMap<String, String> = jobs
+                .iter()
+                .zip(&job_sources)
+                .map(|(j, s)| (j.key.clone(), s.clone()))
+                .collect();
+            let this = &*self;
+            let segs_now = &*segs;
+            let follow_up = |done: &[(usize, Outcome)]| {
+                let mut next = Vec::new();
+                for (j, o) in done {
+                    let (Some(ids), Outcome::Translated(raw)) = (segs_of.get(*j), o) else {
+                        continue;
+                    };
+                    for &i in ids {
+                        if let Some(job) = this.follow_up(&segs_now[i], &plans[i], raw, entries) {
+                            next.push((job, segs_now[i].source.clone()));
+                        }
+                    }
+                }
+                next
+            };
+            let w = writer.insert(self.tm.writer()?);
+            got = send(w, &runner, jobs.clone(), sources, follow_up).await?;
+        }
+        let mut fetcher = Fetcher {
+            tm: &self.tm,
+            writer: &mut writer,
+            runner: &runner,
+            got: &mut got,
+        };
+        let outcomes = fetcher.fetch(&jobs, &job_sources).await?;
         report.sent = jobs.iter().filter(|j| runner.was_sent(&j.key)).count();
 
         // Placeholders that did not survive: the same segments again, unprotected.
@@ -262,7 +315,7 @@ impl Mt {
             Vec::new()
         } else {
             let sources: Vec<String> = retry_jobs.iter().map(|j| j.text.clone()).collect();
-            send(&mut self.tm, &runner, &retry_jobs, &sources).await?
+            fetcher.fetch(&retry_jobs, &sources).await?
         };
 
         for (i, plan) in plans.iter().enumerate() {
@@ -353,11 +406,10 @@ impl Mt {
             let key = |sent: &str| memory_key(engine, from, to, hash, sent, true);
             enforce(
                 Enforce {
-                    tm: &mut self.tm,
                     verifier: &self.verifier,
                     key: &key,
                     mode,
-                    runner: &runner,
+                    fetcher: &mut fetcher,
                 },
                 segs,
                 &plans,
@@ -371,10 +423,15 @@ impl Mt {
             )
             .await?;
         }
+        // Every batch is stored (each commit resolved before its outcome
+        // counted); the writer thread ends here.
+        drop(writer);
         // The memory learns which translation each segment took (its export
         // shows only those, the latest per source), and which first
         // translations the enforcement pass replaced.
+        // One transaction for them all.
         let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut finals: Vec<(&str, &str, bool)> = Vec::new();
         for (i, seg) in segs.iter().enumerate() {
             let (Some(key), Some(t), true) = (&chosen[i], &seg.target, machine(seg)) else {
                 continue;
@@ -382,20 +439,18 @@ impl Mt {
             if !done.insert(key.as_str()) {
                 continue;
             }
-            self.tm.set_final(key, t)?;
             let term_error = findings[i].as_ref().is_some_and(|f| {
                 f.iter()
                     .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
             });
-            if !term_error {
-                self.tm.accept(key)?;
-            }
+            finals.push((key, t, !term_error));
         }
-        for key in &superseded {
-            if !done.contains(key.as_str()) {
-                self.tm.reject(key)?;
-            }
-        }
+        let rejected: Vec<&str> = superseded
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !done.contains(k))
+            .collect();
+        self.tm.record_choices(&finals, &rejected)?;
         report.requests = runner
             .stats
             .requests
@@ -492,12 +547,11 @@ struct Choices<'a> {
 }
 
 /// What the enforcement pass works with.
-struct Enforce<'a, 'r> {
-    tm: &'a mut Tm,
+struct Enforce<'a, 'f, 'r> {
     verifier: &'a Verifier,
     key: &'a dyn Fn(&str) -> String,
     mode: super::TagMode,
-    runner: &'a Runner<'r, AnyEngine>,
+    fetcher: &'a mut Fetcher<'f, 'r>,
 }
 
 /// The enforcement pass (see [`Mt::translate`]): segments with an
@@ -506,7 +560,7 @@ struct Enforce<'a, 'r> {
 /// target (and is remembered under the protected text, so a later run
 /// takes it from the memory).
 async fn enforce(
-    ctx: Enforce<'_, '_>,
+    ctx: Enforce<'_, '_, '_>,
     segs: &mut [Segment],
     plans: &[Plan],
     findings: &mut [Option<Vec<Flag>>],
@@ -515,12 +569,12 @@ async fn enforce(
     report: &mut MtReport,
 ) -> Result<()> {
     let Enforce {
-        tm,
         verifier,
         key: key_of,
         mode,
-        runner,
+        fetcher,
     } = ctx;
+    let runner = fetcher.runner;
     let mut jobs: Vec<Job> = Vec::new();
     let mut job_sources: Vec<String> = Vec::new();
     let mut todo: Vec<(usize, usize, Protected)> = Vec::new();
@@ -563,7 +617,7 @@ async fn enforce(
     let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
     let mut send_idx = Vec::new();
     for (j, job) in jobs.iter().enumerate() {
-        match tm.machine(&job.key)? {
+        match fetcher.tm.machine(&job.key)? {
             Some(raw) => outcomes[j] = Some(Outcome::Translated(raw)),
             None => send_idx.push(j),
         }
@@ -571,17 +625,18 @@ async fn enforce(
     if !send_idx.is_empty() {
         let to_send: Vec<Job> = send_idx.iter().map(|&j| jobs[j].clone()).collect();
         let sources: Vec<String> = send_idx.iter().map(|&j| job_sources[j].clone()).collect();
-        let got = send(tm, runner, &to_send, &sources).await?;
-        // Only re-sends that went out this run count (a re-run takes the
-        // protected translation from the memory: a memory hit, no re-send).
-        report.enforced += todo
-            .iter()
-            .filter(|(_, job, _)| send_idx.contains(job) && runner.was_sent(&jobs[*job].key))
-            .count();
+        let got = fetcher.fetch(&to_send, &sources).await?;
         for (k, o) in send_idx.into_iter().zip(got) {
             outcomes[k] = Some(o);
         }
     }
+    // Only re-sends that went out this run count (a re-run takes the
+    // protected translation from the memory: a memory hit, no re-send;
+    // this run's pipelined re-sends are in the memory by now, and count).
+    report.enforced += todo
+        .iter()
+        .filter(|(_, job, _)| runner.was_sent(&jobs[*job].key))
+        .count();
     for (i, job, p) in todo {
         let Some(Outcome::Translated(raw)) = &outcomes[job] else {
             continue;
@@ -607,45 +662,160 @@ async fn enforce(
     Ok(())
 }
 
-/// Sends `jobs` (`sources[k]` is the real source of job `k`, which the
-/// memory keeps beside the text sent), committing each batch to the memory
-/// as it returns.
-async fn send(
-    tm: &mut Tm,
-    runner: &Runner<'_, AnyEngine>,
-    jobs: &[Job],
-    sources: &[String],
-) -> Result<Vec<Outcome>> {
-    let mut failure = None;
-    let (engine, from, to) = runner.describe();
-    let outcomes = runner
-        .run(jobs, |batch| {
-            let rows: Vec<MachineRow> = batch
-                .iter()
-                .filter_map(|(i, o)| match o {
-                    Outcome::Translated(t) => Some(MachineRow {
-                        key: jobs[*i].key.clone(),
-                        engine: engine.clone(),
-                        from: from.clone(),
-                        to: to.clone(),
-                        source: sources
-                            .get(*i)
-                            .map_or_else(|| jobs[*i].text.clone(), Clone::clone),
-                        sent: jobs[*i].text.clone(),
-                        target: t.clone(),
-                    }),
-                    Outcome::Failed(_) => None,
-                })
-                .collect();
-            if let Err(e) = tm.put_machine(&rows)
-                && failure.is_none()
-            {
-                failure = Some(e);
+/// Whether a target has an error-level glossary finding.
+fn term_error(flags: &[Flag]) -> bool {
+    flags
+        .iter()
+        .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
+}
+
+impl Mt {
+    /// The job a first-pass reply calls for at once, if any: the segment
+    /// again unprotected when its placeholders did not come back, or (in
+    /// verify mode) with its terms protected when the target fails the
+    /// glossary check — the same jobs the passes after the first would
+    /// send, unless the memory already has them.
+    fn follow_up(&self, seg: &Segment, plan: &Plan, raw: &str, entries: &[Entry]) -> Option<Job> {
+        let Plan::Job { protected, .. } = plan else {
+            return None;
+        };
+        let job = match protected {
+            Some(p) if restore(raw, p).is_err() => Job {
+                key: self.key(&seg.source, false),
+                text: seg.source.clone(),
+            },
+            Some(_) => return None,
+            None => {
+                if !self.verify
+                    || raw.trim().is_empty()
+                    || !term_error(&check(&self.verifier, seg, entries, raw))
+                {
+                    return None;
+                }
+                let p = protect(&seg.source, &seg.terms, entries, self.engine.tag_mode());
+                if p.slots.is_empty() {
+                    return None;
+                }
+                Job {
+                    key: self.key(&p.text, true),
+                    text: p.text,
+                }
             }
-        })
+        };
+        // A memory error here only means "send it": the pass that needs
+        // the job reads the memory again and reports the error.
+        matches!(self.tm.machine(&job.key), Ok(None)).then_some(job)
+    }
+}
+
+/// The outcomes a run got, and a way to get more.
+struct Fetcher<'a, 'r> {
+    tm: &'a Tm,
+    writer: &'a mut Option<TmWriter>,
+    runner: &'a Runner<'r, AnyEngine>,
+    got: &'a mut HashMap<String, Outcome>,
+}
+
+impl Fetcher<'_, '_> {
+    /// The outcome of each job: this run's, sending (and storing) only the
+    /// jobs that have none yet.
+    async fn fetch(&mut self, jobs: &[Job], sources: &[String]) -> Result<Vec<Outcome>> {
+        let mut missing = Vec::new();
+        let mut missing_sources = HashMap::new();
+        for (k, job) in jobs.iter().enumerate() {
+            if !self.got.contains_key(&job.key)
+                && missing_sources
+                    .insert(job.key.clone(), sources.get(k).unwrap_or(&job.text).clone())
+                    .is_none()
+            {
+                missing.push(job.clone());
+            }
+        }
+        if !missing.is_empty() {
+            if self.writer.is_none() {
+                *self.writer = Some(self.tm.writer()?);
+            }
+            let writer = self.writer.as_ref().expect("set above");
+            let more = send(writer, self.runner, missing, missing_sources, |_| {
+                Vec::new()
+            })
+            .await?;
+            self.got.extend(more);
+        }
+        Ok(jobs
+            .iter()
+            .map(|j| {
+                self.got
+                    .get(&j.key)
+                    .cloned()
+                    .unwrap_or_else(|| Outcome::Failed("not translated".into()))
+            })
+            .collect())
+    }
+}
+
+/// Sends `jobs` (`sources` maps a job's key to its real source, which the
+/// memory keeps beside the text sent) and the follow-ups `follow_up` asks
+/// for as each batch comes back (with their sources), in one pipeline;
+/// each batch is committed by the writer thread, and counts as done only
+/// once it is stored. Returns every outcome by key.
+async fn send(
+    writer: &TmWriter,
+    runner: &Runner<'_, AnyEngine>,
+    jobs: Vec<Job>,
+    sources: HashMap<String, String>,
+    mut follow_up: impl FnMut(&[(usize, Outcome)]) -> Vec<(Job, String)>,
+) -> Result<HashMap<String, Outcome>> {
+    let sources = RefCell::new(sources);
+    let failure: RefCell<Option<crate::Error>> = RefCell::new(None);
+    let (engine, from, to) = runner.describe();
+    let (all, outcomes) = runner
+        .run_pipelined(
+            jobs,
+            |_, done| {
+                let next = follow_up(done);
+                let mut sources = sources.borrow_mut();
+                next.into_iter()
+                    .map(|(job, source)| {
+                        sources.entry(job.key.clone()).or_insert(source);
+                        job
+                    })
+                    .collect()
+            },
+            |all, done| {
+                let rows: Vec<MachineRow> = {
+                    let sources = sources.borrow();
+                    done.iter()
+                        .filter_map(|(i, o)| match o {
+                            Outcome::Translated(t) => Some(MachineRow {
+                                key: all[*i].key.clone(),
+                                engine: engine.clone(),
+                                from: from.clone(),
+                                to: to.clone(),
+                                source: sources
+                                    .get(&all[*i].key)
+                                    .map_or_else(|| all[*i].text.clone(), Clone::clone),
+                                sent: all[*i].text.clone(),
+                                target: t.clone(),
+                            }),
+                            Outcome::Failed(_) => None,
+                        })
+                        .collect()
+                };
+                let stored = (!rows.is_empty()).then(|| writer.commit(rows));
+                let failure = &failure;
+                async move {
+                    if let Some(stored) = stored
+                        && let Err(e) = stored.await
+                    {
+                        failure.borrow_mut().get_or_insert(e);
+                    }
+                }
+            },
+        )
         .await;
-    match failure {
+    match failure.into_inner() {
         Some(e) => Err(e),
-        None => Ok(outcomes),
+        None => Ok(all.into_iter().map(|j| j.key).zip(outcomes).collect()),
     }
 }
