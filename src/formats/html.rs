@@ -7,8 +7,9 @@
 //! and reads the segments from a JSON block in which `<`, `>`, `&`,
 //! U+2028 and U+2029 are escaped. Each glossary entry hit on the page is
 //! written once, in that block's `glossary` list (approved target, note,
-//! forbidden renderings); a term mark carries its hit's class, entry and
-//! target and points at its entry by index (`data-g`). The Content-Security-Policy allows
+//! forbidden renderings); a term mark carries its hit's class and entry,
+//! its target only where it is not the entry's (a pattern's), and points at
+//! its entry by index (`data-g`). The Content-Security-Policy allows
 //! nothing but this page's own style and script, by hash: an injected
 //! `<script>` or event handler would not run even if escaping failed.
 //! No external fonts, images or scripts.
@@ -196,17 +197,22 @@ fn source_cell<'a>(page: &mut String, seg: &Segment, out: &Output<'a>, gl: &mut 
         page.push_str(&escape(&seg.source[last..h.start]));
         let _ = write!(
             page,
-            "<mark class=\"term {}\" tabindex=\"0\" data-class=\"{}\" data-entry=\"{}\" data-target=\"{}\"",
+            "<mark class=\"term {}\" tabindex=\"0\" data-class=\"{}\" data-entry=\"{}\"",
             h.class.name(),
             h.class.name(),
             escape_attr(&h.entry),
-            escape_attr(&h.target)
         );
+        let g = gl.index(out.entries, h.index);
+        // The hit's target, unless it is its entry's approved target (a
+        // pattern's has its slots filled in).
+        if g.is_none_or(|g| gl.entries[g].target != h.target.as_str()) {
+            let _ = write!(page, " data-target=\"{}\"", escape_attr(&h.target));
+        }
         // The edited target must hold the hit's target or the entry's.
         if h.class.is_confident() || h.class == HitClass::AsciiSpan {
             page.push_str(" data-check");
         }
-        if let Some(g) = gl.index(out.entries, h.index) {
+        if let Some(g) = g {
             let _ = write!(page, " data-g=\"{g}\"");
         }
         page.push('>');
@@ -575,7 +581,8 @@ mod tests {
                     HitClass::Exact,
                     2,
                 ),
-                hit(&src, "Ban Bí thư", "Secretariat", HitClass::Exact, 1),
+                // A pattern-like hit whose target is not the entry's.
+                hit(&src, "Ban Bí thư", "the Secretariat", HitClass::Exact, 1),
             ];
         }
         // A hit that is not confident is shown, not checked.
@@ -593,13 +600,17 @@ mod tests {
         }
         // Numbered in order of first hit; the unused entry is not written.
         assert_eq!(
-            m.matches("data-entry=\"Bộ Công an\" data-target=\"Ministry of Public Security\" data-check data-g=\"0\">")
+            m.matches("data-entry=\"Bộ Công an\" data-check data-g=\"0\">")
                 .count(),
             3
         );
-        assert_eq!(m.matches("data-class=\"partial\" data-entry=\"Bộ Công an\" data-target=\"Ministry of Public Security\" data-g=\"0\">").count(), 1);
         assert_eq!(
-            m.matches("data-entry=\"Ban Bí thư\" data-target=\"Secretariat\" data-check data-g=\"1\">Ban Bí thư</mark>")
+            m.matches("data-class=\"partial\" data-entry=\"Bộ Công an\" data-g=\"0\">")
+                .count(),
+            1
+        );
+        assert_eq!(
+            m.matches("data-entry=\"Ban Bí thư\" data-target=\"the Secretariat\" data-check data-g=\"1\">Ban Bí thư</mark>")
                 .count(),
             4
         );

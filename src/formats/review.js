@@ -33,6 +33,8 @@
   // A term mark's glossary entry (approved target, note, forbidden
   // renderings), written once per page in the data block.
   function entry(m) { return m.dataset.g === undefined ? null : data.glossary[+m.dataset.g]; }
+  // The hit's target: its own when it differs from the entry's (a pattern's).
+  function target(m) { return m.dataset.target !== undefined ? m.dataset.target : entry(m).target; }
   function editor(row) { return row.querySelector('.target'); }
   function state(i) { return saved[segs[i].id] || {}; }
   function persist() {
@@ -76,7 +78,7 @@
     var t = text(row).toLowerCase();
     var hasTarget = t.trim() !== '' && row.dataset.state !== 'draft' || edited(row);
     row.querySelectorAll('mark.term[data-check]').forEach(function (m) {
-      var accepted = [m.dataset.target];
+      var accepted = [target(m)];
       var g = entry(m);
       if (g && accepted.indexOf(g.target) < 0) { accepted.push(g.target); }
       var ok = accepted.some(function (a) { return t.indexOf(a.toLowerCase()) >= 0; });
@@ -241,7 +243,7 @@
   });
 
   function showTip(m) {
-    var lines = [m.textContent + ' \u2192 ' + m.dataset.target + '  (' + m.dataset.class + ')'];
+    var lines = [m.textContent + ' \u2192 ' + target(m) + '  (' + m.dataset.class + ')'];
     if (m.dataset.entry && m.dataset.entry !== m.textContent) { lines.push('entry: ' + m.dataset.entry); }
     var g = entry(m);
     if (g && g.note) { lines.push('note: ' + g.note); }
