@@ -159,6 +159,24 @@ fn check_outputs(out: &Path, n: usize) -> Result<(), TestCaseError> {
         .map_err(|e| TestCaseError::fail(format!("the page's data block: {e}")))?;
     prop_assert_eq!(data["segments"].as_array().unwrap().len(), n);
     prop_assert_eq!(html.matches("<tr class=\"seg\"").count(), n);
+    // Each term mark points into the page's glossary list, which holds
+    // only entries some mark points at.
+    let glossary = data["glossary"].as_array().unwrap();
+    let mut used = vec![false; glossary.len()];
+    for (at, _) in html.match_indices("<mark class=\"term ") {
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        prop_assert!(
+            !tag.contains("data-note") && !tag.contains("data-accepted"),
+            "{}",
+            tag
+        );
+        if let Some(g) = tag.split(" data-g=\"").nth(1) {
+            let g: usize = g.trim_end_matches('"').parse().unwrap();
+            prop_assert!(g < glossary.len(), "{}", tag);
+            used[g] = true;
+        }
+    }
+    prop_assert!(used.iter().all(|&u| u), "an entry no mark points at");
     // The line-aligned text files.
     for ext in [".vi.txt", ".en.txt", ".ascii.txt"] {
         let t = read(ext);

@@ -5,7 +5,11 @@
 //! reads without JavaScript and prints); the inline script only adds
 //! behaviour (filters, search, editing, keyboard, local storage, export)
 //! and reads the segments from a JSON block in which `<`, `>`, `&`,
-//! U+2028 and U+2029 are escaped. The Content-Security-Policy allows
+//! U+2028 and U+2029 are escaped. Each glossary entry hit on the page is
+//! written once, in that block's `glossary` list (approved target, note,
+//! forbidden renderings); a term mark carries its hit's class and entry,
+//! its target only where it is not the entry's (a pattern's), and points at
+//! its entry by index (`data-g`). The Content-Security-Policy allows
 //! nothing but this page's own style and script, by hash: an injected
 //! `<script>` or event handler would not run even if escaping failed.
 //! No external fonts, images or scripts.
@@ -71,6 +75,8 @@ struct Data<'a> {
     source_lang: &'a str,
     target_lang: &'a str,
     segments: Vec<DataSegment<'a>>,
+    /// The glossary entries hit on the page, by the marks' `data-g`.
+    glossary: Vec<DataEntry<'a>>,
 }
 
 #[derive(serde::Serialize)]
@@ -144,46 +150,70 @@ fn compliance(segments: &[Segment]) -> (usize, usize, usize) {
     (translated, with_terms, compliant)
 }
 
-fn source_cell(page: &mut String, seg: &Segment, out: &Output<'_>) {
+/// The page's table of glossary entries: each entry hit on the page once,
+/// in order of first hit; a mark points at its entry by `data-g`.
+#[derive(Default)]
+struct Glossary<'a> {
+    entries: Vec<DataEntry<'a>>,
+    /// Glossary index → page index.
+    at: std::collections::HashMap<usize, usize>,
+}
+
+/// What the tooltip and the missing-term check need of an entry.
+#[derive(serde::Serialize)]
+struct DataEntry<'a> {
+    /// The approved target (accepted in the edited target besides the
+    /// hit's own, for a pattern's filled-in target).
+    target: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    forbidden: &'a [String],
+}
+
+impl<'a> Glossary<'a> {
+    /// The page index of glossary entry `index`, added on first use.
+    fn index(&mut self, entries: &'a [crate::glossary::Entry], index: usize) -> Option<usize> {
+        let e = entries.get(index)?;
+        let next = self.entries.len();
+        let at = *self.at.entry(index).or_insert(next);
+        if at == next {
+            self.entries.push(DataEntry {
+                target: e.approved_target(),
+                note: e.note.as_deref(),
+                forbidden: &e.forbidden,
+            });
+        }
+        Some(at)
+    }
+}
+
+fn source_cell<'a>(page: &mut String, seg: &Segment, out: &Output<'a>, gl: &mut Glossary<'a>) {
     let mut last = 0;
     for h in &seg.terms {
         if h.start < last || h.end > seg.source.len() {
             continue;
         }
         page.push_str(&escape(&seg.source[last..h.start]));
-        let entry = out.entries.get(h.index);
         let _ = write!(
             page,
-            "<mark class=\"term {}\" tabindex=\"0\" data-class=\"{}\" data-entry=\"{}\" data-target=\"{}\"",
+            "<mark class=\"term {}\" tabindex=\"0\" data-class=\"{}\" data-entry=\"{}\"",
             h.class.name(),
             h.class.name(),
             escape_attr(&h.entry),
-            escape_attr(&h.target)
         );
-        if h.class.is_confident() || h.class == HitClass::AsciiSpan {
-            let mut accepted = vec![h.target.to_string()];
-            if let Some(e) = entry
-                && !accepted.iter().any(|a| a == e.approved_target())
-            {
-                accepted.push(e.approved_target().to_owned());
-            }
-            let _ = write!(
-                page,
-                " data-accepted=\"{}\"",
-                escape_attr(&serde_json::to_string(&accepted).expect("strings serialise"))
-            );
+        let g = gl.index(out.entries, h.index);
+        // The hit's target, unless it is its entry's approved target (a
+        // pattern's has its slots filled in).
+        if g.is_none_or(|g| gl.entries[g].target != h.target.as_str()) {
+            let _ = write!(page, " data-target=\"{}\"", escape_attr(&h.target));
         }
-        if let Some(e) = entry {
-            if let Some(note) = &e.note {
-                let _ = write!(page, " data-note=\"{}\"", escape_attr(note));
-            }
-            if !e.forbidden.is_empty() {
-                let _ = write!(
-                    page,
-                    " data-forbidden=\"{}\"",
-                    escape_attr(&e.forbidden.join(" · "))
-                );
-            }
+        // The edited target must hold the hit's target or the entry's.
+        if h.class.is_confident() || h.class == HitClass::AsciiSpan {
+            page.push_str(" data-check");
+        }
+        if let Some(g) = g {
+            let _ = write!(page, " data-g=\"{g}\"");
         }
         page.push('>');
         page.push_str(&escape(&seg.source[h.start..h.end]));
@@ -260,7 +290,7 @@ pub fn page(out: &Output<'_>) -> String {
     terms.sort_unstable();
     terms.dedup();
 
-    let data = Data {
+    let mut data = Data {
         doc,
         key: &key,
         source_lang: out.source_lang,
@@ -277,7 +307,9 @@ pub fn page(out: &Output<'_>) -> String {
                 terms: s.terms.iter().map(|h| &*h.entry).collect(),
             })
             .collect(),
+        glossary: Vec::new(),
     };
+    let mut gl = Glossary::default();
 
     let mut p =
         String::with_capacity(4096 + segs.iter().map(|s| s.source.len() * 4).sum::<usize>());
@@ -387,7 +419,7 @@ pub fn page(out: &Output<'_>) -> String {
             seq = s.seq,
             sl = escape_attr(out.source_lang),
         );
-        source_cell(&mut p, s, out);
+        source_cell(&mut p, s, out, &mut gl);
         let _ = write!(p, "</td><td class=\"ascii\">{}</td>", escape(&s.ascii));
         if s.kind == SegmentKind::AsciiCaption {
             p.push_str(
@@ -431,6 +463,7 @@ pub fn page(out: &Output<'_>) -> String {
         }
         p.push_str("</td></tr>\n");
     }
+    data.glossary = gl.entries;
     p.push_str("</tbody>\n</table>\n</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n");
     let _ = write!(
         p,
@@ -494,6 +527,107 @@ mod tests {
         page[..start].replace(CSS, "")
     }
 
+    /// The text of the page's JSON data block.
+    fn data_json(page: &str) -> &str {
+        let start = page.find("id=\"songngu-data\">").unwrap() + "id=\"songngu-data\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        &page[start..end]
+    }
+
+    fn data_block(page: &str) -> serde_json::Value {
+        serde_json::from_str(data_json(page)).unwrap()
+    }
+
+    fn hit(source: &str, entry: &str, target: &str, class: HitClass, index: usize) -> Hit {
+        let start = source.find(entry).unwrap();
+        Hit {
+            start,
+            end: start + entry.len(),
+            entry: ustr::Ustr::from(entry),
+            target: ustr::Ustr::from(target),
+            class,
+            index,
+        }
+    }
+
+    /// Issue 13: each mark repeated its entry's note, accepted targets and
+    /// forbidden renderings. They are written once per page, in the data
+    /// block, and each mark points at them by a per-page index.
+    #[test]
+    fn term_details_are_written_once_per_page() {
+        let mut bt = Entry::term("Ban Bí thư", "Secretariat");
+        bt.note = Some("the Party's Secretariat".into());
+        bt.forbidden = vec!["Board of Secretaries".into(), "Secretary Board".into()];
+        let mut ca = Entry::term("Bộ Công an", "Ministry of Public Security");
+        ca.note = Some("MPS".into());
+        let unused = Entry::term("Quốc hội", "National Assembly");
+        let entries = [unused, bt, ca];
+        let mut segs: Vec<Segment> = (0..4)
+            .map(|i| {
+                seg(
+                    i,
+                    "Bộ Công an và Ban Bí thư họp.",
+                    Some("The Secretariat met."),
+                )
+            })
+            .collect();
+        for s in &mut segs {
+            let src = s.source.clone();
+            s.terms = vec![
+                hit(
+                    &src,
+                    "Bộ Công an",
+                    "Ministry of Public Security",
+                    HitClass::Exact,
+                    2,
+                ),
+                // A pattern-like hit whose target is not the entry's.
+                hit(&src, "Ban Bí thư", "the Secretariat", HitClass::Exact, 1),
+            ];
+        }
+        // A hit that is not confident is shown, not checked.
+        segs[3].terms[0].class = HitClass::Partial;
+        let page = render(&segs, &entries);
+        let m = markup(&page);
+        for gone in [
+            "data-note",
+            "data-forbidden",
+            "data-accepted",
+            "Board of Secretaries",
+            "MPS",
+        ] {
+            assert!(!m.contains(gone), "{gone} is still in the marks");
+        }
+        // Numbered in order of first hit; the unused entry is not written.
+        assert_eq!(
+            m.matches("data-entry=\"Bộ Công an\" data-check data-g=\"0\">")
+                .count(),
+            3
+        );
+        assert_eq!(
+            m.matches("data-class=\"partial\" data-entry=\"Bộ Công an\" data-g=\"0\">")
+                .count(),
+            1
+        );
+        assert_eq!(
+            m.matches("data-entry=\"Ban Bí thư\" data-target=\"the Secretariat\" data-check data-g=\"1\">Ban Bí thư</mark>")
+                .count(),
+            4
+        );
+        assert_eq!(page.matches("Board of Secretaries").count(), 1);
+        assert_eq!(page.matches("the Party").count(), 1);
+        let v = data_block(&page);
+        assert_eq!(
+            v["glossary"],
+            serde_json::json!([
+                {"target": "Ministry of Public Security", "note": "MPS"},
+                {"target": "Secretariat", "note": "the Party's Secretariat",
+                 "forbidden": ["Board of Secretaries", "Secretary Board"]},
+            ])
+        );
+        assert!(!page.contains("National Assembly"));
+    }
+
     #[test]
     fn hostile_text_is_escaped_everywhere() {
         let mut segs: Vec<Segment> = HOSTILE
@@ -530,11 +664,13 @@ mod tests {
         // Exactly two scripts: the data block and the page's own code.
         assert_eq!(page.matches("<script").count(), 2);
         assert_eq!(page.matches("</script>").count(), 2);
-        let json_start = page.find("id=\"songngu-data\">").unwrap() + "id=\"songngu-data\">".len();
-        let json_end = json_start + page[json_start..].find("</script>").unwrap();
-        let json = &page[json_start..json_end];
+        let json = data_json(&page);
         assert!(!json.contains('<') && !json.contains('\u{2028}'));
-        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let v = data_block(&page);
+        // The entry's note and forbidden renderings, once, in the data.
+        assert_eq!(v["glossary"][0]["note"], "<img src=x onerror=alert(5)>");
+        assert_eq!(v["glossary"][0]["forbidden"][0], "</mark><script>");
+        assert_eq!(v["glossary"][0]["target"], "Secretariat\"><script>");
         assert_eq!(v["segments"][4]["target"], HOSTILE[4]);
         assert_eq!(v["doc"], "d<x>");
         assert!(m.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -616,7 +752,17 @@ mod tests {
         let page = render(&segs, &[Entry::term("Ban Bí thư", "Secretariat")]);
         assert!(page.contains("<dd id=\"compliance\">50.0% (1/2)</dd>"));
         assert!(page.contains("1 error(s), 0 warning(s)"));
-        assert!(page.contains("data-accepted=\"[&quot;Secretariat&quot;]\""));
+        // Both marks are checked against the entry written once in the data.
+        assert_eq!(
+            page.matches("data-check data-g=\"0\">Ban Bí thư</mark>")
+                .count(),
+            2
+        );
+        let v = data_block(&page);
+        assert_eq!(
+            v["glossary"],
+            serde_json::json!([{"target": "Secretariat"}])
+        );
         assert!(page.contains("<option value=\"term-missing\">term-missing</option>"));
     }
 }

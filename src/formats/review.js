@@ -30,6 +30,11 @@
   function fold(s) {
     return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\u0111/g, 'd').replace(/\u0110/g, 'D').toLowerCase();
   }
+  // A term mark's glossary entry (approved target, note, forbidden
+  // renderings), written once per page in the data block.
+  function entry(m) { return m.dataset.g === undefined ? null : data.glossary[+m.dataset.g]; }
+  // The hit's target: its own when it differs from the entry's (a pattern's).
+  function target(m) { return m.dataset.target !== undefined ? m.dataset.target : entry(m).target; }
   function editor(row) { return row.querySelector('.target'); }
   function state(i) { return saved[segs[i].id] || {}; }
   function persist() {
@@ -72,8 +77,10 @@
     row.dataset.review = review(i);
     var t = text(row).toLowerCase();
     var hasTarget = t.trim() !== '' && row.dataset.state !== 'draft' || edited(row);
-    row.querySelectorAll('mark.term[data-accepted]').forEach(function (m) {
-      var accepted = JSON.parse(m.dataset.accepted);
+    row.querySelectorAll('mark.term[data-check]').forEach(function (m) {
+      var accepted = [target(m)];
+      var g = entry(m);
+      if (g && accepted.indexOf(g.target) < 0) { accepted.push(g.target); }
       var ok = accepted.some(function (a) { return t.indexOf(a.toLowerCase()) >= 0; });
       m.classList.toggle('missing', hasTarget && !ok);
     });
@@ -236,10 +243,12 @@
   });
 
   function showTip(m) {
-    var lines = [m.textContent + ' \u2192 ' + m.dataset.target + '  (' + m.dataset.class + ')'];
+    var lines = [m.textContent + ' \u2192 ' + target(m) + '  (' + m.dataset.class + ')'];
     if (m.dataset.entry && m.dataset.entry !== m.textContent) { lines.push('entry: ' + m.dataset.entry); }
-    if (m.dataset.note) { lines.push('note: ' + m.dataset.note); }
-    if (m.dataset.forbidden) { lines.push('not: ' + m.dataset.forbidden); }
+    var g = entry(m);
+    if (g && g.note) { lines.push('note: ' + g.note); }
+    var not = g && g.forbidden ? g.forbidden.join(' \u00b7 ') : '';
+    if (not) { lines.push('not: ' + not); }
     if (m.classList.contains('missing')) { lines.push('the target lacks the approved term'); }
     if (m.dataset.class === 'partial') { lines.push('part of a longer name: not its translation'); }
     if (m.dataset.class === 'unnumbered') { lines.push('no document number: perhaps not the document type'); }

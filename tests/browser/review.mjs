@@ -75,6 +75,10 @@ try {
   const tip = await page.locator('#tip').innerText();
   check(tip.includes('Secretariat') && tip.includes('<b>not</b>') && tip.includes('Board of Secretaries'),
     'hovering a term shows its approved target, note (as text) and forbidden renderings');
+  // Those details are written once per page, in the data block; the mark points at them.
+  check(await mark.evaluate((m) => m.getAttribute('data-note') === null && m.getAttribute('data-forbidden') === null &&
+      JSON.parse(document.getElementById('songngu-data').textContent).glossary[+m.dataset.g].note.includes('<b>not</b>')),
+    'the mark carries an index into the page\'s glossary, not the details');
 
   // Filters and search.
   const visible = () => page.locator('tr.seg:visible').count();
