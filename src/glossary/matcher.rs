@@ -635,9 +635,27 @@ impl Matcher {
                 }
                 end = m2.end();
             }
-            from = p + 1;
+            from = self.next_start(view, p + 1);
         }
         None
+    }
+
+    /// The first folded offset at or after `from` where a term can start:
+    /// not inside the fold of one character, and, when every term key
+    /// starts with a letter or digit, not right after one. A search from a
+    /// position that cannot start a term finds candidates that every check
+    /// rejects (inside the syllables of a dropped candidate, typically).
+    fn next_start(&self, view: &View<'_>, mut from: usize) -> usize {
+        let fmap = &view.fmap;
+        while from < view.folded.len() {
+            let ns = fmap[from] as usize;
+            let inside = from > 0 && fmap[from - 1] as usize == ns;
+            if !inside && (self.loose_start || !word_before(view.nfc, ns)) {
+                break;
+            }
+            from += 1;
+        }
+        from
     }
 
     /// Checks the keys of one automaton match (folded span `[s, e)`) and
@@ -914,7 +932,7 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
         return None;
     }
     if word.len() <= 10
-        && SURNAMES.iter().any(|n| folds_to(word, n))
+        && is_surname(word)
         && syllable_after(nfc, e)
             .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
     {
@@ -923,17 +941,24 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     Some(s)
 }
 
-/// Does `word` fold (ASCII, lower case) to `ascii`? No allocation.
-fn folds_to(word: &str, ascii: &str) -> bool {
-    let mut want = ascii.bytes();
+/// Does `word` fold (ASCII, lower case) to one of [`SURNAMES`]? The word
+/// is folded once, on the stack, and looked up in the sorted list.
+fn is_surname(word: &str) -> bool {
+    let mut buf = [0u8; 8];
+    let mut n = 0;
     for c in word.chars() {
         for b in crate::transliterate::fold_char(c).bytes() {
-            if want.next() != Some(b.to_ascii_lowercase()) {
+            // Longer than every family name.
+            let Some(slot) = buf.get_mut(n) else {
                 return false;
-            }
+            };
+            *slot = b.to_ascii_lowercase();
+            n += 1;
         }
     }
-    want.next().is_none()
+    SURNAMES
+        .binary_search_by(|name| name.as_bytes().cmp(&buf[..n]))
+        .is_ok()
 }
 
 /// Does a number, a code or a capitalised name follow byte `end` (after a
@@ -958,30 +983,44 @@ fn number_follows(nfc: &str, end: usize) -> bool {
 /// syllable a word with the one or two before it, or its last syllable a
 /// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
 fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
-    use super::words::is_compound_nfc;
     let inner = &nfc[ns..ne];
-    let mut syllables = inner.split_whitespace();
-    let (Some(first), Some(last)) = (syllables.next(), inner.split_whitespace().next_back()) else {
+    let n_inner = inner.split_whitespace().count();
+    if n_inner == 0 {
         return false;
-    };
-    if syllables.next().is_some() && is_compound_nfc(inner.split_whitespace()) {
-        return true;
     }
     let b1 = syllable_before(nfc, ns);
     let b2 = b1.and_then(|b| syllable_before(nfc, b));
-    for b in [b1, b2].into_iter().flatten() {
-        if is_compound_nfc(nfc[b..ns].split_whitespace().chain([first])) {
-            return true;
-        }
-    }
     let a1 = syllable_after(nfc, ne);
     let a2 = a1.and_then(|(_, e)| syllable_after(nfc, e));
-    for (_, e) in [a1, a2].into_iter().flatten() {
-        if is_compound_nfc(std::iter::once(last).chain(nfc[ne..e].split_whitespace())) {
-            return true;
-        }
+    let n_before = usize::from(b1.is_some()) + usize::from(b2.is_some());
+    let n_after = usize::from(a1.is_some()) + usize::from(a2.is_some());
+    let from = b2.or(b1).unwrap_or(ns);
+    let to = a2.or(a1).map_or(ne, |(_, e)| e);
+    // One syllable list, `[b2] [b1] inner… [a1] [a2]`, and the runs to look
+    // up in it: the candidate itself (two syllables or more), its first
+    // syllable with the one or two before, its last with the one or two
+    // after.
+    let (i, j) = (n_before, n_before + n_inner);
+    let mut runs = [(0, 0); 5];
+    let mut n = 0;
+    let mut run = |r: (usize, usize)| {
+        runs[n] = r;
+        n += 1;
+    };
+    if n_inner >= 2 {
+        run((i, j));
     }
-    false
+    for k in 1..=n_before {
+        run((i - k, i + 1));
+    }
+    for k in 1..=n_after {
+        run((j - 1, j + k));
+    }
+    let syllables = nfc[from..ns]
+        .split_whitespace()
+        .chain(inner.split_whitespace())
+        .chain(nfc[ne..to].split_whitespace());
+    super::words::any_compound_nfc(syllables, &runs[..n])
 }
 
 /// Matches the parts of a pattern after its literal beginning, from byte
@@ -1432,6 +1471,19 @@ mod tests {
                 "8th plenum of the 13th Party Central Committee",
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn family_names_fold_and_the_list_is_sorted() {
+        assert!(SURNAMES.windows(2).all(|w| w[0] < w[1]));
+        for w in [
+            "Trần", "TRẦN", "Nguyễn", "Đỗ", "Hồ", "Ngô", "Trương", "Nghiêm",
+        ] {
+            assert!(is_surname(w), "{w}");
+        }
+        for w in ["Chính", "Tràng", "Nguyênx", "Quốc", "", "Ph", "Trươngg"] {
+            assert!(!is_surname(w), "{w}");
         }
     }
 

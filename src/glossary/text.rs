@@ -167,6 +167,16 @@ fn with_tone(base: char, tone: usize, upper: bool) -> char {
 
 /// The tone-placement canonical form of NFC `text`, with a map back.
 pub fn canon_tone(text: &str) -> (Cow<'_, str>, OffsetMap) {
+    // A rewrite needs a toned o/u (not ASCII: its last UTF-8 byte is 0x80
+    // or more) right before an ASCII a/e/y; most texts have none, which a
+    // byte scan tells faster than the character pass below.
+    if !text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] >= 0x80 && matches!(w[1], b'a' | b'e' | b'y' | b'A' | b'E' | b'Y'))
+    {
+        return (Cow::Borrowed(text), OffsetMap::identity());
+    }
     // One pass with a window of four characters: before, toned o/u, plain
     // a/e/y, after. Allocates only when a rewrite is needed.
     let mut edits: Vec<(usize, usize, char, char)> = Vec::new(); // (start, end, first, second)
