@@ -109,6 +109,20 @@ pub enum Error {
         /// The input file that would be overwritten.
         output: PathBuf,
     },
+    /// An output needs a folder where a file that is not a folder already
+    /// stands (`out/sub` a file, an input `in/sub/a.txt`).
+    #[error(
+        "{} is a file, but the outputs of {} need a folder there; nothing was written: \
+         move the file or choose another output folder (-o)",
+        path.display(),
+        input.display()
+    )]
+    OutputFolderIsFile {
+        /// The input whose outputs need the folder.
+        input: PathBuf,
+        /// The file in the way.
+        path: PathBuf,
+    },
 }
 
 fn clash_message(

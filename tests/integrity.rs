@@ -684,3 +684,30 @@ fn an_output_never_overwrites_an_input_and_the_walk_skips_the_output_folder() {
     }
     assert!(!p.join("out/out").exists());
 }
+
+/// An existing file `out/sub` where the outputs of `in/sub/a.txt` need a
+/// folder failed at write time ("File exists", exit 1, the other documents
+/// already written): it is found by the plan, before anything is written.
+#[test]
+fn a_file_where_outputs_need_a_folder_is_refused_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    std::fs::create_dir_all(d.join("in/sub")).unwrap();
+    std::fs::write(d.join("in/sub/a.txt"), "Bộ Công an họp.\n").unwrap();
+    std::fs::write(d.join("in/a.txt"), "Hà Nội họp.\n").unwrap();
+    std::fs::create_dir(d.join("out")).unwrap();
+    std::fs::write(d.join("out/sub"), "not a folder").unwrap();
+    let (code, _, err) = sn(d, &["run", "in", "-o", "out"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("out/sub is a file, but the outputs of")
+            && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(!d.join("out/a.jsonl").exists(), "nothing is written");
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/sub")).unwrap(),
+        "not a folder"
+    );
+}

@@ -181,6 +181,15 @@ pub fn plan<'a>(
             }
         }
     }
+    for (folder_rel, input) in &folders {
+        let path = dir.join(folder_rel);
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_dir()) {
+            return Err(Error::OutputFolderIsFile {
+                input: input.to_path_buf(),
+                path,
+            });
+        }
+    }
     for (rel, input) in &files {
         if let Some(other) = folders.get(rel) {
             return Err(Error::OutputClash {
