@@ -711,3 +711,26 @@ fn a_file_where_outputs_need_a_folder_is_refused_before_writing() {
         "not a folder"
     );
 }
+
+/// `glossary import rows.tsv --into DIR` exited 1 ("Is a directory"), and
+/// `--into x.csv` wrote TOML into a file named `.csv`: both are usage
+/// errors (exit 2) that write nothing.
+#[test]
+fn glossary_import_into_a_folder_or_a_non_toml_name_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("rows.tsv"), "Bộ Y tế\tMinistry of Health\n").unwrap();
+    std::fs::create_dir(d.join("gl")).unwrap();
+    let (code, _, err) = sn(d, &["glossary", "import", "rows.tsv", "--into", "gl"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("is a folder; --into takes a glossary file"),
+        "{err}"
+    );
+    let (code, _, err) = sn(d, &["glossary", "import", "rows.tsv", "--into", "x.csv"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--into writes a TOML glossary"), "{err}");
+    assert!(!d.join("x.csv").exists());
+    let (code, _, err) = sn(d, &["glossary", "import", "rows.tsv", "--into", "g.toml"]);
+    assert_eq!(code, 0, "{err}");
+}

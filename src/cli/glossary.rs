@@ -211,6 +211,21 @@ fn import(
     }
     // Validated with the rules of `glossary check` before anything is
     // written: nothing is written on error, and every row is counted.
+    if let Some(p) = into {
+        if p.is_dir() {
+            anyhow::bail!(
+                "{}: is a folder; --into takes a glossary file (e.g. {}/imported.toml)",
+                p.display(),
+                p.display()
+            );
+        }
+        if p.extension().and_then(|e| e.to_str()) != Some("toml") {
+            anyhow::bail!(
+                "{}: --into writes a TOML glossary; name a .toml file (export other formats with `songngu glossary export`)",
+                p.display()
+            );
+        }
+    }
     let current = match into {
         Some(p) if p.exists() => {
             Some(std::fs::read_to_string(p).map_err(|e| songngu::Error::io(p, e))?)
