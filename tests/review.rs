@@ -263,22 +263,33 @@ fn qa_summary_exit_codes_and_bad_input() {
 
 /// Runs `songngu ARGS` in `dir` with a stdout whose reader is already
 /// gone (`| head` that has exited): every write fails with a broken pipe.
-fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
+/// With `stderr_too`, stderr goes to the same closed pipe (`2>&1 | head`)
+/// and the returned text is empty.
+fn with_closed_pipe(dir: &Path, args: &[&str], stderr_too: bool) -> (i32, String) {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
+    let stderr = if stderr_too {
+        std::process::Stdio::from(writer.try_clone().unwrap())
+    } else {
+        std::process::Stdio::piped()
+    };
     let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
         .args(args)
         .current_dir(dir)
         .env_remove("SONGNGU_CONFIG")
         .stdin(std::process::Stdio::null())
         .stdout(writer)
-        .stderr(std::process::Stdio::piped())
+        .stderr(stderr)
         .output()
         .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
+    with_closed_pipe(dir, args, false)
 }
 
 #[test]
@@ -360,20 +371,7 @@ fn verdicts_survive_a_closed_stderr() {
     )
     .unwrap();
     std::fs::write(d.join("a.txt"), "Bộ Công an họp.\n").unwrap();
-    let run = |args: &[&str]| {
-        let (reader, writer) = std::io::pipe().unwrap();
-        drop(reader);
-        let status = Command::new(env!("CARGO_BIN_EXE_songngu"))
-            .args(args)
-            .current_dir(d)
-            .env_remove("SONGNGU_CONFIG")
-            .stdin(std::process::Stdio::null())
-            .stdout(writer.try_clone().unwrap())
-            .stderr(writer)
-            .status()
-            .unwrap();
-        status.code().unwrap_or(-1)
-    };
+    let run = |args: &[&str]| with_closed_pipe(d, args, true).0;
     assert_eq!(run(&["run", "a.txt"]), 0);
     assert!(d.join("out/a.jsonl").exists());
     assert_eq!(run(&["glossary", "check", "g.toml"]), 0);
