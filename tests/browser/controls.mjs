@@ -10,7 +10,7 @@
 // no edit, that approving a row exports it unchanged with its `replaces`,
 // and saves the export to EXPORT.jsonl. Exits non-zero on the first failed
 // check.
-import { chromium } from 'playwright-core';
+import { check, launch, watch } from './common.mjs';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,31 +22,13 @@ if (!page_path || !export_path) {
   process.exit(2);
 }
 
-function check(cond, what) {
-  if (!cond) {
-    throw new Error('check failed: ' + what);
-  }
-  console.log('ok - ' + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+const browser = await launch();
 const problems = [];
 try {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push('console ' + m.type() + ': ' + m.text());
-  });
-  page.on('request', (r) => {
-    if (!/^(file|data|blob):/.test(r.url())) problems.push('network request: ' + r.url());
-  });
+  watch(page, problems);
   await page.goto(pathToFileURL(resolve(page_path)).href);
 
   const editedRows = () => page.locator('tr.seg.edited').count();

@@ -10,7 +10,7 @@
 // stays fully visible under the sticky header while moving with the
 // keyboard, both ways. Saves screenshots into OUTDIR. Exits non-zero with a
 // message on the first failed check.
-import { chromium } from 'playwright-core';
+import { check, launch, watch } from './common.mjs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -21,12 +21,6 @@ if (!page_path || !out_dir) {
 }
 const url = pathToFileURL(resolve(page_path)).href;
 
-function check(cond, what) {
-  if (!cond) {
-    throw new Error('check failed: ' + what);
-  }
-  console.log('ok - ' + what);
-}
 
 /// Widths of the visible header cells, by class.
 async function widths(page) {
@@ -78,24 +72,12 @@ async function walk(page, label) {
     (bad.length ? ': ' + bad.join('; ') : ''));
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+const browser = await launch();
 const problems = [];
 try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push('console ' + m.type() + ': ' + m.text());
-  });
-  page.on('request', (r) => {
-    if (!/^(file|data|blob):/.test(r.url())) problems.push('network request: ' + r.url());
-  });
+  watch(page, problems);
   await page.goto(url);
 
   // 1000×800, as it opens: every column.

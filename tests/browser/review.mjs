@@ -6,7 +6,7 @@
 // memory holds a reviewed target lacking the term `Secretariat` and
 // targets with markup in them). Exits non-zero with a message on the first
 // failed check; on success the corrections are saved to EXPORT.jsonl.
-import { chromium } from 'playwright-core';
+import { check, launch, watch } from './common.mjs';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,35 +19,17 @@ if (!page_path || !export_path) {
 }
 const url = pathToFileURL(resolve(page_path)).href;
 
-function check(cond, what) {
-  if (!cond) {
-    throw new Error('check failed: ' + what);
-  }
-  console.log('ok - ' + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+const browser = await launch();
 const problems = [];
 try {
   // A user data dir of its own, like a fresh profile; localStorage lives in the context.
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push('console ' + m.type() + ': ' + m.text());
-  });
+  watch(page, problems);
   page.on('dialog', async (d) => {
     problems.push('a dialog opened: ' + d.message());
     await d.dismiss();
-  });
-  page.on('request', (r) => {
-    if (!/^(file|data|blob):/.test(r.url())) problems.push('network request: ' + r.url());
   });
   await page.goto(url);
 
