@@ -156,11 +156,24 @@ impl Default for Languages {
 }
 
 /// `[segment]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SegmentConfig {
     /// The segment unit.
     pub unit: Unit,
+    /// The longest paragraph kept whole, in bytes: a longer one is cut
+    /// (at a sentence end, else at whitespace, else between characters)
+    /// and the segments at each cut are flagged `segment-cut`.
+    pub max_bytes: usize,
+}
+
+impl Default for SegmentConfig {
+    fn default() -> Self {
+        SegmentConfig {
+            unit: Unit::default(),
+            max_bytes: 1_048_576,
+        }
+    }
 }
 
 /// What one segment is.

@@ -2,17 +2,23 @@
 //! of DESIGN.md (`id`, `doc`, `para`, `seq`, `kind`, `source`, `ascii`,
 //! `target`, `origin`, `terms`, `flags`).
 
-use super::{Output, Writer};
+use std::io::Write;
+
+use super::Writer;
+use crate::document::Segment;
 
 pub struct Jsonl;
 
 impl Writer for Jsonl {
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
-        let mut s = String::new();
-        for seg in out.segments {
-            s.push_str(&serde_json::to_string(seg).expect("segments serialise"));
-            s.push('\n');
+    fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        for seg in segments {
+            serde_json::to_writer(&mut *out[0], seg)?;
+            out[0].write_all(b"\n")?;
         }
-        vec![(".jsonl".into(), s)]
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        Ok(())
     }
 }
