@@ -370,7 +370,13 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
                 return Ok(real);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if std::fs::symlink_metadata(&prefix).is_ok() {
+                let meta = std::fs::symlink_metadata(&prefix);
+                if meta.as_ref().is_ok_and(|m| !m.file_type().is_symlink()) {
+                    // Made meanwhile (another thread writing to the same
+                    // folder): resolve it again.
+                    return resolve(path);
+                }
+                if meta.is_ok() {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::NotFound,
                         format!(

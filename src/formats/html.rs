@@ -35,7 +35,7 @@ use std::io::Write;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::{DocInfo, Output, Spool, Writer};
+use super::{DocInfo, Spool, Writer};
 use crate::document::{Segment, SegmentKind};
 use crate::glossary::{HitClass, Severity};
 use crate::xml::{escape, escape_attr};
@@ -533,7 +533,7 @@ impl Writer for Html<'_> {
 
 /// The whole page for one document.
 #[cfg(test)]
-fn page(out: &Output<'_>) -> String {
+fn page(out: &super::Output<'_>) -> String {
     super::render(super::Format::Html, out)
         .pop()
         .expect("one file")
@@ -544,6 +544,7 @@ fn page(out: &Output<'_>) -> String {
 mod tests {
     use super::*;
     use crate::document::{Document, Flag};
+    use crate::formats::Output;
     use crate::glossary::{Entry, Hit};
 
     fn seg(i: usize, source: &str, target: Option<&str>) -> Segment {
