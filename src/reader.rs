@@ -249,10 +249,10 @@ impl Normaliser {
 /// be cut (see [`Normaliser`]), 0 when there is none.
 fn last_boundary(text: &str) -> usize {
     // Any ASCII character is one; most texts have one near the end.
-    if let Some(i) = text.bytes().rposition(|b| b.is_ascii()) {
-        if i > 0 {
-            return i;
-        }
+    if let Some(i) = text.bytes().rposition(|b| b.is_ascii())
+        && i > 0
+    {
+        return i;
     }
     text.char_indices()
         .rev()
