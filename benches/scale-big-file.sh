@@ -18,8 +18,8 @@
 #
 # Usage: benches/scale-big-file.sh [RUNS] [LINE_MB] [BIG_MB]
 #        (defaults: 3 runs, 200 MB, 1000 MB)
-# Env: BASE_BIN, BASE_DIR, BASE_COMMIT (see scale-common.sh), BIG_FORMATS,
-#      VMEM_KB.
+# Env: BASE_BIN, BASE_DIR, BASE_COMMIT (see scale-common.sh), NEW_BIN (this
+#      build's binary, instead of building it), BIG_FORMATS, VMEM_KB.
 # Needs: python3, GNU time, about 30 * LINE_MB + 7 * BIG_MB MB free in TMPDIR.
 BASE_COMMIT=${BASE_COMMIT:-9f7104b}
 BASE_DIR=${BASE_DIR:-/tmp/stream-base}
@@ -32,7 +32,7 @@ VMEM_KB=${VMEM_KB:-8000000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/songngu-big.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 df -h "$work" | tail -1 | awk '{print "free in " $6 ": " $4}'
-build_new
+if [ -n "${NEW_BIN:-}" ]; then NEW=$NEW_BIN; else build_new; fi
 build_base
 python3 benches/scale_data.py line "$LINE_MB" "$work/line.txt"
 truncate -s -1 "$work/line.txt" # no newline at all
@@ -44,11 +44,12 @@ once() {
   local bin=$1 file=$2; shift 2
   rm -rf "$work/out"
   local rc=0
-  ( ulimit -v "$VMEM_KB"; /usr/bin/time -v -o "$work/time" \
+  # From the data folder: no config.toml of this repository is found.
+  ( cd "$work"; ulimit -v "$VMEM_KB"; /usr/bin/time -v -o "$work/time" \
       "$bin" run "$file" -o "$work/out" --quiet --glossary "$glossary" "$@" \
       > /dev/null 2> "$work/err" ) || rc=$?
   rm -rf "$work/out"
-  awk -v rc="$rc" -v err="$(tail -1 "$work/err" | cut -c1-160)" '
+  awk -v rc="$rc" -v err="$(grep -m1 -v '^$' "$work/err" | cut -c1-160)" '
     /Elapsed \(wall clock\)/ { n = split($NF, t, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + t[i] }
     /User time/ { c += $NF } /System time/ { c += $NF }
     /Maximum resident set size/ { r = $NF / 1024 }
