@@ -18,7 +18,7 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
 use super::pattern::SlotType;
 use super::text::key;
-use super::{Diagnostic, Entry, EntryKind, Glossary, Origin, Severity, Status};
+use super::{Diagnostic, Entry, EntryKind, Glossary, Location, Severity, Status};
 use crate::xml::escape;
 
 /// The export formats.
@@ -56,7 +56,7 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let mut diags = Vec::new();
     let diag = |line: u64, severity, message: String| Diagnostic {
-        origin: Origin {
+        origin: Location {
             path: path.to_path_buf(),
             line: line as usize,
             col: 1,
@@ -132,7 +132,7 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             |s: &str| -> String { unicode_normalization::UnicodeNormalization::nfc(s).collect() };
         let source = nfc(&source);
         let mut e = Entry::term(&source, &nfc(&target));
-        e.origin = Origin {
+        e.origin = Location {
             path: path.to_path_buf(),
             line: line as usize,
             col: 1,
@@ -277,7 +277,7 @@ pub fn plan_import(
     use super::load::parse_file;
     use std::collections::HashMap;
 
-    let at = |origin: &Origin, message: String| Diagnostic {
+    let at = |origin: &Location, message: String| Diagnostic {
         origin: origin.clone(),
         severity: Severity::Error,
         message,
@@ -385,7 +385,7 @@ pub fn plan_import(
         files: Vec::new(),
     }));
     // Point what concerns an added entry at its row of the table.
-    let row_of = |origin: &Origin| -> Option<&Origin> {
+    let row_of = |origin: &Location| -> Option<&Location> {
         let e = entries.iter().find(|e| &e.origin == origin)?;
         let k = key(&e.source);
         if by_key.contains_key(&k) {

@@ -15,7 +15,7 @@ use toml::de::{DeTable, DeValue};
 use unicode_normalization::is_nfc;
 
 use super::pattern::{Part, SlotType, Template};
-use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Origin, Severity, Status};
+use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Location, Severity, Status};
 use crate::config::CaseRule;
 
 /// Fields of a rich `[[entry]]`.
@@ -350,9 +350,9 @@ impl<'a> Locator<'a> {
 }
 
 impl Reader<'_> {
-    fn origin(&mut self, span: &Span) -> Origin {
+    fn origin(&mut self, span: &Span) -> Location {
         let (line, col) = self.locator.line_col(span.start);
-        Origin {
+        Location {
             path: self.path.to_path_buf(),
             line,
             col,

@@ -28,12 +28,12 @@ pub mod text;
 pub mod validate;
 pub mod words;
 
-use std::fmt;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 pub use crate::config::CaseRule;
+pub use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 pub use load::{load_paths, parse_file};
 pub use matcher::{Hit, HitClass, Matcher, PatternMiss};
 pub use pattern::SlotType;
@@ -95,7 +95,7 @@ pub struct Entry {
     /// Slot types of a pattern entry, in definition order.
     pub slots: Vec<(String, SlotType)>,
     /// Where the entry was defined.
-    pub origin: Origin,
+    pub origin: Location,
 }
 
 impl Entry {
@@ -119,7 +119,7 @@ impl Entry {
             look_alikes: Vec::new(),
             needs: None,
             slots: Vec::new(),
-            origin: Origin::default(),
+            origin: Location::default(),
         }
     }
 
@@ -206,105 +206,6 @@ impl Status {
     }
 }
 
-/// Where something was defined: file, 1-based line and column (characters).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origin {
-    /// The file.
-    pub path: PathBuf,
-    /// 1-based line (0: the diagnostic is about the path, not a place in it).
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.path.display(), self.line, self.col)
-    }
-}
-
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// Does not stop a run.
-    Warning,
-    /// Stops a run.
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
-
-/// A validation finding, printed as `file:line:col: severity: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// Where.
-    pub origin: Origin,
-    /// Error or warning.
-    pub severity: Severity,
-    /// What is wrong, then what to do.
-    pub message: String,
-}
-
-impl Diagnostic {
-    /// An error about a whole file (reported at its line 1, column 1).
-    pub fn error_at_start(path: &std::path::Path, message: String) -> Self {
-        Diagnostic {
-            origin: Origin {
-                path: path.to_path_buf(),
-                line: 1,
-                col: 1,
-            },
-            severity: Severity::Error,
-            message,
-        }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.origin.line == 0 {
-            // Not about a place in a file (the message names what it is about).
-            return write!(f, "{}: {}", self.severity, self.message);
-        }
-        write!(f, "{}: {}: {}", self.origin, self.severity, self.message)
-    }
-}
-
-/// Diagnostics of a glossary that has errors.
-#[derive(Debug, Clone)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
-
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self
-            .0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        writeln!(
-            f,
-            "the glossary has {errors} error(s); run `songngu glossary check` for all"
-        )?;
-        for d in self
-            .0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .take(20)
-        {
-            writeln!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
 impl Glossary {
     /// The entries whose file's language pair is `source` → `target`.
     pub fn for_pair(&self, source: &str, target: &str) -> Glossary {
@@ -357,7 +258,7 @@ impl Glossary {
             let shown = std::path::absolute(&folder).unwrap_or_else(|_| folder.clone());
             let warning = Diagnostic {
                 // Line 0: no location; the message names the folder.
-                origin: Origin {
+                origin: Location {
                     path: folder,
                     line: 0,
                     col: 0,

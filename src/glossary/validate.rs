@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::text::{canon_tone, key, lower_same_len};
-use super::{Diagnostic, Entry, EntryKind, Glossary, Origin, Severity, Status};
+use super::{Diagnostic, Entry, EntryKind, Glossary, Location, Severity, Status};
 
 /// Every cross-entry diagnostic of `glossary`: errors and warnings, things
 /// an editor should act on. Terms contained in longer terms are not among
@@ -186,7 +186,7 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     /// The entry it is about.
-    pub origin: Origin,
+    pub origin: Location,
     /// What it says.
     pub message: String,
 }
@@ -322,10 +322,10 @@ pub fn contained(entries: &[&Entry], steps: &mut Steps) -> Vec<Note> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::glossary::{Entry, Origin};
+    use crate::glossary::{Entry, Location};
 
     fn at(mut e: Entry, line: usize) -> Entry {
-        e.origin = Origin {
+        e.origin = Location {
             path: "g.toml".into(),
             line,
             col: 1,
