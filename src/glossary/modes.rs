@@ -49,6 +49,16 @@ pub struct Finding {
     pub message: String,
 }
 
+impl From<Finding> for crate::document::Flag {
+    fn from(f: Finding) -> crate::document::Flag {
+        crate::document::Flag {
+            code: f.code.to_owned(),
+            severity: f.severity,
+            message: f.message,
+        }
+    }
+}
+
 /// Checks targets against a glossary. Build once per glossary.
 #[derive(Debug)]
 pub struct Verifier {
