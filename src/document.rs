@@ -4,6 +4,8 @@
 //!
 //! A segment's JSON form is the JSONL line of DESIGN.md, field for field.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use ustr::Ustr;
@@ -183,12 +185,226 @@ impl Hit {
     }
 }
 
+/// Where a segment's target came from. Its text form (JSON `origin`, the
+/// TSV column, TMX `x-origin`) is `glossary`, `tm`, `human` or
+/// `engine:NAME`; a value this version does not know (an output of another
+/// version) is read as [`Provenance::Other`] and written back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Provenance {
+    /// The glossary-only draft (`replace` mode).
+    Glossary,
+    /// An earlier machine translation from the translation memory.
+    Tm,
+    /// A reviewed (human) translation.
+    Human,
+    /// A machine translation by the named engine (`engine:NAME`).
+    Engine(String),
+    /// A value this version does not know, kept as it was read.
+    Other(String),
+}
+
+impl Provenance {
+    /// A reviewed translation.
+    pub fn is_human(&self) -> bool {
+        matches!(self, Provenance::Human)
+    }
+
+    /// The glossary-only draft.
+    pub fn is_glossary(&self) -> bool {
+        matches!(self, Provenance::Glossary)
+    }
+
+    /// A machine translation, from the memory or from an engine.
+    pub fn is_machine(&self) -> bool {
+        matches!(self, Provenance::Tm | Provenance::Engine(_))
+    }
+
+    /// The engine's name of an `engine:NAME` provenance.
+    pub fn engine(&self) -> Option<&str> {
+        match self {
+            Provenance::Engine(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Provenance::Glossary => f.write_str("glossary"),
+            Provenance::Tm => f.write_str("tm"),
+            Provenance::Human => f.write_str("human"),
+            Provenance::Engine(name) => write!(f, "engine:{name}"),
+            Provenance::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl From<&str> for Provenance {
+    /// Reads the text form; never fails (unknown values become
+    /// [`Provenance::Other`]).
+    fn from(s: &str) -> Provenance {
+        match s {
+            "glossary" => Provenance::Glossary,
+            "tm" => Provenance::Tm,
+            "human" => Provenance::Human,
+            _ => match s.strip_prefix("engine:") {
+                Some(name) => Provenance::Engine(name.to_owned()),
+                None => Provenance::Other(s.to_owned()),
+            },
+        }
+    }
+}
+
+impl std::str::FromStr for Provenance {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Provenance::from(s))
+    }
+}
+
+impl Serialize for Provenance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Provenance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(Provenance::from(text.as_ref()))
+    }
+}
+
+/// A flag's stable code. Its text form is kebab-case (`term-missing`); a
+/// code this version does not know (an output of another version) is read
+/// as [`FlagCode::Other`] and written back unchanged, so `songngu qa` reads
+/// the outputs of other versions. See docs/data-model.md for where each is
+/// made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FlagCode {
+    /// A `diacritic-mismatch` or `suspect` hit.
+    SuspectedMisspelling,
+    /// A pattern's words with a value that does not parse.
+    PatternUnparsed,
+    /// An approved term is missing from the target.
+    TermMissing,
+    /// A forbidden rendering is in the target.
+    TermForbidden,
+    /// A protected placeholder came back lost, duplicated or invented.
+    PlaceholderLost,
+    /// The engine gave no usable translation.
+    MtFailed,
+    /// No target, the glossary draft only, or the source unchanged.
+    Untranslated,
+    /// The target is empty.
+    EmptyTarget,
+    /// A document code of the source is not in the target.
+    CodeMissing,
+    /// A date of the source is not in the target.
+    DateMissing,
+    /// A number of the source is not in the target.
+    NumberMissing,
+    /// Placeholder-looking text left in the target.
+    PlaceholderLeft,
+    /// Most words of the target are still Vietnamese.
+    PartlyUntranslated,
+    /// The same source is translated differently in the batch.
+    Inconsistent,
+    /// A code this version does not know, kept as it was read.
+    Other(String),
+}
+
+impl FlagCode {
+    /// Every code this version makes.
+    pub const KNOWN: [FlagCode; 14] = [
+        FlagCode::SuspectedMisspelling,
+        FlagCode::PatternUnparsed,
+        FlagCode::TermMissing,
+        FlagCode::TermForbidden,
+        FlagCode::PlaceholderLost,
+        FlagCode::MtFailed,
+        FlagCode::Untranslated,
+        FlagCode::EmptyTarget,
+        FlagCode::CodeMissing,
+        FlagCode::DateMissing,
+        FlagCode::NumberMissing,
+        FlagCode::PlaceholderLeft,
+        FlagCode::PartlyUntranslated,
+        FlagCode::Inconsistent,
+    ];
+
+    /// The text form.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FlagCode::SuspectedMisspelling => "suspected-misspelling",
+            FlagCode::PatternUnparsed => "pattern-unparsed",
+            FlagCode::TermMissing => "term-missing",
+            FlagCode::TermForbidden => "term-forbidden",
+            FlagCode::PlaceholderLost => "placeholder-lost",
+            FlagCode::MtFailed => "mt-failed",
+            FlagCode::Untranslated => "untranslated",
+            FlagCode::EmptyTarget => "empty-target",
+            FlagCode::CodeMissing => "code-missing",
+            FlagCode::DateMissing => "date-missing",
+            FlagCode::NumberMissing => "number-missing",
+            FlagCode::PlaceholderLeft => "placeholder-left",
+            FlagCode::PartlyUntranslated => "partly-untranslated",
+            FlagCode::Inconsistent => "inconsistent",
+            FlagCode::Other(code) => code,
+        }
+    }
+
+    /// A glossary verification finding (`term-missing`, `term-forbidden`).
+    pub fn is_term(&self) -> bool {
+        matches!(self, FlagCode::TermMissing | FlagCode::TermForbidden)
+    }
+}
+
+impl fmt::Display for FlagCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FlagCode {
+    /// Reads the text form; never fails (unknown codes become
+    /// [`FlagCode::Other`]).
+    fn from(s: &str) -> FlagCode {
+        FlagCode::KNOWN
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .unwrap_or_else(|| FlagCode::Other(s.to_owned()))
+    }
+}
+
+impl std::str::FromStr for FlagCode {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(FlagCode::from(s))
+    }
+}
+
+impl Serialize for FlagCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FlagCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(FlagCode::from(text.as_ref()))
+    }
+}
+
 /// A QA finding on one segment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flag {
-    /// A stable code (`suspected-misspelling`, `pattern-unparsed`,
-    /// `term-missing`, `term-forbidden`, …).
-    pub code: String,
+    /// Its stable code.
+    pub code: FlagCode,
     /// `error` or `warning`.
     pub severity: Severity,
     /// For the reviewer.
@@ -215,8 +431,8 @@ pub struct Segment {
     pub ascii: String,
     /// The target, if any (offline: the glossary draft in `replace` mode).
     pub target: Option<String>,
-    /// Where the target came from: `glossary`, `tm`, `human`, `engine:NAME`.
-    pub origin: Option<String>,
+    /// Where the target came from.
+    pub origin: Option<Provenance>,
     /// Glossary hits, offsets into `source`.
     pub terms: Vec<Hit>,
     /// QA findings.
@@ -275,5 +491,85 @@ impl Serialize for Terms<'_> {
             target: &h.target,
             class: h.class,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provenance_text_round_trips_and_keeps_unknown_values() {
+        let cases = [
+            ("glossary", Provenance::Glossary),
+            ("tm", Provenance::Tm),
+            ("human", Provenance::Human),
+            ("engine:deepl", Provenance::Engine("deepl".into())),
+            ("engine:", Provenance::Engine(String::new())),
+            ("reviewer:anna", Provenance::Other("reviewer:anna".into())),
+            ("Human", Provenance::Other("Human".into())),
+        ];
+        for (text, value) in cases {
+            assert_eq!(Provenance::from(text), value, "{text}");
+            assert_eq!(value.to_string(), text);
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(json, serde_json::to_string(text).unwrap());
+            assert_eq!(serde_json::from_str::<Provenance>(&json).unwrap(), value);
+        }
+        assert!(Provenance::Human.is_human() && !Provenance::Tm.is_human());
+        assert!(Provenance::Glossary.is_glossary());
+        assert!(Provenance::Tm.is_machine() && Provenance::Engine("x".into()).is_machine());
+        assert!(!Provenance::Other("engine".into()).is_machine());
+        assert_eq!(Provenance::Engine("x".into()).engine(), Some("x"));
+        assert_eq!(Provenance::Tm.engine(), None);
+    }
+
+    #[test]
+    fn flag_codes_round_trip_and_keep_unknown_codes() {
+        for code in FlagCode::KNOWN {
+            let text = code.to_string();
+            assert_eq!(FlagCode::from(text.as_str()), code);
+            assert!(!matches!(code, FlagCode::Other(_)));
+        }
+        let unknown = FlagCode::from("term-someday");
+        assert_eq!(unknown, FlagCode::Other("term-someday".into()));
+        assert!(!unknown.is_term(), "only this version's term checks count");
+        assert!(FlagCode::TermMissing.is_term() && FlagCode::TermForbidden.is_term());
+        assert!(!FlagCode::MtFailed.is_term());
+        // A flag of another version is read and written back unchanged.
+        let line = r#"{"code":"future-check","severity":"warning","message":"m"}"#;
+        let flag: Flag = serde_json::from_str(line).unwrap();
+        assert_eq!(flag.code, FlagCode::Other("future-check".into()));
+        assert_eq!(serde_json::to_string(&flag).unwrap(), line);
+        let known = r#"{"code":"term-missing","severity":"error","message":"m"}"#;
+        let flag: Flag = serde_json::from_str(known).unwrap();
+        assert_eq!(flag.code, FlagCode::TermMissing);
+        assert_eq!(serde_json::to_string(&flag).unwrap(), known);
+    }
+
+    #[test]
+    fn segment_origin_serialises_as_its_text() {
+        let mut seg = Segment {
+            id: "d:0000".into(),
+            doc: "d".into(),
+            para: 0,
+            seq: 0,
+            kind: SegmentKind::Text,
+            source: "Họp".into(),
+            ascii: "Hop".into(),
+            target: Some("Meeting".into()),
+            origin: Some(Provenance::Engine("apertium".into())),
+            terms: Vec::new(),
+            flags: Vec::new(),
+            span: (0, 4),
+        };
+        let json = serde_json::to_string(&seg).unwrap();
+        assert!(
+            json.contains(r#""origin":"engine:apertium","terms""#),
+            "{json}"
+        );
+        seg.origin = None;
+        let json = serde_json::to_string(&seg).unwrap();
+        assert!(json.contains(r#""origin":null,"terms""#), "{json}");
     }
 }
