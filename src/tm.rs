@@ -23,6 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
@@ -99,6 +100,22 @@ impl Drop for TmWriter {
         drop(self.tx.take());
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+    }
+}
+
+/// `[tm]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TmConfig {
+    /// SQLite file of the translation memory.
+    pub path: PathBuf,
+}
+
+impl Default for TmConfig {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from(".songngu/tm.sqlite"),
         }
     }
 }

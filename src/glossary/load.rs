@@ -15,8 +15,8 @@ use toml::de::{DeTable, DeValue};
 use unicode_normalization::is_nfc;
 
 use super::pattern::{Part, SlotType, Template};
+use super::settings::CaseRule;
 use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Location, Severity, Status};
-use crate::config::CaseRule;
 
 /// Fields of a rich `[[entry]]`.
 const ENTRY_FIELDS: [&str; 16] = [

@@ -42,12 +42,12 @@ use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
 use super::pattern::{Part, SlotType, Template};
+use super::settings::{CaseRule, Diacritics};
 use super::text::{
     OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
     lower_char, nfc_with_map,
 };
 use super::{Entry, EntryKind, Glossary, Status};
-use crate::config::{CaseRule, Diacritics};
 
 pub use crate::document::{Hit, HitClass};
 

@@ -24,6 +24,7 @@ pub mod load;
 pub mod matcher;
 pub mod modes;
 pub mod pattern;
+pub mod settings;
 pub mod text;
 pub mod validate;
 pub mod words;
@@ -32,11 +33,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use crate::config::CaseRule;
 pub use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 pub use load::{load_paths, parse_file};
 pub use matcher::{Hit, HitClass, Matcher, PatternMiss};
 pub use pattern::SlotType;
+pub use settings::{CaseRule, Diacritics, GlossaryConfig, GlossaryMode};
 
 /// A loaded glossary: the entries of every file, in file-name order.
 #[derive(Debug, Clone, Default)]
@@ -233,27 +234,22 @@ impl Glossary {
 }
 
 impl Glossary {
-    /// The glossary a run uses: `overrides` (paths as given) when not empty,
-    /// else the configured `[glossary] paths` (relative to the config file),
-    /// restricted to the configured language pair.
+    /// The glossary of `paths` for the language pair `pair` (source,
+    /// target), every file validated. When `default_may_be_missing` (no
+    /// configuration file and the default `glossary/` folder) and none of
+    /// `paths` exists, the glossary is empty with a warning, so songngu runs
+    /// anywhere; paths someone configured or named must exist.
+    /// [`Glossary::load`] calls this with the configured paths.
     ///
     /// # Errors
     /// [`crate::Error::GlossaryInvalid`] when any file has an error; the
     /// diagnostics list every finding. Warnings are returned with the glossary.
-    pub fn load(
-        config: &crate::Config,
-        overrides: &[PathBuf],
+    pub fn load_checked(
+        paths: &[PathBuf],
+        pair: (&str, &str),
+        default_may_be_missing: bool,
     ) -> crate::Result<(Glossary, Vec<Diagnostic>)> {
-        let paths = config.glossary_paths(overrides);
-        // With no configuration file at all, a missing default `glossary/`
-        // folder means "no glossary", not an error: songngu then runs
-        // anywhere. Paths someone configured or named must exist.
-        let default_paths = crate::config::GlossaryConfig::default().paths;
-        if overrides.is_empty()
-            && config.source_file.is_none()
-            && config.glossary.paths == default_paths
-            && paths.iter().all(|p| !p.exists())
-        {
+        if default_may_be_missing && paths.iter().all(|p| !p.exists()) {
             let folder = paths.first().cloned().unwrap_or_default();
             let shown = std::path::absolute(&folder).unwrap_or_else(|_| folder.clone());
             let warning = Diagnostic {
@@ -272,15 +268,11 @@ impl Glossary {
             };
             return Ok((Glossary::default(), vec![warning]));
         }
-        let (s, t) = (
-            config.languages.source.as_str(),
-            config.languages.target.as_str(),
-        );
-        let (glossary, diags) = load_paths(&paths, (s, t));
+        let (glossary, diags) = load_paths(paths, pair);
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(crate::Error::GlossaryInvalid(Diagnostics(diags)));
         }
-        Ok((glossary.for_pair(s, t), diags))
+        Ok((glossary.for_pair(pair.0, pair.1), diags))
     }
 }
 

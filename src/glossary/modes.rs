@@ -229,7 +229,7 @@ pub fn contains_term(hay: &str, term: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{CaseRule, Diacritics};
+    use crate::glossary::{CaseRule, Diacritics};
     use crate::glossary::{Glossary, Matcher};
 
     fn setup() -> (Matcher, Verifier) {

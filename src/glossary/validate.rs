@@ -166,7 +166,7 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
     for (i, e) in entries.iter().enumerate() {
         if e.kind == EntryKind::Term
             && e.source.split_whitespace().count() == 1
-            && e.case != Some(crate::config::CaseRule::Sensitive)
+            && e.case != Some(super::CaseRule::Sensitive)
         {
             diags.push(warn(
                 i,
