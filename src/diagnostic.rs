@@ -49,7 +49,7 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Where.
-    pub origin: Location,
+    pub location: Location,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, then what to do.
@@ -60,7 +60,7 @@ impl Diagnostic {
     /// An error about a whole file (reported at its line 1, column 1).
     pub fn error_at_start(path: &std::path::Path, message: String) -> Self {
         Diagnostic {
-            origin: Location {
+            location: Location {
                 path: path.to_path_buf(),
                 line: 1,
                 col: 1,
@@ -73,11 +73,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.origin.line == 0 {
+        if self.location.line == 0 {
             // Not about a place in a file (the message names what it is about).
             return write!(f, "{}: {}", self.severity, self.message);
         }
-        write!(f, "{}: {}: {}", self.origin, self.severity, self.message)
+        write!(f, "{}: {}: {}", self.location, self.severity, self.message)
     }
 }
 

@@ -96,7 +96,7 @@ pub struct Entry {
     /// Slot types of a pattern entry, in definition order.
     pub slots: Vec<(String, SlotType)>,
     /// Where the entry was defined.
-    pub origin: Location,
+    pub location: Location,
 }
 
 impl Entry {
@@ -120,7 +120,7 @@ impl Entry {
             look_alikes: Vec::new(),
             needs: None,
             slots: Vec::new(),
-            origin: Location::default(),
+            location: Location::default(),
         }
     }
 
@@ -220,7 +220,9 @@ impl Glossary {
             entries: self
                 .entries
                 .iter()
-                .filter(|e| e.origin.path.as_os_str().is_empty() || keep.contains(&&e.origin.path))
+                .filter(|e| {
+                    e.location.path.as_os_str().is_empty() || keep.contains(&&e.location.path)
+                })
                 .cloned()
                 .collect(),
             files: self
@@ -254,7 +256,7 @@ impl Glossary {
             let shown = std::path::absolute(&folder).unwrap_or_else(|_| folder.clone());
             let warning = Diagnostic {
                 // Line 0: no location; the message names the folder.
-                origin: Location {
+                location: Location {
                     path: folder,
                     line: 0,
                     col: 0,
