@@ -185,6 +185,33 @@ impl Hit {
     }
 }
 
+/// `FromStr`, `Serialize` and `Deserialize` of a type whose text form is
+/// its `Display` and whose `From<&str>` never fails (unknown text is kept).
+macro_rules! text_form {
+    ($t:ty) => {
+        impl std::str::FromStr for $t {
+            type Err = std::convert::Infallible;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(<$t>::from(s))
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                Ok(<$t>::from(text.as_ref()))
+            }
+        }
+    };
+}
+
 /// Where a segment's target came from. Its text form (JSON `origin`, the
 /// TSV column, TMX `x-origin`) is `glossary`, `tm`, `human` or
 /// `engine:NAME`; a value this version does not know (an output of another
@@ -256,26 +283,7 @@ impl From<&str> for Provenance {
     }
 }
 
-impl std::str::FromStr for Provenance {
-    type Err = std::convert::Infallible;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Provenance::from(s))
-    }
-}
-
-impl Serialize for Provenance {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Provenance {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        Ok(Provenance::from(text.as_ref()))
-    }
-}
+text_form!(Provenance);
 
 /// A flag's stable code. Its text form is kebab-case (`term-missing`); a
 /// code this version does not know (an output of another version) is read
@@ -379,26 +387,7 @@ impl From<&str> for FlagCode {
     }
 }
 
-impl std::str::FromStr for FlagCode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(FlagCode::from(s))
-    }
-}
-
-impl Serialize for FlagCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FlagCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        Ok(FlagCode::from(text.as_ref()))
-    }
-}
+text_form!(FlagCode);
 
 /// A QA finding on one segment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

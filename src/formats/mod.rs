@@ -44,14 +44,7 @@ impl Default for OutputConfig {
     fn default() -> Self {
         Self {
             dir: PathBuf::from("out"),
-            formats: vec![
-                Format::Jsonl,
-                Format::Tsv,
-                Format::Tmx,
-                Format::Xliff,
-                Format::Html,
-                Format::Txt,
-            ],
+            formats: Format::ALL.to_vec(),
         }
     }
 }
