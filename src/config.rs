@@ -21,6 +21,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+// Each stage's settings live with the stage; the configuration composes
+// them (and re-exports them, so `songngu::config::Format` keeps working).
+pub use crate::formats::{Format, OutputConfig};
+pub use crate::glossary::{CaseRule, Diacritics, GlossaryConfig, GlossaryMode};
+pub use crate::segment::{SegmentConfig, Unit};
+pub use crate::tm::TmConfig;
 
 /// The whole effective configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -153,91 +159,6 @@ impl Default for Languages {
             target: "en".into(),
         }
     }
-}
-
-/// `[segment]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct SegmentConfig {
-    /// The segment unit.
-    pub unit: Unit,
-}
-
-/// What one segment is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Unit {
-    /// A blank-line separated paragraph.
-    Paragraph,
-    /// A sentence (Vietnamese-aware rules).
-    #[default]
-    Sentence,
-    /// A line.
-    Line,
-}
-
-/// `[glossary]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct GlossaryConfig {
-    /// Folders (all `*.toml` inside, in name order) and files.
-    pub paths: Vec<PathBuf>,
-    /// Default case rule for entries that do not set one.
-    pub case: CaseRule,
-    /// Whether diacritic-insensitive (report-only) hits are reported.
-    pub diacritics: Diacritics,
-    /// What the glossary stage does.
-    pub modes: Vec<GlossaryMode>,
-}
-
-impl Default for GlossaryConfig {
-    fn default() -> Self {
-        Self {
-            paths: vec![PathBuf::from("glossary/")],
-            case: CaseRule::default(),
-            diacritics: Diacritics::default(),
-            modes: vec![GlossaryMode::Annotate, GlossaryMode::Verify],
-        }
-    }
-}
-
-/// How letter case is compared when matching a term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum CaseRule {
-    /// Exactly as written.
-    Sensitive,
-    /// A lower-case letter in the entry matches either case; an upper-case
-    /// one must match.
-    #[default]
-    Permissive,
-    /// Any case.
-    Insensitive,
-}
-
-/// Diacritic handling in the glossary stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Diacritics {
-    /// Only hits with the right diacritics.
-    Strict,
-    /// Also report ASCII-only and mis-accented look-alikes (report only).
-    #[default]
-    Flag,
-}
-
-/// A glossary stage mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GlossaryMode {
-    /// Report the hits.
-    Annotate,
-    /// Produce a glossary-only draft target.
-    Replace,
-    /// Shield terms from the MT engine with placeholders.
-    Protect,
-    /// Check targets for approved and forbidden terms.
-    Verify,
 }
 
 /// `[translate]`
@@ -454,66 +375,6 @@ impl Default for EngineConfig {
     }
 }
 
-/// `[output]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OutputConfig {
-    /// Output folder.
-    pub dir: PathBuf,
-    /// Formats written for each input.
-    pub formats: Vec<Format>,
-}
-
-impl Default for OutputConfig {
-    fn default() -> Self {
-        Self {
-            dir: PathBuf::from("out"),
-            formats: vec![
-                Format::Jsonl,
-                Format::Tsv,
-                Format::Tmx,
-                Format::Xliff,
-                Format::Html,
-                Format::Txt,
-            ],
-        }
-    }
-}
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// `NAME.jsonl`, one object per segment.
-    Jsonl,
-    /// `NAME.tsv`, a spreadsheet-friendly table.
-    Tsv,
-    /// `NAME.tmx`, TMX 1.4 of approved pairs.
-    Tmx,
-    /// `NAME.xlf`, XLIFF 1.2.
-    Xliff,
-    /// `NAME.html`, the self-contained review page.
-    Html,
-    /// `NAME.vi.txt`, `NAME.en.txt`, `NAME.ascii.txt`, line-aligned.
-    Txt,
-}
-
-/// `[tm]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TmConfig {
-    /// SQLite file of the translation memory.
-    pub path: PathBuf,
-}
-
-impl Default for TmConfig {
-    fn default() -> Self {
-        Self {
-            path: PathBuf::from(".songngu/tm.sqlite"),
-        }
-    }
-}
-
 /// Where the configuration comes from, for [`Config::load`].
 #[derive(Debug, Clone, Default)]
 pub struct ConfigSource {
@@ -645,6 +506,36 @@ impl Config {
     /// The configuration as TOML, as `songngu config` prints it.
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).expect("the config serialises")
+    }
+}
+
+// The glossary stage does not know the configuration; loading the
+// configured glossary is part of composing the stages, so it is here.
+impl crate::glossary::Glossary {
+    /// The glossary a run uses: `overrides` (paths as given) when not empty,
+    /// else the configured `[glossary] paths` (relative to the config file),
+    /// restricted to the configured language pair. With no configuration
+    /// file, a missing default `glossary/` folder means "no glossary" (a
+    /// warning), not an error (see [`crate::glossary::Glossary::load_checked`]).
+    ///
+    /// # Errors
+    /// [`Error::GlossaryInvalid`] when any file has an error; the
+    /// diagnostics list every finding. Warnings are returned with the glossary.
+    pub fn load(
+        config: &Config,
+        overrides: &[PathBuf],
+    ) -> Result<(
+        crate::glossary::Glossary,
+        Vec<crate::diagnostic::Diagnostic>,
+    )> {
+        let default_may_be_missing = overrides.is_empty()
+            && config.source_file.is_none()
+            && config.glossary.paths == GlossaryConfig::default().paths;
+        crate::glossary::Glossary::load_checked(
+            &config.glossary_paths(overrides),
+            (&config.languages.source, &config.languages.target),
+            default_may_be_missing,
+        )
     }
 }
 

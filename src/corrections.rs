@@ -15,6 +15,7 @@ use std::path::Path;
 use quick_xml::events::Event;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::document::Provenance;
 use crate::error::{Error, Result};
 use crate::tm::Tm;
 
@@ -134,7 +135,7 @@ pub fn import(
             n.unchanged += 1;
             continue;
         }
-        let came_from = crate::tm::Provenance {
+        let came_from = crate::tm::CorrectionSource {
             file: file.display().to_string(),
             line: c.at,
             doc: doc.to_string(),
@@ -202,7 +203,9 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                 out.push(Correction {
                     source: source.to_owned(),
                     target: target.to_owned(),
-                    reviewed: v["origin"].as_str() == Some("human"),
+                    reviewed: v["origin"]
+                        .as_str()
+                        .is_some_and(|o| Provenance::from(o).is_human()),
                     at: n + 1,
                     status,
                     replaces: v["replaces"].as_str().map(str::to_owned),
@@ -243,7 +246,7 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                 out.push(Correction {
                     source,
                     target,
-                    reviewed: get(co) == "human",
+                    reviewed: Provenance::from(get(co).as_str()).is_human(),
                     at: n + 1,
                     status: None,
                     replaces: None,

@@ -34,7 +34,7 @@ pub enum Error {
     },
     /// The glossary has errors (every error is in the diagnostics).
     #[error("{0}")]
-    GlossaryInvalid(crate::glossary::Diagnostics),
+    GlossaryInvalid(crate::diagnostic::Diagnostics),
     /// The glossary could not be used (e.g. the matcher could not be built).
     #[error("{0}")]
     Glossary(String),

@@ -26,6 +26,7 @@
 pub mod atomic;
 pub mod config;
 pub mod corrections;
+pub mod diagnostic;
 pub mod document;
 pub mod error;
 pub mod formats;

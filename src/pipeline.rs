@@ -27,7 +27,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::config::{Config, Format, GlossaryMode};
-use crate::document::{Document, Flag, Segment, SegmentKind};
+use crate::document::{Document, Flag, FlagCode, Provenance, Segment, SegmentKind};
 use crate::error::{Error, Result};
 use crate::formats::{self, Output};
 use crate::glossary::matcher::Matches;
@@ -127,20 +127,19 @@ impl Pipeline {
             if seg.kind == SegmentKind::AsciiCaption {
                 continue;
             }
-            let (Some(target), Some(origin)) = (seg.target.as_deref(), seg.origin.as_deref())
-            else {
+            let (Some(target), Some(origin)) = (seg.target.as_deref(), seg.origin.as_ref()) else {
                 continue;
             };
-            if origin == "glossary" || target.trim().is_empty() {
+            if origin.is_glossary() || target.trim().is_empty() {
                 continue;
             }
             let mut flags = crate::qa::target_checks(&seg.source, target);
-            if origin == "human" && self.verify {
+            if origin.is_human() && self.verify {
                 flags.extend(
                     self.checker
                         .check(seg, self.matcher.entries())
                         .into_iter()
-                        .filter(|f| f.code.starts_with("term-")),
+                        .filter(|f| f.code.is_term()),
                 );
             }
             seg.flags.extend(flags);
@@ -159,7 +158,7 @@ impl Pipeline {
             }
             if let Some(t) = tm.human(&self.source_lang, &self.target_lang, &seg.source)? {
                 seg.target = Some(t);
-                seg.origin = Some("human".into());
+                seg.origin = Some(Provenance::Human);
             }
         }
         Ok(())
@@ -179,7 +178,7 @@ impl Pipeline {
                 let (target, origin) = if self.replace && span.kind != SegmentKind::AsciiCaption {
                     (
                         Some(modes::replace(source, &hits, entries)),
-                        Some("glossary".to_owned()),
+                        Some(Provenance::Glossary),
                     )
                 } else {
                     (None, None)
@@ -187,7 +186,7 @@ impl Pipeline {
                 let mut flags = Vec::new();
                 for m in &misses {
                     flags.push(Flag {
-                        code: "pattern-unparsed".into(),
+                        code: FlagCode::PatternUnparsed,
                         severity: Severity::Warning,
                         message: format!(
                             "`{}` is not followed by a value the pattern `{}` can read",
@@ -407,7 +406,7 @@ impl Pipeline {
             cleaned: doc.cleaned,
             human: segments
                 .iter()
-                .filter(|s| s.origin.as_deref() == Some("human"))
+                .filter(|s| s.origin.as_ref().is_some_and(Provenance::is_human))
                 .count(),
             ..DocStats::default()
         };
@@ -416,7 +415,7 @@ impl Pipeline {
                 *stats.hits.entry(h.class).or_default() += 1;
             }
             for f in &s.flags {
-                *stats.flags.entry(f.code.clone()).or_default() += 1;
+                *stats.flags.entry(f.code.to_string()).or_default() += 1;
             }
         }
         Ok(stats)
@@ -494,7 +493,7 @@ mod tests {
             segs[1].target.as_deref(),
             Some("Secretariat họp tại Hanoi.")
         );
-        assert_eq!(segs[1].origin.as_deref(), Some("glossary"));
+        assert_eq!(segs[1].origin, Some(Provenance::Glossary));
         let codes: Vec<&str> = segs[3].flags.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["suspected-misspelling", "pattern-unparsed"]);
         for s in &segs {

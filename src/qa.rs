@@ -27,7 +27,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::document::{Flag, Segment, SegmentKind};
+use crate::document::{Flag, FlagCode, Provenance, Segment, SegmentKind};
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Severity};
 
@@ -37,9 +37,9 @@ pub struct Checker {
     verifier: Verifier,
 }
 
-fn flag(code: &str, severity: Severity, message: String) -> Flag {
+fn flag(code: FlagCode, severity: Severity, message: String) -> Flag {
     Flag {
-        code: code.to_owned(),
+        code,
         severity,
         message,
     }
@@ -59,19 +59,19 @@ impl Checker {
             return Vec::new();
         }
         let mut out = misspellings(seg);
-        match (seg.target.as_deref(), seg.origin.as_deref()) {
+        match (seg.target.as_deref(), seg.origin.as_ref()) {
             (None, _) => out.push(flag(
-                "untranslated",
+                FlagCode::Untranslated,
                 Severity::Error,
                 "no target: translate this segment".into(),
             )),
             (Some(t), _) if t.trim().is_empty() => out.push(flag(
-                "empty-target",
+                FlagCode::EmptyTarget,
                 Severity::Error,
                 "the target is empty".into(),
             )),
-            (Some(_), Some("glossary")) => out.push(flag(
-                "untranslated",
+            (Some(_), Some(Provenance::Glossary)) => out.push(flag(
+                FlagCode::Untranslated,
                 Severity::Error,
                 "only the glossary draft (terms replaced, the rest still Vietnamese): translate it"
                     .into(),
@@ -97,7 +97,7 @@ pub fn misspellings(seg: &Segment) -> Vec<Flag> {
         .filter(|h| h.class.is_misspelling())
         .map(|h| {
             flag(
-                "suspected-misspelling",
+                FlagCode::SuspectedMisspelling,
                 Severity::Warning,
                 format!(
                     "`{}` looks like a misspelling of the term `{}` ({}); check the source",
@@ -117,7 +117,7 @@ pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
     let mut out = Vec::new();
     if target.trim() == source.trim() && source.chars().any(char::is_alphabetic) {
         out.push(flag(
-            "untranslated",
+            FlagCode::Untranslated,
             Severity::Error,
             "the target is the source unchanged".into(),
         ));
@@ -129,7 +129,7 @@ pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
             continue;
         }
         out.push(flag(
-            "placeholder-left",
+            FlagCode::PlaceholderLeft,
             Severity::Error,
             format!(
                 "placeholder `{}` left in the target: put the term's approved target there",
@@ -148,7 +148,7 @@ pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
         .count();
     if words.len() >= 4 && vietnamese * 2 > words.len() {
         out.push(flag(
-            "partly-untranslated",
+            FlagCode::PartlyUntranslated,
             Severity::Warning,
             format!(
                 "{vietnamese} of {} words of the target are still Vietnamese",
@@ -499,7 +499,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     for &(s, e, asked) in &codes {
         if !in_target[asked] {
             out.push(flag(
-                "code-missing",
+                FlagCode::CodeMissing,
                 Severity::Error,
                 format!(
                     "document code `{}` is not in the target as written",
@@ -511,7 +511,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     for d in &dates {
         if !in_lower[d.asked.clone()].iter().any(|&f| f) {
             out.push(flag(
-                "date-missing",
+                FlagCode::DateMissing,
                 Severity::Error,
                 format!(
                     "date `{}` is not in the target (as `{}` or `{}`)",
@@ -527,7 +527,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
         if let Some(asked) = asked {
             if !in_target[asked] && reported.insert(m.as_str()) {
                 out.push(flag(
-                    "number-missing",
+                    FlagCode::NumberMissing,
                     Severity::Warning,
                     format!("`{}` is not in the target", m.as_str()),
                 ));
@@ -541,7 +541,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
             || value(m.as_str(), true).is_some_and(|e| has_value(&values, e, work));
         if !found && reported.insert(m.as_str()) {
             out.push(flag(
-                "number-missing",
+                FlagCode::NumberMissing,
                 Severity::Warning,
                 format!("the number `{}` is not in the target", m.as_str()),
             ));
@@ -572,7 +572,9 @@ pub fn inconsistencies<'a>(
 ) -> Vec<(usize, Flag)> {
     let mut by_source: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
     for (i, s) in segments {
-        if s.kind == SegmentKind::AsciiCaption || s.origin.as_deref() == Some("glossary") {
+        if s.kind == SegmentKind::AsciiCaption
+            || s.origin.as_ref().is_some_and(Provenance::is_glossary)
+        {
             continue;
         }
         if let Some(t) = s.target.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -606,7 +608,7 @@ pub fn inconsistencies<'a>(
                 out.push((
                     *i,
                     flag(
-                        "inconsistent",
+ FlagCode::Inconsistent,
                         Severity::Warning,
                         format!(
                             "the same source is translated elsewhere in the batch as `{reference}` ({} different rendering(s))",
@@ -645,7 +647,7 @@ struct Line {
     #[serde(default)]
     ascii: String,
     target: Option<String>,
-    origin: Option<String>,
+    origin: Option<Provenance>,
 }
 
 /// Reads the segments of a run's JSONL file (`NAME.jsonl` as `run` writes it).
@@ -715,7 +717,7 @@ pub fn check_run(files: &mut [RunFile], matcher: &crate::glossary::Matcher) -> V
             if seg.kind != SegmentKind::AsciiCaption {
                 for m in &found.misses {
                     flags.push(flag(
-                        "pattern-unparsed",
+                        FlagCode::PatternUnparsed,
                         Severity::Warning,
                         format!(
                             "`{}` is not followed by a value the pattern `{}` can read",
@@ -758,7 +760,7 @@ mod tests {
     fn codes(source: &str, target: &str) -> Vec<String> {
         target_checks(source, target)
             .into_iter()
-            .map(|f| f.code)
+            .map(|f| f.code.to_string())
             .collect()
     }
 
@@ -797,7 +799,7 @@ mod tests {
                 .replace(&format!("{} {month} {}", 1 + last % 28, 1000 + last), "");
             let codes: Vec<String> = numbers_counted(&source, &broken, &mut Work::default())
                 .into_iter()
-                .map(|f| f.code)
+                .map(|f| f.code.to_string())
                 .collect();
             assert_eq!(codes, ["code-missing", "date-missing"]);
             w.scanned + w.lookups
@@ -889,7 +891,7 @@ mod tests {
             source: source.into(),
             ascii: String::new(),
             target: target.map(Into::into),
-            origin: origin.map(Into::into),
+            origin: origin.map(Provenance::from),
             terms: Vec::new(),
             flags: Vec::new(),
             span: (0, 0),
@@ -902,7 +904,7 @@ mod tests {
         let code = |s: &Segment| {
             c.check(s, &[])
                 .into_iter()
-                .map(|f| f.code)
+                .map(|f| f.code.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(code(&seg("Họp", None, None)), ["untranslated"]);

@@ -19,10 +19,31 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::config::Unit;
 use crate::document::SegmentKind;
+
+/// `[segment]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct SegmentConfig {
+    /// The segment unit.
+    pub unit: Unit,
+}
+
+/// What one segment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    /// A blank-line separated paragraph.
+    Paragraph,
+    /// A sentence (Vietnamese-aware rules).
+    #[default]
+    Sentence,
+    /// A line.
+    Line,
+}
 
 /// One segment's place in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -283,5 +283,8 @@ fn replace_mode_draft_and_entries_without_replace() {
         segs[0].target.as_deref(),
         Some("Ministry of Public Security họp.")
     );
-    assert_eq!(segs[0].origin.as_deref(), Some("glossary"));
+    assert_eq!(
+        segs[0].origin,
+        Some(songngu::document::Provenance::Glossary)
+    );
 }

@@ -107,7 +107,7 @@ fn serve<F: Respond + 'static>(
 fn mt_failed(s: &Segment) -> &str {
     &s.flags
         .iter()
-        .find(|f| f.code == "mt-failed")
+        .find(|f| f.code == songngu::document::FlagCode::MtFailed)
         .expect("an mt-failed flag")
         .message
 }

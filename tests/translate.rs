@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use common::mt::{NoWait, run_mt, runtime, settings};
 
+use songngu::document::{FlagCode, Provenance};
 use songngu::translate::{AnyEngine, apertium::Apertium, libretranslate::LibreTranslate};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -162,7 +163,7 @@ fn apertium_faults_every_segment_translated_once_or_flagged() {
             ),
             "{s:?}"
         );
-        assert_eq!(s.origin.as_deref(), Some("engine:apertium"));
+        assert_eq!(s.origin, Some(Provenance::Engine("apertium".into())));
     }
     // The identical sentence was sent once; the retry waits honoured Retry-After.
     assert_eq!(report.sent, 3, "{report:?}");
@@ -241,7 +242,7 @@ fn quota_and_bad_requests_flag_segments_and_stop() {
         assert!(
             s.flags
                 .iter()
-                .any(|f| f.code == "mt-failed" && f.message.contains("not installed")),
+                .any(|f| f.code == FlagCode::MtFailed && f.message.contains("not installed")),
             "{s:?}"
         );
     }
@@ -324,11 +325,7 @@ fn libretranslate_fewer_texts_and_rate_limits() {
     for d in &docs {
         for s in d {
             assert_eq!(s.target.as_deref(), Some(expected(&s.source).as_str()));
-            assert!(
-                !s.flags.iter().any(|f| f.code.starts_with("term-")),
-                "{:?}",
-                s.flags
-            );
+            assert!(!s.flags.iter().any(|f| f.code.is_term()), "{:?}", s.flags);
         }
     }
     // Verify mode: the fake keeps Vietnamese terms, so the approved English
@@ -371,7 +368,7 @@ fn canary_key_never_leaks_and_auth_stops_the_run() {
         let flag = &s
             .flags
             .iter()
-            .find(|f| f.code == "mt-failed")
+            .find(|f| f.code == FlagCode::MtFailed)
             .unwrap()
             .message;
         assert!(

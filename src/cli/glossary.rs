@@ -63,8 +63,8 @@ fn check(
     for d in &diags {
         while verbose
             && let Some(n) = notes_iter.next_if(|n| {
-                (&n.origin.path, n.origin.line, n.origin.col)
-                    < (&d.origin.path, d.origin.line, d.origin.col)
+                (&n.location.path, n.location.line, n.location.col)
+                    < (&d.location.path, d.location.line, d.location.col)
             })
         {
             writeln!(out, "{n}")?;

@@ -135,7 +135,7 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
                         format!("tm{i}"),
                         p.source.clone(),
                         p.target.clone(),
-                        Some(p.origin.clone()),
+                        Some(p.origin.to_string()),
                     )
                 })
                 .collect();

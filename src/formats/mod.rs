@@ -23,11 +23,49 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-pub use crate::config::Format;
+use serde::{Deserialize, Serialize};
+
 use crate::document::{Document, Segment};
 use crate::error::{Error, Result};
 pub use tmx::{tmx_date, tmx_document};
 pub use tsv::escape as tsv_escape;
+
+/// `[output]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Output folder.
+    pub dir: PathBuf,
+    /// Formats written for each input.
+    pub formats: Vec<Format>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("out"),
+            formats: Format::ALL.to_vec(),
+        }
+    }
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `NAME.jsonl`, one object per segment.
+    Jsonl,
+    /// `NAME.tsv`, a spreadsheet-friendly table.
+    Tsv,
+    /// `NAME.tmx`, TMX 1.4 of approved pairs.
+    Tmx,
+    /// `NAME.xlf`, XLIFF 1.2.
+    Xliff,
+    /// `NAME.html`, the self-contained review page.
+    Html,
+    /// `NAME.vi.txt`, `NAME.en.txt`, `NAME.ascii.txt`, line-aligned.
+    Txt,
+}
 
 /// Everything a writer needs about one document.
 #[derive(Debug, Clone, Copy)]

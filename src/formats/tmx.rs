@@ -4,6 +4,7 @@
 //! is the `xml:lang` of the first `tuv` of every `tu`.
 
 use super::{Output, Writer};
+use crate::document::Provenance;
 use crate::xml::{escape, escape_attr};
 
 pub struct Tmx;
@@ -71,11 +72,12 @@ impl Writer for Tmx {
         let pairs: Vec<(String, String, String, Option<String>)> = out
             .segments
             .iter()
-            .filter(|s| s.origin.as_deref() == Some("human"))
+            .filter(|s| s.origin.as_ref().is_some_and(Provenance::is_human))
             .filter_map(|s| {
-                s.target
-                    .as_ref()
-                    .map(|t| (s.id.clone(), s.source.clone(), t.clone(), s.origin.clone()))
+                s.target.as_ref().map(|t| {
+                    let origin = s.origin.as_ref().map(ToString::to_string);
+                    (s.id.clone(), s.source.clone(), t.clone(), origin)
+                })
             })
             .collect();
         vec![(

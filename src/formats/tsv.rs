@@ -50,13 +50,14 @@ impl Writer for Tsv {
         s.push_str("id\tkind\tsource\tascii\ttarget\torigin\tterms\tflags\n");
         let mut field = String::new();
         for seg in out.segments {
+            let origin = seg.origin.as_ref().map(ToString::to_string);
             for f in [
                 seg.id.as_str(),
                 seg.kind.name(),
                 &seg.source,
                 &seg.ascii,
                 seg.target.as_deref().unwrap_or(""),
-                seg.origin.as_deref().unwrap_or(""),
+                origin.as_deref().unwrap_or(""),
             ] {
                 push_escaped(&mut s, f);
                 s.push('\t');

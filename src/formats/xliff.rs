@@ -10,6 +10,7 @@
 //! `<note from="qa">` (priority 1 for errors, 5 for warnings).
 
 use super::{Output, Writer};
+use crate::document::Provenance;
 use crate::glossary::Severity;
 use crate::xml::{escape, escape_attr};
 
@@ -30,7 +31,7 @@ impl Writer for Xliff {
             env!("CARGO_PKG_VERSION")
         ));
         for seg in out.segments {
-            let approved = seg.origin.as_deref() == Some("human");
+            let approved = seg.origin.as_ref().is_some_and(Provenance::is_human);
             let translate = if seg.kind == crate::document::SegmentKind::AsciiCaption {
                 " translate=\"no\""
             } else {
@@ -47,11 +48,13 @@ impl Writer for Xliff {
                 escape_attr(out.source_lang),
                 escape(&seg.source)
             ));
-            let (state, qualifier) = match seg.origin.as_deref() {
+            let (state, qualifier) = match seg.origin.as_ref() {
                 None => ("new", None),
-                Some("human") => ("translated", None),
-                Some("glossary") => ("needs-review-translation", Some("leveraged-glossary")),
-                Some("tm") => ("needs-review-translation", Some("leveraged-tm")),
+                Some(Provenance::Human) => ("translated", None),
+                Some(Provenance::Glossary) => {
+                    ("needs-review-translation", Some("leveraged-glossary"))
+                }
+                Some(Provenance::Tm) => ("needs-review-translation", Some("leveraged-tm")),
                 Some(_) => ("needs-review-translation", Some("leveraged-mt")),
             };
             let qualifier = qualifier
@@ -75,7 +78,7 @@ impl Writer for Xliff {
                 x.push_str(&format!(
                     "        <note from=\"qa\" priority=\"{priority}\">{} {}: {}</note>\n",
                     f.severity,
-                    escape(&f.code),
+                    escape(f.code.as_str()),
                     escape(&f.message)
                 ));
             }

@@ -32,8 +32,8 @@ use super::{
     Engine, EngineError, Failure, Limits, TagMode, call_json, env_key, http_client, retry_after,
 };
 use crate::config::EngineConfig;
-use crate::config::{CaseRule, Diacritics};
 use crate::error::{Error, Result};
+use crate::glossary::{CaseRule, Diacritics};
 use crate::glossary::{EntryKind, Glossary, Matcher, Status};
 use crate::secrets::Secret;
 

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use super::protect::{Protected, protect, restore};
 use super::runner::{Job, Outcome, Runner, Sleeper};
 use super::{AnyEngine, Engine};
-use crate::document::{Flag, Segment, SegmentKind};
+use crate::document::{Flag, FlagCode, Provenance, Segment, SegmentKind};
 use crate::error::Result;
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Severity};
@@ -161,7 +161,7 @@ impl Mt {
         let mut chosen: Vec<Option<String>> = vec![None; segs.len()];
         // The real source of each job (what the memory's export shows).
         let mut job_sources: Vec<String> = Vec::new();
-        let engine_origin = format!("engine:{}", self.engine.name());
+        let engine_origin = Provenance::Engine(self.engine.name().to_owned());
         let mode = self.engine.tag_mode();
         for (i, seg) in segs.iter_mut().enumerate() {
             if seg.kind == SegmentKind::AsciiCaption || seg.source.trim().is_empty() {
@@ -171,7 +171,7 @@ impl Mt {
             report.segments += 1;
             if let Some(t) = self.tm.human(&self.from, &self.to, &seg.source)? {
                 seg.target = Some(t);
-                seg.origin = Some("human".into());
+                seg.origin = Some(Provenance::Human);
                 report.human += 1;
                 plans.push(Plan::Done);
                 continue;
@@ -192,7 +192,7 @@ impl Mt {
                 };
                 if let Some(t) = restored {
                     seg.target = Some(t);
-                    seg.origin = Some("tm".into());
+                    seg.origin = Some(Provenance::Tm);
                     chosen[i] = Some(key);
                     report.memory += 1;
                     plans.push(Plan::Done);
@@ -339,7 +339,7 @@ impl Mt {
                     .err()
                     .unwrap_or_default();
                     seg.flags.push(Flag {
-                        code: "placeholder-lost".into(),
+                        code: FlagCode::PlaceholderLost,
                         severity: Severity::Warning,
                         message: format!("{why}; translated again without protecting the terms"),
                     });
@@ -377,7 +377,7 @@ impl Mt {
                     seg.origin = None;
                     report.failed += 1;
                     seg.flags.push(Flag {
-                        code: "mt-failed".into(),
+                        code: FlagCode::MtFailed,
                         severity: Severity::Error,
                         message: why,
                     });
@@ -388,11 +388,7 @@ impl Mt {
         // missing or whose forbidden rendering is there is translated once
         // more with its terms protected by placeholders, then flagged if it
         // still fails.
-        let machine = |seg: &Segment| {
-            seg.origin
-                .as_deref()
-                .is_some_and(|o| o == "tm" || o.starts_with("engine:"))
-        };
+        let machine = |seg: &Segment| seg.origin.as_ref().is_some_and(Provenance::is_machine);
         let mut findings: Vec<Option<Vec<Flag>>> = vec![None; segs.len()];
         let mut superseded: Vec<String> = Vec::new();
         if self.verify {
@@ -441,7 +437,7 @@ impl Mt {
             }
             let term_error = findings[i].as_ref().is_some_and(|f| {
                 f.iter()
-                    .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
+                    .any(|f| f.code.is_term() && f.severity == Severity::Error)
             });
             finals.push((key, t, !term_error));
         }
@@ -480,7 +476,7 @@ impl Mt {
             }
             match found {
                 Some(flags) => {
-                    if has_terms && !flags.iter().any(|f| f.code == "term-missing") {
+                    if has_terms && !flags.iter().any(|f| f.code == FlagCode::TermMissing) {
                         report.term_compliant += 1;
                     }
                     seg.flags.extend(flags);
@@ -582,7 +578,7 @@ async fn enforce(
     for (i, found) in findings.iter().enumerate() {
         let failing = found.as_ref().is_some_and(|f| {
             f.iter()
-                .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
+                .any(|f| f.code.is_term() && f.severity == Severity::Error)
         });
         let was_protected = matches!(
             plans.get(i),
@@ -647,7 +643,7 @@ async fn enforce(
         let again = check(verifier, &segs[i], entries, &t);
         let still = again
             .iter()
-            .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error);
+            .any(|f| f.code.is_term() && f.severity == Severity::Error);
         if !still && !t.trim().is_empty() {
             if runner.was_sent(&jobs[job].key) {
                 report.enforced_fixed += 1;
@@ -666,7 +662,7 @@ async fn enforce(
 fn term_error(flags: &[Flag]) -> bool {
     flags
         .iter()
-        .any(|f| f.code.starts_with("term-") && f.severity == Severity::Error)
+        .any(|f| f.code.is_term() && f.severity == Severity::Error)
 }
 
 impl Mt {

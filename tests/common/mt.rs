@@ -151,7 +151,9 @@ pub fn seg_from_json(v: serde_json::Value) -> Segment {
         source: v["source"].as_str().unwrap().into(),
         ascii: v["ascii"].as_str().unwrap().into(),
         target: v["target"].as_str().map(str::to_owned),
-        origin: v["origin"].as_str().map(str::to_owned),
+        origin: v["origin"]
+            .as_str()
+            .map(songngu::document::Provenance::from),
         terms: Vec::new(),
         flags: serde_json::from_value(v["flags"].clone()).unwrap_or_default(),
         span: (0, 0),
