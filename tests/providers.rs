@@ -258,7 +258,7 @@ fn deepl_glossary_created_once_reused_and_pruned() {
     let tm = tempfile::tempdir().unwrap();
     let engine = deepl_engine(&server.uri(), key);
     assert!(!format!("{engine:?}").contains(key));
-    let (docs, report) = run_article(AnyEngine::Deepl(engine), &tm.path().join("a.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("a.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(
         docs[0][0].target.as_deref(),
@@ -283,7 +283,7 @@ fn deepl_glossary_created_once_reused_and_pruned() {
     );
     // A second run (a new memory) finds the glossary by its name: no second one.
     let (_, _) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &tm.path().join("b.sqlite"),
     );
     assert_eq!(fake.created.load(Ordering::SeqCst), 1);
@@ -341,7 +341,7 @@ fn deepl_faults_retry_split_quota_and_auth() {
     // 120 segments in one document: batches of at most 50 texts.
     let many: String = (0..120).map(|i| format!("Câu số {i}.\n\n")).collect();
     let (docs, report) = run_mt(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &[&many],
         false,
         &tm.path().join("t.sqlite"),
@@ -378,7 +378,7 @@ fn deepl_faults_retry_split_quota_and_auth() {
         },
     );
     let (docs, report) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &tm.path().join("q.sqlite"),
     );
     assert_eq!(report.failed, 4);
@@ -407,13 +407,13 @@ fn deepl_faults_retry_split_quota_and_auth() {
         },
     );
     let (_, report) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &tm.path().join("s.sqlite"),
     );
     assert_eq!(report.failed, 0);
     assert!(report.requests >= 3, "split after 413: {report:?}");
     let (docs, report) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), "CANARY-wrong-key")),
+        AnyEngine::new(deepl_engine(&server.uri(), "CANARY-wrong-key")),
         &tm.path().join("w.sqlite"),
     );
     assert_eq!(report.failed, 4);
@@ -438,7 +438,7 @@ fn deepl_protect_mode_sends_xml_tags() {
     let tm = tempfile::tempdir().unwrap();
     let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), key.into()).unwrap();
     let (docs, _) = run_mt(
-        AnyEngine::Deepl(engine),
+        AnyEngine::new(engine),
         &["Bộ Công an & Ban Bí thư <họp>.\n"],
         true,
         &tm.path().join("t.sqlite"),
@@ -562,7 +562,7 @@ fn google_limits_entities_and_403_reasons() {
         .collect();
     let engine = Google::with_key(&settings(&server.uri(), 500, 2), key.into()).unwrap();
     let (docs, report) = run_mt(
-        AnyEngine::Google(engine),
+        AnyEngine::new(engine),
         &[&many, "Dân nói: 'được'.\n"],
         false,
         &tm.path().join("t.sqlite"),
@@ -599,7 +599,7 @@ fn google_limits_entities_and_403_reasons() {
         ),
     );
     let engine = Google::with_key(&settings(&server.uri(), 1, 1), key.into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("q.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("q.sqlite"));
     assert_eq!(
         (report.failed, report.retries, report.requests),
         (4, 0, 1),
@@ -610,7 +610,7 @@ fn google_limits_entities_and_403_reasons() {
     // A wrong key: authentication, stops, never shown.
     let engine =
         Google::with_key(&settings(&server.uri(), 1, 1), "CANARY-google-wrong".into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("w.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("w.sqlite"));
     assert_eq!(report.failed, 4);
     let msg = mt_failed(&docs[0][0]);
     assert!(
@@ -626,9 +626,8 @@ fn enforcement_resends_a_segment_whose_term_was_dropped() {
     let (server, fake) = google_server(&rt, google_fake(key, Vec::new(), true));
     let tm = tempfile::tempdir().unwrap();
     let tm_path = tm.path().join("t.sqlite");
-    let engine = || {
-        AnyEngine::Google(Google::with_key(&settings(&server.uri(), 20, 1), key.into()).unwrap())
-    };
+    let engine =
+        || AnyEngine::new(Google::with_key(&settings(&server.uri(), 20, 1), key.into()).unwrap());
     let (docs, report) = run_mt(engine(), &[ARTICLE], false, &tm_path, &NoWait::default());
     let first = &docs[0][0];
     // First reply: "MINISTRY OF POLICE HỌP VỚI BAN BÍ THƯ." — forbidden and missing terms.
@@ -766,7 +765,7 @@ fn openai_prompt_parser_split_and_429_kinds() {
     .unwrap()
     .with_glossary(&g);
     let (docs, report) = run_mt(
-        AnyEngine::Openai(engine),
+        AnyEngine::new(engine),
         &[ARTICLE, "Người dân phấn khởi.\n\nHội nghị kết thúc.\n"],
         false,
         &tm.path().join("t.sqlite"),
@@ -806,7 +805,7 @@ fn openai_prompt_parser_split_and_429_kinds() {
         },
     );
     let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
-    let (docs, report) = run_article(AnyEngine::Openai(engine), &tm.path().join("q.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("q.sqlite"));
     assert_eq!(
         (report.failed, report.retries, report.requests),
         (4, 0, 1),
@@ -1017,7 +1016,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
     );
     let tm = tempfile::tempdir().unwrap();
     let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
-    let (docs, report) = run_article(AnyEngine::Openai(engine), &tm.path().join("o.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("o.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
     assert!(report.requests >= 3, "{report:?}");
@@ -1034,7 +1033,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
         },
     );
     let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Deepl(engine), &tm.path().join("d.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("d.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
 
@@ -1051,7 +1050,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
         ),
     );
     let engine = Google::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("g.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("g.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert!(docs[0].iter().all(|s| s.target.as_deref() != Some("ONE")));
 }

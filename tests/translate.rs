@@ -140,7 +140,7 @@ fn apertium_faults_every_segment_translated_once_or_flagged() {
     );
     let tm = tempfile::tempdir().unwrap();
     let sleeper = NoWait::default();
-    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
+    let engine = AnyEngine::new(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[ARTICLE],
@@ -198,7 +198,7 @@ fn apertium_truncated_replies_are_split_never_written() {
             .mount(&server),
     );
     let tm = tempfile::tempdir().unwrap();
-    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 2)).unwrap());
+    let engine = AnyEngine::new(Apertium::new(&settings(&server.uri(), 20, 2)).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[ARTICLE],
@@ -227,7 +227,7 @@ fn quota_and_bad_requests_flag_segments_and_stop() {
             .mount(&server),
     );
     let tm = tempfile::tempdir().unwrap();
-    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
+    let engine = AnyEngine::new(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[ARTICLE],
@@ -312,7 +312,7 @@ fn libretranslate_fewer_texts_and_rate_limits() {
     );
     let tm = tempfile::tempdir().unwrap();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 20, 2), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 20, 2), None).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[ARTICLE, "Ban Bí thư họp.\n"],
@@ -360,7 +360,7 @@ fn canary_key_never_leaks_and_auth_stops_the_run() {
         LibreTranslate::with_key(&settings(&server.uri(), 1, 1), Some(canary.into())).unwrap();
     assert!(!format!("{engine:?}").contains(canary));
     let (docs, report) = run_mt(
-        AnyEngine::Libre(engine),
+        AnyEngine::new(engine),
         &[ARTICLE],
         false,
         &tm.path().join("tm.sqlite"),
@@ -990,7 +990,7 @@ fn requests_per_second_paces_request_starts() {
     let article: String = (1..=7).map(|i| format!("Câu số {i} ở đây.\n\n")).collect();
     let tm = tempfile::tempdir().unwrap();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
     let clock = NoWait::default();
     let (docs, report) = common::mt::run_mt_paced(
         engine,
@@ -1008,7 +1008,7 @@ fn requests_per_second_paces_request_starts() {
     // Without a limit nothing waits.
     let clock = NoWait::default();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
     let other: String = (1..=3).map(|i| format!("Câu khác {i}.\n\n")).collect();
     common::mt::run_mt_paced(
         engine,
@@ -1158,7 +1158,7 @@ fn enforcement_resends_before_the_first_pass_drains() {
         .map(|i| format!("Bộ Công an họp lần {i}.\n\n"))
         .collect();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[&article],

@@ -15,13 +15,34 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use super::registry::{Capabilities, EngineSpec, KeyVar, always_ready};
 use super::{
-    Engine, EngineError, Failure, Limits, TagMode, call_json, http_client, required_key,
-    retry_after,
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
+    call_json, connect, retry_after,
 };
-use crate::config::EngineConfig;
 use crate::error::Result;
 use crate::secrets::Secret;
+
+/// Where the key comes from.
+const KEY: &str = "GOOGLE_API_KEY";
+
+/// The registry entry.
+pub const SPEC: EngineSpec = EngineSpec {
+    name: "google",
+    default_url: "https://translation.googleapis.com",
+    default_concurrency: 4,
+    key: Some(KeyVar {
+        var: KEY,
+        required: true,
+    }),
+    capabilities: Capabilities {
+        native_glossary: false,
+        server_glossaries: false,
+        tags: TagMode::Plain,
+    },
+    unready: always_ready,
+    build: |settings, key| Google::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new),
+};
 
 /// A Google Cloud Translation v2 client.
 pub struct Google {
@@ -129,29 +150,18 @@ pub fn decode_entities(text: &str) -> String {
 }
 
 impl Google {
-    /// A client for `settings` with the key from `GOOGLE_API_KEY`.
-    ///
-    /// # Errors
-    /// [`Error::Engine`] when the key is not set or the client cannot be built.
-    pub fn new(settings: &EngineConfig) -> Result<Google> {
-        let key = required_key("google", "GOOGLE_API_KEY")?;
-        Self::with_key(settings, key)
-    }
-
-    /// A client with an explicit key (for embedding and tests).
+    /// A client for `settings` with the key (the registry reads it from
+    /// `GOOGLE_API_KEY`).
     ///
     /// # Errors
     /// When the HTTP client cannot be built.
     pub fn with_key(settings: &EngineConfig, key: String) -> Result<Google> {
+        let (client, url) = connect(settings)?;
         Ok(Google {
-            client: http_client(settings)?,
-            url: settings.url.trim_end_matches('/').to_owned(),
-            key: Secret::new("GOOGLE_API_KEY", key),
-            limits: Limits {
-                max_segments: (settings.batch_size.max(1) as usize).min(128),
-                max_chars: 5_000,
-                concurrency: settings.concurrency.max(1) as usize,
-            },
+            client,
+            url,
+            key: Secret::new(KEY, key),
+            limits: Limits::within(settings, 128, 5_000, usize::MAX),
         })
     }
 
@@ -228,16 +238,7 @@ impl Engine for Google {
         self.limits
     }
 
-    fn tag_mode(&self) -> TagMode {
-        TagMode::Plain
-    }
-
-    async fn translate(
-        &self,
-        texts: &[String],
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
+    async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         let reply: Reply = call_json(
             self.client
                 .post(format!("{}/language/translate/v2", self.url))
@@ -261,7 +262,7 @@ impl Engine for Google {
             .collect())
     }
 
-    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+    async fn check(&self, from: &str, to: &str) -> EngineResult<String> {
         #[derive(Deserialize)]
         struct Langs {
             data: LangData,

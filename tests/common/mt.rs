@@ -9,13 +9,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use songngu::config::{Config, EngineConfig, GlossaryMode};
-use songngu::glossary::modes::Verifier;
 use songngu::glossary::{Entry, Glossary};
 use songngu::reader::collect_inputs;
 use songngu::tm::Tm;
-use songngu::translate::AnyEngine;
 use songngu::translate::runner::Sleeper;
 use songngu::translate::stage::{Mt, MtReport};
+use songngu::translate::{AnyEngine, Engine};
 use songngu::{Pipeline, Segment};
 
 /// A clock that does not wait, and remembers what it was asked: a virtual
@@ -100,19 +99,10 @@ pub fn run_mt_paced(
     };
     let g = glossary();
     let pipeline = Pipeline::new(&config, &g).unwrap();
-    let mut mt = Mt {
-        engine,
-        tm: Tm::open(tm_path).unwrap(),
-        verifier: Verifier::new(&g.entries),
-        glossary_hash: g.content_hash(),
-        protect,
-        verify: true,
-        dry_run: false,
-        max_retries: 4,
-        requests_per_second,
-        from: "vi".into(),
-        to: "en".into(),
-    };
+    let settings = &mut config.engines[engine.name()];
+    settings.max_retries = 4;
+    settings.requests_per_second = requests_per_second;
+    let mut mt = Mt::new(&config, &g, engine, Tm::open(tm_path).unwrap());
     let inputs = collect_inputs(&paths).unwrap();
     let out = dir.path().join("out");
     let (outcomes, report) = pipeline
