@@ -24,6 +24,8 @@ pub mod openai;
 pub mod protect;
 pub mod registry;
 pub mod runner;
+#[cfg(test)]
+pub(crate) mod scripted;
 pub mod settings;
 pub mod stage;
 

@@ -16,18 +16,18 @@
 //!
 //! It runs in passes, each a method below with its own contract:
 //!
-//! 1. [`Mt::lookup`] (memory lookup and plan): human corrections and
+//! 1. `Mt::lookup` (memory lookup and plan): human corrections and
 //!    memory hits fill their segments; the rest become distinct jobs.
-//! 2. [`Mt::estimate`] (dry run only): what the jobs would cost.
-//! 3. [`Mt::send_first`]: the jobs, in one pipeline with the follow-ups
+//! 2. `Mt::estimate` (dry run only): what the jobs would cost.
+//! 3. `Mt::send_first`: the jobs, in one pipeline with the follow-ups
 //!    their replies call for.
-//! 4. [`Mt::retry_lost`] (placeholder retry): segments whose placeholders
+//! 4. `Mt::retry_lost` (placeholder retry): segments whose placeholders
 //!    did not come back, unprotected.
-//! 5. [`Mt::fill`]: targets, provenance and `placeholder-lost` /
+//! 5. `Mt::fill`: targets, provenance and `placeholder-lost` /
 //!    `mt-failed` flags from the outcomes.
-//! 6. [`Mt::verify_and_enforce`]: the glossary check of every machine
+//! 6. `Mt::verify_and_enforce`: the glossary check of every machine
 //!    target, and a re-send with terms protected for those failing it.
-//! 7. [`Mt::finish`]: the memory learns which rows were chosen; the
+//! 7. `Mt::finish`: the memory learns which rows were chosen; the
 //!    report's counts.
 //!
 //! The re-sends (placeholders lost; targets failing the check, sent again
@@ -146,7 +146,7 @@ impl MtReport {
 
 /// How one segment will get its target.
 enum Plan {
-    /// Nothing to send: not translatable, or filled by [`Mt::lookup`].
+    /// Nothing to send: not translatable, or filled by `Mt::lookup`.
     Done,
     /// From job number `job`, sent with its terms protected or not.
     Job {
@@ -394,7 +394,7 @@ impl Mt {
 
     /// Pass 3, send. **Returns** one outcome per job of `planned`, in job
     /// order. The jobs go out in one pipeline with the follow-ups their
-    /// replies call for ([`Mt::follow_up`]: placeholders lost, or a target
+    /// replies call for (`Mt::follow_up`: placeholders lost, or a target
     /// failing the glossary check), which later passes then find in
     /// `fetcher`. Every reply is in the memory when this returns.
     async fn send_first(
@@ -548,7 +548,7 @@ impl Mt {
     /// among the pass 3 follow-ups), and a result that restores and checks
     /// clean replaces the target and its chosen row (the old row is
     /// returned as superseded). **Returns** the findings, which
-    /// [`Mt::finish`] turns into flags. Counts `enforced` and
+    /// `Mt::finish` turns into flags. Counts `enforced` and
     /// `enforced_fixed` for re-sends that went out this run.
     async fn verify_and_enforce(
         &self,
@@ -875,8 +875,8 @@ impl<'a, 'r> Fetcher<'a, 'r> {
         self.fetch_with(jobs, sources, |_| Vec::new()).await
     }
 
-    /// [`Fetcher::fetch`], sending the follow-ups `follow_up` asks for as
-    /// each batch comes back in the same pipeline (see [`send`]).
+    /// `Fetcher::fetch`, sending the follow-ups `follow_up` asks for as
+    /// each batch comes back in the same pipeline (see `send`).
     async fn fetch_with(
         &mut self,
         jobs: &[Job],
@@ -977,5 +977,303 @@ async fn send(
     match failure.into_inner() {
         Some(e) => Err(e),
         None => Ok(all.into_iter().map(|j| j.key).zip(outcomes).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::config::{CaseRule, Diacritics};
+    use crate::document::{Cleaned, Document};
+    use crate::glossary::Matcher;
+    use crate::translate::EngineError;
+    use crate::translate::runner::TokioSleeper;
+    use crate::translate::scripted::Scripted;
+
+    /// The requests an engine got, kept after it moves into the stage.
+    type Seen = Arc<Mutex<Vec<Vec<String>>>>;
+
+    /// A stage with a scripted engine over a fresh memory file, the
+    /// glossary's entries (as hits index them), and the engine's requests.
+    struct Stage {
+        mt: Mt,
+        entries: Vec<Entry>,
+        pipeline: crate::Pipeline,
+        seen: Seen,
+        _dir: tempfile::TempDir,
+    }
+
+    fn stage(engine: Scripted, modes: &[GlossaryMode]) -> Stage {
+        let mut mps = Entry::term("Bộ Công an", "Ministry of Public Security");
+        mps.forbidden = vec!["Ministry of Police".into()];
+        let glossary = Glossary {
+            entries: vec![mps],
+            files: Vec::new(),
+        };
+        let mut config = Config::default();
+        config.glossary.modes = modes.to_vec();
+        let dir = tempfile::tempdir().unwrap();
+        let tm = Tm::open(&dir.path().join("tm.sqlite")).unwrap();
+        let seen = engine.seen.clone();
+        let entries = Matcher::new(&glossary, CaseRule::Insensitive, Diacritics::Strict)
+            .unwrap()
+            .entries()
+            .to_vec();
+        Stage {
+            mt: Mt::new(&config, &glossary, AnyEngine::new(engine), tm),
+            entries,
+            pipeline: crate::Pipeline::new(&config, &glossary).unwrap(),
+            seen,
+            _dir: dir,
+        }
+    }
+
+    impl Stage {
+        fn segments(&self, text: &str) -> Vec<Segment> {
+            self.pipeline.process(&Document {
+                name: "d".into(),
+                text: text.into(),
+                cleaned: Cleaned::default(),
+            })
+        }
+
+        fn sent(&self) -> Vec<String> {
+            self.seen.lock().unwrap().concat()
+        }
+
+        /// Passes 1, 3, 4 and 5 over `segs`; the plan and the report.
+        fn through_fill(&self, segs: &mut [Segment]) -> (Planned, MtReport, Verdicts) {
+            let mt = &self.mt;
+            let mut report = MtReport::default();
+            let mut planned = mt.lookup(segs, &self.entries, &mut report).unwrap();
+            let runner = Runner::new(&mt.engine, &TokioSleeper, 0, "vi", "en");
+            let mut fetcher = Fetcher::new(&mt.tm, &runner);
+            let verdicts = block_on(async {
+                let outcomes = mt
+                    .send_first(segs, &planned, &self.entries, &mut fetcher)
+                    .await
+                    .unwrap();
+                let retries = mt
+                    .retry_lost(segs, &planned, &outcomes, &mut fetcher)
+                    .await
+                    .unwrap();
+                mt.fill(segs, &mut planned, &outcomes, &retries, &mut report);
+                mt.verify_and_enforce(segs, &mut planned, &self.entries, &mut fetcher, &mut report)
+                    .await
+                    .unwrap()
+            });
+            (planned, report, verdicts)
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn origins(segs: &[Segment]) -> Vec<Option<&str>> {
+        segs.iter().map(|s| s.origin.as_deref()).collect()
+    }
+
+    fn codes(seg: &Segment) -> Vec<&str> {
+        seg.flags.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn lookup_fills_human_and_memory_targets_and_plans_each_text_once() {
+        let mut s = stage(Scripted::new(Vec::new(), 10), &[GlossaryMode::Verify]);
+        let mut segs = s.segments("Câu một.\n\nCâu hai.\n\nCâu ba.\n\nCâu ba.");
+        assert_eq!(segs.len(), 4);
+        let came_from = crate::tm::Provenance {
+            file: "f.jsonl".into(),
+            line: 1,
+            doc: "d".into(),
+        };
+        s.mt.tm
+            .put_human("vi", "en", "Câu một.", "One, reviewed.", &came_from)
+            .unwrap();
+        let key = s.mt.key("Câu hai.", false);
+        s.mt.tm
+            .put_machine(&[MachineRow {
+                key: key.clone(),
+                engine: "scripted".into(),
+                from: "vi".into(),
+                to: "en".into(),
+                source: "Câu hai.".into(),
+                sent: "Câu hai.".into(),
+                target: "Two, remembered.".into(),
+            }])
+            .unwrap();
+        let mut report = MtReport::default();
+        let planned = s.mt.lookup(&mut segs, &s.entries, &mut report).unwrap();
+        assert_eq!((report.segments, report.human, report.memory), (4, 1, 1));
+        assert_eq!(origins(&segs), [Some("human"), Some("tm"), None, None]);
+        assert_eq!(segs[1].target.as_deref(), Some("Two, remembered."));
+        assert_eq!(planned.chosen[1], Some(key));
+        assert_eq!(planned.jobs.len(), 1, "identical texts are one job");
+        assert_eq!(planned.jobs[0].text, "Câu ba.");
+        assert!(matches!(planned.plans[2], Plan::Job { job: 0, .. }));
+        assert!(matches!(planned.plans[3], Plan::Job { job: 0, .. }));
+        assert!(s.sent().is_empty(), "the lookup sends nothing");
+    }
+
+    #[test]
+    fn a_dry_run_estimates_with_the_engines_own_token_count_and_sends_nothing() {
+        let engine = Scripted {
+            by_tokens: true,
+            ..Scripted::new(Vec::new(), 2)
+        };
+        let s = stage(engine, &[GlossaryMode::Verify]);
+        let mut mt = s.mt.dry_run(true);
+        let mut segs = s.pipeline.process(&Document {
+            name: "d".into(),
+            text: "Một.\n\nHai.\n\nBa.".into(),
+            cleaned: Cleaned::default(),
+        });
+        let report = block_on(mt.translate(&mut segs, &s.entries, &TokioSleeper)).unwrap();
+        assert_eq!((report.sent, report.requests), (3, 2));
+        assert_eq!((report.chars, report.chars_sent), (11, 11));
+        assert_eq!(report.tokens, 30, "10 a text, by the engine's estimate");
+        assert_eq!(report.billing, Billing::Tokens);
+        assert!(s.seen.lock().unwrap().is_empty());
+        assert!(segs.iter().all(|s| s.target.is_none()));
+    }
+
+    #[test]
+    fn send_and_fill_give_each_segment_its_engine_target() {
+        let s = stage(Scripted::new(Vec::new(), 10), &[]);
+        let mut segs = s.segments("Câu ba.\n\nCâu bốn.\n\nCâu ba.");
+        let (planned, report, verdicts) = s.through_fill(&mut segs);
+        assert_eq!(s.sent(), ["Câu ba.", "Câu bốn."]);
+        assert_eq!(
+            segs.iter().map(|s| s.target.as_deref()).collect::<Vec<_>>(),
+            [Some("CÂU BA."), Some("CÂU BỐN."), Some("CÂU BA.")]
+        );
+        assert_eq!(origins(&segs), [Some("engine:scripted"); 3]);
+        assert_eq!(planned.chosen[0], planned.chosen[2]);
+        assert_eq!(planned.chosen[0].as_ref(), Some(&planned.jobs[0].key));
+        assert_eq!(report.failed, 0);
+        assert!(
+            verdicts.findings.iter().all(Option::is_none),
+            "verify is off"
+        );
+    }
+
+    #[test]
+    fn a_failed_request_leaves_the_segment_empty_with_mt_failed() {
+        let engine = Scripted::new(vec![Err(EngineError::BadRequest("pair".into()))], 10);
+        let s = stage(engine, &[]);
+        let mut segs = s.segments("Câu ba.");
+        let (planned, report, _) = s.through_fill(&mut segs);
+        assert_eq!(report.failed, 1);
+        assert_eq!(segs[0].target, None);
+        assert_eq!(segs[0].origin, None);
+        assert_eq!(codes(&segs[0]), ["mt-failed"]);
+        assert!(segs[0].flags[0].message.contains("pair"));
+        assert_eq!(planned.chosen[0], None);
+    }
+
+    /// Drops every placeholder.
+    fn loses_placeholders(t: &str) -> String {
+        t.replace("{{1}}", "").to_uppercase()
+    }
+
+    #[test]
+    fn lost_placeholders_are_sent_again_unprotected_and_flagged() {
+        let engine = Scripted::new(Vec::new(), 10).replying(loses_placeholders);
+        let s = stage(engine, &[GlossaryMode::Protect]);
+        let mut segs = s.segments("Bộ Công an họp.");
+        let (planned, report, _) = s.through_fill(&mut segs);
+        // The unprotected re-send went out once, in the first pipeline.
+        assert_eq!(s.sent(), ["{{1}} họp.", "Bộ Công an họp."]);
+        assert_eq!(segs[0].target.as_deref(), Some("BỘ CÔNG AN HỌP."));
+        assert_eq!(codes(&segs[0]), ["placeholder-lost"]);
+        assert_eq!(segs[0].flags[0].severity, Severity::Warning);
+        assert_eq!(planned.chosen[0], Some(s.mt.key("Bộ Công an họp.", false)));
+        assert_eq!(report.failed, 0);
+    }
+
+    #[test]
+    fn the_placeholder_retry_takes_the_memory_before_sending() {
+        let engine = Scripted::new(Vec::new(), 10).replying(loses_placeholders);
+        let mut s = stage(engine, &[GlossaryMode::Protect]);
+        let key = s.mt.key("Bộ Công an họp.", false);
+        s.mt.tm
+            .put_machine(&[MachineRow {
+                key: key.clone(),
+                engine: "scripted".into(),
+                from: "vi".into(),
+                to: "en".into(),
+                source: "Bộ Công an họp.".into(),
+                sent: "Bộ Công an họp.".into(),
+                target: "The ministry met.".into(),
+            }])
+            .unwrap();
+        let mut segs = s.segments("Bộ Công an họp.");
+        let mut report = MtReport::default();
+        let planned = s.mt.lookup(&mut segs, &s.entries, &mut report).unwrap();
+        let lost = vec![Outcome::Translated(" HỌP.".into())];
+        let runner = Runner::new(&s.mt.engine, &TokioSleeper, 0, "vi", "en");
+        let mut fetcher = Fetcher::new(&s.mt.tm, &runner);
+        let retries = block_on(s.mt.retry_lost(&segs, &planned, &lost, &mut fetcher)).unwrap();
+        assert!(retries.jobs.is_empty());
+        assert!(matches!(
+            retries.of.get(&0),
+            Some(Retry::Memory { key: k, target }) if *k == key && target == "The ministry met."
+        ));
+        assert!(s.sent().is_empty());
+    }
+
+    /// Renders the term as its forbidden translation; keeps placeholders.
+    fn forbidden_rendering(t: &str) -> String {
+        t.replace("Bộ Công an", "Ministry of Police")
+    }
+
+    #[test]
+    fn targets_failing_the_check_are_sent_again_protected_and_fixed() {
+        let engine = Scripted::new(Vec::new(), 10).replying(forbidden_rendering);
+        let mut s = stage(engine, &[GlossaryMode::Verify]);
+        let mut segs = s.segments("Bộ Công an họp.");
+        let (planned, mut report, verdicts) = s.through_fill(&mut segs);
+        assert_eq!(s.sent(), ["Bộ Công an họp.", "{{1}} họp."]);
+        assert_eq!(
+            segs[0].target.as_deref(),
+            Some("Ministry of Public Security họp.")
+        );
+        assert_eq!((report.enforced, report.enforced_fixed), (1, 1));
+        assert_eq!(planned.chosen[0], Some(s.mt.key("{{1}} họp.", true)));
+        assert_eq!(verdicts.superseded, [s.mt.key("Bộ Công an họp.", false)]);
+        assert_eq!(verdicts.findings[0].as_deref(), Some(&[][..]));
+        // The finish: no term flag, the segment counts as compliant.
+        s.mt.finish(&mut segs, &planned.chosen, verdicts, &mut report)
+            .unwrap();
+        assert_eq!(codes(&segs[0]), Vec::<&str>::new());
+        assert_eq!((report.term_segments, report.term_compliant), (1, 1));
+    }
+
+    #[test]
+    fn the_finish_flags_targets_still_failing_the_check() {
+        // Placeholders lost too: the protected re-send cannot fix it.
+        fn broken(t: &str) -> String {
+            loses_placeholders(&forbidden_rendering(t))
+        }
+        let engine = Scripted::new(Vec::new(), 10).replying(broken);
+        let mut s = stage(engine, &[GlossaryMode::Verify]);
+        let mut segs = s.segments("Bộ Công an họp.");
+        let (planned, mut report, verdicts) = s.through_fill(&mut segs);
+        assert_eq!((report.enforced, report.enforced_fixed), (1, 0));
+        s.mt.finish(&mut segs, &planned.chosen, verdicts, &mut report)
+            .unwrap();
+        assert!(
+            codes(&segs[0]).contains(&"term-forbidden"),
+            "{:?}",
+            segs[0].flags
+        );
+        assert_eq!((report.term_segments, report.term_compliant), (1, 0));
     }
 }
