@@ -12,27 +12,18 @@
 
 use serde::Deserialize;
 
-use super::registry::{Capabilities, EngineSpec, always_ready};
+use super::registry::EngineSpec;
 use super::{
-    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
-    call_json, connect, retry_after,
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, call_json,
+    connect, retry_after,
 };
 use crate::error::Result;
 
 /// The registry entry.
-pub const SPEC: EngineSpec = EngineSpec {
-    name: "apertium",
-    default_url: "http://127.0.0.1:2737",
-    default_concurrency: 2,
-    key: None,
-    capabilities: Capabilities {
-        native_glossary: false,
-        server_glossaries: false,
-        tags: TagMode::Plain,
-    },
-    unready: always_ready,
-    build: |settings, _| Apertium::new(settings).map(AnyEngine::new),
-};
+pub const SPEC: EngineSpec =
+    EngineSpec::new("apertium", "http://127.0.0.1:2737", 2, |settings, _| {
+        Apertium::new(settings).map(AnyEngine::new)
+    });
 
 /// The end-of-request sentinel: no letters, so APy does not translate it.
 const SENTINEL: &str = "{{999999}}";

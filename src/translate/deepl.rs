@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::OnceCell;
 
-use super::registry::{Capabilities, EngineSpec, KeyVar, always_ready};
+use super::registry::{Capabilities, EngineSpec};
 use super::{
     AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
     call_json, connect, read_reply, retry_after,
@@ -39,24 +39,21 @@ use crate::secrets::Secret;
 const KEY: &str = "DEEPL_API_KEY";
 
 /// The registry entry.
-pub const SPEC: EngineSpec = EngineSpec {
-    name: "deepl",
-    default_url: "https://api-free.deepl.com",
-    default_concurrency: 4,
-    key: Some(KeyVar {
-        var: KEY,
-        required: true,
-    }),
-    capabilities: Capabilities {
+pub const SPEC: EngineSpec =
+    EngineSpec::new("deepl", "https://api-free.deepl.com", 4, |settings, key| {
+        DeepL::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new)
+    })
+    .key(KEY, true)
+    .capabilities(Capabilities {
         native_glossary: true,
         server_glossaries: true,
         tags: TagMode::Xml,
-    },
-    unready: always_ready,
-    build: |settings, key| DeepL::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new),
-};
+    });
 
 /// A DeepL API account.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct DeepL {
     client: reqwest::Client,
     url: String,
@@ -65,16 +62,6 @@ pub struct DeepL {
     target_variant: Option<String>,
     glossary: Option<(String, String)>,
     glossary_id: OnceCell<Option<String>>,
-}
-
-impl std::fmt::Debug for DeepL {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeepL")
-            .field("url", &self.url)
-            .field("key", &"<redacted>")
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]

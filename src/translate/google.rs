@@ -15,9 +15,9 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::registry::{Capabilities, EngineSpec, KeyVar, always_ready};
+use super::registry::EngineSpec;
 use super::{
-    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, ErrorReply, Failure, Limits,
     call_json, connect, retry_after,
 };
 use crate::error::Result;
@@ -27,39 +27,23 @@ use crate::secrets::Secret;
 const KEY: &str = "GOOGLE_API_KEY";
 
 /// The registry entry.
-pub const SPEC: EngineSpec = EngineSpec {
-    name: "google",
-    default_url: "https://translation.googleapis.com",
-    default_concurrency: 4,
-    key: Some(KeyVar {
-        var: KEY,
-        required: true,
-    }),
-    capabilities: Capabilities {
-        native_glossary: false,
-        server_glossaries: false,
-        tags: TagMode::Plain,
-    },
-    unready: always_ready,
-    build: |settings, key| Google::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new),
-};
+pub const SPEC: EngineSpec = EngineSpec::new(
+    "google",
+    "https://translation.googleapis.com",
+    4,
+    |settings, key| Google::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new),
+)
+.key(KEY, true);
 
 /// A Google Cloud Translation v2 client.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct Google {
     client: reqwest::Client,
     url: String,
     key: Secret,
     limits: Limits,
-}
-
-impl std::fmt::Debug for Google {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Google")
-            .field("url", &self.url)
-            .field("key", &"<redacted>")
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]
@@ -76,11 +60,6 @@ struct Data {
 struct Translation {
     #[serde(rename = "translatedText")]
     translated_text: String,
-}
-
-#[derive(Deserialize)]
-struct ErrorReply {
-    error: ErrorBody,
 }
 
 #[derive(Deserialize)]
@@ -168,7 +147,8 @@ impl Google {
     fn failure(f: Failure) -> EngineError {
         let status = f.status;
         let after = retry_after(&f.headers);
-        let (message, reasons, state) = match serde_json::from_str::<ErrorReply>(&f.body) {
+        let (message, reasons, state) = match serde_json::from_str::<ErrorReply<ErrorBody>>(&f.body)
+        {
             Ok(e) => (
                 e.error.message,
                 e.error

@@ -10,10 +10,10 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::registry::{Capabilities, EngineSpec, KeyVar, always_ready};
+use super::registry::EngineSpec;
 use super::{
-    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
-    call_json, connect, retry_after,
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, call_json,
+    connect, retry_after,
 };
 use crate::error::Result;
 use crate::secrets::Secret;
@@ -22,39 +22,23 @@ use crate::secrets::Secret;
 const KEY: &str = "LIBRETRANSLATE_API_KEY";
 
 /// The registry entry.
-pub const SPEC: EngineSpec = EngineSpec {
-    name: "libretranslate",
-    default_url: "http://127.0.0.1:5000",
-    default_concurrency: 4,
-    key: Some(KeyVar {
-        var: KEY,
-        required: false,
-    }),
-    capabilities: Capabilities {
-        native_glossary: false,
-        server_glossaries: false,
-        tags: TagMode::Plain,
-    },
-    unready: always_ready,
-    build: |settings, key| LibreTranslate::with_key(settings, key).map(AnyEngine::new),
-};
+pub const SPEC: EngineSpec = EngineSpec::new(
+    "libretranslate",
+    "http://127.0.0.1:5000",
+    4,
+    |settings, key| LibreTranslate::with_key(settings, key).map(AnyEngine::new),
+)
+.key(KEY, false);
 
 /// A LibreTranslate server.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct LibreTranslate {
     client: reqwest::Client,
     url: String,
     key: Option<Secret>,
     limits: Limits,
-}
-
-impl std::fmt::Debug for LibreTranslate {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LibreTranslate")
-            .field("url", &self.url)
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]

@@ -277,6 +277,14 @@ pub(crate) struct Failure {
     pub body: String,
 }
 
+/// An error reply of the common shape `{"error": {…}}`, the body being
+/// the protocol's own.
+#[derive(serde::Deserialize)]
+pub(crate) struct ErrorReply<T> {
+    /// The protocol's error object.
+    pub error: T,
+}
+
 /// Reads a reply's body as text and scrubs every registered secret from
 /// it: the one place server text enters the process.
 pub(crate) async fn read_reply(

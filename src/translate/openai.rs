@@ -28,10 +28,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::registry::{Capabilities, EngineSpec, KeyVar};
+use super::registry::{Capabilities, EngineSpec};
 use super::{
-    AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
-    call_json, connect, retry_after,
+    AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, ErrorReply, Failure,
+    Limits, TagMode, call_json, connect, retry_after,
 };
 use crate::config::{CaseRule, Diacritics};
 use crate::error::{Error, Result};
@@ -42,22 +42,17 @@ use crate::secrets::Secret;
 const KEY: &str = "OPENAI_API_KEY";
 
 /// The registry entry.
-pub const SPEC: EngineSpec = EngineSpec {
-    name: "openai",
-    default_url: "https://api.openai.com",
-    default_concurrency: 4,
-    key: Some(KeyVar {
-        var: KEY,
-        required: false,
-    }),
-    capabilities: Capabilities {
+pub const SPEC: EngineSpec =
+    EngineSpec::new("openai", "https://api.openai.com", 4, |settings, key| {
+        OpenAi::with_key(settings, key).map(AnyEngine::new)
+    })
+    .key(KEY, false)
+    .capabilities(Capabilities {
         native_glossary: true,
         server_glossaries: false,
         tags: TagMode::Plain,
-    },
-    unready: model_unset,
-    build: |settings, key| OpenAi::with_key(settings, key).map(AnyEngine::new),
-};
+    })
+    .unready(model_unset);
 
 /// A run needs the model (it is part of the memory key).
 fn model_unset(settings: &EngineConfig) -> Option<&'static str> {
@@ -80,6 +75,9 @@ struct Hint {
 }
 
 /// An OpenAI-compatible server and model.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct OpenAi {
     client: reqwest::Client,
     url: String,
@@ -91,17 +89,6 @@ pub struct OpenAi {
     finder: Option<Matcher>,
     prompt_tokens: AtomicU64,
     completion_tokens: AtomicU64,
-}
-
-impl std::fmt::Debug for OpenAi {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenAi")
-            .field("url", &self.url)
-            .field("model", &self.model)
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]
@@ -130,11 +117,6 @@ struct Usage {
     prompt_tokens: u64,
     #[serde(default)]
     completion_tokens: u64,
-}
-
-#[derive(Deserialize)]
-struct ErrorReply {
-    error: ErrorBody,
 }
 
 #[derive(Deserialize)]
@@ -344,7 +326,7 @@ impl OpenAi {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
             .or_else(|| retry_after(&headers));
-        let (message, kind, code) = match serde_json::from_str::<ErrorReply>(&f.body) {
+        let (message, kind, code) = match serde_json::from_str::<ErrorReply<ErrorBody>>(&f.body) {
             Ok(e) => (
                 e.error.message,
                 e.error.kind.unwrap_or_default(),

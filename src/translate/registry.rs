@@ -71,6 +71,53 @@ pub struct EngineSpec {
 }
 
 impl EngineSpec {
+    /// An entry for the engine `name`, built by `build`, whose
+    /// `[engines.NAME]` defaults are `url` and `concurrency`; no key, no
+    /// capabilities beyond plain text, always ready (the methods below add
+    /// what an engine has).
+    pub const fn new(
+        name: &'static str,
+        url: &'static str,
+        concurrency: u32,
+        build: fn(&EngineConfig, Option<String>) -> Result<AnyEngine>,
+    ) -> EngineSpec {
+        EngineSpec {
+            name,
+            default_url: url,
+            default_concurrency: concurrency,
+            key: None,
+            capabilities: Capabilities {
+                native_glossary: false,
+                server_glossaries: false,
+                tags: TagMode::Plain,
+            },
+            unready: always_ready,
+            build,
+        }
+    }
+
+    /// The API key comes from `var`, and the engine cannot work without
+    /// it when `required`.
+    pub const fn key(mut self, var: &'static str, required: bool) -> EngineSpec {
+        self.key = Some(KeyVar { var, required });
+        self
+    }
+
+    /// Its capabilities.
+    pub const fn capabilities(mut self, capabilities: Capabilities) -> EngineSpec {
+        self.capabilities = capabilities;
+        self
+    }
+
+    /// Why its settings cannot start a run, when they cannot.
+    pub const fn unready(
+        mut self,
+        unready: fn(&EngineConfig) -> Option<&'static str>,
+    ) -> EngineSpec {
+        self.unready = unready;
+        self
+    }
+
     /// The engine's `[engines.NAME]` defaults.
     pub fn default_settings(&self) -> EngineConfig {
         EngineConfig::with_url(self.default_url, self.default_concurrency)
@@ -88,7 +135,7 @@ impl EngineSpec {
 }
 
 /// Settings that are always enough.
-pub(crate) fn always_ready(_: &EngineConfig) -> Option<&'static str> {
+fn always_ready(_: &EngineConfig) -> Option<&'static str> {
     None
 }
 
@@ -159,7 +206,9 @@ mod tests {
             settings.model = Some("m".into());
             assert_eq!(settings.url, spec.default_url);
             assert_eq!((spec.unready)(&settings), None, "{}", spec.name);
-            let engine = (spec.build)(&settings, Some("k".into())).unwrap();
+            let engine = (spec.build)(&settings, Some("CANARY-debug-key".into())).unwrap();
+            let shown = format!("{engine:?}");
+            assert!(!shown.contains("CANARY-debug-key"), "{shown}");
             assert_eq!(engine.name(), spec.name);
             assert_eq!(engine.tag_mode(), spec.capabilities.tags, "{}", spec.name);
         }

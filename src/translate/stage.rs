@@ -121,23 +121,28 @@ pub struct MtReport {
 impl MtReport {
     /// Adds another report's counts.
     pub fn add(&mut self, o: &MtReport) {
-        self.segments += o.segments;
-        self.human += o.human;
-        self.memory += o.memory;
-        self.sent += o.sent;
-        self.requests += o.requests;
-        self.retries += o.retries;
-        self.chars += o.chars;
-        self.chars_sent += o.chars_sent;
-        self.failed += o.failed;
-        self.term_segments += o.term_segments;
-        self.term_compliant += o.term_compliant;
-        self.enforced += o.enforced;
-        self.enforced_fixed += o.enforced_fixed;
+        macro_rules! sum {
+            ($($count:ident),*) => { $(self.$count += o.$count;)* };
+        }
+        sum!(
+            segments,
+            human,
+            memory,
+            sent,
+            requests,
+            retries,
+            chars,
+            chars_sent,
+            failed,
+            term_segments,
+            term_compliant,
+            enforced,
+            enforced_fixed,
+            tokens
+        );
         if o.billing == Billing::Tokens {
             self.billing = Billing::Tokens;
         }
-        self.tokens += o.tokens;
         if self.stopped.is_none() {
             self.stopped.clone_from(&o.stopped);
         }
@@ -1039,6 +1044,25 @@ mod tests {
             })
         }
 
+        /// Puts the engine's translation of `source` (sent unprotected)
+        /// in the memory; its key.
+        fn remember(&mut self, source: &str, target: &str) -> String {
+            let key = self.mt.key(source, false);
+            self.mt
+                .tm
+                .put_machine(&[MachineRow {
+                    key: key.clone(),
+                    engine: "scripted".into(),
+                    from: "vi".into(),
+                    to: "en".into(),
+                    source: source.into(),
+                    sent: source.into(),
+                    target: target.into(),
+                }])
+                .unwrap();
+            key
+        }
+
         fn sent(&self) -> Vec<String> {
             self.seen.lock().unwrap().concat()
         }
@@ -1097,18 +1121,7 @@ mod tests {
         s.mt.tm
             .put_human("vi", "en", "Câu một.", "One, reviewed.", &came_from)
             .unwrap();
-        let key = s.mt.key("Câu hai.", false);
-        s.mt.tm
-            .put_machine(&[MachineRow {
-                key: key.clone(),
-                engine: "scripted".into(),
-                from: "vi".into(),
-                to: "en".into(),
-                source: "Câu hai.".into(),
-                sent: "Câu hai.".into(),
-                target: "Two, remembered.".into(),
-            }])
-            .unwrap();
+        let key = s.remember("Câu hai.", "Two, remembered.");
         let mut report = MtReport::default();
         let planned = s.mt.lookup(&mut segs, &s.entries, &mut report).unwrap();
         assert_eq!((report.segments, report.human, report.memory), (4, 1, 1));
@@ -1202,18 +1215,7 @@ mod tests {
     fn the_placeholder_retry_takes_the_memory_before_sending() {
         let engine = Scripted::new(Vec::new(), 10).replying(loses_placeholders);
         let mut s = stage(engine, &[GlossaryMode::Protect]);
-        let key = s.mt.key("Bộ Công an họp.", false);
-        s.mt.tm
-            .put_machine(&[MachineRow {
-                key: key.clone(),
-                engine: "scripted".into(),
-                from: "vi".into(),
-                to: "en".into(),
-                source: "Bộ Công an họp.".into(),
-                sent: "Bộ Công an họp.".into(),
-                target: "The ministry met.".into(),
-            }])
-            .unwrap();
+        let key = s.remember("Bộ Công an họp.", "The ministry met.");
         let mut segs = s.segments("Bộ Công an họp.");
         let mut report = MtReport::default();
         let planned = s.mt.lookup(&mut segs, &s.entries, &mut report).unwrap();
