@@ -14,19 +14,19 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::mt::{NoWait, glossary, run_mt, runtime, settings};
+use common::mt::{
+    ARTICLE, NoWait, fake_server, glossary, header, next_fault, run_article, run_mt, runtime,
+    settings,
+};
 use serde_json::{Value, json};
 use songngu::Segment;
 use songngu::config::EngineConfig;
 use songngu::translate::deepl::DeepL;
 use songngu::translate::google::Google;
 use songngu::translate::openai::OpenAi;
-use songngu::translate::stage::MtReport;
 use songngu::translate::{AnyEngine, Engine};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-const ARTICLE: &str = "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc. Hội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
 
 /// A "translation" the tests can predict: upper case outside tags,
 /// entities and `{{N}}` placeholders, and `'` written as an apostrophe.
@@ -112,11 +112,6 @@ fn mt_failed(s: &Segment) -> &str {
         .message
 }
 
-/// [`run_mt`] over [`ARTICLE`], unprotected, with a clock that does not wait.
-fn run_article(engine: AnyEngine, tm: &Path) -> (Vec<Vec<Segment>>, MtReport) {
-    run_mt(engine, &[ARTICLE], false, tm, &NoWait::default())
-}
-
 // ---------------------------------------------------------------- DeepL
 
 type StoredGlossary = (String, String, Vec<(String, String)>);
@@ -131,14 +126,20 @@ struct DeeplFake {
     bodies: Mutex<Vec<Value>>,
 }
 
+impl DeeplFake {
+    /// A fake account taking only `key`, no faults, no glossaries yet.
+    fn with_key(key: &str) -> DeeplFake {
+        DeeplFake {
+            key: key.into(),
+            ..DeeplFake::default()
+        }
+    }
+}
+
 impl Respond for DeeplFake {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         // Only the header form of authentication (the spec's `auth_header`).
-        let auth = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let auth = header(req, "authorization").unwrap_or("");
         if auth != format!("DeepL-Auth-Key {}", self.key)
             || req.url.query().is_some_and(|q| q.contains("auth_key"))
         {
@@ -206,10 +207,7 @@ impl Respond for DeeplFake {
             return ResponseTemplate::new(400)
                 .set_body_json(json!({"message": "Value for 'target_lang' not supported."}));
         }
-        if let Some(f) = {
-            let mut f = self.faults.lock().unwrap();
-            (!f.is_empty()).then(|| f.remove(0))
-        } {
+        if let Some(f) = next_fault(&self.faults) {
             return f;
         }
         let terms = b["glossary_id"]
@@ -248,13 +246,7 @@ fn deepl_engine(url: &str, key: &str) -> DeepL {
 fn deepl_glossary_created_once_reused_and_pruned() {
     let rt = runtime();
     let key = "CANARY-deepl-1111:fx";
-    let (server, fake) = deepl_server(
-        &rt,
-        DeeplFake {
-            key: key.into(),
-            ..DeeplFake::default()
-        },
-    );
+    let (server, fake) = deepl_server(&rt, DeeplFake::with_key(key));
     let tm = tempfile::tempdir().unwrap();
     let engine = deepl_engine(&server.uri(), key);
     assert!(!format!("{engine:?}").contains(key));
@@ -428,13 +420,7 @@ fn deepl_faults_retry_split_quota_and_auth() {
 fn deepl_protect_mode_sends_xml_tags() {
     let rt = runtime();
     let key = "CANARY-deepl-3333";
-    let (server, fake) = deepl_server(
-        &rt,
-        DeeplFake {
-            key: key.into(),
-            ..DeeplFake::default()
-        },
-    );
+    let (server, fake) = deepl_server(&rt, DeeplFake::with_key(key));
     let tm = tempfile::tempdir().unwrap();
     let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), key.into()).unwrap();
     let (docs, _) = run_mt(
@@ -476,12 +462,7 @@ impl Respond for GoogleFake {
         if req.url.query().is_some_and(|q| q.contains("key=")) {
             panic!("the key must not be in the URL");
         }
-        if req
-            .headers
-            .get("x-goog-api-key")
-            .and_then(|v| v.to_str().ok())
-            != Some(self.key.as_str())
-        {
+        if header(req, "x-goog-api-key") != Some(self.key.as_str()) {
             return ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400,
                 "message": "API key not valid. Please pass a valid API key.",
                 "errors": [{"message": "API key not valid. Please pass a valid API key.", "domain": "global", "reason": "badRequest"}],
@@ -499,10 +480,7 @@ impl Respond for GoogleFake {
         {
             return google_error(400, "invalid", "Too many text segments");
         }
-        if let Some(f) = {
-            let mut f = self.faults.lock().unwrap();
-            (!f.is_empty()).then(|| f.remove(0))
-        } {
+        if let Some(f) = next_fault(&self.faults) {
             return f;
         }
         let out: Vec<Value> = q
@@ -663,11 +641,7 @@ struct OpenAiFake {
 
 impl Respond for OpenAiFake {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        let auth = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let auth = header(req, "authorization").map(str::to_owned);
         if auth != self.key.as_ref().map(|k| format!("Bearer {k}")) {
             return ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "Incorrect API key provided: CAN***", "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}));
         }
@@ -679,10 +653,7 @@ impl Respond for OpenAiFake {
         assert_eq!(b["messages"][1]["role"], "user");
         let system = b["messages"][0]["content"].as_str().unwrap().to_owned();
         self.systems.lock().unwrap().push(system.clone());
-        if let Some(f) = {
-            let mut f = self.faults.lock().unwrap();
-            (!f.is_empty()).then(|| f.remove(0))
-        } {
+        if let Some(f) = next_fault(&self.faults) {
             return f;
         }
         // A model that follows the glossary lines of the prompt.
@@ -827,16 +798,7 @@ fn canary_keys_stay_out_of_outputs_logs_and_urls() {
     ] {
         let server = match engine {
             "google" => google_server(&rt, google_fake(key, Vec::new(), true)).0,
-            "deepl" => {
-                deepl_server(
-                    &rt,
-                    DeeplFake {
-                        key: key.into(),
-                        ..DeeplFake::default()
-                    },
-                )
-                .0
-            }
+            "deepl" => deepl_server(&rt, DeeplFake::with_key(key)).0,
             _ => {
                 openai_server(
                     &rt,
@@ -970,13 +932,7 @@ fn dry_run_estimates_openai_tokens() {
 #[test]
 fn engines_check_against_fakes() {
     let rt = runtime();
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("GET"))
-            .and(path("/v1/models"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"}]})))
-            .mount(&server),
-    );
+    let server = fake_server(&rt, "GET", "/v1/models", ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"}]})));
     let ok = OpenAi::with_key(&openai_settings(&server.uri(), 1), None).unwrap();
     assert!(
         rt.block_on(ok.check("vi", "en"))

@@ -41,6 +41,49 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A fake server on `rt` answering `method` requests to `route` with
+/// `responder` (more routes: [`mount`] them on it).
+pub fn fake_server(
+    rt: &tokio::runtime::Runtime,
+    method: &str,
+    route: &str,
+    responder: impl wiremock::Respond + 'static,
+) -> wiremock::MockServer {
+    let server = rt.block_on(wiremock::MockServer::start());
+    mount(rt, &server, method, route, responder);
+    server
+}
+
+/// Makes `server` answer `method` requests to `route` with `responder`.
+pub fn mount(
+    rt: &tokio::runtime::Runtime,
+    server: &wiremock::MockServer,
+    method: &str,
+    route: &str,
+    responder: impl wiremock::Respond + 'static,
+) {
+    use wiremock::matchers;
+    rt.block_on(
+        wiremock::Mock::given(matchers::method(method))
+            .and(matchers::path(route))
+            .respond_with(responder)
+            .mount(server),
+    );
+}
+
+/// The next scripted fault of a fake, if any is left (taken from the front).
+pub fn next_fault(
+    faults: &Mutex<Vec<wiremock::ResponseTemplate>>,
+) -> Option<wiremock::ResponseTemplate> {
+    let mut f = faults.lock().unwrap();
+    (!f.is_empty()).then(|| f.remove(0))
+}
+
+/// A request header's value, if it is there and readable.
+pub fn header<'r>(req: &'r wiremock::Request, name: &str) -> Option<&'r str> {
+    req.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
 pub fn settings(url: &str, batch: u32, concurrency: u32) -> EngineConfig {
     EngineConfig {
         url: url.into(),
@@ -62,6 +105,14 @@ pub fn glossary() -> Glossary {
         entries: vec![mps, Entry::term("Ban Bí thư", "Secretariat")],
         files: Vec::new(),
     }
+}
+
+/// The article most engine tests translate.
+pub const ARTICLE: &str = "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc. Hội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
+
+/// [`run_mt`] over [`ARTICLE`], terms not protected, the clock not waiting.
+pub fn run_article(engine: AnyEngine, tm: &Path) -> (Vec<Vec<Segment>>, MtReport) {
+    run_mt(engine, &[ARTICLE], false, tm, &NoWait::default())
 }
 
 /// Runs the pipeline with `engine` over `texts` (one document each).
