@@ -773,8 +773,7 @@ fn libre_project(url: &str, article: &str) -> tempfile::TempDir {
 }
 
 fn libre_server(rt: &tokio::runtime::Runtime) -> MockServer {
-    let server = fake_server(rt, "POST", "/translate", Libre::answering(None));
-    server
+    fake_server(rt, "POST", "/translate", Libre::answering(None))
 }
 
 /// Issue 11, point 9: after an enforcement re-send, `tm export` has the
