@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use crate::translate::settings::{
-    EngineConfig, EngineKind, Engines, MIN_REQUESTS_PER_SECOND, TranslateConfig,
+    EngineConfig, EngineKind, Engines, MIN_REQUESTS_PER_SECOND, MtSettings, TranslateConfig,
 };
 
 /// The whole effective configuration.
@@ -434,6 +434,43 @@ impl Config {
     /// The configuration as TOML, as `songngu config` prints it.
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).expect("the config serialises")
+    }
+}
+
+impl Config {
+    /// What the translate stage takes from this configuration with the
+    /// engine named `engine`: the languages, the glossary modes `protect`
+    /// and `verify`, the engine's `[engines.NAME]` retries and rate limit
+    /// (the defaults for an engine the registry does not have).
+    pub fn mt_settings(&self, engine: &str) -> MtSettings {
+        let settings = self.engines.get(engine).cloned().unwrap_or_default();
+        MtSettings {
+            from: self.languages.source.clone(),
+            to: self.languages.target.clone(),
+            protect: self.glossary.modes.contains(&GlossaryMode::Protect),
+            verify: self.glossary.modes.contains(&GlossaryMode::Verify),
+            max_retries: settings.max_retries,
+            requests_per_second: settings.requests_per_second,
+        }
+    }
+}
+
+// The translate stage's constructor from the whole configuration lives
+// here, where the configuration is composed: translate/ does not know it.
+impl crate::translate::Mt {
+    /// The translate stage for `config` ([`Config::mt_settings`]) and
+    /// `glossary` (its checks, and its content hash in every memory key),
+    /// with `engine` and the translation memory `memory`; see
+    /// [`crate::translate::Mt::with_settings`].
+    pub fn new(
+        config: &Config,
+        glossary: &crate::glossary::Glossary,
+        engine: crate::translate::AnyEngine,
+        memory: crate::tm::Tm,
+    ) -> crate::translate::Mt {
+        use crate::translate::Engine as _;
+        let settings = config.mt_settings(engine.name());
+        crate::translate::Mt::with_settings(settings, glossary, engine, memory)
     }
 }
 

@@ -71,7 +71,7 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let engine = AnyEngine::from_config(&config, kind)?;
+    let engine = AnyEngine::from_config(&config.engines, kind)?;
     if args.prune_glossaries {
         if !kind
             .spec()

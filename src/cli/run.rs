@@ -79,7 +79,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     }
     // The engine first: an unusable one is a configuration error, before anything else.
     // A dry run only plans: it needs no API key.
-    let engine = AnyEngine::configured(&config, args.dry_run)?;
+    let engine = AnyEngine::configured(&config.translate, &config.engines, args.dry_run)?;
     // Warnings (overlapping entries and the like) are for `glossary check`.
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     super::report_glossary(&glossary);

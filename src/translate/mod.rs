@@ -30,13 +30,12 @@ pub mod settings;
 pub mod stage;
 
 pub use registry::{Capabilities, ENGINES, EngineSpec, KeyVar, Purpose};
-pub use settings::{EngineConfig, EngineKind, Engines, TranslateConfig};
+pub use settings::{EngineConfig, EngineKind, Engines, MtSettings, TranslateConfig};
 pub use stage::{Mt, MtReport};
 
 use std::future::Future;
 use std::time::Duration;
 
-use crate::config::Config;
 use crate::error::{Error, Result};
 
 /// What one request may hold.
@@ -386,13 +385,14 @@ impl AnyEngine {
         AnyEngine(Box::new(engine))
     }
 
-    /// The configured engine `kind`, ready to send ([`registry::open`]).
+    /// The engine `kind` with its settings from `engines`, ready to send
+    /// ([`registry::open`]).
     ///
     /// # Errors
     /// [`Error::Engine`] for `none`, a required key not set, or settings
     /// the engine cannot use.
-    pub fn from_config(config: &Config, kind: EngineKind) -> Result<AnyEngine> {
-        registry::open(config, kind, Purpose::Send)
+    pub fn from_config(engines: &Engines, kind: EngineKind) -> Result<AnyEngine> {
+        registry::open(engines, kind, Purpose::Send)
     }
 
     /// The configured engine for a dry run, which only plans: no API key
@@ -402,22 +402,25 @@ impl AnyEngine {
     /// # Errors
     /// [`Error::Engine`] for `none`, or a setting the plan needs (the
     /// `openai` model, which is part of the memory key).
-    pub fn for_planning(config: &Config, kind: EngineKind) -> Result<AnyEngine> {
-        registry::open(config, kind, Purpose::Plan)
+    pub fn for_planning(engines: &Engines, kind: EngineKind) -> Result<AnyEngine> {
+        registry::open(engines, kind, Purpose::Plan)
     }
 
-    /// The engine `[translate] engine` names, for a run (`plan`: a dry
-    /// run); `None` when it is `none`.
+    /// The engine `[translate] engine` names, with its settings from
+    /// `engines`, for a run (`plan`: a dry run); `None` when it is `none`.
     ///
     /// # Errors
     /// As [`AnyEngine::from_config`].
-    pub fn configured(config: &Config, plan: bool) -> Result<Option<AnyEngine>> {
-        let kind = config.translate.engine;
-        if kind.is_none() {
+    pub fn configured(
+        translate: &TranslateConfig,
+        engines: &Engines,
+        plan: bool,
+    ) -> Result<Option<AnyEngine>> {
+        if translate.engine.is_none() {
             return Ok(None);
         }
         let purpose = if plan { Purpose::Plan } else { Purpose::Send };
-        registry::open(config, kind, purpose).map(Some)
+        registry::open(engines, translate.engine, purpose).map(Some)
     }
 
     /// Gives the engine the glossary where it has a native use for it

@@ -9,9 +9,8 @@
 //! (key state, readiness). Adding an engine is its file plus one line here
 //! (and its `pub mod` line in `translate/mod.rs`); see docs/engines.md.
 
-use super::settings::{EngineConfig, EngineKind};
+use super::settings::{EngineConfig, EngineKind, Engines};
 use super::{AnyEngine, TagMode, apertium, deepl, google, libretranslate, openai};
-use crate::config::Config;
 use crate::error::{Error, Result};
 
 /// Every engine this build has, in documentation order.
@@ -154,13 +153,13 @@ pub enum Purpose {
     Plan,
 }
 
-/// The engine `kind` with its `[engines.NAME]` settings from `config`, its
-/// key read from the environment (and registered as a secret).
+/// The engine `kind` with its `[engines.NAME]` settings from `engines`,
+/// its key read from the environment (and registered as a secret).
 ///
 /// # Errors
 /// [`Error::Engine`] for `none`, a required key not set (when sending),
 /// or settings the engine cannot use.
-pub fn open(config: &Config, kind: EngineKind, purpose: Purpose) -> Result<AnyEngine> {
+pub fn open(engines: &Engines, kind: EngineKind, purpose: Purpose) -> Result<AnyEngine> {
     let spec = kind.spec().ok_or_else(|| {
         Error::Engine("no engine configured ([translate] engine = \"none\")".into())
     })?;
@@ -178,7 +177,7 @@ pub fn open(config: &Config, kind: EngineKind, purpose: Purpose) -> Result<AnyEn
             (None, false, _) => None,
         },
     };
-    (spec.build)(&config.engines[spec.name], key)
+    (spec.build)(&engines[spec.name], key)
 }
 
 #[cfg(test)]
@@ -216,14 +215,14 @@ mod tests {
 
     #[test]
     fn a_dry_run_needs_no_key_and_none_is_no_engine() {
-        let mut config = Config::default();
+        let mut engines = Engines::default();
         for spec in ENGINES {
-            config.engines[spec.name].model = Some("m".into());
+            engines[spec.name].model = Some("m".into());
             let kind = EngineKind::from_name(spec.name).unwrap();
-            let engine = open(&config, kind, Purpose::Plan).unwrap();
+            let engine = open(&engines, kind, Purpose::Plan).unwrap();
             assert_eq!(engine.name(), spec.name);
         }
-        let err = open(&config, EngineKind::NONE, Purpose::Plan).unwrap_err();
+        let err = open(&engines, EngineKind::NONE, Purpose::Plan).unwrap_err();
         assert!(err.to_string().contains("no engine configured"), "{err}");
     }
 }

@@ -21,6 +21,26 @@ pub struct TranslateConfig {
     pub engine: EngineKind,
 }
 
+/// What the translate stage takes from the configuration
+/// ([`super::Mt::with_settings`]; `Mt::new` gathers it from a
+/// [`crate::config::Config`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MtSettings {
+    /// Source language.
+    pub from: String,
+    /// Target language.
+    pub to: String,
+    /// Protect terms with placeholders (glossary mode `protect`).
+    pub protect: bool,
+    /// Check machine targets against the glossary (mode `verify`).
+    pub verify: bool,
+    /// Retries per request (`[engines.NAME] max_retries`).
+    pub max_retries: u32,
+    /// Requests started per second at most (`[engines.NAME]
+    /// requests_per_second`).
+    pub requests_per_second: Option<f64>,
+}
+
 /// A machine-translation engine by name: `none` (offline) or one the
 /// [registry](super::registry::ENGINES) has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

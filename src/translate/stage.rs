@@ -42,8 +42,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::protect::{Protected, protect, restore};
 use super::runner::{Job, Outcome, Runner, Sleeper};
+use super::settings::MtSettings;
 use super::{AnyEngine, Billing, Engine};
-use crate::config::{Config, GlossaryMode};
 use crate::document::{Flag, Segment, SegmentKind};
 use crate::error::Result;
 use crate::glossary::modes::Verifier;
@@ -201,31 +201,37 @@ struct Verdicts {
 }
 
 impl Mt {
-    /// The stage for `config` (languages, glossary modes `protect` and
-    /// `verify`, the engine's `[engines.NAME]` retries and rate limit) and
-    /// `glossary` (its checks, and its content hash in every memory key),
-    /// with `engine` and the translation memory `memory`. The engine is
-    /// used as it is: give it the glossary first
-    /// ([`AnyEngine::with_glossary`]) where it has a native use for it.
-    pub fn new(config: &Config, glossary: &Glossary, engine: AnyEngine, memory: Tm) -> Mt {
-        let settings = config
-            .engines
-            .get(engine.name())
-            .cloned()
-            .unwrap_or_default();
-        let modes = &config.glossary.modes;
+    /// The stage for `settings` and `glossary` (its checks, and its
+    /// content hash in every memory key), with `engine` and the
+    /// translation memory `memory`. The engine is used as it is: give it
+    /// the glossary first ([`AnyEngine::with_glossary`]) where it has a
+    /// native use for it. `Mt::new` builds it from the whole configuration.
+    pub fn with_settings(
+        settings: MtSettings,
+        glossary: &Glossary,
+        engine: AnyEngine,
+        memory: Tm,
+    ) -> Mt {
+        let MtSettings {
+            from,
+            to,
+            protect,
+            verify,
+            max_retries,
+            requests_per_second,
+        } = settings;
         Mt {
             engine,
             tm: memory,
             verifier: Verifier::new(&glossary.entries),
             glossary_hash: glossary.content_hash(),
-            protect: modes.contains(&GlossaryMode::Protect),
-            verify: modes.contains(&GlossaryMode::Verify),
+            protect,
+            verify,
             dry_run: false,
-            max_retries: settings.max_retries,
-            requests_per_second: settings.requests_per_second,
-            from: config.languages.source.clone(),
-            to: config.languages.target.clone(),
+            max_retries,
+            requests_per_second,
+            from,
+            to,
         }
     }
 
@@ -990,8 +996,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
-    use crate::config::{CaseRule, Diacritics};
-    use crate::document::{Cleaned, Document};
+    use crate::config::{CaseRule, Diacritics, GlossaryMode};
     use crate::glossary::Matcher;
     use crate::translate::EngineError;
     use crate::translate::runner::TokioSleeper;
@@ -1004,8 +1009,8 @@ mod tests {
     /// glossary's entries (as hits index them), and the engine's requests.
     struct Stage {
         mt: Mt,
+        matcher: Matcher,
         entries: Vec<Entry>,
-        pipeline: crate::Pipeline,
         seen: Seen,
         _dir: tempfile::TempDir,
     }
@@ -1017,31 +1022,47 @@ mod tests {
             entries: vec![mps],
             files: Vec::new(),
         };
-        let mut config = Config::default();
-        config.glossary.modes = modes.to_vec();
+        let settings = MtSettings {
+            from: "vi".into(),
+            to: "en".into(),
+            protect: modes.contains(&GlossaryMode::Protect),
+            verify: modes.contains(&GlossaryMode::Verify),
+            max_retries: 0,
+            requests_per_second: None,
+        };
         let dir = tempfile::tempdir().unwrap();
         let tm = Tm::open(&dir.path().join("tm.sqlite")).unwrap();
         let seen = engine.seen.clone();
-        let entries = Matcher::new(&glossary, CaseRule::Insensitive, Diacritics::Strict)
-            .unwrap()
-            .entries()
-            .to_vec();
+        let matcher = Matcher::new(&glossary, CaseRule::Insensitive, Diacritics::Strict).unwrap();
         Stage {
-            mt: Mt::new(&config, &glossary, AnyEngine::new(engine), tm),
-            entries,
-            pipeline: crate::Pipeline::new(&config, &glossary).unwrap(),
+            mt: Mt::with_settings(settings, &glossary, AnyEngine::new(engine), tm),
+            entries: matcher.entries().to_vec(),
+            matcher,
             seen,
             _dir: dir,
         }
     }
 
     impl Stage {
+        /// One text segment per paragraph of `text`, with its glossary hits.
         fn segments(&self, text: &str) -> Vec<Segment> {
-            self.pipeline.process(&Document {
-                name: "d".into(),
-                text: text.into(),
-                cleaned: Cleaned::default(),
-            })
+            text.split("\n\n")
+                .enumerate()
+                .map(|(seq, source)| Segment {
+                    id: format!("d:{seq:04}"),
+                    doc: "d".into(),
+                    para: seq,
+                    seq,
+                    kind: SegmentKind::Text,
+                    source: source.into(),
+                    ascii: crate::transliterate::to_ascii(source),
+                    target: None,
+                    origin: None,
+                    terms: self.matcher.find(source).hits,
+                    flags: Vec::new(),
+                    span: (0, source.len()),
+                })
+                .collect()
         }
 
         /// Puts the engine's translation of `source` (sent unprotected)
@@ -1142,12 +1163,8 @@ mod tests {
             ..Scripted::new(Vec::new(), 2)
         };
         let s = stage(engine, &[GlossaryMode::Verify]);
+        let mut segs = s.segments("Một.\n\nHai.\n\nBa.");
         let mut mt = s.mt.dry_run(true);
-        let mut segs = s.pipeline.process(&Document {
-            name: "d".into(),
-            text: "Một.\n\nHai.\n\nBa.".into(),
-            cleaned: Cleaned::default(),
-        });
         let report = block_on(mt.translate(&mut segs, &s.entries, &TokioSleeper)).unwrap();
         assert_eq!((report.sent, report.requests), (3, 2));
         assert_eq!((report.chars, report.chars_sent), (11, 11));
