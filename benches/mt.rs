@@ -25,7 +25,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use songngu::config::{Config, EngineConfig, GlossaryMode};
-use songngu::glossary::modes::Verifier;
 use songngu::glossary::{Entry, Glossary};
 use songngu::reader::collect_inputs;
 use songngu::tm::Tm;
@@ -137,19 +136,8 @@ fn enforcement(server: &MockServer, fake: &Fake) {
     for run in 1..=3 {
         let tm_path = dir.path().join(format!("tm{run}.sqlite"));
         let before = fake.rejected.load(Ordering::SeqCst);
-        let mut mt = Mt {
-            engine: AnyEngine::Libre(LibreTranslate::with_key(&settings, None).unwrap()),
-            tm: Tm::open(&tm_path).unwrap(),
-            verifier: Verifier::new(&glossary.entries),
-            glossary_hash: glossary.content_hash(),
-            protect: false,
-            verify: true,
-            dry_run: false,
-            max_retries: 5,
-            requests_per_second: None,
-            from: "vi".into(),
-            to: "en".into(),
-        };
+        let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
+        let mut mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
         let t = Instant::now();
         let (_, report) = pipeline
             .run_batch_translated(
@@ -200,26 +188,17 @@ fn plain(rt: &tokio::runtime::Runtime, server: &MockServer, fake: &Fake) {
         max_retries: 5,
         ..EngineConfig::default()
     };
-    let config = Config::default();
+    // Neither protect nor verify.
+    let mut config = Config::default();
+    config.glossary.modes = Vec::new();
     let glossary = Glossary::default();
     let pipeline = songngu::Pipeline::new(&config, &glossary).unwrap();
     let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let tm_path = dir.path().join("tm.sqlite");
     let run = |label: &str| {
         let before = fake.requests.load(Ordering::SeqCst);
-        let mut mt = Mt {
-            engine: AnyEngine::Libre(LibreTranslate::with_key(&settings, None).unwrap()),
-            tm: Tm::open(&tm_path).unwrap(),
-            verifier: Verifier::new(&[]),
-            glossary_hash: glossary.content_hash(),
-            protect: false,
-            verify: false,
-            dry_run: false,
-            max_retries: 5,
-            requests_per_second: None,
-            from: "vi".into(),
-            to: "en".into(),
-        };
+        let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
+        let mut mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
         let t = Instant::now();
         let (_, report) = pipeline
             .run_batch_translated(

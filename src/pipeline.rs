@@ -339,7 +339,7 @@ impl Pipeline {
             report.add(&r);
             self.check(&mut all);
             for (input, doc, range) in docs {
-                let result = if mt.dry_run {
+                let result = if mt.is_dry_run() {
                     Ok(DocStats {
                         bytes: doc.text.len(),
                         segments: range.len(),

@@ -65,14 +65,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "xml",
         ],
     ),
-    // translate/ as it is today: its engines still read their settings
-    // from `config` (`EngineConfig`, `EngineKind`) and openai.rs uses
-    // `formats::one_line`; the engine registry work moves the engine
-    // settings into translate/ and is to remove those two edges.
+    // translate/ owns its settings (`translate::settings`); the
+    // configuration composes them. openai.rs still uses
+    // `formats::one_line`.
     (
         "translate",
         &[
-            "config",
             "diagnostic",
             "document",
             "error",
@@ -84,8 +82,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "xml",
         ],
     ),
-    // The configuration composes the stages' settings (and, once the
-    // engine settings live there, translate's).
+    // The configuration composes the stages' settings, translate's too.
     (
         "config",
         &[

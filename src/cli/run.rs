@@ -8,14 +8,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use songngu::config::{EngineKind, Format, GlossaryMode, Unit};
-use songngu::glossary::modes::Verifier;
+use songngu::config::{Format, Unit};
 use songngu::glossary::{Glossary, HitClass};
 use songngu::pipeline::{DocOutcome, Pipeline};
 use songngu::tm::Tm;
-use songngu::translate::AnyEngine;
 use songngu::translate::runner::TokioSleeper;
-use songngu::translate::stage::{Mt, MtReport};
+use songngu::translate::{AnyEngine, Billing, Mt, MtReport};
 
 use super::args::{RunArgs, UnitArg};
 use super::load_config;
@@ -74,18 +72,14 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         .unwrap_or_else(|| config.resolve(&config.output.dir));
     config.translate.engine =
         super::engines::engine_kind(args.engine.as_deref(), config.translate.engine)?;
-    if args.dry_run && config.translate.engine == EngineKind::None {
+    if args.dry_run && config.translate.engine.is_none() {
         anyhow::bail!(
             "--dry-run counts what an engine would be sent; name one with --engine or [translate] engine"
         );
     }
     // The engine first: an unusable one is a configuration error, before anything else.
     // A dry run only plans: it needs no API key.
-    let engine = match config.translate.engine {
-        EngineKind::None => None,
-        kind if args.dry_run => Some(AnyEngine::for_planning(&config, kind)?),
-        kind => Some(AnyEngine::from_config(&config, kind)?),
-    };
+    let engine = AnyEngine::configured(&config.translate, &config.engines, args.dry_run)?;
     // Warnings (overlapping entries and the like) are for `glossary check`.
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     super::report_glossary(&glossary);
@@ -138,36 +132,17 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         pipeline = pipeline.with_memory(Tm::open(&tm_path).map_err(|e| anyhow::anyhow!("{e}"))?);
     }
     let mut mt = if let Some(engine) = engine {
-        let kind = config.translate.engine;
-        let settings = match kind {
-            EngineKind::Apertium => &config.engines.apertium,
-            EngineKind::Libretranslate => &config.engines.libretranslate,
-            EngineKind::Deepl => &config.engines.deepl,
-            EngineKind::Google => &config.engines.google,
-            EngineKind::Openai | EngineKind::None => &config.engines.openai,
-        };
-        Some(Mt {
-            engine,
-            // Opening the memory is set-up: a failure is a usage error (exit 2).
-            // A dry run consults an existing memory read-only and creates none.
-            tm: if !args.dry_run {
-                Tm::open(&tm_path)
-            } else if tm_path.exists() {
-                Tm::open_read_only(&tm_path)
-            } else {
-                Tm::in_memory()
-            }
-            .map_err(|e| anyhow::anyhow!("{e}"))?,
-            verifier: Verifier::new(&glossary.entries),
-            glossary_hash: glossary.content_hash(),
-            protect: config.glossary.modes.contains(&GlossaryMode::Protect),
-            verify: config.glossary.modes.contains(&GlossaryMode::Verify),
-            dry_run: args.dry_run,
-            max_retries: settings.max_retries,
-            requests_per_second: settings.requests_per_second,
-            from: config.languages.source.clone(),
-            to: config.languages.target.clone(),
-        })
+        // Opening the memory is set-up: a failure is a usage error (exit 2).
+        // A dry run consults an existing memory read-only and creates none.
+        let tm = if !args.dry_run {
+            Tm::open(&tm_path)
+        } else if tm_path.exists() {
+            Tm::open_read_only(&tm_path)
+        } else {
+            Tm::in_memory()
+        }
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Some(Mt::new(&config, &glossary, engine, tm).dry_run(args.dry_run))
     } else {
         None
     };
@@ -274,11 +249,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         if let Some(r) = &report {
             eprintln!(
                 "{}",
-                engine_summary(
-                    engine_name,
-                    r,
-                    config.translate.engine == EngineKind::Openai
-                )
+                engine_summary(engine_name, r, r.billing == Billing::Tokens)
             );
         }
     }

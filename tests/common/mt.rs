@@ -9,13 +9,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use songngu::config::{Config, EngineConfig, GlossaryMode};
-use songngu::glossary::modes::Verifier;
 use songngu::glossary::{Entry, Glossary};
 use songngu::reader::collect_inputs;
 use songngu::tm::Tm;
-use songngu::translate::AnyEngine;
 use songngu::translate::runner::Sleeper;
 use songngu::translate::stage::{Mt, MtReport};
+use songngu::translate::{AnyEngine, Engine};
 use songngu::{Pipeline, Segment};
 
 /// A clock that does not wait, and remembers what it was asked: a virtual
@@ -42,6 +41,49 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A fake server on `rt` answering `method` requests to `route` with
+/// `responder` (more routes: [`mount`] them on it).
+pub fn fake_server(
+    rt: &tokio::runtime::Runtime,
+    method: &str,
+    route: &str,
+    responder: impl wiremock::Respond + 'static,
+) -> wiremock::MockServer {
+    let server = rt.block_on(wiremock::MockServer::start());
+    mount(rt, &server, method, route, responder);
+    server
+}
+
+/// Makes `server` answer `method` requests to `route` with `responder`.
+pub fn mount(
+    rt: &tokio::runtime::Runtime,
+    server: &wiremock::MockServer,
+    method: &str,
+    route: &str,
+    responder: impl wiremock::Respond + 'static,
+) {
+    use wiremock::matchers;
+    rt.block_on(
+        wiremock::Mock::given(matchers::method(method))
+            .and(matchers::path(route))
+            .respond_with(responder)
+            .mount(server),
+    );
+}
+
+/// The next scripted fault of a fake, if any is left (taken from the front).
+pub fn next_fault(
+    faults: &Mutex<Vec<wiremock::ResponseTemplate>>,
+) -> Option<wiremock::ResponseTemplate> {
+    let mut f = faults.lock().unwrap();
+    (!f.is_empty()).then(|| f.remove(0))
+}
+
+/// A request header's value, if it is there and readable.
+pub fn header<'r>(req: &'r wiremock::Request, name: &str) -> Option<&'r str> {
+    req.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
 pub fn settings(url: &str, batch: u32, concurrency: u32) -> EngineConfig {
     EngineConfig {
         url: url.into(),
@@ -63,6 +105,14 @@ pub fn glossary() -> Glossary {
         entries: vec![mps, Entry::term("Ban Bí thư", "Secretariat")],
         files: Vec::new(),
     }
+}
+
+/// The article most engine tests translate.
+pub const ARTICLE: &str = "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc. Hội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
+
+/// [`run_mt`] over [`ARTICLE`], terms not protected, the clock not waiting.
+pub fn run_article(engine: AnyEngine, tm: &Path) -> (Vec<Vec<Segment>>, MtReport) {
+    run_mt(engine, &[ARTICLE], false, tm, &NoWait::default())
 }
 
 /// Runs the pipeline with `engine` over `texts` (one document each).
@@ -100,19 +150,10 @@ pub fn run_mt_paced(
     };
     let g = glossary();
     let pipeline = Pipeline::new(&config, &g).unwrap();
-    let mut mt = Mt {
-        engine,
-        tm: Tm::open(tm_path).unwrap(),
-        verifier: Verifier::new(&g.entries),
-        glossary_hash: g.content_hash(),
-        protect,
-        verify: true,
-        dry_run: false,
-        max_retries: 4,
-        requests_per_second,
-        from: "vi".into(),
-        to: "en".into(),
-    };
+    let settings = &mut config.engines[engine.name()];
+    settings.max_retries = 4;
+    settings.requests_per_second = requests_per_second;
+    let mut mt = Mt::new(&config, &g, engine, Tm::open(tm_path).unwrap());
     let inputs = collect_inputs(&paths).unwrap();
     let out = dir.path().join("out");
     let (outcomes, report) = pipeline
