@@ -26,8 +26,10 @@ use std::path::{Path, PathBuf};
 pub use crate::config::Format;
 use crate::document::{Document, Segment};
 use crate::error::{Error, Result};
+pub use jsonl::{ReviewLine, read_lines as read_jsonl};
 pub use tmx::{tmx_date, tmx_document};
-pub use tsv::escape as tsv_escape;
+pub use tsv::{Row as TsvRow, escape as tsv_escape, read as read_tsv, unescape as tsv_unescape};
+pub use xliff::{Unit as XliffUnit, XliffFile, read as read_xliff};
 
 /// Everything a writer needs about one document.
 #[derive(Debug, Clone, Copy)]
@@ -241,24 +243,19 @@ pub fn write_all(
     Ok(written)
 }
 
-/// Replaces the characters that split lines for some readers (U+2028,
-/// U+2029, U+0085, VT, FF, CR, LF) with spaces, for line-oriented outputs.
-pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    let breaks = |c: char| {
-        matches!(
-            c,
-            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{1C}'
-                ..='\u{1E}'
-        )
-    };
-    if s.contains(breaks) {
-        s.chars()
-            .map(|c| if breaks(c) { ' ' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
+/// The 1-based line and column (in characters) of the byte `offset` in
+/// `text`, for readers' errors.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
     }
+    let before = &text[..at];
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[start..].chars().count() + 1,
+    )
 }
 
 #[cfg(test)]
