@@ -81,6 +81,8 @@ fn files_that_are_not_utf8_are_named_with_the_offset_for_every_reader() {
         ("r.jsonl", &["qa", "r.jsonl"][..]),
         ("t.txt", &["glossary", "find", "t.txt"][..]),
         ("g.tsv", &["glossary", "import", "g.tsv"][..]),
+        ("g.toml", &["glossary", "fmt", "g.toml"][..]),
+        ("c.toml", &["--config", "c.toml", "config"][..]),
     ] {
         std::fs::write(d.join(file), bad).unwrap();
         let (code, _, err) = songngu(d, args, b"");

@@ -216,9 +216,7 @@ fn import(
         }
     }
     let current = match into {
-        Some(p) if p.exists() => {
-            Some(std::fs::read_to_string(p).map_err(|e| songngu::Error::io(p, e))?)
-        }
+        Some(p) if p.exists() => Some(read_utf8(p)?),
         _ => None,
     };
     let pair = (
@@ -319,7 +317,7 @@ fn fmt(
     }
     let mut changed = 0;
     for f in &files {
-        let text = std::fs::read_to_string(f).map_err(|e| songngu::Error::io(f, e))?;
+        let text = read_utf8(f)?;
         // NFC leaves every ASCII character (all of TOML's syntax) alone, so
         // normalising the whole file keeps comments, order and layout.
         let nfc: String = text.nfc().collect();
