@@ -6,6 +6,7 @@
 mod common;
 
 use common::songngu;
+use songngu::formats::{TmxUnit, read_tmx};
 
 #[test]
 fn tm_import_locates_what_does_not_parse_in_each_format() {
@@ -92,4 +93,42 @@ fn files_that_are_not_utf8_are_named_with_the_offset_for_every_reader() {
             "{file}: {err}"
         );
     }
+}
+
+#[test]
+fn tmx_of_run_and_tm_export_reads_back_to_the_reviewed_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    std::fs::write(
+        d.join("c.tsv"),
+        "id\tkind\tsource\tascii\ttarget\torigin\na:0000\ttext\tBộ Công an & Ban.\t\tThe <ministry> met.\thuman\n",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "c.tsv"], b"");
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(d.join("a.txt"), "Bộ Công an & Ban.\n").unwrap();
+    let (code, _, err) = songngu(d, &["run", "a.txt", "-o", "out", "-q"], b"");
+    assert_eq!(code, 0, "{err}");
+    let pair = vec![
+        ("vi".to_string(), "Bộ Công an & Ban.".to_string()),
+        ("en".to_string(), "The <ministry> met.".to_string()),
+    ];
+    let path = d.join("out/a.tmx");
+    let run = read_tmx(&path, &std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(run.srclang.as_deref(), Some("vi"));
+    assert_eq!(
+        run.units,
+        [TmxUnit {
+            tuid: "a:0000".into(),
+            origin: Some("human".into()),
+            variants: pair.clone(),
+        }]
+    );
+    let (code, out, err) = songngu(d, &["tm", "export"], b"");
+    assert_eq!(code, 0, "{err}");
+    let export = read_tmx(std::path::Path::new("<stdout>"), &out).unwrap();
+    assert_eq!(export.units.len(), 1, "{out}");
+    assert_eq!(export.units[0].variants, pair);
+    assert_eq!(export.units[0].origin.as_deref(), Some("human"));
 }

@@ -27,7 +27,7 @@ pub use crate::config::Format;
 use crate::document::{Document, Segment};
 use crate::error::{Error, Result};
 pub use jsonl::{ReviewLine, read_lines as read_jsonl};
-pub use tmx::{tmx_date, tmx_document};
+pub use tmx::{TmxFile, Tu as TmxUnit, read as read_tmx, tmx_date, tmx_document};
 pub use tsv::{Row as TsvRow, escape as tsv_escape, read as read_tsv, unescape as tsv_unescape};
 pub use xliff::{Unit as XliffUnit, XliffFile, read as read_xliff};
 
@@ -241,6 +241,57 @@ pub fn write_all(
         }
     }
     Ok(written)
+}
+
+/// The value of the attribute called `name` (any namespace), normalised.
+fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+        .map(|v| v.into_owned())
+}
+
+/// The text a general reference (`&amp;`, `&#x1EA0;`) stands for; empty
+/// for an unknown entity.
+fn resolve(name: &str) -> String {
+    let s = match name {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "quot" => "\"",
+        "apos" => "'",
+        other => {
+            let cp = other.strip_prefix('#').and_then(|n| {
+                n.strip_prefix('x')
+                    .map_or_else(|| n.parse().ok(), |h| u32::from_str_radix(h, 16).ok())
+            });
+            return cp
+                .and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_default();
+        }
+    };
+    s.to_owned()
+}
+
+/// The error for XML that stops being well-formed at byte `at` of `text`
+/// (`format` names what the file should be, `hint` what to give instead).
+fn not_well_formed(
+    file: &Path,
+    text: &str,
+    at: u64,
+    e: &dyn std::fmt::Display,
+    format: &str,
+    hint: &str,
+) -> Error {
+    let (line, column) = line_col(text, at as usize);
+    Error::parse(
+        file,
+        line,
+        Some(column),
+        format!("not well-formed {format} (byte {at}): {e}; {hint}"),
+    )
 }
 
 /// The 1-based line and column (in characters) of the byte `offset` in

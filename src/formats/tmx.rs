@@ -3,7 +3,10 @@
 //! that is an empty but valid TMX. `srclang` is the source language, which
 //! is the `xml:lang` of the first `tuv` of every `tu`.
 
+use std::path::Path;
+
 use super::{Output, Writer};
+use crate::error::Result;
 use crate::xml::{escape, escape_attr};
 
 pub struct Tmx;
@@ -82,5 +85,137 @@ impl Writer for Tmx {
             ".tmx".into(),
             tmx_document(out.source_lang, out.target_lang, &pairs),
         )]
+    }
+}
+
+/// One `tu` of a TMX file read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tu {
+    /// Its `tuid`.
+    pub tuid: String,
+    /// Its `<prop type="x-origin">`, where the pair came from (`human`,
+    /// `tm`, `engine:NAME`).
+    pub origin: Option<String>,
+    /// Each `tuv`: its `xml:lang` and the text of its `seg` (markup inside
+    /// dropped, references resolved), in order.
+    pub variants: Vec<(String, String)>,
+}
+
+/// A TMX 1.4 file read back: the header's `srclang` and the units.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TmxFile {
+    /// `srclang` of the header.
+    pub srclang: Option<String>,
+    /// Every `tu`, in order.
+    pub units: Vec<Tu>,
+}
+
+/// Reads the TMX `text` of `file` (as `run` and `tm export` write it).
+///
+/// # Errors
+/// [`crate::Error::Parse`] at the line and column where the XML stops being
+/// well-formed.
+pub fn read(file: &Path, text: &str) -> Result<TmxFile> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut out = TmxFile::default();
+    let mut tu = Tu::default();
+    let (mut lang, mut seg) = (String::new(), String::new());
+    // Where text goes: 1 the origin prop, 2 a seg.
+    let mut into = 0;
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            super::not_well_formed(
+                file,
+                text,
+                reader.error_position(),
+                &e,
+                "TMX",
+                "give a TMX 1.4 file such as `songngu tm export` writes",
+            )
+        })?;
+        let piece = match event {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "header" => {
+                out.srclang = super::attribute(&e, "srclang");
+                continue;
+            }
+            Event::Start(e) => {
+                match e.local_name().as_ref() {
+                    "tu" => {
+                        tu = Tu {
+                            tuid: super::attribute(&e, "tuid").unwrap_or_default(),
+                            ..Tu::default()
+                        }
+                    }
+                    "prop" if super::attribute(&e, "type").as_deref() == Some("x-origin") => {
+                        into = 1;
+                        tu.origin = Some(String::new());
+                    }
+                    "tuv" => lang = super::attribute(&e, "lang").unwrap_or_default(),
+                    "seg" => into = 2,
+                    _ => {}
+                }
+                continue;
+            }
+            Event::End(e) => {
+                match e.local_name().as_ref() {
+                    "prop" | "seg" => into = 0,
+                    "tuv" => tu
+                        .variants
+                        .push((std::mem::take(&mut lang), std::mem::take(&mut seg))),
+                    "tu" => out.units.push(std::mem::take(&mut tu)),
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Text(t) => t.xml10_content().into_owned(),
+            Event::GeneralRef(r) => super::resolve(&r.xml10_content()),
+            _ => continue,
+        };
+        match into {
+            1 => tu.origin.get_or_insert_default().push_str(&piece),
+            2 => seg.push_str(&piece),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_gives_back_what_tmx_document_wrote() {
+        let pairs = [
+            (
+                "a:0".to_string(),
+                "Bộ & <Ban>".to_string(),
+                "Ministry & \"Board\"".to_string(),
+                Some("human".to_string()),
+            ),
+            ("tm1".into(), "x".into(), "y".into(), None),
+        ];
+        let text = tmx_document("vi", "en-GB", &pairs);
+        let back = read(Path::new("a.tmx"), &text).unwrap();
+        assert_eq!(back.srclang.as_deref(), Some("vi"));
+        assert_eq!(
+            back.units,
+            pairs
+                .iter()
+                .map(|(id, s, t, origin)| Tu {
+                    tuid: id.clone(),
+                    origin: origin.clone(),
+                    variants: vec![("vi".into(), s.clone()), ("en-GB".into(), t.clone())],
+                })
+                .collect::<Vec<_>>()
+        );
+        let err = read(Path::new("a.tmx"), "<tmx>\n<body><tu></body>").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.tmx:2:11: error: not well-formed TMX"),
+            "{err}"
+        );
     }
 }

@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use super::{Output, Writer};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::glossary::Severity;
 use crate::xml::{escape, escape_attr};
 
@@ -131,43 +131,11 @@ pub struct XliffFile {
     pub units: Vec<Unit>,
 }
 
-/// The value of the attribute called `name` (any namespace), normalised.
-fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-        .map(|v| v.into_owned())
-}
-
-/// The text a general reference (`&amp;`, `&#x1EA0;`) stands for; empty
-/// for an unknown entity.
-fn resolve(name: &str) -> String {
-    let s = match name {
-        "lt" => "<",
-        "gt" => ">",
-        "amp" => "&",
-        "quot" => "\"",
-        "apos" => "'",
-        other => {
-            let cp = other.strip_prefix('#').and_then(|n| {
-                n.strip_prefix('x')
-                    .map_or_else(|| n.parse().ok(), |h| u32::from_str_radix(h, 16).ok())
-            });
-            return cp
-                .and_then(char::from_u32)
-                .map(String::from)
-                .unwrap_or_default();
-        }
-    };
-    s.to_owned()
-}
-
 /// Reads the XLIFF 1.2 `text` of `file` (as `run` writes it, or as a CAT
 /// tool gives it back with edited targets).
 ///
 /// # Errors
-/// [`Error::Parse`] at the line and column where the XML stops being
+/// [`crate::Error::Parse`] at the line and column where the XML stops being
 /// well-formed.
 pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
     use quick_xml::events::Event;
@@ -177,24 +145,21 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
     let (mut in_source, mut in_target) = (false, false);
     loop {
         let event = reader.read_event().map_err(|e| {
-            let at = reader.error_position() as usize;
-            let (line, column) = super::line_col(text, at);
-            Error::parse(
+            super::not_well_formed(
                 file,
-                line,
-                Some(column),
-                format!(
-                    "not well-formed XLIFF (byte {at}): {e}; give the .xlf `songngu run` wrote, \
-                     or your tool's XLIFF 1.2 export of it"
-                ),
+                text,
+                reader.error_position(),
+                &e,
+                "XLIFF",
+                "give the .xlf `songngu run` wrote, or your tool's XLIFF 1.2 export of it",
             )
         })?;
         let piece = match event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "file" => {
                 if let (Some(s), Some(t)) = (
-                    attribute(&e, "source-language"),
-                    attribute(&e, "target-language"),
+                    super::attribute(&e, "source-language"),
+                    super::attribute(&e, "target-language"),
                 ) {
                     out.langs.get_or_insert((s, t));
                 }
@@ -203,9 +168,9 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
             Event::Start(e) if e.local_name().as_ref() == "trans-unit" => {
                 unit = Unit {
                     n: out.units.len() + 1,
-                    id: attribute(&e, "id").unwrap_or_default(),
-                    approved: attribute(&e, "approved").as_deref() == Some("yes"),
-                    no_translate: attribute(&e, "translate").as_deref() == Some("no"),
+                    id: super::attribute(&e, "id").unwrap_or_default(),
+                    approved: super::attribute(&e, "approved").as_deref() == Some("yes"),
+                    no_translate: super::attribute(&e, "translate").as_deref() == Some("no"),
                     ..Unit::default()
                 };
                 continue;
@@ -216,7 +181,7 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
             }
             Event::Start(e) if e.local_name().as_ref() == "target" => {
                 in_target = true;
-                unit.state = attribute(&e, "state");
+                unit.state = super::attribute(&e, "state");
                 continue;
             }
             Event::End(e) if e.local_name().as_ref() == "source" => {
@@ -232,7 +197,7 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
                 continue;
             }
             Event::Text(t) => t.xml10_content().into_owned(),
-            Event::GeneralRef(r) => resolve(&r.xml10_content()),
+            Event::GeneralRef(r) => super::resolve(&r.xml10_content()),
             _ => continue,
         };
         if in_source {
