@@ -275,23 +275,51 @@ fn resolve(name: &str) -> String {
     s.to_owned()
 }
 
-/// The error for XML that stops being well-formed at byte `at` of `text`
-/// (`format` names what the file should be, `hint` what to give instead).
-fn not_well_formed(
+/// What [`read_xml`] reports: an element opened (`true` when it is empty,
+/// `<x/>`), an element closed (its local name), or a piece of text
+/// (references resolved).
+enum Xml<'a> {
+    Open(&'a quick_xml::events::BytesStart<'a>, bool),
+    Close(&'a str),
+    Text(String),
+}
+
+/// Reads the XML `text` of `file`, telling `f` each element opened or
+/// closed and each piece of text, in order.
+///
+/// # Errors
+/// [`Error::Parse`] at the line and column where the XML stops being
+/// well-formed: `not well-formed FORMAT (byte N): why; HINT`.
+fn read_xml(
     file: &Path,
     text: &str,
-    at: u64,
-    e: &dyn std::fmt::Display,
     format: &str,
     hint: &str,
-) -> Error {
-    let (line, column) = line_col(text, at as usize);
-    Error::parse(
-        file,
-        line,
-        Some(column),
-        format!("not well-formed {format} (byte {at}): {e}; {hint}"),
-    )
+    mut f: impl FnMut(Xml<'_>),
+) -> Result<()> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            let at = reader.error_position();
+            let (line, column) = line_col(text, at as usize);
+            Error::parse(
+                file,
+                line,
+                Some(column),
+                format!("not well-formed {format} (byte {at}): {e}; {hint}"),
+            )
+        })?;
+        match event {
+            Event::Eof => return Ok(()),
+            Event::Start(e) => f(Xml::Open(&e, false)),
+            Event::Empty(e) => f(Xml::Open(&e, true)),
+            Event::End(e) => f(Xml::Close(e.local_name().as_ref())),
+            Event::Text(t) => f(Xml::Text(t.xml10_content().into_owned())),
+            Event::GeneralRef(r) => f(Xml::Text(resolve(&r.xml10_content()))),
+            _ => {}
+        }
+    }
 }
 
 /// The 1-based line and column (in characters) of the byte `offset` in

@@ -116,70 +116,49 @@ pub struct TmxFile {
 /// [`crate::Error::Parse`] at the line and column where the XML stops being
 /// well-formed.
 pub fn read(file: &Path, text: &str) -> Result<TmxFile> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(text);
+    use super::Xml;
     let mut out = TmxFile::default();
     let mut tu = Tu::default();
     let (mut lang, mut seg) = (String::new(), String::new());
-    // Where text goes: 1 the origin prop, 2 a seg.
-    let mut into = 0;
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            super::not_well_formed(
-                file,
-                text,
-                reader.error_position(),
-                &e,
-                "TMX",
-                "give a TMX 1.4 file such as `songngu tm export` writes",
-            )
-        })?;
-        let piece = match event {
-            Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "header" => {
-                out.srclang = super::attribute(&e, "srclang");
-                continue;
+    let (mut in_origin, mut in_seg) = (false, false);
+    super::read_xml(
+        file,
+        text,
+        "TMX",
+        "give a TMX 1.4 file such as `songngu tm export` writes",
+        |x| match x {
+            Xml::Open(e, _) if e.local_name().as_ref() == "header" => {
+                out.srclang = super::attribute(e, "srclang");
             }
-            Event::Start(e) => {
-                match e.local_name().as_ref() {
-                    "tu" => {
-                        tu = Tu {
-                            tuid: super::attribute(&e, "tuid").unwrap_or_default(),
-                            ..Tu::default()
-                        }
+            Xml::Open(_, true) => {}
+            Xml::Open(e, false) => match e.local_name().as_ref() {
+                "tu" => {
+                    tu = Tu {
+                        tuid: super::attribute(e, "tuid").unwrap_or_default(),
+                        ..Tu::default()
                     }
-                    "prop" if super::attribute(&e, "type").as_deref() == Some("x-origin") => {
-                        into = 1;
-                        tu.origin = Some(String::new());
-                    }
-                    "tuv" => lang = super::attribute(&e, "lang").unwrap_or_default(),
-                    "seg" => into = 2,
-                    _ => {}
                 }
-                continue;
-            }
-            Event::End(e) => {
-                match e.local_name().as_ref() {
-                    "prop" | "seg" => into = 0,
-                    "tuv" => tu
-                        .variants
-                        .push((std::mem::take(&mut lang), std::mem::take(&mut seg))),
-                    "tu" => out.units.push(std::mem::take(&mut tu)),
-                    _ => {}
+                "prop" if super::attribute(e, "type").as_deref() == Some("x-origin") => {
+                    in_origin = true;
+                    tu.origin = Some(String::new());
                 }
-                continue;
-            }
-            Event::Text(t) => t.xml10_content().into_owned(),
-            Event::GeneralRef(r) => super::resolve(&r.xml10_content()),
-            _ => continue,
-        };
-        match into {
-            1 => tu.origin.get_or_insert_default().push_str(&piece),
-            2 => seg.push_str(&piece),
-            _ => {}
-        }
-    }
-    Ok(out)
+                "tuv" => lang = super::attribute(e, "lang").unwrap_or_default(),
+                "seg" => in_seg = true,
+                _ => {}
+            },
+            Xml::Close("prop") => in_origin = false,
+            Xml::Close("seg") => in_seg = false,
+            Xml::Close("tuv") => tu
+                .variants
+                .push((std::mem::take(&mut lang), std::mem::take(&mut seg))),
+            Xml::Close("tu") => out.units.push(std::mem::take(&mut tu)),
+            Xml::Close(_) => {}
+            Xml::Text(piece) if in_origin => tu.origin.get_or_insert_default().push_str(&piece),
+            Xml::Text(piece) if in_seg => seg.push_str(&piece),
+            Xml::Text(_) => {}
+        },
+    )
+    .map(|()| out)
 }
 
 #[cfg(test)]

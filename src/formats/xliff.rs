@@ -138,74 +138,51 @@ pub struct XliffFile {
 /// [`crate::Error::Parse`] at the line and column where the XML stops being
 /// well-formed.
 pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(text);
+    use super::Xml;
     let mut out = XliffFile::default();
     let mut unit = Unit::default();
     let (mut in_source, mut in_target) = (false, false);
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            super::not_well_formed(
-                file,
-                text,
-                reader.error_position(),
-                &e,
-                "XLIFF",
-                "give the .xlf `songngu run` wrote, or your tool's XLIFF 1.2 export of it",
-            )
-        })?;
-        let piece = match event {
-            Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "file" => {
+    super::read_xml(
+        file,
+        text,
+        "XLIFF",
+        "give the .xlf `songngu run` wrote, or your tool's XLIFF 1.2 export of it",
+        |x| match x {
+            Xml::Open(e, _) if e.local_name().as_ref() == "file" => {
                 if let (Some(s), Some(t)) = (
-                    super::attribute(&e, "source-language"),
-                    super::attribute(&e, "target-language"),
+                    super::attribute(e, "source-language"),
+                    super::attribute(e, "target-language"),
                 ) {
                     out.langs.get_or_insert((s, t));
                 }
-                continue;
             }
-            Event::Start(e) if e.local_name().as_ref() == "trans-unit" => {
-                unit = Unit {
-                    n: out.units.len() + 1,
-                    id: super::attribute(&e, "id").unwrap_or_default(),
-                    approved: super::attribute(&e, "approved").as_deref() == Some("yes"),
-                    no_translate: super::attribute(&e, "translate").as_deref() == Some("no"),
-                    ..Unit::default()
-                };
-                continue;
-            }
-            Event::Start(e) if e.local_name().as_ref() == "source" => {
-                in_source = true;
-                continue;
-            }
-            Event::Start(e) if e.local_name().as_ref() == "target" => {
-                in_target = true;
-                unit.state = super::attribute(&e, "state");
-                continue;
-            }
-            Event::End(e) if e.local_name().as_ref() == "source" => {
-                in_source = false;
-                continue;
-            }
-            Event::End(e) if e.local_name().as_ref() == "target" => {
-                in_target = false;
-                continue;
-            }
-            Event::End(e) if e.local_name().as_ref() == "trans-unit" => {
-                out.units.push(std::mem::take(&mut unit));
-                continue;
-            }
-            Event::Text(t) => t.xml10_content().into_owned(),
-            Event::GeneralRef(r) => super::resolve(&r.xml10_content()),
-            _ => continue,
-        };
-        if in_source {
-            unit.source.push_str(&piece);
-        } else if in_target {
-            unit.target.push_str(&piece);
-        }
-    }
+            Xml::Open(_, true) => {}
+            Xml::Open(e, false) => match e.local_name().as_ref() {
+                "trans-unit" => {
+                    unit = Unit {
+                        n: out.units.len() + 1,
+                        id: super::attribute(e, "id").unwrap_or_default(),
+                        approved: super::attribute(e, "approved").as_deref() == Some("yes"),
+                        no_translate: super::attribute(e, "translate").as_deref() == Some("no"),
+                        ..Unit::default()
+                    }
+                }
+                "source" => in_source = true,
+                "target" => {
+                    in_target = true;
+                    unit.state = super::attribute(e, "state");
+                }
+                _ => {}
+            },
+            Xml::Close("source") => in_source = false,
+            Xml::Close("target") => in_target = false,
+            Xml::Close("trans-unit") => out.units.push(std::mem::take(&mut unit)),
+            Xml::Close(_) => {}
+            Xml::Text(piece) if in_source => unit.source.push_str(&piece),
+            Xml::Text(piece) if in_target => unit.target.push_str(&piece),
+            Xml::Text(_) => {}
+        },
+    )?;
     Ok(out)
 }
 
