@@ -562,7 +562,7 @@ impl Config {
             },
         };
         let mut config = if let Some(path) = path.filter(|p| must_exist || p.is_file()) {
-            let text = crate::reader::read_utf8(&path).map_err(|e| match e {
+            let text = crate::plaintext::read_utf8(&path).map_err(|e| match e {
                 Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::NotFound => {
                     Error::Config {
                         path: path.clone(),

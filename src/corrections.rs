@@ -158,7 +158,7 @@ pub type Langs = Option<(String, String)>;
 /// the line (and column) of the first thing that does not parse, or at
 /// line 1 for an extension that is none of these.
 pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
-    let text = crate::reader::read_utf8(path)?;
+    let text = crate::plaintext::read_utf8(path)?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())

@@ -655,7 +655,7 @@ struct Line {
 /// [`crate::Error::Parse`] located at the first line that is not a
 /// segment object.
 pub fn read_run(path: &std::path::Path) -> crate::Result<RunFile> {
-    let text = crate::reader::read_utf8(path)?;
+    let text = crate::plaintext::read_utf8(path)?;
     let lines: Vec<(usize, Line)> = crate::formats::read_jsonl(
         path,
         &text,

@@ -50,59 +50,6 @@ pub fn clean_line(text: &str) -> std::borrow::Cow<'_, str> {
         .collect()
 }
 
-/// Replaces the characters that split lines for some readers (U+2028,
-/// U+2029, U+0085, VT, FF, CR, LF, and the separators U+001C–U+001E) with
-/// spaces, for line-oriented outputs and prompts. Tabs and other
-/// characters stay.
-pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    let breaks = |c: char| {
-        matches!(
-            c,
-            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{1C}'
-                ..='\u{1E}'
-        )
-    };
-    if s.contains(breaks) {
-        s.chars()
-            .map(|c| if breaks(c) { ' ' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
-    }
-}
-
-/// The error for bytes of `origin` that are not UTF-8: the first bad byte's
-/// offset from the start of the bytes.
-fn invalid_utf8(origin: &Path, e: std::str::Utf8Error) -> Error {
-    Error::InvalidUtf8 {
-        path: origin.to_path_buf(),
-        offset: e.valid_up_to() as u64,
-    }
-}
-
-/// `bytes` (read from `origin`, a file or `<stdin>`) as text.
-///
-/// # Errors
-/// [`Error::InvalidUtf8`] naming `origin` and the byte offset of the first
-/// bad byte.
-pub fn into_utf8(bytes: Vec<u8>, origin: &Path) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| invalid_utf8(origin, e.utf8_error()))
-}
-
-/// The whole file `path` as text: the one way songngu reads a file that
-/// must be UTF-8 (glossaries, a run's outputs read back, corrections, the
-/// text `glossary find` searches). Nothing is normalised (see [`decode`]
-/// for articles).
-///
-/// # Errors
-/// [`Error::Io`] naming the file; [`Error::InvalidUtf8`] naming it with the
-/// byte offset of the first bad byte.
-pub fn read_utf8(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    into_utf8(bytes, path)
-}
-
 /// Normalises raw input bytes into a document called `name`; `origin`
 /// names the input in errors.
 ///
@@ -110,7 +57,7 @@ pub fn read_utf8(path: &Path) -> Result<String> {
 /// [`Error::InvalidUtf8`] with the offset of the first bad byte (counted
 /// in the input as given, BOM included).
 pub fn decode(bytes: &[u8], name: &str, origin: &Path) -> Result<Document> {
-    let text = std::str::from_utf8(bytes).map_err(|e| invalid_utf8(origin, e))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| crate::plaintext::invalid_utf8(origin, e))?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     // Control characters go here, once, so that the source, every output
     // and the review page agree: the XML and HTML writers cannot carry

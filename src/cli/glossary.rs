@@ -9,7 +9,7 @@ use anyhow::Context;
 use songngu::glossary::exchange::{self, ExportFormat};
 use songngu::glossary::load::{Locator, files_under};
 use songngu::glossary::{Glossary, Matcher, Severity, load_paths, validate};
-use songngu::reader::{into_utf8, read_utf8};
+use songngu::plaintext::{into_utf8, read_utf8};
 use unicode_normalization::UnicodeNormalization;
 
 use super::args::{ExportFormatArg, GlossaryCommand};

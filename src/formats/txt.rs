@@ -5,7 +5,7 @@
 //! so the files stay aligned for every reader.
 
 use super::{Output, Writer};
-use crate::reader::one_line;
+use crate::plaintext::one_line;
 
 pub struct Txt;
 

@@ -532,7 +532,7 @@ fn add_entries_as(doc: &mut DocumentMut, entries: &[Entry], all_rich: bool) -> V
 /// A field of the exported TSV on one line and without a tab (terms hold
 /// no control character; a note may hold line breaks and tabs).
 fn one_field(s: &str) -> String {
-    crate::reader::one_line(s).replace('\t', " ")
+    crate::plaintext::one_line(s).replace('\t', " ")
 }
 
 /// `glossary` in `format`. For DeepL, also the list of entries left out

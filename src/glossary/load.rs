@@ -48,7 +48,7 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
     let mut glossary = Glossary::default();
     let mut diags = Vec::new();
     for file in expand(paths, &mut diags) {
-        let text = match crate::reader::read_utf8(&file) {
+        let text = match crate::plaintext::read_utf8(&file) {
             Ok(t) => t,
             Err(e) => {
                 let message = match e {
