@@ -1,5 +1,7 @@
-//! Reading reviewed corrections back: the JSONL and TSV that `run` writes
-//! (edited by a reviewer) and XLIFF 1.2 with edited targets.
+//! Reviewed corrections back into the memory: the JSONL and TSV that `run`
+//! writes (edited by a reviewer), the review page's export and XLIFF 1.2
+//! with edited targets, each read by its format's reader in
+//! [`crate::formats`] (errors located: [`crate::Error::Parse`]).
 //!
 //! Contract of [`read_corrections`]: returns every (source, target) pair
 //! that carries a target, with whether the file itself marks it as
