@@ -212,8 +212,8 @@ impl Config {
             },
         };
         let mut config = if let Some(path) = path.filter(|p| must_exist || p.is_file()) {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
+            let text = crate::plaintext::read_utf8(&path).map_err(|e| match e {
+                Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::NotFound => {
                     Error::Config {
                         path: path.clone(),
                         line: 1,
@@ -222,9 +222,8 @@ impl Config {
                                   --config or $SONGNGU_CONFIG"
                             .into(),
                     }
-                } else {
-                    Error::io(&path, e)
                 }
+                other => other,
             })?;
             Config::from_toml(&text, &path)?
         } else {

@@ -56,6 +56,20 @@ pub enum Error {
         /// Where it was looked for.
         path: PathBuf,
     },
+    /// A file songngu reads back (a run's JSONL, TSV or XLIFF, a corrections
+    /// file) that does not parse: located at its line (and column where the
+    /// reader knows it), with what is wrong and what to do.
+    #[error("{}", parse_message(file, *line, *column, message))]
+    Parse {
+        /// The file, or `<stdin>`.
+        file: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters, where the reader knows it.
+        column: Option<usize>,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// Input text that is not UTF-8.
     #[error(
         "{}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (for example \
@@ -125,6 +139,18 @@ pub enum Error {
     },
 }
 
+fn parse_message(
+    file: &std::path::Path,
+    line: usize,
+    column: Option<usize>,
+    message: &str,
+) -> String {
+    match column {
+        Some(col) => format!("{}:{line}:{col}: error: {message}", file.display()),
+        None => format!("{}:{line}: error: {message}", file.display()),
+    }
+}
+
 fn clash_message(
     first: &std::path::Path,
     second: &std::path::Path,
@@ -154,6 +180,21 @@ impl Error {
         Self::Io {
             path: path.into(),
             cause,
+        }
+    }
+
+    /// A parse error in `file` at `line` (and `column`), see [`Error::Parse`].
+    pub fn parse(
+        file: impl Into<PathBuf>,
+        line: usize,
+        column: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Parse {
+            file: file.into(),
+            line,
+            column,
+            message: message.into(),
         }
     }
 }

@@ -32,6 +32,7 @@ pub mod error;
 pub mod formats;
 pub mod glossary;
 pub mod pipeline;
+pub mod plaintext;
 pub mod qa;
 pub mod reader;
 pub mod secrets;

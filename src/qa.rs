@@ -654,29 +654,20 @@ struct Line {
 ///
 /// # Errors
 /// [`crate::Error::Io`], [`crate::Error::InvalidUtf8`], and
-/// [`crate::Error::Config`] located at the first line that is not a
+/// [`crate::Error::Parse`] located at the first line that is not a
 /// segment object.
 pub fn read_run(path: &std::path::Path) -> crate::Result<RunFile> {
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| crate::Error::InvalidUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to() as u64,
-    })?;
+    let text = crate::plaintext::read_utf8(path)?;
+    let lines: Vec<(usize, Line)> = crate::formats::read_jsonl(
+        path,
+        &text,
+        "a segment of a run's JSONL",
+        "`songngu qa` reads the NAME.jsonl files `songngu run` writes",
+    )?;
     let mut segments = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let l: Line = serde_json::from_str(line).map_err(|e| crate::Error::Config {
-            path: path.to_path_buf(),
-            line: n + 1,
-            col: e.column().max(1),
-            message: format!(
-                "not a segment of a run's JSONL ({e}); `songngu qa` reads the NAME.jsonl files `songngu run` writes"
-            ),
-        })?;
+    for (n, l) in lines {
         segments.push((
-            n + 1,
+            n,
             Segment {
                 id: l.id,
                 doc: l.doc,

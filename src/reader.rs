@@ -57,10 +57,7 @@ pub fn clean_line(text: &str) -> std::borrow::Cow<'_, str> {
 /// [`Error::InvalidUtf8`] with the offset of the first bad byte (counted
 /// in the input as given, BOM included).
 pub fn decode(bytes: &[u8], name: &str, origin: &Path) -> Result<Document> {
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
-        path: origin.to_path_buf(),
-        offset: e.valid_up_to() as u64,
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| crate::plaintext::invalid_utf8(origin, e))?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     // Control characters go here, once, so that the source, every output
     // and the review page agree: the XML and HTML writers cannot carry

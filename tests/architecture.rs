@@ -32,12 +32,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("document", &["diagnostic"]),
     // Helpers on the ground floor's error type.
     ("atomic", &["error"]),
+    // Reading a file as text (read_utf8) and one_line.
+    ("plaintext", &["error"]),
     // The stages: each owns its settings, none knows the configuration.
-    ("reader", &["document", "error"]),
+    ("reader", &["document", "error", "plaintext"]),
     ("segment", &["document", "transliterate"]),
     (
         "glossary",
-        &["diagnostic", "document", "error", "transliterate", "xml"],
+        &[
+            "diagnostic",
+            "document",
+            "error",
+            "plaintext",
+            "transliterate",
+            "xml",
+        ],
     ),
     ("tm", &["document", "error"]),
     (
@@ -46,11 +55,24 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "diagnostic",
             "document",
             "error",
+            "formats",
             "glossary",
+            "plaintext",
             "transliterate",
         ],
     ),
-    ("corrections", &["document", "error", "reader", "tm", "xml"]),
+    (
+        "corrections",
+        &[
+            "document",
+            "error",
+            "formats",
+            "plaintext",
+            "reader",
+            "tm",
+            "xml",
+        ],
+    ),
     // Writers still read the glossary (entries for the review page's
     // glossary table, severities).
     (
@@ -63,19 +85,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "glossary",
             "transliterate",
             "xml",
+            "plaintext",
         ],
     ),
     // translate/ owns its settings (`translate::settings`); the
-    // configuration composes them. openai.rs still uses
-    // `formats::one_line`.
+    // configuration composes them.
     (
         "translate",
         &[
             "diagnostic",
             "document",
             "error",
-            "formats",
             "glossary",
+            "plaintext",
             "secrets",
             "tm",
             "transliterate",
@@ -93,6 +115,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "segment",
             "tm",
             "translate",
+            "plaintext",
         ],
     ),
     // The driver runs the stages.

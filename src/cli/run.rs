@@ -16,7 +16,7 @@ use songngu::translate::runner::TokioSleeper;
 use songngu::translate::{AnyEngine, Billing, Mt, MtReport};
 
 use super::args::{RunArgs, UnitArg};
-use super::load_config;
+use super::{BeforeWork, load_config};
 
 pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
     // Stdin is read only when asked for with `-`: in cron or CI an empty
@@ -97,8 +97,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         skip: Some(&out_dir),
     };
     // A missing input is a usage error (exit 2): nothing has run yet.
-    let collected =
-        songngu::reader::collect(&args.inputs, walk).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let collected = songngu::reader::collect(&args.inputs, walk).map_err(BeforeWork)?;
     if !quiet && !collected.links_not_followed.is_empty() {
         let links = &collected.links_not_followed;
         eprintln!(
@@ -129,7 +128,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     // Offline, reviewed corrections still apply: open the memory when there is one.
     let tm_path = config.resolve(&config.tm.path);
     if engine.is_none() && tm_path.exists() {
-        pipeline = pipeline.with_memory(Tm::open(&tm_path).map_err(|e| anyhow::anyhow!("{e}"))?);
+        pipeline = pipeline.with_memory(Tm::open(&tm_path).map_err(BeforeWork)?);
     }
     let mut mt = if let Some(engine) = engine {
         // Opening the memory is set-up: a failure is a usage error (exit 2).
@@ -141,7 +140,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         } else {
             Tm::in_memory()
         }
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(BeforeWork)?;
         Some(Mt::new(&config, &glossary, engine, tm).dry_run(args.dry_run))
     } else {
         None
@@ -167,7 +166,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     // Every output path is checked before anything is written (exit 2).
     pipeline
         .plan(&inputs, &out_dir, &config.output.formats)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(BeforeWork)?;
     let started = Instant::now();
     let progress = |o: &DocOutcome| {
         if let Some(bar) = &bar {

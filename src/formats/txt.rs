@@ -4,7 +4,8 @@
 //! for line breaks (U+2028, U+2029, U+0085, VT, FF, CR, LF) become spaces,
 //! so the files stay aligned for every reader.
 
-use super::{Output, Writer, one_line};
+use super::{Output, Writer};
+use crate::plaintext::one_line;
 
 pub struct Txt;
 

@@ -529,10 +529,10 @@ fn add_entries_as(doc: &mut DocumentMut, entries: &[Entry], all_rich: bool) -> V
     added
 }
 
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+/// A field of the exported TSV on one line and without a tab (terms hold
+/// no control character; a note may hold line breaks and tabs).
+fn one_field(s: &str) -> String {
+    crate::plaintext::one_line(s).replace('\t', " ")
 }
 
 /// `glossary` in `format`. For DeepL, also the list of entries left out
@@ -543,11 +543,11 @@ pub fn export(glossary: &Glossary, format: ExportFormat) -> (String, Vec<String>
         ExportFormat::Tsv => {
             let mut out = String::from("source\ttarget\tnote\n");
             for e in &glossary.entries {
-                let note = e.note.as_deref().map(one_line).unwrap_or_default();
+                let note = e.note.as_deref().map(one_field).unwrap_or_default();
                 out.push_str(&format!(
                     "{}\t{}\t{}\n",
-                    one_line(&e.source),
-                    one_line(&e.target),
+                    one_field(&e.source),
+                    one_field(&e.target),
                     note
                 ));
             }

@@ -48,19 +48,16 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
     let mut glossary = Glossary::default();
     let mut diags = Vec::new();
     for file in expand(paths, &mut diags) {
-        let read = std::fs::read(&file)
-            .map_err(|e| format!("cannot read: {e}"))
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| {
-                    format!(
-                        "invalid UTF-8 at byte offset {}; save the file as UTF-8",
-                        e.utf8_error().valid_up_to()
-                    )
-                })
-            });
-        let text = match read {
+        let text = match crate::plaintext::read_utf8(&file) {
             Ok(t) => t,
-            Err(message) => {
+            Err(e) => {
+                let message = match e {
+                    crate::Error::InvalidUtf8 { offset, .. } => {
+                        format!("invalid UTF-8 at byte offset {offset}; save the file as UTF-8")
+                    }
+                    crate::Error::Io { cause, .. } => format!("cannot read: {cause}"),
+                    other => other.to_string(),
+                };
                 diags.push(Diagnostic::error_at_start(&file, message));
                 continue;
             }

@@ -311,7 +311,7 @@ impl OpenAi {
         let user = texts
             .iter()
             .enumerate()
-            .map(|(i, t)| format!("[{}] {}", i + 1, crate::formats::one_line(t)))
+            .map(|(i, t)| format!("[{}] {}", i + 1, crate::plaintext::one_line(t)))
             .collect::<Vec<_>>()
             .join("\n");
         (system, user)
