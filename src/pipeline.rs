@@ -760,6 +760,87 @@ mod tests {
         Pipeline::new(&config, &g).unwrap()
     }
 
+    /// A replace-mode pipeline writing JSONL, and one document to run.
+    fn replace_run(dir: &Path) -> (Config, Vec<Input>) {
+        let mut config = Config::default();
+        config.glossary.modes = vec![GlossaryMode::Replace];
+        config.output.formats = vec![Format::Jsonl];
+        let file = dir.join("bai.txt");
+        std::fs::write(&file, "Ban Bí thư họp tại Hà Nội.\n").unwrap();
+        let inputs = crate::reader::collect_inputs(&[file]).unwrap();
+        (config, inputs)
+    }
+
+    fn glossary_of(entries: Vec<Entry>) -> Glossary {
+        Glossary {
+            entries,
+            files: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_swapped_glossary_serves_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let (config, inputs) = replace_run(dir.path());
+        let pipeline = Pipeline::new(
+            &config,
+            &glossary_of(vec![Entry::term("Ban Bí thư", "Secretariat")]),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        let jsonl = out.join("bai.jsonl");
+        let first = pipeline.run(&inputs, &out, &NoProgress).unwrap();
+        assert!(first.is_complete());
+        let text = std::fs::read_to_string(&jsonl).unwrap();
+        assert!(text.contains("Secretariat họp tại Hà Nội."), "{text}");
+
+        pipeline
+            .swap_glossary(
+                &glossary_of(vec![
+                    Entry::term("Ban Bí thư", "Secretariat"),
+                    Entry::term("Hà Nội", "Hanoi"),
+                ]),
+                None,
+            )
+            .unwrap();
+        let second = pipeline.run(&inputs, &out, &NoProgress).unwrap();
+        let text = std::fs::read_to_string(&jsonl).unwrap();
+        assert!(text.contains("Secretariat họp tại Hanoi."), "{text}");
+        let stats = second.documents[0].result.as_ref().unwrap();
+        assert_eq!(stats.hits.values().sum::<usize>(), 2, "{stats:?}");
+        let doc = inputs[0].read().unwrap();
+        assert_eq!(pipeline.process(&doc)[0].terms.len(), 2);
+    }
+
+    #[test]
+    fn one_pipeline_runs_batches_from_several_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let (config, inputs) = replace_run(dir.path());
+        let pipeline = Pipeline::new(
+            &config,
+            &glossary_of(vec![Entry::term("Hà Nội", "Hanoi")]),
+        )
+        .unwrap();
+        let heard = AtomicUsize::new(0);
+        let progress = |o: &DocOutcome| {
+            assert!(o.result.is_ok(), "{o:?}");
+            heard.fetch_add(1, Ordering::Relaxed);
+        };
+        std::thread::scope(|scope| {
+            for t in 0..3 {
+                let (pipeline, inputs, progress) = (&pipeline, &inputs, &progress);
+                let out = dir.path().join(format!("out{t}"));
+                scope.spawn(move || {
+                    let outcome = pipeline.run(inputs, &out, progress).unwrap();
+                    assert!(outcome.is_complete());
+                    let text = std::fs::read_to_string(out.join("bai.jsonl")).unwrap();
+                    assert!(text.contains("Ban Bí thư họp tại Hanoi."), "{text}");
+                });
+            }
+        });
+        assert_eq!(heard.into_inner(), 3);
+    }
+
     #[test]
     fn segments_carry_terms_ascii_flags_and_draft() {
         let doc = decode(
