@@ -760,17 +760,6 @@ mod tests {
         Pipeline::new(&config, &g).unwrap()
     }
 
-    /// A replace-mode pipeline writing JSONL, and one document to run.
-    fn replace_run(dir: &Path) -> (Config, Vec<Input>) {
-        let mut config = Config::default();
-        config.glossary.modes = vec![GlossaryMode::Replace];
-        config.output.formats = vec![Format::Jsonl];
-        let file = dir.join("bai.txt");
-        std::fs::write(&file, "Ban Bí thư họp tại Hà Nội.\n").unwrap();
-        let inputs = crate::reader::collect_inputs(&[file]).unwrap();
-        (config, inputs)
-    }
-
     fn glossary_of(entries: Vec<Entry>) -> Glossary {
         Glossary {
             entries,
@@ -778,15 +767,26 @@ mod tests {
         }
     }
 
+    /// A replace-mode pipeline writing JSONL with a glossary of `terms`,
+    /// and one document in `dir` to run.
+    fn replace_run(dir: &Path, terms: &[(&str, &str)]) -> (Pipeline, Vec<Input>) {
+        let mut config = Config::default();
+        config.glossary.modes = vec![GlossaryMode::Replace];
+        config.output.formats = vec![Format::Jsonl];
+        let file = dir.join("bai.txt");
+        std::fs::write(&file, "Ban Bí thư họp tại Hà Nội.\n").unwrap();
+        let inputs = crate::reader::collect_inputs(&[file]).unwrap();
+        let entries = terms.iter().map(|(s, t)| Entry::term(s, t)).collect();
+        (
+            Pipeline::new(&config, &glossary_of(entries)).unwrap(),
+            inputs,
+        )
+    }
+
     #[test]
     fn a_swapped_glossary_serves_the_next_run() {
         let dir = tempfile::tempdir().unwrap();
-        let (config, inputs) = replace_run(dir.path());
-        let pipeline = Pipeline::new(
-            &config,
-            &glossary_of(vec![Entry::term("Ban Bí thư", "Secretariat")]),
-        )
-        .unwrap();
+        let (pipeline, inputs) = replace_run(dir.path(), &[("Ban Bí thư", "Secretariat")]);
         let out = dir.path().join("out");
         let jsonl = out.join("bai.jsonl");
         let first = pipeline.run(&inputs, &out, &NoProgress).unwrap();
@@ -815,12 +815,7 @@ mod tests {
     #[test]
     fn one_pipeline_runs_batches_from_several_threads() {
         let dir = tempfile::tempdir().unwrap();
-        let (config, inputs) = replace_run(dir.path());
-        let pipeline = Pipeline::new(
-            &config,
-            &glossary_of(vec![Entry::term("Hà Nội", "Hanoi")]),
-        )
-        .unwrap();
+        let (pipeline, inputs) = replace_run(dir.path(), &[("Hà Nội", "Hanoi")]);
         let heard = AtomicUsize::new(0);
         let progress = |o: &DocOutcome| {
             assert!(o.result.is_ok(), "{o:?}");
