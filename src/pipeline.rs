@@ -17,7 +17,7 @@
 //! It first checks every output path ([`Pipeline::plan`]: inside the
 //! output folder, no two the same file), then hands out the inputs in
 //! groups to workers; each group goes through the stages in the order
-//! [`Stages::run_group`] defines (the one place that says it): read and
+//! `Stages::run_group` defines (the one place that says it): read and
 //! segment each document, ASCII and glossary hits ([`Pipeline::process`]),
 //! then the targets — offline, reviewed corrections from the memory; with
 //! an engine, the whole group's segments translated together — then the
