@@ -837,6 +837,63 @@ mod tests {
     }
 
     #[test]
+    fn the_driver_keeps_input_order_and_reports_every_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for i in 0..7 {
+            let file = dir.path().join(format!("d{i}.txt"));
+            let bytes: &[u8] = if i == 4 {
+                b"h\xffng"
+            } else {
+                "Hà Nội.\n".as_bytes()
+            };
+            std::fs::write(&file, bytes).unwrap();
+            files.push(file);
+        }
+        let inputs = crate::reader::collect_inputs(&files).unwrap();
+        let mut config = Config::default();
+        config.output.formats = vec![Format::Jsonl];
+        let pipeline = Pipeline::builder(&config, &glossary_of(Vec::new()))
+            .batch(BatchSettings { jobs: 3, chunk: 2 })
+            .build()
+            .unwrap();
+        let heard = Mutex::new(Vec::new());
+        let progress = |o: &DocOutcome| heard.lock().unwrap().push(o.input.clone());
+        let outcome = pipeline
+            .run(&inputs, &dir.path().join("out"), &progress)
+            .unwrap();
+        let order: Vec<&PathBuf> = outcome.documents.iter().map(|o| &o.input).collect();
+        assert_eq!(order, files.iter().collect::<Vec<_>>());
+        let mut heard = heard.into_inner().unwrap();
+        heard.sort();
+        assert_eq!(heard, files);
+        let failed: Vec<&PathBuf> = outcome.failed().map(|o| &o.input).collect();
+        assert_eq!(failed, [&files[4]]);
+        assert!(matches!(
+            outcome.documents[4].result,
+            Err(Error::InvalidUtf8 { offset: 1, .. })
+        ));
+        assert!(!outcome.is_complete());
+        assert_eq!(
+            (outcome.untranslated(), outcome.translation.is_none()),
+            (0, true)
+        );
+    }
+
+    #[test]
+    fn a_batch_with_untranslated_segments_is_not_complete() {
+        let outcome = BatchOutcome {
+            documents: Vec::new(),
+            translation: Some(MtReport {
+                failed: 2,
+                ..MtReport::default()
+            }),
+        };
+        assert_eq!(outcome.untranslated(), 2);
+        assert!(!outcome.is_complete());
+    }
+
+    #[test]
     fn segments_carry_terms_ascii_flags_and_draft() {
         let doc = decode(
             "Ban Bi thu hop hinh anh 1Ban Bí thư họp tại Hà Nội. (Ảnh: TTXVN)\n\nChị thị mới và Kết luận số 44 KL.\n".as_bytes(),
