@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use songngu::config::{Config, EngineConfig, GlossaryMode};
 use songngu::glossary::{Entry, Glossary};
+use songngu::pipeline::{BatchSettings, NoProgress};
 use songngu::reader::collect_inputs;
 use songngu::tm::Tm;
 use songngu::translate::libretranslate::LibreTranslate;
@@ -84,6 +85,21 @@ impl Sleeper for RealSleep {
     }
 }
 
+/// The pipeline of a run: JSONL out, the whole input one chunk, the real clock.
+fn pipeline(config: &Config, glossary: &Glossary, mt: Mt) -> songngu::Pipeline {
+    let mut config = config.clone();
+    config.output.formats = vec![songngu::formats::Format::Jsonl];
+    songngu::Pipeline::builder(&config, glossary)
+        .translate(mt)
+        .batch(BatchSettings {
+            chunk: 5000,
+            ..BatchSettings::default()
+        })
+        .clock(Arc::new(RealSleep))
+        .build()
+        .unwrap()
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -130,25 +146,19 @@ fn enforcement(server: &MockServer, fake: &Fake) {
         entries: vec![Entry::term("bài báo", "news article")],
         files: Vec::new(),
     };
-    let pipeline = songngu::Pipeline::new(&config, &glossary).unwrap();
     let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let mut ratios = Vec::new();
     for run in 1..=3 {
         let tm_path = dir.path().join(format!("tm{run}.sqlite"));
         let before = fake.rejected.load(Ordering::SeqCst);
         let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
-        let mut mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
+        let mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
+        let pipeline = pipeline(&config, &glossary, mt);
         let t = Instant::now();
-        let (_, report) = pipeline
-            .run_batch_translated(
-                &inputs,
-                &dir.path().join("out"),
-                &[songngu::formats::Format::Jsonl],
-                &mut mt,
-                &RealSleep,
-                5000,
-                &|_| {},
-            )
+        let report = pipeline
+            .run(&inputs, &dir.path().join("out"), &NoProgress)
+            .unwrap()
+            .translation
             .unwrap();
         let secs = t.elapsed().as_secs_f64();
         let ideal = report.requests as f64 * LATENCY.as_secs_f64() / 4.0;
@@ -192,24 +202,18 @@ fn plain(rt: &tokio::runtime::Runtime, server: &MockServer, fake: &Fake) {
     let mut config = Config::default();
     config.glossary.modes = Vec::new();
     let glossary = Glossary::default();
-    let pipeline = songngu::Pipeline::new(&config, &glossary).unwrap();
     let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let tm_path = dir.path().join("tm.sqlite");
     let run = |label: &str| {
         let before = fake.requests.load(Ordering::SeqCst);
         let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
-        let mut mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
+        let mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
+        let pipeline = pipeline(&config, &glossary, mt);
         let t = Instant::now();
-        let (_, report) = pipeline
-            .run_batch_translated(
-                &inputs,
-                &dir.path().join("out"),
-                &[songngu::formats::Format::Jsonl],
-                &mut mt,
-                &RealSleep,
-                5000,
-                &|_| {},
-            )
+        let report = pipeline
+            .run(&inputs, &dir.path().join("out"), &NoProgress)
+            .unwrap()
+            .translation
             .unwrap();
         let secs = t.elapsed().as_secs_f64();
         let requests = fake.requests.load(Ordering::SeqCst) - before;

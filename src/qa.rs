@@ -77,17 +77,47 @@ impl Checker {
                     .into(),
             )),
             (Some(t), _) => {
-                out.extend(
-                    self.verifier
-                        .verify(&seg.terms, entries, t)
-                        .into_iter()
-                        .map(Flag::from),
-                );
+                out.extend(term_checks(&self.verifier, seg, entries, t));
                 out.extend(target_checks(&seg.source, t));
             }
         }
         out
     }
+}
+
+/// The glossary checks of `target` (`term-missing`, `term-forbidden`):
+/// the approved targets of the terms in `seg`'s source, and forbidden
+/// renderings.
+pub fn term_checks(
+    verifier: &Verifier,
+    seg: &Segment,
+    entries: &[Entry],
+    target: &str,
+) -> Vec<Flag> {
+    verifier
+        .verify(&seg.terms, entries, target)
+        .into_iter()
+        .map(Flag::from)
+        .collect()
+}
+
+/// The `pattern-unparsed` findings of a source: pattern terms whose slot
+/// did not parse (`misses` of [`crate::glossary::Matcher::find`]).
+pub fn unparsed(source: &str, misses: &[crate::glossary::PatternMiss]) -> Vec<Flag> {
+    misses
+        .iter()
+        .map(|m| {
+            flag(
+                FlagCode::PatternUnparsed,
+                Severity::Warning,
+                format!(
+                    "`{}` is not followed by a value the pattern `{}` can read",
+                    source[m.start..m.end].trim_end(),
+                    m.entry
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The `suspected-misspelling` findings of a segment's hits.
@@ -706,17 +736,7 @@ pub fn check_run(files: &mut [RunFile], matcher: &crate::glossary::Matcher) -> V
             seg.terms = found.hits;
             let mut flags = checker.check(seg, entries);
             if seg.kind != SegmentKind::AsciiCaption {
-                for m in &found.misses {
-                    flags.push(flag(
-                        FlagCode::PatternUnparsed,
-                        Severity::Warning,
-                        format!(
-                            "`{}` is not followed by a value the pattern `{}` can read",
-                            seg.source[m.start..m.end].trim_end(),
-                            m.entry
-                        ),
-                    ));
-                }
+                flags.extend(unparsed(&seg.source, &found.misses));
             }
             out.extend(flags.into_iter().map(|flag| Finding {
                 id: seg.id.clone(),

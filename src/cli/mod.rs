@@ -8,7 +8,9 @@
 mod args;
 mod engines;
 mod glossary;
+mod progress;
 mod qa;
+mod report;
 mod run;
 mod tm;
 

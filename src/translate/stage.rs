@@ -252,6 +252,11 @@ impl Mt {
         &self.engine
     }
 
+    /// The glossary checks targets are verified with.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
     fn key(&self, sent: &str, protected: bool) -> String {
         memory_key(
             &self.engine,

@@ -5,11 +5,12 @@
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use songngu::config::{Config, EngineConfig, GlossaryMode};
 use songngu::glossary::{Entry, Glossary};
+use songngu::pipeline::NoProgress;
 use songngu::reader::collect_inputs;
 use songngu::tm::Tm;
 use songngu::translate::runner::Sleeper;
@@ -148,25 +149,29 @@ pub fn run_mt_paced(
     } else {
         vec![GlossaryMode::Verify]
     };
+    config.output.formats = vec![songngu::formats::Format::Jsonl];
     let g = glossary();
-    let pipeline = Pipeline::new(&config, &g).unwrap();
     let settings = &mut config.engines[engine.name()];
     settings.max_retries = 4;
     settings.requests_per_second = requests_per_second;
-    let mut mt = Mt::new(&config, &g, engine, Tm::open(tm_path).unwrap());
+    let mt = Mt::new(&config, &g, engine, Tm::open(tm_path).unwrap());
     let inputs = collect_inputs(&paths).unwrap();
     let out = dir.path().join("out");
-    let (outcomes, report) = pipeline
-        .run_batch_translated(
-            &inputs,
-            &out,
-            &[songngu::formats::Format::Jsonl],
-            &mut mt,
-            sleeper,
-            64,
-            &|_| {},
-        )
+    // The pipeline owns its clock: one that starts where `sleeper` is and
+    // hands its waits back.
+    let clock = Arc::new(NoWait(Mutex::new(sleeper.0.lock().unwrap().clone())));
+    let pipeline = Pipeline::builder(&config, &g)
+        .translate(mt)
+        .clock(clock.clone())
+        .build()
         .unwrap();
+    let outcome = pipeline.run(&inputs, &out, &NoProgress).unwrap();
+    sleeper
+        .0
+        .lock()
+        .unwrap()
+        .clone_from(&clock.0.lock().unwrap());
+    let (outcomes, report) = (outcome.documents, outcome.translation.unwrap());
     assert!(outcomes.iter().all(|o| o.result.is_ok()));
     let docs = inputs
         .iter()
