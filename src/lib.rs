@@ -24,13 +24,18 @@
 //!   text, the HTML review page) and the output plan;
 //! - [`pipeline`]: the stages in order for one document and the one batch
 //!   driver ([`Pipeline`]), with its progress interface;
-//! - [`document`]: the data model every stage reads and fills ([`Segment`]
-//!   and its flags);
+//! - [`document`]: the data model every stage reads and fills ([`Segment`],
+//!   its hits, its flags with their [`document::FlagCode`], where its target
+//!   came from as a [`document::Provenance`]);
+//! - [`diagnostic`]: a location in a file, a severity, a diagnostic: the
+//!   ground floor the glossary's checks and the errors report with;
 //! - [`config`]: the `config.toml` schema and its layering;
 //! - [`error`]: the typed errors every stage returns;
 //! - [`atomic`]: outputs written atomically (temporary file, fsync, rename)
 //!   inside the output folder;
 //! - [`xml`]: the one XML escaper every XML writer uses;
+//! - [`plaintext`]: every file read as UTF-8 text (`read_utf8`, naming the
+//!   byte offset of the first invalid byte) and `one_line`;
 //! - [`secrets`]: API keys from the environment, never printed.
 //!
 //! The library never prints; the binary decides what to show and which exit
