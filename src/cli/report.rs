@@ -8,7 +8,7 @@ use std::path::Path;
 
 use songngu::glossary::HitClass;
 use songngu::pipeline::{BatchOutcome, DocOutcome};
-use songngu::translate::stage::MtReport;
+use songngu::translate::MtReport;
 
 /// The errors of the failed documents (when the progress bar did not show
 /// them as they came).
