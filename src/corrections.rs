@@ -205,9 +205,7 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                     ..pair(
                         source,
                         target,
-                        l.origin
-                            .as_deref()
-                            .is_some_and(|o| Provenance::from(o).is_human()),
+                        l.origin.as_ref().is_some_and(Provenance::is_human),
                         line,
                     )
                 });
@@ -221,7 +219,7 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                     r.kind != "ascii-caption" && !r.source.is_empty() && !r.target.trim().is_empty()
                 })
                 .map(|r| {
-                    let reviewed = Provenance::from(r.origin.as_str()).is_human();
+                    let reviewed = r.origin.as_ref().is_some_and(Provenance::is_human);
                     pair(r.source, r.target, reviewed, r.line)
                 })
                 .collect(),

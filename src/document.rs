@@ -2,7 +2,7 @@
 //! text normalised) and its [`Segment`]s (the units of translation, with
 //! their spans, ASCII form, glossary hits, draft target and QA flags).
 //!
-//! A segment's JSON form is the JSONL line of DESIGN.md, field for field.
+//! A segment's JSON form, the JSONL line, is [`crate::formats::Record`].
 
 use std::fmt;
 
@@ -400,8 +400,8 @@ pub struct Flag {
     pub message: String,
 }
 
-/// One unit of translation. Its JSON form (serde) is the JSONL line of
-/// DESIGN.md, each hit with the `text` it matched.
+/// One unit of translation. Its JSON form, the JSONL line, is
+/// [`crate::formats::Record`] (each hit with the `text` it matched).
 #[derive(Debug, Clone)]
 pub struct Segment {
     /// `NAME:0004`.
@@ -428,59 +428,6 @@ pub struct Segment {
     pub flags: Vec<Flag>,
     /// Byte span of `source` in the document's text.
     pub span: (usize, usize),
-}
-
-impl Serialize for Segment {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut m = s.serialize_struct("Segment", 11)?;
-        m.serialize_field("id", &self.id)?;
-        m.serialize_field("doc", &self.doc)?;
-        m.serialize_field("para", &self.para)?;
-        m.serialize_field("seq", &self.seq)?;
-        m.serialize_field("kind", &self.kind)?;
-        m.serialize_field("source", &self.source)?;
-        m.serialize_field("ascii", &self.ascii)?;
-        m.serialize_field("target", &self.target)?;
-        m.serialize_field("origin", &self.origin)?;
-        m.serialize_field(
-            "terms",
-            &Terms {
-                hits: &self.terms,
-                source: &self.source,
-            },
-        )?;
-        m.serialize_field("flags", &self.flags)?;
-        m.end()
-    }
-}
-
-/// A segment's hits as JSON: `start`, `end`, `text`, `entry`, `target`, `class`.
-struct Terms<'a> {
-    hits: &'a [Hit],
-    source: &'a str,
-}
-
-impl Serialize for Terms<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Term<'a> {
-            start: usize,
-            end: usize,
-            text: &'a str,
-            entry: &'a str,
-            target: &'a str,
-            class: HitClass,
-        }
-        s.collect_seq(self.hits.iter().map(|h| Term {
-            start: h.start,
-            end: h.end,
-            text: self.source.get(h.start..h.end).unwrap_or(""),
-            entry: &h.entry,
-            target: &h.target,
-            class: h.class,
-        }))
-    }
 }
 
 #[cfg(test)]
@@ -534,31 +481,5 @@ mod tests {
         let flag: Flag = serde_json::from_str(known).unwrap();
         assert_eq!(flag.code, FlagCode::TermMissing);
         assert_eq!(serde_json::to_string(&flag).unwrap(), known);
-    }
-
-    #[test]
-    fn segment_origin_serialises_as_its_text() {
-        let mut seg = Segment {
-            id: "d:0000".into(),
-            doc: "d".into(),
-            para: 0,
-            seq: 0,
-            kind: SegmentKind::Text,
-            source: "Họp".into(),
-            ascii: "Hop".into(),
-            target: Some("Meeting".into()),
-            origin: Some(Provenance::Engine("apertium".into())),
-            terms: Vec::new(),
-            flags: Vec::new(),
-            span: (0, 4),
-        };
-        let json = serde_json::to_string(&seg).unwrap();
-        assert!(
-            json.contains(r#""origin":"engine:apertium","terms""#),
-            "{json}"
-        );
-        seg.origin = None;
-        let json = serde_json::to_string(&seg).unwrap();
-        assert!(json.contains(r#""origin":null,"terms""#), "{json}");
     }
 }

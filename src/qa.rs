@@ -28,6 +28,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::document::{Flag, FlagCode, Provenance, Segment, SegmentKind};
+use crate::formats::Record;
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Severity};
 
@@ -664,22 +665,6 @@ pub struct RunFile {
     pub segments: Vec<(usize, Segment)>,
 }
 
-#[derive(serde::Deserialize)]
-struct Line {
-    id: String,
-    doc: String,
-    #[serde(default)]
-    para: usize,
-    #[serde(default)]
-    seq: usize,
-    kind: SegmentKind,
-    source: String,
-    #[serde(default)]
-    ascii: String,
-    target: Option<String>,
-    origin: Option<Provenance>,
-}
-
 /// Reads the segments of a run's JSONL file (`NAME.jsonl` as `run` writes it).
 ///
 /// # Errors
@@ -688,33 +673,23 @@ struct Line {
 /// segment object.
 pub fn read_run(path: &std::path::Path) -> crate::Result<RunFile> {
     let text = crate::plaintext::read_utf8(path)?;
-    let lines: Vec<(usize, Line)> = crate::formats::read_jsonl(
+    let lines: Vec<(usize, Record)> = crate::formats::read_jsonl(
         path,
         &text,
         "a segment of a run's JSONL",
         "`songngu qa` reads the NAME.jsonl files `songngu run` writes",
     )?;
-    let mut segments = Vec::new();
-    for (n, l) in lines {
-        segments.push((
-            n,
-            Segment {
-                id: l.id,
-                doc: l.doc,
-                para: l.para,
-                seq: l.seq,
-                kind: l.kind,
-                source: unicode_normalization::UnicodeNormalization::nfc(l.source.as_str())
-                    .collect(),
-                ascii: l.ascii,
-                target: l.target,
-                origin: l.origin,
-                terms: Vec::new(),
-                flags: Vec::new(),
-                span: (0, 0),
-            },
-        ));
-    }
+    let segments = lines
+        .into_iter()
+        .map(|(n, record)| {
+            let mut seg = record.into_segment();
+            seg.source =
+                unicode_normalization::UnicodeNormalization::nfc(seg.source.as_str()).collect();
+            // QA finds the flags again, with the current glossary.
+            seg.flags.clear();
+            (n, seg)
+        })
+        .collect();
     Ok(RunFile {
         path: path.to_path_buf(),
         segments,

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Output, Writer};
+use crate::document::Provenance;
 use crate::error::{Error, Result};
 
 pub struct Tsv;
@@ -129,8 +130,8 @@ pub struct Row {
     pub ascii: String,
     /// `target`.
     pub target: String,
-    /// `origin`.
-    pub origin: String,
+    /// `origin` (`None` when empty).
+    pub origin: Option<Provenance>,
 }
 
 /// Reads the TSV `text` of `file` as `run` writes it (and a reviewer or a
@@ -175,7 +176,7 @@ pub fn read(file: &Path, text: &str) -> Result<Vec<Row>> {
             source,
             ascii,
             target,
-            origin,
+            origin: (!origin.is_empty()).then(|| Provenance::from(origin.as_str())),
         });
     }
     Ok(rows)

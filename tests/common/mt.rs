@@ -176,32 +176,18 @@ pub fn run_mt_paced(
     let docs = inputs
         .iter()
         .map(|i| {
-            let text = std::fs::read_to_string(out.join(format!("{}.jsonl", i.out_stem.display())))
-                .unwrap();
-            text.lines()
-                .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-                .map(seg_from_json)
-                .collect()
+            let file = out.join(format!("{}.jsonl", i.out_stem.display()));
+            read_segments(&file)
         })
         .collect();
     (docs, report)
 }
 
-pub fn seg_from_json(v: serde_json::Value) -> Segment {
-    Segment {
-        id: v["id"].as_str().unwrap().into(),
-        doc: v["doc"].as_str().unwrap().into(),
-        para: v["para"].as_u64().unwrap() as usize,
-        seq: v["seq"].as_u64().unwrap() as usize,
-        kind: serde_json::from_value(v["kind"].clone()).unwrap_or(songngu::SegmentKind::Text),
-        source: v["source"].as_str().unwrap().into(),
-        ascii: v["ascii"].as_str().unwrap().into(),
-        target: v["target"].as_str().map(str::to_owned),
-        origin: v["origin"]
-            .as_str()
-            .map(songngu::document::Provenance::from),
-        terms: Vec::new(),
-        flags: serde_json::from_value(v["flags"].clone()).unwrap_or_default(),
-        span: (0, 0),
-    }
+/// The segments of a run's `NAME.jsonl`, through the library's reader
+/// (hits are not read back; span `(0, 0)`).
+pub fn read_segments(file: &std::path::Path) -> Vec<Segment> {
+    let text = songngu::plaintext::read_utf8(file).unwrap();
+    let records: Vec<(usize, songngu::formats::Record)> =
+        songngu::formats::read_jsonl(file, &text, "a segment", "as `run` writes it").unwrap();
+    records.into_iter().map(|(_, r)| r.into_segment()).collect()
 }
