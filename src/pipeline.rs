@@ -867,7 +867,11 @@ mod tests {
         heard.sort();
         assert_eq!(heard, files);
         let failed: Vec<&PathBuf> = outcome.failed().map(|o| &o.input).collect();
-        assert_eq!(failed, [&files[4]]);
+        let why: Vec<String> = outcome
+            .failed()
+            .map(|o| format!("{:?}", o.result))
+            .collect();
+        assert_eq!(failed, [&files[4]], "{why:?}");
         assert!(matches!(
             outcome.documents[4].result,
             Err(Error::InvalidUtf8 { offset: 1, .. })
