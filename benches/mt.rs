@@ -25,8 +25,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use songngu::config::{Config, EngineConfig, GlossaryMode};
-use songngu::glossary::modes::Verifier;
 use songngu::glossary::{Entry, Glossary};
+use songngu::pipeline::{BatchSettings, NoProgress};
 use songngu::reader::collect_inputs;
 use songngu::tm::Tm;
 use songngu::translate::libretranslate::LibreTranslate;
@@ -85,6 +85,21 @@ impl Sleeper for RealSleep {
     }
 }
 
+/// The pipeline of a run: JSONL out, the whole input one chunk, the real clock.
+fn pipeline(config: &Config, glossary: &Glossary, mt: Mt) -> songngu::Pipeline {
+    let mut config = config.clone();
+    config.output.formats = vec![songngu::formats::Format::Jsonl];
+    songngu::Pipeline::builder(&config, glossary)
+        .translate(mt)
+        .batch(BatchSettings {
+            chunk: 5000,
+            ..BatchSettings::default()
+        })
+        .clock(Arc::new(RealSleep))
+        .build()
+        .unwrap()
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -131,36 +146,19 @@ fn enforcement(server: &MockServer, fake: &Fake) {
         entries: vec![Entry::term("bài báo", "news article")],
         files: Vec::new(),
     };
-    let pipeline = songngu::Pipeline::new(&config, &glossary).unwrap();
     let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let mut ratios = Vec::new();
     for run in 1..=3 {
         let tm_path = dir.path().join(format!("tm{run}.sqlite"));
         let before = fake.rejected.load(Ordering::SeqCst);
-        let mut mt = Mt {
-            engine: AnyEngine::Libre(LibreTranslate::with_key(&settings, None).unwrap()),
-            tm: Tm::open(&tm_path).unwrap(),
-            verifier: Verifier::new(&glossary.entries),
-            glossary_hash: glossary.content_hash(),
-            protect: false,
-            verify: true,
-            dry_run: false,
-            max_retries: 5,
-            requests_per_second: None,
-            from: "vi".into(),
-            to: "en".into(),
-        };
+        let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
+        let mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
+        let pipeline = pipeline(&config, &glossary, mt);
         let t = Instant::now();
-        let (_, report) = pipeline
-            .run_batch_translated(
-                &inputs,
-                &dir.path().join("out"),
-                &[songngu::formats::Format::Jsonl],
-                &mut mt,
-                &RealSleep,
-                5000,
-                &|_| {},
-            )
+        let report = pipeline
+            .run(&inputs, &dir.path().join("out"), &NoProgress)
+            .unwrap()
+            .translation
             .unwrap();
         let secs = t.elapsed().as_secs_f64();
         let ideal = report.requests as f64 * LATENCY.as_secs_f64() / 4.0;
@@ -200,37 +198,22 @@ fn plain(rt: &tokio::runtime::Runtime, server: &MockServer, fake: &Fake) {
         max_retries: 5,
         ..EngineConfig::default()
     };
-    let config = Config::default();
+    // Neither protect nor verify.
+    let mut config = Config::default();
+    config.glossary.modes = Vec::new();
     let glossary = Glossary::default();
-    let pipeline = songngu::Pipeline::new(&config, &glossary).unwrap();
     let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let tm_path = dir.path().join("tm.sqlite");
     let run = |label: &str| {
         let before = fake.requests.load(Ordering::SeqCst);
-        let mut mt = Mt {
-            engine: AnyEngine::Libre(LibreTranslate::with_key(&settings, None).unwrap()),
-            tm: Tm::open(&tm_path).unwrap(),
-            verifier: Verifier::new(&[]),
-            glossary_hash: glossary.content_hash(),
-            protect: false,
-            verify: false,
-            dry_run: false,
-            max_retries: 5,
-            requests_per_second: None,
-            from: "vi".into(),
-            to: "en".into(),
-        };
+        let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
+        let mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
+        let pipeline = pipeline(&config, &glossary, mt);
         let t = Instant::now();
-        let (_, report) = pipeline
-            .run_batch_translated(
-                &inputs,
-                &dir.path().join("out"),
-                &[songngu::formats::Format::Jsonl],
-                &mut mt,
-                &RealSleep,
-                5000,
-                &|_| {},
-            )
+        let report = pipeline
+            .run(&inputs, &dir.path().join("out"), &NoProgress)
+            .unwrap()
+            .translation
             .unwrap();
         let secs = t.elapsed().as_secs_f64();
         let requests = fake.requests.load(Ordering::SeqCst) - before;

@@ -354,7 +354,11 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
         std::env::current_dir()?.join(path)
     };
     let parts: Vec<Component<'_>> = abs.components().collect();
-    for k in (1..=parts.len()).rev() {
+    let mut k = parts.len();
+    // A prefix another thread or process creates between the two calls
+    // below is looked at again (a few times), not taken for a dangling link.
+    let mut second_looks = 0;
+    while k >= 1 {
         let prefix: PathBuf = parts[..k].iter().collect();
         match std::fs::canonicalize(&prefix) {
             Ok(mut real) => {
@@ -370,13 +374,14 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
                 return Ok(real);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let meta = std::fs::symlink_metadata(&prefix);
-                if meta.as_ref().is_ok_and(|m| !m.file_type().is_symlink()) {
-                    // Made meanwhile (another thread writing to the same
-                    // folder): resolve it again.
-                    return resolve(path);
+                let now = std::fs::symlink_metadata(&prefix);
+                let dangling = now.as_ref().is_ok_and(|m| m.file_type().is_symlink())
+                    && std::fs::metadata(&prefix).is_err();
+                if now.is_ok() && !dangling && second_looks < 8 {
+                    second_looks += 1;
+                    continue;
                 }
-                if meta.is_ok() {
+                if now.is_ok() {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::NotFound,
                         format!(
@@ -388,6 +393,7 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
             }
             Err(e) => return Err(e),
         }
+        k -= 1;
     }
     Ok(abs)
 }
@@ -640,5 +646,50 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(std::fs::read(&p).unwrap(), b"newer");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_link_in_the_output_path_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("out")).unwrap();
+        let e = resolve(&dir.path().join("out/a")).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+    }
+
+    #[test]
+    fn a_folder_created_by_another_worker_meanwhile_is_not_a_dangling_link() {
+        // Workers of one batch resolve and create the output folder at the
+        // same time: one that saw the folder appear between its two looks
+        // used to call it a dangling link. Here a thread keeps creating and
+        // removing the folder while others resolve a path inside it.
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let done = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    let _ = std::fs::create_dir(&out);
+                    let _ = std::fs::remove_dir(&out);
+                }
+            });
+            let resolvers: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        (0..20_000)
+                            .filter_map(|_| resolve(&out.join("doc.jsonl")).err())
+                            .map(|e| e.to_string())
+                            .next()
+                    })
+                })
+                .collect();
+            let errors: Vec<String> = resolvers
+                .into_iter()
+                .filter_map(|r| r.join().unwrap())
+                .collect();
+            done.store(true, Ordering::Relaxed);
+            assert!(errors.is_empty(), "{errors:?}");
+        });
     }
 }

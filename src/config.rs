@@ -21,6 +21,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+// Each stage's settings live with the stage; the configuration composes
+// them (and re-exports them, so `songngu::config::Format` keeps working).
+pub use crate::formats::{Format, OutputConfig};
+pub use crate::glossary::{CaseRule, Diacritics, GlossaryConfig, GlossaryMode};
+pub use crate::segment::{SegmentConfig, Unit};
+pub use crate::tm::TmConfig;
+pub use crate::translate::settings::{
+    EngineConfig, EngineKind, Engines, MIN_REQUESTS_PER_SECOND, MtSettings, TranslateConfig,
+};
 
 /// The whole effective configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -155,378 +164,6 @@ impl Default for Languages {
     }
 }
 
-/// `[segment]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SegmentConfig {
-    /// The segment unit.
-    pub unit: Unit,
-    /// The longest paragraph kept whole, in bytes: a longer one is cut
-    /// (at a sentence end, else at whitespace, else between characters)
-    /// and the segments at each cut are flagged `segment-cut`.
-    pub max_bytes: usize,
-}
-
-impl Default for SegmentConfig {
-    fn default() -> Self {
-        SegmentConfig {
-            unit: Unit::default(),
-            max_bytes: 1_048_576,
-        }
-    }
-}
-
-/// What one segment is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Unit {
-    /// A blank-line separated paragraph.
-    Paragraph,
-    /// A sentence (Vietnamese-aware rules).
-    #[default]
-    Sentence,
-    /// A line.
-    Line,
-}
-
-/// `[glossary]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct GlossaryConfig {
-    /// Folders (all `*.toml` inside, in name order) and files.
-    pub paths: Vec<PathBuf>,
-    /// Default case rule for entries that do not set one.
-    pub case: CaseRule,
-    /// Whether diacritic-insensitive (report-only) hits are reported.
-    pub diacritics: Diacritics,
-    /// What the glossary stage does.
-    pub modes: Vec<GlossaryMode>,
-}
-
-impl Default for GlossaryConfig {
-    fn default() -> Self {
-        Self {
-            paths: vec![PathBuf::from("glossary/")],
-            case: CaseRule::default(),
-            diacritics: Diacritics::default(),
-            modes: vec![GlossaryMode::Annotate, GlossaryMode::Verify],
-        }
-    }
-}
-
-/// How letter case is compared when matching a term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum CaseRule {
-    /// Exactly as written.
-    Sensitive,
-    /// A lower-case letter in the entry matches either case; an upper-case
-    /// one must match.
-    #[default]
-    Permissive,
-    /// Any case.
-    Insensitive,
-}
-
-/// Diacritic handling in the glossary stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Diacritics {
-    /// Only hits with the right diacritics.
-    Strict,
-    /// Also report ASCII-only and mis-accented look-alikes (report only).
-    #[default]
-    Flag,
-}
-
-/// A glossary stage mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GlossaryMode {
-    /// Report the hits.
-    Annotate,
-    /// Produce a glossary-only draft target.
-    Replace,
-    /// Shield terms from the MT engine with placeholders.
-    Protect,
-    /// Check targets for approved and forbidden terms.
-    Verify,
-}
-
-/// `[translate]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct TranslateConfig {
-    /// The engine; `none` runs offline.
-    pub engine: EngineKind,
-}
-
-/// The machine-translation engines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum EngineKind {
-    /// Offline: no machine translation.
-    #[default]
-    None,
-    /// Apertium APy.
-    Apertium,
-    /// LibreTranslate.
-    Libretranslate,
-    /// DeepL API v2.
-    Deepl,
-    /// Google Cloud Translation v2.
-    Google,
-    /// Any OpenAI-compatible chat-completions server.
-    Openai,
-}
-
-impl EngineKind {
-    /// Every engine, in documentation order.
-    pub const ALL: [EngineKind; 6] = [
-        EngineKind::None,
-        EngineKind::Apertium,
-        EngineKind::Libretranslate,
-        EngineKind::Deepl,
-        EngineKind::Google,
-        EngineKind::Openai,
-    ];
-
-    /// The name used in config files and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            EngineKind::None => "none",
-            EngineKind::Apertium => "apertium",
-            EngineKind::Libretranslate => "libretranslate",
-            EngineKind::Deepl => "deepl",
-            EngineKind::Google => "google",
-            EngineKind::Openai => "openai",
-        }
-    }
-
-    /// Parses an engine name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|e| e.name() == name)
-    }
-}
-
-/// `[engines.*]`: one table per engine. A key left out of a file keeps that
-/// engine's own default (each engine has its own URL and concurrency).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, from = "EnginesFile")]
-pub struct Engines {
-    /// `[engines.apertium]`
-    pub apertium: EngineConfig,
-    /// `[engines.libretranslate]`
-    pub libretranslate: EngineConfig,
-    /// `[engines.deepl]`
-    pub deepl: EngineConfig,
-    /// `[engines.google]`
-    pub google: EngineConfig,
-    /// `[engines.openai]`
-    pub openai: EngineConfig,
-}
-
-impl Default for Engines {
-    fn default() -> Self {
-        Self {
-            apertium: EngineConfig::with_url("http://127.0.0.1:2737", 2),
-            libretranslate: EngineConfig::with_url("http://127.0.0.1:5000", 4),
-            deepl: EngineConfig::with_url("https://api-free.deepl.com", 4),
-            google: EngineConfig::with_url("https://translation.googleapis.com", 4),
-            openai: EngineConfig::with_url("https://api.openai.com", 4),
-        }
-    }
-}
-
-/// `[engines]` as written in a file: every key optional.
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct EnginesFile {
-    apertium: EngineFile,
-    libretranslate: EngineFile,
-    deepl: EngineFile,
-    google: EngineFile,
-    openai: EngineFile,
-}
-
-/// One `[engines.NAME]` table as written in a file.
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct EngineFile {
-    url: Option<String>,
-    concurrency: Option<u32>,
-    batch_size: Option<u32>,
-    timeout_s: Option<u64>,
-    max_retries: Option<u32>,
-    model: Option<String>,
-    #[serde(deserialize_with = "requests_per_second")]
-    requests_per_second: Option<f64>,
-    target_variant: Option<String>,
-    temperature: Option<f64>,
-}
-
-/// The lowest `requests_per_second` accepted: one request every 100 s. Below
-/// it a run would seem to hang (and `1e-300` overflowed the pacing clock).
-pub const MIN_REQUESTS_PER_SECOND: f64 = 0.01;
-
-fn requests_per_second<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<f64>, D::Error> {
-    let rate = f64::deserialize(d)?;
-    if !rate.is_finite() || rate < MIN_REQUESTS_PER_SECOND {
-        return Err(serde::de::Error::custom(format!(
-            "requests_per_second is not a usable rate: give a number of at least \
-             {MIN_REQUESTS_PER_SECOND} (one request every 100 s), or remove the key for no limit"
-        )));
-    }
-    Ok(Some(rate))
-}
-
-impl EngineFile {
-    fn over(self, base: EngineConfig) -> EngineConfig {
-        EngineConfig {
-            url: self.url.unwrap_or(base.url),
-            concurrency: self.concurrency.unwrap_or(base.concurrency),
-            batch_size: self.batch_size.unwrap_or(base.batch_size),
-            timeout_s: self.timeout_s.unwrap_or(base.timeout_s),
-            max_retries: self.max_retries.unwrap_or(base.max_retries),
-            model: self.model.or(base.model),
-            requests_per_second: self.requests_per_second.or(base.requests_per_second),
-            target_variant: self.target_variant.or(base.target_variant),
-            temperature: self.temperature.or(base.temperature),
-        }
-    }
-}
-
-impl From<EnginesFile> for Engines {
-    fn from(f: EnginesFile) -> Self {
-        let d = Engines::default();
-        Engines {
-            apertium: f.apertium.over(d.apertium),
-            libretranslate: f.libretranslate.over(d.libretranslate),
-            deepl: f.deepl.over(d.deepl),
-            google: f.google.over(d.google),
-            openai: f.openai.over(d.openai),
-        }
-    }
-}
-
-/// Connection settings shared by every engine.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct EngineConfig {
-    /// Base URL of the server.
-    pub url: String,
-    /// Requests in flight at once.
-    pub concurrency: u32,
-    /// Segments per request (capped by the engine's own limits).
-    pub batch_size: u32,
-    /// Request timeout in seconds.
-    pub timeout_s: u64,
-    /// Retries of a failed request before its segments are flagged.
-    pub max_retries: u32,
-    /// Model name (OpenAI-compatible engines only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    /// Requests started per second at most (unset: no pacing beyond
-    /// `concurrency` and the server's `Retry-After`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests_per_second: Option<f64>,
-    /// The regional target the engine should write, where it has them
-    /// (DeepL: `EN-US` or `EN-GB` for `en`, `PT-BR` or `PT-PT` for `pt`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_variant: Option<String>,
-    /// Sampling temperature (OpenAI-compatible engines; default 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f64>,
-}
-
-impl EngineConfig {
-    fn with_url(url: &str, concurrency: u32) -> Self {
-        Self {
-            url: url.into(),
-            concurrency,
-            ..Self::default()
-        }
-    }
-}
-
-impl Default for EngineConfig {
-    fn default() -> Self {
-        Self {
-            url: String::new(),
-            concurrency: 2,
-            batch_size: 20,
-            timeout_s: 30,
-            max_retries: 5,
-            model: None,
-            requests_per_second: None,
-            target_variant: None,
-            temperature: None,
-        }
-    }
-}
-
-/// `[output]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OutputConfig {
-    /// Output folder.
-    pub dir: PathBuf,
-    /// Formats written for each input.
-    pub formats: Vec<Format>,
-}
-
-impl Default for OutputConfig {
-    fn default() -> Self {
-        Self {
-            dir: PathBuf::from("out"),
-            formats: vec![
-                Format::Jsonl,
-                Format::Tsv,
-                Format::Tmx,
-                Format::Xliff,
-                Format::Html,
-                Format::Txt,
-            ],
-        }
-    }
-}
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// `NAME.jsonl`, one object per segment.
-    Jsonl,
-    /// `NAME.tsv`, a spreadsheet-friendly table.
-    Tsv,
-    /// `NAME.tmx`, TMX 1.4 of approved pairs.
-    Tmx,
-    /// `NAME.xlf`, XLIFF 1.2.
-    Xliff,
-    /// `NAME.html`, the self-contained review page.
-    Html,
-    /// `NAME.vi.txt`, `NAME.en.txt`, `NAME.ascii.txt`, line-aligned.
-    Txt,
-}
-
-/// `[tm]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TmConfig {
-    /// SQLite file of the translation memory.
-    pub path: PathBuf,
-}
-
-impl Default for TmConfig {
-    fn default() -> Self {
-        Self {
-            path: PathBuf::from(".songngu/tm.sqlite"),
-        }
-    }
-}
-
 /// Where the configuration comes from, for [`Config::load`].
 #[derive(Debug, Clone, Default)]
 pub struct ConfigSource {
@@ -575,8 +212,8 @@ impl Config {
             },
         };
         let mut config = if let Some(path) = path.filter(|p| must_exist || p.is_file()) {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
+            let text = crate::plaintext::read_utf8(&path).map_err(|e| match e {
+                Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::NotFound => {
                     Error::Config {
                         path: path.clone(),
                         line: 1,
@@ -585,9 +222,8 @@ impl Config {
                                   --config or $SONGNGU_CONFIG"
                             .into(),
                     }
-                } else {
-                    Error::io(&path, e)
                 }
+                other => other,
             })?;
             Config::from_toml(&text, &path)?
         } else {
@@ -601,7 +237,7 @@ impl Config {
                     col: 1,
                     message: format!(
                         "unknown engine `{engine}`; expected one of: {}",
-                        EngineKind::ALL.map(EngineKind::name).join(", ")
+                        EngineKind::names().join(", ")
                     ),
                 })?;
         }
@@ -658,6 +294,73 @@ impl Config {
     /// The configuration as TOML, as `songngu config` prints it.
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).expect("the config serialises")
+    }
+}
+
+// The glossary stage does not know the configuration; loading the
+// configured glossary is part of composing the stages, so it is here.
+impl crate::glossary::Glossary {
+    /// The glossary a run uses: `overrides` (paths as given) when not empty,
+    /// else the configured `[glossary] paths` (relative to the config file),
+    /// restricted to the configured language pair. With no configuration
+    /// file, a missing default `glossary/` folder means "no glossary" (a
+    /// warning), not an error (see [`crate::glossary::Glossary::load_checked`]).
+    ///
+    /// # Errors
+    /// [`Error::GlossaryInvalid`] when any file has an error; the
+    /// diagnostics list every finding. Warnings are returned with the glossary.
+    pub fn load(
+        config: &Config,
+        overrides: &[PathBuf],
+    ) -> Result<(
+        crate::glossary::Glossary,
+        Vec<crate::diagnostic::Diagnostic>,
+    )> {
+        let default_may_be_missing = overrides.is_empty()
+            && config.source_file.is_none()
+            && config.glossary.paths == GlossaryConfig::default().paths;
+        crate::glossary::Glossary::load_checked(
+            &config.glossary_paths(overrides),
+            (&config.languages.source, &config.languages.target),
+            default_may_be_missing,
+        )
+    }
+}
+
+impl Config {
+    /// What the translate stage takes from this configuration with the
+    /// engine named `engine`: the languages, the glossary modes `protect`
+    /// and `verify`, the engine's `[engines.NAME]` retries and rate limit
+    /// (the defaults for an engine the registry does not have).
+    pub fn mt_settings(&self, engine: &str) -> MtSettings {
+        let settings = self.engines.get(engine).cloned().unwrap_or_default();
+        MtSettings {
+            from: self.languages.source.clone(),
+            to: self.languages.target.clone(),
+            protect: self.glossary.modes.contains(&GlossaryMode::Protect),
+            verify: self.glossary.modes.contains(&GlossaryMode::Verify),
+            max_retries: settings.max_retries,
+            requests_per_second: settings.requests_per_second,
+        }
+    }
+}
+
+// The translate stage's constructor from the whole configuration lives
+// here, where the configuration is composed: translate/ does not know it.
+impl crate::translate::Mt {
+    /// The translate stage for `config` ([`Config::mt_settings`]) and
+    /// `glossary` (its checks, and its content hash in every memory key),
+    /// with `engine` and the translation memory `memory`; see
+    /// [`crate::translate::Mt::with_settings`].
+    pub fn new(
+        config: &Config,
+        glossary: &crate::glossary::Glossary,
+        engine: crate::translate::AnyEngine,
+        memory: crate::tm::Tm,
+    ) -> crate::translate::Mt {
+        use crate::translate::Engine as _;
+        let settings = config.mt_settings(engine.name());
+        crate::translate::Mt::with_settings(settings, glossary, engine, memory)
     }
 }
 
@@ -743,7 +446,7 @@ mod tests {
             c.glossary.modes,
             [GlossaryMode::Annotate, GlossaryMode::Verify]
         );
-        assert_eq!(c.translate.engine, EngineKind::None);
+        assert_eq!(c.translate.engine, EngineKind::NONE);
         assert_eq!(c.base_dir, Path::new("dir"));
     }
 
@@ -753,8 +456,8 @@ mod tests {
             parse("[languages]\ntarget = \"fr\"\n[engines.apertium]\nconcurrency = 1\n").unwrap();
         assert_eq!(c.languages.source, "vi");
         assert_eq!(c.languages.target, "fr");
-        assert_eq!(c.engines.apertium.concurrency, 1);
-        assert_eq!(c.engines.apertium.url, "http://127.0.0.1:2737");
+        assert_eq!(c.engines["apertium"].concurrency, 1);
+        assert_eq!(c.engines["apertium"].url, "http://127.0.0.1:2737");
     }
 
     #[test]
@@ -801,7 +504,7 @@ mod tests {
         };
         assert_eq!(
             Config::load(&source).unwrap().translate.engine,
-            EngineKind::Apertium
+            EngineKind::from_name("apertium").unwrap()
         );
         let source = ConfigSource {
             env_engine: Some("nope".into()),
@@ -867,7 +570,7 @@ mod tests {
             assert!(message.contains("is not a usable rate"), "{bad}: {message}");
         }
         let c = parse("[engines.libretranslate]\nrequests_per_second = 0.5\n").unwrap();
-        assert_eq!(c.engines.libretranslate.requests_per_second, Some(0.5));
+        assert_eq!(c.engines["libretranslate"].requests_per_second, Some(0.5));
     }
 
     #[test]

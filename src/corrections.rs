@@ -1,5 +1,7 @@
-//! Reading reviewed corrections back: the JSONL and TSV that `run` writes
-//! (edited by a reviewer) and XLIFF 1.2 with edited targets.
+//! Reviewed corrections back into the memory: the JSONL and TSV that `run`
+//! writes (edited by a reviewer), the review page's export and XLIFF 1.2
+//! with edited targets, each read by its format's reader in
+//! [`crate::formats`] (errors located: [`crate::Error::Parse`]).
 //!
 //! Contract of [`read_corrections`]: returns every (source, target) pair
 //! that carries a target, with whether the file itself marks it as
@@ -12,10 +14,11 @@
 
 use std::path::Path;
 
-use quick_xml::events::Event;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::document::Provenance;
 use crate::error::{Error, Result};
+use crate::formats::{self, ReviewLine};
 use crate::tm::Tm;
 
 /// One reviewed pair from a file.
@@ -134,7 +137,7 @@ pub fn import(
             n.unchanged += 1;
             continue;
         }
-        let came_from = crate::tm::Provenance {
+        let came_from = crate::tm::CorrectionSource {
             file: file.display().to_string(),
             line: c.at,
             doc: doc.to_string(),
@@ -148,255 +151,102 @@ pub fn import(
 /// Language pair found in an XLIFF file.
 pub type Langs = Option<(String, String)>;
 
-/// The corrections in `path`, by extension: `.jsonl`, `.tsv`, `.xlf` /
-/// `.xliff`; plus the language pair the file states (XLIFF).
+/// The corrections in `path`, by extension: `.jsonl` (also `.json`),
+/// `.tsv` (also `.tab`), `.xlf` / `.xliff`, each read by its format's
+/// reader in [`crate::formats`]; plus the language pair the file states
+/// (XLIFF).
 ///
 /// # Errors
-/// [`Error::Io`], [`Error::InvalidUtf8`], or [`Error::Engine`]-free parse
-/// errors as [`Error::Config`]-style located messages ([`Error::Glossary`]
-/// is not used here): a bad line gives `file:line:1: error: …`.
+/// [`Error::Io`], [`Error::InvalidUtf8`], or [`Error::Parse`] located at
+/// the line (and column) of the first thing that does not parse, or at
+/// line 1 for an extension that is none of these.
 pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to() as u64,
-    })?;
+    let text = crate::plaintext::read_utf8(path)?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let bad = |line: usize, message: String| Error::Config {
-        path: path.to_path_buf(),
-        line,
-        col: 1,
-        message,
+    let pair = |source: String, target: String, reviewed: bool, at: usize| Correction {
+        source,
+        target,
+        reviewed,
+        at,
+        status: None,
+        replaces: None,
     };
     match ext.as_str() {
         "jsonl" | "json" => {
+            let lines: Vec<(usize, ReviewLine)> = formats::read_jsonl(
+                path,
+                &text,
+                "a segment object",
+                "each line must be one segment object, as `songngu run` or the review page's \
+                 export writes them",
+            )?;
             let mut out = Vec::new();
-            for (n, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
+            for (line, l) in lines {
+                if l.kind.as_deref() == Some("ascii-caption") {
                     continue;
                 }
-                let v: serde_json::Value = serde_json::from_str(line).map_err(|e| {
-                    bad(
-                        n + 1,
-                        format!("not a JSON object ({e}); each line must be one segment object"),
-                    )
-                })?;
-                if v["kind"].as_str() == Some("ascii-caption") {
-                    continue;
-                }
-                let Some(source) = v["source"].as_str() else {
+                let Some(source) = l.source else {
                     continue;
                 };
                 // The review page's export has a status on every row: its
                 // rows without a target are counted; a run's are not rows
                 // anyone reviewed.
-                let status = v["status"].as_str().map(str::to_owned);
-                let target = v["target"].as_str().unwrap_or("");
-                if status.is_none() && target.trim().is_empty() {
+                let target = l.target.unwrap_or_default();
+                if l.status.is_none() && target.trim().is_empty() {
                     continue;
                 }
                 out.push(Correction {
-                    source: source.to_owned(),
-                    target: target.to_owned(),
-                    reviewed: v["origin"].as_str() == Some("human"),
-                    at: n + 1,
-                    status,
-                    replaces: v["replaces"].as_str().map(str::to_owned),
+                    status: l.status,
+                    replaces: l.replaces,
+                    ..pair(
+                        source,
+                        target,
+                        l.origin.as_ref().is_some_and(Provenance::is_human),
+                        line,
+                    )
                 });
             }
             Ok((out, None))
         }
-        "tsv" | "tab" => {
-            let mut lines = text.lines().enumerate();
-            let Some((_, header)) = lines.next() else {
-                return Ok((Vec::new(), None));
-            };
-            let cols: Vec<&str> = header.split('\t').collect();
-            let col = |name: &str| cols.iter().position(|c| c.trim() == name);
-            let (Some(cs), Some(ct)) = (col("source"), col("target")) else {
-                return Err(bad(
-                    1,
-                    "the header needs `source` and `target` columns (as `songngu run` writes them)"
-                        .into(),
-                ));
-            };
-            let (co, ck) = (col("origin"), col("kind"));
-            let mut out = Vec::new();
-            for (n, line) in lines {
-                let f: Vec<&str> = line.split('\t').collect();
-                let get = |i: Option<usize>| {
-                    i.and_then(|i| f.get(i))
-                        .map(|s| unescape_tsv(s))
-                        .unwrap_or_default()
-                };
-                if get(ck) == "ascii-caption" {
-                    continue;
-                }
-                let (source, target) = (get(Some(cs)), get(Some(ct)));
-                if source.is_empty() || target.trim().is_empty() {
-                    continue;
-                }
-                out.push(Correction {
-                    source,
-                    target,
-                    reviewed: get(co) == "human",
-                    at: n + 1,
-                    status: None,
-                    replaces: None,
-                });
-            }
-            Ok((out, None))
+        "tsv" | "tab" => Ok((
+            formats::read_tsv(path, &text)?
+                .into_iter()
+                .filter(|r| {
+                    r.kind != "ascii-caption" && !r.source.is_empty() && !r.target.trim().is_empty()
+                })
+                .map(|r| {
+                    let reviewed = r.origin.as_ref().is_some_and(Provenance::is_human);
+                    pair(r.source, r.target, reviewed, r.line)
+                })
+                .collect(),
+            None,
+        )),
+        "xlf" | "xliff" => {
+            let x = formats::read_xliff(path, &text)?;
+            let out = x
+                .units
+                .into_iter()
+                .filter(|u| !u.no_translate && !u.source.is_empty() && !u.target.trim().is_empty())
+                .map(|u| {
+                    let reviewed = u.reviewed();
+                    pair(u.source, u.target, reviewed, u.n)
+                })
+                .collect();
+            Ok((out, x.langs))
         }
-        "xlf" | "xliff" => read_xliff(&text).map_err(|m| bad(1, m)),
-        _ => Err(bad(
+        _ => Err(Error::parse(
+            path,
             1,
+            None,
             format!(
                 "unknown correction format `.{ext}`; use the .jsonl, .tsv or .xlf that `songngu run` writes"
             ),
         )),
     }
-}
-
-/// Undoes the TSV writer's escapes.
-pub fn unescape_tsv(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('\\') => out.push('\\'),
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-fn read_xliff(text: &str) -> std::result::Result<(Vec<Correction>, Langs), String> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut out = Vec::new();
-    let mut langs = None;
-    let (mut in_source, mut in_target) = (false, false);
-    let (mut source, mut target) = (String::new(), String::new());
-    let (mut reviewed, mut skip) = (false, false);
-    let mut unit = 0;
-    loop {
-        match reader.read_event().map_err(|e| {
-            format!(
-                "not well-formed XLIFF at byte {}: {e}",
-                reader.buffer_position()
-            )
-        })? {
-            Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "file" => {
-                let get = |n: &str| {
-                    e.attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == n)
-                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-                        .map(|v| v.into_owned())
-                };
-                if let (Some(s), Some(t)) = (get("source-language"), get("target-language")) {
-                    langs = Some((s, t));
-                }
-            }
-            Event::Start(e) if e.local_name().as_ref() == "trans-unit" => {
-                unit += 1;
-                source.clear();
-                target.clear();
-                let attr = |n: &str| {
-                    e.attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == n)
-                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-                        .map(|v| v.into_owned())
-                };
-                reviewed = attr("approved").as_deref() == Some("yes");
-                skip = attr("translate").as_deref() == Some("no");
-            }
-            Event::Start(e) if e.local_name().as_ref() == "source" => in_source = true,
-            Event::Start(e) if e.local_name().as_ref() == "target" => {
-                in_target = true;
-                let state = e
-                    .attributes()
-                    .flatten()
-                    .find(|a| a.key.local_name().as_ref() == "state")
-                    .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-                    .map(|v| v.into_owned());
-                reviewed |= matches!(
-                    state.as_deref(),
-                    Some("translated" | "final" | "signed-off")
-                );
-            }
-            Event::Text(t) => {
-                let s = t.xml10_content();
-                if in_source {
-                    source.push_str(&s);
-                } else if in_target {
-                    target.push_str(&s);
-                }
-            }
-            Event::GeneralRef(r) => {
-                let name = r.xml10_content();
-                let s = match name.as_ref() {
-                    "lt" => "<".to_owned(),
-                    "gt" => ">".to_owned(),
-                    "amp" => "&".to_owned(),
-                    "quot" => "\"".to_owned(),
-                    "apos" => "'".to_owned(),
-                    other => match other.strip_prefix('#') {
-                        Some(n) => {
-                            let cp = n.strip_prefix('x').map_or_else(
-                                || n.parse().ok(),
-                                |h| u32::from_str_radix(h, 16).ok(),
-                            );
-                            cp.and_then(char::from_u32)
-                                .map(String::from)
-                                .unwrap_or_default()
-                        }
-                        None => String::new(),
-                    },
-                };
-                if in_source {
-                    source.push_str(&s);
-                } else if in_target {
-                    target.push_str(&s);
-                }
-            }
-            Event::End(e) if e.local_name().as_ref() == "source" => in_source = false,
-            Event::End(e) if e.local_name().as_ref() == "target" => in_target = false,
-            Event::End(e)
-                if e.local_name().as_ref() == "trans-unit"
-                    && !skip
-                    && !source.is_empty()
-                    && !target.trim().is_empty() =>
-            {
-                out.push(Correction {
-                    source: source.clone(),
-                    target: target.clone(),
-                    reviewed,
-                    at: unit,
-                    status: None,
-                    replaces: None,
-                });
-            }
-            _ => {}
-        }
-    }
-    Ok((out, langs))
 }
 
 #[cfg(test)]

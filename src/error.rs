@@ -34,7 +34,7 @@ pub enum Error {
     },
     /// The glossary has errors (every error is in the diagnostics).
     #[error("{0}")]
-    GlossaryInvalid(crate::glossary::Diagnostics),
+    GlossaryInvalid(crate::diagnostic::Diagnostics),
     /// The glossary could not be used (e.g. the matcher could not be built).
     #[error("{0}")]
     Glossary(String),
@@ -55,6 +55,20 @@ pub enum Error {
     NoTm {
         /// Where it was looked for.
         path: PathBuf,
+    },
+    /// A file songngu reads back (a run's JSONL, TSV or XLIFF, a corrections
+    /// file) that does not parse: located at its line (and column where the
+    /// reader knows it), with what is wrong and what to do.
+    #[error("{}", parse_message(file, *line, *column, message))]
+    Parse {
+        /// The file, or `<stdin>`.
+        file: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters, where the reader knows it.
+        column: Option<usize>,
+        /// What is wrong and what to do.
+        message: String,
     },
     /// Input text that is not UTF-8.
     #[error(
@@ -125,6 +139,18 @@ pub enum Error {
     },
 }
 
+fn parse_message(
+    file: &std::path::Path,
+    line: usize,
+    column: Option<usize>,
+    message: &str,
+) -> String {
+    match column {
+        Some(col) => format!("{}:{line}:{col}: error: {message}", file.display()),
+        None => format!("{}:{line}: error: {message}", file.display()),
+    }
+}
+
 fn clash_message(
     first: &std::path::Path,
     second: &std::path::Path,
@@ -154,6 +180,21 @@ impl Error {
         Self::Io {
             path: path.into(),
             cause,
+        }
+    }
+
+    /// A parse error in `file` at `line` (and `column`), see [`Error::Parse`].
+    pub fn parse(
+        file: impl Into<PathBuf>,
+        line: usize,
+        column: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Parse {
+            file: file.into(),
+            line,
+            column,
+            message: message.into(),
         }
     }
 }

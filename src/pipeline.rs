@@ -1,5 +1,6 @@
-//! The pipeline: read → segment → ascii → glossary → QA → write, for one
-//! document ([`Pipeline::process`]) and for a batch ([`Pipeline::run_batch`]).
+//! The pipeline: read → segment → ascii → glossary → (translate) → QA →
+//! write, for one document ([`Pipeline::process`]) and for a batch
+//! ([`Pipeline::run`]).
 //!
 //! Contract of [`Pipeline::process`]: expects a normalised [`Document`];
 //! returns its segments in order, each with its ASCII form, its glossary
@@ -10,53 +11,181 @@
 //! `suspect` hits) and pattern terms whose slot did not parse. It is pure:
 //! no I/O.
 //!
-//! The batch driver first checks every output path ([`Pipeline::plan`]:
-//! inside the output folder, no two the same file), then runs documents in
-//! parallel (`jobs` threads), writes each
-//! document's outputs atomically as soon as it is done, and records a
-//! per-document outcome: one failed document (unreadable, not UTF-8, an
-//! output that cannot be written) does not stop the others. Memory is
-//! bounded by the documents in flight, not by the batch. The outputs are
-//! flushed to disk once, when the batch is done and before the driver
-//! returns ([`crate::atomic::Flush`]), not once per file: when a batch
-//! driver has returned `Ok`, every file it wrote is on disk.
+//! # The batch driver
+//!
+//! [`Pipeline::run`] is the one batch driver, offline or with an engine.
+//! It first checks every output path ([`Pipeline::plan`]: inside the
+//! output folder, no two the same file), then hands out the inputs in
+//! groups to workers; each group goes through the stages in the order
+//! `Stages::run_group` defines (the one place that says it): read and
+//! segment each document, ASCII and glossary hits ([`Pipeline::process`]),
+//! then the targets — offline, reviewed corrections from the memory; with
+//! an engine, the whole group's segments translated together — then the
+//! QA pass, then each document's outputs written atomically. Offline a
+//! group is one document and [`BatchSettings::jobs`] workers run in
+//! parallel; with an engine a group is [`BatchSettings::chunk`] documents
+//! (identical texts of a group are sent once) and one worker drives the
+//! engine on a single-threaded async runtime, the engine's `concurrency`
+//! limiting the requests in flight. Memory is bounded by the documents in
+//! flight, not by the batch.
+//!
+//! Each document gets an outcome ([`DocOutcome`]), reported to a
+//! [`Progress`] as soon as it is known: one failed document (unreadable,
+//! not UTF-8, an output that cannot be written) does not stop the others.
+//! The outputs are flushed to disk once, when the batch is done and before
+//! the driver returns ([`crate::atomic::Flush`]), not once per file: when
+//! [`Pipeline::run`] has returned `Ok`, every file it wrote is on disk.
+//!
+//! # Where flags are made
+//!
+//! | function | flags |
+//! | --- | --- |
+//! | [`crate::qa::misspellings`] (from [`Pipeline::process`]) | `suspected-misspelling` |
+//! | [`crate::qa::unparsed`] (from [`Pipeline::process`] and [`crate::qa::check_run`]) | `pattern-unparsed` |
+//! | [`crate::translate::stage::Mt::translate`] | `mt-failed`, `placeholder-lost`, and `term-missing` / `term-forbidden` on machine targets |
+//! | the QA pass, after the targets | [`crate::qa::target_checks`] on every translation; [`crate::qa::term_checks`] on reviewed (`human`) targets in `verify` mode |
+//! | [`crate::qa::Checker::check`] (`songngu qa`) | every code of [`crate::qa`] |
+//!
+//! # Sharing
+//!
+//! A [`Pipeline`] is `Send + Sync`: build it once and run batches from any
+//! number of threads. Everything that depends on the glossary (the
+//! matcher, the verifier, the translate stage) sits behind one swappable
+//! handle: [`Pipeline::swap_glossary`] replaces it at once, a batch already
+//! running finishes with the glossary it started with.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
 
 use crate::config::{Config, Format, GlossaryMode};
-use crate::document::{Document, Flag, Segment, SegmentKind};
+use crate::diagnostic::Severity;
+use crate::document::{Document, Flag, FlagCode, Provenance, Segment, SegmentKind};
 use crate::error::{Error, Result};
 use crate::formats::{self, DocInfo, DocWriter};
 use crate::glossary::matcher::Matches;
-use crate::glossary::{Entry, Glossary, Hit, HitClass, Matcher, Severity, modes};
-use crate::qa::Checker;
+use crate::glossary::modes::Verifier;
+use crate::glossary::{Entry, Glossary, Hit, HitClass, Matcher, modes};
 use crate::reader::Input;
 use crate::segment::{Part, Parts, Segmenter};
 use crate::tm::Tm;
-use crate::translate::runner::Sleeper;
+use crate::translate::runner::{Sleeper, TokioSleeper};
 use crate::translate::stage::{Mt, MtReport};
 
 /// The smallest `[segment] max_bytes` taken: a smaller value counts as this.
 pub const MIN_MAX_BYTES: usize = 64;
 
-/// The configured stages, built once for a batch.
-#[derive(Debug)]
+/// The configured pipeline: built once, shared across threads, its
+/// glossary swappable (see the module documentation).
 pub struct Pipeline {
-    segmenter: Segmenter,
-    matcher: Matcher,
-    checker: Checker,
-    replace: bool,
-    verify: bool,
-    source_lang: String,
-    target_lang: String,
-    engine: String,
-    /// `[segment] max_bytes`.
-    max_bytes: usize,
-    /// Reviewed corrections for offline runs (see [`Pipeline::with_memory`]).
-    memory: Option<Mutex<Tm>>,
+    config: Config,
+    batch: BatchSettings,
+    /// Reviewed corrections for offline runs (see [`Builder::memory`]).
+    memory: Option<Arc<Mutex<Tm>>>,
+    clock: Arc<dyn Sleeper>,
+    stages: ArcSwap<Stages>,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("batch", &self.batch)
+            .field("memory", &self.memory.is_some())
+            .field("engine", &self.stages.load().translate.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+// A long-running process shares one pipeline between threads.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Pipeline>();
+};
+
+/// How a batch is cut up and run: the library's settings, not the
+/// command line's (the CLI only sets `jobs` from `--jobs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchSettings {
+    /// Documents processed in parallel offline (at least 1).
+    pub jobs: usize,
+    /// Documents translated together with an engine: their segments are
+    /// looked up and sent as one set (identical texts once), so memory
+    /// stays bounded by `chunk` documents.
+    pub chunk: usize,
+}
+
+impl Default for BatchSettings {
+    /// One job per available core; chunks of 64 documents.
+    fn default() -> BatchSettings {
+        BatchSettings {
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            chunk: 64,
+        }
+    }
+}
+
+/// Builds a [`Pipeline`]: [`Pipeline::builder`].
+pub struct Builder<'a> {
+    config: &'a Config,
+    glossary: &'a Glossary,
+    batch: BatchSettings,
+    memory: Option<Tm>,
+    translate: Option<Mt>,
+    clock: Arc<dyn Sleeper>,
+}
+
+impl Builder<'_> {
+    /// An offline run that also takes reviewed corrections (`human`
+    /// targets) from `tm`, so a corrected segment keeps its correction
+    /// without an engine.
+    #[must_use]
+    pub fn memory(mut self, tm: Tm) -> Self {
+        self.memory = Some(tm);
+        self
+    }
+
+    /// Machine translation: the translate stage, built for the same
+    /// glossary. Its verifier also checks reviewed targets, so the
+    /// pipeline builds none of its own.
+    #[must_use]
+    pub fn translate(mut self, mt: Mt) -> Self {
+        self.translate = Some(mt);
+        self
+    }
+
+    /// Parallelism and chunking ([`BatchSettings::default`] otherwise).
+    #[must_use]
+    pub fn batch(mut self, batch: BatchSettings) -> Self {
+        self.batch = batch;
+        self
+    }
+
+    /// The clock the engine's retries and rate limit wait on (the real one,
+    /// [`TokioSleeper`], otherwise; tests give a virtual one).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Sleeper>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The pipeline.
+    ///
+    /// # Errors
+    /// [`Error::Glossary`] when the matcher cannot be built.
+    pub fn build(self) -> Result<Pipeline> {
+        let memory = self.memory.map(|tm| Arc::new(Mutex::new(tm)));
+        let stages = Stages::new(self.config, self.glossary, self.translate, memory.clone())?;
+        Ok(Pipeline {
+            config: self.config.clone(),
+            batch: self.batch,
+            memory,
+            clock: self.clock,
+            stages: ArcSwap::from_pointee(stages),
+        })
+    }
 }
 
 /// What happened to one document of a batch.
@@ -66,6 +195,55 @@ pub struct DocOutcome {
     pub input: PathBuf,
     /// The segments' statistics, or why the document failed.
     pub result: std::result::Result<DocStats, Error>,
+}
+
+/// What happened to a batch: each document's outcome in input order, and
+/// with an engine what the translate stage did.
+#[derive(Debug)]
+pub struct BatchOutcome {
+    /// One per input, in input order.
+    pub documents: Vec<DocOutcome>,
+    /// The translate stage's counts, with an engine.
+    pub translation: Option<MtReport>,
+}
+
+impl BatchOutcome {
+    /// The documents that failed.
+    pub fn failed(&self) -> impl Iterator<Item = &DocOutcome> {
+        self.documents.iter().filter(|o| o.result.is_err())
+    }
+
+    /// Segments the engine left without a target (`mt-failed`).
+    pub fn untranslated(&self) -> usize {
+        self.translation.as_ref().map_or(0, |r| r.failed)
+    }
+
+    /// Every document written and every segment translated.
+    pub fn is_complete(&self) -> bool {
+        self.failed().next().is_none() && self.untranslated() == 0
+    }
+}
+
+/// Told about each document of a batch as soon as its outcome is known
+/// (from the worker that ran it, so possibly from several threads at
+/// once). A closure `Fn(&DocOutcome) + Sync` is one.
+pub trait Progress: Sync {
+    /// `outcome` is known: the document is written, or failed.
+    fn document(&self, outcome: &DocOutcome);
+}
+
+impl<F: Fn(&DocOutcome) + Sync> Progress for F {
+    fn document(&self, outcome: &DocOutcome) {
+        self(outcome);
+    }
+}
+
+/// A [`Progress`] that hears nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn document(&self, _: &DocOutcome) {}
 }
 
 /// Counts for one processed document.
@@ -88,15 +266,217 @@ pub struct DocStats {
 }
 
 impl Pipeline {
-    /// Builds the stages from the configuration and a loaded glossary.
+    /// An offline pipeline with the default [`BatchSettings`]; see
+    /// [`Pipeline::builder`] for the rest.
     ///
     /// # Errors
     /// [`Error::Glossary`] when the matcher cannot be built.
     pub fn new(config: &Config, glossary: &Glossary) -> Result<Pipeline> {
+        Pipeline::builder(config, glossary).build()
+    }
+
+    /// A pipeline for `config` (languages, segmentation, glossary rules,
+    /// output formats) and `glossary`.
+    pub fn builder<'a>(config: &'a Config, glossary: &'a Glossary) -> Builder<'a> {
+        Builder {
+            config,
+            glossary,
+            batch: BatchSettings::default(),
+            memory: None,
+            translate: None,
+            clock: Arc::new(TokioSleeper),
+        }
+    }
+
+    /// Replaces the glossary (and with it the matcher and the verifier)
+    /// for the batches that start from now on; a batch already running
+    /// finishes with the one it started with. With an engine, `translate`
+    /// is the translate stage built for the new glossary (its memory keys,
+    /// verifier and the engine's own glossary depend on it); `None` makes
+    /// the pipeline an offline one.
+    ///
+    /// # Errors
+    /// [`Error::Glossary`] when the matcher cannot be built; the pipeline
+    /// then keeps its glossary.
+    pub fn swap_glossary(&self, glossary: &Glossary, translate: Option<Mt>) -> Result<()> {
+        let stages = Stages::new(&self.config, glossary, translate, self.memory.clone())?;
+        self.stages.store(Arc::new(stages));
+        Ok(())
+    }
+
+    /// The segments of one document (see the module documentation).
+    pub fn process(&self, doc: &Document) -> Vec<Segment> {
+        self.stages.load().process(doc)
+    }
+
+    /// Checks every output of `inputs` before anything is written: inside
+    /// `out_dir`, and no two the same file (see [`formats::plan`]).
+    /// [`Pipeline::run`] calls it first; call it yourself to fail early.
+    ///
+    /// # Errors
+    /// [`Error::OutsideOutput`] or [`Error::OutputClash`].
+    pub fn plan(&self, inputs: &[Input], out_dir: &Path) -> Result<usize> {
+        self.stages
+            .load()
+            .plan(inputs, out_dir, &self.config.output.formats)
+    }
+
+    /// Runs the batch: every input through the stages, its outputs written
+    /// under `out_dir` in the configured formats (see the module
+    /// documentation); `progress` hears of each document as it is done. In
+    /// a dry run (an engine planning only) nothing is sent or written.
+    ///
+    /// # Errors
+    /// [`Pipeline::plan`]'s, before anything is read or sent;
+    /// [`Error::Tm`] when the memory fails; [`Error::Engine`] when the
+    /// async runtime cannot start; [`Error::Io`] when the output folder
+    /// cannot be made or the final flush to disk fails. Per-document
+    /// failures are outcomes.
+    pub fn run(
+        &self,
+        inputs: &[Input],
+        out_dir: &Path,
+        progress: &dyn Progress,
+    ) -> Result<BatchOutcome> {
+        // The glossary this batch runs with, whatever is swapped meanwhile.
+        let stages = self.stages.load_full();
+        let formats = &self.config.output.formats;
+        stages.plan(inputs, out_dir, formats)?;
+        let flush = crate::atomic::Flush::new();
+        let root = crate::atomic::OutputFolder::new(out_dir)?;
+        let translating = stages.translate.is_some();
+        let (workers, chunk) = if translating {
+            (1, self.batch.chunk.max(1))
+        } else {
+            (self.batch.jobs.max(1), 1)
+        };
+        let groups: Vec<&[Input]> = inputs.chunks(chunk).collect();
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let done: Mutex<Done> = Mutex::new(Done::default());
+        std::thread::scope(|scope| {
+            for _ in 0..workers.min(groups.len().max(1)) {
+                scope.spawn(|| {
+                    let worker = || -> Result<()> {
+                        let mut folder = root.clone();
+                        let rt = translating.then(runtime).transpose()?;
+                        let mut ctx = Worker {
+                            folder: &mut folder,
+                            formats,
+                            flush: &flush,
+                            rt: rt.as_ref(),
+                            clock: self.clock.as_ref(),
+                        };
+                        while !stop.load(Ordering::Relaxed) {
+                            let g = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(group) = groups.get(g) else { break };
+                            let (outcomes, report) = stages.run_group(group, &mut ctx)?;
+                            for o in &outcomes {
+                                progress.document(o);
+                            }
+                            done.lock()
+                                .expect("no panics while locked")
+                                .add(g, outcomes, report);
+                        }
+                        Ok(())
+                    };
+                    if let Err(e) = worker() {
+                        stop.store(true, Ordering::Relaxed);
+                        done.lock()
+                            .expect("no panics while locked")
+                            .error
+                            .get_or_insert(e);
+                    }
+                });
+            }
+        });
+        let done = done.into_inner().expect("no panics while locked");
+        if let Some(e) = done.error {
+            return Err(e);
+        }
+        flush.flush()?;
+        Ok(done.finish(translating))
+    }
+}
+
+/// A single-threaded async runtime for the engine's requests.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Engine(format!("cannot start the async runtime: {e}")))
+}
+
+/// What the workers of a batch have done so far.
+#[derive(Default)]
+struct Done {
+    /// `(group, outcomes)`.
+    groups: Vec<(usize, Vec<DocOutcome>)>,
+    report: MtReport,
+    error: Option<Error>,
+}
+
+impl Done {
+    fn add(&mut self, group: usize, outcomes: Vec<DocOutcome>, report: Option<MtReport>) {
+        self.groups.push((group, outcomes));
+        if let Some(r) = report {
+            self.report.add(&r);
+        }
+    }
+
+    fn finish(mut self, translating: bool) -> BatchOutcome {
+        self.groups.sort_by_key(|(g, _)| *g);
+        BatchOutcome {
+            documents: self.groups.into_iter().flat_map(|(_, o)| o).collect(),
+            translation: translating.then_some(self.report),
+        }
+    }
+}
+
+/// A worker's tools: where it writes, and its runtime with an engine.
+struct Worker<'a> {
+    folder: &'a mut crate::atomic::OutputFolder,
+    formats: &'a [Format],
+    flush: &'a crate::atomic::Flush,
+    rt: Option<&'a tokio::runtime::Runtime>,
+    clock: &'a dyn Sleeper,
+}
+
+/// Everything that depends on the glossary, built together and swapped
+/// together: the hits' indices point into the matcher's entries, which the
+/// verifier and the translate stage read.
+struct Stages {
+    segmenter: Segmenter,
+    matcher: Matcher,
+    /// Checks reviewed targets offline; with an engine, the translate
+    /// stage's verifier does (one verifier per pipeline).
+    verifier: Option<Verifier>,
+    replace: bool,
+    verify: bool,
+    source_lang: String,
+    target_lang: String,
+    engine: String,
+    /// `[segment] max_bytes`.
+    max_bytes: usize,
+    /// Reviewed corrections for offline runs.
+    memory: Option<Arc<Mutex<Tm>>>,
+    /// The translate stage, with an engine.
+    translate: Option<Mutex<Mt>>,
+}
+
+impl Stages {
+    fn new(
+        config: &Config,
+        glossary: &Glossary,
+        translate: Option<Mt>,
+        memory: Option<Arc<Mutex<Tm>>>,
+    ) -> Result<Stages> {
         let matcher = Matcher::new(glossary, config.glossary.case, config.glossary.diacritics)?;
-        Ok(Pipeline {
+        Ok(Stages {
             segmenter: Segmenter::new(config.segment.unit),
-            checker: Checker::new(matcher.entries()),
+            verifier: translate
+                .is_none()
+                .then(|| Verifier::new(matcher.entries())),
             matcher,
             replace: config.glossary.modes.contains(&GlossaryMode::Replace),
             verify: config.glossary.modes.contains(&GlossaryMode::Verify),
@@ -104,50 +484,105 @@ impl Pipeline {
             target_lang: config.languages.target.clone(),
             engine: config.translate.engine.name().to_owned(),
             max_bytes: config.segment.max_bytes.max(MIN_MAX_BYTES),
-            memory: None,
+            memory,
+            translate: translate.map(Mutex::new),
         })
     }
 
-    /// An offline run that also takes reviewed corrections (`human`
-    /// targets) from `tm`, so a corrected segment keeps its correction
-    /// without an engine.
-    #[must_use]
-    pub fn with_memory(mut self, tm: Tm) -> Pipeline {
-        self.memory = Some(Mutex::new(tm));
-        self
+    /// The stages, in order, for one group of documents (see the module
+    /// documentation): read, segment, ASCII and glossary; the targets
+    /// (reviewed corrections offline, the engine's translation otherwise);
+    /// the QA pass; write. Offline each document goes through alone
+    /// ([`Stages::run_one`]).
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when the memory fails (the batch stops).
+    fn run_group(
+        &self,
+        group: &[Input],
+        ctx: &mut Worker<'_>,
+    ) -> Result<(Vec<DocOutcome>, Option<MtReport>)> {
+        let (Some(translate), Some(rt)) = (&self.translate, ctx.rt) else {
+            let outcomes = group
+                .iter()
+                .map(|input| DocOutcome {
+                    input: input.path.clone(),
+                    result: self.run_one(input, ctx.folder, ctx.formats, ctx.flush),
+                })
+                .collect();
+            return Ok((outcomes, None));
+        };
+        let mut mt = translate.lock().expect("no panics while locked");
+        let mut outcomes = Vec::with_capacity(group.len());
+        let mut docs = Vec::new();
+        let mut all: Vec<Segment> = Vec::new();
+        for input in group {
+            match input.read() {
+                Ok(doc) => {
+                    let segs = self.process(&doc);
+                    let range = all.len()..all.len() + segs.len();
+                    all.extend(segs);
+                    docs.push((input, doc, range));
+                }
+                Err(e) => outcomes.push(DocOutcome {
+                    input: input.path.clone(),
+                    result: Err(e),
+                }),
+            }
+        }
+        let report = rt.block_on(mt.translate(&mut all, self.matcher.entries(), ctx.clock))?;
+        self.check_with(&mut all, mt.verifier());
+        for (input, doc, range) in docs {
+            let result = if mt.is_dry_run() {
+                Ok(DocStats {
+                    bytes: doc.text.len(),
+                    segments: range.len(),
+                    cleaned: doc.cleaned,
+                    ..DocStats::default()
+                })
+            } else {
+                self.write_doc(input, &doc, &all[range], ctx.folder, ctx.formats, ctx.flush)
+            };
+            outcomes.push(DocOutcome {
+                input: input.path.clone(),
+                result,
+            });
+        }
+        Ok((outcomes, Some(report)))
     }
 
-    /// The glossary entries the hits index into.
-    pub fn entries(&self) -> &[Entry] {
-        self.matcher.entries()
+    /// The QA pass once targets are in (offline; see [`Stages::check_with`]).
+    fn check(&self, segments: &mut [Segment]) {
+        if let Some(verifier) = &self.verifier {
+            self.check_with(segments, verifier);
+        }
     }
 
     /// The QA pass once targets are in: for every target that is a
     /// translation (not the glossary draft) the checks of
     /// [`crate::qa::target_checks`] (numbers, codes, dates, placeholders,
     /// untranslated text), and for reviewed (`human`) targets in `verify`
-    /// mode also the glossary terms (machine targets were verified by the
-    /// translate stage).
-    pub fn check(&self, segments: &mut [Segment]) {
+    /// mode also the glossary terms ([`crate::qa::term_checks`]; machine
+    /// targets were verified by the translate stage).
+    fn check_with(&self, segments: &mut [Segment], verifier: &Verifier) {
         for seg in segments {
             if seg.kind == SegmentKind::AsciiCaption {
                 continue;
             }
-            let (Some(target), Some(origin)) = (seg.target.as_deref(), seg.origin.as_deref())
-            else {
+            let (Some(target), Some(origin)) = (seg.target.as_deref(), seg.origin.as_ref()) else {
                 continue;
             };
-            if origin == "glossary" || target.trim().is_empty() {
+            if origin.is_glossary() || target.trim().is_empty() {
                 continue;
             }
             let mut flags = crate::qa::target_checks(&seg.source, target);
-            if origin == "human" && self.verify {
-                flags.extend(
-                    self.checker
-                        .check(seg, self.matcher.entries())
-                        .into_iter()
-                        .filter(|f| f.code.starts_with("term-")),
-                );
+            if origin.is_human() && self.verify {
+                flags.extend(crate::qa::term_checks(
+                    verifier,
+                    seg,
+                    self.matcher.entries(),
+                    target,
+                ));
             }
             seg.flags.extend(flags);
         }
@@ -165,14 +600,14 @@ impl Pipeline {
             }
             if let Some(t) = tm.human(&self.source_lang, &self.target_lang, &seg.source)? {
                 seg.target = Some(t);
-                seg.origin = Some("human".into());
+                seg.origin = Some(Provenance::Human);
             }
         }
         Ok(())
     }
 
-    /// The segments of one document (see the module documentation).
-    pub fn process(&self, doc: &Document) -> Vec<Segment> {
+    /// See [`Pipeline::process`].
+    fn process(&self, doc: &Document) -> Vec<Segment> {
         let mut parts = Parts::new(self.max_bytes);
         parts.buffer().push_str(&doc.text);
         let mut out = Vec::new();
@@ -196,23 +631,12 @@ impl Pipeline {
                 let (target, origin) = if self.replace && span.kind != SegmentKind::AsciiCaption {
                     (
                         Some(modes::replace(source, &hits, entries)),
-                        Some("glossary".to_owned()),
+                        Some(Provenance::Glossary),
                     )
                 } else {
                     (None, None)
                 };
-                let mut flags = Vec::new();
-                for m in &misses {
-                    flags.push(Flag {
-                        code: "pattern-unparsed".into(),
-                        severity: Severity::Warning,
-                        message: format!(
-                            "`{}` is not followed by a value the pattern `{}` can read",
-                            &source[m.start..m.end].trim_end(),
-                            m.entry
-                        ),
-                    });
-                }
+                let flags = crate::qa::unparsed(source, &misses);
                 let mut seg = Segment {
                     id: format!("{name}:{seq:04}"),
                     doc: name.to_owned(),
@@ -240,7 +664,7 @@ impl Pipeline {
         for (cut, i, side, at) in cuts {
             if let (Some(how), Some(seg)) = (cut, out.get_mut(i)) {
                 seg.flags.push(Flag {
-                    code: "segment-cut".into(),
+                    code: FlagCode::SegmentCut,
                     severity: Severity::Warning,
                     message: format!(
                         "paragraph {} is longer than [segment] max_bytes ({} bytes): cut {side} this segment, {}, at byte {at} of the text",
@@ -254,13 +678,8 @@ impl Pipeline {
         out
     }
 
-    /// Checks every output of `inputs` before anything is written: inside
-    /// `out_dir`, and no two the same file (see [`formats::plan`]). The
-    /// batch drivers call it first; call it yourself to fail early.
-    ///
-    /// # Errors
-    /// [`Error::OutsideOutput`] or [`Error::OutputClash`].
-    pub fn plan(&self, inputs: &[Input], out_dir: &Path, formats: &[Format]) -> Result<usize> {
+    /// See [`Pipeline::plan`].
+    fn plan(&self, inputs: &[Input], out_dir: &Path, formats: &[Format]) -> Result<usize> {
         formats::plan(
             out_dir,
             inputs
@@ -271,132 +690,6 @@ impl Pipeline {
             &self.source_lang,
             &self.target_lang,
         )
-    }
-
-    /// Processes and writes every input under `out_dir`, `jobs` documents
-    /// at a time; `progress` is called after each document with its outcome.
-    /// Every file written is on disk when it returns `Ok` (one flush for
-    /// the batch, see the module documentation).
-    ///
-    /// # Errors
-    /// [`Pipeline::plan`]'s, before any document is read; [`Error::Io`]
-    /// when the final flush to disk fails.
-    pub fn run_batch(
-        &self,
-        inputs: &[Input],
-        out_dir: &Path,
-        formats: &[Format],
-        jobs: usize,
-        progress: &(dyn Fn(&DocOutcome) + Sync),
-    ) -> Result<Vec<DocOutcome>> {
-        self.plan(inputs, out_dir, formats)?;
-        let flush = crate::atomic::Flush::new();
-        let root = crate::atomic::OutputFolder::new(out_dir)?;
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<(usize, DocOutcome)>> = Mutex::new(Vec::new());
-        std::thread::scope(|scope| {
-            for _ in 0..jobs.max(1).min(inputs.len().max(1)) {
-                scope.spawn(|| {
-                    let mut folder = root.clone();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(input) = inputs.get(i) else { break };
-                        let outcome = DocOutcome {
-                            input: input.path.clone(),
-                            result: self.run_one(input, &mut folder, formats, &flush),
-                        };
-                        progress(&outcome);
-                        results
-                            .lock()
-                            .expect("no panics while locked")
-                            .push((i, outcome));
-                    }
-                });
-            }
-        });
-        flush.flush()?;
-        let mut results = results.into_inner().expect("no panics while locked");
-        results.sort_by_key(|(i, _)| *i);
-        Ok(results.into_iter().map(|(_, o)| o).collect())
-    }
-
-    /// Like [`Pipeline::run_batch`], with machine translation: documents
-    /// go through in chunks of `chunk` (so memory stays bounded), each
-    /// chunk's segments are translated together (identical texts once,
-    /// each batch committed to the memory as it returns), then each
-    /// document is written. In a dry run nothing is sent or written. Every
-    /// file written is on disk when it returns `Ok` (one flush at the end).
-    ///
-    /// # Errors
-    /// [`Pipeline::plan`]'s before anything is sent, [`Error::Tm`] when the
-    /// memory fails, [`Error::Engine`] when the async runtime cannot start,
-    /// [`Error::Io`] when the final flush to disk fails; per-document
-    /// failures are outcomes.
-    #[allow(clippy::too_many_arguments)]
-    pub fn run_batch_translated(
-        &self,
-        inputs: &[Input],
-        out_dir: &Path,
-        formats: &[Format],
-        mt: &mut Mt,
-        sleeper: &dyn Sleeper,
-        chunk: usize,
-        progress: &dyn Fn(&DocOutcome),
-    ) -> Result<(Vec<DocOutcome>, MtReport)> {
-        self.plan(inputs, out_dir, formats)?;
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Engine(format!("cannot start the async runtime: {e}")))?;
-        let flush = crate::atomic::Flush::new();
-        let mut folder = crate::atomic::OutputFolder::new(out_dir)?;
-        let mut outcomes = Vec::with_capacity(inputs.len());
-        let mut report = MtReport::default();
-        for group in inputs.chunks(chunk.max(1)) {
-            let mut docs = Vec::new();
-            let mut all: Vec<Segment> = Vec::new();
-            for input in group {
-                match input.read() {
-                    Ok(doc) => {
-                        let segs = self.process(&doc);
-                        let range = all.len()..all.len() + segs.len();
-                        all.extend(segs);
-                        docs.push((input, doc, range));
-                    }
-                    Err(e) => {
-                        let o = DocOutcome {
-                            input: input.path.clone(),
-                            result: Err(e),
-                        };
-                        progress(&o);
-                        outcomes.push(o);
-                    }
-                }
-            }
-            let r = rt.block_on(mt.translate(&mut all, self.matcher.entries(), sleeper))?;
-            report.add(&r);
-            self.check(&mut all);
-            for (input, doc, range) in docs {
-                let result = if mt.dry_run {
-                    Ok(DocStats {
-                        bytes: doc.text.len(),
-                        segments: range.len(),
-                        cleaned: doc.cleaned,
-                        ..DocStats::default()
-                    })
-                } else {
-                    self.write_doc(input, &doc, &all[range], &mut folder, formats, &flush)
-                };
-                let o = DocOutcome {
-                    input: input.path.clone(),
-                    result,
-                };
-                progress(&o);
-                outcomes.push(o);
-            }
-        }
-        flush.flush()?;
-        Ok((outcomes, report))
     }
 
     /// Reads, processes and writes one document a part at a time (see
@@ -411,7 +704,7 @@ impl Pipeline {
     ) -> Result<DocStats> {
         let mut reader = input.open()?;
         let name = input.name();
-        let original = self.original(input);
+        let original = original(input);
         let mut parts = Parts::new(self.max_bytes);
         let mut out: Option<DocWriter<'_>> = None;
         let mut stats = DocStats::default();
@@ -443,15 +736,6 @@ impl Pipeline {
         Ok(stats)
     }
 
-    /// The input's name as given (`stdin` for stdin).
-    fn original(&self, input: &Input) -> String {
-        if input.is_stdin() {
-            "stdin".to_owned()
-        } else {
-            input.path.display().to_string()
-        }
-    }
-
     fn doc_writer<'a>(
         &'a self,
         input: &Input,
@@ -481,7 +765,7 @@ impl Pipeline {
         formats: &[Format],
         flush: &crate::atomic::Flush,
     ) -> Result<DocStats> {
-        let original = self.original(input);
+        let original = original(input);
         let mut out = self.doc_writer(input, &doc.name, &original, folder, formats)?;
         out.write(segments)?;
         let mut stats = DocStats {
@@ -495,19 +779,28 @@ impl Pipeline {
     }
 }
 
+/// The input's name as given (`stdin` for stdin).
+fn original(input: &Input) -> String {
+    if input.is_stdin() {
+        "stdin".to_owned()
+    } else {
+        input.path.display().to_string()
+    }
+}
+
 impl DocStats {
     /// Counts `segments` in.
     fn add(&mut self, segments: &[Segment]) {
         self.segments += segments.len();
         for s in segments {
-            if s.origin.as_deref() == Some("human") {
+            if s.origin.as_ref().is_some_and(Provenance::is_human) {
                 self.human += 1;
             }
             for h in &s.terms {
                 *self.hits.entry(h.class).or_default() += 1;
             }
             for f in &s.flags {
-                *self.flags.entry(f.code.clone()).or_default() += 1;
+                *self.flags.entry(f.code.to_string()).or_default() += 1;
             }
         }
     }
@@ -557,6 +850,143 @@ mod tests {
         Pipeline::new(&config, &g).unwrap()
     }
 
+    fn glossary_of(entries: Vec<Entry>) -> Glossary {
+        Glossary {
+            entries,
+            files: Vec::new(),
+        }
+    }
+
+    /// A replace-mode pipeline writing JSONL with a glossary of `terms`,
+    /// and one document in `dir` to run.
+    fn replace_run(dir: &Path, terms: &[(&str, &str)]) -> (Pipeline, Vec<Input>) {
+        let mut config = Config::default();
+        config.glossary.modes = vec![GlossaryMode::Replace];
+        config.output.formats = vec![Format::Jsonl];
+        let file = dir.join("bai.txt");
+        std::fs::write(&file, "Ban Bí thư họp tại Hà Nội.\n").unwrap();
+        let inputs = crate::reader::collect_inputs(&[file]).unwrap();
+        let entries = terms.iter().map(|(s, t)| Entry::term(s, t)).collect();
+        (
+            Pipeline::new(&config, &glossary_of(entries)).unwrap(),
+            inputs,
+        )
+    }
+
+    #[test]
+    fn a_swapped_glossary_serves_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pipeline, inputs) = replace_run(dir.path(), &[("Ban Bí thư", "Secretariat")]);
+        let out = dir.path().join("out");
+        let jsonl = out.join("bai.jsonl");
+        let first = pipeline.run(&inputs, &out, &NoProgress).unwrap();
+        assert!(first.is_complete());
+        let text = std::fs::read_to_string(&jsonl).unwrap();
+        assert!(text.contains("Secretariat họp tại Hà Nội."), "{text}");
+
+        pipeline
+            .swap_glossary(
+                &glossary_of(vec![
+                    Entry::term("Ban Bí thư", "Secretariat"),
+                    Entry::term("Hà Nội", "Hanoi"),
+                ]),
+                None,
+            )
+            .unwrap();
+        let second = pipeline.run(&inputs, &out, &NoProgress).unwrap();
+        let text = std::fs::read_to_string(&jsonl).unwrap();
+        assert!(text.contains("Secretariat họp tại Hanoi."), "{text}");
+        let stats = second.documents[0].result.as_ref().unwrap();
+        assert_eq!(stats.hits.values().sum::<usize>(), 2, "{stats:?}");
+        let doc = inputs[0].read().unwrap();
+        assert_eq!(pipeline.process(&doc)[0].terms.len(), 2);
+    }
+
+    #[test]
+    fn one_pipeline_runs_batches_from_several_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pipeline, inputs) = replace_run(dir.path(), &[("Hà Nội", "Hanoi")]);
+        let heard = AtomicUsize::new(0);
+        let progress = |o: &DocOutcome| {
+            assert!(o.result.is_ok(), "{o:?}");
+            heard.fetch_add(1, Ordering::Relaxed);
+        };
+        std::thread::scope(|scope| {
+            for t in 0..3 {
+                let (pipeline, inputs, progress) = (&pipeline, &inputs, &progress);
+                let out = dir.path().join(format!("out{t}"));
+                scope.spawn(move || {
+                    let outcome = pipeline.run(inputs, &out, progress).unwrap();
+                    assert!(outcome.is_complete());
+                    let text = std::fs::read_to_string(out.join("bai.jsonl")).unwrap();
+                    assert!(text.contains("Ban Bí thư họp tại Hanoi."), "{text}");
+                });
+            }
+        });
+        assert_eq!(heard.into_inner(), 3);
+    }
+
+    #[test]
+    fn the_driver_keeps_input_order_and_reports_every_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for i in 0..7 {
+            let file = dir.path().join(format!("d{i}.txt"));
+            let bytes: &[u8] = if i == 4 {
+                b"h\xffng"
+            } else {
+                "Hà Nội.\n".as_bytes()
+            };
+            std::fs::write(&file, bytes).unwrap();
+            files.push(file);
+        }
+        let inputs = crate::reader::collect_inputs(&files).unwrap();
+        let mut config = Config::default();
+        config.output.formats = vec![Format::Jsonl];
+        let pipeline = Pipeline::builder(&config, &glossary_of(Vec::new()))
+            .batch(BatchSettings { jobs: 3, chunk: 2 })
+            .build()
+            .unwrap();
+        let heard = Mutex::new(Vec::new());
+        let progress = |o: &DocOutcome| heard.lock().unwrap().push(o.input.clone());
+        let outcome = pipeline
+            .run(&inputs, &dir.path().join("out"), &progress)
+            .unwrap();
+        let order: Vec<&PathBuf> = outcome.documents.iter().map(|o| &o.input).collect();
+        assert_eq!(order, files.iter().collect::<Vec<_>>());
+        let mut heard = heard.into_inner().unwrap();
+        heard.sort();
+        assert_eq!(heard, files);
+        let failed: Vec<&PathBuf> = outcome.failed().map(|o| &o.input).collect();
+        let why: Vec<String> = outcome
+            .failed()
+            .map(|o| format!("{:?}", o.result))
+            .collect();
+        assert_eq!(failed, [&files[4]], "{why:?}");
+        assert!(matches!(
+            outcome.documents[4].result,
+            Err(Error::InvalidUtf8 { offset: 1, .. })
+        ));
+        assert!(!outcome.is_complete());
+        assert_eq!(
+            (outcome.untranslated(), outcome.translation.is_none()),
+            (0, true)
+        );
+    }
+
+    #[test]
+    fn a_batch_with_untranslated_segments_is_not_complete() {
+        let outcome = BatchOutcome {
+            documents: Vec::new(),
+            translation: Some(MtReport {
+                failed: 2,
+                ..MtReport::default()
+            }),
+        };
+        assert_eq!(outcome.untranslated(), 2);
+        assert!(!outcome.is_complete());
+    }
+
     #[test]
     fn segments_carry_terms_ascii_flags_and_draft() {
         let doc = decode(
@@ -584,7 +1014,7 @@ mod tests {
             segs[1].target.as_deref(),
             Some("Secretariat họp tại Hanoi.")
         );
-        assert_eq!(segs[1].origin.as_deref(), Some("glossary"));
+        assert_eq!(segs[1].origin, Some(Provenance::Glossary));
         let codes: Vec<&str> = segs[3].flags.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["suspected-misspelling", "pattern-unparsed"]);
         for s in &segs {

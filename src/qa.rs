@@ -27,7 +27,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::document::{Flag, Segment, SegmentKind};
+use crate::document::{Flag, FlagCode, Provenance, Segment, SegmentKind};
+use crate::formats::Record;
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Severity};
 
@@ -37,9 +38,9 @@ pub struct Checker {
     verifier: Verifier,
 }
 
-fn flag(code: &str, severity: Severity, message: String) -> Flag {
+fn flag(code: FlagCode, severity: Severity, message: String) -> Flag {
     Flag {
-        code: code.to_owned(),
+        code,
         severity,
         message,
     }
@@ -59,35 +60,65 @@ impl Checker {
             return Vec::new();
         }
         let mut out = misspellings(seg);
-        match (seg.target.as_deref(), seg.origin.as_deref()) {
+        match (seg.target.as_deref(), seg.origin.as_ref()) {
             (None, _) => out.push(flag(
-                "untranslated",
+                FlagCode::Untranslated,
                 Severity::Error,
                 "no target: translate this segment".into(),
             )),
             (Some(t), _) if t.trim().is_empty() => out.push(flag(
-                "empty-target",
+                FlagCode::EmptyTarget,
                 Severity::Error,
                 "the target is empty".into(),
             )),
-            (Some(_), Some("glossary")) => out.push(flag(
-                "untranslated",
+            (Some(_), Some(Provenance::Glossary)) => out.push(flag(
+                FlagCode::Untranslated,
                 Severity::Error,
                 "only the glossary draft (terms replaced, the rest still Vietnamese): translate it"
                     .into(),
             )),
             (Some(t), _) => {
-                out.extend(
-                    self.verifier
-                        .verify(&seg.terms, entries, t)
-                        .into_iter()
-                        .map(Flag::from),
-                );
+                out.extend(term_checks(&self.verifier, seg, entries, t));
                 out.extend(target_checks(&seg.source, t));
             }
         }
         out
     }
+}
+
+/// The glossary checks of `target` (`term-missing`, `term-forbidden`):
+/// the approved targets of the terms in `seg`'s source, and forbidden
+/// renderings.
+pub fn term_checks(
+    verifier: &Verifier,
+    seg: &Segment,
+    entries: &[Entry],
+    target: &str,
+) -> Vec<Flag> {
+    verifier
+        .verify(&seg.terms, entries, target)
+        .into_iter()
+        .map(Flag::from)
+        .collect()
+}
+
+/// The `pattern-unparsed` findings of a source: pattern terms whose slot
+/// did not parse (`misses` of [`crate::glossary::Matcher::find`]).
+pub fn unparsed(source: &str, misses: &[crate::glossary::PatternMiss]) -> Vec<Flag> {
+    misses
+        .iter()
+        .map(|m| {
+            flag(
+                FlagCode::PatternUnparsed,
+                Severity::Warning,
+                format!(
+                    "`{}` is not followed by a value the pattern `{}` can read",
+                    source[m.start..m.end].trim_end(),
+                    m.entry
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The `suspected-misspelling` findings of a segment's hits.
@@ -97,7 +128,7 @@ pub fn misspellings(seg: &Segment) -> Vec<Flag> {
         .filter(|h| h.class.is_misspelling())
         .map(|h| {
             flag(
-                "suspected-misspelling",
+                FlagCode::SuspectedMisspelling,
                 Severity::Warning,
                 format!(
                     "`{}` looks like a misspelling of the term `{}` ({}); check the source",
@@ -117,7 +148,7 @@ pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
     let mut out = Vec::new();
     if target.trim() == source.trim() && source.chars().any(char::is_alphabetic) {
         out.push(flag(
-            "untranslated",
+            FlagCode::Untranslated,
             Severity::Error,
             "the target is the source unchanged".into(),
         ));
@@ -129,7 +160,7 @@ pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
             continue;
         }
         out.push(flag(
-            "placeholder-left",
+            FlagCode::PlaceholderLeft,
             Severity::Error,
             format!(
                 "placeholder `{}` left in the target: put the term's approved target there",
@@ -148,7 +179,7 @@ pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
         .count();
     if words.len() >= 4 && vietnamese * 2 > words.len() {
         out.push(flag(
-            "partly-untranslated",
+            FlagCode::PartlyUntranslated,
             Severity::Warning,
             format!(
                 "{vietnamese} of {} words of the target are still Vietnamese",
@@ -499,7 +530,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     for &(s, e, asked) in &codes {
         if !in_target[asked] {
             out.push(flag(
-                "code-missing",
+                FlagCode::CodeMissing,
                 Severity::Error,
                 format!(
                     "document code `{}` is not in the target as written",
@@ -511,7 +542,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     for d in &dates {
         if !in_lower[d.asked.clone()].iter().any(|&f| f) {
             out.push(flag(
-                "date-missing",
+                FlagCode::DateMissing,
                 Severity::Error,
                 format!(
                     "date `{}` is not in the target (as `{}` or `{}`)",
@@ -527,7 +558,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
         if let Some(asked) = asked {
             if !in_target[asked] && reported.insert(m.as_str()) {
                 out.push(flag(
-                    "number-missing",
+                    FlagCode::NumberMissing,
                     Severity::Warning,
                     format!("`{}` is not in the target", m.as_str()),
                 ));
@@ -541,7 +572,7 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
             || value(m.as_str(), true).is_some_and(|e| has_value(&values, e, work));
         if !found && reported.insert(m.as_str()) {
             out.push(flag(
-                "number-missing",
+                FlagCode::NumberMissing,
                 Severity::Warning,
                 format!("the number `{}` is not in the target", m.as_str()),
             ));
@@ -572,7 +603,9 @@ pub fn inconsistencies<'a>(
 ) -> Vec<(usize, Flag)> {
     let mut by_source: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
     for (i, s) in segments {
-        if s.kind == SegmentKind::AsciiCaption || s.origin.as_deref() == Some("glossary") {
+        if s.kind == SegmentKind::AsciiCaption
+            || s.origin.as_ref().is_some_and(Provenance::is_glossary)
+        {
             continue;
         }
         if let Some(t) = s.target.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -606,7 +639,7 @@ pub fn inconsistencies<'a>(
                 out.push((
                     *i,
                     flag(
-                        "inconsistent",
+ FlagCode::Inconsistent,
                         Severity::Warning,
                         format!(
                             "the same source is translated elsewhere in the batch as `{reference}` ({} different rendering(s))",
@@ -632,66 +665,31 @@ pub struct RunFile {
     pub segments: Vec<(usize, Segment)>,
 }
 
-#[derive(serde::Deserialize)]
-struct Line {
-    id: String,
-    doc: String,
-    #[serde(default)]
-    para: usize,
-    #[serde(default)]
-    seq: usize,
-    kind: SegmentKind,
-    source: String,
-    #[serde(default)]
-    ascii: String,
-    target: Option<String>,
-    origin: Option<String>,
-}
-
 /// Reads the segments of a run's JSONL file (`NAME.jsonl` as `run` writes it).
 ///
 /// # Errors
 /// [`crate::Error::Io`], [`crate::Error::InvalidUtf8`], and
-/// [`crate::Error::Config`] located at the first line that is not a
+/// [`crate::Error::Parse`] located at the first line that is not a
 /// segment object.
 pub fn read_run(path: &std::path::Path) -> crate::Result<RunFile> {
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| crate::Error::InvalidUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to() as u64,
-    })?;
-    let mut segments = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let l: Line = serde_json::from_str(line).map_err(|e| crate::Error::Config {
-            path: path.to_path_buf(),
-            line: n + 1,
-            col: e.column().max(1),
-            message: format!(
-                "not a segment of a run's JSONL ({e}); `songngu qa` reads the NAME.jsonl files `songngu run` writes"
-            ),
-        })?;
-        segments.push((
-            n + 1,
-            Segment {
-                id: l.id,
-                doc: l.doc,
-                para: l.para,
-                seq: l.seq,
-                kind: l.kind,
-                source: unicode_normalization::UnicodeNormalization::nfc(l.source.as_str())
-                    .collect(),
-                ascii: l.ascii,
-                target: l.target,
-                origin: l.origin,
-                terms: Vec::new(),
-                flags: Vec::new(),
-                span: (0, 0),
-            },
-        ));
-    }
+    let text = crate::plaintext::read_utf8(path)?;
+    let lines: Vec<(usize, Record)> = crate::formats::read_jsonl(
+        path,
+        &text,
+        "a segment of a run's JSONL",
+        "`songngu qa` reads the NAME.jsonl files `songngu run` writes",
+    )?;
+    let segments = lines
+        .into_iter()
+        .map(|(n, record)| {
+            let mut seg = record.into_segment();
+            seg.source =
+                unicode_normalization::UnicodeNormalization::nfc(seg.source.as_str()).collect();
+            // QA finds the flags again, with the current glossary.
+            seg.flags.clear();
+            (n, seg)
+        })
+        .collect();
     Ok(RunFile {
         path: path.to_path_buf(),
         segments,
@@ -713,17 +711,7 @@ pub fn check_run(files: &mut [RunFile], matcher: &crate::glossary::Matcher) -> V
             seg.terms = found.hits;
             let mut flags = checker.check(seg, entries);
             if seg.kind != SegmentKind::AsciiCaption {
-                for m in &found.misses {
-                    flags.push(flag(
-                        "pattern-unparsed",
-                        Severity::Warning,
-                        format!(
-                            "`{}` is not followed by a value the pattern `{}` can read",
-                            seg.source[m.start..m.end].trim_end(),
-                            m.entry
-                        ),
-                    ));
-                }
+                flags.extend(unparsed(&seg.source, &found.misses));
             }
             out.extend(flags.into_iter().map(|flag| Finding {
                 id: seg.id.clone(),
@@ -758,7 +746,7 @@ mod tests {
     fn codes(source: &str, target: &str) -> Vec<String> {
         target_checks(source, target)
             .into_iter()
-            .map(|f| f.code)
+            .map(|f| f.code.to_string())
             .collect()
     }
 
@@ -797,7 +785,7 @@ mod tests {
                 .replace(&format!("{} {month} {}", 1 + last % 28, 1000 + last), "");
             let codes: Vec<String> = numbers_counted(&source, &broken, &mut Work::default())
                 .into_iter()
-                .map(|f| f.code)
+                .map(|f| f.code.to_string())
                 .collect();
             assert_eq!(codes, ["code-missing", "date-missing"]);
             w.scanned + w.lookups
@@ -889,7 +877,7 @@ mod tests {
             source: source.into(),
             ascii: String::new(),
             target: target.map(Into::into),
-            origin: origin.map(Into::into),
+            origin: origin.map(Provenance::from),
             terms: Vec::new(),
             flags: Vec::new(),
             span: (0, 0),
@@ -902,7 +890,7 @@ mod tests {
         let code = |s: &Segment| {
             c.check(s, &[])
                 .into_iter()
-                .map(|f| f.code)
+                .map(|f| f.code.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(code(&seg("Họp", None, None)), ["untranslated"]);

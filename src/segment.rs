@@ -19,10 +19,44 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::config::Unit;
 use crate::document::SegmentKind;
+
+/// `[segment]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SegmentConfig {
+    /// The segment unit.
+    pub unit: Unit,
+    /// The longest paragraph kept whole, in bytes: a longer one is cut
+    /// (at a sentence end, else at whitespace, else between characters)
+    /// and the segments at each cut are flagged `segment-cut`.
+    pub max_bytes: usize,
+}
+
+impl Default for SegmentConfig {
+    fn default() -> Self {
+        SegmentConfig {
+            unit: Unit::default(),
+            max_bytes: 1_048_576,
+        }
+    }
+}
+
+/// What one segment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    /// A blank-line separated paragraph.
+    Paragraph,
+    /// A sentence (Vietnamese-aware rules).
+    #[default]
+    Sentence,
+    /// A line.
+    Line,
+}
 
 /// One segment's place in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

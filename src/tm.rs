@@ -23,9 +23,11 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::document::Provenance;
 use crate::error::{Error, Result};
 
 /// An open translation memory.
@@ -102,9 +104,25 @@ impl Drop for TmWriter {
     }
 }
 
+/// `[tm]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TmConfig {
+    /// SQLite file of the translation memory.
+    pub path: PathBuf,
+}
+
+impl Default for TmConfig {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from(".songngu/tm.sqlite"),
+        }
+    }
+}
+
 /// Where a human correction came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Provenance {
+pub struct CorrectionSource {
     /// The imported file.
     pub file: String,
     /// Its line (JSONL, TSV) or unit number (XLIFF).
@@ -129,7 +147,7 @@ pub struct StoredCorrection {
     /// When it was stored (UTC, `YYYY-MM-DD HH:MM:SS`).
     pub updated: String,
     /// Where it came from (empty for corrections stored before this was kept).
-    pub came_from: Provenance,
+    pub came_from: CorrectionSource,
 }
 
 /// Which corrections to list.
@@ -154,7 +172,7 @@ pub struct TmPair {
     /// Target text.
     pub target: String,
     /// `human` or `engine:NAME`.
-    pub origin: String,
+    pub origin: Provenance,
 }
 
 fn nfc(s: &str) -> String {
@@ -541,7 +559,7 @@ impl Tm {
         to: &str,
         source: &str,
         target: &str,
-        came_from: &Provenance,
+        came_from: &CorrectionSource,
     ) -> Result<()> {
         self.conn
             .execute(
@@ -584,7 +602,7 @@ impl Tm {
                     source: r.get(3)?,
                     target: r.get(4)?,
                     updated: r.get(5)?,
-                    came_from: Provenance {
+                    came_from: CorrectionSource {
                         file: r.get(6)?,
                         line: r.get::<_, i64>(7)?.max(0) as usize,
                         doc: r.get(8)?,
@@ -689,7 +707,7 @@ impl Tm {
                     to: r.get(1)?,
                     source: r.get(2)?,
                     target: r.get(3)?,
-                    origin: "human".into(),
+                    origin: Provenance::Human,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -715,7 +733,7 @@ impl Tm {
                     to: r.get(1)?,
                     source: r.get(2)?,
                     target: r.get(3)?,
-                    origin: format!("engine:{}", r.get::<_, String>(4)?),
+                    origin: Provenance::Engine(r.get(4)?),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -745,8 +763,8 @@ impl Tm {
             .query_map([], |r| {
                 Ok((
                     format!(
-                        "engine:{} {}->{}",
-                        r.get::<_, String>(0)?,
+                        "{} {}->{}",
+                        Provenance::Engine(r.get(0)?),
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?
                     ),
@@ -825,7 +843,7 @@ mod tests {
         assert_eq!(tm.machine(&k).unwrap().as_deref(), Some("Hello"));
         tm.set_final(&k, "Hello").unwrap();
         tm.accept(&k).unwrap();
-        tm.put_human("vi", "en", &nfd, "Hi", &Provenance::default())
+        tm.put_human("vi", "en", &nfd, "Hi", &CorrectionSource::default())
             .unwrap();
         assert_eq!(
             tm.human("vi", "en", "Xin chào").unwrap().as_deref(),
@@ -834,7 +852,7 @@ mod tests {
         // One pair per source: the correction outranks the machine row.
         let pairs = tm.pairs().unwrap();
         assert_eq!(pairs.len(), 1);
-        assert_eq!(pairs[0].origin, "human");
+        assert_eq!(pairs[0].origin, Provenance::Human);
         drop(tm);
         let tm = Tm::open(&dir.path().join("sub/tm.sqlite")).unwrap();
         assert_eq!(tm.stats().unwrap()[0], ("human corrections".to_string(), 1));

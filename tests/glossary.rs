@@ -165,16 +165,16 @@ fn replace_and_verify_modes() {
     let ok = "The Minister of Public Security worked with the Secretariat of the 11th tenure on Conclusion No. 44-KL/TW.";
     assert_eq!(v.verify(&hits, m.entries(), ok), []);
     let bad = "The Minister of Police met the Secretariat on Conclusion 44.";
-    let codes: Vec<&str> = v
+    let codes: Vec<String> = v
         .verify(&hits, m.entries(), bad)
         .iter()
-        .map(|f| f.code)
+        .map(|f| f.code.to_string())
         .collect();
     assert_eq!(codes, ["term-missing", "term-missing", "term-missing"]);
     let hits = m.find("Bộ Công an").hits;
     let f = v.verify(&hits, m.entries(), "The Ministry of Police");
     assert_eq!(
-        f.iter().map(|f| f.code).collect::<Vec<_>>(),
+        f.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
         ["term-missing", "term-forbidden"]
     );
 }

@@ -108,7 +108,7 @@ fn nfd_input_gives_the_same_segments() {
     let b = p.process(&decode(nfd.as_bytes(), "a", Path::new("a")).unwrap());
     let json = |segs: &[songngu::Segment]| {
         segs.iter()
-            .map(|s| serde_json::to_string(s).unwrap())
+            .map(|s| serde_json::to_string(&songngu::formats::Record::of(s)).unwrap())
             .collect::<Vec<_>>()
     };
     assert_eq!(json(&a), json(&b));
@@ -283,5 +283,8 @@ fn replace_mode_draft_and_entries_without_replace() {
         segs[0].target.as_deref(),
         Some("Ministry of Public Security họp.")
     );
-    assert_eq!(segs[0].origin.as_deref(), Some("glossary"));
+    assert_eq!(
+        segs[0].origin,
+        Some(songngu::document::Provenance::Glossary)
+    );
 }

@@ -21,6 +21,7 @@ use proptest::prelude::*;
 use songngu::Pipeline;
 use songngu::config::{Config, Format, GlossaryMode};
 use songngu::glossary::{Glossary, GlossaryFile, parse_file};
+use songngu::pipeline::{BatchSettings, NoProgress};
 use songngu::reader::{collect_inputs, decode};
 
 const GLOSSARY: &str = r#"[meta]
@@ -199,13 +200,17 @@ proptest! {
         std::fs::write(&file, &bytes).unwrap();
         let mut config = Config::default();
         config.glossary.modes = vec![GlossaryMode::Annotate, GlossaryMode::Replace, GlossaryMode::Verify];
-        let pipeline = Pipeline::new(&config, &glossary()).unwrap();
+        config.output.formats = vec![Format::Jsonl, Format::Tsv, Format::Tmx, Format::Xliff, Format::Html, Format::Txt];
+        let pipeline = Pipeline::builder(&config, &glossary())
+            .batch(BatchSettings { jobs: 1, ..BatchSettings::default() })
+            .build()
+            .unwrap();
         let inputs = collect_inputs(std::slice::from_ref(&file)).unwrap();
         let out = dir.path().join("out");
-        let formats = [Format::Jsonl, Format::Tsv, Format::Tmx, Format::Xliff, Format::Html, Format::Txt];
         let outcomes = pipeline
-            .run_batch(&inputs, &out, &formats, 1, &|_| {})
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            .run(&inputs, &out, &NoProgress)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .documents;
         prop_assert_eq!(outcomes.len(), 1);
         let Ok(text) = std::str::from_utf8(&bytes) else {
             prop_assert!(

@@ -14,19 +14,19 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::mt::{NoWait, glossary, run_mt, runtime, settings};
+use common::mt::{
+    ARTICLE, NoWait, fake_server, glossary, header, next_fault, run_article, run_mt, runtime,
+    settings,
+};
 use serde_json::{Value, json};
 use songngu::Segment;
 use songngu::config::EngineConfig;
 use songngu::translate::deepl::DeepL;
 use songngu::translate::google::Google;
 use songngu::translate::openai::OpenAi;
-use songngu::translate::stage::MtReport;
 use songngu::translate::{AnyEngine, Engine};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-const ARTICLE: &str = "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc. Hội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
 
 /// A "translation" the tests can predict: upper case outside tags,
 /// entities and `{{N}}` placeholders, and `'` written as an apostrophe.
@@ -107,14 +107,9 @@ fn serve<F: Respond + 'static>(
 fn mt_failed(s: &Segment) -> &str {
     &s.flags
         .iter()
-        .find(|f| f.code == "mt-failed")
+        .find(|f| f.code == songngu::document::FlagCode::MtFailed)
         .expect("an mt-failed flag")
         .message
-}
-
-/// [`run_mt`] over [`ARTICLE`], unprotected, with a clock that does not wait.
-fn run_article(engine: AnyEngine, tm: &Path) -> (Vec<Vec<Segment>>, MtReport) {
-    run_mt(engine, &[ARTICLE], false, tm, &NoWait::default())
 }
 
 // ---------------------------------------------------------------- DeepL
@@ -131,14 +126,20 @@ struct DeeplFake {
     bodies: Mutex<Vec<Value>>,
 }
 
+impl DeeplFake {
+    /// A fake account taking only `key`, no faults, no glossaries yet.
+    fn with_key(key: &str) -> DeeplFake {
+        DeeplFake {
+            key: key.into(),
+            ..DeeplFake::default()
+        }
+    }
+}
+
 impl Respond for DeeplFake {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         // Only the header form of authentication (the spec's `auth_header`).
-        let auth = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let auth = header(req, "authorization").unwrap_or("");
         if auth != format!("DeepL-Auth-Key {}", self.key)
             || req.url.query().is_some_and(|q| q.contains("auth_key"))
         {
@@ -206,10 +207,7 @@ impl Respond for DeeplFake {
             return ResponseTemplate::new(400)
                 .set_body_json(json!({"message": "Value for 'target_lang' not supported."}));
         }
-        if let Some(f) = {
-            let mut f = self.faults.lock().unwrap();
-            (!f.is_empty()).then(|| f.remove(0))
-        } {
+        if let Some(f) = next_fault(&self.faults) {
             return f;
         }
         let terms = b["glossary_id"]
@@ -248,17 +246,11 @@ fn deepl_engine(url: &str, key: &str) -> DeepL {
 fn deepl_glossary_created_once_reused_and_pruned() {
     let rt = runtime();
     let key = "CANARY-deepl-1111:fx";
-    let (server, fake) = deepl_server(
-        &rt,
-        DeeplFake {
-            key: key.into(),
-            ..DeeplFake::default()
-        },
-    );
+    let (server, fake) = deepl_server(&rt, DeeplFake::with_key(key));
     let tm = tempfile::tempdir().unwrap();
     let engine = deepl_engine(&server.uri(), key);
     assert!(!format!("{engine:?}").contains(key));
-    let (docs, report) = run_article(AnyEngine::Deepl(engine), &tm.path().join("a.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("a.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(
         docs[0][0].target.as_deref(),
@@ -283,7 +275,7 @@ fn deepl_glossary_created_once_reused_and_pruned() {
     );
     // A second run (a new memory) finds the glossary by its name: no second one.
     let (_, _) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &tm.path().join("b.sqlite"),
     );
     assert_eq!(fake.created.load(Ordering::SeqCst), 1);
@@ -341,7 +333,7 @@ fn deepl_faults_retry_split_quota_and_auth() {
     // 120 segments in one document: batches of at most 50 texts.
     let many: String = (0..120).map(|i| format!("Câu số {i}.\n\n")).collect();
     let (docs, report) = run_mt(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &[&many],
         false,
         &tm.path().join("t.sqlite"),
@@ -378,7 +370,7 @@ fn deepl_faults_retry_split_quota_and_auth() {
         },
     );
     let (docs, report) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &tm.path().join("q.sqlite"),
     );
     assert_eq!(report.failed, 4);
@@ -407,13 +399,13 @@ fn deepl_faults_retry_split_quota_and_auth() {
         },
     );
     let (_, report) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), key)),
+        AnyEngine::new(deepl_engine(&server.uri(), key)),
         &tm.path().join("s.sqlite"),
     );
     assert_eq!(report.failed, 0);
     assert!(report.requests >= 3, "split after 413: {report:?}");
     let (docs, report) = run_article(
-        AnyEngine::Deepl(deepl_engine(&server.uri(), "CANARY-wrong-key")),
+        AnyEngine::new(deepl_engine(&server.uri(), "CANARY-wrong-key")),
         &tm.path().join("w.sqlite"),
     );
     assert_eq!(report.failed, 4);
@@ -428,17 +420,11 @@ fn deepl_faults_retry_split_quota_and_auth() {
 fn deepl_protect_mode_sends_xml_tags() {
     let rt = runtime();
     let key = "CANARY-deepl-3333";
-    let (server, fake) = deepl_server(
-        &rt,
-        DeeplFake {
-            key: key.into(),
-            ..DeeplFake::default()
-        },
-    );
+    let (server, fake) = deepl_server(&rt, DeeplFake::with_key(key));
     let tm = tempfile::tempdir().unwrap();
     let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), key.into()).unwrap();
     let (docs, _) = run_mt(
-        AnyEngine::Deepl(engine),
+        AnyEngine::new(engine),
         &["Bộ Công an & Ban Bí thư <họp>.\n"],
         true,
         &tm.path().join("t.sqlite"),
@@ -476,12 +462,7 @@ impl Respond for GoogleFake {
         if req.url.query().is_some_and(|q| q.contains("key=")) {
             panic!("the key must not be in the URL");
         }
-        if req
-            .headers
-            .get("x-goog-api-key")
-            .and_then(|v| v.to_str().ok())
-            != Some(self.key.as_str())
-        {
+        if header(req, "x-goog-api-key") != Some(self.key.as_str()) {
             return ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400,
                 "message": "API key not valid. Please pass a valid API key.",
                 "errors": [{"message": "API key not valid. Please pass a valid API key.", "domain": "global", "reason": "badRequest"}],
@@ -499,10 +480,7 @@ impl Respond for GoogleFake {
         {
             return google_error(400, "invalid", "Too many text segments");
         }
-        if let Some(f) = {
-            let mut f = self.faults.lock().unwrap();
-            (!f.is_empty()).then(|| f.remove(0))
-        } {
+        if let Some(f) = next_fault(&self.faults) {
             return f;
         }
         let out: Vec<Value> = q
@@ -562,7 +540,7 @@ fn google_limits_entities_and_403_reasons() {
         .collect();
     let engine = Google::with_key(&settings(&server.uri(), 500, 2), key.into()).unwrap();
     let (docs, report) = run_mt(
-        AnyEngine::Google(engine),
+        AnyEngine::new(engine),
         &[&many, "Dân nói: 'được'.\n"],
         false,
         &tm.path().join("t.sqlite"),
@@ -599,7 +577,7 @@ fn google_limits_entities_and_403_reasons() {
         ),
     );
     let engine = Google::with_key(&settings(&server.uri(), 1, 1), key.into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("q.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("q.sqlite"));
     assert_eq!(
         (report.failed, report.retries, report.requests),
         (4, 0, 1),
@@ -610,7 +588,7 @@ fn google_limits_entities_and_403_reasons() {
     // A wrong key: authentication, stops, never shown.
     let engine =
         Google::with_key(&settings(&server.uri(), 1, 1), "CANARY-google-wrong".into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("w.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("w.sqlite"));
     assert_eq!(report.failed, 4);
     let msg = mt_failed(&docs[0][0]);
     assert!(
@@ -626,9 +604,8 @@ fn enforcement_resends_a_segment_whose_term_was_dropped() {
     let (server, fake) = google_server(&rt, google_fake(key, Vec::new(), true));
     let tm = tempfile::tempdir().unwrap();
     let tm_path = tm.path().join("t.sqlite");
-    let engine = || {
-        AnyEngine::Google(Google::with_key(&settings(&server.uri(), 20, 1), key.into()).unwrap())
-    };
+    let engine =
+        || AnyEngine::new(Google::with_key(&settings(&server.uri(), 20, 1), key.into()).unwrap());
     let (docs, report) = run_mt(engine(), &[ARTICLE], false, &tm_path, &NoWait::default());
     let first = &docs[0][0];
     // First reply: "MINISTRY OF POLICE HỌP VỚI BAN BÍ THƯ." — forbidden and missing terms.
@@ -664,11 +641,7 @@ struct OpenAiFake {
 
 impl Respond for OpenAiFake {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        let auth = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let auth = header(req, "authorization").map(str::to_owned);
         if auth != self.key.as_ref().map(|k| format!("Bearer {k}")) {
             return ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "Incorrect API key provided: CAN***", "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}));
         }
@@ -680,10 +653,7 @@ impl Respond for OpenAiFake {
         assert_eq!(b["messages"][1]["role"], "user");
         let system = b["messages"][0]["content"].as_str().unwrap().to_owned();
         self.systems.lock().unwrap().push(system.clone());
-        if let Some(f) = {
-            let mut f = self.faults.lock().unwrap();
-            (!f.is_empty()).then(|| f.remove(0))
-        } {
+        if let Some(f) = next_fault(&self.faults) {
             return f;
         }
         // A model that follows the glossary lines of the prompt.
@@ -766,7 +736,7 @@ fn openai_prompt_parser_split_and_429_kinds() {
     .unwrap()
     .with_glossary(&g);
     let (docs, report) = run_mt(
-        AnyEngine::Openai(engine),
+        AnyEngine::new(engine),
         &[ARTICLE, "Người dân phấn khởi.\n\nHội nghị kết thúc.\n"],
         false,
         &tm.path().join("t.sqlite"),
@@ -806,7 +776,7 @@ fn openai_prompt_parser_split_and_429_kinds() {
         },
     );
     let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
-    let (docs, report) = run_article(AnyEngine::Openai(engine), &tm.path().join("q.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("q.sqlite"));
     assert_eq!(
         (report.failed, report.retries, report.requests),
         (4, 0, 1),
@@ -828,16 +798,7 @@ fn canary_keys_stay_out_of_outputs_logs_and_urls() {
     ] {
         let server = match engine {
             "google" => google_server(&rt, google_fake(key, Vec::new(), true)).0,
-            "deepl" => {
-                deepl_server(
-                    &rt,
-                    DeeplFake {
-                        key: key.into(),
-                        ..DeeplFake::default()
-                    },
-                )
-                .0
-            }
+            "deepl" => deepl_server(&rt, DeeplFake::with_key(key)).0,
             _ => {
                 openai_server(
                     &rt,
@@ -971,13 +932,7 @@ fn dry_run_estimates_openai_tokens() {
 #[test]
 fn engines_check_against_fakes() {
     let rt = runtime();
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("GET"))
-            .and(path("/v1/models"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"}]})))
-            .mount(&server),
-    );
+    let server = fake_server(&rt, "GET", "/v1/models", ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"}]})));
     let ok = OpenAi::with_key(&openai_settings(&server.uri(), 1), None).unwrap();
     assert!(
         rt.block_on(ok.check("vi", "en"))
@@ -1017,7 +972,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
     );
     let tm = tempfile::tempdir().unwrap();
     let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
-    let (docs, report) = run_article(AnyEngine::Openai(engine), &tm.path().join("o.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("o.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
     assert!(report.requests >= 3, "{report:?}");
@@ -1034,7 +989,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
         },
     );
     let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Deepl(engine), &tm.path().join("d.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("d.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
 
@@ -1051,7 +1006,7 @@ fn cut_off_malformed_and_short_replies_are_split_and_retried() {
         ),
     );
     let engine = Google::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
-    let (docs, report) = run_article(AnyEngine::Google(engine), &tm.path().join("g.sqlite"));
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("g.sqlite"));
     assert_eq!(report.failed, 0, "{report:?}");
     assert!(docs[0].iter().all(|s| s.target.as_deref() != Some("ONE")));
 }

@@ -13,8 +13,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::mt::{NoWait, run_mt, runtime, settings};
+use common::mt::{
+    ARTICLE, NoWait, fake_server, mount, next_fault, run_article, run_mt, runtime, settings,
+};
 
+use songngu::document::{FlagCode, Provenance};
 use songngu::translate::{AnyEngine, apertium::Apertium, libretranslate::LibreTranslate};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -93,14 +96,7 @@ impl Respond for Apy {
         }
         let q = form_value(&req.body, "q").unwrap_or_default();
         self.seen.lock().unwrap().push(q.clone());
-        if let Some(f) = {
-            let mut f = self.faults.lock().unwrap();
-            if f.is_empty() {
-                None
-            } else {
-                Some(f.remove(0))
-            }
-        } {
+        if let Some(f) = next_fault(&self.faults) {
             return f;
         }
         let mut paras: Vec<String> = q.split("\n\n").map(fake_translate).collect();
@@ -113,8 +109,6 @@ impl Respond for Apy {
         }))
     }
 }
-
-const ARTICLE: &str = "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc. Hội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
 
 #[test]
 fn apertium_faults_every_segment_translated_once_or_flagged() {
@@ -131,16 +125,10 @@ fn apertium_faults_every_segment_translated_once_or_flagged() {
             .set_delay(Duration::from_secs(4))
             .set_body_string("late"),
     ]);
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(apy)
-            .mount(&server),
-    );
+    let server = fake_server(&rt, "POST", "/translate", apy);
     let tm = tempfile::tempdir().unwrap();
     let sleeper = NoWait::default();
-    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
+    let engine = AnyEngine::new(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[ARTICLE],
@@ -162,7 +150,7 @@ fn apertium_faults_every_segment_translated_once_or_flagged() {
             ),
             "{s:?}"
         );
-        assert_eq!(s.origin.as_deref(), Some("engine:apertium"));
+        assert_eq!(s.origin, Some(Provenance::Engine("apertium".into())));
     }
     // The identical sentence was sent once; the retry waits honoured Retry-After.
     assert_eq!(report.sent, 3, "{report:?}");
@@ -190,22 +178,10 @@ fn apertium_truncated_replies_are_split_never_written() {
     let rt = runtime();
     let apy = Apy::new(Vec::new());
     apy.truncate.store(2, Ordering::SeqCst);
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(apy)
-            .mount(&server),
-    );
+    let server = fake_server(&rt, "POST", "/translate", apy);
     let tm = tempfile::tempdir().unwrap();
-    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 2)).unwrap());
-    let (docs, report) = run_mt(
-        engine,
-        &[ARTICLE],
-        false,
-        &tm.path().join("tm.sqlite"),
-        &NoWait::default(),
-    );
+    let engine = AnyEngine::new(Apertium::new(&settings(&server.uri(), 20, 2)).unwrap());
+    let (docs, report) = run_article(engine, &tm.path().join("tm.sqlite"));
     for s in &docs[0] {
         assert_eq!(s.target.as_deref(), Some(expected(&s.source).as_str()));
     }
@@ -219,29 +195,17 @@ fn apertium_truncated_replies_are_split_never_written() {
 #[test]
 fn quota_and_bad_requests_flag_segments_and_stop() {
     let rt = runtime();
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({"status":"error","code":400,"explanation":"That pair is not installed"})))
-            .mount(&server),
-    );
+    let server = fake_server(&rt, "POST", "/translate", ResponseTemplate::new(400).set_body_json(serde_json::json!({"status":"error","code":400,"explanation":"That pair is not installed"})));
     let tm = tempfile::tempdir().unwrap();
-    let engine = AnyEngine::Apertium(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
-    let (docs, report) = run_mt(
-        engine,
-        &[ARTICLE],
-        false,
-        &tm.path().join("tm.sqlite"),
-        &NoWait::default(),
-    );
+    let engine = AnyEngine::new(Apertium::new(&settings(&server.uri(), 20, 1)).unwrap());
+    let (docs, report) = run_article(engine, &tm.path().join("tm.sqlite"));
     assert_eq!(report.failed, 4);
     for s in &docs[0] {
         assert!(s.target.is_none());
         assert!(
             s.flags
                 .iter()
-                .any(|f| f.code == "mt-failed" && f.message.contains("not installed")),
+                .any(|f| f.code == FlagCode::MtFailed && f.message.contains("not installed")),
             "{s:?}"
         );
     }
@@ -256,6 +220,16 @@ fn quota_and_bad_requests_flag_segments_and_stop() {
 struct Libre {
     fewer_first: AtomicUsize,
     key: Option<String>,
+}
+
+impl Libre {
+    /// Every reply whole; only `key` accepted (none needed when `None`).
+    fn answering(key: Option<&str>) -> Libre {
+        Libre {
+            fewer_first: AtomicUsize::new(0),
+            key: key.map(str::to_owned),
+        }
+    }
 }
 
 impl Respond for Libre {
@@ -312,7 +286,7 @@ fn libretranslate_fewer_texts_and_rate_limits() {
     );
     let tm = tempfile::tempdir().unwrap();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 20, 2), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 20, 2), None).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[ARTICLE, "Ban Bí thư họp.\n"],
@@ -324,11 +298,7 @@ fn libretranslate_fewer_texts_and_rate_limits() {
     for d in &docs {
         for s in d {
             assert_eq!(s.target.as_deref(), Some(expected(&s.source).as_str()));
-            assert!(
-                !s.flags.iter().any(|f| f.code.starts_with("term-")),
-                "{:?}",
-                s.flags
-            );
+            assert!(!s.flags.iter().any(|f| f.code.is_term()), "{:?}", s.flags);
         }
     }
     // Verify mode: the fake keeps Vietnamese terms, so the approved English
@@ -345,33 +315,23 @@ fn libretranslate_fewer_texts_and_rate_limits() {
 fn canary_key_never_leaks_and_auth_stops_the_run() {
     let canary = "sk-CANARY-4242-do-not-log";
     let rt = runtime();
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(Libre {
-                fewer_first: AtomicUsize::new(0),
-                key: Some("the-right-key".into()),
-            })
-            .mount(&server),
+    let server = fake_server(
+        &rt,
+        "POST",
+        "/translate",
+        Libre::answering(Some("the-right-key")),
     );
     let tm = tempfile::tempdir().unwrap();
     let engine =
         LibreTranslate::with_key(&settings(&server.uri(), 1, 1), Some(canary.into())).unwrap();
     assert!(!format!("{engine:?}").contains(canary));
-    let (docs, report) = run_mt(
-        AnyEngine::Libre(engine),
-        &[ARTICLE],
-        false,
-        &tm.path().join("tm.sqlite"),
-        &NoWait::default(),
-    );
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("tm.sqlite"));
     assert_eq!(report.failed, 4);
     for s in &docs[0] {
         let flag = &s
             .flags
             .iter()
-            .find(|f| f.code == "mt-failed")
+            .find(|f| f.code == FlagCode::MtFailed)
             .unwrap()
             .message;
         assert!(
@@ -404,14 +364,7 @@ fn songngu(dir: &Path, args: &[&str]) -> std::process::Child {
 #[test]
 fn killed_run_resumes_without_resending_and_corrections_win() {
     let rt = runtime();
-    let server = rt.block_on(MockServer::start());
-    let slow = || {
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(SlowLibre)
-            .named("slow libre")
-    };
-    rt.block_on(slow().mount(&server));
+    let server = fake_server(&rt, "POST", "/translate", SlowLibre);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let article: String = (0..40)
@@ -443,7 +396,7 @@ fn killed_run_resumes_without_resending_and_corrections_win() {
     assert!((12..40).contains(&first), "killed mid-way: {first}");
     // Second run: only what was not committed is sent.
     rt.block_on(server.reset());
-    rt.block_on(slow().mount(&server));
+    mount(&rt, &server, "POST", "/translate", SlowLibre);
     let out = songngu(d, &["run", "--config", "c.toml", "bai.txt", "-o", "out"])
         .wait_with_output()
         .unwrap();
@@ -722,16 +675,7 @@ fn dry_run_counts_and_sends_nothing() {
 #[test]
 fn placeholder_text_in_the_source_neither_collides_nor_is_reported_left() {
     let rt = runtime();
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(Libre {
-                fewer_first: AtomicUsize::new(0),
-                key: None,
-            })
-            .mount(&server),
-    );
+    let server = fake_server(&rt, "POST", "/translate", Libre::answering(None));
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(
@@ -826,17 +770,7 @@ fn libre_project(url: &str, article: &str) -> tempfile::TempDir {
 }
 
 fn libre_server(rt: &tokio::runtime::Runtime) -> MockServer {
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(Libre {
-                fewer_first: AtomicUsize::new(0),
-                key: None,
-            })
-            .mount(&server),
-    );
-    server
+    fake_server(rt, "POST", "/translate", Libre::answering(None))
 }
 
 /// Issue 11, point 9: after an enforcement re-send, `tm export` has the
@@ -990,7 +924,7 @@ fn requests_per_second_paces_request_starts() {
     let article: String = (1..=7).map(|i| format!("Câu số {i} ở đây.\n\n")).collect();
     let tm = tempfile::tempdir().unwrap();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
     let clock = NoWait::default();
     let (docs, report) = common::mt::run_mt_paced(
         engine,
@@ -1008,7 +942,7 @@ fn requests_per_second_paces_request_starts() {
     // Without a limit nothing waits.
     let clock = NoWait::default();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
     let other: String = (1..=3).map(|i| format!("Câu khác {i}.\n\n")).collect();
     common::mt::run_mt_paced(
         engine,
@@ -1082,15 +1016,11 @@ fn one_by_one(url: &str) -> tempfile::TempDir {
 fn stopped_runs_say_why_and_count_only_what_went_out() {
     let rt = runtime();
     // Authentication: the server wants another key.
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(Libre {
-                fewer_first: AtomicUsize::new(0),
-                key: Some("another-key-entirely".into()),
-            })
-            .mount(&server),
+    let server = fake_server(
+        &rt,
+        "POST",
+        "/translate",
+        Libre::answering(Some("another-key-entirely")),
     );
     let dir = one_by_one(&server.uri());
     let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
@@ -1106,16 +1036,12 @@ fn stopped_runs_say_why_and_count_only_what_went_out() {
          LIBRETRANSLATE_API_KEY; 3 segment(s) untranslated (flag `mt-failed` in the outputs)"
     );
     // Quota.
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(
-                ResponseTemplate::new(403).set_body_json(
-                    serde_json::json!({"error": "Too many request limits violations"}),
-                ),
-            )
-            .mount(&server),
+    let server = fake_server(
+        &rt,
+        "POST",
+        "/translate",
+        ResponseTemplate::new(403)
+            .set_body_json(serde_json::json!({"error": "Too many request limits violations"})),
     );
     let dir = one_by_one(&server.uri());
     let (code, _, err) = songngu_out(dir.path(), &["run", "bai.txt"]);
@@ -1158,7 +1084,7 @@ fn enforcement_resends_before_the_first_pass_drains() {
         .map(|i| format!("Bộ Công an họp lần {i}.\n\n"))
         .collect();
     let engine =
-        AnyEngine::Libre(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
+        AnyEngine::new(LibreTranslate::with_key(&settings(&server.uri(), 1, 1), None).unwrap());
     let (docs, report) = run_mt(
         engine,
         &[&article],
@@ -1222,13 +1148,7 @@ fn texts_received(rt: &tokio::runtime::Runtime, server: &MockServer) -> Vec<Stri
 #[test]
 fn killed_run_with_enforcement_resends_nothing_committed() {
     let rt = runtime();
-    let server = rt.block_on(MockServer::start());
-    let slow = || {
-        Mock::given(method("POST"))
-            .and(path("/translate"))
-            .respond_with(SlowLibre)
-    };
-    rt.block_on(slow().mount(&server));
+    let server = fake_server(&rt, "POST", "/translate", SlowLibre);
     let article: String = (0..40)
         .map(|i| format!("Bộ Công an họp lần {i}.\n\n"))
         .collect();
@@ -1259,7 +1179,7 @@ fn killed_run_with_enforcement_resends_nothing_committed() {
         "re-sends were going when killed: {first:?}"
     );
     rt.block_on(server.reset());
-    rt.block_on(slow().mount(&server));
+    mount(&rt, &server, "POST", "/translate", SlowLibre);
     let (code, _, err) = songngu_out(d, &["run", "bai.txt", "-o", "out"]);
     assert_eq!(code, Some(0), "{err}");
     let second = texts_received(&rt, &server);

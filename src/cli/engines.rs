@@ -4,9 +4,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use songngu::config::EngineKind;
 use songngu::glossary::Glossary;
-use songngu::translate::{AnyEngine, Engine, key_present, key_variable};
+use songngu::translate::{AnyEngine, ENGINES, Engine, EngineKind, key_present};
 
 /// How a key variable stands, without ever showing the key.
 fn key_state(var: &str, required: bool) -> &'static str {
@@ -27,7 +26,7 @@ pub fn engine_kind(flag: Option<&str>, configured: EngineKind) -> anyhow::Result
         Some(name) => EngineKind::from_name(name).ok_or_else(|| {
             anyhow::anyhow!(
                 "unknown engine `{name}`; use one of: {}",
-                EngineKind::ALL.map(EngineKind::name).join(", ")
+                EngineKind::names().join(", ")
             )
         }),
     }
@@ -44,35 +43,20 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
             "ready",
             "url"
         )?;
-        for k in EngineKind::ALL {
-            let url = match k {
-                EngineKind::None => "(offline)".to_owned(),
-                EngineKind::Apertium => config.engines.apertium.url.clone(),
-                EngineKind::Libretranslate => config.engines.libretranslate.url.clone(),
-                EngineKind::Deepl => config.engines.deepl.url.clone(),
-                EngineKind::Google => config.engines.google.url.clone(),
-                EngineKind::Openai => config.engines.openai.url.clone(),
-            };
+        for k in EngineKind::all() {
+            let spec = k.spec();
+            let settings = spec.map(|s| &config.engines[s.name]);
+            let url = settings.map_or("(offline)", |s| s.url.as_str());
             // Ready: `run` would start with it (a required key is present,
-            // the openai model is set); the server itself is `--check`'s job.
-            let key = key_variable(k);
-            let ready = match key {
-                Some((var, true)) if !key_present(var) => "no (key missing)",
-                _ if k == EngineKind::Openai
-                    && config
-                        .engines
-                        .openai
-                        .model
-                        .as_deref()
-                        .is_none_or(|m| m.trim().is_empty()) =>
-                {
-                    "no (model unset)"
-                }
-                _ => "yes",
+            // the settings it needs are there); the server itself is
+            // `--check`'s job.
+            let ready = match spec.zip(settings).and_then(|(s, c)| s.unready_reason(c)) {
+                Some(why) => format!("no ({why})"),
+                None => "yes".to_owned(),
             };
-            let key = key.map_or_else(
+            let key = spec.and_then(|s| s.key).map_or_else(
                 || "-".to_owned(),
-                |(var, required)| format!("{var}: {}", key_state(var, required)),
+                |k| format!("{}: {}", k.var, key_state(k.var, k.required)),
             );
             let mark = if k == kind { "*" } else { " " };
             writeln!(
@@ -87,31 +71,42 @@ pub fn run(args: &EnginesArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let engine = AnyEngine::from_config(&config, kind)?;
+    let engine = AnyEngine::from_config(&config.engines, kind)?;
     if args.prune_glossaries {
-        let AnyEngine::Deepl(deepl) = &engine else {
+        if !kind
+            .spec()
+            .is_some_and(|s| s.capabilities.server_glossaries)
+        {
+            let names: Vec<&str> = ENGINES
+                .iter()
+                .filter(|s| s.capabilities.server_glossaries)
+                .map(|s| s.name)
+                .collect();
             anyhow::bail!(
-                "--prune-glossaries is for the deepl engine (name it with --engine deepl)"
+                "--prune-glossaries is for the {} engine (name it with --engine {})",
+                names.join(" or "),
+                names.join(" or --engine ")
             );
-        };
+        }
         let (glossary, _) = Glossary::load(&config, &[])?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        return match rt.block_on(deepl.prune_glossaries(&glossary.content_hash())) {
+        let name = engine.name();
+        return match rt.block_on(engine.prune_glossaries(&glossary.content_hash())) {
             Ok(deleted) => {
                 for name in &deleted {
                     writeln!(super::Out::new(), "deleted {name}")?;
                 }
                 writeln!(
                     super::Out::new(),
-                    "deepl: {} stale songngu glossar(ies) deleted",
+                    "{name}: {} stale songngu glossar(ies) deleted",
                     deleted.len()
                 )?;
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
-                eprintln!("songngu: error: deepl: {e}");
+                eprintln!("songngu: error: {name}: {e}");
                 Ok(ExitCode::from(1))
             }
         };

@@ -9,6 +9,7 @@ use anyhow::Context;
 use songngu::glossary::exchange::{self, ExportFormat};
 use songngu::glossary::load::{Locator, files_under};
 use songngu::glossary::{Glossary, Matcher, Severity, load_paths, validate};
+use songngu::plaintext::{into_utf8, read_utf8};
 use unicode_normalization::UnicodeNormalization;
 
 use super::args::{ExportFormatArg, GlossaryCommand};
@@ -63,8 +64,8 @@ fn check(
     for d in &diags {
         while verbose
             && let Some(n) = notes_iter.next_if(|n| {
-                (&n.origin.path, n.origin.line, n.origin.col)
-                    < (&d.origin.path, d.origin.line, d.origin.col)
+                (&n.location.path, n.location.line, n.location.col)
+                    < (&d.location.path, d.location.line, d.location.col)
             })
         {
             writeln!(out, "{n}")?;
@@ -122,18 +123,10 @@ fn find(
     overrides: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
     let glossary = load(config, overrides, false)?;
-    let (name, bytes) = match file {
-        None => ("<stdin>".to_string(), read_stdin()?),
-        Some(p) if p == Path::new("-") => ("<stdin>".to_string(), read_stdin()?),
-        Some(p) => (
-            p.display().to_string(),
-            std::fs::read(p).map_err(|e| songngu::Error::io(p, e))?,
-        ),
+    let text = match file {
+        Some(p) if p != Path::new("-") => read_utf8(p)?,
+        _ => into_utf8(read_stdin()?, Path::new("<stdin>"))?,
     };
-    let text = String::from_utf8(bytes).map_err(|e| songngu::Error::InvalidUtf8 {
-        path: PathBuf::from(&name),
-        offset: e.utf8_error().valid_up_to() as u64,
-    })?;
     let matcher = Matcher::new(&glossary, config.glossary.case, config.glossary.diacritics)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     // Hits come in text order: one forward pass gives every line and column.
@@ -196,11 +189,7 @@ fn import(
     into: Option<&Path>,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).map_err(|e| songngu::Error::io(file, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| songngu::Error::InvalidUtf8 {
-        path: file.to_path_buf(),
-        offset: e.utf8_error().valid_up_to() as u64,
-    })?;
+    let text = read_utf8(file)?;
     let (entries, diags) = exchange::import_table(&text, file);
     for d in &diags {
         eprintln!("{d}");
@@ -227,9 +216,7 @@ fn import(
         }
     }
     let current = match into {
-        Some(p) if p.exists() => {
-            Some(std::fs::read_to_string(p).map_err(|e| songngu::Error::io(p, e))?)
-        }
+        Some(p) if p.exists() => Some(read_utf8(p)?),
         _ => None,
     };
     let pair = (
@@ -330,7 +317,7 @@ fn fmt(
     }
     let mut changed = 0;
     for f in &files {
-        let text = std::fs::read_to_string(f).map_err(|e| songngu::Error::io(f, e))?;
+        let text = read_utf8(f)?;
         // NFC leaves every ASCII character (all of TOML's syntax) alone, so
         // normalising the whole file keeps comments, order and layout.
         let nfc: String = text.nfc().collect();

@@ -8,7 +8,9 @@
 mod args;
 mod engines;
 mod glossary;
+mod progress;
 mod qa;
+mod report;
 mod run;
 mod tm;
 
@@ -56,8 +58,10 @@ pub fn main() -> ExitCode {
                 // a closed stdout, so their exit code is never lost here.
                 return ExitCode::SUCCESS;
             }
-            if let Some(located @ songngu::Error::Config { .. }) = err.downcast_ref() {
-                // Already in the `file:line:col: error: message` form.
+            if let Some(located @ (songngu::Error::Config { .. } | songngu::Error::Parse { .. })) =
+                library_error(&err)
+            {
+                // Already in the `file:line[:col]: error: message` form.
                 eprintln!("{located}");
             } else {
                 eprintln!("songngu: error: {err:#}");
@@ -190,20 +194,70 @@ fn slug(args: &SlugArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn exit_code_for(err: &anyhow::Error) -> u8 {
-    match err.downcast_ref::<songngu::Error>() {
-        Some(
-            songngu::Error::Config { .. }
-            | songngu::Error::InvalidUtf8 { .. }
-            | songngu::Error::GlossaryInvalid(_)
-            | songngu::Error::Engine(_),
-        ) => EXIT_USAGE,
+/// A library error met while a command prepares its work (collecting the
+/// inputs, planning the outputs, opening or reading the memory, reading
+/// the file to import): nothing was done, so the command exits 2 whatever
+/// the variant ([`exit_code`] decides for errors met while working: the
+/// memory failing in the middle of a run is 1). The error stays typed: it
+/// shows as the library's error, and [`library_error`] finds it.
+#[derive(Debug)]
+pub(crate) struct BeforeWork(pub(crate) songngu::Error);
+
+impl std::fmt::Display for BeforeWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for BeforeWork {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0)
+    }
+}
+
+/// The library's error in `err`, if it holds one (itself, under context,
+/// or met before the work: [`BeforeWork`]).
+fn library_error(err: &anyhow::Error) -> Option<&songngu::Error> {
+    err.downcast_ref::<BeforeWork>()
+        .map(|b| &b.0)
+        .or_else(|| err.downcast_ref())
+}
+
+/// The exit code for a library error that ended a command
+/// (docs/exit-codes.md): 2 for what stops a command before any work (a bad
+/// configuration; input that does not parse or is not UTF-8; a glossary
+/// with errors; an unusable engine; a file, folder or memory that does not
+/// exist; outputs that would clash, overwrite an input or leave their
+/// folder), 1 for a failure while working (an I/O error, the memory or the
+/// matcher failing).
+fn exit_code(err: &songngu::Error) -> u8 {
+    use songngu::Error as E;
+    match err {
+        E::Config { .. }
+        | E::Parse { .. }
+        | E::InvalidUtf8 { .. }
+        | E::GlossaryInvalid(_)
+        | E::Engine(_)
+        | E::NoTm { .. }
+        | E::OutsideOutput { .. }
+        | E::OutputClash { .. }
+        | E::OutputIsInput { .. }
+        | E::OutputFolderIsFile { .. } => EXIT_USAGE,
         // A missing input file, as every command reports it.
-        Some(songngu::Error::Io { cause, .. }) if cause.kind() == io::ErrorKind::NotFound => {
-            EXIT_USAGE
-        }
-        Some(_) => EXIT_FAILED,
-        // Errors raised by the CLI itself are about its input.
+        E::Io { cause, .. } if cause.kind() == io::ErrorKind::NotFound => EXIT_USAGE,
+        _ => EXIT_FAILED,
+    }
+}
+
+/// The exit code for the error that ended a command: [`BeforeWork`] is 2;
+/// a library error as [`exit_code`] says; an I/O error of the binary
+/// itself (stdout) 1; errors the CLI raised itself are about its input, 2.
+fn exit_code_for(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<BeforeWork>().is_some() {
+        return EXIT_USAGE;
+    }
+    match err.downcast_ref::<songngu::Error>() {
+        Some(e) => exit_code(e),
         None if err.downcast_ref::<io::Error>().is_none() => EXIT_USAGE,
         None => EXIT_FAILED,
     }
@@ -260,4 +314,47 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_library_error_and_whether_work_began() {
+        let tm = || songngu::Error::Tm {
+            path: "tm.sqlite".into(),
+            message: "disk I/O error".into(),
+        };
+        let io = |kind| songngu::Error::io("a.txt", io::Error::from(kind));
+        let code = |e: anyhow::Error| exit_code_for(&e);
+        assert_eq!(
+            code(songngu::Error::parse("a.jsonl", 3, Some(2), "not a segment").into()),
+            EXIT_USAGE
+        );
+        assert_eq!(code(io(io::ErrorKind::NotFound).into()), EXIT_USAGE);
+        // Met while working: the work failed.
+        assert_eq!(code(tm().into()), EXIT_FAILED);
+        assert_eq!(
+            code(io(io::ErrorKind::PermissionDenied).into()),
+            EXIT_FAILED
+        );
+        // Met before it: nothing was done.
+        assert_eq!(code(BeforeWork(tm()).into()), EXIT_USAGE);
+        assert_eq!(
+            code(BeforeWork(io(io::ErrorKind::PermissionDenied)).into()),
+            EXIT_USAGE
+        );
+        // The binary's own I/O (stdout) and its own complaints.
+        assert_eq!(code(io::Error::other("disk full").into()), EXIT_FAILED);
+        assert_eq!(code(anyhow::anyhow!("no INPUT given")), EXIT_USAGE);
+        // Shown as the library's error, located ones found for printing.
+        let located: anyhow::Error =
+            BeforeWork(songngu::Error::parse("a.xlf", 3, None, "not well-formed")).into();
+        assert_eq!(located.to_string(), "a.xlf:3: error: not well-formed");
+        assert!(matches!(
+            library_error(&located),
+            Some(songngu::Error::Parse { line: 3, .. })
+        ));
+    }
 }

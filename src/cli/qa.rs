@@ -64,7 +64,7 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     let mut out = super::Out::new();
     let mut by: BTreeMap<(String, Severity), usize> = BTreeMap::new();
     for f in &findings {
-        *by.entry((f.flag.code.clone(), f.flag.severity))
+        *by.entry((f.flag.code.to_string(), f.flag.severity))
             .or_default() += 1;
         if args.json {
             serde_json::to_writer(&mut out, f)?;

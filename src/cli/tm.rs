@@ -8,12 +8,12 @@ use songngu::corrections::read_corrections;
 use songngu::tm::{CorrectionFilter, Tm};
 
 use super::args::TmCommand;
-use super::load_config;
+use super::{BeforeWork, load_config};
 
 /// Opens the memory a read-only command needs: a missing or unreadable one
 /// is a usage error (exit 2), and nothing is created.
 fn existing(path: &Path) -> anyhow::Result<Tm> {
-    Tm::open_existing(path).map_err(|e| anyhow::anyhow!("{e}"))
+    Ok(Tm::open_existing(path).map_err(BeforeWork)?)
 }
 
 /// The document a corrections file belongs to: its name without the
@@ -111,13 +111,13 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
     match cmd {
         TmCommand::Stats => {
             let tm = existing(&path)?;
-            for (what, n) in tm.stats().map_err(|e| anyhow::anyhow!("{e}"))? {
+            for (what, n) in tm.stats().map_err(BeforeWork)? {
                 writeln!(super::Out::new(), "{n:>8}  {what}")?;
             }
         }
         TmCommand::Export { output } => {
             let tm = existing(&path)?;
-            let pairs = tm.pairs().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let pairs = tm.pairs().map_err(BeforeWork)?;
             let srclang = pairs
                 .first()
                 .map_or(config.languages.source.as_str(), |p| p.from.as_str())
@@ -135,7 +135,7 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
                         format!("tm{i}"),
                         p.source.clone(),
                         p.target.clone(),
-                        Some(p.origin.clone()),
+                        Some(p.origin.to_string()),
                     )
                 })
                 .collect();
@@ -148,13 +148,13 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
         TmCommand::Import { file } => {
             // The file first: a missing, unreadable or malformed file is an
             // input error (exit 2) and creates no memory.
-            let (found, langs) = read_corrections(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (found, langs) = read_corrections(&file).map_err(BeforeWork)?;
             // An existing memory must be one (a corrupt file is exit 2, as
             // for the other `tm` commands); a new one is created.
             let tm = if path.exists() {
                 existing(&path)?
             } else {
-                Tm::open(&path).map_err(|e| anyhow::anyhow!("{e}"))?
+                Tm::open(&path).map_err(BeforeWork)?
             };
             let (from, to) = langs.unwrap_or((
                 config.languages.source.clone(),
@@ -184,9 +184,7 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
         } => {
             let mut tm = existing(&path)?;
             if !delete.is_empty() {
-                let n = tm
-                    .delete_corrections(&delete)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let n = tm.delete_corrections(&delete).map_err(BeforeWork)?;
                 if !quiet {
                     eprintln!("deleted {n} correction(s) from {}", path.display());
                 }
@@ -196,9 +194,7 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
                 doc,
                 since: after.as_deref().map(since).transpose()?,
             };
-            let found = tm
-                .corrections(&filter)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let found = tm.corrections(&filter).map_err(BeforeWork)?;
             let mut out = super::Out::new();
             writeln!(out, "id\ttime\tdoc\tfrom\tsource\ttarget")?;
             for c in &found {

@@ -36,7 +36,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::{DocInfo, Spool, Writer};
-use crate::document::{Segment, SegmentKind};
+use crate::document::{FlagCode, Provenance, Segment, SegmentKind};
 use crate::glossary::{HitClass, Severity};
 use crate::xml::{escape, escape_attr};
 
@@ -84,7 +84,7 @@ struct DataSegment<'a> {
     source: &'a str,
     ascii: &'a str,
     target: Option<&'a str>,
-    origin: Option<&'a str>,
+    origin: Option<&'a Provenance>,
     terms: Vec<&'a str>,
 }
 
@@ -120,10 +120,10 @@ fn script_json(v: &impl serde::Serialize) -> String {
 
 /// What a row's target is, for the status filter.
 fn target_state(seg: &Segment) -> &'static str {
-    match (seg.target.as_deref(), seg.origin.as_deref()) {
+    match (seg.target.as_deref(), seg.origin.as_ref()) {
         (None, _) => "empty",
-        (Some(_), Some("glossary")) => "draft",
-        (Some(_), Some("human")) => "human",
+        (Some(_), Some(Provenance::Glossary)) => "draft",
+        (Some(_), Some(Provenance::Human)) => "human",
         (Some(_), _) => "machine",
     }
 }
@@ -276,7 +276,7 @@ impl<'a> Html<'a> {
             self.translated += 1;
             if s.terms.iter().any(|h| h.class.is_confident()) {
                 self.with_terms += 1;
-                if !s.flags.iter().any(|f| f.code == "term-missing") {
+                if !s.flags.iter().any(|f| f.code == FlagCode::TermMissing) {
                     self.compliant += 1;
                 }
             }
@@ -286,8 +286,8 @@ impl<'a> Html<'a> {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
             }
-            if !self.codes.contains(&f.code) {
-                self.codes.insert(f.code.clone());
+            if !self.codes.contains(f.code.as_str()) {
+                self.codes.insert(f.code.as_str().to_owned());
             }
         }
         self.kinds.insert(s.kind);
@@ -342,7 +342,12 @@ impl<'a> Html<'a> {
                 tl = escape_attr(out.target_lang),
                 seq = s.seq,
                 t = escape(s.target.as_deref().unwrap_or("")),
-                o = escape(s.origin.as_deref().unwrap_or("")),
+                o = escape(
+                    &s.origin
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                ),
                 // A human correction from the memory was reviewed already.
                 approved = if target_state(s) == "human" {
                     " selected"
@@ -359,7 +364,7 @@ impl<'a> Html<'a> {
                     p,
                     "<li class=\"{sev}\" data-code=\"{c}\"><b>{c}</b> {m}</li>",
                     sev = f.severity,
-                    c = escape(&f.code),
+                    c = escape(f.code.as_str()),
                     m = escape(&f.message)
                 );
             }
@@ -491,7 +496,7 @@ impl Writer for Html<'_> {
                 source: &s.source,
                 ascii: &s.ascii,
                 target: s.target.as_deref(),
-                origin: s.origin.as_deref(),
+                origin: s.origin.as_ref(),
                 terms: s.terms.iter().map(|h| &*h.entry).collect(),
             });
             self.data.write_all(json.as_bytes())?;
@@ -557,7 +562,7 @@ mod tests {
             source: source.into(),
             ascii: crate::to_ascii(source),
             target: target.map(Into::into),
-            origin: target.map(|_| "engine:apertium".into()),
+            origin: target.map(|_| Provenance::Engine("apertium".into())),
             terms: Vec::new(),
             flags: Vec::new(),
             span: (0, 0),
@@ -704,7 +709,7 @@ mod tests {
             .map(|(i, h)| seg(i, &format!("Ban Bí thư {h}"), Some(h)))
             .collect();
         segs[0].flags.push(Flag {
-            code: "term-missing".into(),
+            code: FlagCode::TermMissing,
             severity: Severity::Error,
             message: HOSTILE[1].into(),
         });
@@ -751,7 +756,7 @@ mod tests {
             seg(0, "Câu một.", Some("Sentence one.")),
             seg(1, "Câu hai.", Some("Sentence two.")),
         ];
-        segs[1].origin = Some("human".into());
+        segs[1].origin = Some(Provenance::Human);
         let page = render(&segs, &[]);
         let row = |i: usize| {
             let start = page.find(&format!("id=\"seg-{i}\"")).unwrap();
@@ -813,7 +818,7 @@ mod tests {
             });
         }
         segs[1].flags.push(Flag {
-            code: "term-missing".into(),
+            code: FlagCode::TermMissing,
             severity: Severity::Error,
             message: "m".into(),
         });

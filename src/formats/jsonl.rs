@@ -1,18 +1,28 @@
-//! `NAME.jsonl`: one JSON object per segment, in order, exactly the fields
-//! of DESIGN.md (`id`, `doc`, `para`, `seq`, `kind`, `source`, `ascii`,
-//! `target`, `origin`, `terms`, `flags`).
+//! `NAME.jsonl`: one JSON object per segment, in order: a [`Record`], the
+//! fields of docs/data-model.md ("The JSONL line") in that order (`id`,
+//! `doc`, `para`, `seq`, `kind`, `source`, `ascii`, `target`, `origin`,
+//! `terms`, `flags`). Read back with [`read_lines`]: a run's lines as
+//! [`Record`]s (`qa`, the tests), corrections as [`ReviewLine`]s
+//! (`tm import`).
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use std::io::Write;
 
 use super::Writer;
-use crate::document::Segment;
+use crate::document::{Flag, Provenance, Segment, SegmentKind};
+use crate::error::{Error, Result};
 
 pub struct Jsonl;
 
 impl Writer for Jsonl {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         for seg in segments {
-            serde_json::to_writer(&mut *out[0], seg)?;
+            serde_json::to_writer(&mut *out[0], &Record::of(seg))?;
             out[0].write_all(b"\n")?;
         }
         Ok(())
@@ -20,5 +30,333 @@ impl Writer for Jsonl {
 
     fn finish(&mut self, _out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// One line of `NAME.jsonl`: a segment's JSON form, the fields of
+/// docs/data-model.md ("The JSONL line") in that order; `target` and
+/// `origin` are `null` when absent, never left out. Written borrowing the
+/// segment ([`Record::of`]), read back owned ([`read_lines`]); reading
+/// accepts lines without `para`, `seq`, `ascii`, `terms` or `flags` (lines
+/// written by hand or by older versions), and origins, flag codes and hit
+/// classes this version does not know, kept as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record<'a> {
+    /// `NAME:0004`.
+    pub id: Cow<'a, str>,
+    /// The document name.
+    pub doc: Cow<'a, str>,
+    /// Paragraph number, from 0.
+    #[serde(default)]
+    pub para: usize,
+    /// Segment number in the document, from 0.
+    #[serde(default)]
+    pub seq: usize,
+    /// What the segment is.
+    pub kind: SegmentKind,
+    /// The source text.
+    pub source: Cow<'a, str>,
+    /// Its ASCII form.
+    #[serde(default)]
+    pub ascii: Cow<'a, str>,
+    /// The target, if any.
+    pub target: Option<Cow<'a, str>>,
+    /// Where the target came from.
+    pub origin: Option<Cow<'a, Provenance>>,
+    /// The glossary hits.
+    #[serde(default)]
+    pub terms: Vec<Term<'a>>,
+    /// The QA flags.
+    #[serde(default)]
+    pub flags: Cow<'a, [Flag]>,
+}
+
+/// A glossary hit in a [`Record`]: byte offsets into `source`, the `text`
+/// they slice, the entry as written in the glossary, its target, and the
+/// hit's class (`exact`, `case-variant`, …; kept as text, so that a class
+/// of another version reads back as it is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term<'a> {
+    /// Start, a byte offset into `source`.
+    pub start: usize,
+    /// End, a byte offset into `source`.
+    pub end: usize,
+    /// `source[start..end]`.
+    pub text: Cow<'a, str>,
+    /// The entry's source as written in the glossary.
+    pub entry: Cow<'a, str>,
+    /// The approved target (a pattern's with its slots filled).
+    pub target: Cow<'a, str>,
+    /// The hit class's name.
+    pub class: Cow<'a, str>,
+}
+
+impl<'a> Record<'a> {
+    /// The record of `seg`, borrowing it.
+    pub fn of(seg: &'a Segment) -> Record<'a> {
+        Record {
+            id: Cow::Borrowed(&seg.id),
+            doc: Cow::Borrowed(&seg.doc),
+            para: seg.para,
+            seq: seg.seq,
+            kind: seg.kind,
+            source: Cow::Borrowed(&seg.source),
+            ascii: Cow::Borrowed(&seg.ascii),
+            target: seg.target.as_deref().map(Cow::Borrowed),
+            origin: seg.origin.as_ref().map(Cow::Borrowed),
+            terms: seg
+                .terms
+                .iter()
+                .map(|h| Term {
+                    start: h.start,
+                    end: h.end,
+                    text: Cow::Borrowed(seg.source.get(h.start..h.end).unwrap_or("")),
+                    entry: Cow::Borrowed(h.entry.as_str()),
+                    target: Cow::Borrowed(h.target.as_str()),
+                    class: Cow::Borrowed(h.class.name()),
+                })
+                .collect(),
+            flags: Cow::Borrowed(&seg.flags),
+        }
+    }
+
+    /// The segment the record describes. Its hits are not read back (a
+    /// hit points into the glossary it was found with: QA finds them again
+    /// with the current one), and its span in the document is unknown,
+    /// `(0, 0)`.
+    pub fn into_segment(self) -> Segment {
+        Segment {
+            id: self.id.into_owned(),
+            doc: self.doc.into_owned(),
+            para: self.para,
+            seq: self.seq,
+            kind: self.kind,
+            source: self.source.into_owned(),
+            ascii: self.ascii.into_owned(),
+            target: self.target.map(Cow::into_owned),
+            origin: self.origin.map(Cow::into_owned),
+            terms: Vec::new(),
+            flags: self.flags.into_owned(),
+            span: (0, 0),
+        }
+    }
+}
+
+/// A line of a corrections file in JSONL: a run's segment line edited by a
+/// reviewer, or a line of the review page's export (`{"id", "doc",
+/// "source", "target", "origin", "status", "comment", "replaces"}`). Every
+/// field may be absent or `null`; other fields are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct ReviewLine {
+    /// `kind` (`ascii-caption` lines are no corrections).
+    pub kind: Option<String>,
+    /// `source`.
+    pub source: Option<String>,
+    /// `target`.
+    pub target: Option<String>,
+    /// `origin` (`human` marks a reviewed target).
+    pub origin: Option<Provenance>,
+    /// The page's `status`: `approved`, `edited`, `needs-work`, `commented`.
+    pub status: Option<String>,
+    /// The target the page showed before the edit.
+    pub replaces: Option<String>,
+}
+
+/// Reads the JSONL `text` of `file`: every line that is not blank as a
+/// `T`, with its 1-based line number.
+///
+/// # Errors
+/// [`Error::Parse`] at the first line that is not a `T`: `not EXPECTED:
+/// why; HINT`, located at the line's first character when it is not a JSON
+/// object at all, else where serde_json stopped.
+pub fn read_lines<T: DeserializeOwned>(
+    file: &Path,
+    text: &str,
+    expected: &str,
+    hint: &str,
+) -> Result<Vec<(usize, T)>> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let body = line.trim_start();
+        if body.is_empty() {
+            continue;
+        }
+        let (column, why) = if body.starts_with('{') {
+            match serde_json::from_str(line) {
+                Ok(v) => {
+                    out.push((n + 1, v));
+                    continue;
+                }
+                Err(e) => {
+                    // serde_json's message ends with the position, which is
+                    // in the location already.
+                    let message = e.to_string();
+                    let at = format!(" at line {} column {}", e.line(), e.column());
+                    let why = message.strip_suffix(&at).unwrap_or(&message).to_owned();
+                    (e.column().max(1), why)
+                }
+            }
+        } else {
+            let column = line[..line.len() - body.len()].chars().count() + 1;
+            (column, "not a JSON object".to_owned())
+        };
+        return Err(Error::parse(
+            file,
+            n + 1,
+            Some(column),
+            format!("not {expected}: {why}; {hint}"),
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Pair {
+        a: u8,
+        b: Option<String>,
+    }
+
+    fn read(text: &str) -> Result<Vec<(usize, Pair)>> {
+        read_lines(Path::new("x.jsonl"), text, "a pair", "write pairs")
+    }
+
+    #[test]
+    fn segment_origin_serialises_as_its_text() {
+        let mut seg = Segment {
+            id: "d:0000".into(),
+            doc: "d".into(),
+            para: 0,
+            seq: 0,
+            kind: SegmentKind::Text,
+            source: "Họp".into(),
+            ascii: "Hop".into(),
+            target: Some("Meeting".into()),
+            origin: Some(Provenance::Engine("apertium".into())),
+            terms: Vec::new(),
+            flags: Vec::new(),
+            span: (0, 4),
+        };
+        let json = serde_json::to_string(&Record::of(&seg)).unwrap();
+        assert!(
+            json.contains(r#""origin":"engine:apertium","terms""#),
+            "{json}"
+        );
+        seg.origin = None;
+        let json = serde_json::to_string(&Record::of(&seg)).unwrap();
+        assert!(json.contains(r#""origin":null,"terms""#), "{json}");
+    }
+
+    #[test]
+    fn a_record_reads_back_to_its_segment_and_keeps_what_it_does_not_know() {
+        use crate::document::{FlagCode, Hit, HitClass};
+        let seg = Segment {
+            id: "d:0001".into(),
+            doc: "d".into(),
+            para: 1,
+            seq: 1,
+            kind: SegmentKind::Caption,
+            source: "Bộ Công an họp".into(),
+            ascii: "Bo Cong an hop".into(),
+            target: Some("MPS meets".into()),
+            origin: Some(Provenance::Human),
+            terms: vec![Hit {
+                start: 0,
+                end: 13,
+                entry: "Bộ Công an".into(),
+                target: "Ministry of Public Security".into(),
+                class: HitClass::ToneVariant,
+                index: 7,
+            }],
+            flags: vec![Flag {
+                code: FlagCode::TermMissing,
+                severity: crate::diagnostic::Severity::Error,
+                message: "m".into(),
+            }],
+            span: (10, 29),
+        };
+        let line = serde_json::to_string(&Record::of(&seg)).unwrap();
+        assert_eq!(
+            line,
+            r#"{"id":"d:0001","doc":"d","para":1,"seq":1,"kind":"caption","source":"Bộ Công an họp","ascii":"Bo Cong an hop","target":"MPS meets","origin":"human","terms":[{"start":0,"end":13,"text":"Bộ Công an","entry":"Bộ Công an","target":"Ministry of Public Security","class":"tone-variant"}],"flags":[{"code":"term-missing","severity":"error","message":"m"}]}"#
+        );
+        let read: Vec<(usize, Record)> =
+            read_lines(Path::new("d.jsonl"), &format!("{line}\n"), "a segment", "").unwrap();
+        assert_eq!(read, [(1, Record::of(&seg))]);
+        let back = read.into_iter().next().unwrap().1.into_segment();
+        assert_eq!(
+            (back.terms.len(), back.span),
+            (0, (0, 0)),
+            "hits and span are not read back"
+        );
+        assert_eq!(
+            serde_json::to_string(&Record::of(&back)).unwrap(),
+            line.replace(
+                r#"[{"start":0,"end":13,"text":"Bộ Công an","entry":"Bộ Công an","target":"Ministry of Public Security","class":"tone-variant"}]"#,
+                "[]"
+            )
+        );
+        // Another version's origin, flag code and hit class, and a line
+        // without the optional fields, read and written back as they are.
+        let other = r#"{"id":"d:0","doc":"d","para":0,"seq":0,"kind":"text","source":"a","ascii":"","target":null,"origin":"reviewer:anna","terms":[{"start":0,"end":1,"text":"a","entry":"a","target":"A","class":"someday-class"}],"flags":[{"code":"future-check","severity":"warning","message":"m"}]}"#;
+        let (_, r): (usize, Record) = read_lines(Path::new("o.jsonl"), other, "a segment", "")
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            r.origin.as_deref(),
+            Some(&Provenance::Other("reviewer:anna".into()))
+        );
+        assert_eq!(r.flags[0].code, FlagCode::Other("future-check".into()));
+        assert_eq!(serde_json::to_string(&r).unwrap(), other);
+        let short = r#"{"id":"d:0","doc":"d","kind":"text","source":"a"}"#;
+        let (_, r): (usize, Record) = read_lines(Path::new("s.jsonl"), short, "a segment", "")
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            (r.para, r.ascii.as_ref(), r.target, r.terms.len()),
+            (0, "", None, 0)
+        );
+    }
+
+    #[test]
+    fn read_lines_skips_blank_lines_and_locates_the_first_bad_one() {
+        assert_eq!(
+            read("{\"a\":1,\"b\":null}\n\n  \r\n{\"b\":\"x\",\"a\":2}\r\n").unwrap(),
+            [
+                (1, Pair { a: 1, b: None }),
+                (
+                    4,
+                    Pair {
+                        a: 2,
+                        b: Some("x".into())
+                    }
+                )
+            ]
+        );
+        let msg = |text: &str| read(text).unwrap_err().to_string();
+        assert_eq!(
+            msg("{\"a\":1}\n  not json\n"),
+            "x.jsonl:2:3: error: not a pair: not a JSON object; write pairs"
+        );
+        assert_eq!(
+            msg("{\"b\":\"x\"}"),
+            "x.jsonl:1:9: error: not a pair: missing field `a`; write pairs"
+        );
+        assert_eq!(
+            msg("{\"a\":1,"),
+            "x.jsonl:1:7: error: not a pair: EOF while parsing a value; write pairs"
+        );
+        assert!(matches!(
+            read("[]").unwrap_err(),
+            Error::Parse {
+                line: 1,
+                column: Some(1),
+                ..
+            }
+        ));
     }
 }

@@ -24,11 +24,51 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use crate::config::Format;
+use serde::{Deserialize, Serialize};
+
 use crate::document::{Document, Segment};
 use crate::error::{Error, Result};
-pub use tmx::{tmx_date, tmx_document};
-pub use tsv::escape as tsv_escape;
+pub use jsonl::{Record, ReviewLine, Term as RecordTerm, read_lines as read_jsonl};
+pub use tmx::{TmxFile, Tu as TmxUnit, read as read_tmx, tmx_date, tmx_document};
+pub use tsv::{Row as TsvRow, escape as tsv_escape, read as read_tsv, unescape as tsv_unescape};
+pub use xliff::{Unit as XliffUnit, XliffFile, read as read_xliff};
+
+/// `[output]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Output folder.
+    pub dir: PathBuf,
+    /// Formats written for each input.
+    pub formats: Vec<Format>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("out"),
+            formats: Format::ALL.to_vec(),
+        }
+    }
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `NAME.jsonl`, one object per segment.
+    Jsonl,
+    /// `NAME.tsv`, a spreadsheet-friendly table.
+    Tsv,
+    /// `NAME.tmx`, TMX 1.4 of approved pairs.
+    Tmx,
+    /// `NAME.xlf`, XLIFF 1.2.
+    Xliff,
+    /// `NAME.html`, the self-contained review page.
+    Html,
+    /// `NAME.vi.txt`, `NAME.en.txt`, `NAME.ascii.txt`, line-aligned.
+    Txt,
+}
 
 /// Everything a writer needs about one document, all at once (see
 /// [`render`]).
@@ -466,24 +506,98 @@ pub fn write_all(
     w.finish(flush)
 }
 
-/// Replaces the characters that split lines for some readers (U+2028,
-/// U+2029, U+0085, VT, FF, CR, LF) with spaces, for line-oriented outputs.
-pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    let breaks = |c: char| {
-        matches!(
-            c,
-            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{1C}'
-                ..='\u{1E}'
-        )
+/// The value of the attribute called `name` (any namespace), normalised.
+fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+        .map(|v| v.into_owned())
+}
+
+/// The text a general reference (`&amp;`, `&#x1EA0;`) stands for; empty
+/// for an unknown entity.
+fn resolve(name: &str) -> String {
+    let s = match name {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "quot" => "\"",
+        "apos" => "'",
+        other => {
+            let cp = other.strip_prefix('#').and_then(|n| {
+                n.strip_prefix('x')
+                    .map_or_else(|| n.parse().ok(), |h| u32::from_str_radix(h, 16).ok())
+            });
+            return cp
+                .and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_default();
+        }
     };
-    if s.contains(breaks) {
-        s.chars()
-            .map(|c| if breaks(c) { ' ' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
+    s.to_owned()
+}
+
+/// What [`read_xml`] reports: an element opened (`true` when it is empty,
+/// `<x/>`), an element closed (its local name), or a piece of text
+/// (references resolved).
+enum Xml<'a> {
+    Open(&'a quick_xml::events::BytesStart<'a>, bool),
+    Close(&'a str),
+    Text(String),
+}
+
+/// Reads the XML `text` of `file`, telling `f` each element opened or
+/// closed and each piece of text, in order.
+///
+/// # Errors
+/// [`Error::Parse`] at the line and column where the XML stops being
+/// well-formed: `not well-formed FORMAT (byte N): why; HINT`.
+fn read_xml(
+    file: &Path,
+    text: &str,
+    format: &str,
+    hint: &str,
+    mut f: impl FnMut(Xml<'_>),
+) -> Result<()> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            let at = reader.error_position();
+            let (line, column) = line_col(text, at as usize);
+            Error::parse(
+                file,
+                line,
+                Some(column),
+                format!("not well-formed {format} (byte {at}): {e}; {hint}"),
+            )
+        })?;
+        match event {
+            Event::Eof => return Ok(()),
+            Event::Start(e) => f(Xml::Open(&e, false)),
+            Event::Empty(e) => f(Xml::Open(&e, true)),
+            Event::End(e) => f(Xml::Close(e.local_name().as_ref())),
+            Event::Text(t) => f(Xml::Text(t.xml10_content().into_owned())),
+            Event::GeneralRef(r) => f(Xml::Text(resolve(&r.xml10_content()))),
+            _ => {}
+        }
     }
+}
+
+/// The 1-based line and column (in characters) of the byte `offset` in
+/// `text`, for readers' errors.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[start..].chars().count() + 1,
+    )
 }
 
 #[cfg(test)]

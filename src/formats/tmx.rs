@@ -4,6 +4,9 @@
 //! is the `xml:lang` of the first `tuv` of every `tu`.
 
 use std::io::Write;
+use std::path::Path;
+
+use crate::error::Result;
 
 use super::{DocInfo, Writer};
 use crate::document::Segment;
@@ -117,10 +120,11 @@ impl Writer for Tmx<'_> {
             x = head(self.langs.0);
         }
         for s in segments {
-            if s.origin.as_deref() == Some("human")
-                && let Some(t) = &s.target
+            if let (Some(origin), Some(t)) = (&s.origin, &s.target)
+                && origin.is_human()
             {
-                push_tu(&mut x, self.langs, &s.id, &s.source, t, s.origin.as_deref());
+                let note = origin.to_string();
+                push_tu(&mut x, self.langs, &s.id, &s.source, t, Some(&note));
             }
         }
         out[0].write_all(x.as_bytes())
@@ -129,5 +133,116 @@ impl Writer for Tmx<'_> {
     fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         self.write(&[], out)?;
         out[0].write_all(TAIL.as_bytes())
+    }
+}
+
+/// One `tu` of a TMX file read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tu {
+    /// Its `tuid`.
+    pub tuid: String,
+    /// Its `<prop type="x-origin">`, where the pair came from (`human`,
+    /// `tm`, `engine:NAME`).
+    pub origin: Option<String>,
+    /// Each `tuv`: its `xml:lang` and the text of its `seg` (markup inside
+    /// dropped, references resolved), in order.
+    pub variants: Vec<(String, String)>,
+}
+
+/// A TMX 1.4 file read back: the header's `srclang` and the units.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TmxFile {
+    /// `srclang` of the header.
+    pub srclang: Option<String>,
+    /// Every `tu`, in order.
+    pub units: Vec<Tu>,
+}
+
+/// Reads the TMX `text` of `file` (as `run` and `tm export` write it).
+///
+/// # Errors
+/// [`crate::Error::Parse`] at the line and column where the XML stops being
+/// well-formed.
+pub fn read(file: &Path, text: &str) -> Result<TmxFile> {
+    use super::Xml;
+    let mut out = TmxFile::default();
+    let mut tu = Tu::default();
+    let (mut lang, mut seg) = (String::new(), String::new());
+    let (mut in_origin, mut in_seg) = (false, false);
+    super::read_xml(
+        file,
+        text,
+        "TMX",
+        "give a TMX 1.4 file such as `songngu tm export` writes",
+        |x| match x {
+            Xml::Open(e, _) if e.local_name().as_ref() == "header" => {
+                out.srclang = super::attribute(e, "srclang");
+            }
+            Xml::Open(_, true) => {}
+            Xml::Open(e, false) => match e.local_name().as_ref() {
+                "tu" => {
+                    tu = Tu {
+                        tuid: super::attribute(e, "tuid").unwrap_or_default(),
+                        ..Tu::default()
+                    }
+                }
+                "prop" if super::attribute(e, "type").as_deref() == Some("x-origin") => {
+                    in_origin = true;
+                    tu.origin = Some(String::new());
+                }
+                "tuv" => lang = super::attribute(e, "lang").unwrap_or_default(),
+                "seg" => in_seg = true,
+                _ => {}
+            },
+            Xml::Close("prop") => in_origin = false,
+            Xml::Close("seg") => in_seg = false,
+            Xml::Close("tuv") => tu
+                .variants
+                .push((std::mem::take(&mut lang), std::mem::take(&mut seg))),
+            Xml::Close("tu") => out.units.push(std::mem::take(&mut tu)),
+            Xml::Close(_) => {}
+            Xml::Text(piece) if in_origin => tu.origin.get_or_insert_default().push_str(&piece),
+            Xml::Text(piece) if in_seg => seg.push_str(&piece),
+            Xml::Text(_) => {}
+        },
+    )
+    .map(|()| out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_gives_back_what_tmx_document_wrote() {
+        let pairs = [
+            (
+                "a:0".to_string(),
+                "Bộ & <Ban>".to_string(),
+                "Ministry & \"Board\"".to_string(),
+                Some("human".to_string()),
+            ),
+            ("tm1".into(), "x".into(), "y".into(), None),
+        ];
+        let text = tmx_document("vi", "en-GB", &pairs);
+        let back = read(Path::new("a.tmx"), &text).unwrap();
+        assert_eq!(back.srclang.as_deref(), Some("vi"));
+        assert_eq!(
+            back.units,
+            pairs
+                .iter()
+                .map(|(id, s, t, origin)| Tu {
+                    tuid: id.clone(),
+                    origin: origin.clone(),
+                    variants: vec![("vi".into(), s.clone()), ("en-GB".into(), t.clone())],
+                })
+                .collect::<Vec<_>>()
+        );
+        let err = read(Path::new("a.tmx"), "<tmx>\n<body><tu></body>").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.tmx:2:11: error: not well-formed TMX"),
+            "{err}"
+        );
     }
 }

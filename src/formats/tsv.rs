@@ -9,9 +9,11 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
+use std::path::Path;
 
 use super::Writer;
-use crate::document::Segment;
+use crate::document::{Provenance, Segment};
+use crate::error::{Error, Result};
 
 #[derive(Default)]
 pub struct Tsv {
@@ -60,13 +62,14 @@ impl Writer for Tsv {
         }
         let field = &mut self.field;
         for seg in segments {
+            let origin = seg.origin.as_ref().map(ToString::to_string);
             for f in [
                 seg.id.as_str(),
                 seg.kind.name(),
                 &seg.source,
                 &seg.ascii,
                 seg.target.as_deref().unwrap_or(""),
-                seg.origin.as_deref().unwrap_or(""),
+                origin.as_deref().unwrap_or(""),
             ] {
                 push_escaped(&mut s, f);
                 s.push('\t');
@@ -96,5 +99,145 @@ impl Writer for Tsv {
     fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         // A document without segments still has the header.
         self.write(&[], out)
+    }
+}
+
+/// Undoes [`escape`]: `\\`, `\t`, `\n`, `\r` become the characters; any
+/// other backslash stays as it is.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// One row of a `NAME.tsv` read back, its fields unescaped; a column the
+/// header does not name, or a row too short for it, reads as empty.
+/// `terms` and `flags` are for reading, not read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// `id`.
+    pub id: String,
+    /// `kind`.
+    pub kind: String,
+    /// `source`.
+    pub source: String,
+    /// `ascii`.
+    pub ascii: String,
+    /// `target`.
+    pub target: String,
+    /// `origin` (`None` when empty).
+    pub origin: Option<Provenance>,
+}
+
+/// Reads the TSV `text` of `file` as `run` writes it (and a reviewer or a
+/// spreadsheet edits it): columns are found by the header's names, in any
+/// order, so columns may be added, removed or moved, but `source` and
+/// `target` must be there. Blank lines are skipped; an empty file has no
+/// rows.
+///
+/// # Errors
+/// [`Error::Parse`] at line 1 when the header lacks `source` or `target`.
+pub fn read(file: &Path, text: &str) -> Result<Vec<Row>> {
+    let mut lines = text.lines().enumerate();
+    let Some((_, header)) = lines.next() else {
+        return Ok(Vec::new());
+    };
+    let cols: Vec<&str> = header.split('\t').collect();
+    let col = |name: &str| cols.iter().position(|c| c.trim() == name);
+    if col("source").is_none() || col("target").is_none() {
+        return Err(Error::parse(
+            file,
+            1,
+            None,
+            "the header needs `source` and `target` columns (as `songngu run` writes them)",
+        ));
+    }
+    let at = ["id", "kind", "source", "ascii", "target", "origin"].map(col);
+    let mut rows = Vec::new();
+    for (n, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [id, kind, source, ascii, target, origin] = at.map(|i| {
+            i.and_then(|i| fields.get(i))
+                .map(|s| unescape(s))
+                .unwrap_or_default()
+        });
+        rows.push(Row {
+            line: n + 1,
+            id,
+            kind,
+            source,
+            ascii,
+            target,
+            origin: (!origin.is_empty()).then(|| Provenance::from(origin.as_str())),
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_undoes_escape_and_keeps_other_backslashes() {
+        for s in ["a\tb\nc\rd\\e", "\\t literal", "end\\", "C:\\x\\y", ""] {
+            assert_eq!(unescape(&escape(s)), s, "{s:?}");
+        }
+        assert_eq!(unescape("a\\qb\\"), "a\\qb\\");
+    }
+
+    #[test]
+    fn read_finds_columns_by_name_and_locates_a_bad_header() {
+        let rows = read(
+            Path::new("a.tsv"),
+            "target\tkind\tsource\n\nX\\nY\ttext\tA\\tB\nshort\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            [
+                Row {
+                    line: 3,
+                    kind: "text".into(),
+                    source: "A\tB".into(),
+                    target: "X\nY".into(),
+                    ..Row::default()
+                },
+                Row {
+                    line: 4,
+                    target: "short".into(),
+                    ..Row::default()
+                }
+            ]
+        );
+        let err = read(Path::new("a.tsv"), "id\tsource\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.tsv:1: error: the header needs `source` and `target`"),
+            "{err}"
+        );
+        assert!(matches!(err, Error::Parse { line: 1, .. }), "{err:?}");
     }
 }

@@ -6,8 +6,9 @@
 
 use std::io::Write;
 
-use super::{Writer, one_line};
+use super::Writer;
 use crate::document::Segment;
+use crate::plaintext::one_line;
 
 pub struct Txt;
 

@@ -10,9 +10,11 @@
 //! `<note from="qa">` (priority 1 for errors, 5 for warnings).
 
 use std::io::Write;
+use std::path::Path;
 
 use super::{DocInfo, Writer};
-use crate::document::Segment;
+use crate::document::{Provenance, Segment};
+use crate::error::Result;
 use crate::glossary::Severity;
 use crate::xml::{escape, escape_attr};
 
@@ -50,7 +52,7 @@ impl Writer for Xliff<'_> {
             ));
         }
         for seg in segments {
-            let approved = seg.origin.as_deref() == Some("human");
+            let approved = seg.origin.as_ref().is_some_and(Provenance::is_human);
             let translate = if seg.kind == crate::document::SegmentKind::AsciiCaption {
                 " translate=\"no\""
             } else {
@@ -67,11 +69,13 @@ impl Writer for Xliff<'_> {
                 escape_attr(info.source_lang),
                 escape(&seg.source)
             ));
-            let (state, qualifier) = match seg.origin.as_deref() {
+            let (state, qualifier) = match seg.origin.as_ref() {
                 None => ("new", None),
-                Some("human") => ("translated", None),
-                Some("glossary") => ("needs-review-translation", Some("leveraged-glossary")),
-                Some("tm") => ("needs-review-translation", Some("leveraged-tm")),
+                Some(Provenance::Human) => ("translated", None),
+                Some(Provenance::Glossary) => {
+                    ("needs-review-translation", Some("leveraged-glossary"))
+                }
+                Some(Provenance::Tm) => ("needs-review-translation", Some("leveraged-tm")),
                 Some(_) => ("needs-review-translation", Some("leveraged-mt")),
             };
             let qualifier = qualifier
@@ -95,7 +99,7 @@ impl Writer for Xliff<'_> {
                 x.push_str(&format!(
                     "        <note from=\"qa\" priority=\"{priority}\">{} {}: {}</note>\n",
                     f.severity,
-                    escape(&f.code),
+                    escape(f.code.as_str()),
                     escape(&f.message)
                 ));
             }
@@ -107,5 +111,145 @@ impl Writer for Xliff<'_> {
     fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         self.write(&[], out)?;
         out[0].write_all(b"    </body>\n  </file>\n</xliff>\n")
+    }
+}
+
+/// One `trans-unit` of an XLIFF 1.2 file read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unit {
+    /// 1-based position of the unit in the file.
+    pub n: usize,
+    /// Its `id`.
+    pub id: String,
+    /// The text of `<source>` (markup inside it dropped, entities and
+    /// character references resolved).
+    pub source: String,
+    /// The text of `<target>`, as `source`; empty without one.
+    pub target: String,
+    /// `approved="yes"`.
+    pub approved: bool,
+    /// `translate="no"` (the ASCII captions `run` writes).
+    pub no_translate: bool,
+    /// The target's `state` (`new`, `translated`, `final`, …).
+    pub state: Option<String>,
+}
+
+impl Unit {
+    /// Does the file mark this unit as reviewed: `approved="yes"`, or a
+    /// target `state` of `translated`, `final` or `signed-off`?
+    pub fn reviewed(&self) -> bool {
+        self.approved
+            || matches!(
+                self.state.as_deref(),
+                Some("translated" | "final" | "signed-off")
+            )
+    }
+}
+
+/// An XLIFF 1.2 file read back: the language pair of its (first) `<file>`
+/// that states both, and its units in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XliffFile {
+    /// `(source-language, target-language)`.
+    pub langs: Option<(String, String)>,
+    /// Every `trans-unit`.
+    pub units: Vec<Unit>,
+}
+
+/// Reads the XLIFF 1.2 `text` of `file` (as `run` writes it, or as a CAT
+/// tool gives it back with edited targets).
+///
+/// # Errors
+/// [`crate::Error::Parse`] at the line and column where the XML stops being
+/// well-formed.
+pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
+    use super::Xml;
+    let mut out = XliffFile::default();
+    let mut unit = Unit::default();
+    let (mut in_source, mut in_target) = (false, false);
+    super::read_xml(
+        file,
+        text,
+        "XLIFF",
+        "give the .xlf `songngu run` wrote, or your tool's XLIFF 1.2 export of it",
+        |x| match x {
+            Xml::Open(e, _) if e.local_name().as_ref() == "file" => {
+                if let (Some(s), Some(t)) = (
+                    super::attribute(e, "source-language"),
+                    super::attribute(e, "target-language"),
+                ) {
+                    out.langs.get_or_insert((s, t));
+                }
+            }
+            Xml::Open(_, true) => {}
+            Xml::Open(e, false) => match e.local_name().as_ref() {
+                "trans-unit" => {
+                    unit = Unit {
+                        n: out.units.len() + 1,
+                        id: super::attribute(e, "id").unwrap_or_default(),
+                        approved: super::attribute(e, "approved").as_deref() == Some("yes"),
+                        no_translate: super::attribute(e, "translate").as_deref() == Some("no"),
+                        ..Unit::default()
+                    }
+                }
+                "source" => in_source = true,
+                "target" => {
+                    in_target = true;
+                    unit.state = super::attribute(e, "state");
+                }
+                _ => {}
+            },
+            Xml::Close("source") => in_source = false,
+            Xml::Close("target") => in_target = false,
+            Xml::Close("trans-unit") => out.units.push(std::mem::take(&mut unit)),
+            Xml::Close(_) => {}
+            Xml::Text(piece) if in_source => unit.source.push_str(&piece),
+            Xml::Text(piece) if in_target => unit.target.push_str(&piece),
+            Xml::Text(_) => {}
+        },
+    )?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_gives_units_languages_and_a_located_error() {
+        let text = "<?xml version=\"1.0\"?><xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\
+            <file original=\"a\" source-language=\"vi\" target-language=\"en\" datatype=\"plaintext\"><body>\n\
+            <trans-unit id=\"a:0\" approved=\"yes\"><source>Bộ &amp; <g id=\"1\">Ban</g> &#x1EA0;</source><target state=\"new\">X</target></trans-unit>\n\
+            <trans-unit id=\"a:1\" translate=\"no\"><source>x</source></trans-unit></body></file></xliff>";
+        let x = read(Path::new("a.xlf"), text).unwrap();
+        assert_eq!(x.langs, Some(("vi".into(), "en".into())));
+        assert_eq!(
+            x.units,
+            [
+                Unit {
+                    n: 1,
+                    id: "a:0".into(),
+                    source: "Bộ & Ban Ạ".into(),
+                    target: "X".into(),
+                    approved: true,
+                    no_translate: false,
+                    state: Some("new".into()),
+                },
+                Unit {
+                    n: 2,
+                    id: "a:1".into(),
+                    source: "x".into(),
+                    no_translate: true,
+                    ..Unit::default()
+                }
+            ]
+        );
+        assert!(x.units[0].reviewed() && !x.units[1].reviewed());
+        let err = read(Path::new("a.xlf"), "<xliff>\n  <file>\n  </fil>").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.xlf:3:3: error: not well-formed XLIFF"),
+            "{err}"
+        );
     }
 }

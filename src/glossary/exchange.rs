@@ -18,7 +18,7 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
 use super::pattern::SlotType;
 use super::text::key;
-use super::{Diagnostic, Entry, EntryKind, Glossary, Origin, Severity, Status};
+use super::{Diagnostic, Entry, EntryKind, Glossary, Location, Severity, Status};
 use crate::xml::escape;
 
 /// The export formats.
@@ -56,7 +56,7 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let mut diags = Vec::new();
     let diag = |line: u64, severity, message: String| Diagnostic {
-        origin: Origin {
+        location: Location {
             path: path.to_path_buf(),
             line: line as usize,
             col: 1,
@@ -132,7 +132,7 @@ pub fn import_table(text: &str, path: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             |s: &str| -> String { unicode_normalization::UnicodeNormalization::nfc(s).collect() };
         let source = nfc(&source);
         let mut e = Entry::term(&source, &nfc(&target));
-        e.origin = Origin {
+        e.location = Location {
             path: path.to_path_buf(),
             line: line as usize,
             col: 1,
@@ -277,8 +277,8 @@ pub fn plan_import(
     use super::load::parse_file;
     use std::collections::HashMap;
 
-    let at = |origin: &Origin, message: String| Diagnostic {
-        origin: origin.clone(),
+    let at = |location: &Location, message: String| Diagnostic {
+        location: location.clone(),
         severity: Severity::Error,
         message,
     };
@@ -299,7 +299,7 @@ pub fn plan_import(
         }
         for d in bad {
             errors.push(at(
-                &e.origin,
+                &e.location,
                 format!("`glossary check` would reject this row: {}", d.message),
             ));
         }
@@ -340,10 +340,10 @@ pub fn plan_import(
                 duplicates += 1;
             } else {
                 errors.push(at(
-                    &e.origin,
+                    &e.location,
                     format!(
                         "conflicting rows: `{}` → `{}` here, but `{}` → `{}` at {}; keep one of the two rows",
-                        e.source, e.target, first.source, first.target, first.origin
+                        e.source, e.target, first.source, first.target, first.location
                     ),
                 ));
             }
@@ -355,11 +355,11 @@ pub fn plan_import(
                 already_present += 1;
             } else {
                 errors.push(at(
-                    &e.origin,
+                    &e.location,
                     format!(
                         "conflicts with the glossary: `{}` → `{}` here, but `{}` → `{}` at {}; \
                          change the row or that entry so they agree",
-                        e.source, e.target, old.source, old.target, old.origin
+                        e.source, e.target, old.source, old.target, old.location
                     ),
                 ));
             }
@@ -385,8 +385,8 @@ pub fn plan_import(
         files: Vec::new(),
     }));
     // Point what concerns an added entry at its row of the table.
-    let row_of = |origin: &Origin| -> Option<&Origin> {
-        let e = entries.iter().find(|e| &e.origin == origin)?;
+    let row_of = |location: &Location| -> Option<&Location> {
+        let e = entries.iter().find(|e| &e.location == location)?;
         let k = key(&e.source);
         if by_key.contains_key(&k) {
             return None;
@@ -394,21 +394,21 @@ pub fn plan_import(
         added
             .iter()
             .find(|a| key(&a.source) == k)
-            .map(|a| &a.origin)
+            .map(|a| &a.location)
     };
     let mut warnings = Vec::new();
     for mut d in diags {
-        let row = row_of(&d.origin).cloned();
+        let row = row_of(&d.location).cloned();
         match (d.severity, row) {
             (Severity::Error, row) => {
                 if let Some(row) = row {
-                    d.origin = row;
+                    d.location = row;
                 }
                 errors.push(d);
             }
             // The target file's own warnings are `glossary check`'s to show.
             (Severity::Warning, Some(row)) => {
-                d.origin = row;
+                d.location = row;
                 warnings.push(d);
             }
             (Severity::Warning, None) => {}
@@ -529,10 +529,10 @@ fn add_entries_as(doc: &mut DocumentMut, entries: &[Entry], all_rich: bool) -> V
     added
 }
 
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+/// A field of the exported TSV on one line and without a tab (terms hold
+/// no control character; a note may hold line breaks and tabs).
+fn one_field(s: &str) -> String {
+    crate::plaintext::one_line(s).replace('\t', " ")
 }
 
 /// `glossary` in `format`. For DeepL, also the list of entries left out
@@ -543,11 +543,11 @@ pub fn export(glossary: &Glossary, format: ExportFormat) -> (String, Vec<String>
         ExportFormat::Tsv => {
             let mut out = String::from("source\ttarget\tnote\n");
             for e in &glossary.entries {
-                let note = e.note.as_deref().map(one_line).unwrap_or_default();
+                let note = e.note.as_deref().map(one_field).unwrap_or_default();
                 out.push_str(&format!(
                     "{}\t{}\t{}\n",
-                    one_line(&e.source),
-                    one_line(&e.target),
+                    one_field(&e.source),
+                    one_field(&e.target),
                     note
                 ));
             }
@@ -676,7 +676,7 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].note.as_deref(), Some("seed"));
-        assert_eq!(e[0].origin.line, 3);
+        assert_eq!(e[0].location.line, 3);
         assert_eq!(e[1].kind, EntryKind::Pattern);
         assert_eq!(e[1].slots, [("code".to_string(), SlotType::Docnum)]);
     }

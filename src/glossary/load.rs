@@ -15,8 +15,8 @@ use toml::de::{DeTable, DeValue};
 use unicode_normalization::is_nfc;
 
 use super::pattern::{Part, SlotType, Template};
-use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Origin, Severity, Status};
-use crate::config::CaseRule;
+use super::settings::CaseRule;
+use super::{Diagnostic, Entry, EntryKind, Glossary, GlossaryFile, Location, Severity, Status};
 
 /// Fields of a rich `[[entry]]`.
 const ENTRY_FIELDS: [&str; 16] = [
@@ -48,19 +48,16 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
     let mut glossary = Glossary::default();
     let mut diags = Vec::new();
     for file in expand(paths, &mut diags) {
-        let read = std::fs::read(&file)
-            .map_err(|e| format!("cannot read: {e}"))
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| {
-                    format!(
-                        "invalid UTF-8 at byte offset {}; save the file as UTF-8",
-                        e.utf8_error().valid_up_to()
-                    )
-                })
-            });
-        let text = match read {
+        let text = match crate::plaintext::read_utf8(&file) {
             Ok(t) => t,
-            Err(message) => {
+            Err(e) => {
+                let message = match e {
+                    crate::Error::InvalidUtf8 { offset, .. } => {
+                        format!("invalid UTF-8 at byte offset {offset}; save the file as UTF-8")
+                    }
+                    crate::Error::Io { cause, .. } => format!("cannot read: {cause}"),
+                    other => other.to_string(),
+                };
                 diags.push(Diagnostic::error_at_start(&file, message));
                 continue;
             }
@@ -100,10 +97,10 @@ pub fn load_paths(paths: &[PathBuf], default_pair: (&str, &str)) -> (Glossary, V
         diags.extend(super::validate::validate_pair(&glossary, (s, t)));
     }
     diags.sort_by(|a, b| {
-        (&a.origin.path, a.origin.line, a.origin.col).cmp(&(
-            &b.origin.path,
-            b.origin.line,
-            b.origin.col,
+        (&a.location.path, a.location.line, a.location.col).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.col,
         ))
     });
     (glossary, diags)
@@ -350,9 +347,9 @@ impl<'a> Locator<'a> {
 }
 
 impl Reader<'_> {
-    fn origin(&mut self, span: &Span) -> Origin {
+    fn location(&mut self, span: &Span) -> Location {
         let (line, col) = self.locator.line_col(span.start);
-        Origin {
+        Location {
             path: self.path.to_path_buf(),
             line,
             col,
@@ -360,12 +357,12 @@ impl Reader<'_> {
     }
 
     fn push(&mut self, span: &Span, severity: Severity, message: String) {
-        let origin = self.origin(span);
+        let location = self.location(span);
         if severity == Severity::Error {
             self.errors += 1;
         }
         self.diags.push(Diagnostic {
-            origin,
+            location,
             severity,
             message,
         });
@@ -428,7 +425,7 @@ impl Reader<'_> {
         let errors_before = self.count_errors();
         self.check_text(&key_span, "source", &source);
         let mut entry = Entry::term(&source, "");
-        entry.origin = self.origin(&key_span);
+        entry.location = self.location(&key_span);
         match value.get_ref() {
             DeValue::String(s) => {
                 entry.target = s.to_string();
@@ -521,7 +518,7 @@ impl Reader<'_> {
                 }
             }
         }
-        entry.origin = self.origin(&source_span);
+        entry.location = self.location(&source_span);
         if !has_source {
             self.error(
                 span,
@@ -932,7 +929,7 @@ mod tests {
         );
         assert_eq!(e.len(), 4);
         assert_eq!(e[0].source, "Ban Bí thư");
-        assert_eq!(e[0].origin.line, 5);
+        assert_eq!(e[0].location.line, 5);
         assert_eq!(e[1].forbidden, ["Ministry of Police"]);
         assert_eq!(e[2].suspect, ["Chị thị"]);
         assert_eq!(e[2].case, Some(CaseRule::Sensitive));

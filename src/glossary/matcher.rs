@@ -42,130 +42,27 @@ use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
 use super::pattern::{Part, SlotType, Template};
+use super::settings::{CaseRule, Diacritics};
 use super::text::{
     OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
     lower_char, nfc_with_map,
 };
 use super::{Entry, EntryKind, Glossary, Status};
-use crate::config::{CaseRule, Diacritics};
 
-/// What kind of match a hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum HitClass {
-    /// The text is exactly the entry as written.
-    Exact,
-    /// Differs only in case, as the case rule allows.
-    CaseVariant,
-    /// Differs in tone-mark placement (`Uỷ` for `Ủy`), maybe also in case.
-    ToneVariant,
-    /// ASCII-only text that folds to the entry (report only).
-    AsciiSpan,
-    /// Folds to the entry but carries other diacritics (report only).
-    DiacriticMismatch,
-    /// A listed misspelling of the entry (report only).
-    Suspect,
-    /// Part of a longer name the glossary does not have: directly after a
-    /// title modifier (`Phó Chủ tịch Quốc hội`), or followed by a capitalised
-    /// syllable that continues the name (`Luật Đất đai`, `Phó Thủ tướng
-    /// Chính phủ`), or that continuation itself (report only).
-    Partial,
-    /// A term marked `needs = "number"` (a document type) with no number,
-    /// code or name after it: `Kết luận phiên họp` (report only).
-    Unnumbered,
-}
+pub use crate::document::{Hit, HitClass};
 
-impl HitClass {
-    /// Every class, in report order.
-    pub const ALL: [HitClass; 8] = [
-        HitClass::Exact,
-        HitClass::CaseVariant,
-        HitClass::ToneVariant,
-        HitClass::AsciiSpan,
-        HitClass::DiacriticMismatch,
-        HitClass::Suspect,
-        HitClass::Partial,
-        HitClass::Unnumbered,
-    ];
-
-    /// The class name used in outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            HitClass::Exact => "exact",
-            HitClass::CaseVariant => "case-variant",
-            HitClass::ToneVariant => "tone-variant",
-            HitClass::AsciiSpan => "ascii-span",
-            HitClass::DiacriticMismatch => "diacritic-mismatch",
-            HitClass::Suspect => "suspect",
-            HitClass::Partial => "partial",
-            HitClass::Unnumbered => "unnumbered",
-        }
-    }
-
-    /// May the glossary replace text on this hit? Only the confident classes.
-    pub fn is_confident(self) -> bool {
-        matches!(
-            self,
-            HitClass::Exact | HitClass::CaseVariant | HitClass::ToneVariant
-        )
-    }
-
-    /// A suspected misspelling of a term, for QA.
-    pub fn is_misspelling(self) -> bool {
-        matches!(self, HitClass::DiacriticMismatch | HitClass::Suspect)
-    }
-
-    /// Selection rank among candidates of the same span (lower wins).
-    fn rank(self) -> u8 {
-        match self {
-            // The last two are given after the choice, never to candidates.
-            HitClass::Exact
-            | HitClass::CaseVariant
-            | HitClass::ToneVariant
-            | HitClass::Partial
-            | HitClass::Unnumbered => 0,
-            HitClass::Suspect => 1,
-            HitClass::AsciiSpan => 2,
-            HitClass::DiacriticMismatch => 3,
-        }
-    }
-}
-
-/// One glossary term found in a text. The matched text is not copied:
-/// [`Hit::text`] slices it from the text given to [`Matcher::find`].
-///
-/// `entry` and `target` are interned strings ([`Ustr`]: they deref to
-/// `str`, copying one copies a pointer). Interned strings live as long as
-/// the process: the glossary's sources and targets once (building the
-/// matcher again with the same glossary adds nothing), and each distinct
-/// filled pattern target (`Conclusion No. 44-KL/TW`). This is what keeps
-/// hits free of allocation and reference counting, measured at 14 % of the
-/// matching time with 100,000 entries; a process that loads many different
-/// glossaries in turn keeps every string it has seen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    /// Byte offset of the start, in the text given to [`Matcher::find`].
-    pub start: usize,
-    /// Byte offset of the end.
-    pub end: usize,
-    /// The entry's source as written in the glossary.
-    pub entry: Ustr,
-    /// The approved target (a pattern's with its slots filled).
-    pub target: Ustr,
-    /// The class of the match.
-    pub class: HitClass,
-    /// Index of the entry in the matcher's glossary.
-    pub index: usize,
-}
-
-impl Hit {
-    /// The matched text, from `source`: the text the hit was found in.
-    ///
-    /// # Panics
-    /// When `source` is not that text (the offsets fall outside it or
-    /// inside a character).
-    pub fn text<'a>(&self, source: &'a str) -> &'a str {
-        &source[self.start..self.end]
+/// Selection rank among candidates of the same span (lower wins).
+fn rank(class: HitClass) -> u8 {
+    match class {
+        // The last two are given after the choice, never to candidates.
+        HitClass::Exact
+        | HitClass::CaseVariant
+        | HitClass::ToneVariant
+        | HitClass::Partial
+        | HitClass::Unnumbered => 0,
+        HitClass::Suspect => 1,
+        HitClass::AsciiSpan => 2,
+        HitClass::DiacriticMismatch => 3,
     }
 }
 
@@ -304,7 +201,7 @@ impl Candidate {
         (
             self.start,
             std::cmp::Reverse(self.end),
-            self.class.rank(),
+            rank(self.class),
             self.entry,
         )
     }

@@ -24,19 +24,20 @@ pub mod load;
 pub mod matcher;
 pub mod modes;
 pub mod pattern;
+pub mod settings;
 pub mod text;
 pub mod validate;
 pub mod words;
 
-use std::fmt;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use crate::config::CaseRule;
+pub use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 pub use load::{load_paths, parse_file};
 pub use matcher::{Hit, HitClass, Matcher, PatternMiss};
 pub use pattern::SlotType;
+pub use settings::{CaseRule, Diacritics, GlossaryConfig, GlossaryMode};
 
 /// A loaded glossary: the entries of every file, in file-name order.
 #[derive(Debug, Clone, Default)]
@@ -95,7 +96,7 @@ pub struct Entry {
     /// Slot types of a pattern entry, in definition order.
     pub slots: Vec<(String, SlotType)>,
     /// Where the entry was defined.
-    pub origin: Origin,
+    pub location: Location,
 }
 
 impl Entry {
@@ -119,7 +120,7 @@ impl Entry {
             look_alikes: Vec::new(),
             needs: None,
             slots: Vec::new(),
-            origin: Origin::default(),
+            location: Location::default(),
         }
     }
 
@@ -206,105 +207,6 @@ impl Status {
     }
 }
 
-/// Where something was defined: file, 1-based line and column (characters).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origin {
-    /// The file.
-    pub path: PathBuf,
-    /// 1-based line (0: the diagnostic is about the path, not a place in it).
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.path.display(), self.line, self.col)
-    }
-}
-
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// Does not stop a run.
-    Warning,
-    /// Stops a run.
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
-
-/// A validation finding, printed as `file:line:col: severity: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// Where.
-    pub origin: Origin,
-    /// Error or warning.
-    pub severity: Severity,
-    /// What is wrong, then what to do.
-    pub message: String,
-}
-
-impl Diagnostic {
-    /// An error about a whole file (reported at its line 1, column 1).
-    pub fn error_at_start(path: &std::path::Path, message: String) -> Self {
-        Diagnostic {
-            origin: Origin {
-                path: path.to_path_buf(),
-                line: 1,
-                col: 1,
-            },
-            severity: Severity::Error,
-            message,
-        }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.origin.line == 0 {
-            // Not about a place in a file (the message names what it is about).
-            return write!(f, "{}: {}", self.severity, self.message);
-        }
-        write!(f, "{}: {}: {}", self.origin, self.severity, self.message)
-    }
-}
-
-/// Diagnostics of a glossary that has errors.
-#[derive(Debug, Clone)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
-
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self
-            .0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        writeln!(
-            f,
-            "the glossary has {errors} error(s); run `songngu glossary check` for all"
-        )?;
-        for d in self
-            .0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .take(20)
-        {
-            writeln!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
 impl Glossary {
     /// The entries whose file's language pair is `source` → `target`.
     pub fn for_pair(&self, source: &str, target: &str) -> Glossary {
@@ -318,7 +220,9 @@ impl Glossary {
             entries: self
                 .entries
                 .iter()
-                .filter(|e| e.origin.path.as_os_str().is_empty() || keep.contains(&&e.origin.path))
+                .filter(|e| {
+                    e.location.path.as_os_str().is_empty() || keep.contains(&&e.location.path)
+                })
                 .cloned()
                 .collect(),
             files: self
@@ -332,32 +236,27 @@ impl Glossary {
 }
 
 impl Glossary {
-    /// The glossary a run uses: `overrides` (paths as given) when not empty,
-    /// else the configured `[glossary] paths` (relative to the config file),
-    /// restricted to the configured language pair.
+    /// The glossary of `paths` for the language pair `pair` (source,
+    /// target), every file validated. When `default_may_be_missing` (no
+    /// configuration file and the default `glossary/` folder) and none of
+    /// `paths` exists, the glossary is empty with a warning, so songngu runs
+    /// anywhere; paths someone configured or named must exist.
+    /// [`Glossary::load`] calls this with the configured paths.
     ///
     /// # Errors
     /// [`crate::Error::GlossaryInvalid`] when any file has an error; the
     /// diagnostics list every finding. Warnings are returned with the glossary.
-    pub fn load(
-        config: &crate::Config,
-        overrides: &[PathBuf],
+    pub fn load_checked(
+        paths: &[PathBuf],
+        pair: (&str, &str),
+        default_may_be_missing: bool,
     ) -> crate::Result<(Glossary, Vec<Diagnostic>)> {
-        let paths = config.glossary_paths(overrides);
-        // With no configuration file at all, a missing default `glossary/`
-        // folder means "no glossary", not an error: songngu then runs
-        // anywhere. Paths someone configured or named must exist.
-        let default_paths = crate::config::GlossaryConfig::default().paths;
-        if overrides.is_empty()
-            && config.source_file.is_none()
-            && config.glossary.paths == default_paths
-            && paths.iter().all(|p| !p.exists())
-        {
+        if default_may_be_missing && paths.iter().all(|p| !p.exists()) {
             let folder = paths.first().cloned().unwrap_or_default();
             let shown = std::path::absolute(&folder).unwrap_or_else(|_| folder.clone());
             let warning = Diagnostic {
                 // Line 0: no location; the message names the folder.
-                origin: Origin {
+                location: Location {
                     path: folder,
                     line: 0,
                     col: 0,
@@ -371,15 +270,11 @@ impl Glossary {
             };
             return Ok((Glossary::default(), vec![warning]));
         }
-        let (s, t) = (
-            config.languages.source.as_str(),
-            config.languages.target.as_str(),
-        );
-        let (glossary, diags) = load_paths(&paths, (s, t));
+        let (glossary, diags) = load_paths(paths, pair);
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(crate::Error::GlossaryInvalid(Diagnostics(diags)));
         }
-        Ok((glossary.for_pair(s, t), diags))
+        Ok((glossary.for_pair(pair.0, pair.1), diags))
     }
 }
 

@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::matcher::{Hit, HitClass};
 use super::text::key;
 use super::{Entry, Severity, Status};
+use crate::document::{Flag, FlagCode};
 
 /// The glossary-only draft of `text` given its hits (from the same text).
 pub fn replace(text: &str, hits: &[Hit], entries: &[Entry]) -> String {
@@ -42,11 +43,21 @@ pub fn replace(text: &str, hits: &[Hit], entries: &[Entry]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// `term-missing` or `term-forbidden`.
-    pub code: &'static str,
+    pub code: FlagCode,
     /// Error or warning.
     pub severity: Severity,
     /// For the reviewer.
     pub message: String,
+}
+
+impl From<Finding> for Flag {
+    fn from(f: Finding) -> Flag {
+        Flag {
+            code: f.code,
+            severity: f.severity,
+            message: f.message,
+        }
+    }
 }
 
 /// Checks targets against a glossary. Build once per glossary.
@@ -132,7 +143,7 @@ impl Verifier {
             }
             if !accepted.iter().any(|t| contains_term(&lower, t)) {
                 out.push(Finding {
-                    code: "term-missing",
+                    code: FlagCode::TermMissing,
                     severity: Severity::Error,
                     message: format!(
                         "approved term `{}` for `{}` is missing from the target",
@@ -153,7 +164,7 @@ impl Verifier {
                     .iter()
                     .any(|h| key(&entries[h.index].source) == key(&entries[*entry].source));
                 out.push(Finding {
-                    code: "term-forbidden",
+                    code: FlagCode::TermForbidden,
                     severity: if in_source {
                         Severity::Error
                     } else {
@@ -218,7 +229,7 @@ pub fn contains_term(hay: &str, term: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{CaseRule, Diacritics};
+    use crate::glossary::{CaseRule, Diacritics};
     use crate::glossary::{Glossary, Matcher};
 
     fn setup() -> (Matcher, Verifier) {
@@ -283,9 +294,9 @@ mod tests {
         assert_eq!(
             codes("The Ministry of Police, the Secretariat and committees"),
             [
-                ("term-missing", Severity::Error),
-                ("term-missing", Severity::Error),
-                ("term-forbidden", Severity::Error)
+                (FlagCode::TermMissing, Severity::Error),
+                (FlagCode::TermMissing, Severity::Error),
+                (FlagCode::TermForbidden, Severity::Error)
             ]
         );
         // A forbidden rendering of a term the source does not have: a warning.

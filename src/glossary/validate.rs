@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::text::{canon_tone, key, lower_same_len};
-use super::{Diagnostic, Entry, EntryKind, Glossary, Origin, Severity, Status};
+use super::{Diagnostic, Entry, EntryKind, Glossary, Location, Severity, Status};
 
 /// Every cross-entry diagnostic of `glossary`: errors and warnings, things
 /// an editor should act on. Terms contained in longer terms are not among
@@ -44,7 +44,9 @@ fn pair_entries<'g>(glossary: &'g Glossary, (source, target): (&str, &str)) -> V
     glossary
         .entries
         .iter()
-        .filter(|e| e.origin.path.as_os_str().is_empty() || keep.contains(e.origin.path.as_path()))
+        .filter(|e| {
+            e.location.path.as_os_str().is_empty() || keep.contains(e.location.path.as_path())
+        })
         .collect()
 }
 
@@ -73,7 +75,7 @@ fn is_alnum(c: char) -> bool {
 fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let warn = |i: usize, message: String| Diagnostic {
-        origin: entries[i].origin.clone(),
+        location: entries[i].location.clone(),
         severity: Severity::Warning,
         message,
     };
@@ -98,17 +100,17 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
                             i,
                             format!(
                                 "`{form}` duplicates `{}` at {} with the same target; remove one of them",
-                                other.source, other.origin
+                                other.source, other.location
                             ),
                         ));
                     } else {
                         diags.push(Diagnostic {
-                            origin: e.origin.clone(),
+                            location: e.location.clone(),
                             severity: Severity::Error,
                             message: format!(
                                 "`{form}` is the same term as `{}` at {} (after NFC, tone placement and case) \
                                  but has another target (`{}` vs `{}`); keep one, or mark one `status = \"admitted\"`",
-                                other.source, other.origin, e.target, other.target
+                                other.source, other.location, e.target, other.target
                             ),
                         });
                     }
@@ -140,7 +142,7 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
                     i,
                     format!(
                         "the target `{}` is forbidden by the entry `{}` at {}; check which rendering is right",
-                        e.target, entries[j].source, entries[j].origin
+                        e.target, entries[j].source, entries[j].location
                     ),
                 ));
             }
@@ -155,7 +157,7 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
                     i,
                     format!(
                         "the misspelling `{s}` is itself the entry `{}` at {}; it will be matched as that term",
-                        entries[j].source, entries[j].origin
+                        entries[j].source, entries[j].location
                     ),
                 ));
             }
@@ -166,7 +168,7 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
     for (i, e) in entries.iter().enumerate() {
         if e.kind == EntryKind::Term
             && e.source.split_whitespace().count() == 1
-            && e.case != Some(crate::config::CaseRule::Sensitive)
+            && e.case != Some(super::CaseRule::Sensitive)
         {
             diags.push(warn(
                 i,
@@ -186,14 +188,14 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     /// The entry it is about.
-    pub origin: Origin,
+    pub location: Location,
     /// What it says.
     pub message: String,
 }
 
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: note: {}", self.origin, self.message)
+        write!(f, "{}: note: {}", self.location, self.message)
     }
 }
 
@@ -220,10 +222,10 @@ pub fn notes(glossary: &Glossary) -> Vec<Note> {
         ));
     }
     out.sort_by(|a, b| {
-        (&a.origin.path, a.origin.line, a.origin.col).cmp(&(
-            &b.origin.path,
-            b.origin.line,
-            b.origin.col,
+        (&a.location.path, a.location.line, a.location.col).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.col,
         ))
     });
     out
@@ -306,13 +308,13 @@ pub fn contained(entries: &[&Entry], steps: &mut Steps) -> Vec<Note> {
             let i = terms[n].0;
             let ex = &entries[example];
             Note {
-                origin: entries[i].origin.clone(),
+                location: entries[i].location.clone(),
                 message: format!(
                     "`{}` is contained in {count} longer entr{} (e.g. `{}` at {}); the longer term wins where both match",
                     entries[i].source,
                     if count == 1 { "y" } else { "ies" },
                     ex.source,
-                    ex.origin
+                    ex.location
                 ),
             }
         })
@@ -322,10 +324,10 @@ pub fn contained(entries: &[&Entry], steps: &mut Steps) -> Vec<Note> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::glossary::{Entry, Origin};
+    use crate::glossary::{Entry, Location};
 
     fn at(mut e: Entry, line: usize) -> Entry {
-        e.origin = Origin {
+        e.location = Location {
             path: "g.toml".into(),
             line,
             col: 1,

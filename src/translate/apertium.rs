@@ -12,9 +12,18 @@
 
 use serde::Deserialize;
 
-use super::{Engine, EngineError, Failure, Limits, TagMode, call_json, http_client, retry_after};
-use crate::config::EngineConfig;
+use super::registry::EngineSpec;
+use super::{
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, call_json,
+    connect, retry_after,
+};
 use crate::error::Result;
+
+/// The registry entry.
+pub const SPEC: EngineSpec =
+    EngineSpec::new("apertium", "http://127.0.0.1:2737", 2, |settings, _| {
+        Apertium::new(settings).map(AnyEngine::new)
+    });
 
 /// The end-of-request sentinel: no letters, so APy does not translate it.
 const SENTINEL: &str = "{{999999}}";
@@ -109,15 +118,12 @@ impl Apertium {
     /// # Errors
     /// When the HTTP client cannot be built.
     pub fn new(settings: &EngineConfig) -> Result<Apertium> {
+        let (client, url) = connect(settings)?;
         Ok(Apertium {
-            client: http_client(settings)?,
-            url: settings.url.trim_end_matches('/').to_owned(),
-            limits: Limits {
-                max_segments: settings.batch_size.max(1) as usize,
-                // Leave room for the separators and the sentinel.
-                max_chars: 4_000 - 2 - SENTINEL.len(),
-                concurrency: settings.concurrency.clamp(1, 2) as usize,
-            },
+            client,
+            url,
+            // Leave room for the separators and the sentinel; at most 2 in flight.
+            limits: Limits::within(settings, usize::MAX, 4_000 - 2 - SENTINEL.len(), 2),
         })
     }
 
@@ -145,16 +151,7 @@ impl Engine for Apertium {
         self.limits
     }
 
-    fn tag_mode(&self) -> TagMode {
-        TagMode::Plain
-    }
-
-    async fn translate(
-        &self,
-        texts: &[String],
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
+    async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         // Paragraphs inside one segment would break the packing: blank lines
         // within a segment are sent as single line breaks.
         let mut q = String::new();
@@ -192,7 +189,7 @@ impl Engine for Apertium {
         Ok(parts.into_iter().map(|p| p.trim().to_owned()).collect())
     }
 
-    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+    async fn check(&self, from: &str, to: &str) -> EngineResult<String> {
         let pairs: PairsReply = call_json(
             self.client.get(format!("{}/listPairs", self.url)),
             Self::failure,

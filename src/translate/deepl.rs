@@ -27,15 +27,33 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::OnceCell;
 
+use super::registry::{Capabilities, EngineSpec};
 use super::{
-    Engine, EngineError, Failure, Limits, TagMode, call_json, http_client, read_reply,
-    required_key, retry_after,
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
+    call_json, connect, read_reply, retry_after,
 };
-use crate::config::EngineConfig;
 use crate::error::Result;
 use crate::secrets::Secret;
 
+/// Where the key comes from.
+const KEY: &str = "DEEPL_API_KEY";
+
+/// The registry entry.
+pub const SPEC: EngineSpec =
+    EngineSpec::new("deepl", "https://api-free.deepl.com", 4, |settings, key| {
+        DeepL::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new)
+    })
+    .key(KEY, true)
+    .capabilities(Capabilities {
+        native_glossary: true,
+        server_glossaries: true,
+        tags: TagMode::Xml,
+    });
+
 /// A DeepL API account.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct DeepL {
     client: reqwest::Client,
     url: String,
@@ -44,16 +62,6 @@ pub struct DeepL {
     target_variant: Option<String>,
     glossary: Option<(String, String)>,
     glossary_id: OnceCell<Option<String>>,
-}
-
-impl std::fmt::Debug for DeepL {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeepL")
-            .field("url", &self.url)
-            .field("key", &"<redacted>")
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]
@@ -126,32 +134,21 @@ fn xml_unescape(text: &str) -> String {
 }
 
 impl DeepL {
-    /// A client for `settings` with the key from `DEEPL_API_KEY`.
-    ///
-    /// # Errors
-    /// [`Error::Engine`] when the key is not set or the client cannot be built.
-    pub fn new(settings: &EngineConfig) -> Result<DeepL> {
-        let key = required_key("deepl", "DEEPL_API_KEY")?;
-        Self::with_key(settings, key)
-    }
-
-    /// A client with an explicit key (for embedding and tests).
+    /// A client for `settings` with the key (the registry reads it from
+    /// `DEEPL_API_KEY`).
     ///
     /// # Errors
     /// When the HTTP client cannot be built.
     pub fn with_key(settings: &EngineConfig, key: String) -> Result<DeepL> {
+        let (client, url) = connect(settings)?;
         Ok(DeepL {
-            client: http_client(settings)?,
-            url: settings.url.trim_end_matches('/').to_owned(),
-            key: Secret::new("DEEPL_API_KEY", key),
-            limits: Limits {
-                max_segments: (settings.batch_size.max(1) as usize).min(50),
-                // At most 4 bytes per character in UTF-8 (Vietnamese letters
-                // take 1 to 3), plus a little JSON: under the 128 KiB body
-                // limit whatever the text.
-                max_chars: 30_000,
-                concurrency: settings.concurrency.max(1) as usize,
-            },
+            client,
+            url,
+            key: Secret::new(KEY, key),
+            // At most 4 bytes per character in UTF-8 (Vietnamese letters
+            // take 1 to 3), plus a little JSON: under the 128 KiB body
+            // limit whatever the text.
+            limits: Limits::within(settings, 50, 30_000, usize::MAX),
             target_variant: settings.target_variant.clone(),
             glossary: None,
             glossary_id: OnceCell::new(),
@@ -218,11 +215,7 @@ impl DeepL {
         }
     }
 
-    async fn glossary_id(
-        &self,
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Option<String>, EngineError> {
+    async fn glossary_id(&self, from: &str, to: &str) -> EngineResult<Option<String>> {
         let Some((tsv, hash)) = &self.glossary else {
             return Ok(None);
         };
@@ -240,7 +233,7 @@ impl DeepL {
                 }) {
                     return Ok(Some(g.glossary_id.clone()));
                 }
-                let created: std::result::Result<GlossaryInfo, EngineError> = call_json(
+                let created: EngineResult<GlossaryInfo> = call_json(
                     self.auth(self.client.post(format!("{}/v2/glossaries", self.url)))
                         .json(&json!({
                             "name": name,
@@ -268,10 +261,7 @@ impl DeepL {
     ///
     /// # Errors
     /// The classified failure of a request.
-    pub async fn prune_glossaries(
-        &self,
-        keep_hash: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
+    pub async fn prune_glossaries(&self, keep_hash: &str) -> EngineResult<Vec<String>> {
         let keep = glossary_name(keep_hash);
         let list: GlossaryList = call_json(
             self.auth(self.client.get(format!("{}/v2/glossaries", self.url))),
@@ -318,15 +308,24 @@ impl Engine for DeepL {
     }
 
     fn tag_mode(&self) -> TagMode {
-        TagMode::Xml
+        SPEC.capabilities.tags
     }
 
-    async fn translate(
-        &self,
-        texts: &[String],
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
+    fn use_glossary(&mut self, glossary: &crate::glossary::Glossary) {
+        let (tsv, _) = crate::glossary::exchange::export(
+            glossary,
+            crate::glossary::exchange::ExportFormat::Deepl,
+        );
+        if !tsv.trim().is_empty() {
+            self.glossary = Some((tsv, glossary.content_hash()));
+        }
+    }
+
+    async fn prune_glossaries(&self, keep: &str) -> EngineResult<Vec<String>> {
+        DeepL::prune_glossaries(self, keep).await
+    }
+
+    async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         let glossary = self.glossary_id(from, to).await?;
         let tagged = texts.iter().any(|t| t.contains("<x id=\""));
         let text: Vec<String> = if tagged {
@@ -373,7 +372,7 @@ impl Engine for DeepL {
             .collect())
     }
 
-    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+    async fn check(&self, from: &str, to: &str) -> EngineResult<String> {
         let usage: Usage = call_json(
             self.auth(self.client.get(format!("{}/v2/usage", self.url))),
             Self::failure,

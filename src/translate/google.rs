@@ -15,30 +15,35 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use super::registry::EngineSpec;
 use super::{
-    Engine, EngineError, Failure, Limits, TagMode, call_json, http_client, required_key,
-    retry_after,
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, ErrorReply, Failure, Limits,
+    call_json, connect, retry_after,
 };
-use crate::config::EngineConfig;
 use crate::error::Result;
 use crate::secrets::Secret;
 
+/// Where the key comes from.
+const KEY: &str = "GOOGLE_API_KEY";
+
+/// The registry entry.
+pub const SPEC: EngineSpec = EngineSpec::new(
+    "google",
+    "https://translation.googleapis.com",
+    4,
+    |settings, key| Google::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new),
+)
+.key(KEY, true);
+
 /// A Google Cloud Translation v2 client.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct Google {
     client: reqwest::Client,
     url: String,
     key: Secret,
     limits: Limits,
-}
-
-impl std::fmt::Debug for Google {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Google")
-            .field("url", &self.url)
-            .field("key", &"<redacted>")
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]
@@ -55,11 +60,6 @@ struct Data {
 struct Translation {
     #[serde(rename = "translatedText")]
     translated_text: String,
-}
-
-#[derive(Deserialize)]
-struct ErrorReply {
-    error: ErrorBody,
 }
 
 #[derive(Deserialize)]
@@ -129,36 +129,26 @@ pub fn decode_entities(text: &str) -> String {
 }
 
 impl Google {
-    /// A client for `settings` with the key from `GOOGLE_API_KEY`.
-    ///
-    /// # Errors
-    /// [`Error::Engine`] when the key is not set or the client cannot be built.
-    pub fn new(settings: &EngineConfig) -> Result<Google> {
-        let key = required_key("google", "GOOGLE_API_KEY")?;
-        Self::with_key(settings, key)
-    }
-
-    /// A client with an explicit key (for embedding and tests).
+    /// A client for `settings` with the key (the registry reads it from
+    /// `GOOGLE_API_KEY`).
     ///
     /// # Errors
     /// When the HTTP client cannot be built.
     pub fn with_key(settings: &EngineConfig, key: String) -> Result<Google> {
+        let (client, url) = connect(settings)?;
         Ok(Google {
-            client: http_client(settings)?,
-            url: settings.url.trim_end_matches('/').to_owned(),
-            key: Secret::new("GOOGLE_API_KEY", key),
-            limits: Limits {
-                max_segments: (settings.batch_size.max(1) as usize).min(128),
-                max_chars: 5_000,
-                concurrency: settings.concurrency.max(1) as usize,
-            },
+            client,
+            url,
+            key: Secret::new(KEY, key),
+            limits: Limits::within(settings, 128, 5_000, usize::MAX),
         })
     }
 
     fn failure(f: Failure) -> EngineError {
         let status = f.status;
         let after = retry_after(&f.headers);
-        let (message, reasons, state) = match serde_json::from_str::<ErrorReply>(&f.body) {
+        let (message, reasons, state) = match serde_json::from_str::<ErrorReply<ErrorBody>>(&f.body)
+        {
             Ok(e) => (
                 e.error.message,
                 e.error
@@ -228,16 +218,7 @@ impl Engine for Google {
         self.limits
     }
 
-    fn tag_mode(&self) -> TagMode {
-        TagMode::Plain
-    }
-
-    async fn translate(
-        &self,
-        texts: &[String],
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
+    async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         let reply: Reply = call_json(
             self.client
                 .post(format!("{}/language/translate/v2", self.url))
@@ -261,7 +242,7 @@ impl Engine for Google {
             .collect())
     }
 
-    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+    async fn check(&self, from: &str, to: &str) -> EngineResult<String> {
         #[derive(Deserialize)]
         struct Langs {
             data: LangData,

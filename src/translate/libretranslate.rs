@@ -10,29 +10,35 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use super::registry::EngineSpec;
 use super::{
-    Engine, EngineError, Failure, Limits, TagMode, call_json, env_key, http_client, retry_after,
+    AnyEngine, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, call_json,
+    connect, retry_after,
 };
-use crate::config::EngineConfig;
 use crate::error::Result;
 use crate::secrets::Secret;
 
+/// Where the key comes from, when the server needs one.
+const KEY: &str = "LIBRETRANSLATE_API_KEY";
+
+/// The registry entry.
+pub const SPEC: EngineSpec = EngineSpec::new(
+    "libretranslate",
+    "http://127.0.0.1:5000",
+    4,
+    |settings, key| LibreTranslate::with_key(settings, key).map(AnyEngine::new),
+)
+.key(KEY, false);
+
 /// A LibreTranslate server.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct LibreTranslate {
     client: reqwest::Client,
     url: String,
     key: Option<Secret>,
     limits: Limits,
-}
-
-impl std::fmt::Debug for LibreTranslate {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LibreTranslate")
-            .field("url", &self.url)
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]
@@ -54,30 +60,18 @@ struct Language {
 }
 
 impl LibreTranslate {
-    /// A client for `settings`; the key is read from
-    /// `LIBRETRANSLATE_API_KEY` if set.
-    ///
-    /// # Errors
-    /// When the HTTP client cannot be built.
-    pub fn new(settings: &EngineConfig) -> Result<LibreTranslate> {
-        let key = env_key("LIBRETRANSLATE_API_KEY");
-        Self::with_key(settings, key)
-    }
-
-    /// A client with an explicit key (for embedding and tests).
+    /// A client for `settings` with the key, if the server needs one (the
+    /// registry reads it from `LIBRETRANSLATE_API_KEY`).
     ///
     /// # Errors
     /// When the HTTP client cannot be built.
     pub fn with_key(settings: &EngineConfig, key: Option<String>) -> Result<LibreTranslate> {
+        let (client, url) = connect(settings)?;
         Ok(LibreTranslate {
-            client: http_client(settings)?,
-            url: settings.url.trim_end_matches('/').to_owned(),
-            key: key.map(|k| Secret::new("LIBRETRANSLATE_API_KEY", k)),
-            limits: Limits {
-                max_segments: settings.batch_size.max(1) as usize,
-                max_chars: 5_000,
-                concurrency: settings.concurrency.max(1) as usize,
-            },
+            client,
+            url,
+            key: key.map(|k| Secret::new(KEY, k)),
+            limits: Limits::within(settings, usize::MAX, 5_000, usize::MAX),
         })
     }
 
@@ -136,16 +130,7 @@ impl Engine for LibreTranslate {
         self.limits
     }
 
-    fn tag_mode(&self) -> TagMode {
-        TagMode::Plain
-    }
-
-    async fn translate(
-        &self,
-        texts: &[String],
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
+    async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         let mut body = json!({ "q": texts, "source": from, "target": to, "format": "text" });
         if let Some(k) = &self.key {
             body["api_key"] = json!(k.expose());
@@ -178,7 +163,7 @@ impl Engine for LibreTranslate {
         Ok(out.into_iter().map(|t| t.trim().to_owned()).collect())
     }
 
-    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
+    async fn check(&self, from: &str, to: &str) -> EngineResult<String> {
         let langs: Vec<Language> = call_json(
             self.client.get(format!("{}/languages", self.url)),
             Self::failure,

@@ -22,13 +22,20 @@ pub mod google;
 pub mod libretranslate;
 pub mod openai;
 pub mod protect;
+pub mod registry;
 pub mod runner;
+#[cfg(test)]
+pub(crate) mod scripted;
+pub mod settings;
 pub mod stage;
+
+pub use registry::{Capabilities, ENGINES, EngineSpec, KeyVar, Purpose};
+pub use settings::{EngineConfig, EngineKind, Engines, MtSettings, TranslateConfig};
+pub use stage::{Mt, MtReport};
 
 use std::future::Future;
 use std::time::Duration;
 
-use crate::config::{Config, EngineConfig, EngineKind};
 use crate::error::{Error, Result};
 
 /// What one request may hold.
@@ -40,6 +47,23 @@ pub struct Limits {
     pub max_chars: usize,
     /// Requests in flight at once.
     pub concurrency: usize,
+}
+
+impl Limits {
+    /// The limits `settings` ask for (`batch_size`, `concurrency`, each at
+    /// least 1) within an engine's own caps, with its request size.
+    pub fn within(
+        settings: &EngineConfig,
+        max_segments: usize,
+        max_chars: usize,
+        max_concurrency: usize,
+    ) -> Limits {
+        Limits {
+            max_segments: (settings.batch_size.max(1) as usize).min(max_segments),
+            max_chars,
+            concurrency: (settings.concurrency.max(1) as usize).min(max_concurrency),
+        }
+    }
 }
 
 /// How protected spans are written for this engine.
@@ -128,17 +152,40 @@ impl EngineError {
     }
 }
 
+/// How a provider bills a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Billing {
+    /// By the source character (the runner counts them).
+    #[default]
+    Characters,
+    /// By the token (the engine counts them: [`Engine::tokens_used`]).
+    Tokens,
+}
+
+/// What an engine call returns.
+pub type EngineResult<T> = std::result::Result<T, EngineError>;
+
 /// A machine-translation engine: builds requests, parses replies.
+///
+/// Contract: `translate` returns exactly one text per input, in order, or
+/// a classified [`EngineError`]; it never retries, splits or waits (the
+/// [`runner`] does). Messages are built from status codes and the
+/// server's error text, never from the request (which may carry a key).
+/// The methods with a default body are capabilities an engine has only
+/// when it says so.
 pub trait Engine: Send + Sync {
-    /// The engine's name (`apertium`, `libretranslate`).
+    /// The engine's name (`apertium`, `libretranslate`): its registry name.
     fn name(&self) -> &'static str;
     /// Everything about the engine that changes its output, for the
     /// translation memory key (API version, model, options).
     fn version(&self) -> String;
     /// Request limits.
     fn limits(&self) -> Limits;
-    /// How protected spans are written.
-    fn tag_mode(&self) -> TagMode;
+    /// How protected spans are written (plain `{{N}}` unless the engine
+    /// has a tag mode).
+    fn tag_mode(&self) -> TagMode {
+        TagMode::Plain
+    }
     /// Translates `texts` (NFC, one per segment) from `from` to `to`; the
     /// reply has exactly one text per input, in order.
     fn translate(
@@ -146,14 +193,38 @@ pub trait Engine: Send + Sync {
         texts: &[String],
         from: &str,
         to: &str,
-    ) -> impl Future<Output = std::result::Result<Vec<String>, EngineError>> + Send;
+    ) -> impl Future<Output = EngineResult<Vec<String>>> + Send;
     /// Checks that the server answers and has the language pair; a short
     /// human-readable description of what it found.
-    fn check(
+    fn check(&self, from: &str, to: &str) -> impl Future<Output = EngineResult<String>> + Send;
+    /// How the provider bills (by the character unless the engine says
+    /// otherwise).
+    fn billing(&self) -> Billing {
+        Billing::Characters
+    }
+    /// The billable tokens a request of `texts` would cost, estimated
+    /// before sending (engines billed by the token; 0 for the others).
+    fn estimate_tokens(&self, _texts: &[String]) -> u64 {
+        0
+    }
+    /// Tokens used so far by this engine (prompt and completion; engines
+    /// billed by the token, 0 for the others).
+    fn tokens_used(&self) -> u64 {
+        0
+    }
+    /// Gives the engine the glossary, where it has a native use for it
+    /// ([`Capabilities::native_glossary`]); others rely on protect and
+    /// verify, and ignore it.
+    fn use_glossary(&mut self, _glossary: &crate::glossary::Glossary) {}
+    /// Deletes the glossaries this tool made on the server, but the one
+    /// for the glossary whose content hash is `keep`; the names deleted
+    /// (engines with [`Capabilities::server_glossaries`]; none for others).
+    fn prune_glossaries(
         &self,
-        from: &str,
-        to: &str,
-    ) -> impl Future<Output = std::result::Result<String, EngineError>> + Send;
+        _keep: &str,
+    ) -> impl Future<Output = EngineResult<Vec<String>>> + Send {
+        std::future::ready(Ok(Vec::new()))
+    }
 }
 
 /// The HTTP client every engine uses: rustls, a User-Agent, timeouts.
@@ -169,6 +240,18 @@ pub fn http_client(settings: &EngineConfig) -> Result<reqwest::Client> {
         .map_err(|e| Error::Engine(format!("cannot build the HTTP client: {e}")))
 }
 
+/// The HTTP client for `settings` ([`http_client`]) and the server's base
+/// URL without a trailing `/`.
+///
+/// # Errors
+/// [`Error::Engine`] when the client cannot be built.
+pub(crate) fn connect(settings: &EngineConfig) -> Result<(reqwest::Client, String)> {
+    Ok((
+        http_client(settings)?,
+        settings.url.trim_end_matches('/').to_owned(),
+    ))
+}
+
 /// The API key in the environment variable `var`, if set and not blank;
 /// registered as a secret (see [`crate::secrets`]) as it is read.
 pub(crate) fn env_key(var: &str) -> Option<String> {
@@ -182,31 +265,6 @@ pub fn key_present(var: &str) -> bool {
     std::env::var_os(var).is_some_and(|k| !k.to_string_lossy().trim().is_empty())
 }
 
-/// The environment variable an engine reads its API key from, and whether
-/// the engine cannot work without it.
-pub fn key_variable(kind: crate::config::EngineKind) -> Option<(&'static str, bool)> {
-    use crate::config::EngineKind;
-    match kind {
-        EngineKind::Deepl => Some(("DEEPL_API_KEY", true)),
-        EngineKind::Google => Some(("GOOGLE_API_KEY", true)),
-        EngineKind::Openai => Some(("OPENAI_API_KEY", false)),
-        EngineKind::Libretranslate => Some(("LIBRETRANSLATE_API_KEY", false)),
-        EngineKind::Apertium | EngineKind::None => None,
-    }
-}
-
-/// The API key `engine` cannot work without, from `var`.
-///
-/// # Errors
-/// [`Error::Engine`] naming the variable when it is not set.
-pub(crate) fn required_key(engine: &str, var: &str) -> Result<String> {
-    env_key(var).ok_or_else(|| {
-        Error::Engine(format!(
-            "the {engine} engine needs an API key in the {var} environment variable"
-        ))
-    })
-}
-
 /// A reply that is not a success, its body already scrubbed of secrets.
 #[derive(Debug)]
 pub(crate) struct Failure {
@@ -216,6 +274,14 @@ pub(crate) struct Failure {
     pub headers: reqwest::header::HeaderMap,
     /// The body, with every registered secret replaced.
     pub body: String,
+}
+
+/// An error reply of the common shape `{"error": {…}}`, the body being
+/// the protocol's own.
+#[derive(serde::Deserialize)]
+pub(crate) struct ErrorReply<T> {
+    /// The protocol's error object.
+    pub error: T,
 }
 
 /// Reads a reply's body as text and scrubs every registered secret from
@@ -302,45 +368,31 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     )
 }
 
-/// The engines this build has, configured from `config`.
-#[derive(Debug)]
-pub enum AnyEngine {
-    /// Apertium APy.
-    Apertium(apertium::Apertium),
-    /// LibreTranslate.
-    Libre(libretranslate::LibreTranslate),
-    /// DeepL API v2.
-    Deepl(deepl::DeepL),
-    /// Google Cloud Translation v2.
-    Google(google::Google),
-    /// An OpenAI-compatible chat-completions server.
-    Openai(openai::OpenAi),
+/// Any engine of the registry, behind one type (what the stage and the
+/// CLI hold). Every text it returns, translation or error, is scrubbed of
+/// secrets (the engines already scrub reply bodies).
+pub struct AnyEngine(Box<dyn DynEngine>);
+
+impl std::fmt::Debug for AnyEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.debug(f)
+    }
 }
 
 impl AnyEngine {
-    /// The configured engine.
+    /// Wraps an engine (one built by hand, for embedding and tests).
+    pub fn new<E: Engine + std::fmt::Debug + 'static>(engine: E) -> AnyEngine {
+        AnyEngine(Box::new(engine))
+    }
+
+    /// The engine `kind` with its settings from `engines`, ready to send
+    /// ([`registry::open`]).
     ///
     /// # Errors
-    /// [`Error::Engine`] for `none` or an engine this version does not have.
-    pub fn from_config(config: &Config, kind: EngineKind) -> Result<AnyEngine> {
-        match kind {
-            EngineKind::Apertium => Ok(AnyEngine::Apertium(apertium::Apertium::new(
-                &config.engines.apertium,
-            )?)),
-            EngineKind::Libretranslate => Ok(AnyEngine::Libre(
-                libretranslate::LibreTranslate::new(&config.engines.libretranslate)?,
-            )),
-            EngineKind::Deepl => Ok(AnyEngine::Deepl(deepl::DeepL::new(&config.engines.deepl)?)),
-            EngineKind::Google => Ok(AnyEngine::Google(google::Google::new(
-                &config.engines.google,
-            )?)),
-            EngineKind::Openai => Ok(AnyEngine::Openai(openai::OpenAi::new(
-                &config.engines.openai,
-            )?)),
-            EngineKind::None => Err(Error::Engine(
-                "no engine configured ([translate] engine = \"none\")".into(),
-            )),
-        }
+    /// [`Error::Engine`] for `none`, a required key not set, or settings
+    /// the engine cannot use.
+    pub fn from_config(engines: &Engines, kind: EngineKind) -> Result<AnyEngine> {
+        registry::open(engines, kind, Purpose::Send)
     }
 
     /// The configured engine for a dry run, which only plans: no API key
@@ -350,97 +402,146 @@ impl AnyEngine {
     /// # Errors
     /// [`Error::Engine`] for `none`, or a setting the plan needs (the
     /// `openai` model, which is part of the memory key).
-    pub fn for_planning(config: &Config, kind: EngineKind) -> Result<AnyEngine> {
-        let key = |var: &str| env_key(var).unwrap_or_default();
-        match kind {
-            EngineKind::Deepl => Ok(AnyEngine::Deepl(deepl::DeepL::with_key(
-                &config.engines.deepl,
-                key("DEEPL_API_KEY"),
-            )?)),
-            EngineKind::Google => Ok(AnyEngine::Google(google::Google::with_key(
-                &config.engines.google,
-                key("GOOGLE_API_KEY"),
-            )?)),
-            other => Self::from_config(config, other),
-        }
+    pub fn for_planning(engines: &Engines, kind: EngineKind) -> Result<AnyEngine> {
+        registry::open(engines, kind, Purpose::Plan)
     }
 
-    /// Gives the engine the glossary where it has a native use for it:
-    /// DeepL gets a glossary made from its DeepL export (by content hash),
-    /// an OpenAI-compatible engine lists the batch's terms in its prompt.
-    /// Other engines rely on protect and verify.
+    /// The engine `[translate] engine` names, with its settings from
+    /// `engines`, for a run (`plan`: a dry run); `None` when it is `none`.
+    ///
+    /// # Errors
+    /// As [`AnyEngine::from_config`].
+    pub fn configured(
+        translate: &TranslateConfig,
+        engines: &Engines,
+        plan: bool,
+    ) -> Result<Option<AnyEngine>> {
+        if translate.engine.is_none() {
+            return Ok(None);
+        }
+        let purpose = if plan { Purpose::Plan } else { Purpose::Send };
+        registry::open(engines, translate.engine, purpose).map(Some)
+    }
+
+    /// Gives the engine the glossary where it has a native use for it
+    /// ([`Engine::use_glossary`]).
     #[must_use]
-    pub fn with_glossary(self, glossary: &crate::glossary::Glossary) -> AnyEngine {
-        match self {
-            AnyEngine::Deepl(d) => {
-                let (tsv, _) = crate::glossary::exchange::export(
-                    glossary,
-                    crate::glossary::exchange::ExportFormat::Deepl,
-                );
-                AnyEngine::Deepl(d.with_glossary(tsv, &glossary.content_hash()))
-            }
-            AnyEngine::Openai(o) => AnyEngine::Openai(o.with_glossary(glossary)),
-            other => other,
-        }
-    }
-
-    /// Tokens used so far, for engines billed by the token: (prompt, completion).
-    pub fn tokens(&self) -> Option<(u64, u64)> {
-        match self {
-            AnyEngine::Openai(o) => Some(o.usage()),
-            _ => None,
-        }
-    }
-
-    /// Is the engine billed by the token rather than by the character?
-    pub fn billed_by_tokens(&self) -> bool {
-        matches!(self, AnyEngine::Openai(_))
+    pub fn with_glossary(mut self, glossary: &crate::glossary::Glossary) -> AnyEngine {
+        self.0.use_glossary(glossary);
+        self
     }
 }
 
-/// Forwards a call to the engine inside [`AnyEngine`].
-macro_rules! each {
-    ($self:ident, $e:ident => $call:expr) => {
-        match $self {
-            AnyEngine::Apertium($e) => $call,
-            AnyEngine::Libre($e) => $call,
-            AnyEngine::Deepl($e) => $call,
-            AnyEngine::Google($e) => $call,
-            AnyEngine::Openai($e) => $call,
-        }
-    };
+/// A boxed future an engine call returns, behind [`AnyEngine`].
+type Call<'a, T> = std::pin::Pin<Box<dyn Future<Output = EngineResult<T>> + Send + 'a>>;
+
+/// [`Engine`] as a trait object: the same methods, futures boxed. Every
+/// engine has it (the blanket impl below); only [`AnyEngine`] uses it.
+trait DynEngine: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn version(&self) -> String;
+    fn limits(&self) -> Limits;
+    fn tag_mode(&self) -> TagMode;
+    fn billing(&self) -> Billing;
+    fn estimate_tokens(&self, texts: &[String]) -> u64;
+    fn tokens_used(&self) -> u64;
+    fn use_glossary(&mut self, glossary: &crate::glossary::Glossary);
+    fn translate<'a>(
+        &'a self,
+        texts: &'a [String],
+        from: &'a str,
+        to: &'a str,
+    ) -> Call<'a, Vec<String>>;
+    fn check<'a>(&'a self, from: &'a str, to: &'a str) -> Call<'a, String>;
+    fn prune_glossaries<'a>(&'a self, keep: &'a str) -> Call<'a, Vec<String>>;
+    fn debug(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result;
+}
+
+impl<E: Engine + std::fmt::Debug + 'static> DynEngine for E {
+    fn name(&self) -> &'static str {
+        Engine::name(self)
+    }
+    fn version(&self) -> String {
+        Engine::version(self)
+    }
+    fn limits(&self) -> Limits {
+        Engine::limits(self)
+    }
+    fn tag_mode(&self) -> TagMode {
+        Engine::tag_mode(self)
+    }
+    fn billing(&self) -> Billing {
+        Engine::billing(self)
+    }
+    fn estimate_tokens(&self, texts: &[String]) -> u64 {
+        Engine::estimate_tokens(self, texts)
+    }
+    fn tokens_used(&self) -> u64 {
+        Engine::tokens_used(self)
+    }
+    fn use_glossary(&mut self, glossary: &crate::glossary::Glossary) {
+        Engine::use_glossary(self, glossary);
+    }
+    fn translate<'a>(
+        &'a self,
+        texts: &'a [String],
+        from: &'a str,
+        to: &'a str,
+    ) -> Call<'a, Vec<String>> {
+        Box::pin(Engine::translate(self, texts, from, to))
+    }
+    fn check<'a>(&'a self, from: &'a str, to: &'a str) -> Call<'a, String> {
+        Box::pin(Engine::check(self, from, to))
+    }
+    fn prune_glossaries<'a>(&'a self, keep: &'a str) -> Call<'a, Vec<String>> {
+        Box::pin(Engine::prune_glossaries(self, keep))
+    }
+    fn debug(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
 }
 
 impl Engine for AnyEngine {
     fn name(&self) -> &'static str {
-        each!(self, e => e.name())
+        self.0.name()
     }
     fn version(&self) -> String {
-        each!(self, e => e.version())
+        self.0.version()
     }
     fn limits(&self) -> Limits {
-        each!(self, e => e.limits())
+        self.0.limits()
     }
     fn tag_mode(&self) -> TagMode {
-        each!(self, e => e.tag_mode())
+        self.0.tag_mode()
     }
-    // Every text an engine returns, translation or error, is scrubbed of
-    // secrets here too (the engines already scrub reply bodies).
-    async fn translate(
-        &self,
-        texts: &[String],
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
-        match each!(self, e => e.translate(texts, from, to).await) {
+    fn billing(&self) -> Billing {
+        self.0.billing()
+    }
+    fn estimate_tokens(&self, texts: &[String]) -> u64 {
+        self.0.estimate_tokens(texts)
+    }
+    fn tokens_used(&self) -> u64 {
+        self.0.tokens_used()
+    }
+    fn use_glossary(&mut self, glossary: &crate::glossary::Glossary) {
+        self.0.use_glossary(glossary);
+    }
+    async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
+        match self.0.translate(texts, from, to).await {
             Ok(out) => Ok(out.into_iter().map(crate::secrets::scrub_string).collect()),
             Err(e) => Err(e.scrubbed()),
         }
     }
-    async fn check(&self, from: &str, to: &str) -> std::result::Result<String, EngineError> {
-        match each!(self, e => e.check(from, to).await) {
+    async fn check(&self, from: &str, to: &str) -> EngineResult<String> {
+        match self.0.check(from, to).await {
             Ok(found) => Ok(crate::secrets::scrub_string(found)),
             Err(e) => Err(e.scrubbed()),
         }
+    }
+    async fn prune_glossaries(&self, keep: &str) -> EngineResult<Vec<String>> {
+        self.0
+            .prune_glossaries(keep)
+            .await
+            .map_err(EngineError::scrubbed)
     }
 }

@@ -28,14 +28,40 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::registry::{Capabilities, EngineSpec};
 use super::{
-    Engine, EngineError, Failure, Limits, TagMode, call_json, env_key, http_client, retry_after,
+    AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, ErrorReply, Failure,
+    Limits, TagMode, call_json, connect, retry_after,
 };
-use crate::config::EngineConfig;
-use crate::config::{CaseRule, Diacritics};
 use crate::error::{Error, Result};
+use crate::glossary::{CaseRule, Diacritics};
 use crate::glossary::{EntryKind, Glossary, Matcher, Status};
 use crate::secrets::Secret;
+
+/// Where the key comes from, when the server needs one.
+const KEY: &str = "OPENAI_API_KEY";
+
+/// The registry entry.
+pub const SPEC: EngineSpec =
+    EngineSpec::new("openai", "https://api.openai.com", 4, |settings, key| {
+        OpenAi::with_key(settings, key).map(AnyEngine::new)
+    })
+    .key(KEY, false)
+    .capabilities(Capabilities {
+        native_glossary: true,
+        server_glossaries: false,
+        tags: TagMode::Plain,
+    })
+    .unready(model_unset);
+
+/// A run needs the model (it is part of the memory key).
+fn model_unset(settings: &EngineConfig) -> Option<&'static str> {
+    settings
+        .model
+        .as_deref()
+        .is_none_or(|m| m.trim().is_empty())
+        .then_some("model unset")
+}
 
 /// Bumped when the prompt changes (it is part of the memory key).
 const PROMPT_VERSION: u32 = 1;
@@ -49,6 +75,9 @@ struct Hint {
 }
 
 /// An OpenAI-compatible server and model.
+///
+/// `Debug` shows no key: [`Secret`] redacts it.
+#[derive(Debug)]
 pub struct OpenAi {
     client: reqwest::Client,
     url: String,
@@ -60,17 +89,6 @@ pub struct OpenAi {
     finder: Option<Matcher>,
     prompt_tokens: AtomicU64,
     completion_tokens: AtomicU64,
-}
-
-impl std::fmt::Debug for OpenAi {
-    // The key never shows, not even in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenAi")
-            .field("url", &self.url)
-            .field("model", &self.model)
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
 }
 
 #[derive(Deserialize)]
@@ -99,11 +117,6 @@ struct Usage {
     prompt_tokens: u64,
     #[serde(default)]
     completion_tokens: u64,
-}
-
-#[derive(Deserialize)]
-struct ErrorReply {
-    error: ErrorBody,
 }
 
 #[derive(Deserialize)]
@@ -147,7 +160,7 @@ pub fn estimate_tokens(texts: &[String]) -> usize {
 ///
 /// # Errors
 /// [`EngineError::BadOutput`] naming what is wrong.
-pub fn parse_reply(content: &str, n: usize) -> std::result::Result<Vec<String>, EngineError> {
+pub fn parse_reply(content: &str, n: usize) -> EngineResult<Vec<String>> {
     let bad = |why: String| EngineError::BadOutput(format!("the model's reply {why}"));
     let mut out: Vec<String> = Vec::with_capacity(n);
     for line in content.lines() {
@@ -193,17 +206,9 @@ pub fn parse_reply(content: &str, n: usize) -> std::result::Result<Vec<String>, 
 }
 
 impl OpenAi {
-    /// A client for `settings` (which must name a `model`), with the key
-    /// from `OPENAI_API_KEY` when set.
-    ///
-    /// # Errors
-    /// [`Error::Engine`] without a model, or when the client cannot be built.
-    pub fn new(settings: &EngineConfig) -> Result<OpenAi> {
-        let key = env_key("OPENAI_API_KEY");
-        Self::with_key(settings, key)
-    }
-
-    /// A client with an explicit key (for embedding and tests).
+    /// A client for `settings` (which must name a `model`) with the key,
+    /// if the server needs one (the registry reads it from
+    /// `OPENAI_API_KEY`).
     ///
     /// # Errors
     /// [`Error::Engine`] without a model, or when the client cannot be built.
@@ -217,18 +222,14 @@ impl OpenAi {
                     "the openai engine needs a model: set `model` in [engines.openai] (e.g. \"gpt-4o-mini\", or an Ollama model name)".into(),
                 )
             })?;
-        let url = settings.url.trim_end_matches('/');
+        let (client, url) = connect(settings)?;
         Ok(OpenAi {
-            client: http_client(settings)?,
-            url: url.strip_suffix("/v1").unwrap_or(url).to_owned(),
-            key: key.map(|k| Secret::new("OPENAI_API_KEY", k)),
+            client,
+            url: url.strip_suffix("/v1").unwrap_or(&url).to_owned(),
+            key: key.map(|k| Secret::new(KEY, k)),
             model,
             temperature: settings.temperature.unwrap_or(0.0),
-            limits: Limits {
-                max_segments: settings.batch_size.max(1) as usize,
-                max_chars: 6_000,
-                concurrency: settings.concurrency.max(1) as usize,
-            },
+            limits: Limits::within(settings, usize::MAX, 6_000, usize::MAX),
             finder: None,
             prompt_tokens: AtomicU64::new(0),
             completion_tokens: AtomicU64::new(0),
@@ -310,7 +311,7 @@ impl OpenAi {
         let user = texts
             .iter()
             .enumerate()
-            .map(|(i, t)| format!("[{}] {}", i + 1, crate::formats::one_line(t)))
+            .map(|(i, t)| format!("[{}] {}", i + 1, crate::plaintext::one_line(t)))
             .collect::<Vec<_>>()
             .join("\n");
         (system, user)
@@ -325,7 +326,7 @@ impl OpenAi {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
             .or_else(|| retry_after(&headers));
-        let (message, kind, code) = match serde_json::from_str::<ErrorReply>(&f.body) {
+        let (message, kind, code) = match serde_json::from_str::<ErrorReply<ErrorBody>>(&f.body) {
             Ok(e) => (
                 e.error.message,
                 e.error.kind.unwrap_or_default(),
@@ -373,16 +374,24 @@ impl Engine for OpenAi {
         self.limits
     }
 
-    fn tag_mode(&self) -> TagMode {
-        TagMode::Plain
+    fn billing(&self) -> Billing {
+        Billing::Tokens
     }
 
-    async fn translate(
-        &self,
-        texts: &[String],
-        from: &str,
-        to: &str,
-    ) -> std::result::Result<Vec<String>, EngineError> {
+    fn estimate_tokens(&self, texts: &[String]) -> u64 {
+        estimate_tokens(texts) as u64
+    }
+
+    fn tokens_used(&self) -> u64 {
+        let (prompt, completion) = self.usage();
+        prompt + completion
+    }
+
+    fn use_glossary(&mut self, glossary: &Glossary) {
+        self.finder = Matcher::new(glossary, CaseRule::Insensitive, Diacritics::Strict).ok();
+    }
+
+    async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         let (system, user) = self.prompt(texts, from, to);
         let mut request = self
             .client
@@ -425,7 +434,7 @@ impl Engine for OpenAi {
         parse_reply(choice.message.content.as_deref().unwrap_or(""), texts.len())
     }
 
-    async fn check(&self, _from: &str, _to: &str) -> std::result::Result<String, EngineError> {
+    async fn check(&self, _from: &str, _to: &str) -> EngineResult<String> {
         #[derive(Deserialize)]
         struct Models {
             data: Vec<Model>,

@@ -134,7 +134,7 @@ pub fn restore(translated: &str, p: &Protected) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{CaseRule, Diacritics};
+    use crate::glossary::{CaseRule, Diacritics};
     use crate::glossary::{Glossary, Matcher};
 
     #[test]

@@ -491,45 +491,8 @@ impl<'a, E: Engine> Runner<'a, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::translate::{Limits, TagMode};
-
-    /// An engine that replays a script of results and records requests.
-    struct Scripted {
-        script: Mutex<Vec<Result<(), EngineError>>>,
-        seen: Mutex<Vec<Vec<String>>>,
-        limits: Limits,
-    }
-
-    impl Engine for Scripted {
-        fn name(&self) -> &'static str {
-            "scripted"
-        }
-        fn version(&self) -> String {
-            "1".into()
-        }
-        fn limits(&self) -> Limits {
-            self.limits
-        }
-        fn tag_mode(&self) -> TagMode {
-            TagMode::Plain
-        }
-        async fn translate(
-            &self,
-            texts: &[String],
-            _: &str,
-            _: &str,
-        ) -> Result<Vec<String>, EngineError> {
-            self.seen.lock().unwrap().push(texts.to_vec());
-            let next = {
-                let mut s = self.script.lock().unwrap();
-                if s.is_empty() { Ok(()) } else { s.remove(0) }
-            };
-            next.map(|()| texts.iter().map(|t| t.to_uppercase()).collect())
-        }
-        async fn check(&self, _: &str, _: &str) -> Result<String, EngineError> {
-            Ok(String::new())
-        }
-    }
+    use crate::translate::Limits;
+    use crate::translate::scripted::Scripted;
 
     #[derive(Default)]
     struct Recorded(Mutex<Vec<Duration>>);
@@ -541,15 +504,7 @@ mod tests {
     }
 
     fn engine(script: Vec<Result<(), EngineError>>, max_segments: usize) -> Scripted {
-        Scripted {
-            script: Mutex::new(script),
-            seen: Mutex::new(Vec::new()),
-            limits: Limits {
-                max_segments,
-                max_chars: 1000,
-                concurrency: 2,
-            },
-        }
+        Scripted::new(script, max_segments)
     }
 
     fn jobs(n: usize) -> Vec<Job> {
@@ -662,13 +617,12 @@ mod tests {
     #[test]
     fn plan_respects_limits() {
         let e = Scripted {
-            script: Mutex::new(vec![]),
-            seen: Mutex::new(vec![]),
             limits: Limits {
                 max_segments: 3,
                 max_chars: 5,
                 concurrency: 1,
             },
+            ..Scripted::new(Vec::new(), 3)
         };
         let s = Recorded::default();
         let r = Runner::new(&e, &s, 0, "vi", "en");

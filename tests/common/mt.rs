@@ -5,17 +5,17 @@
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use songngu::config::{Config, EngineConfig, GlossaryMode};
-use songngu::glossary::modes::Verifier;
 use songngu::glossary::{Entry, Glossary};
+use songngu::pipeline::NoProgress;
 use songngu::reader::collect_inputs;
 use songngu::tm::Tm;
-use songngu::translate::AnyEngine;
 use songngu::translate::runner::Sleeper;
 use songngu::translate::stage::{Mt, MtReport};
+use songngu::translate::{AnyEngine, Engine};
 use songngu::{Pipeline, Segment};
 
 /// A clock that does not wait, and remembers what it was asked: a virtual
@@ -42,6 +42,49 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A fake server on `rt` answering `method` requests to `route` with
+/// `responder` (more routes: [`mount`] them on it).
+pub fn fake_server(
+    rt: &tokio::runtime::Runtime,
+    method: &str,
+    route: &str,
+    responder: impl wiremock::Respond + 'static,
+) -> wiremock::MockServer {
+    let server = rt.block_on(wiremock::MockServer::start());
+    mount(rt, &server, method, route, responder);
+    server
+}
+
+/// Makes `server` answer `method` requests to `route` with `responder`.
+pub fn mount(
+    rt: &tokio::runtime::Runtime,
+    server: &wiremock::MockServer,
+    method: &str,
+    route: &str,
+    responder: impl wiremock::Respond + 'static,
+) {
+    use wiremock::matchers;
+    rt.block_on(
+        wiremock::Mock::given(matchers::method(method))
+            .and(matchers::path(route))
+            .respond_with(responder)
+            .mount(server),
+    );
+}
+
+/// The next scripted fault of a fake, if any is left (taken from the front).
+pub fn next_fault(
+    faults: &Mutex<Vec<wiremock::ResponseTemplate>>,
+) -> Option<wiremock::ResponseTemplate> {
+    let mut f = faults.lock().unwrap();
+    (!f.is_empty()).then(|| f.remove(0))
+}
+
+/// A request header's value, if it is there and readable.
+pub fn header<'r>(req: &'r wiremock::Request, name: &str) -> Option<&'r str> {
+    req.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
 pub fn settings(url: &str, batch: u32, concurrency: u32) -> EngineConfig {
     EngineConfig {
         url: url.into(),
@@ -63,6 +106,14 @@ pub fn glossary() -> Glossary {
         entries: vec![mps, Entry::term("Ban Bí thư", "Secretariat")],
         files: Vec::new(),
     }
+}
+
+/// The article most engine tests translate.
+pub const ARTICLE: &str = "Bộ Công an họp với Ban Bí thư.\n\nHội nghị kết thúc. Hội nghị kết thúc.\n\nNgười dân phấn khởi.\n";
+
+/// [`run_mt`] over [`ARTICLE`], terms not protected, the clock not waiting.
+pub fn run_article(engine: AnyEngine, tm: &Path) -> (Vec<Vec<Segment>>, MtReport) {
+    run_mt(engine, &[ARTICLE], false, tm, &NoWait::default())
 }
 
 /// Runs the pipeline with `engine` over `texts` (one document each).
@@ -98,62 +149,45 @@ pub fn run_mt_paced(
     } else {
         vec![GlossaryMode::Verify]
     };
+    config.output.formats = vec![songngu::formats::Format::Jsonl];
     let g = glossary();
-    let pipeline = Pipeline::new(&config, &g).unwrap();
-    let mut mt = Mt {
-        engine,
-        tm: Tm::open(tm_path).unwrap(),
-        verifier: Verifier::new(&g.entries),
-        glossary_hash: g.content_hash(),
-        protect,
-        verify: true,
-        dry_run: false,
-        max_retries: 4,
-        requests_per_second,
-        from: "vi".into(),
-        to: "en".into(),
-    };
+    let settings = &mut config.engines[engine.name()];
+    settings.max_retries = 4;
+    settings.requests_per_second = requests_per_second;
+    let mt = Mt::new(&config, &g, engine, Tm::open(tm_path).unwrap());
     let inputs = collect_inputs(&paths).unwrap();
     let out = dir.path().join("out");
-    let (outcomes, report) = pipeline
-        .run_batch_translated(
-            &inputs,
-            &out,
-            &[songngu::formats::Format::Jsonl],
-            &mut mt,
-            sleeper,
-            64,
-            &|_| {},
-        )
+    // The pipeline owns its clock: one that starts where `sleeper` is and
+    // hands its waits back.
+    let clock = Arc::new(NoWait(Mutex::new(sleeper.0.lock().unwrap().clone())));
+    let pipeline = Pipeline::builder(&config, &g)
+        .translate(mt)
+        .clock(clock.clone())
+        .build()
         .unwrap();
+    let outcome = pipeline.run(&inputs, &out, &NoProgress).unwrap();
+    sleeper
+        .0
+        .lock()
+        .unwrap()
+        .clone_from(&clock.0.lock().unwrap());
+    let (outcomes, report) = (outcome.documents, outcome.translation.unwrap());
     assert!(outcomes.iter().all(|o| o.result.is_ok()));
     let docs = inputs
         .iter()
         .map(|i| {
-            let text = std::fs::read_to_string(out.join(format!("{}.jsonl", i.out_stem.display())))
-                .unwrap();
-            text.lines()
-                .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-                .map(seg_from_json)
-                .collect()
+            let file = out.join(format!("{}.jsonl", i.out_stem.display()));
+            read_segments(&file)
         })
         .collect();
     (docs, report)
 }
 
-pub fn seg_from_json(v: serde_json::Value) -> Segment {
-    Segment {
-        id: v["id"].as_str().unwrap().into(),
-        doc: v["doc"].as_str().unwrap().into(),
-        para: v["para"].as_u64().unwrap() as usize,
-        seq: v["seq"].as_u64().unwrap() as usize,
-        kind: serde_json::from_value(v["kind"].clone()).unwrap_or(songngu::SegmentKind::Text),
-        source: v["source"].as_str().unwrap().into(),
-        ascii: v["ascii"].as_str().unwrap().into(),
-        target: v["target"].as_str().map(str::to_owned),
-        origin: v["origin"].as_str().map(str::to_owned),
-        terms: Vec::new(),
-        flags: serde_json::from_value(v["flags"].clone()).unwrap_or_default(),
-        span: (0, 0),
-    }
+/// The segments of a run's `NAME.jsonl`, through the library's reader
+/// (hits are not read back; span `(0, 0)`).
+pub fn read_segments(file: &std::path::Path) -> Vec<Segment> {
+    let text = songngu::plaintext::read_utf8(file).unwrap();
+    let records: Vec<(usize, songngu::formats::Record)> =
+        songngu::formats::read_jsonl(file, &text, "a segment", "as `run` writes it").unwrap();
+    records.into_iter().map(|(_, r)| r.into_segment()).collect()
 }

@@ -1,0 +1,268 @@
+//! `songngu run`'s report: the failures, the summary on stderr (documents,
+//! segments, size, rate, hit classes, flag counts, output folder), the
+//! engine's line, the dry run's answer on stdout, and the closing line of
+//! a run that left segments untranslated.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use songngu::glossary::HitClass;
+use songngu::pipeline::{BatchOutcome, DocOutcome};
+use songngu::translate::MtReport;
+
+/// The errors of the failed documents (when the progress bar did not show
+/// them as they came).
+pub fn failures(outcome: &BatchOutcome) {
+    for o in outcome.failed() {
+        if let Err(e) = &o.result {
+            eprintln!("songngu: error: {e}");
+        }
+    }
+}
+
+/// The dry run's answer, the command's output: what the engine would be
+/// sent.
+pub fn dry_run(engine: &str, r: &MtReport) -> std::io::Result<()> {
+    let tokens = if r.tokens > 0 {
+        format!(", about {} token(s) (estimate)", r.tokens)
+    } else {
+        String::new()
+    };
+    writeln!(
+        super::Out::new(),
+        "{engine}: {} request(s), {} billable character(s){tokens} for {} distinct segment(s) \
+         ({} of {} segment(s) already in the memory, {} human)",
+        r.requests,
+        r.chars,
+        r.sent,
+        r.memory,
+        r.segments,
+        r.human
+    )
+}
+
+/// Everything said on stderr after a batch (unless `--quiet`): documents
+/// without text, the summary, corrections applied and control characters
+/// removed, the engine's line.
+pub fn summary_block(
+    outcome: &BatchOutcome,
+    elapsed: f64,
+    out_dir: &Path,
+    engine: &str,
+    by_tokens: bool,
+) {
+    let outcomes = &outcome.documents;
+    for o in outcomes {
+        if o.result.as_ref().is_ok_and(|s| s.segments == 0) {
+            eprintln!(
+                "songngu: warning: {}: no text (empty or blank); its outputs have no segments",
+                display_input(&o.input)
+            );
+        }
+    }
+    eprintln!("{}", summary(outcomes, elapsed, out_dir));
+    cleaned_and_human(outcomes);
+    if let Some(r) = &outcome.translation {
+        eprintln!("{}", engine_summary(engine, r, by_tokens));
+    }
+}
+
+/// The human corrections applied, and the documents the reader took
+/// control characters out of (see docs/review.md).
+fn cleaned_and_human(outcomes: &[DocOutcome]) {
+    let ok = || {
+        outcomes
+            .iter()
+            .filter_map(|o| Some((o, o.result.as_ref().ok()?)))
+    };
+    let human: usize = ok().map(|(_, s)| s.human).sum();
+    if human > 0 {
+        eprintln!(
+            "  {human} human correction(s) applied (reviewed targets from the translation memory)"
+        );
+    }
+    let cleaned: Vec<_> = ok().filter(|(_, s)| s.cleaned.total() > 0).collect();
+    for (o, s) in cleaned.iter().take(5) {
+        let c = s.cleaned;
+        let first = c.first.map_or(String::new(), |(ch, at)| {
+            format!(" (first U+{:04X} at byte offset {at})", ch as u32)
+        });
+        eprintln!(
+            "songngu: warning: {}: {} control character(s) removed, {} made line breaks (VT, FF, NEL){first}; \
+             the outputs and the review page hold the cleaned text",
+            o.input.display(),
+            c.removed,
+            c.line_breaks
+        );
+    }
+    if cleaned.len() > 5 {
+        eprintln!(
+            "songngu: warning: and {} more document(s) with control characters",
+            cleaned.len() - 5
+        );
+    }
+}
+
+/// How an input is named in messages (`-` is stdin).
+fn display_input(input: &Path) -> String {
+    if input.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        input.display().to_string()
+    }
+}
+
+/// A byte count for people: `512 B`, `41.3 KB`, `5.2 MB`.
+fn human_bytes(bytes: usize) -> String {
+    let b = bytes as f64;
+    if bytes < 1000 {
+        format!("{bytes} B")
+    } else if b < 1e6 {
+        format!("{:.1} KB", b / 1e3)
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}
+
+/// The throughput in the unit that shows it (` (41.0 KB/s)`, ` (7.9 MB/s)`),
+/// or nothing when there is too little to measure: under a kilobyte (the
+/// time is then the process starting, not the work), or a run too short for
+/// the clock.
+fn rate(bytes: usize, secs: f64) -> String {
+    if bytes < 1000 || secs < 0.001 {
+        return String::new();
+    }
+    let per_s = bytes as f64 / secs;
+    if per_s >= 1e6 {
+        format!(" ({:.1} MB/s)", per_s / 1e6)
+    } else if per_s >= 1e3 {
+        format!(" ({:.1} KB/s)", per_s / 1e3)
+    } else {
+        format!(" ({per_s:.0} B/s)")
+    }
+}
+
+fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &Path) -> String {
+    let ok: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .collect();
+    let failed = outcomes.len() - ok.len();
+    let bytes: usize = ok.iter().map(|s| s.bytes).sum();
+    let segments: usize = ok.iter().map(|s| s.segments).sum();
+    let mut hits = std::collections::BTreeMap::new();
+    let mut flags = std::collections::BTreeMap::new();
+    for s in &ok {
+        for (k, v) in &s.hits {
+            *hits.entry(*k).or_insert(0) += v;
+        }
+        for (k, v) in &s.flags {
+            *flags.entry(k.clone()).or_insert(0) += v;
+        }
+    }
+    let classes: Vec<String> = HitClass::ALL
+        .iter()
+        .map(|c| format!("{} {}", c.name(), hits.get(c).copied().unwrap_or(0)))
+        .collect();
+    let flag_list: Vec<String> = flags.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let mut text = format!(
+        "songngu run: {} document(s){}, {segments} segment(s), {} in {elapsed:.2} s{}\n  \
+         terms: {}\n  flags: {}",
+        outcomes.len(),
+        if failed > 0 {
+            format!(" ({failed} failed)")
+        } else {
+            String::new()
+        },
+        human_bytes(bytes),
+        rate(bytes, elapsed),
+        classes.join(", "),
+        if flag_list.is_empty() {
+            "none".into()
+        } else {
+            flag_list.join(", ")
+        },
+    );
+    // Only where something was written.
+    if !ok.is_empty() {
+        text.push_str(&format!("\n  output: {}", out_dir.display()));
+    }
+    text
+}
+
+/// The engine's line of the summary: this run's facts only (what was sent
+/// and billed this run, enforcement only when something was re-sent).
+fn engine_summary(engine: &str, r: &MtReport, by_tokens: bool) -> String {
+    let billed = match (by_tokens, r.chars_sent == r.chars) {
+        (false, true) => format!("{} billable character(s)", r.chars),
+        (false, false) => format!("{} character(s) sent, {} billable", r.chars_sent, r.chars),
+        (true, true) => format!("{} billable token(s)", r.tokens),
+        (true, false) => format!(
+            "{} character(s) sent, {} billable token(s)",
+            r.chars_sent, r.tokens
+        ),
+    };
+    let enforced = if r.enforced > 0 {
+        format!(
+            "; {} re-sent with terms protected ({} fixed)",
+            r.enforced, r.enforced_fixed
+        )
+    } else {
+        String::new()
+    };
+    let terms = if r.term_segments == 0 {
+        "terms right: n/a (no machine target with glossary terms)".to_owned()
+    } else {
+        format!(
+            "terms right in {}/{} segment(s) ({:.1}%)",
+            r.term_compliant,
+            r.term_segments,
+            100.0 * r.term_compliant as f64 / r.term_segments as f64
+        )
+    };
+    format!(
+        "  engine {engine}: {} segment(s): {} from the memory, {} human, {} sent in {} request(s) \
+         ({} retried), {billed}{enforced}; {terms}",
+        r.segments, r.memory, r.human, r.sent, r.requests, r.retries
+    )
+}
+
+/// The closing line of a run that left segments untranslated: why, when
+/// the engine stopped the run (a quota or a refused key: running again
+/// cannot help), else how to retry.
+pub fn closing_line(r: &MtReport) -> String {
+    match &r.stopped {
+        Some(why) => format!(
+            "songngu: error: the run stopped: {why}; {} segment(s) untranslated (flag `mt-failed` in the outputs)",
+            r.failed
+        ),
+        None => format!(
+            "songngu: error: {} segment(s) have no translation (flag `mt-failed` in the outputs); \
+             run again to retry them: finished batches are in the translation memory",
+            r.failed
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_runs_get_a_rate_in_their_own_unit() {
+        assert_eq!(rate(11, 0.37), "");
+        assert_eq!(rate(1_500, 2.0), " (750 B/s)");
+        assert_eq!(rate(2_000, 0.05), " (40.0 KB/s)");
+        assert_eq!(rate(412_000, 0.61), " (675.4 KB/s)");
+        assert_eq!(rate(50_000_000, 6.3), " (7.9 MB/s)");
+        assert_eq!(rate(0, 0.3), "");
+        assert_eq!(rate(5_000, 0.0), "");
+    }
+
+    #[test]
+    fn sizes_in_their_own_unit() {
+        assert_eq!(human_bytes(11), "11 B");
+        assert_eq!(human_bytes(41_300), "41.3 KB");
+        assert_eq!(human_bytes(5_200_000), "5.2 MB");
+    }
+}

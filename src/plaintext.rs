@@ -1,0 +1,98 @@
+//! Plain text in and out, on the ground floor so that every layer may use
+//! it: [`read_utf8`], the one way songngu reads a file that must be UTF-8
+//! (the file named in the error, with the byte offset of the first bad
+//! byte), and [`one_line`], for line-oriented outputs and prompts.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Replaces the characters that split lines for some readers (U+2028,
+/// U+2029, U+0085, VT, FF, CR, LF, and the separators U+001C–U+001E) with
+/// spaces, for line-oriented outputs and prompts. Tabs and other
+/// characters stay.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    let breaks = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{1C}'
+                ..='\u{1E}'
+        )
+    };
+    if s.contains(breaks) {
+        s.chars()
+            .map(|c| if breaks(c) { ' ' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+/// The error for bytes of `origin` that are not UTF-8: the first bad byte's
+/// offset from the start of the bytes.
+pub(crate) fn invalid_utf8(origin: &Path, e: std::str::Utf8Error) -> Error {
+    Error::InvalidUtf8 {
+        path: origin.to_path_buf(),
+        offset: e.valid_up_to() as u64,
+    }
+}
+
+/// `bytes` (read from `origin`, a file or `<stdin>`) as text.
+///
+/// # Errors
+/// [`Error::InvalidUtf8`] naming `origin` and the byte offset of the first
+/// bad byte.
+pub fn into_utf8(bytes: Vec<u8>, origin: &Path) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| invalid_utf8(origin, e.utf8_error()))
+}
+
+/// The whole file `path` as text: the one way songngu reads a file that
+/// must be UTF-8 (glossaries, a run's outputs read back, corrections, the
+/// text `glossary find` searches). Nothing is normalised (see [`decode`]
+/// for articles in [`crate::reader`]).
+///
+/// # Errors
+/// [`Error::Io`] naming the file; [`Error::InvalidUtf8`] naming it with the
+/// byte offset of the first bad byte.
+pub fn read_utf8(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    into_utf8(bytes, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_utf8_names_the_file_and_the_first_bad_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.tsv");
+        std::fs::write(&p, "Hà Nội\n").unwrap();
+        assert_eq!(read_utf8(&p).unwrap(), "Hà Nội\n");
+        std::fs::write(&p, b"H\xC3\xA0 N\xF4i").unwrap();
+        let err = read_utf8(&p).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidUtf8 { path, offset: 5 } if path == &p),
+            "{err:?}"
+        );
+        let missing = dir.path().join("missing.tsv");
+        assert!(matches!(read_utf8(&missing), Err(Error::Io { path, .. }) if path == missing));
+        assert!(matches!(
+            into_utf8(b"ok\xFF".to_vec(), Path::new("<stdin>")),
+            Err(Error::InvalidUtf8 { offset: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn one_line_replaces_every_line_splitting_character_and_keeps_tabs() {
+        assert!(matches!(
+            one_line("a\tb"),
+            std::borrow::Cow::Borrowed("a\tb")
+        ));
+        assert_eq!(
+            one_line("a\nb\r\nc\u{B}d\u{C}e\u{85}f\u{2028}g\u{2029}h\u{1C}i\u{1E}j"),
+            "a b  c d e f g h i j"
+        );
+    }
+}
