@@ -110,13 +110,31 @@ impl OutputFolder {
 
     /// `replace` of `path`, creating its folder unless done already.
     fn put(&mut self, path: &Path, bytes: &[u8], batch: Option<&Flush>) -> Result<()> {
+        let mut file = self.open(path)?;
+        file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+        file.commit(batch)
+    }
+
+    /// An [`AtomicFile`] for `path`, creating its folder unless done already.
+    fn open(&mut self, path: &Path) -> Result<AtomicFile> {
         let dir = folder_of(path);
         let made = self.made.contains(dir);
-        replace(path, bytes, path, batch, made)?;
+        let file = AtomicFile::create(path, path, made)?;
         if !made {
             self.made.insert(dir.to_path_buf());
         }
-        Ok(())
+        Ok(file)
+    }
+
+    /// Checks `rel` ([`OutputFolder::check`]) and opens it for writing
+    /// piece by piece: nothing is at `rel` until [`AtomicFile::commit`],
+    /// and a file dropped without it leaves no trace.
+    ///
+    /// # Errors
+    /// As [`write_inside`].
+    pub fn create(&mut self, rel: &Path) -> Result<AtomicFile> {
+        let path = self.check(rel)?;
+        self.open(&path)
     }
 
     /// `root/rel` when it lies inside the folder (see [`inside`]).
@@ -390,37 +408,93 @@ fn replace(
     batch: Option<&Flush>,
     dir_exists: bool,
 ) -> Result<()> {
-    let dir = folder_of(dest);
-    if !dir_exists {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut file = AtomicFile::create(dest, shown, dir_exists)?;
+    file.write_all(bytes).map_err(|e| Error::io(shown, e))?;
+    file.commit(batch)
+}
+
+/// A file written piece by piece ([`std::io::Write`]) into a temporary
+/// file beside its destination, which [`AtomicFile::commit`] renames over
+/// it: until then the destination is untouched, and dropping the value
+/// removes the temporary file. Unbuffered: wrap it in a
+/// [`std::io::BufWriter`] for small writes.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    dest: PathBuf,
+    shown: PathBuf,
+    /// The file being replaced, if it is one.
+    old: Option<std::fs::Metadata>,
+}
+
+impl AtomicFile {
+    fn create(dest: &Path, shown: &Path, dir_exists: bool) -> Result<AtomicFile> {
+        let dir = folder_of(dest);
+        if !dir_exists {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        // The file being replaced, if it is one (a link at `dest` is replaced
+        // like a new file).
+        let old = std::fs::symlink_metadata(dest)
+            .ok()
+            .filter(std::fs::Metadata::is_file);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".songngu-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Like any new file: the umask applies to 0666.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            shown: shown.to_path_buf(),
+            old,
+        })
     }
-    // The file being replaced, if it is one (a link at `dest` is replaced
-    // like a new file).
-    let old = std::fs::symlink_metadata(dest)
-        .ok()
-        .filter(std::fs::Metadata::is_file);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".songngu-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Like any new file: the umask applies to 0666.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+
+    /// The destination.
+    pub fn path(&self) -> &Path {
+        &self.shown
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(shown, e))?;
-    if let Some(old) = &old {
-        keep_mode_and_owner(tmp.as_file(), old).map_err(|e| Error::io(shown, e))?;
+
+    /// Renames the file over its destination: flushed to disk before, or,
+    /// with `batch`, its write-back started and the file recorded there
+    /// for [`Flush::flush`].
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the destination; it is then untouched.
+    pub fn commit(self, batch: Option<&Flush>) -> Result<()> {
+        let AtomicFile {
+            tmp,
+            dest,
+            shown,
+            old,
+        } = self;
+        if let Some(old) = &old {
+            keep_mode_and_owner(tmp.as_file(), old).map_err(|e| Error::io(&shown, e))?;
+        }
+        match batch {
+            None => tmp.as_file().sync_all().map_err(|e| Error::io(&shown, e))?,
+            Some(_) => start_writeback(tmp.as_file()),
+        }
+        tmp.persist(&dest).map_err(|e| Error::io(&shown, e.error))?;
+        if let Some(flush) = batch {
+            flush.record(&dest);
+        }
+        Ok(())
     }
-    match batch {
-        None => tmp.as_file().sync_all().map_err(|e| Error::io(shown, e))?,
-        Some(_) => start_writeback(tmp.as_file()),
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
     }
-    tmp.persist(dest).map_err(|e| Error::io(shown, e.error))?;
-    if let Some(flush) = batch {
-        flush.record(dest);
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
     }
-    Ok(())
 }
 
 /// Gives `file` the owner (where allowed) and the permission bits of `old`.

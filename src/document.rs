@@ -296,6 +296,8 @@ pub enum FlagCode {
     SuspectedMisspelling,
     /// A pattern's words with a value that does not parse.
     PatternUnparsed,
+    /// A paragraph longer than `[segment] max_bytes` was cut at this segment.
+    SegmentCut,
     /// An approved term is missing from the target.
     TermMissing,
     /// A forbidden rendering is in the target.
@@ -326,9 +328,10 @@ pub enum FlagCode {
 
 impl FlagCode {
     /// Every code this version makes.
-    pub const KNOWN: [FlagCode; 14] = [
+    pub const KNOWN: [FlagCode; 15] = [
         FlagCode::SuspectedMisspelling,
         FlagCode::PatternUnparsed,
+        FlagCode::SegmentCut,
         FlagCode::TermMissing,
         FlagCode::TermForbidden,
         FlagCode::PlaceholderLost,
@@ -348,6 +351,7 @@ impl FlagCode {
         match self {
             FlagCode::SuspectedMisspelling => "suspected-misspelling",
             FlagCode::PatternUnparsed => "pattern-unparsed",
+            FlagCode::SegmentCut => "segment-cut",
             FlagCode::TermMissing => "term-missing",
             FlagCode::TermForbidden => "term-forbidden",
             FlagCode::PlaceholderLost => "placeholder-lost",

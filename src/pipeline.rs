@@ -62,17 +62,21 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 
 use crate::config::{Config, Format, GlossaryMode};
-use crate::document::{Document, Provenance, Segment, SegmentKind};
+use crate::diagnostic::Severity;
+use crate::document::{Document, Flag, FlagCode, Provenance, Segment, SegmentKind};
 use crate::error::{Error, Result};
-use crate::formats::{self, Output};
+use crate::formats::{self, DocInfo, DocWriter};
 use crate::glossary::matcher::Matches;
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Glossary, Hit, HitClass, Matcher, modes};
 use crate::reader::Input;
-use crate::segment::Segmenter;
+use crate::segment::{Part, Parts, Segmenter};
 use crate::tm::Tm;
 use crate::translate::runner::{Sleeper, TokioSleeper};
 use crate::translate::stage::{Mt, MtReport};
+
+/// The smallest `[segment] max_bytes` taken: a smaller value counts as this.
+pub const MIN_MAX_BYTES: usize = 64;
 
 /// The configured pipeline: built once, shared across threads, its
 /// glossary swappable (see the module documentation).
@@ -452,6 +456,8 @@ struct Stages {
     source_lang: String,
     target_lang: String,
     engine: String,
+    /// `[segment] max_bytes`.
+    max_bytes: usize,
     /// Reviewed corrections for offline runs.
     memory: Option<Arc<Mutex<Tm>>>,
     /// The translate stage, with an engine.
@@ -477,6 +483,7 @@ impl Stages {
             source_lang: config.languages.source.clone(),
             target_lang: config.languages.target.clone(),
             engine: config.translate.engine.name().to_owned(),
+            max_bytes: config.segment.max_bytes.max(MIN_MAX_BYTES),
             memory,
             translate: translate.map(Mutex::new),
         })
@@ -601,13 +608,24 @@ impl Stages {
 
     /// See [`Pipeline::process`].
     fn process(&self, doc: &Document) -> Vec<Segment> {
+        let mut parts = Parts::new(self.max_bytes);
+        parts.buffer().push_str(&doc.text);
+        let mut out = Vec::new();
+        while let Some(part) = parts.next(&self.segmenter, true) {
+            out.extend(self.segments(&doc.name, &part, out.len()));
+        }
+        out
+    }
+
+    /// The segments of one part of a document, numbered from `seq`.
+    fn segments(&self, name: &str, part: &Part, seq: usize) -> Vec<Segment> {
         let entries = self.matcher.entries();
-        self.segmenter
-            .segment(&doc.text)
-            .into_iter()
-            .enumerate()
-            .map(|(seq, span)| {
-                let source = &doc.text[span.start..span.end];
+        let mut out: Vec<Segment> = part
+            .spans
+            .iter()
+            .zip(seq..)
+            .map(|(span, seq)| {
+                let source = &part.text[span.start..span.end];
                 let Matches { hits, misses } = self.matcher.find(source);
                 let ascii = ascii_with_overrides(source, &hits, entries);
                 let (target, origin) = if self.replace && span.kind != SegmentKind::AsciiCaption {
@@ -620,8 +638,8 @@ impl Stages {
                 };
                 let flags = crate::qa::unparsed(source, &misses);
                 let mut seg = Segment {
-                    id: format!("{}:{seq:04}", doc.name),
-                    doc: doc.name.clone(),
+                    id: format!("{name}:{seq:04}"),
+                    doc: name.to_owned(),
                     para: span.para,
                     seq,
                     kind: span.kind,
@@ -631,13 +649,33 @@ impl Stages {
                     origin,
                     terms: hits,
                     flags: Vec::new(),
-                    span: (span.start, span.end),
+                    span: (part.base + span.start, part.base + span.end),
                 };
                 seg.flags = crate::qa::misspellings(&seg);
                 seg.flags.extend(flags);
                 seg
             })
-            .collect()
+            .collect();
+        let last = out.len().saturating_sub(1);
+        let cuts = [
+            (part.cut_before, 0, "before", part.base),
+            (part.cut_after, last, "after", part.base + part.text.len()),
+        ];
+        for (cut, i, side, at) in cuts {
+            if let (Some(how), Some(seg)) = (cut, out.get_mut(i)) {
+                seg.flags.push(Flag {
+                    code: FlagCode::SegmentCut,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "paragraph {} is longer than [segment] max_bytes ({} bytes): cut {side} this segment, {}, at byte {at} of the text",
+                        seg.para + 1,
+                        self.max_bytes,
+                        how.describe()
+                    ),
+                });
+            }
+        }
+        out
     }
 
     /// See [`Pipeline::plan`].
@@ -654,6 +692,9 @@ impl Stages {
         )
     }
 
+    /// Reads, processes and writes one document a part at a time (see
+    /// [`Parts`]): memory for a few parts and per-format counts, not for
+    /// the document.
     fn run_one(
         &self,
         input: &Input,
@@ -661,11 +702,58 @@ impl Stages {
         formats: &[Format],
         flush: &crate::atomic::Flush,
     ) -> Result<DocStats> {
-        let doc = input.read()?;
-        let mut segments = self.process(&doc);
-        self.corrections(&mut segments)?;
-        self.check(&mut segments);
-        self.write_doc(input, &doc, &segments, folder, formats, flush)
+        let mut reader = input.open()?;
+        let name = input.name();
+        let original = original(input);
+        let mut parts = Parts::new(self.max_bytes);
+        let mut out: Option<DocWriter<'_>> = None;
+        let mut stats = DocStats::default();
+        loop {
+            let more = reader.read(parts.buffer())?;
+            while let Some(part) = parts.next(&self.segmenter, !more) {
+                let mut segments = self.segments(&name, &part, stats.segments);
+                drop(part);
+                self.corrections(&mut segments)?;
+                self.check(&mut segments);
+                let w = match &mut out {
+                    Some(w) => w,
+                    None => out.insert(self.doc_writer(input, &name, &original, folder, formats)?),
+                };
+                w.write(&segments)?;
+                stats.add(&segments);
+            }
+            if !more {
+                break;
+            }
+        }
+        let out = match out {
+            Some(w) => w,
+            None => self.doc_writer(input, &name, &original, folder, formats)?,
+        };
+        stats.files = out.finish(Some(flush))?;
+        stats.bytes = parts.len();
+        stats.cleaned = reader.cleaned();
+        Ok(stats)
+    }
+
+    fn doc_writer<'a>(
+        &'a self,
+        input: &Input,
+        name: &'a str,
+        original: &'a str,
+        folder: &mut crate::atomic::OutputFolder,
+        formats: &[Format],
+    ) -> Result<DocWriter<'a>> {
+        let info = DocInfo {
+            name,
+            source_lang: &self.source_lang,
+            target_lang: &self.target_lang,
+            original,
+            entries: self.matcher.entries(),
+            engine: &self.engine,
+            spill: None,
+        };
+        DocWriter::new(folder, &input.out_stem, formats, info)
     }
 
     fn write_doc(
@@ -677,41 +765,44 @@ impl Stages {
         formats: &[Format],
         flush: &crate::atomic::Flush,
     ) -> Result<DocStats> {
-        let original = if input.is_stdin() {
-            "stdin".to_owned()
-        } else {
-            input.path.display().to_string()
-        };
-        let out = Output {
-            doc,
-            segments,
-            source_lang: &self.source_lang,
-            target_lang: &self.target_lang,
-            original: &original,
-            entries: self.matcher.entries(),
-            engine: &self.engine,
-        };
-        let files = formats::write_all(folder, &input.out_stem, formats, &out, Some(flush))?;
+        let original = original(input);
+        let mut out = self.doc_writer(input, &doc.name, &original, folder, formats)?;
+        out.write(segments)?;
         let mut stats = DocStats {
             bytes: doc.text.len(),
-            segments: segments.len(),
-            files,
+            files: out.finish(Some(flush))?,
             cleaned: doc.cleaned,
-            human: segments
-                .iter()
-                .filter(|s| s.origin.as_ref().is_some_and(Provenance::is_human))
-                .count(),
             ..DocStats::default()
         };
+        stats.add(segments);
+        Ok(stats)
+    }
+}
+
+/// The input's name as given (`stdin` for stdin).
+fn original(input: &Input) -> String {
+    if input.is_stdin() {
+        "stdin".to_owned()
+    } else {
+        input.path.display().to_string()
+    }
+}
+
+impl DocStats {
+    /// Counts `segments` in.
+    fn add(&mut self, segments: &[Segment]) {
+        self.segments += segments.len();
         for s in segments {
+            if s.origin.as_ref().is_some_and(Provenance::is_human) {
+                self.human += 1;
+            }
             for h in &s.terms {
-                *stats.hits.entry(h.class).or_default() += 1;
+                *self.hits.entry(h.class).or_default() += 1;
             }
             for f in &s.flags {
-                *stats.flags.entry(f.code.to_string()).or_default() += 1;
+                *self.flags.entry(f.code.to_string()).or_default() += 1;
             }
         }
-        Ok(stats)
     }
 }
 

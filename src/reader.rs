@@ -57,56 +57,264 @@ pub fn clean_line(text: &str) -> std::borrow::Cow<'_, str> {
 /// [`Error::InvalidUtf8`] with the offset of the first bad byte (counted
 /// in the input as given, BOM included).
 pub fn decode(bytes: &[u8], name: &str, origin: &Path) -> Result<Document> {
-    let text = std::str::from_utf8(bytes).map_err(|e| crate::plaintext::invalid_utf8(origin, e))?;
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    // Control characters go here, once, so that the source, every output
-    // and the review page agree: the XML and HTML writers cannot carry
-    // them, and a page that silently dropped them saw edits nobody made.
-    // VT, FF and NEL end a line (Word's manual line break, a page break,
-    // EBCDIC's newline): they become LF rather than glue words together.
-    let bom = (bytes.len() - text.len()) as u64;
-    let mut cleaned = Cleaned::default();
-    let mut owned: Option<String> = None;
-    let suspect = |b: u8| {
-        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2 || b == 0xEF
-    };
-    if text.bytes().any(suspect) {
-        let mut out = String::with_capacity(text.len());
-        for (i, c) in text.char_indices() {
-            let line_break = is_line_break_control(c);
-            let removed = is_removed_control(c);
-            if !(line_break || removed) {
-                out.push(c);
-                continue;
-            }
-            if line_break {
-                out.push('\n');
-                cleaned.line_breaks += 1;
-            } else {
-                cleaned.removed += 1;
-            }
-            cleaned.first.get_or_insert((c, bom + i as u64));
-        }
-        if cleaned.total() > 0 {
-            owned = Some(out);
-        }
-    }
-    let text = owned.as_deref().unwrap_or(text);
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_owned()
-    };
-    let text = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        text
-    } else {
-        text.nfc().collect()
-    };
+    let mut n = Normaliser::new(origin);
+    let mut text = String::with_capacity(bytes.len());
+    n.push(bytes, &mut text)?;
+    n.finish(&mut text)?;
     Ok(Document {
         name: name.to_owned(),
         text,
-        cleaned,
+        cleaned: n.cleaned,
     })
+}
+
+/// The reader's normalisation (see the module documentation) done on the
+/// input a piece at a time, with the same result whatever the pieces: a
+/// character, a BOM or a CRLF cut between two pieces is put together, and
+/// the NFC of the text is cut only before a character that nothing before
+/// it can combine with (Unicode's normalisation boundary: canonical
+/// combining class 0 and NFC quick check yes), so the pieces' NFC joined
+/// is the NFC of the whole.
+#[derive(Debug)]
+pub struct Normaliser {
+    origin: PathBuf,
+    /// Input bytes taken so far.
+    offset: u64,
+    /// The start of a character cut at the end of the last piece.
+    tail: Vec<u8>,
+    /// Past the place of a BOM.
+    started: bool,
+    /// The last character kept was a CR (made LF): an LF after it goes.
+    after_cr: bool,
+    /// Clean text after the last normalisation boundary, not yet in NFC.
+    pending: String,
+    /// What was taken out so far.
+    pub cleaned: Cleaned,
+}
+
+impl Normaliser {
+    /// A normaliser for the input `origin` (named in errors).
+    pub fn new(origin: &Path) -> Normaliser {
+        Normaliser {
+            origin: origin.to_path_buf(),
+            offset: 0,
+            tail: Vec::new(),
+            started: false,
+            after_cr: false,
+            pending: String::new(),
+            cleaned: Cleaned::default(),
+        }
+    }
+
+    /// Normalises the next `bytes` of the input, appending to `out` the
+    /// text that is final (text after the last normalisation boundary
+    /// waits for the next piece or [`Normaliser::finish`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidUtf8`] with the offset of the first bad byte.
+    pub fn push(&mut self, bytes: &[u8], out: &mut String) -> Result<()> {
+        self.take(bytes, false)?;
+        self.normalise(out, false);
+        Ok(())
+    }
+
+    /// Ends the input: appends the rest of the text to `out`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidUtf8`] when the input ends inside a character.
+    pub fn finish(&mut self, out: &mut String) -> Result<()> {
+        self.take(&[], true)?;
+        self.normalise(out, true);
+        Ok(())
+    }
+
+    fn take(&mut self, bytes: &[u8], eof: bool) -> Result<()> {
+        let joined;
+        let mut data = if self.tail.is_empty() {
+            bytes
+        } else {
+            let mut v = std::mem::take(&mut self.tail);
+            v.extend_from_slice(bytes);
+            joined = v;
+            &joined[..]
+        };
+        if !self.started {
+            if data.len() < 3 && !eof && b"\xEF\xBB\xBF".starts_with(data) {
+                self.tail = data.to_vec();
+                return Ok(());
+            }
+            self.started = true;
+            if let Some(rest) = data.strip_prefix(b"\xEF\xBB\xBF") {
+                data = rest;
+                self.offset += 3;
+            }
+        }
+        let text = match std::str::from_utf8(data) {
+            Ok(t) => t,
+            Err(e) if e.error_len().is_none() && !eof => {
+                self.tail = data[e.valid_up_to()..].to_vec();
+                std::str::from_utf8(&data[..e.valid_up_to()]).expect("valid up to here")
+            }
+            Err(e) => {
+                return Err(Error::InvalidUtf8 {
+                    path: self.origin.clone(),
+                    offset: self.offset + e.valid_up_to() as u64,
+                });
+            }
+        };
+        self.clean(text);
+        self.offset += text.len() as u64;
+        Ok(())
+    }
+
+    /// Appends `text` to `pending`, its control characters taken out and
+    /// its line ends made LF.
+    fn clean(&mut self, text: &str) {
+        // Control characters go here, once, so that the source, every
+        // output and the review page agree: the XML and HTML writers cannot
+        // carry them, and a page that silently dropped them saw edits
+        // nobody made. VT, FF and NEL end a line (Word's manual line break,
+        // a page break, EBCDIC's newline): they become LF rather than glue
+        // words together.
+        let suspect = |b: u8| {
+            (b < 0x20 && !matches!(b, b'\t' | b'\n')) || b == 0x7F || b == 0xC2 || b == 0xEF
+        };
+        if text.is_empty() {
+            return;
+        }
+        if !text.bytes().any(suspect) {
+            // The common case: only a CR before an LF can start the text.
+            if self.after_cr && text.starts_with('\n') {
+                self.pending.push_str(&text[1..]);
+            } else {
+                self.pending.push_str(text);
+            }
+            self.after_cr = false;
+            return;
+        }
+        for (i, c) in text.char_indices() {
+            let line_break = is_line_break_control(c);
+            let c = if line_break || is_removed_control(c) {
+                if line_break {
+                    self.cleaned.line_breaks += 1;
+                } else {
+                    self.cleaned.removed += 1;
+                }
+                self.cleaned
+                    .first
+                    .get_or_insert((c, self.offset + i as u64));
+                if !line_break {
+                    continue;
+                }
+                '\n'
+            } else {
+                c
+            };
+            match c {
+                '\r' => {
+                    self.pending.push('\n');
+                    self.after_cr = true;
+                }
+                '\n' if self.after_cr => self.after_cr = false,
+                c => {
+                    self.pending.push(c);
+                    self.after_cr = false;
+                }
+            }
+        }
+    }
+
+    /// Moves `pending` up to its last normalisation boundary (all of it at
+    /// the end) to `out`, in NFC.
+    fn normalise(&mut self, out: &mut String, all: bool) {
+        let cut = if all {
+            self.pending.len()
+        } else {
+            last_boundary(&self.pending)
+        };
+        if cut == 0 {
+            return;
+        }
+        let done = &self.pending[..cut];
+        if is_nfc_quick(done.chars()) == IsNormalized::Yes {
+            out.push_str(done);
+        } else {
+            out.extend(done.nfc());
+        }
+        self.pending.drain(..cut);
+    }
+}
+
+/// The offset of the last character of `text` before which its NFC can
+/// be cut (see [`Normaliser`]), 0 when there is none.
+fn last_boundary(text: &str) -> usize {
+    // Any ASCII character is one; most texts have one near the end.
+    if let Some(i) = text.bytes().rposition(|b| b.is_ascii())
+        && i > 0
+    {
+        return i;
+    }
+    text.char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            i > 0
+                && unicode_normalization::char::canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+        })
+        .map_or(0, |(i, _)| i)
+}
+
+/// An input's text read a block at a time ([`Input::open`]), normalised
+/// as [`decode`] does.
+pub struct TextReader {
+    source: Box<dyn std::io::Read + Send>,
+    origin: PathBuf,
+    norm: Normaliser,
+    block: Vec<u8>,
+    done: bool,
+}
+
+impl std::fmt::Debug for TextReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextReader")
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TextReader {
+    /// Bytes read at a time.
+    pub const BLOCK: usize = 1 << 18;
+
+    /// Appends the next block of normalised text to `out`; `false` once
+    /// the input is done (nothing appended then).
+    ///
+    /// # Errors
+    /// [`Error::Io`] or [`Error::InvalidUtf8`], naming the input.
+    pub fn read(&mut self, out: &mut String) -> Result<bool> {
+        if self.done {
+            return Ok(false);
+        }
+        let n = loop {
+            match self.source.read(&mut self.block) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(&self.origin, e)),
+            }
+        };
+        if n == 0 {
+            self.done = true;
+            self.norm.finish(out)?;
+        } else {
+            self.norm.push(&self.block[..n], out)?;
+        }
+        Ok(true)
+    }
+
+    /// What was taken out of the input so far.
+    pub fn cleaned(&self) -> Cleaned {
+        self.norm.cleaned
+    }
 }
 
 /// One input of a batch.
@@ -152,31 +360,46 @@ impl Input {
         self.name.clone()
     }
 
-    /// Reads and normalises the input.
+    /// Reads and normalises the whole input.
     ///
     /// # Errors
     /// [`Error::Io`] or [`Error::InvalidUtf8`], naming the input.
     pub fn read(&self) -> Result<Document> {
+        let mut r = self.open()?;
+        let mut text = String::new();
+        while r.read(&mut text)? {}
+        Ok(Document {
+            name: self.name(),
+            text,
+            cleaned: r.cleaned(),
+        })
+    }
+
+    /// Opens the input to read its normalised text a block at a time
+    /// ([`TextReader`]): memory for a block, not for the input.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the input.
+    pub fn open(&self) -> Result<TextReader> {
         if let Some((kind, message)) = &self.unreadable {
             return Err(Error::io(
                 &self.path,
                 std::io::Error::new(*kind, message.clone()),
             ));
         }
-        let bytes = if self.is_stdin() {
-            let mut v = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut v)
-                .map_err(|e| Error::io("<stdin>", e))?;
-            v
+        let (source, origin): (Box<dyn std::io::Read + Send>, PathBuf) = if self.is_stdin() {
+            (Box::new(std::io::stdin()), PathBuf::from("<stdin>"))
         } else {
-            std::fs::read(&self.path).map_err(|e| Error::io(&self.path, e))?
+            let f = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+            (Box::new(f), self.path.clone())
         };
-        let origin = if self.is_stdin() {
-            PathBuf::from("<stdin>")
-        } else {
-            self.path.clone()
-        };
-        decode(&bytes, &self.name(), &origin)
+        Ok(TextReader {
+            source,
+            norm: Normaliser::new(&origin),
+            origin,
+            block: vec![0; TextReader::BLOCK],
+            done: false,
+        })
     }
 }
 
@@ -613,6 +836,51 @@ mod tests {
         let d = decode("Hà Nội\u{A0}\u{FEFF}\n".as_bytes(), "x", Path::new("x")).unwrap();
         assert_eq!(d.cleaned, Cleaned::default());
         assert_eq!(d.text, "Hà Nội\u{A0}\u{FEFF}\n");
+    }
+
+    /// The normaliser fed in pieces gives what `decode` gives the whole,
+    /// wherever the pieces end: inside a character, a BOM, a CRLF, between
+    /// a letter and its combining mark.
+    #[test]
+    fn normalising_in_pieces_equals_the_whole() {
+        let nfd: String = "Hà Nội ệ".nfd().collect();
+        let input =
+            format!("\u{FEFF}a\r\n{nfd}\r\rb\u{0}c\u{B}d\r\u{85}\u{E9}\u{301}x\u{2260}\u{338}\r");
+        let bytes = input.as_bytes();
+        let whole = decode(bytes, "x", Path::new("x")).unwrap();
+        assert_eq!(
+            whole.text,
+            // `\r\u{85}`: NEL is made LF, then CRLF is one LF.
+            format!(
+                "a\n{}\n\nbc\nd\n\u{E9}\u{301}x\u{2260}\u{338}\n",
+                "Hà Nội ệ"
+            )
+            .nfc()
+            .collect::<String>()
+        );
+        for size in 1..=bytes.len() {
+            let mut n = Normaliser::new(Path::new("x"));
+            let mut text = String::new();
+            for piece in bytes.chunks(size) {
+                n.push(piece, &mut text).unwrap();
+            }
+            n.finish(&mut text).unwrap();
+            assert_eq!(text, whole.text, "pieces of {size} bytes");
+            assert_eq!(n.cleaned, whole.cleaned, "pieces of {size} bytes");
+        }
+        // A bad byte's offset counts from the start of the input, BOM
+        // included, whatever the pieces.
+        let bad = b"\xEF\xBB\xBFab\xC3(";
+        for size in 1..=bad.len() {
+            let mut n = Normaliser::new(Path::new("x.txt"));
+            let mut text = String::new();
+            let err = bad
+                .chunks(size)
+                .try_for_each(|p| n.push(p, &mut text))
+                .and_then(|()| n.finish(&mut text))
+                .unwrap_err();
+            assert!(err.to_string().contains("byte offset 5"), "{size}: {err}");
+        }
     }
 
     #[test]

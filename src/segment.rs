@@ -25,11 +25,24 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::document::SegmentKind;
 
 /// `[segment]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SegmentConfig {
     /// The segment unit.
     pub unit: Unit,
+    /// The longest paragraph kept whole, in bytes: a longer one is cut
+    /// (at a sentence end, else at whitespace, else between characters)
+    /// and the segments at each cut are flagged `segment-cut`.
+    pub max_bytes: usize,
+}
+
+impl Default for SegmentConfig {
+    fn default() -> Self {
+        SegmentConfig {
+            unit: Unit::default(),
+            max_bytes: 1_048_576,
+        }
+    }
 }
 
 /// What one segment is.
@@ -198,13 +211,36 @@ impl Segmenter {
 
     /// The segments of `text` (see the module documentation).
     pub fn segment(&self, text: &str) -> Vec<SegmentSpan> {
+        self.segment_part(text, &mut PartState::default(), text.len(), true)
+    }
+
+    /// The segments of one part of a document, read piece by piece: `text`
+    /// is the part, `state` what the parts before it left, `keep` the
+    /// offset where the part's segments stop being returned (the start of
+    /// a paragraph: the text from there is segmented again with the next
+    /// part; it only shows the lines before it what follows them), `last`
+    /// whether the part ends the document. Returned spans are offsets into
+    /// `text`, paragraphs numbered in the document. Parts that start at a
+    /// paragraph and overlap this way give the spans of
+    /// [`Segmenter::segment`] on the whole text, provided the image-alt
+    /// line whose title the headline falls back to comes before the part
+    /// where the headline is looked for ends: each rule looks at the line
+    /// before (captions), the first lines (title) or the last two
+    /// (bylines), which `keep` and `state` provide.
+    pub fn segment_part(
+        &self,
+        text: &str,
+        state: &mut PartState,
+        keep: usize,
+        last: bool,
+    ) -> Vec<SegmentSpan> {
         let lines = lines(text);
         let per_sentence = self.unit == Unit::Sentence;
         // Fine spans (image-alt line, sentences) of all lines, and the range
         // of each line's spans in them.
         let mut spans: Vec<SegmentSpan> = Vec::with_capacity(lines.len() * 2);
         let mut ranges: Vec<Range<usize>> = Vec::with_capacity(lines.len());
-        let mut alt_title: Option<&str> = None;
+        let mut alt_title: Option<&str> = state.alt_title.as_deref();
         for l in &lines {
             let from = spans.len();
             let mut body = l.start;
@@ -252,10 +288,38 @@ impl Segmenter {
             }
         };
         mark_captions(text, &lines, &mut fine, &sentence_count);
-        mark_bylines(text, &lines, &mut fine);
-        mark_title(text, &lines, &mut fine, alt_title, &sentence_count);
+        if last {
+            mark_bylines(text, &lines, &mut fine, state.lines_before);
+        }
+        let first = match state.title {
+            Title::Open => mark_title(text, &lines, &mut fine, alt_title, &sentence_count),
+            Title::Fallback => {
+                mark_alt_title(text, &mut fine, alt_title);
+                None
+            }
+            Title::Done => None,
+        };
+        // What the next part needs to know.
+        if fine
+            .spans
+            .iter()
+            .any(|s| s.kind == SegmentKind::Title && s.start < keep)
+        {
+            state.title = Title::Done;
+        } else if first.is_some_and(|li| lines[li].start < keep) {
+            // The headline was looked for, and not found, where it is final.
+            state.title = Title::Fallback;
+        }
+        if state.alt_title.is_none() {
+            state.alt_title = alt_title.map(str::to_owned);
+        }
+        let base = state.para;
+        state.lines_before |= lines.first().is_some_and(|l| l.start < keep);
+        if let Some(l) = lines.iter().find(|l| l.start >= keep).or(lines.last()) {
+            state.para = base + l.para;
+        }
         let Fine { mut spans, ranges } = fine;
-        match self.unit {
+        let mut out = match self.unit {
             Unit::Sentence => {
                 // A byline line's other spans were emptied.
                 spans.retain(|s| s.start < s.end);
@@ -282,8 +346,230 @@ impl Segmenter {
                 }
                 out
             }
+        };
+        out.retain(|s| s.start < keep);
+        for s in &mut out {
+            s.para += base;
+        }
+        out
+    }
+}
+
+/// A document's text, appended a block at a time ([`Parts::buffer`]), given
+/// back in parts of whole paragraphs ([`Parts::next`]), each with its
+/// segment spans, so that a document costs memory for a few parts, not
+/// for its text. A part is about `max` bytes of paragraphs: each is
+/// segmented with the paragraphs that follow it up to the last two lines
+/// read (segmented again with the next part), which is what the kind rules
+/// look at, so the spans are those of [`Segmenter::segment`] on the whole
+/// text (see [`Segmenter::segment_part`]). A paragraph longer than `max`
+/// bytes is cut ([`cut_point`]) into parts of at most `max` bytes,
+/// segmented alone.
+#[derive(Debug)]
+pub struct Parts {
+    max: usize,
+    buf: String,
+    /// The offset of `buf` in the document's text.
+    base: usize,
+    state: PartState,
+    /// The text in `buf` starts at a cut.
+    cut: Option<Cut>,
+    /// `buf`'s length when it last held no part.
+    tried: usize,
+}
+
+/// Part of a document's text and its segments (see [`Parts`]).
+#[derive(Debug)]
+pub struct Part {
+    /// The text.
+    pub text: String,
+    /// Its offset in the document's text.
+    pub base: usize,
+    /// Its segment spans, offsets into `text`.
+    pub spans: Vec<SegmentSpan>,
+    /// It starts where a paragraph was cut, and how.
+    pub cut_before: Option<Cut>,
+    /// It ends where a paragraph was cut, and how.
+    pub cut_after: Option<Cut>,
+}
+
+impl Parts {
+    /// Parts of about `max` bytes, paragraphs cut at `max` bytes.
+    pub fn new(max: usize) -> Parts {
+        Parts {
+            max: max.max(1),
+            buf: String::new(),
+            base: 0,
+            state: PartState::default(),
+            cut: None,
+            tried: 0,
         }
     }
+
+    /// Where the next text goes (normalised, see [`crate::reader`]).
+    pub fn buffer(&mut self) -> &mut String {
+        &mut self.buf
+    }
+
+    /// The bytes of text taken so far.
+    pub fn len(&self) -> usize {
+        self.base + self.buf.len()
+    }
+
+    /// Nothing taken yet?
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes held now.
+    pub fn held(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The next part ready, if any; with `end` (the text is all in) every
+    /// part left, one per call.
+    pub fn next(&mut self, segmenter: &Segmenter, end: bool) -> Option<Part> {
+        if !end && self.buf.len() < self.tried + self.max / 4 {
+            return None;
+        }
+        let lines = lines(&self.buf);
+        let Some(first) = lines.first() else {
+            if end {
+                self.base += self.buf.len();
+                self.buf.clear();
+            }
+            return None;
+        };
+        // A paragraph too long is cut first.
+        let mut start = first.start;
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 && l.para != lines[i - 1].para {
+                start = l.start;
+            }
+            if l.end - start > self.max {
+                let (at, how) = cut_point(&self.buf[start..], self.max);
+                return Some(self.emit(segmenter, start + at, start + at, false, Some(how)));
+            }
+        }
+        if end {
+            let all = self.buf.len();
+            return Some(self.emit(segmenter, all, all, true, None));
+        }
+        // Keep the paragraphs of the last two lines.
+        let keep = match lines.len() {
+            0 | 1 => 0,
+            n => {
+                let para = lines[n - 2].para;
+                lines.iter().find(|l| l.para == para).map_or(0, |l| l.start)
+            }
+        };
+        if keep < self.max {
+            self.tried = self.buf.len();
+            return None;
+        }
+        // Complete lines only: the last may go on in the next block.
+        let upto = self.buf.rfind('\n').map_or(keep, |i| i + 1);
+        Some(self.emit(segmenter, upto, keep, false, None))
+    }
+
+    fn emit(
+        &mut self,
+        segmenter: &Segmenter,
+        upto: usize,
+        keep: usize,
+        last: bool,
+        cut: Option<Cut>,
+    ) -> Part {
+        let spans = segmenter.segment_part(&self.buf[..upto], &mut self.state, keep, last);
+        let text = self.buf[..keep].to_owned();
+        self.buf.drain(..keep);
+        let part = Part {
+            text,
+            base: self.base,
+            spans,
+            cut_before: self.cut.take(),
+            cut_after: cut,
+        };
+        self.base += keep;
+        self.cut = cut;
+        self.tried = 0;
+        part
+    }
+}
+
+/// What the segmentation of a document's first parts leaves to the next
+/// ([`Segmenter::segment_part`]).
+#[derive(Debug, Clone, Default)]
+pub struct PartState {
+    /// The number of the next part's first paragraph.
+    para: usize,
+    /// Some line of the document came before the next part.
+    lines_before: bool,
+    title: Title,
+    /// The title part of the document's first image-alt line.
+    alt_title: Option<String>,
+}
+
+/// Where the title rule stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Title {
+    /// The first line that is not a caption is still to come.
+    #[default]
+    Open,
+    /// It was no headline: the line matching the image-alt title is looked for.
+    Fallback,
+    /// The title was found (or nothing is left to look for).
+    Done,
+}
+
+/// How a paragraph longer than the limit was cut ([`cut_point`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// At the end of a sentence (or a line).
+    Sentence,
+    /// After whitespace, inside a sentence.
+    Space,
+    /// Between two characters of a word: no sentence end or whitespace in
+    /// the limit.
+    Char,
+}
+
+impl Cut {
+    /// How the cut is described in its flag.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Cut::Sentence => "at a sentence end",
+            Cut::Space => "at a space inside a sentence (no sentence end in the limit)",
+            Cut::Char => "inside a word (no sentence end or space in the limit)",
+        }
+    }
+}
+
+/// Where to cut `text`, a paragraph longer than `max` bytes: the last
+/// sentence end (a line end is one) within its first `max` bytes, else the
+/// last whitespace there, else the last character boundary; never at 0.
+/// Looks at `max` bytes, once.
+pub fn cut_point(text: &str, max: usize) -> (usize, Cut) {
+    let mut window = &text[..floor_char_boundary(text, max)];
+    if window.is_empty() {
+        window = &text[..text.chars().next().map_or(0, char::len_utf8)];
+    }
+    let line = window.rfind('\n').map_or(0, |i| i + 1);
+    // The sentence the window ends in is cut short: the cut goes before it.
+    let sentence = sentences(&window[line..])
+        .last()
+        .map(|&(s, _)| line + s)
+        .filter(|&s| s > line)
+        .unwrap_or(line);
+    if sentence > 0 {
+        return (sentence, Cut::Sentence);
+    }
+    if let Some((i, c)) = window.char_indices().rev().find(|(_, c)| c.is_whitespace())
+        && i + c.len_utf8() < window.len()
+    {
+        return (i + c.len_utf8(), Cut::Space);
+    }
+    (window.len(), Cut::Char)
 }
 
 /// The fine spans of all lines, and each line's range in them.
@@ -510,9 +796,11 @@ fn has_credit(line: &str) -> bool {
 
 /// Bylines: up to two last lines of the article (not its first line), each
 /// plain text in one of the byline forms, become one byline segment each.
-fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine) {
+fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool) {
     let mut li = lines.len();
-    while li > 1 && lines.len() - li < 2 {
+    // Never the document's first line.
+    let first = usize::from(!lines_before);
+    while li > first && lines.len() - li < 2 {
         li -= 1;
         let l = lines[li];
         let line = &text[l.start..l.end];
@@ -551,14 +839,14 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine) {
 /// headline (one plain sentence, at most 250 characters and 32 words, no
 /// closing full stop, colon or comma, no dateline, not a lead opening with
 /// its time); else the line whose ASCII form equals the image-alt line's
-/// title.
+/// title. Returns the first line that is not a caption.
 fn mark_title(
     text: &str,
     lines: &[Line],
     fine: &mut Fine,
     alt_title: Option<&str>,
     sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
-) {
+) -> Option<usize> {
     let first = (0..lines.len()).find(|&li| {
         !fine
             .line(li)
@@ -572,8 +860,15 @@ fn mark_title(
         && headline(&text[lines[li].start..lines[li].end])
     {
         only.kind = SegmentKind::Title;
-        return;
+        return first;
     }
+    mark_alt_title(text, fine, alt_title);
+    first
+}
+
+/// The title's second rule: the first text span whose ASCII form is the
+/// image-alt line's title.
+fn mark_alt_title(text: &str, fine: &mut Fine, alt_title: Option<&str>) {
     let Some(title) = alt_title else { return };
     let want = crate::transliterate::slug(title);
     if want.is_empty() {
@@ -804,6 +1099,95 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document segmented part by part ([`Parts`]) in `block`-byte
+    /// pieces: its spans as offsets into the whole text, and the most
+    /// bytes held at once.
+    fn by_parts(unit: Unit, text: &str, max: usize, block: usize) -> (Vec<SegmentSpan>, usize) {
+        let seg = Segmenter::new(unit);
+        let mut parts = Parts::new(max);
+        let mut out = Vec::new();
+        let mut held = 0;
+        let mut rest = text;
+        loop {
+            let end = rest.is_empty();
+            let cut = floor_char_boundary(rest, block);
+            parts.buffer().push_str(&rest[..cut]);
+            rest = &rest[cut..];
+            held = held.max(parts.held());
+            while let Some(p) = parts.next(&seg, end) {
+                out.extend(p.spans.iter().map(|s| SegmentSpan {
+                    start: p.base + s.start,
+                    end: p.base + s.end,
+                    ..*s
+                }));
+            }
+            if end {
+                return (out, held);
+            }
+        }
+    }
+
+    /// Parts that start at paragraphs give the whole document's spans:
+    /// titles, captions (a credit line making the line before a caption),
+    /// bylines (the last two lines), paragraph numbers.
+    #[test]
+    fn parts_give_the_spans_of_the_whole_text() {
+        let article = "Ban Bi thu hop hinh anh 1Ban Bí thư họp tại Hà Nội\n\n\
+            Ngày 15/8, Ban Bí thư họp. Ông Nguyễn V. An dự.\nCâu thứ hai của đoạn.\n\n\
+            Quang cảnh buổi họp.\n(Ảnh: TTXVN)\n\n\
+            Đoạn thân bài. Có hai câu…  Và ba.\n\n\
+            Điều 1. Quy định chung.\n\n\
+            Nhóm PV\n\nMinh Tuệ\n";
+        let mut long = String::new();
+        for i in 0..40 {
+            long.push_str(&format!("Đoạn {i} có một câu. Và câu khác nữa.\n"));
+            if i % 3 == 0 {
+                long.push('\n');
+            }
+        }
+        let headline_late = "(Ảnh: TTXVN)\n\nẢnh minh họa\n\nTiêu đề đến sau\n\nThân bài.\n";
+        let alt_title = "Bai viet hinh anh 1\n\nMở đầu bằng câu.\n\nBài viết\n\nKết.\n";
+        for text in [article, &long, headline_late, alt_title] {
+            let text = format!("{text}{long}Hết.\n\nXUÂN NGỌC\n");
+            for unit in [Unit::Sentence, Unit::Line, Unit::Paragraph] {
+                let whole = Segmenter::new(unit).segment(&text);
+                for (max, block) in [(200, 7), (300, 64), (1000, 100), (1 << 20, 1 << 18)] {
+                    let (parts, _) = by_parts(unit, &text, max, block);
+                    assert_eq!(parts, whole, "{unit:?} max {max} block {block}\n{text}");
+                }
+            }
+        }
+    }
+
+    /// A paragraph longer than the limit is cut at a sentence end, else at
+    /// a space, else between characters; no part is longer than the limit,
+    /// and the text held stays a few times the limit whatever the length.
+    #[test]
+    fn long_paragraphs_are_cut_and_memory_stays_bounded() {
+        // The sentence the limit ends in goes to the next part, whole.
+        assert_eq!(
+            cut_point("Câu một. Câu hai. Câu ba dài", 26),
+            (22, Cut::Sentence)
+        );
+        assert_eq!(
+            cut_point("Câu một. Câu hai. Câu ba dài", 22),
+            (12, Cut::Sentence)
+        );
+        assert_eq!(cut_point("dòng một\ndòng hai dài", 15), (12, Cut::Sentence));
+        assert_eq!(cut_point("không có dấu chấm nào", 12), (11, Cut::Space));
+        assert_eq!(cut_point("ệệệệệệ", 10), (9, Cut::Char));
+        assert_eq!(cut_point("ệệệ", 2), (3, Cut::Char), "never at 0");
+        let line = "Kết luận số 7 KL của Ban Bí thư ".repeat(200_000);
+        for unit in [Unit::Sentence, Unit::Paragraph] {
+            let (spans, held) = by_parts(unit, &line, 4096, 65_536);
+            assert!(held <= 4096 * 4 + 65_536, "{held} bytes held");
+            assert!(spans.iter().all(|s| s.end - s.start <= 4096));
+            assert!(spans.iter().all(|s| s.para == 0));
+            let covered: usize = spans.iter().map(|s| s.end - s.start).sum();
+            assert_eq!(covered + spans.len(), line.len(), "every word in one span");
+        }
+    }
 
     fn sents(s: &str) -> Vec<&str> {
         sentences(s).into_iter().map(|(a, b)| &s[a..b]).collect()

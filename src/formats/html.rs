@@ -28,17 +28,17 @@
 //! untouched row look edited. A row whose target is a human correction
 //! from the memory (origin `human`) starts as approved.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::io::Write;
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::{Output, Writer};
+use super::{DocInfo, Spool, Writer};
 use crate::document::{FlagCode, Provenance, Segment, SegmentKind};
 use crate::glossary::{HitClass, Severity};
 use crate::xml::{escape, escape_attr};
-
-pub struct Html;
 
 const CSS: &str = include_str!("review.css");
 const JS: &str = include_str!("review.js");
@@ -67,16 +67,14 @@ fn csp_attr() -> &'static str {
     CSP.get_or_init(|| escape_attr(&content_security_policy()).into_owned())
 }
 
-/// The page's data block (see the module documentation).
+/// The start of the page's data block (see the module documentation): its
+/// `segments` and `glossary` follow, in that order.
 #[derive(serde::Serialize)]
-struct Data<'a> {
+struct DataHead<'a> {
     doc: &'a str,
     key: &'a str,
     source_lang: &'a str,
     target_lang: &'a str,
-    segments: Vec<DataSegment<'a>>,
-    /// The glossary entries hit on the page, by the marks' `data-g`.
-    glossary: Vec<DataEntry<'a>>,
 }
 
 #[derive(serde::Serialize)]
@@ -130,26 +128,6 @@ fn target_state(seg: &Segment) -> &'static str {
     }
 }
 
-/// Header figures: (with a target that is a translation, segments with
-/// confident terms and a target, those with no `term-missing` flag).
-fn compliance(segments: &[Segment]) -> (usize, usize, usize) {
-    let (mut translated, mut with_terms, mut compliant) = (0, 0, 0);
-    for s in segments {
-        let state = target_state(s);
-        if state != "machine" && state != "human" {
-            continue;
-        }
-        translated += 1;
-        if s.terms.iter().any(|h| h.class.is_confident()) {
-            with_terms += 1;
-            if !s.flags.iter().any(|f| f.code == FlagCode::TermMissing) {
-                compliant += 1;
-            }
-        }
-    }
-    (translated, with_terms, compliant)
-}
-
 /// The page's table of glossary entries: each entry hit on the page once,
 /// in order of first hit; a mark points at its entry by `data-g`.
 #[derive(Default)]
@@ -188,7 +166,12 @@ impl<'a> Glossary<'a> {
     }
 }
 
-fn source_cell<'a>(page: &mut String, seg: &Segment, out: &Output<'a>, gl: &mut Glossary<'a>) {
+fn source_cell<'a>(
+    page: &mut String,
+    seg: &Segment,
+    entries: &'a [crate::glossary::Entry],
+    gl: &mut Glossary<'a>,
+) {
     let mut last = 0;
     for h in &seg.terms {
         if h.start < last || h.end > seg.source.len() {
@@ -202,7 +185,7 @@ fn source_cell<'a>(page: &mut String, seg: &Segment, out: &Output<'a>, gl: &mut 
             h.class.name(),
             escape_attr(&h.entry),
         );
-        let g = gl.index(out.entries, h.index);
+        let g = gl.index(entries, h.index);
         // The hit's target, unless it is its entry's approved target (a
         // pattern's has its slots filled in).
         if g.is_none_or(|g| gl.entries[g].target != h.target.as_str()) {
@@ -223,190 +206,111 @@ fn source_cell<'a>(page: &mut String, seg: &Segment, out: &Output<'a>, gl: &mut 
     page.push_str(&escape(&seg.source[last..]));
 }
 
-impl Writer for Html {
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
-        vec![(".html".into(), page(out))]
-    }
+/// The review page, written as its segments come: the rows and the data
+/// block's segments are held in [`Spool`]s, and the header (whose counts,
+/// title and filter lists need every segment) is written first at the end,
+/// followed by them. The page is the same however the segments are grouped.
+pub struct Html<'a> {
+    info: DocInfo<'a>,
+    /// The key under which the browser keeps edits: a new run with other
+    /// sources or targets starts clean instead of showing stale edits.
+    key: Sha256,
+    title: Option<String>,
+    /// Segments so far.
+    n: usize,
+    /// Segments with a target that is a translation, those with confident
+    /// terms, those of them with no `term-missing` flag.
+    translated: usize,
+    with_terms: usize,
+    compliant: usize,
+    errors: usize,
+    warnings: usize,
+    codes: BTreeSet<String>,
+    kinds: BTreeSet<SegmentKind>,
+    terms: BTreeSet<String>,
+    para: usize,
+    gl: Glossary<'a>,
+    rows: Spool,
+    /// The data block's segments, comma-separated.
+    data: Spool,
+    buf: String,
 }
 
-/// The whole page for one document.
-pub fn page(out: &Output<'_>) -> String {
-    let segs = out.segments;
-    let doc = &out.doc.name;
-    // The key under which the browser keeps edits: a new run with other
-    // sources or targets starts clean instead of showing stale edits.
-    let mut h = Sha256::new();
-    for s in segs {
-        h.update(s.id.as_bytes());
-        h.update([0]);
-        h.update(s.source.as_bytes());
-        h.update([0]);
-        h.update(s.target.as_deref().unwrap_or("").as_bytes());
-        h.update([1]);
+impl<'a> Html<'a> {
+    pub fn new(info: DocInfo<'a>) -> Html<'a> {
+        Html {
+            info,
+            key: Sha256::new(),
+            title: None,
+            n: 0,
+            translated: 0,
+            with_terms: 0,
+            compliant: 0,
+            errors: 0,
+            warnings: 0,
+            codes: BTreeSet::new(),
+            kinds: BTreeSet::new(),
+            terms: BTreeSet::new(),
+            para: usize::MAX,
+            gl: Glossary::default(),
+            rows: Spool::new(info.spill),
+            data: Spool::new(info.spill),
+            buf: String::new(),
+        }
     }
-    let key: String = h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
 
-    let title = segs
-        .iter()
-        .find(|s| s.kind == SegmentKind::Title)
-        .map_or(doc.as_str(), |s| s.source.as_str());
-    let (translated, with_terms, compliant) = compliance(segs);
-    let errors = segs
-        .iter()
-        .flat_map(|s| &s.flags)
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = segs
-        .iter()
-        .flat_map(|s| &s.flags)
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    let rate = if with_terms == 0 {
-        "n/a".to_owned()
-    } else {
-        format!(
-            "{:.1}% ({compliant}/{with_terms})",
-            100.0 * compliant as f64 / with_terms as f64
-        )
-    };
-    let mut codes: Vec<&str> = segs
-        .iter()
-        .flat_map(|s| &s.flags)
-        .map(|f| f.code.as_str())
-        .collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let mut kinds: Vec<SegmentKind> = segs.iter().map(|s| s.kind).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    let mut terms: Vec<&str> = segs
-        .iter()
-        .flat_map(|s| &s.terms)
-        .map(|h| &*h.entry)
-        .collect();
-    terms.sort_unstable();
-    terms.dedup();
+    /// Counts `s` for the header and the key.
+    fn count(&mut self, s: &Segment) {
+        self.key.update(s.id.as_bytes());
+        self.key.update([0]);
+        self.key.update(s.source.as_bytes());
+        self.key.update([0]);
+        self.key
+            .update(s.target.as_deref().unwrap_or("").as_bytes());
+        self.key.update([1]);
+        if self.title.is_none() && s.kind == SegmentKind::Title {
+            self.title = Some(s.source.clone());
+        }
+        let state = target_state(s);
+        if state == "machine" || state == "human" {
+            self.translated += 1;
+            if s.terms.iter().any(|h| h.class.is_confident()) {
+                self.with_terms += 1;
+                if !s.flags.iter().any(|f| f.code == FlagCode::TermMissing) {
+                    self.compliant += 1;
+                }
+            }
+        }
+        for f in &s.flags {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+            if !self.codes.contains(f.code.as_str()) {
+                self.codes.insert(f.code.as_str().to_owned());
+            }
+        }
+        self.kinds.insert(s.kind);
+        for h in &s.terms {
+            if !self.terms.contains(h.entry.as_str()) {
+                self.terms.insert(h.entry.as_str().to_owned());
+            }
+        }
+    }
 
-    let mut data = Data {
-        doc,
-        key: &key,
-        source_lang: out.source_lang,
-        target_lang: out.target_lang,
-        segments: segs
-            .iter()
-            .map(|s| DataSegment {
-                id: &s.id,
-                kind: s.kind.name(),
-                source: &s.source,
-                ascii: &s.ascii,
-                target: s.target.as_deref(),
-                origin: s.origin.as_ref(),
-                terms: s.terms.iter().map(|h| &*h.entry).collect(),
-            })
-            .collect(),
-        glossary: Vec::new(),
-    };
-    let mut gl = Glossary::default();
-
-    let mut p =
-        String::with_capacity(4096 + segs.iter().map(|s| s.source.len() * 4).sum::<usize>());
-    let _ = write!(
-        p,
-        "<!DOCTYPE html>\n<html lang=\"{tl}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"songngu {ver}\">\n\
-         <title>{t} — songngu review</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        tl = escape_attr(out.target_lang),
-        csp = csp_attr(),
-        ver = env!("CARGO_PKG_VERSION"),
-        t = escape(title),
-    );
-    let _ = write!(
-        p,
-        "<header>\n<h1 lang=\"{sl}\">{t}</h1>\n<dl class=\"facts\">\
-         <div><dt>document</dt><dd id=\"doc\">{d}</dd></div>\
-         <div><dt>languages</dt><dd>{sl} → {tl}</dd></div>\
-         <div><dt>engine</dt><dd id=\"engine\">{e}</dd></div>\
-         <div><dt>segments</dt><dd id=\"n-segments\">{n}</dd></div>\
-         <div><dt>translated</dt><dd id=\"n-translated\">{translated}</dd></div>\
-         <div><dt>flags</dt><dd id=\"n-flags\">{errors} error(s), {warnings} warning(s)</dd></div>\
-         <div><dt>terms right</dt><dd id=\"compliance\">{rate}</dd></div>\
-         <div><dt>review</dt><dd id=\"progress\" aria-live=\"polite\">not started</dd></div>\
-         </dl>\n",
-        sl = escape_attr(out.source_lang),
-        tl = escape(out.target_lang),
-        t = escape(title),
-        d = escape(doc),
-        e = escape(out.engine),
-        n = segs.len(),
-    );
-    p.push_str(
-        "<div class=\"toolbar\" role=\"search\">\
-         <label>search <input id=\"q\" type=\"search\" placeholder=\"source, ASCII or target (/)\"></label>\
-         <label>status <select id=\"f-status\"><option value=\"\">all</option>\
-         <option value=\"todo\">to review</option><option value=\"empty\">no target</option>\
-         <option value=\"draft\">glossary draft</option><option value=\"machine\">machine</option>\
-         <option value=\"human\">human (memory)</option><option value=\"edited\">edited</option>\
-         <option value=\"approved\">approved</option><option value=\"needs-work\">needs work</option>\
-         </select></label>",
-    );
-    p.push_str(
-        "<label>flag <select id=\"f-flag\"><option value=\"\">all</option>\
-         <option value=\"*\">any flag</option><option value=\"-\">no flag</option>",
-    );
-    for c in &codes {
-        let _ = write!(p, "<option value=\"{0}\">{0}</option>", escape_attr(c));
-    }
-    p.push_str(
-        "</select></label><label>kind <select id=\"f-kind\"><option value=\"\">all</option>",
-    );
-    for k in &kinds {
-        let _ = write!(p, "<option value=\"{0}\">{0}</option>", k.name());
-    }
-    p.push_str(
-        "</select></label><label>term <select id=\"f-term\"><option value=\"\">all</option>",
-    );
-    for t in &terms {
-        let _ = write!(
-            p,
-            "<option value=\"{}\">{}</option>",
-            escape_attr(t),
-            escape(t)
-        );
-    }
-    p.push_str(
-        "</select></label>\
-         <label title=\"hide the ASCII column to widen source and target (remembered in this browser)\">\
-         <input type=\"checkbox\" id=\"show-ascii\" checked> ASCII column</label>\
-         <button type=\"button\" id=\"export\" title=\"download the corrections as JSONL for `songngu tm import`\">Export corrections</button>\
-         <span id=\"shown\" aria-live=\"polite\"></span></div>\n\
-         <p class=\"keys\">Keys: <kbd>Alt</kbd>+<kbd>↓</kbd>/<kbd>↑</kbd> (or <kbd>j</kbd>/<kbd>k</kbd>) next/previous segment · \
-         <kbd>Ctrl</kbd>+<kbd>Enter</kbd> approve and go on · <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Enter</kbd> needs work · \
-         <kbd>/</kbd> search. Edits are kept in this browser until you export them.</p>\n</header>\n",
-    );
-    let _ = write!(
-        p,
-        "<main>\n<table id=\"segments\">\n<thead><tr><th scope=\"col\" class=\"n\">#</th>\
-         <th scope=\"col\" class=\"src\" lang=\"en\">source ({sl})</th><th scope=\"col\" class=\"ascii\">ASCII</th>\
-         <th scope=\"col\" class=\"tgt\">target ({tl})</th><th scope=\"col\" class=\"review\">review</th>\
-         <th scope=\"col\" class=\"qa\">QA</th></tr></thead>\n<tbody>\n",
-        sl = escape(out.source_lang),
-        tl = escape(out.target_lang),
-    );
-    let mut para = usize::MAX;
-    for (i, s) in segs.iter().enumerate() {
-        if s.para != para {
-            para = s.para;
+    /// Appends the row of segment `s` to `self.buf`.
+    fn row(&mut self, s: &Segment) {
+        let (i, out, p) = (self.n, self.info, &mut self.buf);
+        if s.para != self.para {
+            self.para = s.para;
             let _ = writeln!(
                 p,
                 "<tr class=\"para\" data-para=\"{para}\"><th colspan=\"6\" scope=\"rowgroup\">paragraph {}</th></tr>",
-                para + 1
+                s.para + 1,
+                para = s.para,
             );
         }
+        let para = self.para;
         let flags: Vec<&str> = s.flags.iter().map(|f| f.code.as_str()).collect();
         let _ = write!(
             p,
@@ -419,7 +323,7 @@ pub fn page(out: &Output<'_>) -> String {
             seq = s.seq,
             sl = escape_attr(out.source_lang),
         );
-        source_cell(&mut p, s, out, &mut gl);
+        source_cell(p, s, out.entries, &mut self.gl);
         let _ = write!(p, "</td><td class=\"ascii\">{}</td>", escape(&s.ascii));
         if s.kind == SegmentKind::AsciiCaption {
             p.push_str(
@@ -468,20 +372,184 @@ pub fn page(out: &Output<'_>) -> String {
         }
         p.push_str("</td></tr>\n");
     }
-    data.glossary = gl.entries;
-    p.push_str("</tbody>\n</table>\n</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n");
-    let _ = write!(
-        p,
-        "<script type=\"application/json\" id=\"songngu-data\">{}</script>\n<script>{JS}</script>\n</body>\n</html>\n",
-        script_json(&data)
-    );
-    p
+
+    /// The page up to its first row.
+    fn head(&self) -> String {
+        let out = self.info;
+        let doc = out.name;
+        let title = self.title.as_deref().unwrap_or(doc);
+        let rate = if self.with_terms == 0 {
+            "n/a".to_owned()
+        } else {
+            format!(
+                "{:.1}% ({}/{})",
+                100.0 * self.compliant as f64 / self.with_terms as f64,
+                self.compliant,
+                self.with_terms
+            )
+        };
+        let mut p = String::with_capacity(4096);
+        let _ = write!(
+            p,
+            "<!DOCTYPE html>\n<html lang=\"{tl}\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta name=\"generator\" content=\"songngu {ver}\">\n\
+             <title>{t} — songngu review</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+            tl = escape_attr(out.target_lang),
+            csp = csp_attr(),
+            ver = env!("CARGO_PKG_VERSION"),
+            t = escape(title),
+        );
+        let _ = write!(
+            p,
+            "<header>\n<h1 lang=\"{sl}\">{t}</h1>\n<dl class=\"facts\">\
+             <div><dt>document</dt><dd id=\"doc\">{d}</dd></div>\
+             <div><dt>languages</dt><dd>{sl} → {tl}</dd></div>\
+             <div><dt>engine</dt><dd id=\"engine\">{e}</dd></div>\
+             <div><dt>segments</dt><dd id=\"n-segments\">{n}</dd></div>\
+             <div><dt>translated</dt><dd id=\"n-translated\">{translated}</dd></div>\
+             <div><dt>flags</dt><dd id=\"n-flags\">{errors} error(s), {warnings} warning(s)</dd></div>\
+             <div><dt>terms right</dt><dd id=\"compliance\">{rate}</dd></div>\
+             <div><dt>review</dt><dd id=\"progress\" aria-live=\"polite\">not started</dd></div>\
+             </dl>\n",
+            sl = escape_attr(out.source_lang),
+            tl = escape(out.target_lang),
+            t = escape(title),
+            d = escape(doc),
+            e = escape(out.engine),
+            n = self.n,
+            translated = self.translated,
+            errors = self.errors,
+            warnings = self.warnings,
+        );
+        p.push_str(
+            "<div class=\"toolbar\" role=\"search\">\
+             <label>search <input id=\"q\" type=\"search\" placeholder=\"source, ASCII or target (/)\"></label>\
+             <label>status <select id=\"f-status\"><option value=\"\">all</option>\
+             <option value=\"todo\">to review</option><option value=\"empty\">no target</option>\
+             <option value=\"draft\">glossary draft</option><option value=\"machine\">machine</option>\
+             <option value=\"human\">human (memory)</option><option value=\"edited\">edited</option>\
+             <option value=\"approved\">approved</option><option value=\"needs-work\">needs work</option>\
+             </select></label>",
+        );
+        p.push_str(
+            "<label>flag <select id=\"f-flag\"><option value=\"\">all</option>\
+             <option value=\"*\">any flag</option><option value=\"-\">no flag</option>",
+        );
+        for c in &self.codes {
+            let _ = write!(p, "<option value=\"{0}\">{0}</option>", escape_attr(c));
+        }
+        p.push_str(
+            "</select></label><label>kind <select id=\"f-kind\"><option value=\"\">all</option>",
+        );
+        for k in &self.kinds {
+            let _ = write!(p, "<option value=\"{0}\">{0}</option>", k.name());
+        }
+        p.push_str(
+            "</select></label><label>term <select id=\"f-term\"><option value=\"\">all</option>",
+        );
+        for t in &self.terms {
+            let _ = write!(
+                p,
+                "<option value=\"{}\">{}</option>",
+                escape_attr(t),
+                escape(t)
+            );
+        }
+        p.push_str(
+            "</select></label>\
+             <label title=\"hide the ASCII column to widen source and target (remembered in this browser)\">\
+             <input type=\"checkbox\" id=\"show-ascii\" checked> ASCII column</label>\
+             <button type=\"button\" id=\"export\" title=\"download the corrections as JSONL for `songngu tm import`\">Export corrections</button>\
+             <span id=\"shown\" aria-live=\"polite\"></span></div>\n\
+             <p class=\"keys\">Keys: <kbd>Alt</kbd>+<kbd>↓</kbd>/<kbd>↑</kbd> (or <kbd>j</kbd>/<kbd>k</kbd>) next/previous segment · \
+             <kbd>Ctrl</kbd>+<kbd>Enter</kbd> approve and go on · <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Enter</kbd> needs work · \
+             <kbd>/</kbd> search. Edits are kept in this browser until you export them.</p>\n</header>\n",
+        );
+        let _ = write!(
+            p,
+            "<main>\n<table id=\"segments\">\n<thead><tr><th scope=\"col\" class=\"n\">#</th>\
+             <th scope=\"col\" class=\"src\" lang=\"en\">source ({sl})</th><th scope=\"col\" class=\"ascii\">ASCII</th>\
+             <th scope=\"col\" class=\"tgt\">target ({tl})</th><th scope=\"col\" class=\"review\">review</th>\
+             <th scope=\"col\" class=\"qa\">QA</th></tr></thead>\n<tbody>\n",
+            sl = escape(out.source_lang),
+            tl = escape(out.target_lang),
+        );
+        p
+    }
+}
+
+impl Writer for Html<'_> {
+    fn write(&mut self, segments: &[Segment], _out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        for s in segments {
+            self.count(s);
+            self.buf.clear();
+            self.row(s);
+            self.rows.write_all(self.buf.as_bytes())?;
+            if self.n > 0 {
+                self.data.write_all(b",")?;
+            }
+            let json = script_json(&DataSegment {
+                id: &s.id,
+                kind: s.kind.name(),
+                source: &s.source,
+                ascii: &s.ascii,
+                target: s.target.as_deref(),
+                origin: s.origin.as_ref(),
+                terms: s.terms.iter().map(|h| &*h.entry).collect(),
+            });
+            self.data.write_all(json.as_bytes())?;
+            self.n += 1;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        let page = &mut *out[0];
+        page.write_all(self.head().as_bytes())?;
+        self.rows.copy_to(page)?;
+        page.write_all(
+            b"</tbody>\n</table>\n</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n\
+              <script type=\"application/json\" id=\"songngu-data\">",
+        )?;
+        let key: String = self.key.clone().finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let head = script_json(&DataHead {
+            doc: self.info.name,
+            key: &key,
+            source_lang: self.info.source_lang,
+            target_lang: self.info.target_lang,
+        });
+        let head = head.strip_suffix('}').expect("an object");
+        page.write_all(head.as_bytes())?;
+        page.write_all(b",\"segments\":[")?;
+        self.data.copy_to(page)?;
+        page.write_all(b"],\"glossary\":")?;
+        page.write_all(script_json(&self.gl.entries).as_bytes())?;
+        write!(
+            page,
+            "}}</script>\n<script>{JS}</script>\n</body>\n</html>\n"
+        )
+    }
+}
+
+/// The whole page for one document.
+#[cfg(test)]
+fn page(out: &super::Output<'_>) -> String {
+    super::render(super::Format::Html, out)
+        .pop()
+        .expect("one file")
+        .1
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::document::{Document, Flag};
+    use crate::formats::Output;
     use crate::glossary::{Entry, Hit};
 
     fn seg(i: usize, source: &str, target: Option<&str>) -> Segment {

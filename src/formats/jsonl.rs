@@ -11,20 +11,25 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{Output, Writer};
+use std::io::Write;
+
+use super::Writer;
 use crate::document::{Flag, Provenance, Segment, SegmentKind};
 use crate::error::{Error, Result};
 
 pub struct Jsonl;
 
 impl Writer for Jsonl {
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
-        let mut s = String::new();
-        for seg in out.segments {
-            s.push_str(&serde_json::to_string(&Record::of(seg)).expect("records serialise"));
-            s.push('\n');
+    fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        for seg in segments {
+            serde_json::to_writer(&mut *out[0], &Record::of(seg))?;
+            out[0].write_all(b"\n")?;
         }
-        vec![(".jsonl".into(), s)]
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

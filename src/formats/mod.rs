@@ -21,6 +21,7 @@ mod xliff;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -69,7 +70,8 @@ pub enum Format {
     Txt,
 }
 
-/// Everything a writer needs about one document.
+/// Everything a writer needs about one document, all at once (see
+/// [`render`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Output<'a> {
     /// The document.
@@ -88,21 +90,155 @@ pub struct Output<'a> {
     pub engine: &'a str,
 }
 
-/// A format writer: renders the files of one document.
-pub trait Writer {
-    /// `(file-name suffix, contents)` pairs, e.g. `(".jsonl", …)`.
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)>;
+/// What a writer knows of a document before its first segment.
+#[derive(Debug, Clone, Copy)]
+pub struct DocInfo<'a> {
+    /// The document name.
+    pub name: &'a str,
+    /// Source language code.
+    pub source_lang: &'a str,
+    /// Target language code.
+    pub target_lang: &'a str,
+    /// The input's name as given (XLIFF `original`).
+    pub original: &'a str,
+    /// The glossary entries the segments' hits index into.
+    pub entries: &'a [crate::glossary::Entry],
+    /// The configured engine (`none` offline).
+    pub engine: &'a str,
+    /// Where a writer that must hold back what it has rendered (the
+    /// review page, whose header counts come first) puts it once it is
+    /// large ([`Spool`]); `None`: the system's temporary folder.
+    pub spill: Option<&'a Path>,
 }
 
-/// The writer for `format`.
-pub fn writer(format: Format) -> Box<dyn Writer> {
+impl<'a> Output<'a> {
+    /// The document part of `self`.
+    pub fn info(&self) -> DocInfo<'a> {
+        DocInfo {
+            name: &self.doc.name,
+            source_lang: self.source_lang,
+            target_lang: self.target_lang,
+            original: self.original,
+            entries: self.entries,
+            engine: self.engine,
+            spill: None,
+        }
+    }
+}
+
+/// A format's writer for one document, fed the segments in order a few at
+/// a time (a paragraph, a group of paragraphs): what it writes does not
+/// depend on how the segments are grouped, and it holds none of the
+/// segments it was given (the review page holds its rows in a [`Spool`]).
+/// `out` holds one writer per file of the format, in the order of
+/// [`Format::suffixes`].
+pub trait Writer {
+    /// Writes the next segments.
+    ///
+    /// # Errors
+    /// The first write that fails.
+    fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()>;
+
+    /// Writes what comes after the last segment.
+    ///
+    /// # Errors
+    /// The first write that fails.
+    fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()>;
+}
+
+/// The writer of `format` for the document `info`; it writes its start
+/// (a header, an XML prolog) with its first call.
+pub fn writer<'a>(format: Format, info: DocInfo<'a>) -> Box<dyn Writer + 'a> {
     match format {
         Format::Jsonl => Box::new(jsonl::Jsonl),
-        Format::Tsv => Box::new(tsv::Tsv),
-        Format::Tmx => Box::new(tmx::Tmx),
-        Format::Xliff => Box::new(xliff::Xliff),
-        Format::Html => Box::new(html::Html),
+        Format::Tsv => Box::new(tsv::Tsv::default()),
+        Format::Tmx => Box::new(tmx::Tmx::new(info)),
+        Format::Xliff => Box::new(xliff::Xliff::new(info)),
+        Format::Html => Box::new(html::Html::new(info)),
         Format::Txt => Box::new(txt::Txt),
+    }
+}
+
+/// The files of `format` for a whole document, in memory: `(file-name
+/// suffix, contents)` pairs, e.g. `(".jsonl", …)`.
+pub fn render(format: Format, out: &Output<'_>) -> Vec<(String, String)> {
+    let suffixes = format.suffixes(out.source_lang, out.target_lang);
+    let mut files: Vec<Vec<u8>> = vec![Vec::new(); suffixes.len()];
+    let mut w = writer(format, out.info());
+    let mut sinks: Vec<&mut dyn Write> = files.iter_mut().map(|f| f as &mut dyn Write).collect();
+    w.write(out.segments, &mut sinks)
+        .and_then(|()| w.finish(&mut sinks))
+        .expect("writing to memory does not fail");
+    suffixes
+        .into_iter()
+        .zip(files)
+        .map(|(s, f)| (s, String::from_utf8(f).expect("writers write UTF-8")))
+        .collect()
+}
+
+/// Bytes a writer holds back until its end: in memory while small, then
+/// in an anonymous temporary file (removed by the system when closed), so
+/// a large document's rows cost disk, not memory.
+#[derive(Debug)]
+pub struct Spool {
+    mem: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    dir: Option<PathBuf>,
+}
+
+impl Spool {
+    /// Bytes kept in memory before the rest goes to a file.
+    pub const MEMORY: usize = 1 << 20;
+
+    /// An empty spool spilling into `dir` (the system's temporary folder
+    /// for `None`).
+    pub fn new(dir: Option<&Path>) -> Spool {
+        Spool {
+            mem: Vec::new(),
+            file: None,
+            dir: dir.map(Path::to_path_buf),
+        }
+    }
+
+    /// Copies everything written to `out` and empties the spool.
+    ///
+    /// # Errors
+    /// Reading the temporary file or writing `out`.
+    pub fn copy_to(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self.file.take() {
+            None => out.write_all(&self.mem)?,
+            Some(f) => {
+                let mut f = f
+                    .into_inner()
+                    .map_err(std::io::IntoInnerError::into_error)?;
+                std::io::Seek::rewind(&mut f)?;
+                std::io::copy(&mut f, out)?;
+            }
+        }
+        self.mem = Vec::new();
+        Ok(())
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.file.is_none() && self.mem.len() + buf.len() > Spool::MEMORY {
+            let mut f = match &self.dir {
+                Some(d) => tempfile::tempfile_in(d)?,
+                None => tempfile::tempfile()?,
+            };
+            f.write_all(&self.mem)?;
+            self.mem = Vec::new();
+            self.file = Some(std::io::BufWriter::with_capacity(1 << 16, f));
+        }
+        match &mut self.file {
+            Some(f) => f.write_all(buf)?,
+            None => self.mem.extend_from_slice(buf),
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), Write::flush)
     }
 }
 
@@ -242,18 +378,122 @@ pub fn plan<'a>(
     Ok(files.len())
 }
 
-/// Writes every format of one document under `folder` as `stem` + suffix,
-/// atomically, each file checked to lie inside it
-/// ([`crate::atomic::OutputFolder`]; the document's folder is checked
-/// afresh for each document). With `flush`, the files are recorded
-/// there to reach the disk together with the rest of the batch
-/// ([`crate::atomic::Flush::flush`]); without, each is flushed before it
-/// replaces the old one. Returns the files written.
+/// The files of one document being written under `folder` as `stem` +
+/// suffix, in every format at once, segment group by segment group
+/// ([`DocWriter::write`]); each file atomic and checked to lie inside the
+/// folder ([`crate::atomic::OutputFolder::create`]; the document's folder
+/// is checked afresh for each document). Nothing is at the files' names
+/// until [`DocWriter::finish`]; dropped before, it leaves nothing behind.
+pub struct DocWriter<'a> {
+    writers: Vec<(Box<dyn Writer + 'a>, std::ops::Range<usize>)>,
+    files: Vec<Sink>,
+}
+
+/// One output file being written, remembering whether a write failed (so
+/// an error names its file).
+struct Sink {
+    w: std::io::BufWriter<crate::atomic::AtomicFile>,
+    failed: bool,
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.w.write(buf);
+        self.failed |= r.is_err();
+        r
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.w.flush();
+        self.failed |= r.is_err();
+        r
+    }
+}
+
+impl<'a> DocWriter<'a> {
+    /// Opens the files of `formats` for the document `info`.
+    ///
+    /// # Errors
+    /// [`crate::Error::OutsideOutput`] for an output that would leave the
+    /// folder, [`crate::Error::Io`] when a temporary file cannot be made.
+    pub fn new(
+        folder: &mut crate::atomic::OutputFolder,
+        stem: &Path,
+        formats: &[Format],
+        info: DocInfo<'a>,
+    ) -> Result<DocWriter<'a>> {
+        folder.forget();
+        let mut writers = Vec::with_capacity(formats.len());
+        let mut files = Vec::new();
+        for &f in formats {
+            let from = files.len();
+            for suffix in f.suffixes(info.source_lang, info.target_lang) {
+                let file = folder.create(&output_file(stem, &suffix))?;
+                files.push(Sink {
+                    w: std::io::BufWriter::with_capacity(1 << 16, file),
+                    failed: false,
+                });
+            }
+            writers.push((writer(f, info), from..files.len()));
+        }
+        Ok(DocWriter { writers, files })
+    }
+
+    /// Runs `step` for each format with its files.
+    fn each(
+        &mut self,
+        mut step: impl FnMut(&mut (dyn Writer + 'a), &mut [&mut dyn Write]) -> std::io::Result<()>,
+    ) -> Result<()> {
+        for (w, range) in &mut self.writers {
+            let files = &mut self.files[range.clone()];
+            let mut sinks: Vec<&mut dyn Write> =
+                files.iter_mut().map(|f| f as &mut dyn Write).collect();
+            if let Err(e) = step(w.as_mut(), &mut sinks) {
+                // A failed write names its file; a writer's own spool, its
+                // format's first file.
+                let at = files.iter().position(|f| f.failed).unwrap_or(0);
+                return Err(Error::io(files[at].w.get_ref().path(), e));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the next segments of the document in every format.
+    ///
+    /// # Errors
+    /// [`crate::Error::Io`] naming the file that could not be written.
+    pub fn write(&mut self, segments: &[Segment]) -> Result<()> {
+        self.each(|w, out| w.write(segments, out))
+    }
+
+    /// Ends every file and puts each at its name atomically; with `flush`,
+    /// the files are recorded there to reach the disk together with the
+    /// rest of the batch ([`crate::atomic::Flush::flush`]); without, each
+    /// is flushed before it replaces the old one. Returns the files.
+    ///
+    /// # Errors
+    /// [`crate::Error::Io`] for the first file that cannot be written
+    /// (files already put in place stay, each complete).
+    pub fn finish(mut self, flush: Option<&crate::atomic::Flush>) -> Result<Vec<PathBuf>> {
+        self.each(|w, out| w.finish(out))?;
+        let mut written = Vec::with_capacity(self.files.len());
+        for f in self.files {
+            let path = f.w.get_ref().path().to_path_buf();
+            let file =
+                f.w.into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
+            file.commit(flush)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// Writes every format of one whole document under `folder` as `stem` +
+/// suffix (a [`DocWriter`] given all the segments at once). Returns the
+/// files written.
 ///
 /// # Errors
-/// [`crate::Error::OutsideOutput`] for an output that would leave the folder,
-/// [`crate::Error::Io`] for the first file that cannot be written (files
-/// already written stay, each complete).
+/// As [`DocWriter::new`] and [`DocWriter::finish`].
 pub fn write_all(
     folder: &mut crate::atomic::OutputFolder,
     stem: &Path,
@@ -261,24 +501,9 @@ pub fn write_all(
     out: &Output<'_>,
     flush: Option<&crate::atomic::Flush>,
 ) -> Result<Vec<PathBuf>> {
-    folder.forget();
-    let mut written = Vec::new();
-    for &f in formats {
-        for (suffix, contents) in writer(f).render(out) {
-            debug_assert!(
-                f.suffixes(out.source_lang, out.target_lang)
-                    .contains(&suffix),
-                "{suffix} is not among the suffixes `plan` checks for {}",
-                f.name()
-            );
-            let rel = output_file(stem, &suffix);
-            written.push(match flush {
-                Some(flush) => folder.write_batched(&rel, contents.as_bytes(), flush)?,
-                None => folder.write(&rel, contents.as_bytes())?,
-            });
-        }
-    }
-    Ok(written)
+    let mut w = DocWriter::new(folder, stem, formats, out.info())?;
+    w.write(out.segments)?;
+    w.finish(flush)
 }
 
 /// The value of the attribute called `name` (any namespace), normalised.

@@ -3,14 +3,14 @@
 //! that is an empty but valid TMX. `srclang` is the source language, which
 //! is the `xml:lang` of the first `tuv` of every `tu`.
 
+use std::io::Write;
 use std::path::Path;
 
-use super::{Output, Writer};
-use crate::document::Provenance;
 use crate::error::Result;
-use crate::xml::{escape, escape_attr};
 
-pub struct Tmx;
+use super::{DocInfo, Writer};
+use crate::document::Segment;
+use crate::xml::{escape, escape_attr};
 
 /// `YYYYMMDDThhmmssZ` for now (UTC).
 pub fn tmx_date() -> String {
@@ -36,12 +36,8 @@ pub fn tmx_date() -> String {
     )
 }
 
-/// A TMX document of `(id, source, target, note)` pairs.
-pub fn tmx_document(
-    source_lang: &str,
-    target_lang: &str,
-    pairs: &[(String, String, String, Option<String>)],
-) -> String {
+/// The start of a TMX document, up to its `<body>`.
+fn head(source_lang: &str) -> String {
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
     x.push_str(&format!(
         "  <header creationtool=\"songngu\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"songngu\" \
@@ -50,43 +46,93 @@ pub fn tmx_document(
         escape_attr(source_lang),
         tmx_date()
     ));
-    for (id, src, tgt, note) in pairs {
-        x.push_str(&format!("    <tu tuid=\"{}\">\n", escape_attr(id)));
-        if let Some(n) = note {
-            x.push_str(&format!(
-                "      <prop type=\"x-origin\">{}</prop>\n",
-                escape(n)
-            ));
-        }
-        x.push_str(&format!(
-            "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n    </tu>\n",
-            escape_attr(source_lang),
-            escape(src),
-            escape_attr(target_lang),
-            escape(tgt)
-        ));
-    }
-    x.push_str("  </body>\n</tmx>\n");
     x
 }
 
-impl Writer for Tmx {
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
-        let pairs: Vec<(String, String, String, Option<String>)> = out
-            .segments
-            .iter()
-            .filter(|s| s.origin.as_ref().is_some_and(Provenance::is_human))
-            .filter_map(|s| {
-                s.target.as_ref().map(|t| {
-                    let origin = s.origin.as_ref().map(ToString::to_string);
-                    (s.id.clone(), s.source.clone(), t.clone(), origin)
-                })
-            })
-            .collect();
-        vec![(
-            ".tmx".into(),
-            tmx_document(out.source_lang, out.target_lang, &pairs),
-        )]
+/// The end of a TMX document.
+const TAIL: &str = "  </body>\n</tmx>\n";
+
+/// Appends the `tu` of one pair to `x`.
+fn push_tu(
+    x: &mut String,
+    (source_lang, target_lang): (&str, &str),
+    id: &str,
+    src: &str,
+    tgt: &str,
+    note: Option<&str>,
+) {
+    x.push_str(&format!("    <tu tuid=\"{}\">\n", escape_attr(id)));
+    if let Some(n) = note {
+        x.push_str(&format!(
+            "      <prop type=\"x-origin\">{}</prop>\n",
+            escape(n)
+        ));
+    }
+    x.push_str(&format!(
+        "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n    </tu>\n",
+        escape_attr(source_lang),
+        escape(src),
+        escape_attr(target_lang),
+        escape(tgt)
+    ));
+}
+
+/// A TMX document of `(id, source, target, note)` pairs.
+pub fn tmx_document(
+    source_lang: &str,
+    target_lang: &str,
+    pairs: &[(String, String, String, Option<String>)],
+) -> String {
+    let mut x = head(source_lang);
+    for (id, src, tgt, note) in pairs {
+        push_tu(
+            &mut x,
+            (source_lang, target_lang),
+            id,
+            src,
+            tgt,
+            note.as_deref(),
+        );
+    }
+    x.push_str(TAIL);
+    x
+}
+
+pub struct Tmx<'a> {
+    langs: (&'a str, &'a str),
+    started: bool,
+}
+
+impl<'a> Tmx<'a> {
+    pub fn new(info: DocInfo<'a>) -> Tmx<'a> {
+        Tmx {
+            langs: (info.source_lang, info.target_lang),
+            started: false,
+        }
+    }
+}
+
+impl Writer for Tmx<'_> {
+    fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        let mut x = String::new();
+        if !self.started {
+            self.started = true;
+            x = head(self.langs.0);
+        }
+        for s in segments {
+            if let (Some(origin), Some(t)) = (&s.origin, &s.target)
+                && origin.is_human()
+            {
+                let note = origin.to_string();
+                push_tu(&mut x, self.langs, &s.id, &s.source, t, Some(&note));
+            }
+        }
+        out[0].write_all(x.as_bytes())
+    }
+
+    fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        self.write(&[], out)?;
+        out[0].write_all(TAIL.as_bytes())
     }
 }
 

@@ -8,13 +8,20 @@
 //! `severity code: message` the same way.
 
 use std::fmt::Write as _;
+use std::io::Write;
 use std::path::Path;
 
-use super::{Output, Writer};
-use crate::document::Provenance;
+use super::Writer;
+use crate::document::{Provenance, Segment};
 use crate::error::{Error, Result};
 
-pub struct Tsv;
+#[derive(Default)]
+pub struct Tsv {
+    /// The header is written.
+    started: bool,
+    /// A field being built (terms, flags).
+    field: String,
+}
 
 /// Appends the TSV field `s` escaped (see the module documentation) to
 /// `out`, copying runs that need no escape whole.
@@ -43,16 +50,18 @@ pub fn escape(s: &str) -> String {
 }
 
 impl Writer for Tsv {
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
-        let size: usize = out
-            .segments
+    fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        let size: usize = segments
             .iter()
             .map(|s| 3 * s.source.len() + 64 * s.terms.len() + 32)
             .sum();
         let mut s = String::with_capacity(size);
-        s.push_str("id\tkind\tsource\tascii\ttarget\torigin\tterms\tflags\n");
-        let mut field = String::new();
-        for seg in out.segments {
+        if !self.started {
+            self.started = true;
+            s.push_str("id\tkind\tsource\tascii\ttarget\torigin\tterms\tflags\n");
+        }
+        let field = &mut self.field;
+        for seg in segments {
             let origin = seg.origin.as_ref().map(ToString::to_string);
             for f in [
                 seg.id.as_str(),
@@ -72,7 +81,7 @@ impl Writer for Tsv {
                 }
                 let _ = write!(field, "{} => {} [{}]", h.entry, h.target, h.class.name());
             }
-            push_escaped(&mut s, &field);
+            push_escaped(&mut s, field);
             s.push('\t');
             field.clear();
             for (i, f) in seg.flags.iter().enumerate() {
@@ -81,10 +90,15 @@ impl Writer for Tsv {
                 }
                 let _ = write!(field, "{} {}: {}", f.severity, f.code, f.message);
             }
-            push_escaped(&mut s, &field);
+            push_escaped(&mut s, field);
             s.push('\n');
         }
-        vec![(".tsv".into(), s)]
+        out[0].write_all(s.as_bytes())
+    }
+
+    fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        // A document without segments still has the header.
+        self.write(&[], out)
     }
 }
 

@@ -4,15 +4,18 @@
 //! for line breaks (U+2028, U+2029, U+0085, VT, FF, CR, LF) become spaces,
 //! so the files stay aligned for every reader.
 
-use super::{Output, Writer};
+use std::io::Write;
+
+use super::Writer;
+use crate::document::Segment;
 use crate::plaintext::one_line;
 
 pub struct Txt;
 
 impl Writer for Txt {
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
+    fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         let (mut src, mut tgt, mut asc) = (String::new(), String::new(), String::new());
-        for seg in out.segments {
+        for seg in segments {
             src.push_str(&one_line(&seg.source));
             src.push('\n');
             tgt.push_str(&one_line(seg.target.as_deref().unwrap_or("")));
@@ -20,10 +23,14 @@ impl Writer for Txt {
             asc.push_str(&one_line(&seg.ascii));
             asc.push('\n');
         }
-        vec![
-            (format!(".{}.txt", out.source_lang), src),
-            (format!(".{}.txt", out.target_lang), tgt),
-            (".ascii.txt".into(), asc),
-        ]
+        // In the order of `Format::suffixes`: source, target, ASCII.
+        for (o, text) in out.iter_mut().zip([src, tgt, asc]) {
+            o.write_all(text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        Ok(())
     }
 }

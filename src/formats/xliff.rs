@@ -9,31 +9,49 @@
 //! follow as `<note from="glossary" annotates="source">`, QA flags as
 //! `<note from="qa">` (priority 1 for errors, 5 for warnings).
 
+use std::io::Write;
 use std::path::Path;
 
-use super::{Output, Writer};
-use crate::document::Provenance;
+use super::{DocInfo, Writer};
+use crate::document::{Provenance, Segment};
 use crate::error::Result;
 use crate::glossary::Severity;
 use crate::xml::{escape, escape_attr};
 
-pub struct Xliff;
+pub struct Xliff<'a> {
+    info: DocInfo<'a>,
+    started: bool,
+}
 
-impl Writer for Xliff {
-    fn render(&self, out: &Output<'_>) -> Vec<(String, String)> {
-        let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.push_str("<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n");
-        x.push_str(&format!(
-            "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\" tool-id=\"songngu\">\n",
-            escape_attr(out.original),
-            escape_attr(out.source_lang),
-            escape_attr(out.target_lang)
-        ));
-        x.push_str(&format!(
-            "    <header><tool tool-id=\"songngu\" tool-name=\"songngu\" tool-version=\"{}\"/></header>\n    <body>\n",
-            env!("CARGO_PKG_VERSION")
-        ));
-        for seg in out.segments {
+impl<'a> Xliff<'a> {
+    pub fn new(info: DocInfo<'a>) -> Xliff<'a> {
+        Xliff {
+            info,
+            started: false,
+        }
+    }
+}
+
+impl Writer for Xliff<'_> {
+    fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        let info = &self.info;
+        let mut x = String::new();
+        if !self.started {
+            self.started = true;
+            x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            x.push_str("<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n");
+            x.push_str(&format!(
+                "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\" tool-id=\"songngu\">\n",
+                escape_attr(info.original),
+                escape_attr(info.source_lang),
+                escape_attr(info.target_lang)
+            ));
+            x.push_str(&format!(
+                "    <header><tool tool-id=\"songngu\" tool-name=\"songngu\" tool-version=\"{}\"/></header>\n    <body>\n",
+                env!("CARGO_PKG_VERSION")
+            ));
+        }
+        for seg in segments {
             let approved = seg.origin.as_ref().is_some_and(Provenance::is_human);
             let translate = if seg.kind == crate::document::SegmentKind::AsciiCaption {
                 " translate=\"no\""
@@ -48,7 +66,7 @@ impl Writer for Xliff {
             ));
             x.push_str(&format!(
                 "        <source xml:lang=\"{}\">{}</source>\n",
-                escape_attr(out.source_lang),
+                escape_attr(info.source_lang),
                 escape(&seg.source)
             ));
             let (state, qualifier) = match seg.origin.as_ref() {
@@ -65,7 +83,7 @@ impl Writer for Xliff {
                 .unwrap_or_default();
             x.push_str(&format!(
                 "        <target xml:lang=\"{}\" state=\"{state}\"{qualifier}>{}</target>\n",
-                escape_attr(out.target_lang),
+                escape_attr(info.target_lang),
                 escape(seg.target.as_deref().unwrap_or(""))
             ));
             for h in &seg.terms {
@@ -87,8 +105,12 @@ impl Writer for Xliff {
             }
             x.push_str("      </trans-unit>\n");
         }
-        x.push_str("    </body>\n  </file>\n</xliff>\n");
-        vec![(".xlf".into(), x)]
+        out[0].write_all(x.as_bytes())
+    }
+
+    fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        self.write(&[], out)?;
+        out[0].write_all(b"    </body>\n  </file>\n</xliff>\n")
     }
 }
 
