@@ -377,7 +377,7 @@ const SONGNGU_TABLES: [&str; 7] = [
 ];
 
 /// Finds the configuration file when none is named: the first
-/// `config.toml` holding at least one songngu table ([`SONGNGU_TABLES`]),
+/// `config.toml` holding at least one songngu table (`SONGNGU_TABLES`),
 /// looking in `start` and then its parents. The search stops after the
 /// first folder that holds `.git` (the repository root) or is `home`, so a
 /// file outside the project is never picked up. A `config.toml` of another

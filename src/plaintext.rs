@@ -49,7 +49,7 @@ pub fn into_utf8(bytes: Vec<u8>, origin: &Path) -> Result<String> {
 
 /// The whole file `path` as text: the one way songngu reads a file that
 /// must be UTF-8 (glossaries, a run's outputs read back, corrections, the
-/// text `glossary find` searches). Nothing is normalised (see [`decode`]
+/// text `glossary find` searches). Nothing is normalised (see [`crate::reader::decode`]
 /// for articles in [`crate::reader`]).
 ///
 /// # Errors

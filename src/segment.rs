@@ -917,7 +917,7 @@ const LOOK_BACK: usize = 96;
 /// UAX #29 bounds first, each piece cut further where a sentence ends that
 /// UAX #29 does not see (`…` before a capital, a full stop glued to the
 /// next sentence), then one forward merge pass that joins a piece to the
-/// one before it when that one does not end a sentence (see [`joins`]).
+/// one before it when that one does not end a sentence (see `joins`).
 pub fn sentences_counted(line: &str, work: &mut usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for_each_sentence(line, work, |s, e| out.push((s, e)));

@@ -1,6 +1,6 @@
 //! The translate stage's settings: `[translate]` and `[engines.NAME]`.
 //!
-//! Both follow the engine [`registry`](super::registry): an engine name is
+//! Both follow the engine [`super::registry`]: an engine name is
 //! valid when the registry has it, and `[engines]` has one table per
 //! registered engine, each starting from that engine's own defaults (its
 //! URL and concurrency) with the keys a file gives on top. `config.rs`
