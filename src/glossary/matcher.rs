@@ -608,7 +608,7 @@ impl Matcher {
                 found,
                 &mut unused,
             );
-            if let Some(best) = take_valid(view.nfc, found) {
+            if let Some(best) = take_valid(view, found) {
                 return Some(best);
             }
             // Shorter keys at the same start, longest first, unless the start
@@ -630,7 +630,7 @@ impl Matcher {
                     found,
                     &mut unused,
                 );
-                if let Some(best) = take_valid(view.nfc, found) {
+                if let Some(best) = take_valid(view, found) {
                     return Some(best);
                 }
                 end = m2.end();
@@ -982,7 +982,9 @@ fn number_follows(nfc: &str, end: usize) -> bool {
 /// misspelt term: a listed compound word itself (`Thủ trưởng`), or its first
 /// syllable a word with the one or two before it, or its last syllable a
 /// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
-fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
+/// Each syllable's fold is read from the view's folded text.
+fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
+    let nfc = view.nfc;
     let inner = &nfc[ns..ne];
     let n_inner = inner.split_whitespace().count();
     if n_inner == 0 {
@@ -1016,11 +1018,26 @@ fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
     for k in 1..=n_after {
         run((j - 1, j + k));
     }
+    // Each syllable with its fold: the folded bytes of its characters (the
+    // fold map is non-decreasing; walk it forward syllable by syllable).
+    let (folded, fmap) = (&view.folded[..], &view.fmap[..]);
+    let mut f = fmap.partition_point(|&m| (m as usize) < from);
     let syllables = nfc[from..ns]
         .split_whitespace()
         .chain(inner.split_whitespace())
-        .chain(nfc[ne..to].split_whitespace());
-    super::words::any_compound_nfc(syllables, &runs[..n])
+        .chain(nfc[ne..to].split_whitespace())
+        .map(|s| {
+            let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
+            while (fmap[f] as usize) < x {
+                f += 1;
+            }
+            let fs = f;
+            while (fmap[f] as usize) < x + s.len() {
+                f += 1;
+            }
+            (s, Some(&folded[fs..f]))
+        });
+    super::words::any_compound_folded(syllables, &runs[..n])
 }
 
 /// Matches the parts of a pattern after its literal beginning, from byte
@@ -1093,9 +1110,9 @@ fn is_word_char(c: char) -> bool {
 /// `ra quân triệt phá` for `quán triệt`): then every candidate of the span
 /// is one (they rank below any other class) and none is taken. Checked
 /// here, only for the best, since it costs word-list look-ups.
-fn take_valid(nfc: &str, found: &mut Vec<Candidate>) -> Option<Candidate> {
+fn take_valid(view: &View<'_>, found: &mut Vec<Candidate>) -> Option<Candidate> {
     let best = take_best(found)?;
-    if best.class == HitClass::DiacriticMismatch && explained_by_words(nfc, best.start, best.end) {
+    if best.class == HitClass::DiacriticMismatch && explained_by_words(view, best.start, best.end) {
         found.clear();
         return None;
     }

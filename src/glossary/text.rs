@@ -282,17 +282,23 @@ pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
 pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> bool {
     let mut surely_nfc = true;
     let fold_fast = crate::transliterate::fold_fast_fn();
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // Written by index into room made in advance: at the top of each step
+    // `out.len() - w >= n - i` (a step writes at most one byte per byte it
+    // reads, except a multi-letter mapping, which makes room first).
     out.clear();
     map.clear();
-    out.reserve(text.len());
-    map.reserve(text.len() + 1);
-    let bytes = text.as_bytes();
+    out.resize(n, 0);
+    map.resize(n + 1, 0);
+    let mut w = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    while i < n {
         let b = bytes[i];
         if b < 0x80 {
-            out.push(b.to_ascii_lowercase());
-            map.push(i as u32);
+            out[w] = b.to_ascii_lowercase();
+            map[w] = i as u32;
+            w += 1;
             i += 1;
             continue;
         }
@@ -301,20 +307,30 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> 
         match fold_fast(cp) {
             Some(0) => {}
             Some(f) => {
-                out.push(f.to_ascii_lowercase());
-                map.push(i as u32);
+                out[w] = f.to_ascii_lowercase();
+                map[w] = i as u32;
+                w += 1;
             }
             None => {
                 let c = char::from_u32(cp).expect("valid UTF-8");
-                for f in crate::transliterate::fold_char(c).bytes() {
-                    out.push(f.to_ascii_lowercase());
-                    map.push(i as u32);
+                let f = crate::transliterate::fold_char(c).as_bytes();
+                let need = w + f.len() + (n - i - len);
+                if out.len() < need {
+                    out.resize(need, 0);
+                    map.resize(need + 1, 0);
+                }
+                for &fb in f {
+                    out[w] = fb.to_ascii_lowercase();
+                    map[w] = i as u32;
+                    w += 1;
                 }
             }
         }
         i += len;
     }
-    map.push(text.len() as u32);
+    out.truncate(w);
+    map.truncate(w);
+    map.push(n as u32);
     surely_nfc
 }
 
