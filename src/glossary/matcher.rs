@@ -44,7 +44,7 @@ use serde::Serialize;
 use super::pattern::{Part, SlotType, Template};
 use super::text::{
     OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
-    lower_char, nfc_with_map,
+    lower_char, nfc_with_map, words,
 };
 use super::{Entry, EntryKind, Glossary, Status};
 use crate::config::{CaseRule, Diacritics};
@@ -921,6 +921,12 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     if !text.chars().next().is_some_and(is_upper) {
         return None;
     }
+    // Most hits are followed by no capital: tell that before scanning the
+    // syllable (a capital is a word character, so the syllable starts there).
+    let next = nfc[end..].strip_prefix([' ', '\u{a0}'])?.chars().next();
+    if !next.is_some_and(is_upper) {
+        return None;
+    }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
     if !word.chars().next().is_some_and(is_upper)
@@ -986,7 +992,7 @@ fn number_follows(nfc: &str, end: usize) -> bool {
 fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     let nfc = view.nfc;
     let inner = &nfc[ns..ne];
-    let n_inner = inner.split_whitespace().count();
+    let n_inner = words(inner).count();
     if n_inner == 0 {
         return false;
     }
@@ -1022,10 +1028,9 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     // fold map is non-decreasing; walk it forward syllable by syllable).
     let (folded, fmap) = (&view.folded[..], &view.fmap[..]);
     let mut f = fmap.partition_point(|&m| (m as usize) < from);
-    let syllables = nfc[from..ns]
-        .split_whitespace()
-        .chain(inner.split_whitespace())
-        .chain(nfc[ne..to].split_whitespace())
+    let syllables = words(&nfc[from..ns])
+        .chain(words(inner))
+        .chain(words(&nfc[ne..to]))
         .map(|s| {
             let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
             while (fmap[f] as usize) < x {
@@ -1100,6 +1105,9 @@ fn is_word_char(c: char) -> bool {
         0xC0..=0x24F => !matches!(c, '×' | '÷'),
         0x1E00..=0x1EFF => true,
         0x300..=0x36F => true,
+        // General Punctuation (spaces, dashes, quotes): no letter, digit or
+        // mark (checked by a unit test), and common in news copy.
+        0x2000..=0x206F => false,
         _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
     }
 }
@@ -1205,6 +1213,18 @@ mod tests {
 
     fn t(s: &str, c: &'static str, tg: &str) -> (String, &'static str, String) {
         (s.to_owned(), c, tg.to_owned())
+    }
+
+    #[test]
+    fn general_punctuation_has_no_word_character() {
+        for cp in 0x2000..=0x206Fu32 {
+            let c = char::from_u32(cp).unwrap();
+            assert!(
+                !(c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)),
+                "U+{cp:04X}"
+            );
+            assert!(!is_word_char(c), "U+{cp:04X}");
+        }
     }
 
     #[test]
