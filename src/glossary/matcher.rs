@@ -43,7 +43,7 @@ use serde::Serialize;
 
 use super::pattern::{Part, SlotType, Template};
 use super::text::{
-    OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
+    OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_alnum, is_upper, key,
     lower_char, nfc_with_map, words,
 };
 use super::{Entry, EntryKind, Glossary, Status};
@@ -930,7 +930,7 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
     if !word.chars().next().is_some_and(is_upper)
-        || !text.chars().next_back().is_some_and(char::is_alphanumeric)
+        || !text.chars().next_back().is_some_and(is_alnum)
         || !text.chars().any(char::is_lowercase)
         || (word.bytes().all(|b| b"IVXLCDM".contains(&b))
             && super::pattern::roman_value(word).is_some())
@@ -1072,8 +1072,8 @@ fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(Str
         }
     }
     if let Some(Part::Lit(lit)) = rest.parts.last()
-        && lit.chars().next_back().is_some_and(char::is_alphanumeric)
-        && nfc[pos..].chars().next().is_some_and(char::is_alphanumeric)
+        && lit.chars().next_back().is_some_and(is_alnum)
+        && nfc[pos..].chars().next().is_some_and(is_alnum)
     {
         return None;
     }

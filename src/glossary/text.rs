@@ -202,7 +202,7 @@ pub fn canon_tone(text: &str) -> (Cow<'_, str>, OffsetMap) {
                 || (matches!(before, Some('i' | 'I')) && matches!(before2, Some('g' | 'G')));
             if pair_ok && !onset_u {
                 let after = text[j + c2.len_utf8()..].chars().next();
-                if !after.is_some_and(char::is_alphanumeric) {
+                if !after.is_some_and(is_alnum) {
                     let end = j + c2.len_utf8();
                     let second = with_tone(lower2.unwrap_or('a'), t1, c2.is_uppercase());
                     edits.push((i, end, with_tone(b1, 0, u1), second));
@@ -375,6 +375,18 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> + Clone {
     })
 }
 
+/// `char::is_alphanumeric`, fast for Vietnamese letters and General
+/// Punctuation (no table search).
+pub fn is_alnum(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0xC0..=0x24F => !matches!(c, '×' | '÷'),
+        0x1E00..=0x1EFF => true,
+        0x2000..=0x206F => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// Is `c` an upper-case letter? (Fast for Vietnamese letters.)
 pub fn is_upper(c: char) -> bool {
     let cp = c as u32;
@@ -481,6 +493,15 @@ mod tests {
                 assert_eq!(lower_char(c).to_string(), std_lower, "{c}");
             }
             assert_eq!(is_upper(c), c.is_uppercase(), "{c}");
+        }
+    }
+
+    #[test]
+    fn is_alnum_is_is_alphanumeric() {
+        for cp in 0..=0x10_FFFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                assert_eq!(is_alnum(c), c.is_alphanumeric(), "U+{cp:04X}");
+            }
         }
     }
 
