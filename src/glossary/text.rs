@@ -337,8 +337,11 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> 
 /// The length of the white-space character at byte `i` of `b` (valid
 /// UTF-8, `i` a character boundary), 0 when it is not one: the characters
 /// of `char::is_whitespace` (White_Space), told by their bytes.
+#[inline]
 fn white_space_len(b: &[u8], i: usize) -> usize {
     match b[i] {
+        // The common case first: a letter, digit or most punctuation.
+        0x21..=0x7F | 0x80..=0xC1 | 0xC3..=0xE0 | 0xE4..=0xFF => 0,
         b'\t'..=b'\r' | b' ' => 1,
         0xC2 => 2 * usize::from(matches!(b.get(i + 1), Some(0x85 | 0xA0))),
         0xE1 => 3 * usize::from(b.get(i + 1..i + 3) == Some(&[0x9A, 0x80][..])),
