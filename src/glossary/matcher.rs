@@ -1028,9 +1028,31 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     // fold map is non-decreasing; walk it forward syllable by syllable).
     let (folded, fmap) = (&view.folded[..], &view.fmap[..]);
     let mut f = fmap.partition_point(|&m| (m as usize) < from);
-    let syllables = words(&nfc[from..ns])
+    // The syllables around are runs of word characters after or before
+    // one space or NBSP (what `syllable_before`/`_after` found), so they are
+    // the pieces `split_whitespace` would give; only the candidate is split.
+    let end_before = |i: usize| {
+        i - if nfc[..i].ends_with(' ') {
+            1
+        } else {
+            '\u{a0}'.len_utf8()
+        }
+    };
+    let mut before = [None, None];
+    if let Some(s1) = b1 {
+        before[1] = Some(&nfc[s1..end_before(ns)]);
+        if let Some(s2) = b2 {
+            before[0] = Some(&nfc[s2..end_before(s1)]);
+        }
+    }
+    let after = [a1, a2].map(|r| r.map(|(s, e)| &nfc[s..e]));
+    debug_assert!(before.iter().flatten().copied().eq(words(&nfc[from..ns])));
+    debug_assert!(after.iter().flatten().copied().eq(words(&nfc[ne..to])));
+    let syllables = before
+        .into_iter()
+        .flatten()
         .chain(words(inner))
-        .chain(words(&nfc[ne..to]))
+        .chain(after.into_iter().flatten())
         .map(|s| {
             let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
             while (fmap[f] as usize) < x {
