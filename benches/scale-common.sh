@@ -3,13 +3,15 @@
 # The baseline is the build of the commit before the scale work (BASE_COMMIT,
 # default 8430493), checked out with `git worktree add` into BASE_DIR
 # (default /tmp/base) and built into its own target folder there; set
-# BASE_BIN to use a baseline binary you already have.
+# BASE_BIN to use a baseline binary you already have, NEW_BIN for this
+# build's binary (else `cargo build --release`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BASE_COMMIT=${BASE_COMMIT:-8430493}
 BASE_DIR=${BASE_DIR:-/tmp/base}
 
 build_new() {
+  if [ -n "${NEW_BIN:-}" ]; then NEW=$NEW_BIN; return; fi
   cargo build --release --quiet
   NEW=$PWD/target/release/songngu
 }

@@ -8,8 +8,10 @@
 # (the ratio is then a lower bound, `>`).
 #
 # Usage: benches/scale-long-line.sh [RUNS] [MB]   (defaults: 3 runs, 4 MB)
-# Env: BASE_BIN, BASE_DIR, BASE_COMMIT (see scale-common.sh); BASE_TIMEOUT
-#      (default 600 s).
+# Env: BASE_BIN, BASE_DIR, BASE_COMMIT, NEW_BIN (see scale-common.sh);
+#      BASE_TIMEOUT (default 600 s); BASE_GLOSSARY, the glossary the baseline
+#      runs with (default: the baseline checkout's own `glossary/`, since an
+#      older build refuses fields added since, such as `needs`).
 # Needs: python3, GNU time.
 source "$(dirname "$0")/scale-common.sh"
 RUNS=${1:-3}
@@ -22,16 +24,19 @@ build_base
 python3 benches/scale_data.py line "$MB" "$work/line.txt"
 python3 benches/scale_data.py kl "$MB" "$work/kl.txt"
 glossary=$PWD/glossary
+BASE_GLOSSARY=${BASE_GLOSSARY:-$BASE_DIR/glossary}
 
-row() { # row TITLE GOAL ARGS... (the command after the binary; @OUT@ in it is the output folder)
+row() { # row TITLE GOAL ARGS... (the command after the binary; @OUT@ in it is the output
+        # folder, @GLOSSARY@ the glossary)
   local title=$1 goal=$2; shift 2
   echo "$title, $RUNS runs; wall s / CPU s / peak RSS MB"
   : > "$work/n"; : > "$work/b"; : > "$work/r"; : > "$work/rc"; : > "$work/lower"
   for i in $(seq "$RUNS"); do
     rm -rf "$work/out"
-    read -r nw nc nr < <(timed 600 /dev/null "$NEW" "${@//@OUT@/$work/out}")
+    local args=("${@//@OUT@/$work/out}")
+    read -r nw nc nr < <(timed 600 /dev/null "$NEW" "${args[@]//@GLOSSARY@/$glossary}")
     rm -rf "$work/out"
-    read -r bw bc br < <(timed "$BASE_TIMEOUT" /dev/null "$BASE" "${@//@OUT@/$work/out}")
+    read -r bw bc br < <(timed "$BASE_TIMEOUT" /dev/null "$BASE" "${args[@]//@GLOSSARY@/$BASE_GLOSSARY}")
     echo "$nw" >> "$work/n"
     if [ "$bw" = - ]; then
       bound=$(awk -v b="$BASE_TIMEOUT" -v n="$nw" 'BEGIN {printf "%.1f", b / n}')
@@ -52,6 +57,6 @@ row() { # row TITLE GOAL ARGS... (the command after the binary; @OUT@ in it is t
 }
 
 row "glossary find, one $MB MB line of news text (starter glossary)" "<= 1 s" \
-  glossary find --glossary "$glossary" "$work/line.txt"
+  glossary find --glossary @GLOSSARY@ "$work/line.txt"
 row "run, one $MB MB line of \`Kết luận số 7 KL …\` (starter glossary, all formats)" "<= 2 s" \
-  run "$work/kl.txt" -o @OUT@ --quiet --glossary "$glossary"
+  run "$work/kl.txt" -o @OUT@ --quiet --glossary @GLOSSARY@

@@ -44,8 +44,8 @@ use serde::Serialize;
 use super::pattern::{Part, SlotType, Template};
 use super::settings::{CaseRule, Diacritics};
 use super::text::{
-    OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_upper, key,
-    lower_char, nfc_with_map,
+    OffsetMap, canon_tone, fold_with_map_into, folded_key, has_diacritics, is_alnum, is_upper, key,
+    lower_char, nfc_with_map, words,
 };
 use super::{Entry, EntryKind, Glossary, Status};
 
@@ -505,7 +505,7 @@ impl Matcher {
                 found,
                 &mut unused,
             );
-            if let Some(best) = take_valid(view.nfc, found) {
+            if let Some(best) = take_valid(view, found) {
                 return Some(best);
             }
             // Shorter keys at the same start, longest first, unless the start
@@ -527,7 +527,7 @@ impl Matcher {
                     found,
                     &mut unused,
                 );
-                if let Some(best) = take_valid(view.nfc, found) {
+                if let Some(best) = take_valid(view, found) {
                     return Some(best);
                 }
                 end = m2.end();
@@ -818,10 +818,16 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     if !text.chars().next().is_some_and(is_upper) {
         return None;
     }
+    // Most hits are followed by no capital: tell that before scanning the
+    // syllable (a capital is a word character, so the syllable starts there).
+    let next = nfc[end..].strip_prefix([' ', '\u{a0}'])?.chars().next();
+    if !next.is_some_and(is_upper) {
+        return None;
+    }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
     if !word.chars().next().is_some_and(is_upper)
-        || !text.chars().next_back().is_some_and(char::is_alphanumeric)
+        || !text.chars().next_back().is_some_and(is_alnum)
         || !text.chars().any(char::is_lowercase)
         || (word.bytes().all(|b| b"IVXLCDM".contains(&b))
             && super::pattern::roman_value(word).is_some())
@@ -879,9 +885,11 @@ fn number_follows(nfc: &str, end: usize) -> bool {
 /// misspelt term: a listed compound word itself (`Thủ trưởng`), or its first
 /// syllable a word with the one or two before it, or its last syllable a
 /// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
-fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
+/// Each syllable's fold is read from the view's folded text.
+fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
+    let nfc = view.nfc;
     let inner = &nfc[ns..ne];
-    let n_inner = inner.split_whitespace().count();
+    let n_inner = words(inner).count();
     if n_inner == 0 {
         return false;
     }
@@ -913,11 +921,47 @@ fn explained_by_words(nfc: &str, ns: usize, ne: usize) -> bool {
     for k in 1..=n_after {
         run((j - 1, j + k));
     }
-    let syllables = nfc[from..ns]
-        .split_whitespace()
-        .chain(inner.split_whitespace())
-        .chain(nfc[ne..to].split_whitespace());
-    super::words::any_compound_nfc(syllables, &runs[..n])
+    // Each syllable with its fold: the folded bytes of its characters (the
+    // fold map is non-decreasing; walk it forward syllable by syllable).
+    let (folded, fmap) = (&view.folded[..], &view.fmap[..]);
+    let mut f = fmap.partition_point(|&m| (m as usize) < from);
+    // The syllables around are runs of word characters after or before
+    // one space or NBSP (what `syllable_before`/`_after` found), so they are
+    // the pieces `split_whitespace` would give; only the candidate is split.
+    let end_before = |i: usize| {
+        i - if nfc[..i].ends_with(' ') {
+            1
+        } else {
+            '\u{a0}'.len_utf8()
+        }
+    };
+    let mut before = [None, None];
+    if let Some(s1) = b1 {
+        before[1] = Some(&nfc[s1..end_before(ns)]);
+        if let Some(s2) = b2 {
+            before[0] = Some(&nfc[s2..end_before(s1)]);
+        }
+    }
+    let after = [a1, a2].map(|r| r.map(|(s, e)| &nfc[s..e]));
+    debug_assert!(before.iter().flatten().copied().eq(words(&nfc[from..ns])));
+    debug_assert!(after.iter().flatten().copied().eq(words(&nfc[ne..to])));
+    let syllables = before
+        .into_iter()
+        .flatten()
+        .chain(words(inner))
+        .chain(after.into_iter().flatten())
+        .map(|s| {
+            let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
+            while (fmap[f] as usize) < x {
+                f += 1;
+            }
+            let fs = f;
+            while (fmap[f] as usize) < x + s.len() {
+                f += 1;
+            }
+            (s, Some(&folded[fs..f]))
+        });
+    super::words::any_compound_folded(syllables, &runs[..n])
 }
 
 /// Matches the parts of a pattern after its literal beginning, from byte
@@ -947,8 +991,8 @@ fn extend(nfc: &str, mut pos: usize, rest: &Template) -> Option<(usize, Vec<(Str
         }
     }
     if let Some(Part::Lit(lit)) = rest.parts.last()
-        && lit.chars().next_back().is_some_and(char::is_alphanumeric)
-        && nfc[pos..].chars().next().is_some_and(char::is_alphanumeric)
+        && lit.chars().next_back().is_some_and(is_alnum)
+        && nfc[pos..].chars().next().is_some_and(is_alnum)
     {
         return None;
     }
@@ -980,6 +1024,9 @@ fn is_word_char(c: char) -> bool {
         0xC0..=0x24F => !matches!(c, '×' | '÷'),
         0x1E00..=0x1EFF => true,
         0x300..=0x36F => true,
+        // General Punctuation (spaces, dashes, quotes): no letter, digit or
+        // mark (checked by a unit test), and common in news copy.
+        0x2000..=0x206F => false,
         _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
     }
 }
@@ -990,9 +1037,9 @@ fn is_word_char(c: char) -> bool {
 /// `ra quân triệt phá` for `quán triệt`): then every candidate of the span
 /// is one (they rank below any other class) and none is taken. Checked
 /// here, only for the best, since it costs word-list look-ups.
-fn take_valid(nfc: &str, found: &mut Vec<Candidate>) -> Option<Candidate> {
+fn take_valid(view: &View<'_>, found: &mut Vec<Candidate>) -> Option<Candidate> {
     let best = take_best(found)?;
-    if best.class == HitClass::DiacriticMismatch && explained_by_words(nfc, best.start, best.end) {
+    if best.class == HitClass::DiacriticMismatch && explained_by_words(view, best.start, best.end) {
         found.clear();
         return None;
     }
@@ -1085,6 +1132,18 @@ mod tests {
 
     fn t(s: &str, c: &'static str, tg: &str) -> (String, &'static str, String) {
         (s.to_owned(), c, tg.to_owned())
+    }
+
+    #[test]
+    fn general_punctuation_has_no_word_character() {
+        for cp in 0x2000..=0x206Fu32 {
+            let c = char::from_u32(cp).unwrap();
+            assert!(
+                !(c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)),
+                "U+{cp:04X}"
+            );
+            assert!(!is_word_char(c), "U+{cp:04X}");
+        }
     }
 
     #[test]

@@ -202,7 +202,7 @@ pub fn canon_tone(text: &str) -> (Cow<'_, str>, OffsetMap) {
                 || (matches!(before, Some('i' | 'I')) && matches!(before2, Some('g' | 'G')));
             if pair_ok && !onset_u {
                 let after = text[j + c2.len_utf8()..].chars().next();
-                if !after.is_some_and(char::is_alphanumeric) {
+                if !after.is_some_and(is_alnum) {
                     let end = j + c2.len_utf8();
                     let second = with_tone(lower2.unwrap_or('a'), t1, c2.is_uppercase());
                     edits.push((i, end, with_tone(b1, 0, u1), second));
@@ -280,6 +280,9 @@ pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
 /// character below U+0300 or a precomposed Vietnamese letter): then it is
 /// NFC and need not be normalised first.
 pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> bool {
+    // Folded in chunks on the stack, each appended at once: no length and
+    // capacity bookkeeping of two vectors per byte.
+    const CHUNK: usize = 256;
     let mut surely_nfc = true;
     let fold_fast = crate::transliterate::fold_fast_fn();
     out.clear();
@@ -287,35 +290,104 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> 
     out.reserve(text.len());
     map.reserve(text.len() + 1);
     let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut ob = [0u8; CHUNK];
+    let mut mb = [0u32; CHUNK];
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            out.push(b.to_ascii_lowercase());
-            map.push(i as u32);
-            i += 1;
-            continue;
-        }
-        let (cp, len) = crate::transliterate::decode_at(bytes, i);
-        surely_nfc &= cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp);
-        match fold_fast(cp) {
-            Some(0) => {}
-            Some(f) => {
-                out.push(f.to_ascii_lowercase());
-                map.push(i as u32);
+    while i < n {
+        let mut k = 0;
+        while i < n && k < CHUNK {
+            let b = bytes[i];
+            if b < 0x80 {
+                ob[k] = b.to_ascii_lowercase();
+                mb[k] = i as u32;
+                k += 1;
+                i += 1;
+                continue;
             }
-            None => {
-                let c = char::from_u32(cp).expect("valid UTF-8");
-                for f in crate::transliterate::fold_char(c).bytes() {
-                    out.push(f.to_ascii_lowercase());
-                    map.push(i as u32);
+            let (cp, len) = crate::transliterate::decode_at(bytes, i);
+            surely_nfc &= cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp);
+            match fold_fast(cp) {
+                Some(0) => {}
+                Some(f) => {
+                    ob[k] = f.to_ascii_lowercase();
+                    mb[k] = i as u32;
+                    k += 1;
+                }
+                None => {
+                    out.extend_from_slice(&ob[..k]);
+                    map.extend_from_slice(&mb[..k]);
+                    k = 0;
+                    let c = char::from_u32(cp).expect("valid UTF-8");
+                    for f in crate::transliterate::fold_char(c).bytes() {
+                        out.push(f.to_ascii_lowercase());
+                        map.push(i as u32);
+                    }
                 }
             }
+            i += len;
         }
-        i += len;
+        out.extend_from_slice(&ob[..k]);
+        map.extend_from_slice(&mb[..k]);
     }
-    map.push(text.len() as u32);
+    map.push(n as u32);
     surely_nfc
+}
+
+/// The length of the white-space character at byte `i` of `b` (valid
+/// UTF-8, `i` a character boundary), 0 when it is not one: the characters
+/// of `char::is_whitespace` (White_Space), told by their bytes.
+#[inline]
+fn white_space_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        // The common case first: a letter, digit or most punctuation.
+        0x21..=0x7F | 0x80..=0xC1 | 0xC3..=0xE0 | 0xE4..=0xFF => 0,
+        b'\t'..=b'\r' | b' ' => 1,
+        0xC2 => 2 * usize::from(matches!(b.get(i + 1), Some(0x85 | 0xA0))),
+        0xE1 => 3 * usize::from(b.get(i + 1..i + 3) == Some(&[0x9A, 0x80][..])),
+        0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F)) => 3,
+            _ => 0,
+        },
+        0xE3 => 3 * usize::from(b.get(i + 1..i + 3) == Some(&[0x80, 0x80][..])),
+        _ => 0,
+    }
+}
+
+/// `str::split_whitespace` without decoding characters: the same pieces.
+pub fn words(text: &str) -> impl Iterator<Item = &str> + Clone {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            if i >= b.len() {
+                return None;
+            }
+            match white_space_len(b, i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        let start = i;
+        // A byte inside a character is never read as the start of one: a
+        // continuation byte (0x80..=0xBF) is no white space's first byte.
+        while i < b.len() && white_space_len(b, i) == 0 {
+            i += 1;
+        }
+        Some(&text[start..i])
+    })
+}
+
+/// `char::is_alphanumeric`, fast for Vietnamese letters and General
+/// Punctuation (no table search).
+pub fn is_alnum(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0xC0..=0x24F => !matches!(c, '×' | '÷'),
+        0x1E00..=0x1EFF => true,
+        0x2000..=0x206F => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// Is `c` an upper-case letter? (Fast for Vietnamese letters.)
@@ -424,6 +496,41 @@ mod tests {
                 assert_eq!(lower_char(c).to_string(), std_lower, "{c}");
             }
             assert_eq!(is_upper(c), c.is_uppercase(), "{c}");
+        }
+    }
+
+    #[test]
+    fn is_alnum_is_is_alphanumeric() {
+        for cp in 0..=0x10_FFFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                assert_eq!(is_alnum(c), c.is_alphanumeric(), "U+{cp:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_split_whitespace() {
+        for cp in 0..=0x10_FFFFu32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let s = format!("a{c}b");
+            let mine: Vec<&str> = words(&s).collect();
+            let std: Vec<&str> = s.split_whitespace().collect();
+            assert_eq!(mine, std, "U+{cp:04X}");
+        }
+        for s in [
+            "",
+            " ",
+            "  Chỉ\u{a0}thị \t số\u{3000}9 ",
+            "\u{2028}x\u{85}y\u{1680}",
+            "Đảng ủy",
+        ] {
+            assert_eq!(
+                words(s).collect::<Vec<_>>(),
+                s.split_whitespace().collect::<Vec<_>>(),
+                "{s:?}"
+            );
         }
     }
 

@@ -7,16 +7,18 @@
 //! like `Thứ trưởng`): every syllable of both is a real syllable. A list of
 //! words can: `thủ trưởng` is listed, `chị thị` is not.
 //!
-//! The set is built on first use (a `diacritic-mismatch` candidate), once
-//! per process: the lines are borrowed from the binary (they are already in
-//! NFC and lower case; only the few whose tone placement differs from the
-//! canonical one are copied), hashed with a fast non-keyed hash (the keys
-//! are this fixed list, not input).
+//! The list is indexed by ASCII fold, on first use (a `diacritic-mismatch`
+//! candidate), once per process: each line borrowed from the binary, the
+//! hash of its lower-cased ASCII fold in an open-addressing table. A look-up
+//! folds the syllables (a table read per character, no tone placement, no
+//! case mapping) and hashes each run; only a run whose fold is a listed
+//! word's fold (`thu truong` for `Thủ trưởng`, rare) is put in canonical
+//! tone placement and lower case and compared with those lines' keys. The
+//! fold of a word's key is the fold of the word (a test checks it for every
+//! character whose lower case can be in the list), so the fold never rules
+//! out a listed word.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use unicode_normalization::{IsNormalized, is_nfc_quick};
@@ -25,63 +27,144 @@ use super::text::{canon_tone, key, lower_char};
 
 const LIST: &str = include_str!("words/vi-compounds.txt");
 
-/// FxHash-style word-at-a-time hash: the keys are short and hashed at every
-/// look-up, where SipHash cost more than the rest of the look-up.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Fx {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+/// FxHash-style word-at-a-time hash of a folded form (ASCII bytes).
+fn fold_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h: u64 = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
+    let rest = chunks.remainder();
+    let mut last = [0u8; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    let w = u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56);
+    (h.rotate_left(5) ^ w).wrapping_mul(K)
 }
 
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+/// Appends the lower-cased ASCII fold of `text` to `out` (the matcher's
+/// folded view of a text, character by character).
+fn fold_lower_into(text: &str, out: &mut Vec<u8>) {
+    let fold_fast = crate::transliterate::fold_fast_fn();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b.to_ascii_lowercase());
+            i += 1;
+            continue;
         }
-        let rest = chunks.remainder();
-        let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56));
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn finish(&self) -> u64 {
-        self.0
+        let (cp, len) = crate::transliterate::decode_at(bytes, i);
+        match fold_fast(cp) {
+            Some(0) => {}
+            Some(f) => out.push(f.to_ascii_lowercase()),
+            None => {
+                let c = char::from_u32(cp).expect("valid UTF-8");
+                out.extend(
+                    crate::transliterate::fold_char(c)
+                        .bytes()
+                        .map(|f| f.to_ascii_lowercase()),
+                );
+            }
+        }
+        i += len;
     }
 }
 
-type WordSet = HashSet<Cow<'static, str>, BuildHasherDefault<Fx>>;
+/// The list, indexed by the hash of each line's fold.
+struct Index {
+    lines: Vec<&'static str>,
+    /// Per line: [`fold_hash`] of its lower-cased ASCII fold.
+    hashes: Vec<u64>,
+    /// Open addressing by the hash's top bits: line index + 1, 0 empty.
+    slots: Vec<u32>,
+    shift: u32,
+}
 
-/// One line's key ([`key`]), borrowed from the list when it already is one.
-fn line_key(line: &'static str) -> Cow<'static, str> {
+impl Index {
+    fn build() -> Index {
+        let lines: Vec<&'static str> = LIST.lines().filter(|l| !l.is_empty()).collect();
+        let bits = (lines.len() * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mask = (1usize << bits) - 1;
+        let mut slots = vec![0u32; 1 << bits];
+        let mut hashes = Vec::with_capacity(lines.len());
+        let mut buf = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            buf.clear();
+            fold_lower_into(line, &mut buf);
+            let h = fold_hash(&buf);
+            hashes.push(h);
+            let mut s = (h >> (64 - bits)) as usize;
+            while slots[s] != 0 {
+                s = (s + 1) & mask;
+            }
+            slots[s] = u32::try_from(i + 1).expect("fewer than 2^32 lines");
+        }
+        Index {
+            lines,
+            hashes,
+            slots,
+            shift: 64 - bits,
+        }
+    }
+
+    /// The lines whose fold hashes to `h`.
+    fn with_hash(&self, h: u64) -> impl Iterator<Item = &'static str> + '_ {
+        let mask = self.slots.len() - 1;
+        let mut s = (h >> self.shift) as usize;
+        std::iter::from_fn(move || {
+            loop {
+                let slot = self.slots[s];
+                if slot == 0 {
+                    return None;
+                }
+                s = (s + 1) & mask;
+                let i = slot as usize - 1;
+                if self.hashes[i] == h {
+                    return Some(self.lines[i]);
+                }
+            }
+        })
+        .fuse()
+    }
+
+    /// Is `key` (a [`key`]) a listed word, whose fold hashes to `h`?
+    fn contains(&self, h: u64, key: &str) -> bool {
+        self.with_hash(h)
+            .any(|line| line == key || line_key(line) == key)
+    }
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(Index::build)
+}
+
+/// One line's key ([`key`]), without allocating when it already is one
+/// (the list is in NFC and lower case; a few lines have the other tone
+/// placement).
+fn line_key(line: &'static str) -> std::borrow::Cow<'static, str> {
     if is_nfc_quick(line.chars()) == IsNormalized::Yes {
         let canon = canon_tone(line).0;
         if !canon.chars().any(char::is_uppercase) {
             return canon;
         }
     }
-    Cow::Owned(key(line))
-}
-
-fn set() -> &'static WordSet {
-    static SET: OnceLock<WordSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        LIST.lines()
-            .filter(|l| !l.is_empty())
-            .map(line_key)
-            .collect()
-    })
+    std::borrow::Cow::Owned(key(line))
 }
 
 /// Is `syllables` (joined by single spaces; any case, either tone
 /// placement) a listed compound word?
 pub fn is_compound(syllables: &str) -> bool {
-    set().contains(key(syllables).as_str())
+    let k = key(syllables);
+    let mut folded = Vec::new();
+    fold_lower_into(&k, &mut folded);
+    index().contains(fold_hash(&folded), &k)
 }
 
 /// [`is_compound`] of syllables given one by one, in NFC (the matcher's
@@ -90,33 +173,77 @@ pub fn is_compound_nfc<'a>(syllables: impl IntoIterator<Item = &'a str>) -> bool
     any_compound_nfc(syllables, &[(0, usize::MAX)])
 }
 
+/// The thread's buffers for [`any_compound_folded`].
+#[derive(Default)]
+struct Buffers {
+    /// The syllables as given, joined by single spaces.
+    text: String,
+    /// Their folds, joined by single spaces.
+    folded: Vec<u8>,
+    /// Per syllable: its range in `text` and in `folded`.
+    bounds: Vec<((usize, usize), (usize, usize))>,
+    /// The key of one run.
+    key: String,
+}
+
 /// Is any run of consecutive `syllables` (NFC) a listed compound word? A
-/// run `(a, b)` is the syllables `a..b` (`b` past the end: to the end). Each
-/// syllable is put in canonical tone placement and lower case once, however
-/// many runs it is in; no allocation once the thread's buffers have grown.
+/// run `(a, b)` is the syllables `a..b` (`b` past the end: to the end).
+/// No allocation once the thread's buffers have grown.
 pub fn any_compound_nfc<'a>(
     syllables: impl IntoIterator<Item = &'a str>,
     runs: &[(usize, usize)],
 ) -> bool {
+    any_compound_folded(syllables.into_iter().map(|s| (s, None)), runs)
+}
+
+/// [`any_compound_nfc`] of syllables that may come with their lower-cased
+/// ASCII fold (the matcher's folded view; `None`: folded here). The
+/// syllables are folded once; a run is put in canonical tone placement and
+/// lower case only when its fold is a listed word's.
+pub fn any_compound_folded<'a>(
+    syllables: impl IntoIterator<Item = (&'a str, Option<&'a [u8]>)>,
+    runs: &[(usize, usize)],
+) -> bool {
     thread_local! {
-        static BUF: RefCell<(String, Vec<(usize, usize)>)> =
-            const { RefCell::new((String::new(), Vec::new())) };
+        static BUF: RefCell<Buffers> = RefCell::new(Buffers::default());
     }
-    BUF.with_borrow_mut(|(buf, bounds)| {
-        buf.clear();
-        bounds.clear();
-        for (i, s) in syllables.into_iter().enumerate() {
+    BUF.with_borrow_mut(|b| {
+        b.text.clear();
+        b.folded.clear();
+        b.bounds.clear();
+        for (i, (s, folded)) in syllables.into_iter().enumerate() {
             if i > 0 {
-                buf.push(' ');
+                b.text.push(' ');
+                b.folded.push(b' ');
             }
-            let start = buf.len();
-            buf.extend(canon_tone(s).0.chars().map(lower_char));
-            bounds.push((start, buf.len()));
+            let (t, f) = (b.text.len(), b.folded.len());
+            b.text.push_str(s);
+            match folded {
+                Some(f) => b.folded.extend_from_slice(f),
+                None => fold_lower_into(s, &mut b.folded),
+            }
+            b.bounds.push(((t, b.text.len()), (f, b.folded.len())));
         }
-        let set = set();
-        runs.iter().any(|&(a, b)| {
-            let b = b.min(bounds.len());
-            a < b && set.contains(&buf[bounds[a].0..bounds[b - 1].1])
+        let index = index();
+        runs.iter().any(|&(first, end)| {
+            let end = end.min(b.bounds.len());
+            if first >= end {
+                return false;
+            }
+            let h = fold_hash(&b.folded[b.bounds[first].1.0..b.bounds[end - 1].1.1]);
+            if index.with_hash(h).next().is_none() {
+                return false;
+            }
+            // The run's key, syllable by syllable, as `key` makes it.
+            b.key.clear();
+            for (j, &((ts, te), _)) in b.bounds[first..end].iter().enumerate() {
+                if j > 0 {
+                    b.key.push(' ');
+                }
+                b.key
+                    .extend(canon_tone(&b.text[ts..te]).0.chars().map(lower_char));
+            }
+            index.contains(h, &b.key)
         })
     })
 }
@@ -160,6 +287,52 @@ mod tests {
         }
         for line in ["Thủ trưởng", "hoà bình", "ho\u{300}a bi\u{300}nh"] {
             assert_eq!(line_key(line), key(line), "{line}");
+        }
+    }
+
+    fn folded(s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        fold_lower_into(s, &mut out);
+        out
+    }
+
+    /// The index finds every line by its key's fold (so the fold of a run
+    /// whose key is listed always leads to the line), in any case and
+    /// either tone placement, whole or syllable by syllable.
+    #[test]
+    fn every_line_is_found_by_its_fold() {
+        for line in LIST.lines().filter(|l| !l.is_empty()) {
+            let k = key(line);
+            assert_eq!(folded(&k), folded(line), "{line}");
+            assert!(is_compound(line), "{line}");
+            let upper = line.to_uppercase();
+            assert!(is_compound_nfc(upper.split(' ')), "{upper}");
+            let old_style = line.replace("oà", "òa").replace("uỷ", "ủy");
+            if key(&old_style) == k {
+                assert!(is_compound_nfc(old_style.split(' ')), "{old_style}");
+            }
+        }
+    }
+
+    /// A key's fold is the text's fold: for every character whose lower
+    /// case (as [`key`] makes it) can be in the list, the two fold alike;
+    /// canonical tone placement keeps the fold.
+    #[test]
+    fn a_keys_fold_is_the_texts_fold() {
+        let alphabet: std::collections::BTreeSet<char> =
+            LIST.chars().filter(|c| *c != '\n').collect();
+        for cp in 0..=0x10_FFFFu32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let l = lower_char(c);
+            if alphabet.contains(&l) {
+                let (cs, ls) = (c.to_string(), l.to_string());
+                assert_eq!(folded(&cs), folded(&ls), "U+{cp:04X}");
+            }
+        }
+        for s in ["hòa", "thủy", "Ủy", "khỏe", "HÒA", "quý"] {
+            assert_eq!(folded(&canon_tone(s).0), folded(s), "{s}");
         }
     }
 }
