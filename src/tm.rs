@@ -1,4 +1,6 @@
-//! The translation memory: SQLite (bundled) at `[tm] path`.
+//! The translation memory: the [`Memory`] trait the translate stage holds
+//! it through (its contract, and what a shared store would add), and its
+//! first store, [`Tm`]: SQLite (bundled) at `[tm] path`.
 //!
 //! Machine translations are keyed by a SHA-256 over engine, engine version,
 //! languages, every output-changing option, the glossary's content hash and
@@ -162,6 +164,21 @@ pub struct CorrectionFilter {
     pub since: Option<String>,
 }
 
+/// A human correction to store ([`Memory::put_correction`]).
+#[derive(Debug, Clone)]
+pub struct NewCorrection<'a> {
+    /// Source language.
+    pub from: &'a str,
+    /// Target language.
+    pub to: &'a str,
+    /// Where it came from.
+    pub came_from: CorrectionSource,
+    /// Source text.
+    pub source: &'a str,
+    /// The corrected target.
+    pub target: &'a str,
+}
+
 /// One pair for export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TmPair {
@@ -273,14 +290,7 @@ pub trait Memory: Send {
     ///
     /// # Errors
     /// [`Error::Tm`].
-    fn put_human(
-        &mut self,
-        from: &str,
-        to: &str,
-        source: &str,
-        target: &str,
-        came_from: &CorrectionSource,
-    ) -> Result<()>;
+    fn put_correction(&mut self, correction: &NewCorrection<'_>) -> Result<()>;
 
     /// The stored human corrections that pass `filter`, oldest first, each
     /// with the id [`Memory::delete_corrections`] takes.
@@ -356,15 +366,8 @@ impl Memory for Tm {
         Tm::record_choices(self, finals, rejected)
     }
 
-    fn put_human(
-        &mut self,
-        from: &str,
-        to: &str,
-        source: &str,
-        target: &str,
-        came_from: &CorrectionSource,
-    ) -> Result<()> {
-        Tm::put_human(self, from, to, source, target, came_from)
+    fn put_correction(&mut self, c: &NewCorrection<'_>) -> Result<()> {
+        Tm::put_human(self, c.from, c.to, c.source, c.target, &c.came_from)
     }
 
     fn corrections(&self, filter: &CorrectionFilter) -> Result<Vec<StoredCorrection>> {
@@ -1090,6 +1093,21 @@ mod tests {
             }
         }
 
+        /// A vi → en correction.
+        fn human<'a>(
+            source: &'a str,
+            target: &'a str,
+            came_from: CorrectionSource,
+        ) -> NewCorrection<'a> {
+            NewCorrection {
+                from: "vi",
+                to: "en",
+                source,
+                target,
+                came_from,
+            }
+        }
+
         #[test]
         fn lookups_of_missing_keys_and_sources_are_none_in_order() {
             let (mut m, _dir) = store();
@@ -1155,7 +1173,7 @@ mod tests {
             m.record_choices(&[], &["b"]).unwrap();
             assert_eq!(m.pairs().unwrap()[0].target, "Hello", "b was replaced");
             let nfd: String = "Xin chào".nfd().collect();
-            m.put_human("vi", "en", &nfd, "Greetings", &CorrectionSource::default())
+            m.put_correction(&human(&nfd, "Greetings", CorrectionSource::default()))
                 .unwrap();
             assert_eq!(
                 m.lookup_human("vi", "en", &["Tạm biệt", "Xin chào"])
@@ -1181,7 +1199,7 @@ mod tests {
                 .unwrap();
             m.commit_batch(&[row("c", "f", "Ba", "Three"), row("a", "e", "Một", "1")])
                 .unwrap();
-            m.put_human("vi", "en", "Một", "One", &CorrectionSource::default())
+            m.put_correction(&human("Một", "One", CorrectionSource::default()))
                 .unwrap();
             assert_eq!(
                 m.stats().unwrap(),
@@ -1201,9 +1219,9 @@ mod tests {
                 line,
                 doc: doc.into(),
             };
-            m.put_human("vi", "en", "Một", "One", &from("a", 1))
+            m.put_correction(&human("Một", "One", from("a", 1)))
                 .unwrap();
-            m.put_human("vi", "en", "Hai", "Two", &from("b", 2))
+            m.put_correction(&human("Hai", "Two", from("b", 2)))
                 .unwrap();
             let all = m.corrections(&CorrectionFilter::default()).unwrap();
             assert_eq!(all.len(), 2);

@@ -1160,7 +1160,13 @@ mod tests {
             doc: "d".into(),
         };
         s.mt.tm
-            .put_human("vi", "en", "Câu một.", "One, reviewed.", &came_from)
+            .put_correction(&crate::tm::NewCorrection {
+                from: "vi",
+                to: "en",
+                source: "Câu một.",
+                target: "One, reviewed.",
+                came_from,
+            })
             .unwrap();
         let key = s.remember("Câu hai.", "Two, remembered.");
         let mut report = MtReport::default();
