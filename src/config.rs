@@ -356,7 +356,7 @@ impl crate::translate::Mt {
         config: &Config,
         glossary: &crate::glossary::Glossary,
         engine: crate::translate::AnyEngine,
-        memory: crate::tm::Tm,
+        memory: impl crate::tm::Memory + 'static,
     ) -> crate::translate::Mt {
         use crate::translate::Engine as _;
         let settings = config.mt_settings(engine.name());

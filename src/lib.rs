@@ -15,7 +15,7 @@
 //!   Vietnamese-aware matcher, and the annotate/replace/verify modes;
 //! - [`translate`]: the engine trait, the request runner and the translate
 //!   stage (memory, engine, term protection and verification);
-//! - [`tm`]: the SQLite translation memory;
+//! - [`tm`]: the translation memory: the [`tm::Memory`] trait and its SQLite store;
 //! - [`corrections`]: reviewed corrections read back (JSONL, TSV, XLIFF,
 //!   the review page's export) for the memory;
 //! - [`qa`]: the quality checks on targets, and `songngu qa` over a run's

@@ -1,4 +1,6 @@
-//! The translation memory: SQLite (bundled) at `[tm] path`.
+//! The translation memory: the [`Memory`] trait the translate stage holds
+//! it through (its contract, and what a shared store would add), and its
+//! first store, [`Tm`]: SQLite (bundled) at `[tm] path`.
 //!
 //! Machine translations are keyed by a SHA-256 over engine, engine version,
 //! languages, every output-changing option, the glossary's content hash and
@@ -20,7 +22,9 @@
 //! text sent), and never one the glossary check rejected or the
 //! enforcement pass replaced.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -160,6 +164,21 @@ pub struct CorrectionFilter {
     pub since: Option<String>,
 }
 
+/// A human correction to store ([`Memory::put_correction`]).
+#[derive(Debug, Clone)]
+pub struct NewCorrection<'a> {
+    /// Source language.
+    pub from: &'a str,
+    /// Target language.
+    pub to: &'a str,
+    /// Where it came from.
+    pub came_from: CorrectionSource,
+    /// Source text.
+    pub source: &'a str,
+    /// The corrected target.
+    pub target: &'a str,
+}
+
 /// One pair for export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TmPair {
@@ -173,6 +192,199 @@ pub struct TmPair {
     pub target: String,
     /// `human` or `engine:NAME`.
     pub origin: Provenance,
+}
+
+/// A batch commit in flight ([`MemoryWriter::commit_batch`]): resolves
+/// once the whole batch is stored, or with the error that stored none of it.
+pub type Committed = Pin<Box<dyn Future<Output = Result<()>> + Send + 'static>>;
+
+/// Commits batches of machine translations for a run while its requests
+/// are in flight ([`Memory::writer`]).
+///
+/// **Contract.** Batches are stored in the order given, each all or none;
+/// the future of a batch resolves only once it is stored (a reply counts
+/// as done only then — this is what lets a run killed at any moment resume
+/// without resending what came back); a lookup through the memory that
+/// made the writer sees the batch once its future resolved. Dropping the
+/// writer waits for the batches already given.
+pub trait MemoryWriter: Send {
+    /// Hands `rows` over and returns at once; see the trait's contract.
+    fn commit_batch(&self, rows: Vec<MachineRow>) -> Committed;
+}
+
+impl MemoryWriter for TmWriter {
+    fn commit_batch(&self, rows: Vec<MachineRow>) -> Committed {
+        Box::pin(self.commit(rows))
+    }
+}
+
+/// What the translate stage and the `tm` commands need from a translation
+/// memory; [`Tm`] (SQLite) is the first store. The translate stage
+/// ([`crate::translate::Mt`]) holds its memory through this trait.
+///
+/// Texts are compared after NFC normalisation. Machine rows are found by
+/// key ([`Tm::key`]: engine, version, languages, options, glossary hash
+/// and the text sent), human corrections by languages and source.
+///
+/// **What a shared store adds.** A store many runs use at once (a desk's
+/// server) would add claims (leases) for texts in flight, so that two runs
+/// that miss the same key do not both send it: a run would claim the keys
+/// its lookup missed, send only those it was granted, commit them (which
+/// ends the lease) and look the others up again after the holder's lease
+/// ends. This single-user store has no such method: a run owns its file
+/// while it runs, so there is nothing to claim.
+pub trait Memory: Send {
+    /// The human correction for each of `sources` (`from` → `to`), in the
+    /// order given; `None` where there is none. One call per batch.
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when the store cannot be read.
+    fn lookup_human(&self, from: &str, to: &str, sources: &[&str]) -> Result<Vec<Option<String>>>;
+
+    /// The stored machine translation (the engine's raw reply) for each of
+    /// `keys`, in the order given; `None` for a key never committed. One
+    /// call per batch.
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when the store cannot be read.
+    fn lookup_batch(&self, keys: &[&str]) -> Result<Vec<Option<String>>>;
+
+    /// [`Memory::lookup_batch`] for one key.
+    ///
+    /// # Errors
+    /// As [`Memory::lookup_batch`].
+    fn lookup_one(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.lookup_batch(&[key])?.into_iter().next().flatten())
+    }
+
+    /// Stores one batch of machine translations, all or none, before it
+    /// returns (a row with a key already stored replaces it).
+    ///
+    /// # Errors
+    /// [`Error::Tm`]; nothing of the batch is stored then.
+    fn commit_batch(&mut self, rows: &[MachineRow]) -> Result<()>;
+
+    /// A writer committing batches off the caller's thread while requests
+    /// are in flight (see [`MemoryWriter`]'s contract).
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when the store takes no writer (an in-process SQLite
+    /// memory) or it cannot be started.
+    fn writer(&self) -> Result<Box<dyn MemoryWriter>>;
+
+    /// Records a run's choices, all or none: per `(key, final target,
+    /// accepted)`, the target the run took for that row (placeholders
+    /// restored) and, when accepted, that it is now the latest accepted row
+    /// for its source (what [`Memory::pairs`] exports); then each key of
+    /// `rejected` is no longer accepted (the enforcement pass replaced it).
+    /// Keys never committed are ignored.
+    ///
+    /// # Errors
+    /// [`Error::Tm`]; nothing is recorded then.
+    fn record_choices(&mut self, finals: &[(&str, &str, bool)], rejected: &[&str]) -> Result<()>;
+
+    /// Stores a human correction, replacing an earlier one for the same
+    /// languages and source, with where it came from. From then on it
+    /// outranks every machine row for that source, in lookups' users and
+    /// in [`Memory::pairs`].
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    fn put_correction(&mut self, correction: &NewCorrection<'_>) -> Result<()>;
+
+    /// The stored human corrections that pass `filter`, oldest first, each
+    /// with the id [`Memory::delete_corrections`] takes.
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    fn corrections(&self, filter: &CorrectionFilter) -> Result<Vec<StoredCorrection>>;
+
+    /// Deletes the corrections with these ids, all or none; how many.
+    ///
+    /// # Errors
+    /// [`Error::Tm`] naming the first id that does not exist (nothing is
+    /// deleted then).
+    fn delete_corrections(&mut self, ids: &[i64]) -> Result<usize>;
+
+    /// Counts, as (what, how many): human corrections first, then machine
+    /// rows per engine and language pair (`engine:NAME vi->en`).
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    fn stats(&self) -> Result<Vec<(String, i64)>>;
+
+    /// Every pair to export, one per source: the human correction, else
+    /// the machine row accepted last (its final target, with the real
+    /// source); a source with neither is left out.
+    ///
+    /// # Errors
+    /// [`Error::Tm`].
+    fn pairs(&self) -> Result<Vec<TmPair>>;
+}
+
+impl Memory for Tm {
+    fn lookup_human(&self, from: &str, to: &str, sources: &[&str]) -> Result<Vec<Option<String>>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT target FROM human WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        sources
+            .iter()
+            .map(|s| {
+                st.query_row(params![from, to, nfc(s)], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| self.err(e))
+            })
+            .collect()
+    }
+
+    fn lookup_batch(&self, keys: &[&str]) -> Result<Vec<Option<String>>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT target FROM machine WHERE key = ?1")
+            .map_err(|e| self.err(e))?;
+        keys.iter()
+            .map(|k| {
+                st.query_row([k], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| self.err(e))
+            })
+            .collect()
+    }
+
+    fn commit_batch(&mut self, rows: &[MachineRow]) -> Result<()> {
+        self.put_machine(rows)
+    }
+
+    fn writer(&self) -> Result<Box<dyn MemoryWriter>> {
+        Ok(Box::new(Tm::writer(self)?))
+    }
+
+    fn record_choices(&mut self, finals: &[(&str, &str, bool)], rejected: &[&str]) -> Result<()> {
+        Tm::record_choices(self, finals, rejected)
+    }
+
+    fn put_correction(&mut self, c: &NewCorrection<'_>) -> Result<()> {
+        Tm::put_human(self, c.from, c.to, c.source, c.target, &c.came_from)
+    }
+
+    fn corrections(&self, filter: &CorrectionFilter) -> Result<Vec<StoredCorrection>> {
+        Tm::corrections(self, filter)
+    }
+
+    fn delete_corrections(&mut self, ids: &[i64]) -> Result<usize> {
+        Tm::delete_corrections(self, ids)
+    }
+
+    fn stats(&self) -> Result<Vec<(String, i64)>> {
+        Tm::stats(self)
+    }
+
+    fn pairs(&self) -> Result<Vec<TmPair>> {
+        Tm::pairs(self)
+    }
 }
 
 fn nfc(s: &str) -> String {
@@ -856,5 +1068,185 @@ mod tests {
         drop(tm);
         let tm = Tm::open(&dir.path().join("sub/tm.sqlite")).unwrap();
         assert_eq!(tm.stats().unwrap()[0], ("human corrections".to_string(), 1));
+    }
+
+    /// The [`Memory`] contract, run against the SQLite store through the
+    /// trait object the translate stage holds.
+    mod contract {
+        use super::*;
+
+        fn store() -> (Box<dyn Memory>, tempfile::TempDir) {
+            let dir = tempfile::tempdir().unwrap();
+            let tm = Tm::open(&dir.path().join("tm.sqlite")).unwrap();
+            (Box::new(tm), dir)
+        }
+
+        fn row(key: &str, engine: &str, source: &str, target: &str) -> MachineRow {
+            MachineRow {
+                key: key.into(),
+                engine: engine.into(),
+                from: "vi".into(),
+                to: "en".into(),
+                source: source.into(),
+                sent: source.into(),
+                target: target.into(),
+            }
+        }
+
+        /// A vi → en correction.
+        fn human<'a>(
+            source: &'a str,
+            target: &'a str,
+            came_from: CorrectionSource,
+        ) -> NewCorrection<'a> {
+            NewCorrection {
+                from: "vi",
+                to: "en",
+                source,
+                target,
+                came_from,
+            }
+        }
+
+        #[test]
+        fn lookups_of_missing_keys_and_sources_are_none_in_order() {
+            let (mut m, _dir) = store();
+            m.commit_batch(&[row("b", "e", "Xin chào", "Hello")])
+                .unwrap();
+            assert_eq!(
+                m.lookup_batch(&["a", "b", "c"]).unwrap(),
+                vec![None, Some("Hello".to_string()), None]
+            );
+            assert_eq!(m.lookup_batch(&[]).unwrap(), Vec::<Option<String>>::new());
+            assert_eq!(m.lookup_one("a").unwrap(), None);
+            assert_eq!(
+                m.lookup_human("vi", "en", &["Xin chào", "Tạm biệt"])
+                    .unwrap(),
+                vec![None, None],
+                "a machine row is no human correction"
+            );
+        }
+
+        #[test]
+        fn a_committed_batch_is_found_and_a_later_one_replaces_its_keys() {
+            let (mut m, _dir) = store();
+            m.commit_batch(&[row("a", "e", "Một", "One"), row("b", "e", "Hai", "Two")])
+                .unwrap();
+            m.commit_batch(&[row("a", "e", "Một", "One again")])
+                .unwrap();
+            assert_eq!(
+                m.lookup_batch(&["b", "a"]).unwrap(),
+                vec![Some("Two".to_string()), Some("One again".to_string())]
+            );
+            // The writer's batch is found once its future resolved.
+            let writer = m.writer().unwrap();
+            let stored = writer.commit_batch(vec![row("c", "e", "Ba", "Three")]);
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(stored)
+                .unwrap();
+            assert_eq!(m.lookup_one("c").unwrap().as_deref(), Some("Three"));
+            drop(writer);
+            let in_process: Box<dyn Memory> = Box::new(Tm::in_memory().unwrap());
+            assert!(in_process.writer().is_err());
+        }
+
+        #[test]
+        fn a_human_correction_beats_the_accepted_machine_row_in_the_export() {
+            let (mut m, _dir) = store();
+            m.commit_batch(&[
+                row("a", "e", "Xin chào", "Helo"),
+                row("b", "f", "Xin chào", "Hi"),
+            ])
+            .unwrap();
+            assert!(m.pairs().unwrap().is_empty(), "nothing accepted yet");
+            m.record_choices(&[("a", "Hello", true), ("b", "Hi", true)], &[])
+                .unwrap();
+            let pairs = m.pairs().unwrap();
+            assert_eq!(pairs.len(), 1, "one pair per source");
+            assert_eq!(
+                (pairs[0].target.as_str(), &pairs[0].origin),
+                ("Hi", &Provenance::Engine("f".into())),
+                "the row accepted last"
+            );
+            m.record_choices(&[], &["b"]).unwrap();
+            assert_eq!(m.pairs().unwrap()[0].target, "Hello", "b was replaced");
+            let nfd: String = "Xin chào".nfd().collect();
+            m.put_correction(&human(&nfd, "Greetings", CorrectionSource::default()))
+                .unwrap();
+            assert_eq!(
+                m.lookup_human("vi", "en", &["Tạm biệt", "Xin chào"])
+                    .unwrap(),
+                vec![None, Some("Greetings".to_string())]
+            );
+            let pairs = m.pairs().unwrap();
+            assert_eq!(pairs.len(), 1);
+            assert_eq!(
+                (pairs[0].target.as_str(), &pairs[0].origin),
+                ("Greetings", &Provenance::Human)
+            );
+        }
+
+        #[test]
+        fn stats_count_corrections_then_rows_per_engine_and_pair() {
+            let (mut m, _dir) = store();
+            assert_eq!(
+                m.stats().unwrap(),
+                vec![("human corrections".to_string(), 0)]
+            );
+            m.commit_batch(&[row("a", "e", "Một", "One"), row("b", "e", "Hai", "Two")])
+                .unwrap();
+            m.commit_batch(&[row("c", "f", "Ba", "Three"), row("a", "e", "Một", "1")])
+                .unwrap();
+            m.put_correction(&human("Một", "One", CorrectionSource::default()))
+                .unwrap();
+            assert_eq!(
+                m.stats().unwrap(),
+                vec![
+                    ("human corrections".to_string(), 1),
+                    ("engine:e vi->en".to_string(), 2),
+                    ("engine:f vi->en".to_string(), 1),
+                ]
+            );
+        }
+
+        #[test]
+        fn corrections_are_listed_by_document_and_deleted_all_or_none() {
+            let (mut m, _dir) = store();
+            let from = |doc: &str, line| CorrectionSource {
+                file: format!("{doc}.jsonl"),
+                line,
+                doc: doc.into(),
+            };
+            m.put_correction(&human("Một", "One", from("a", 1)))
+                .unwrap();
+            m.put_correction(&human("Hai", "Two", from("b", 2)))
+                .unwrap();
+            let all = m.corrections(&CorrectionFilter::default()).unwrap();
+            assert_eq!(all.len(), 2);
+            let only_b = m
+                .corrections(&CorrectionFilter {
+                    doc: Some("b".into()),
+                    since: None,
+                })
+                .unwrap();
+            assert_eq!(only_b.len(), 1);
+            assert_eq!(
+                (only_b[0].target.as_str(), only_b[0].came_from.line),
+                ("Two", 2)
+            );
+            let missing = all.iter().map(|c| c.id).max().unwrap() + 1;
+            assert!(m.delete_corrections(&[only_b[0].id, missing]).is_err());
+            assert_eq!(
+                m.corrections(&CorrectionFilter::default()).unwrap().len(),
+                2
+            );
+            assert_eq!(m.delete_corrections(&[only_b[0].id]).unwrap(), 1);
+            assert_eq!(
+                m.lookup_human("vi", "en", &["Một", "Hai"]).unwrap(),
+                vec![Some("One".to_string()), None]
+            );
+        }
     }
 }

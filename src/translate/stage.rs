@@ -48,12 +48,13 @@ use crate::document::{Flag, FlagCode, Provenance, Segment, SegmentKind};
 use crate::error::Result;
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Glossary, Severity};
-use crate::tm::{MachineRow, Tm, TmWriter};
+use crate::tm::{MachineRow, Memory, MemoryWriter, Tm};
 
 /// Everything a translated run needs, built once ([`Mt::new`]).
 pub struct Mt {
     engine: AnyEngine,
-    tm: Tm,
+    /// The translation memory, through its trait.
+    tm: Box<dyn Memory>,
     /// Checks targets against the glossary.
     verifier: Verifier,
     /// [`Glossary::content_hash`].
@@ -210,7 +211,7 @@ impl Mt {
         settings: MtSettings,
         glossary: &Glossary,
         engine: AnyEngine,
-        memory: Tm,
+        memory: impl Memory + 'static,
     ) -> Mt {
         let MtSettings {
             from,
@@ -222,7 +223,7 @@ impl Mt {
         } = settings;
         Mt {
             engine,
-            tm: memory,
+            tm: Box::new(memory),
             verifier: Verifier::new(&glossary.entries),
             glossary_hash: glossary.content_hash(),
             protect,
@@ -296,7 +297,7 @@ impl Mt {
             return Ok(report);
         }
         let tokens_before = self.engine.tokens_used();
-        let mut fetcher = Fetcher::new(&self.tm, &runner);
+        let mut fetcher = Fetcher::new(self.tm.as_ref(), &runner);
         let outcomes = self
             .send_first(segs, &planned, entries, &mut fetcher)
             .await?;
@@ -343,17 +344,27 @@ impl Mt {
         };
         let mut job_of: HashMap<String, usize> = HashMap::new();
         let mode = self.engine.tag_mode();
-        for (i, seg) in segs.iter_mut().enumerate() {
-            if seg.kind == SegmentKind::AsciiCaption || seg.source.trim().is_empty() {
-                planned.plans.push(Plan::Done);
-                continue;
-            }
-            report.segments += 1;
-            if let Some(t) = self.tm.human(&self.from, &self.to, &seg.source)? {
+        // One memory call per batch: the human corrections of every
+        // translatable segment, then the machine rows of the rest.
+        let translatable: Vec<usize> = (0..segs.len())
+            .filter(|&i| {
+                segs[i].kind != SegmentKind::AsciiCaption && !segs[i].source.trim().is_empty()
+            })
+            .collect();
+        report.segments += translatable.len();
+        let sources: Vec<&str> = translatable
+            .iter()
+            .map(|&i| segs[i].source.as_str())
+            .collect();
+        let humans = self.tm.lookup_human(&self.from, &self.to, &sources)?;
+        let mut pending: Vec<Option<(Option<Protected>, String, String)>> =
+            (0..segs.len()).map(|_| None).collect();
+        for (&i, human) in translatable.iter().zip(humans) {
+            let seg = &mut segs[i];
+            if let Some(t) = human {
                 seg.target = Some(t);
                 set_origin(seg, Some(Provenance::Human));
                 report.human += 1;
-                planned.plans.push(Plan::Done);
                 continue;
             }
             let protected = self
@@ -365,7 +376,20 @@ impl Mt {
                 .map_or(seg.source.as_str(), |p| p.text.as_str())
                 .to_owned();
             let key = self.key(&sent, protected.is_some());
-            if let Some(raw) = self.tm.machine(&key)? {
+            pending[i] = Some((protected, sent, key));
+        }
+        let keys: Vec<&str> = pending
+            .iter()
+            .flatten()
+            .map(|(_, _, k)| k.as_str())
+            .collect();
+        let mut stored = self.tm.lookup_batch(&keys)?.into_iter();
+        for (i, seg) in segs.iter_mut().enumerate() {
+            let Some((protected, sent, key)) = pending[i].take() else {
+                planned.plans.push(Plan::Done);
+                continue;
+            };
+            if let Some(raw) = stored.next().flatten() {
                 let restored = match &protected {
                     Some(p) => restore(&raw, p).ok(),
                     None => Some(raw),
@@ -470,7 +494,7 @@ impl Mt {
                 && restore(raw, p).is_err()
             {
                 let key = self.key(&segs[i].source, false);
-                let retry = match self.tm.machine(&key)? {
+                let retry = match self.tm.lookup_one(&key)? {
                     Some(target) => Retry::Memory { key, target },
                     None => {
                         retries.jobs.push(Job {
@@ -626,8 +650,9 @@ impl Mt {
         // The memory may have the protected translation from an earlier run.
         let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
         let mut send_idx = Vec::new();
-        for (j, job) in jobs.iter().enumerate() {
-            match self.tm.machine(&job.key)? {
+        let keys: Vec<&str> = jobs.iter().map(|j| j.key.as_str()).collect();
+        for (j, stored) in self.tm.lookup_batch(&keys)?.into_iter().enumerate() {
+            match stored {
                 Some(raw) => outcomes[j] = Some(Outcome::Translated(raw)),
                 None => send_idx.push(j),
             }
@@ -764,7 +789,7 @@ impl Mt {
         };
         // A memory error here only means "send it": the pass that needs
         // the job reads the memory again and reports the error.
-        matches!(self.tm.machine(&job.key), Ok(None)).then_some(job)
+        matches!(self.tm.lookup_one(&job.key), Ok(None)).then_some(job)
     }
 }
 
@@ -852,14 +877,14 @@ fn check(verifier: &Verifier, seg: &Segment, entries: &[Entry], target: &str) ->
 /// (started when something is first sent; it ends when this is dropped)
 /// and every outcome so far, by memory key.
 struct Fetcher<'a, 'r> {
-    tm: &'a Tm,
-    writer: Option<TmWriter>,
+    tm: &'a dyn Memory,
+    writer: Option<Box<dyn MemoryWriter>>,
     runner: &'a Runner<'r, AnyEngine>,
     got: HashMap<String, Outcome>,
 }
 
 impl<'a, 'r> Fetcher<'a, 'r> {
-    fn new(tm: &'a Tm, runner: &'a Runner<'r, AnyEngine>) -> Self {
+    fn new(tm: &'a dyn Memory, runner: &'a Runner<'r, AnyEngine>) -> Self {
         Fetcher {
             tm,
             writer: None,
@@ -898,7 +923,14 @@ impl<'a, 'r> Fetcher<'a, 'r> {
                 Some(w) => w,
                 None => self.writer.insert(self.tm.writer()?),
             };
-            let more = send(writer, self.runner, missing, missing_sources, follow_up).await?;
+            let more = send(
+                writer.as_ref(),
+                self.runner,
+                missing,
+                missing_sources,
+                follow_up,
+            )
+            .await?;
             self.got.extend(more);
         }
         Ok(jobs
@@ -919,7 +951,7 @@ impl<'a, 'r> Fetcher<'a, 'r> {
 /// each batch is committed by the writer thread, and counts as done only
 /// once it is stored. Returns every outcome by key.
 async fn send(
-    writer: &TmWriter,
+    writer: &dyn MemoryWriter,
     runner: &Runner<'_, AnyEngine>,
     jobs: Vec<Job>,
     sources: HashMap<String, String>,
@@ -961,7 +993,7 @@ async fn send(
                         })
                         .collect()
                 };
-                let stored = (!rows.is_empty()).then(|| writer.commit(rows));
+                let stored = (!rows.is_empty()).then(|| writer.commit_batch(rows));
                 let failure = &failure;
                 async move {
                     if let Some(stored) = stored
@@ -1059,7 +1091,7 @@ mod tests {
             let key = self.mt.key(source, false);
             self.mt
                 .tm
-                .put_machine(&[MachineRow {
+                .commit_batch(&[MachineRow {
                     key: key.clone(),
                     engine: "scripted".into(),
                     from: "vi".into(),
@@ -1082,7 +1114,7 @@ mod tests {
             let mut report = MtReport::default();
             let mut planned = mt.lookup(segs, &self.entries, &mut report).unwrap();
             let runner = Runner::new(&mt.engine, &TokioSleeper, 0, "vi", "en");
-            let mut fetcher = Fetcher::new(&mt.tm, &runner);
+            let mut fetcher = Fetcher::new(mt.tm.as_ref(), &runner);
             let verdicts = block_on(async {
                 let outcomes = mt
                     .send_first(segs, &planned, &self.entries, &mut fetcher)
@@ -1128,7 +1160,13 @@ mod tests {
             doc: "d".into(),
         };
         s.mt.tm
-            .put_human("vi", "en", "Câu một.", "One, reviewed.", &came_from)
+            .put_correction(&crate::tm::NewCorrection {
+                from: "vi",
+                to: "en",
+                source: "Câu một.",
+                target: "One, reviewed.",
+                came_from,
+            })
             .unwrap();
         let key = s.remember("Câu hai.", "Two, remembered.");
         let mut report = MtReport::default();
@@ -1232,7 +1270,7 @@ mod tests {
         let planned = s.mt.lookup(&mut segs, &s.entries, &mut report).unwrap();
         let lost = vec![Outcome::Translated(" HỌP.".into())];
         let runner = Runner::new(&s.mt.engine, &TokioSleeper, 0, "vi", "en");
-        let mut fetcher = Fetcher::new(&s.mt.tm, &runner);
+        let mut fetcher = Fetcher::new(s.mt.tm.as_ref(), &runner);
         let retries = block_on(s.mt.retry_lost(&segs, &planned, &lost, &mut fetcher)).unwrap();
         assert!(retries.jobs.is_empty());
         assert!(matches!(
