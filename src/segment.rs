@@ -32,8 +32,20 @@ pub struct SegmentConfig {
     pub unit: Unit,
     /// The longest paragraph kept whole, in bytes: a longer one is cut
     /// (at a sentence end, else at whitespace, else between characters)
-    /// and the segments at each cut are flagged `segment-cut`.
+    /// and the segments at each cut are flagged `segment-cut`. A value
+    /// below [`MIN_MAX_BYTES`] is read as that value, so the configuration
+    /// shows what is in effect.
+    #[serde(deserialize_with = "at_least_min_max_bytes")]
     pub max_bytes: usize,
+}
+
+/// The smallest `[segment] max_bytes` taken.
+pub const MIN_MAX_BYTES: usize = 64;
+
+fn at_least_min_max_bytes<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<usize, D::Error> {
+    Ok(usize::deserialize(d)?.max(MIN_MAX_BYTES))
 }
 
 impl Default for SegmentConfig {

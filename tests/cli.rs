@@ -209,6 +209,16 @@ fn config_prints_effective_toml_with_layers() {
 }
 
 #[test]
+fn config_shows_the_max_bytes_in_effect_not_a_value_below_the_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("zero.toml"), "[segment]\nmax_bytes = 0\n").unwrap();
+    let (out, _) = Run::new(&["config", "--config", "zero.toml"])
+        .dir(dir.path())
+        .code(0);
+    assert!(out.contains("max_bytes = 64"), "{out}");
+}
+
+#[test]
 fn config_errors_name_file_line_column() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
