@@ -13,7 +13,15 @@ fn tm_import_locates_what_does_not_parse_in_each_format() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            // A transfer cut off after a unit: nothing taken, the cut named.
+            "cut.xlf",
+            "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"vi\" \
+             target-language=\"en\"><body>\n<trans-unit id=\"a:0\"><source>Xin chào</source>\
+             <target>Hello</target></trans-unit>\n",
+            "cut.xlf:4:1: error: XLIFF ends before `</body>` closes `<xliff>`: the file is cut short",
+        ),
         (
             "bad.xlf",
             "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">\n  <file></fil>\n</xliff>\n",

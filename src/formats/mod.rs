@@ -562,6 +562,10 @@ fn read_xml(
 ) -> Result<()> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
+    // The elements open, outermost first: a file that ends with any of
+    // them open was cut short (a transfer stopped midway), and a reader
+    // that took what it had would lose the rest without a word.
+    let mut open: Vec<String> = Vec::new();
     loop {
         let event = reader.read_event().map_err(|e| {
             let at = reader.error_position();
@@ -574,10 +578,31 @@ fn read_xml(
             )
         })?;
         match event {
-            Event::Eof => return Ok(()),
-            Event::Start(e) => f(Xml::Open(&e, false)),
+            Event::Eof => {
+                let Some(outer) = open.first() else {
+                    return Ok(());
+                };
+                let (line, column) = line_col(text, text.len());
+                return Err(Error::parse(
+                    file,
+                    line,
+                    Some(column),
+                    format!(
+                        "{format} ends before `</{}>` closes `<{outer}>`: the file is cut short \
+                         (nothing was imported from it); {hint}",
+                        open.last().unwrap_or(outer)
+                    ),
+                ));
+            }
+            Event::Start(e) => {
+                open.push(e.name().as_ref().to_owned());
+                f(Xml::Open(&e, false));
+            }
             Event::Empty(e) => f(Xml::Open(&e, true)),
-            Event::End(e) => f(Xml::Close(e.local_name().as_ref())),
+            Event::End(e) => {
+                open.pop();
+                f(Xml::Close(e.local_name().as_ref()));
+            }
             Event::Text(t) => f(Xml::Text(t.xml10_content().into_owned())),
             Event::GeneralRef(r) => f(Xml::Text(resolve(&r.xml10_content()))),
             _ => {}

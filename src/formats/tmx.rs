@@ -245,4 +245,15 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn a_tmx_cut_short_is_an_error_at_its_end_not_the_units_before() {
+        let text = "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"vi\"/><body>\n\
+                    <tu tuid=\"a:0\"><tuv xml:lang=\"vi\"><seg>Xin chào</seg></tuv>";
+        let e = read(Path::new("cut.tmx"), text).unwrap_err().to_string();
+        assert!(
+            e.starts_with("cut.tmx:3:") && e.contains("ends before `</tu>` closes `<tmx>`"),
+            "{e}"
+        );
+    }
 }
