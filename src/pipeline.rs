@@ -450,17 +450,8 @@ struct Batch<'a, 'g> {
     /// Each document's outcome, by its place in the group, once known.
     results: Vec<Option<Result<DocStats>>>,
     targets: Targets<'g>,
-}
-
-impl Batch<'_, '_> {
     /// The bytes of source waiting for their targets.
-    fn pending(&self) -> usize {
-        self.open
-            .iter()
-            .flat_map(|d| &d.pending)
-            .map(|s| s.source.len())
-            .sum()
-    }
+    pending: usize,
 }
 
 /// One document of a [`Batch`].
@@ -580,6 +571,7 @@ impl Stages {
             open: Vec::new(),
             results: group.iter().map(|_| None).collect(),
             targets,
+            pending: 0,
         };
         for (at, (input, (name, original))) in group.iter().zip(&names).enumerate() {
             batch.open.push(OpenDoc {
@@ -804,15 +796,21 @@ impl Stages {
                 let segments = self.segments(doc.name, &part, doc.seq);
                 drop(part);
                 doc.seq += segments.len();
-                let bytes: usize = segments.iter().map(|s| s.source.len()).sum();
-                if batch.targets.batches() && batch.pending() + bytes > self.max_bytes {
-                    self.flush(batch, ctx)?;
-                }
-                if let Some(doc) = batch.open.last_mut().filter(|d| d.at == at) {
-                    doc.pending.extend(segments);
-                }
                 if !batch.targets.batches() {
+                    doc.pending.extend(segments);
                     self.flush(batch, ctx)?;
+                    continue;
+                }
+                for seg in segments {
+                    let bytes = seg.source.len();
+                    if batch.pending > 0 && batch.pending + bytes > self.max_bytes {
+                        self.flush(batch, ctx)?;
+                    }
+                    let Some(doc) = batch.open.last_mut().filter(|d| d.at == at) else {
+                        break;
+                    };
+                    doc.pending.push(seg);
+                    batch.pending += bytes;
                 }
             }
             if !more {
@@ -838,6 +836,7 @@ impl Stages {
             .iter_mut()
             .flat_map(|d| std::mem::take(&mut d.pending))
             .collect();
+        batch.pending = 0;
         let mut failed = None;
         let dry_run = match &mut batch.targets {
             Targets::Offline => {
@@ -1186,5 +1185,67 @@ mod tests {
             segs.iter()
                 .all(|s| s.target.is_none() && s.origin.is_none())
         );
+    }
+
+    /// Runs `text` as one document through the scripted engine (one
+    /// request per batch: no limit on segments or characters) with
+    /// `[segment] max_bytes` = `max_bytes`; returns the texts of every
+    /// request and the JSONL written.
+    fn engine_run(dir: &Path, text: &str, max_bytes: usize) -> (Vec<Vec<String>>, String) {
+        use crate::translate::AnyEngine;
+        use crate::translate::scripted::Scripted;
+        use crate::translate::settings::MtSettings;
+        let mut config = Config::default();
+        config.segment.max_bytes = max_bytes;
+        config.output.formats = vec![Format::Jsonl];
+        let file = dir.join("bai.txt");
+        std::fs::write(&file, text).unwrap();
+        let inputs = crate::reader::collect_inputs(&[file]).unwrap();
+        let glossary = glossary_of(vec![Entry::term("Hà Nội", "Hanoi")]);
+        let mut engine = Scripted::new(Vec::new(), usize::MAX);
+        engine.limits.max_chars = usize::MAX;
+        let seen = engine.seen.clone();
+        let settings = MtSettings {
+            from: "vi".into(),
+            to: "en".into(),
+            protect: false,
+            verify: false,
+            max_retries: 0,
+            requests_per_second: None,
+        };
+        let tm = Tm::open(&dir.join("tm.sqlite")).unwrap();
+        let mt = Mt::with_settings(settings, &glossary, AnyEngine::new(engine), tm);
+        let p = Pipeline::builder(&config, &glossary)
+            .translate(mt)
+            .build()
+            .unwrap();
+        let out = dir.join("out");
+        let outcome = p.run(&inputs, &out, &NoProgress).unwrap();
+        assert!(outcome.is_complete());
+        assert!(outcome.documents.iter().all(|d| d.result.is_ok()));
+        let jsonl = std::fs::read_to_string(out.join("bai.jsonl")).unwrap();
+        let seen = seen.lock().unwrap().clone();
+        (seen, jsonl)
+    }
+
+    #[test]
+    fn the_engine_path_translates_a_long_document_in_batches_of_max_bytes() {
+        let text: String = (0..80)
+            .map(|i| format!("Đoạn số {i} nói về Hà Nội và các tỉnh.\n\n"))
+            .collect();
+        let (small, big) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let max = 256;
+        let (batches, jsonl) = engine_run(small.path(), &text, max);
+        let (whole, expected) = engine_run(big.path(), &text, 1 << 20);
+        assert_eq!(whole.len(), 1, "a large bound sends the document at once");
+        assert_eq!(whole[0].len(), 80);
+        assert!(batches.len() >= 10, "{} batches", batches.len());
+        for b in &batches {
+            let bytes: usize = b.iter().map(String::len).sum();
+            assert!(bytes <= max, "a batch of {bytes} bytes > {max}");
+        }
+        assert_eq!(batches.concat(), whole[0], "every text once, in order");
+        assert_eq!(jsonl, expected);
+        assert_eq!(jsonl.lines().count(), 80);
     }
 }
