@@ -16,18 +16,25 @@
 //! [`Pipeline::run`] is the one batch driver, offline or with an engine.
 //! It first checks every output path ([`Pipeline::plan`]: inside the
 //! output folder, no two the same file), then hands out the inputs in
-//! groups to workers; each group goes through the stages in the order
-//! `Stages::run_group` defines (the one place that says it): read and
-//! segment each document, ASCII and glossary hits ([`Pipeline::process`]),
-//! then the targets — offline, reviewed corrections from the memory; with
-//! an engine, the whole group's segments translated together — then the
-//! QA pass, then each document's outputs written atomically. Offline a
-//! group is one document and [`BatchSettings::jobs`] workers run in
-//! parallel; with an engine a group is [`BatchSettings::chunk`] documents
-//! (identical texts of a group are sent once) and one worker drives the
-//! engine on a single-threaded async runtime, the engine's `concurrency`
-//! limiting the requests in flight. Memory is bounded by the documents in
-//! flight, not by the batch.
+//! groups to workers. `Stages::run_group` is the one place that defines
+//! the stage order, for both paths: each document of the group is read a
+//! part at a time (about `[segment] max_bytes` of whole paragraphs, see
+//! [`Parts`]) and each part segmented, given its ASCII form and glossary
+//! hits; the segments wait in the group's batch, which then goes on to the
+//! targets — offline, reviewed corrections from the memory; with an
+//! engine, [`Mt::translate`] — then the QA pass, then each document's
+//! writer ([`DocWriter`], opened with the document's first segments, kept
+//! open across batches, finished once its last part is written, so every
+//! output is replaced atomically). Offline the batch goes on after every
+//! part, a group is one document and [`BatchSettings::jobs`] workers run
+//! in parallel. With an engine a group is [`BatchSettings::chunk`]
+//! documents and the batch goes on once it holds `max_bytes` of source (it
+//! is cut between two segments, inside a document or across several) or
+//! the group is all read; identical texts of a batch are sent once, the
+//! memory answers repeats in later batches; one worker drives the engine
+//! on a single-threaded async runtime, the engine's `concurrency` limiting
+//! the requests in flight; a dry run counts and writes nothing. Memory is
+//! bounded by a part and a batch per worker, not by the documents' sizes.
 //!
 //! Each document gets an outcome ([`DocOutcome`]), reported to a
 //! [`Progress`] as soon as it is known: one failed document (unreadable,
@@ -111,9 +118,9 @@ const _: fn() = || {
 pub struct BatchSettings {
     /// Documents processed in parallel offline (at least 1).
     pub jobs: usize,
-    /// Documents translated together with an engine: their segments are
-    /// looked up and sent as one set (identical texts once), so memory
-    /// stays bounded by `chunk` documents.
+    /// Documents handed to the worker together with an engine: their
+    /// segments gather in batches of at most `[segment] max_bytes` of
+    /// source, each looked up and sent as one set (identical texts once).
     pub chunk: usize,
 }
 
