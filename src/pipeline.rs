@@ -603,6 +603,8 @@ impl Stages {
                         doc.read = true;
                     }
                     Err(e) => {
+                        let sent: usize = doc.pending.iter().map(|s| s.source.len()).sum();
+                        batch.pending -= sent;
                         batch.open.pop();
                         batch.results[at] = Some(Err(e));
                     }
@@ -875,6 +877,9 @@ impl Stages {
             let written = if dry_run {
                 doc.stats.segments += segments.len();
                 Ok(())
+            } else if segments.is_empty() && doc.read {
+                // Only to finish: open the writer of a document with no part.
+                self.writer(&mut doc, ctx).map(|_| ())
             } else {
                 self.write(&mut doc, &segments, ctx)
             };
@@ -899,26 +904,29 @@ impl Stages {
         Ok(())
     }
 
-    /// Writes `segments` of `doc` (opening its writer on the first write).
+    /// Writes `segments` of `doc` and counts them.
     fn write<'a>(
         &'a self,
         doc: &mut OpenDoc<'a, '_>,
         segments: &[Segment],
         ctx: &mut Worker<'_>,
     ) -> Result<()> {
-        let w = match &mut doc.writer {
-            Some(w) => w,
-            None => doc.writer.insert(self.doc_writer(
-                doc.input,
-                doc.name,
-                doc.original,
-                ctx.folder,
-                ctx.formats,
-            )?),
-        };
-        w.write(segments)?;
+        self.writer(doc, ctx)?.write(segments)?;
         doc.stats.add(segments);
         Ok(())
+    }
+
+    /// The writer of `doc`, opened on first use.
+    fn writer<'a, 'd>(
+        &'a self,
+        doc: &'d mut OpenDoc<'a, '_>,
+        ctx: &mut Worker<'_>,
+    ) -> Result<&'d mut DocWriter<'a>> {
+        if doc.writer.is_none() {
+            let w = self.doc_writer(doc.input, doc.name, doc.original, ctx.folder, ctx.formats)?;
+            doc.writer = Some(w);
+        }
+        Ok(doc.writer.as_mut().expect("opened above"))
     }
 
     fn doc_writer<'a>(
@@ -1194,20 +1202,30 @@ mod tests {
         );
     }
 
-    /// Runs `text` as one document through the scripted engine (one
-    /// request per batch: no limit on segments or characters) with
-    /// `[segment] max_bytes` = `max_bytes`; returns the texts of every
-    /// request and the JSONL written.
-    fn engine_run(dir: &Path, text: &str, max_bytes: usize) -> (Vec<Vec<String>>, String) {
+    /// Runs `files` (name, bytes) through the scripted engine (one request
+    /// per batch: no limit on segments or characters) with `[segment]
+    /// max_bytes` = `max_bytes`, writing JSONL to `dir/out`; returns the
+    /// texts of every request and the outcome.
+    fn engine_run(
+        dir: &Path,
+        files: &[(&str, &[u8])],
+        max_bytes: usize,
+    ) -> (Vec<Vec<String>>, BatchOutcome) {
         use crate::translate::AnyEngine;
         use crate::translate::scripted::Scripted;
         use crate::translate::settings::MtSettings;
         let mut config = Config::default();
         config.segment.max_bytes = max_bytes;
         config.output.formats = vec![Format::Jsonl];
-        let file = dir.join("bai.txt");
-        std::fs::write(&file, text).unwrap();
-        let inputs = crate::reader::collect_inputs(&[file]).unwrap();
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .map(|(name, bytes)| {
+                let file = dir.join(name);
+                std::fs::write(&file, bytes).unwrap();
+                file
+            })
+            .collect();
+        let inputs = crate::reader::collect_inputs(&paths).unwrap();
         let glossary = glossary_of(vec![Entry::term("Hà Nội", "Hanoi")]);
         let mut engine = Scripted::new(Vec::new(), usize::MAX);
         engine.limits.max_chars = usize::MAX;
@@ -1226,24 +1244,26 @@ mod tests {
             .translate(mt)
             .build()
             .unwrap();
-        let out = dir.join("out");
-        let outcome = p.run(&inputs, &out, &NoProgress).unwrap();
-        assert!(outcome.is_complete());
-        assert!(outcome.documents.iter().all(|d| d.result.is_ok()));
-        let jsonl = std::fs::read_to_string(out.join("bai.jsonl")).unwrap();
+        let outcome = p.run(&inputs, &dir.join("out"), &NoProgress).unwrap();
         let seen = seen.lock().unwrap().clone();
-        (seen, jsonl)
+        (seen, outcome)
+    }
+
+    fn paragraphs(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("Đoạn số {i} nói về Hà Nội và các tỉnh.\n\n"))
+            .collect()
     }
 
     #[test]
     fn the_engine_path_translates_a_long_document_in_batches_of_max_bytes() {
-        let text: String = (0..80)
-            .map(|i| format!("Đoạn số {i} nói về Hà Nội và các tỉnh.\n\n"))
-            .collect();
+        let text = paragraphs(80);
         let (small, big) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let max = 256;
-        let (batches, jsonl) = engine_run(small.path(), &text, max);
-        let (whole, expected) = engine_run(big.path(), &text, 1 << 20);
+        let (batches, outcome) = engine_run(small.path(), &[("bai.txt", text.as_bytes())], max);
+        assert!(outcome.is_complete());
+        let (whole, outcome) = engine_run(big.path(), &[("bai.txt", text.as_bytes())], 1 << 20);
+        assert!(outcome.is_complete());
         assert_eq!(whole.len(), 1, "a large bound sends the document at once");
         assert_eq!(whole[0].len(), 80);
         assert!(batches.len() >= 10, "{} batches", batches.len());
@@ -1252,7 +1272,37 @@ mod tests {
             assert!(bytes <= max, "a batch of {bytes} bytes > {max}");
         }
         assert_eq!(batches.concat(), whole[0], "every text once, in order");
-        assert_eq!(jsonl, expected);
-        assert_eq!(jsonl.lines().count(), 80);
+        let jsonl = |dir: &Path| std::fs::read_to_string(dir.join("out/bai.jsonl")).unwrap();
+        assert_eq!(jsonl(small.path()), jsonl(big.path()));
+        assert_eq!(jsonl(small.path()).lines().count(), 80);
+    }
+
+    #[test]
+    fn with_an_engine_a_document_failing_after_batches_were_written_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        // Invalid UTF-8 well after the first reader block: batches of it
+        // were translated and written before the error.
+        let mut bad = paragraphs(8000).into_bytes();
+        assert!(bad.len() > crate::reader::TextReader::BLOCK);
+        bad.extend_from_slice(b"\xff\xfe\n");
+        let good = paragraphs(3);
+        let files: [(&str, &[u8]); 3] = [
+            ("a.txt", good.as_bytes()),
+            ("b.txt", &bad),
+            ("c.txt", good.as_bytes()),
+        ];
+        let (batches, outcome) = engine_run(dir.path(), &files, 4096);
+        assert!(batches.len() > 2, "{} batches", batches.len());
+        let ok: Vec<bool> = outcome.documents.iter().map(|d| d.result.is_ok()).collect();
+        assert_eq!(ok, [true, false, true]);
+        let out = dir.path().join("out");
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.jsonl", "c.jsonl"], "nothing left of b");
+        let c = std::fs::read_to_string(out.join("c.jsonl")).unwrap();
+        assert_eq!(c.lines().count(), 3);
     }
 }
