@@ -16,18 +16,25 @@
 //! [`Pipeline::run`] is the one batch driver, offline or with an engine.
 //! It first checks every output path ([`Pipeline::plan`]: inside the
 //! output folder, no two the same file), then hands out the inputs in
-//! groups to workers; each group goes through the stages in the order
-//! `Stages::run_group` defines (the one place that says it): read and
-//! segment each document, ASCII and glossary hits ([`Pipeline::process`]),
-//! then the targets — offline, reviewed corrections from the memory; with
-//! an engine, the whole group's segments translated together — then the
-//! QA pass, then each document's outputs written atomically. Offline a
-//! group is one document and [`BatchSettings::jobs`] workers run in
-//! parallel; with an engine a group is [`BatchSettings::chunk`] documents
-//! (identical texts of a group are sent once) and one worker drives the
-//! engine on a single-threaded async runtime, the engine's `concurrency`
-//! limiting the requests in flight. Memory is bounded by the documents in
-//! flight, not by the batch.
+//! groups to workers. `Stages::run_group` is the one place that defines
+//! the stage order, for both paths: each document of the group is read a
+//! part at a time (about `[segment] max_bytes` of whole paragraphs, see
+//! [`Parts`]) and each part segmented, given its ASCII form and glossary
+//! hits; the segments wait in the group's batch, which then goes on to the
+//! targets — offline, reviewed corrections from the memory; with an
+//! engine, [`Mt::translate`] — then the QA pass, then each document's
+//! writer ([`DocWriter`], opened with the document's first segments, kept
+//! open across batches, finished once its last part is written, so every
+//! output is replaced atomically). Offline the batch goes on after every
+//! part, a group is one document and [`BatchSettings::jobs`] workers run
+//! in parallel. With an engine a group is [`BatchSettings::chunk`]
+//! documents and the batch goes on once it holds `max_bytes` of source (it
+//! is cut between two segments, inside a document or across several) or
+//! the group is all read; identical texts of a batch are sent once, the
+//! memory answers repeats in later batches; one worker drives the engine
+//! on a single-threaded async runtime, the engine's `concurrency` limiting
+//! the requests in flight; a dry run counts and writes nothing. Memory is
+//! bounded by a part and a batch per worker, not by the documents' sizes.
 //!
 //! Each document gets an outcome ([`DocOutcome`]), reported to a
 //! [`Progress`] as soon as it is known: one failed document (unreadable,
@@ -111,9 +118,9 @@ const _: fn() = || {
 pub struct BatchSettings {
     /// Documents processed in parallel offline (at least 1).
     pub jobs: usize,
-    /// Documents translated together with an engine: their segments are
-    /// looked up and sent as one set (identical texts once), so memory
-    /// stays bounded by `chunk` documents.
+    /// Documents handed to the worker together with an engine: their
+    /// segments gather in batches of at most `[segment] max_bytes` of
+    /// source, each looked up and sent as one set (identical texts once).
     pub chunk: usize,
 }
 
@@ -442,6 +449,57 @@ struct Worker<'a> {
     clock: &'a dyn Sleeper,
 }
 
+/// A group of documents on its way through the stages (see
+/// [`Stages::run_group`]): the documents read but not yet all written, in
+/// order, each with its segments waiting for their targets.
+struct Batch<'a, 'g> {
+    open: Vec<OpenDoc<'a, 'g>>,
+    /// Each document's outcome, by its place in the group, once known.
+    results: Vec<Option<Result<DocStats>>>,
+    targets: Targets<'g>,
+    /// The bytes of source waiting for their targets.
+    pending: usize,
+}
+
+/// One document of a [`Batch`].
+struct OpenDoc<'a, 'g> {
+    /// Its place in the group.
+    at: usize,
+    input: &'g Input,
+    name: &'a str,
+    original: &'a str,
+    /// Opened on the first write, finished once the document is all read
+    /// and written.
+    writer: Option<DocWriter<'a>>,
+    stats: DocStats,
+    /// Segments waiting for their targets.
+    pending: Vec<Segment>,
+    /// The number of the next segment.
+    seq: usize,
+    /// Every part is read.
+    read: bool,
+}
+
+/// Where a batch's targets come from.
+enum Targets<'g> {
+    /// Reviewed corrections from the memory, part by part.
+    Offline,
+    /// The translate stage, a batch at a time.
+    Engine {
+        mt: std::sync::MutexGuard<'g, Mt>,
+        rt: &'g tokio::runtime::Runtime,
+        report: MtReport,
+    },
+}
+
+impl Targets<'_> {
+    /// Segments wait for a full batch (with an engine), or go on part by
+    /// part (offline).
+    fn batches(&self) -> bool {
+        matches!(self, Targets::Engine { .. })
+    }
+}
+
 /// Everything that depends on the glossary, built together and swapped
 /// together: the hits' indices point into the matcher's entries, which the
 /// verifier and the translate stage read.
@@ -489,66 +547,87 @@ impl Stages {
         })
     }
 
-    /// The stages, in order, for one group of documents (see the module
-    /// documentation): read, segment, ASCII and glossary; the targets
-    /// (reviewed corrections offline, the engine's translation otherwise);
-    /// the QA pass; write. Offline each document goes through alone
-    /// ([`Stages::run_one`]).
+    /// The stages, in order, for one group of documents — the one place
+    /// that defines them (see the module documentation): each document is
+    /// read a part at a time ([`Stages::read_doc`]: read, segment, ASCII
+    /// and glossary), its segments wait in the group's batch, and the batch
+    /// goes on ([`Stages::flush`]) to the targets (reviewed corrections
+    /// offline, the engine's translation otherwise), the QA pass and the
+    /// writers. Offline the batch goes on after every part; with an engine
+    /// once it holds `[segment] max_bytes` of source (or the group is all
+    /// read), so memory holds a few parts, never a whole document.
     ///
     /// # Errors
-    /// [`Error::Tm`] when the memory fails (the batch stops).
+    /// [`Error::Tm`] when the memory fails with an engine (the batch
+    /// stops); offline it fails the document.
     fn run_group(
         &self,
         group: &[Input],
         ctx: &mut Worker<'_>,
     ) -> Result<(Vec<DocOutcome>, Option<MtReport>)> {
-        let (Some(translate), Some(rt)) = (&self.translate, ctx.rt) else {
-            let outcomes = group
-                .iter()
-                .map(|input| DocOutcome {
-                    input: input.path.clone(),
-                    result: self.run_one(input, ctx.folder, ctx.formats, ctx.flush),
-                })
-                .collect();
-            return Ok((outcomes, None));
+        let targets = match (&self.translate, ctx.rt) {
+            (Some(mt), Some(rt)) => Targets::Engine {
+                mt: mt.lock().expect("no panics while locked"),
+                rt,
+                report: MtReport::default(),
+            },
+            _ => Targets::Offline,
         };
-        let mut mt = translate.lock().expect("no panics while locked");
-        let mut outcomes = Vec::with_capacity(group.len());
-        let mut docs = Vec::new();
-        let mut all: Vec<Segment> = Vec::new();
-        for input in group {
-            match input.read() {
-                Ok(doc) => {
-                    let segs = self.process(&doc);
-                    let range = all.len()..all.len() + segs.len();
-                    all.extend(segs);
-                    docs.push((input, doc, range));
-                }
-                Err(e) => outcomes.push(DocOutcome {
-                    input: input.path.clone(),
-                    result: Err(e),
-                }),
+        let names: Vec<(String, String)> = group.iter().map(|i| (i.name(), original(i))).collect();
+        let mut batch = Batch {
+            open: Vec::new(),
+            results: group.iter().map(|_| None).collect(),
+            targets,
+            pending: 0,
+        };
+        for (at, (input, (name, original))) in group.iter().zip(&names).enumerate() {
+            batch.open.push(OpenDoc {
+                at,
+                input,
+                name,
+                original,
+                writer: None,
+                stats: DocStats::default(),
+                pending: Vec::new(),
+                seq: 0,
+                read: false,
+            });
+            let read = self.read_doc(input, &mut batch, ctx)?;
+            match batch.open.last_mut().filter(|d| d.at == at) {
+                // A write failed mid-document: its outcome is in.
+                None => {}
+                Some(doc) => match read {
+                    Ok((bytes, cleaned)) => {
+                        doc.stats.bytes = bytes;
+                        doc.stats.cleaned = cleaned;
+                        doc.read = true;
+                    }
+                    Err(e) => {
+                        let sent: usize = doc.pending.iter().map(|s| s.source.len()).sum();
+                        batch.pending -= sent;
+                        batch.open.pop();
+                        batch.results[at] = Some(Err(e));
+                    }
+                },
+            }
+            if !batch.targets.batches() {
+                self.flush(&mut batch, ctx)?;
             }
         }
-        let report = rt.block_on(mt.translate(&mut all, self.matcher.entries(), ctx.clock))?;
-        self.check_with(&mut all, mt.verifier());
-        for (input, doc, range) in docs {
-            let result = if mt.is_dry_run() {
-                Ok(DocStats {
-                    bytes: doc.text.len(),
-                    segments: range.len(),
-                    cleaned: doc.cleaned,
-                    ..DocStats::default()
-                })
-            } else {
-                self.write_doc(input, &doc, &all[range], ctx.folder, ctx.formats, ctx.flush)
-            };
-            outcomes.push(DocOutcome {
+        self.flush(&mut batch, ctx)?;
+        let outcomes = group
+            .iter()
+            .zip(batch.results)
+            .map(|(input, result)| DocOutcome {
                 input: input.path.clone(),
-                result,
-            });
-        }
-        Ok((outcomes, Some(report)))
+                result: result.expect("every document of the group is done"),
+            })
+            .collect();
+        let report = match batch.targets {
+            Targets::Engine { report, .. } => Some(report),
+            Targets::Offline => None,
+        };
+        Ok((outcomes, report))
     }
 
     /// The QA pass once targets are in (offline; see [`Stages::check_with`]).
@@ -692,48 +771,162 @@ impl Stages {
         )
     }
 
-    /// Reads, processes and writes one document a part at a time (see
-    /// [`Parts`]): memory for a few parts and per-format counts, not for
-    /// the document.
-    fn run_one(
-        &self,
+    /// Reads the document opened last in `batch` a part at a time (see
+    /// [`Parts`]), each part's segments into the batch, which goes on
+    /// ([`Stages::flush`]) whenever it is full. Returns the bytes of text
+    /// and what the reader cleaned, or the document's own error (unreadable,
+    /// not UTF-8); stops early when a write of the document failed (its
+    /// outcome is then in).
+    ///
+    /// # Errors
+    /// [`Stages::flush`]'s.
+    fn read_doc<'a>(
+        &'a self,
         input: &Input,
-        folder: &mut crate::atomic::OutputFolder,
-        formats: &[Format],
-        flush: &crate::atomic::Flush,
-    ) -> Result<DocStats> {
-        let mut reader = input.open()?;
-        let name = input.name();
-        let original = original(input);
+        batch: &mut Batch<'a, '_>,
+        ctx: &mut Worker<'_>,
+    ) -> Result<Result<(usize, crate::document::Cleaned)>> {
+        let at = batch.open.len() - 1;
+        let at = batch.open[at].at;
+        let mut reader = match input.open() {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
+        };
         let mut parts = Parts::new(self.max_bytes);
-        let mut out: Option<DocWriter<'_>> = None;
-        let mut stats = DocStats::default();
         loop {
-            let more = reader.read(parts.buffer())?;
+            let more = match reader.read(parts.buffer()) {
+                Ok(more) => more,
+                Err(e) => return Ok(Err(e)),
+            };
             while let Some(part) = parts.next(&self.segmenter, !more) {
-                let mut segments = self.segments(&name, &part, stats.segments);
-                drop(part);
-                self.corrections(&mut segments)?;
-                self.check(&mut segments);
-                let w = match &mut out {
-                    Some(w) => w,
-                    None => out.insert(self.doc_writer(input, &name, &original, folder, formats)?),
+                let Some(doc) = batch.open.last_mut().filter(|d| d.at == at) else {
+                    return Ok(Ok((parts.len(), reader.cleaned())));
                 };
-                w.write(&segments)?;
-                stats.add(&segments);
+                let segments = self.segments(doc.name, &part, doc.seq);
+                drop(part);
+                doc.seq += segments.len();
+                if !batch.targets.batches() {
+                    doc.pending.extend(segments);
+                    self.flush(batch, ctx)?;
+                    continue;
+                }
+                for seg in segments {
+                    let bytes = seg.source.len();
+                    if batch.pending > 0 && batch.pending + bytes > self.max_bytes {
+                        self.flush(batch, ctx)?;
+                    }
+                    let Some(doc) = batch.open.last_mut().filter(|d| d.at == at) else {
+                        break;
+                    };
+                    doc.pending.push(seg);
+                    batch.pending += bytes;
+                }
             }
             if !more {
                 break;
             }
         }
-        let out = match out {
-            Some(w) => w,
-            None => self.doc_writer(input, &name, &original, folder, formats)?,
+        Ok(Ok((parts.len(), reader.cleaned())))
+    }
+
+    /// The rest of the stages for the batch's waiting segments, all
+    /// documents together: the targets, the QA pass, then each document's
+    /// segments written to its writer (opened on its first write, kept
+    /// open across batches); a document all read is finished and its
+    /// outcome put in. In a dry run nothing is written, the segments are
+    /// only counted.
+    ///
+    /// # Errors
+    /// [`Error::Tm`] when the memory fails with an engine.
+    fn flush<'a>(&'a self, batch: &mut Batch<'a, '_>, ctx: &mut Worker<'_>) -> Result<()> {
+        let counts: Vec<usize> = batch.open.iter().map(|d| d.pending.len()).collect();
+        let mut all: Vec<Segment> = batch
+            .open
+            .iter_mut()
+            .flat_map(|d| std::mem::take(&mut d.pending))
+            .collect();
+        batch.pending = 0;
+        let mut failed = None;
+        let dry_run = match &mut batch.targets {
+            Targets::Offline => {
+                match self.corrections(&mut all) {
+                    Ok(()) => self.check(&mut all),
+                    Err(e) => failed = Some(e),
+                }
+                false
+            }
+            Targets::Engine { mt, rt, report } => {
+                let r = rt.block_on(mt.translate(&mut all, self.matcher.entries(), ctx.clock))?;
+                report.add(&r);
+                self.check_with(&mut all, mt.verifier());
+                mt.is_dry_run()
+            }
         };
-        stats.files = out.finish(Some(flush))?;
-        stats.bytes = parts.len();
-        stats.cleaned = reader.cleaned();
-        Ok(stats)
+        // Offline the batch is one part of one document: a failed lookup
+        // of corrections fails that document.
+        if let (Some(e), Some(doc)) = (failed, batch.open.last_mut()) {
+            doc.writer = None;
+            batch.results[doc.at] = Some(Err(e));
+            batch.open.pop();
+            return Ok(());
+        }
+        let mut all = all.into_iter();
+        let mut still = Vec::with_capacity(batch.open.len());
+        for (mut doc, n) in batch.open.drain(..).zip(counts) {
+            let segments: Vec<Segment> = all.by_ref().take(n).collect();
+            let written = if dry_run {
+                doc.stats.segments += segments.len();
+                Ok(())
+            } else if segments.is_empty() && doc.read {
+                // Only to finish: open the writer of a document with no part.
+                self.writer(&mut doc, ctx).map(|_| ())
+            } else {
+                self.write(&mut doc, &segments, ctx)
+            };
+            match written {
+                Err(e) => batch.results[doc.at] = Some(Err(e)),
+                Ok(()) if !doc.read => still.push(doc),
+                Ok(()) => {
+                    let mut stats = doc.stats;
+                    let files = doc.writer.map(|w| w.finish(Some(ctx.flush)));
+                    batch.results[doc.at] = Some(match files {
+                        Some(Err(e)) => Err(e),
+                        Some(Ok(files)) => {
+                            stats.files = files;
+                            Ok(stats)
+                        }
+                        None => Ok(stats),
+                    });
+                }
+            }
+        }
+        batch.open = still;
+        Ok(())
+    }
+
+    /// Writes `segments` of `doc` and counts them.
+    fn write<'a>(
+        &'a self,
+        doc: &mut OpenDoc<'a, '_>,
+        segments: &[Segment],
+        ctx: &mut Worker<'_>,
+    ) -> Result<()> {
+        self.writer(doc, ctx)?.write(segments)?;
+        doc.stats.add(segments);
+        Ok(())
+    }
+
+    /// The writer of `doc`, opened on first use.
+    fn writer<'a, 'd>(
+        &'a self,
+        doc: &'d mut OpenDoc<'a, '_>,
+        ctx: &mut Worker<'_>,
+    ) -> Result<&'d mut DocWriter<'a>> {
+        if doc.writer.is_none() {
+            let w = self.doc_writer(doc.input, doc.name, doc.original, ctx.folder, ctx.formats)?;
+            doc.writer = Some(w);
+        }
+        Ok(doc.writer.as_mut().expect("opened above"))
     }
 
     fn doc_writer<'a>(
@@ -754,28 +947,6 @@ impl Stages {
             spill: None,
         };
         DocWriter::new(folder, &input.out_stem, formats, info)
-    }
-
-    fn write_doc(
-        &self,
-        input: &Input,
-        doc: &Document,
-        segments: &[Segment],
-        folder: &mut crate::atomic::OutputFolder,
-        formats: &[Format],
-        flush: &crate::atomic::Flush,
-    ) -> Result<DocStats> {
-        let original = original(input);
-        let mut out = self.doc_writer(input, &doc.name, &original, folder, formats)?;
-        out.write(segments)?;
-        let mut stats = DocStats {
-            bytes: doc.text.len(),
-            files: out.finish(Some(flush))?,
-            cleaned: doc.cleaned,
-            ..DocStats::default()
-        };
-        stats.add(segments);
-        Ok(stats)
     }
 }
 
@@ -1029,5 +1200,109 @@ mod tests {
             segs.iter()
                 .all(|s| s.target.is_none() && s.origin.is_none())
         );
+    }
+
+    /// Runs `files` (name, bytes) through the scripted engine (one request
+    /// per batch: no limit on segments or characters) with `[segment]
+    /// max_bytes` = `max_bytes`, writing JSONL to `dir/out`; returns the
+    /// texts of every request and the outcome.
+    fn engine_run(
+        dir: &Path,
+        files: &[(&str, &[u8])],
+        max_bytes: usize,
+    ) -> (Vec<Vec<String>>, BatchOutcome) {
+        use crate::translate::AnyEngine;
+        use crate::translate::scripted::Scripted;
+        use crate::translate::settings::MtSettings;
+        let mut config = Config::default();
+        config.segment.max_bytes = max_bytes;
+        config.output.formats = vec![Format::Jsonl];
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .map(|(name, bytes)| {
+                let file = dir.join(name);
+                std::fs::write(&file, bytes).unwrap();
+                file
+            })
+            .collect();
+        let inputs = crate::reader::collect_inputs(&paths).unwrap();
+        let glossary = glossary_of(vec![Entry::term("Hà Nội", "Hanoi")]);
+        let mut engine = Scripted::new(Vec::new(), usize::MAX);
+        engine.limits.max_chars = usize::MAX;
+        let seen = engine.seen.clone();
+        let settings = MtSettings {
+            from: "vi".into(),
+            to: "en".into(),
+            protect: false,
+            verify: false,
+            max_retries: 0,
+            requests_per_second: None,
+        };
+        let tm = Tm::open(&dir.join("tm.sqlite")).unwrap();
+        let mt = Mt::with_settings(settings, &glossary, AnyEngine::new(engine), tm);
+        let p = Pipeline::builder(&config, &glossary)
+            .translate(mt)
+            .build()
+            .unwrap();
+        let outcome = p.run(&inputs, &dir.join("out"), &NoProgress).unwrap();
+        let seen = seen.lock().unwrap().clone();
+        (seen, outcome)
+    }
+
+    fn paragraphs(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("Đoạn số {i} nói về Hà Nội và các tỉnh.\n\n"))
+            .collect()
+    }
+
+    #[test]
+    fn the_engine_path_translates_a_long_document_in_batches_of_max_bytes() {
+        let text = paragraphs(80);
+        let (small, big) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let max = 256;
+        let (batches, outcome) = engine_run(small.path(), &[("bai.txt", text.as_bytes())], max);
+        assert!(outcome.is_complete());
+        let (whole, outcome) = engine_run(big.path(), &[("bai.txt", text.as_bytes())], 1 << 20);
+        assert!(outcome.is_complete());
+        assert_eq!(whole.len(), 1, "a large bound sends the document at once");
+        assert_eq!(whole[0].len(), 80);
+        assert!(batches.len() >= 10, "{} batches", batches.len());
+        for b in &batches {
+            let bytes: usize = b.iter().map(String::len).sum();
+            assert!(bytes <= max, "a batch of {bytes} bytes > {max}");
+        }
+        assert_eq!(batches.concat(), whole[0], "every text once, in order");
+        let jsonl = |dir: &Path| std::fs::read_to_string(dir.join("out/bai.jsonl")).unwrap();
+        assert_eq!(jsonl(small.path()), jsonl(big.path()));
+        assert_eq!(jsonl(small.path()).lines().count(), 80);
+    }
+
+    #[test]
+    fn with_an_engine_a_document_failing_after_batches_were_written_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        // Invalid UTF-8 well after the first reader block: batches of it
+        // were translated and written before the error.
+        let mut bad = paragraphs(8000).into_bytes();
+        assert!(bad.len() > crate::reader::TextReader::BLOCK);
+        bad.extend_from_slice(b"\xff\xfe\n");
+        let good = paragraphs(3);
+        let files: [(&str, &[u8]); 3] = [
+            ("a.txt", good.as_bytes()),
+            ("b.txt", &bad),
+            ("c.txt", good.as_bytes()),
+        ];
+        let (batches, outcome) = engine_run(dir.path(), &files, 4096);
+        assert!(batches.len() > 2, "{} batches", batches.len());
+        let ok: Vec<bool> = outcome.documents.iter().map(|d| d.result.is_ok()).collect();
+        assert_eq!(ok, [true, false, true]);
+        let out = dir.path().join("out");
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.jsonl", "c.jsonl"], "nothing left of b");
+        let c = std::fs::read_to_string(out.join("c.jsonl")).unwrap();
+        assert_eq!(c.lines().count(), 3);
     }
 }
