@@ -247,8 +247,9 @@ impl DeepL {
                 .await;
                 match created {
                     Ok(g) => Ok(Some(g.glossary_id)),
-                    // No glossaries for this pair: translate without, verify after.
-                    Err(EngineError::BadRequest(_)) => Ok(None),
+                    // No glossaries for this pair ("Unsupported glossary language
+                    // pair"): translate without, verify after.
+                    Err(EngineError::BadRequest(_) | EngineError::Unsupported(_)) => Ok(None),
                     Err(e) => Err(e),
                 }
             })

@@ -102,7 +102,11 @@ pub enum EngineError {
     /// A network error, a timeout or a 5xx: retry.
     #[error("transient failure: {0}")]
     Transient(String),
-    /// The server refused the request as such (unsupported pair…): no retry.
+    /// The engine does not translate this language pair (not installed,
+    /// not supported): stop the run, retrying or running again cannot help.
+    #[error("language pair not offered: {0}")]
+    Unsupported(String),
+    /// The server refused the request as such: no retry.
     #[error("bad request: {0}")]
     BadRequest(String),
     /// The reply cannot be used (malformed, wrong count, truncated): retry
@@ -116,7 +120,10 @@ impl EngineError {
     pub fn is_fatal(&self) -> bool {
         matches!(
             self,
-            EngineError::Quota(_) | EngineError::Auth(_) | EngineError::Unreachable(_)
+            EngineError::Quota(_)
+                | EngineError::Auth(_)
+                | EngineError::Unreachable(_)
+                | EngineError::Unsupported(_)
         )
     }
 
@@ -130,6 +137,9 @@ impl EngineError {
             401 => EngineError::Auth(message),
             413 | 414 => EngineError::TooLarge(message),
             408 | 500..=599 => EngineError::Transient(format!("HTTP {status}: {message}")),
+            400..=499 if names_an_unsupported_pair(&message) => {
+                EngineError::Unsupported(format!("HTTP {status}: {message}"))
+            }
             _ => EngineError::BadRequest(format!("HTTP {status}: {message}")),
         }
     }
@@ -164,6 +174,22 @@ pub enum Billing {
 
 /// What an engine call returns.
 pub type EngineResult<T> = std::result::Result<T, EngineError>;
+
+/// Does a refusal's message say the language pair is not offered? The
+/// providers' own words: APy "That pair is not installed", LibreTranslate
+/// "xx is not supported", DeepL "Value for 'target_lang' not supported",
+/// Google "Bad language pair".
+fn names_an_unsupported_pair(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "pair is not installed",
+        "not supported",
+        "unsupported",
+        "bad language pair",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
+}
 
 /// A machine-translation engine: builds requests, parses replies.
 ///
@@ -345,6 +371,7 @@ impl EngineError {
             EngineError::Unreachable(m) => EngineError::Unreachable(s(m)),
             EngineError::Transient(m) => EngineError::Transient(s(m)),
             EngineError::BadRequest(m) => EngineError::BadRequest(s(m)),
+            EngineError::Unsupported(m) => EngineError::Unsupported(s(m)),
             EngineError::BadOutput(m) => EngineError::BadOutput(s(m)),
             e @ EngineError::RateLimited { .. } => e,
         }

@@ -16,8 +16,9 @@
 //! `Transient` up to `max_retries` times, waiting the server's `Retry-After` when given (capped) or an
 //! exponential backoff with full jitter (base 500 ms, cap 30 s); `TooLarge`
 //! and `BadOutput` split the batch in halves, a single segment gets one
-//! more try; `BadRequest` fails the batch; `Quota` and `Auth` stop the run:
-//! every job not yet done fails with that reason. The clock is a [`Sleeper`]
+//! more try; `BadRequest` fails the batch; `Quota`, `Auth` and `Unsupported` (a
+//! language pair the engine lacks) stop the run: every job not yet done
+//! fails with that reason. The clock is a [`Sleeper`]
 //! so tests run without waiting.
 
 use std::future::Future;

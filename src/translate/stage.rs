@@ -839,6 +839,10 @@ fn stop_reason(e: &super::EngineError, engine: &str) -> String {
     match e {
         E::Quota(m) | E::Auth(m) => m.clone(),
         E::Unreachable(m) => format!("the {engine} server could not be reached ({m})"),
+        E::Unsupported(m) => format!(
+            "{engine} does not translate this language pair ({m}); install the pair or choose \
+             other --from/--to (`songngu engines --check` asks the server)"
+        ),
         other => format!("{engine}: {other}"),
     }
 }
@@ -1238,6 +1242,25 @@ mod tests {
         assert_eq!(codes(&segs[0]), ["mt-failed"]);
         assert!(segs[0].flags[0].message.contains("pair"));
         assert_eq!(planned.chosen[0], None);
+    }
+
+    #[test]
+    fn a_language_pair_the_engine_lacks_stops_the_run_with_what_to_do() {
+        let refusal = EngineError::from_status(400, "That pair is not installed".into(), None);
+        assert!(refusal.is_fatal(), "{refusal:?}");
+        let s = stage(Scripted::new(vec![Err(refusal)], 10), &[]);
+        let mut segs = s.segments("Câu một.\n\nCâu hai.");
+        let mut mt = s.mt;
+        let report = block_on(mt.translate(&mut segs, &s.entries, &TokioSleeper)).unwrap();
+        let why = report.stopped.expect("the run stopped");
+        assert!(
+            why.contains("does not translate this language pair") && why.contains("--from/--to"),
+            "{why}"
+        );
+        assert_eq!(report.failed, 2);
+        // Other refusals still fail the batch alone.
+        let other = EngineError::from_status(400, "text too odd".into(), None);
+        assert!(!other.is_fatal(), "{other:?}");
     }
 
     /// Drops every placeholder.
