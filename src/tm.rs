@@ -907,50 +907,37 @@ impl Tm {
     /// # Errors
     /// [`Error::Tm`].
     pub fn pairs(&self) -> Result<Vec<TmPair>> {
+        // Human corrections first (no engine), then the accepted machine
+        // translations of sources nobody corrected.
+        const HUMAN: &str =
+            "SELECT source_lang, target_lang, source, target, NULL FROM human ORDER BY source";
+        const MACHINE: &str = "SELECT m.source_lang, m.target_lang, m.source, m.final, m.engine \
+             FROM machine m \
+             WHERE m.final IS NOT NULL AND m.accepted IS NOT NULL \
+             AND m.accepted = (SELECT MAX(x.accepted) FROM machine x WHERE x.source_lang = m.source_lang \
+               AND x.target_lang = m.target_lang AND x.source = m.source) \
+             AND NOT EXISTS (SELECT 1 FROM human h WHERE h.source_lang = m.source_lang \
+               AND h.target_lang = m.target_lang AND h.source = m.source) \
+             ORDER BY m.source";
         let mut out = Vec::new();
-        let mut st = self
-            .conn
-            .prepare("SELECT source_lang, target_lang, source, target FROM human ORDER BY source")
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(TmPair {
-                    from: r.get(0)?,
-                    to: r.get(1)?,
-                    source: r.get(2)?,
-                    target: r.get(3)?,
-                    origin: Provenance::Human,
+        for sql in [HUMAN, MACHINE] {
+            let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok(TmPair {
+                        from: r.get(0)?,
+                        to: r.get(1)?,
+                        source: r.get(2)?,
+                        target: r.get(3)?,
+                        origin: r
+                            .get::<_, Option<String>>(4)?
+                            .map_or(Provenance::Human, Provenance::Engine),
+                    })
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        for r in rows {
-            out.push(r.map_err(|e| self.err(e))?);
-        }
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT m.source_lang, m.target_lang, m.source, m.final, m.engine FROM machine m \
-                 WHERE m.final IS NOT NULL AND m.accepted IS NOT NULL \
-                 AND m.accepted = (SELECT MAX(x.accepted) FROM machine x WHERE x.source_lang = m.source_lang \
-                   AND x.target_lang = m.target_lang AND x.source = m.source) \
-                 AND NOT EXISTS (SELECT 1 FROM human h WHERE h.source_lang = m.source_lang \
-                   AND h.target_lang = m.target_lang AND h.source = m.source) \
-                 ORDER BY m.source",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(TmPair {
-                    from: r.get(0)?,
-                    to: r.get(1)?,
-                    source: r.get(2)?,
-                    target: r.get(3)?,
-                    origin: Provenance::Engine(r.get(4)?),
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        for r in rows {
-            out.push(r.map_err(|e| self.err(e))?);
+                .map_err(|e| self.err(e))?;
+            for r in rows {
+                out.push(r.map_err(|e| self.err(e))?);
+            }
         }
         Ok(out)
     }
