@@ -654,7 +654,7 @@ impl Stages {
             if origin.is_glossary() || target.trim().is_empty() {
                 continue;
             }
-            let mut flags = crate::qa::target_checks(&seg.source, target);
+            let mut flags = crate::qa::target_checks(seg.kind, &seg.source, target);
             if origin.is_human() && self.verify {
                 flags.extend(crate::qa::term_checks(
                     verifier,

@@ -79,7 +79,7 @@ impl Checker {
             )),
             (Some(t), _) => {
                 out.extend(term_checks(&self.verifier, seg, entries, t));
-                out.extend(target_checks(&seg.source, t));
+                out.extend(target_checks(seg.kind, &seg.source, t));
             }
         }
         out
@@ -143,10 +143,14 @@ pub fn misspellings(seg: &Segment) -> Vec<Flag> {
 
 /// The checks of a target against its source that need no glossary:
 /// same-as-source, placeholders left, numbers, dates and document codes
-/// carried over, Vietnamese left in the target.
-pub fn target_checks(source: &str, target: &str) -> Vec<Flag> {
+/// carried over, Vietnamese left in the target. A byline kept as it is
+/// (a reporter's name) is not `untranslated`: names stay.
+pub fn target_checks(kind: SegmentKind, source: &str, target: &str) -> Vec<Flag> {
     let mut out = Vec::new();
     if target.trim() == source.trim() && source.chars().any(char::is_alphabetic) {
+        if kind == SegmentKind::Byline {
+            return out;
+        }
         out.push(flag(
             FlagCode::Untranslated,
             Severity::Error,
@@ -744,7 +748,7 @@ mod tests {
     use super::*;
 
     fn codes(source: &str, target: &str) -> Vec<String> {
-        target_checks(source, target)
+        target_checks(SegmentKind::Text, source, target)
             .into_iter()
             .map(|f| f.code.to_string())
             .collect()
@@ -918,5 +922,11 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, 2);
         assert!(found[0].1.message.contains("`Meeting`"));
+    }
+
+    #[test]
+    fn a_byline_kept_as_it_is_is_not_untranslated() {
+        assert!(target_checks(SegmentKind::Byline, "Minh Tuấn", "Minh Tuấn").is_empty());
+        assert_eq!(codes("Minh Tuấn", "Minh Tuấn"), ["untranslated"]);
     }
 }
