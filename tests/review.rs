@@ -126,7 +126,15 @@ fn round_trip_with_the_pages_export_format() {
     import_and_rerun(dir.path(), &export);
 }
 
-fn browser_prerequisites() -> Result<(PathBuf, PathBuf), String> {
+/// One Chromium at a time in this test binary: the browser tests started
+/// together with the other tests' runs on a 2-core machine made page
+/// actions time out (a reload checked before the page settled). The
+/// guard is held for the whole test.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+type Browser = (PathBuf, PathBuf, std::sync::MutexGuard<'static, ()>);
+
+fn browser_prerequisites() -> Result<Browser, String> {
     let chromium = std::env::var_os("CHROMIUM")
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     if !chromium.exists() {
@@ -142,12 +150,15 @@ fn browser_prerequisites() -> Result<(PathBuf, PathBuf), String> {
     if !browser_dir.join("node_modules/playwright-core").exists() {
         return Err("playwright-core not installed (cd tests/browser && npm ci)".into());
     }
-    Ok((chromium, browser_dir))
+    let guard = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((chromium, browser_dir, guard))
 }
 
 /// The browser and its driver, or `None` (with the reason printed) when
 /// they are missing and `SONGNGU_REQUIRE_BROWSER` is not set.
-fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
+fn browser_or_skip() -> Option<Browser> {
     match browser_prerequisites() {
         Ok(p) => Some(p),
         Err(why) => {
@@ -163,7 +174,7 @@ fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
 
 #[test]
 fn review_page_in_chromium() {
-    let Some((chromium, browser_dir)) = browser_or_skip() else {
+    let Some((chromium, browser_dir, _one_browser)) = browser_or_skip() else {
         return;
     };
     let dir = reviewed_run();
@@ -466,7 +477,7 @@ fn as_the_page_showed_it(target: &str) -> String {
 
 #[test]
 fn control_characters_never_become_edits_in_chromium() {
-    let Some((chromium, browser_dir)) = browser_or_skip() else {
+    let Some((chromium, browser_dir, _one_browser)) = browser_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -683,7 +694,7 @@ fn tm_import_counts_unchanged_and_skipped_rows() {
 /// set; else a temporary folder).
 #[test]
 fn review_page_layout_at_laptop_width() {
-    let (chromium, browser_dir) = match browser_prerequisites() {
+    let (chromium, browser_dir, _one_browser) = match browser_prerequisites() {
         Ok(p) => p,
         Err(why) => {
             assert!(
