@@ -32,7 +32,7 @@ use songngu::tm::Tm;
 use songngu::translate::libretranslate::LibreTranslate;
 use songngu::translate::runner::Sleeper;
 use songngu::translate::stage::Mt;
-use songngu::translate::{AnyEngine, Engine};
+use songngu::translate::{AnyEngine, Engine, MtReport};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -125,8 +125,15 @@ fn main() {
     enforcement(&server, &fake);
 }
 
-/// The enforcement scenario (see the module documentation).
-fn enforcement(server: &MockServer, fake: &Fake) {
+/// The article both scenarios translate (2,000 one-sentence paragraphs),
+/// the engine settings against the fake, and the inputs.
+struct Scenario {
+    dir: tempfile::TempDir,
+    settings: EngineConfig,
+    inputs: Vec<songngu::reader::Input>,
+}
+
+fn scenario(server: &MockServer) -> Scenario {
     let dir = tempfile::tempdir().unwrap();
     let article: String = (0..2000)
         .map(|i| format!("Câu số {i} của bài báo mẫu.\n\n"))
@@ -140,27 +147,55 @@ fn enforcement(server: &MockServer, fake: &Fake) {
         max_retries: 5,
         ..EngineConfig::default()
     };
+    let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
+    Scenario {
+        dir,
+        settings,
+        inputs,
+    }
+}
+
+/// One translated run through a fresh engine and the memory at `tm_path`:
+/// its wall time and report.
+fn timed_run(
+    settings: &EngineConfig,
+    config: &Config,
+    glossary: &Glossary,
+    tm_path: &std::path::Path,
+    inputs: &[songngu::reader::Input],
+    dir: &std::path::Path,
+) -> (f64, MtReport) {
+    let engine = AnyEngine::new(LibreTranslate::with_key(settings, None).unwrap());
+    let mt = Mt::new(config, glossary, engine, Tm::open(tm_path).unwrap());
+    let pipeline = pipeline(config, glossary, mt);
+    let t = Instant::now();
+    let report = pipeline
+        .run(inputs, &dir.join("out"), &NoProgress)
+        .unwrap()
+        .translation
+        .unwrap();
+    (t.elapsed().as_secs_f64(), report)
+}
+
+/// The enforcement scenario (see the module documentation).
+fn enforcement(server: &MockServer, fake: &Fake) {
+    let Scenario {
+        dir,
+        settings,
+        inputs,
+    } = scenario(server);
     let mut config = Config::default();
     config.glossary.modes = vec![GlossaryMode::Verify];
     let glossary = Glossary {
         entries: vec![Entry::term("bài báo", "news article")],
         files: Vec::new(),
     };
-    let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let mut ratios = Vec::new();
     for run in 1..=3 {
         let tm_path = dir.path().join(format!("tm{run}.sqlite"));
         let before = fake.rejected.load(Ordering::SeqCst);
-        let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
-        let mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
-        let pipeline = pipeline(&config, &glossary, mt);
-        let t = Instant::now();
-        let report = pipeline
-            .run(&inputs, &dir.path().join("out"), &NoProgress)
-            .unwrap()
-            .translation
-            .unwrap();
-        let secs = t.elapsed().as_secs_f64();
+        let (secs, report) =
+            timed_run(&settings, &config, &glossary, &tm_path, &inputs, dir.path());
         let ideal = report.requests as f64 * LATENCY.as_secs_f64() / 4.0;
         let ratio = secs / ideal;
         assert_eq!(
@@ -185,37 +220,20 @@ fn enforcement(server: &MockServer, fake: &Fake) {
 
 /// The plain scenario (see the module documentation).
 fn plain(rt: &tokio::runtime::Runtime, server: &MockServer, fake: &Fake) {
-    let dir = tempfile::tempdir().unwrap();
-    let article: String = (0..2000)
-        .map(|i| format!("Câu số {i} của bài báo mẫu.\n\n"))
-        .collect();
-    std::fs::write(dir.path().join("bai.txt"), &article).unwrap();
-    let settings = EngineConfig {
-        url: server.uri(),
-        concurrency: 4,
-        batch_size: 20,
-        timeout_s: 30,
-        max_retries: 5,
-        ..EngineConfig::default()
-    };
+    let Scenario {
+        dir,
+        settings,
+        inputs,
+    } = scenario(server);
     // Neither protect nor verify.
     let mut config = Config::default();
     config.glossary.modes = Vec::new();
     let glossary = Glossary::default();
-    let inputs = collect_inputs(&[dir.path().join("bai.txt")]).unwrap();
     let tm_path = dir.path().join("tm.sqlite");
     let run = |label: &str| {
         let before = fake.requests.load(Ordering::SeqCst);
-        let engine = AnyEngine::new(LibreTranslate::with_key(&settings, None).unwrap());
-        let mt = Mt::new(&config, &glossary, engine, Tm::open(&tm_path).unwrap());
-        let pipeline = pipeline(&config, &glossary, mt);
-        let t = Instant::now();
-        let report = pipeline
-            .run(&inputs, &dir.path().join("out"), &NoProgress)
-            .unwrap()
-            .translation
-            .unwrap();
-        let secs = t.elapsed().as_secs_f64();
+        let (secs, report) =
+            timed_run(&settings, &config, &glossary, &tm_path, &inputs, dir.path());
         let requests = fake.requests.load(Ordering::SeqCst) - before;
         println!(
             "{label}: {:.2} s, {requests} request(s), {} segment(s) sent, {} failed",
