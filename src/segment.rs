@@ -18,11 +18,11 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::document::SegmentKind;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
 
-use crate::document::SegmentKind;
+mod uax29;
 
 /// `[segment]`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -963,7 +963,7 @@ fn for_each_sentence(line: &str, work: &mut usize, mut emit: impl FnMut(usize, u
         }
         cur = Some((s, e));
     };
-    for (s, piece) in line.split_sentence_bound_indices() {
+    for (s, piece) in uax29::pieces(line) {
         *work += piece.len();
         let mut from = s;
         for cut in extra_cuts(piece) {
