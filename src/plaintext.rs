@@ -12,21 +12,38 @@ use crate::error::{Error, Result};
 /// spaces, for line-oriented outputs and prompts. Tabs and other
 /// characters stay.
 pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    let breaks = |c: char| {
-        matches!(
-            c,
-            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{1C}'
-                ..='\u{1E}'
-        )
-    };
-    if s.contains(breaks) {
+    if has_line_break(s.as_bytes()) {
         s.chars()
-            .map(|c| if breaks(c) { ' ' } else { c })
+            .map(|c| if is_line_break(c) { ' ' } else { c })
             .collect::<String>()
             .into()
     } else {
         s.into()
     }
+}
+
+/// A character [`one_line`] replaces.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{1C}'
+            ..='\u{1E}'
+    )
+}
+
+/// Whether UTF-8 `b` holds a character [`one_line`] replaces, by bytes:
+/// the ASCII ones, U+0085 (C2 85), U+2028 and U+2029 (E2 80 A8, E2 80 A9).
+fn has_line_break(b: &[u8]) -> bool {
+    use memchr::{memchr, memchr2_iter, memchr3};
+    // Vectorised scans: the ASCII ones are rare, C2 and E2 start only a few
+    // characters of news copy (a no-break space, quotes, dashes).
+    memchr3(b'\n', b'\r', 0x0B, b).is_some()
+        || memchr3(0x0C, 0x1C, 0x1D, b).is_some()
+        || memchr(0x1E, b).is_some()
+        || memchr2_iter(0xC2, 0xE2, b).any(|i| match b[i] {
+            0xC2 => b.get(i + 1) == Some(&0x85),
+            _ => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)),
+        })
 }
 
 /// The error for bytes of `origin` that are not UTF-8: the first bad byte's
@@ -94,5 +111,13 @@ mod tests {
             one_line("a\nb\r\nc\u{B}d\u{C}e\u{85}f\u{2028}g\u{2029}h\u{1C}i\u{1E}j"),
             "a b  c d e f g h i j"
         );
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_the_characters_on_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("ư{c}ễ");
+            assert_eq!(has_line_break(text.as_bytes()), is_line_break(c), "{c:?}");
+        }
     }
 }

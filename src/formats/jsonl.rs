@@ -17,15 +17,22 @@ use super::Writer;
 use crate::document::{Flag, Provenance, Segment, SegmentKind};
 use crate::error::{Error, Result};
 
-pub struct Jsonl;
+/// The JSONL writer. A group's lines are serialised into one buffer and
+/// written at once: serde writes many small pieces, each of which would
+/// otherwise be a call through the output's `dyn Write`.
+#[derive(Default)]
+pub struct Jsonl {
+    buf: Vec<u8>,
+}
 
 impl Writer for Jsonl {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
+        self.buf.clear();
         for seg in segments {
-            serde_json::to_writer(&mut *out[0], &Record::of(seg))?;
-            out[0].write_all(b"\n")?;
+            serde_json::to_writer(&mut self.buf, &Record::of(seg))?;
+            self.buf.push(b'\n');
         }
-        Ok(())
+        out[0].write_all(&self.buf)
     }
 
     fn finish(&mut self, _out: &mut [&mut dyn Write]) -> std::io::Result<()> {

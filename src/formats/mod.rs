@@ -150,7 +150,7 @@ pub trait Writer {
 /// (a header, an XML prolog) with its first call.
 pub fn writer<'a>(format: Format, info: DocInfo<'a>) -> Box<dyn Writer + 'a> {
     match format {
-        Format::Jsonl => Box::new(jsonl::Jsonl),
+        Format::Jsonl => Box::new(jsonl::Jsonl::default()),
         Format::Tsv => Box::new(tsv::Tsv::default()),
         Format::Tmx => Box::new(tmx::Tmx::new(info)),
         Format::Xliff => Box::new(xliff::Xliff::new(info)),

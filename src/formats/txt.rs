@@ -14,7 +14,10 @@ pub struct Txt;
 
 impl Writer for Txt {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
-        let (mut src, mut tgt, mut asc) = (String::new(), String::new(), String::new());
+        let size = |f: fn(&Segment) -> usize| segments.iter().map(|s| f(s) + 1).sum::<usize>();
+        let mut src = String::with_capacity(size(|s| s.source.len()));
+        let mut tgt = String::with_capacity(size(|s| s.target.as_deref().map_or(0, str::len)));
+        let mut asc = String::with_capacity(size(|s| s.ascii.len()));
         for seg in segments {
             src.push_str(&one_line(&seg.source));
             src.push('\n');

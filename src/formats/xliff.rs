@@ -9,6 +9,7 @@
 //! follow as `<note from="glossary" annotates="source">`, QA flags as
 //! `<note from="qa">` (priority 1 for errors, 5 for warnings).
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -35,21 +36,32 @@ impl<'a> Xliff<'a> {
 impl Writer for Xliff<'_> {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         let info = &self.info;
-        let mut x = String::new();
+        let size: usize = segments
+            .iter()
+            .map(|s| {
+                2 * s.source.len()
+                    + s.target.as_ref().map_or(0, String::len)
+                    + 128 * (s.terms.len() + s.flags.len())
+                    + 256
+            })
+            .sum();
+        let mut x = String::with_capacity(size + 512);
         if !self.started {
             self.started = true;
             x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
             x.push_str("<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n");
-            x.push_str(&format!(
+            let _ = write!(
+                x,
                 "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\" tool-id=\"songngu\">\n",
                 escape_attr(info.original),
                 escape_attr(info.source_lang),
                 escape_attr(info.target_lang)
-            ));
-            x.push_str(&format!(
+            );
+            let _ = write!(
+                x,
                 "    <header><tool tool-id=\"songngu\" tool-name=\"songngu\" tool-version=\"{}\"/></header>\n    <body>\n",
                 env!("CARGO_PKG_VERSION")
-            ));
+            );
         }
         for seg in segments {
             let approved = seg.origin.as_ref().is_some_and(Provenance::is_human);
@@ -58,17 +70,19 @@ impl Writer for Xliff<'_> {
             } else {
                 ""
             };
-            x.push_str(&format!(
+            let _ = write!(
+                x,
                 "      <trans-unit id=\"{}\" restype=\"x-{}\" approved=\"{}\"{translate} xml:space=\"preserve\">\n",
                 escape_attr(&seg.id),
                 seg.kind.name(),
                 if approved { "yes" } else { "no" }
-            ));
-            x.push_str(&format!(
+            );
+            let _ = write!(
+                x,
                 "        <source xml:lang=\"{}\">{}</source>\n",
                 escape_attr(info.source_lang),
                 escape(&seg.source)
-            ));
+            );
             let (state, qualifier) = match seg.origin.as_ref() {
                 None => ("new", None),
                 Some(Provenance::Human) => ("translated", None),
@@ -81,27 +95,30 @@ impl Writer for Xliff<'_> {
             let qualifier = qualifier
                 .map(|q| format!(" state-qualifier=\"{q}\""))
                 .unwrap_or_default();
-            x.push_str(&format!(
+            let _ = write!(
+                x,
                 "        <target xml:lang=\"{}\" state=\"{state}\"{qualifier}>{}</target>\n",
                 escape_attr(info.target_lang),
                 escape(seg.target.as_deref().unwrap_or(""))
-            ));
+            );
             for h in &seg.terms {
-                x.push_str(&format!(
+                let _ = write!(
+                    x,
                     "        <note from=\"glossary\" annotates=\"source\">{} =&gt; {} [{}]</note>\n",
                     escape(h.text(&seg.source)),
                     escape(&h.target),
                     h.class.name()
-                ));
+                );
             }
             for f in &seg.flags {
                 let priority = if f.severity == Severity::Error { 1 } else { 5 };
-                x.push_str(&format!(
+                let _ = write!(
+                    x,
                     "        <note from=\"qa\" priority=\"{priority}\">{} {}: {}</note>\n",
                     f.severity,
                     escape(f.code.as_str()),
                     escape(&f.message)
-                ));
+                );
             }
             x.push_str("      </trans-unit>\n");
         }
