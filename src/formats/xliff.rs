@@ -50,16 +50,16 @@ impl Writer for Xliff<'_> {
             self.started = true;
             x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
             x.push_str("<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n");
-            let _ = write!(
+            let _ = writeln!(
                 x,
-                "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\" tool-id=\"songngu\">\n",
+                "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\" tool-id=\"songngu\">",
                 escape_attr(info.original),
                 escape_attr(info.source_lang),
                 escape_attr(info.target_lang)
             );
-            let _ = write!(
+            let _ = writeln!(
                 x,
-                "    <header><tool tool-id=\"songngu\" tool-name=\"songngu\" tool-version=\"{}\"/></header>\n    <body>\n",
+                "    <header><tool tool-id=\"songngu\" tool-name=\"songngu\" tool-version=\"{}\"/></header>\n    <body>",
                 env!("CARGO_PKG_VERSION")
             );
         }
@@ -70,16 +70,16 @@ impl Writer for Xliff<'_> {
             } else {
                 ""
             };
-            let _ = write!(
+            let _ = writeln!(
                 x,
-                "      <trans-unit id=\"{}\" restype=\"x-{}\" approved=\"{}\"{translate} xml:space=\"preserve\">\n",
+                "      <trans-unit id=\"{}\" restype=\"x-{}\" approved=\"{}\"{translate} xml:space=\"preserve\">",
                 escape_attr(&seg.id),
                 seg.kind.name(),
                 if approved { "yes" } else { "no" }
             );
-            let _ = write!(
+            let _ = writeln!(
                 x,
-                "        <source xml:lang=\"{}\">{}</source>\n",
+                "        <source xml:lang=\"{}\">{}</source>",
                 escape_attr(info.source_lang),
                 escape(&seg.source)
             );
@@ -95,16 +95,16 @@ impl Writer for Xliff<'_> {
             let qualifier = qualifier
                 .map(|q| format!(" state-qualifier=\"{q}\""))
                 .unwrap_or_default();
-            let _ = write!(
+            let _ = writeln!(
                 x,
-                "        <target xml:lang=\"{}\" state=\"{state}\"{qualifier}>{}</target>\n",
+                "        <target xml:lang=\"{}\" state=\"{state}\"{qualifier}>{}</target>",
                 escape_attr(info.target_lang),
                 escape(seg.target.as_deref().unwrap_or(""))
             );
             for h in &seg.terms {
-                let _ = write!(
+                let _ = writeln!(
                     x,
-                    "        <note from=\"glossary\" annotates=\"source\">{} =&gt; {} [{}]</note>\n",
+                    "        <note from=\"glossary\" annotates=\"source\">{} =&gt; {} [{}]</note>",
                     escape(h.text(&seg.source)),
                     escape(&h.target),
                     h.class.name()
@@ -112,9 +112,9 @@ impl Writer for Xliff<'_> {
             }
             for f in &seg.flags {
                 let priority = if f.severity == Severity::Error { 1 } else { 5 };
-                let _ = write!(
+                let _ = writeln!(
                     x,
-                    "        <note from=\"qa\" priority=\"{priority}\">{} {}: {}</note>\n",
+                    "        <note from=\"qa\" priority=\"{priority}\">{} {}: {}</note>",
                     f.severity,
                     escape(f.code.as_str()),
                     escape(&f.message)
