@@ -125,10 +125,7 @@ const TRIGGERS: &[(u32, u32)] = &[
 pub(super) fn pieces(line: &str) -> Vec<(usize, &str)> {
     let mut starts = vec![0];
     let mut window: Option<(usize, usize)> = None;
-    for (t, c) in line.char_indices() {
-        if !is_trigger(c) {
-            continue;
-        }
+    for (t, c) in triggers(line) {
         let (from, to) = (window_start(line, t), window_end(line, t, c));
         window = match window {
             Some((a, b)) if from < b => Some((a, b.max(to))),
@@ -150,6 +147,46 @@ pub(super) fn pieces(line: &str) -> Vec<(usize, &str)> {
         }
     }
     out
+}
+
+/// The triggers of `line` with their offsets, by a scan of its bytes: an
+/// ASCII byte is looked at directly, a Vietnamese letter (C3–C9 or E1 B8–BB
+/// lead bytes) skipped by its length, any other character decoded and
+/// looked up.
+fn triggers(line: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let b = line.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let at = i;
+            let x = b[i];
+            if x < 0x80 {
+                i += 1;
+                if matches!(x, b'.' | b'!' | b'?' | b'\n' | b'\r') {
+                    return Some((at, char::from(x)));
+                }
+                continue;
+            }
+            let len = match x {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            i += len;
+            let letter =
+                matches!(x, 0xC3..=0xC9) || (x == 0xE1 && matches!(b[at + 1], 0xB8..=0xBB));
+            if !letter {
+                let c = line[at..at + len]
+                    .chars()
+                    .next()
+                    .expect("a character starts here");
+                if is_trigger(c) {
+                    return Some((at, c));
+                }
+            }
+        }
+        None
+    })
 }
 
 /// Adds the boundaries strictly inside `line[from..to]` to `starts`.
@@ -296,6 +333,13 @@ mod tests {
                 assert_eq!(pieces(&s), reference(&s), "{s:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_byte_scan_finds_exactly_the_triggers() {
+        let all: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        let want: Vec<(usize, char)> = all.char_indices().filter(|&(_, c)| is_trigger(c)).collect();
+        assert_eq!(triggers(&all).collect::<Vec<_>>(), want);
     }
 
     #[test]
