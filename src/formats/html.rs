@@ -1,18 +1,23 @@
 //! `NAME.html`: the self-contained review page.
 //!
 //! Contract: one file that works from `file://` with no network. The
-//! table is rendered here, every text from the input escaped (so the page
-//! reads without JavaScript and prints); the inline script only adds
-//! behaviour (filters, search, editing, keyboard, local storage, export)
-//! and reads the segments from a JSON block in which `<`, `>`, `&`,
-//! U+2028 and U+2029 are escaped. Each glossary entry hit on the page is
-//! written once, in that block's `glossary` list (approved target, note,
-//! forbidden renderings); a term mark carries its hit's class and entry,
-//! its target only where it is not the entry's (a pattern's), and points at
-//! its entry by index (`data-g`). The Content-Security-Policy allows
-//! nothing but this page's own style and script, by hash: an injected
-//! `<script>` or event handler would not run even if escaping failed.
-//! No external fonts, images or scripts.
+//! table is rendered here, every text from the input escaped, so the page
+//! shows the parallel text (source with its glossary hits, ASCII, target)
+//! and the QA flags without JavaScript, and prints. The file holds each
+//! fact once and nothing the inline script can build or infer: the script
+//! adds, at load, the review column (each row's status menu and comment
+//! box cloned from one template, with their labels), the editable target,
+//! the marks' tabindex and attributes and the rows' data attributes, then
+//! the behaviour (filters, search, editing, keyboard, local storage,
+//! export). It reads source and ASCII text from the table; the JSON block
+//! (in which `<`, `>`, `&`, U+2028 and U+2029 are escaped) holds the
+//! segment ids, the checked hit classes and each glossary entry hit on the
+//! page, once (entry, approved target, note, forbidden renderings); a term
+//! mark carries its class and its entry's index (`data-g`), its target only
+//! where it is not the entry's (a pattern's). See docs/review.md. The
+//! Content-Security-Policy allows nothing but this page's own style and
+//! script, by hash: an injected `<script>` or event handler would not run
+//! even if escaping failed. No external fonts, images or scripts.
 //!
 //! The export is JSONL, one line per reviewed or edited segment:
 //! `{"id", "doc", "source", "target", "origin": "human" | null, "status":
@@ -22,8 +27,8 @@
 //! target as the page showed it, is no edit).
 //!
 //! What counts as edited: the page compares a target with the text it
-//! rendered (the browser's `textContent` at load), never with the data
-//! block, so characters the page cannot carry (removed by
+//! rendered (the browser's `textContent` at load), never with the run's
+//! target, so characters the page cannot carry (removed by
 //! [`crate::xml::escape`]) and the HTML parser's CR → LF never make an
 //! untouched row look edited. A row whose target is a human correction
 //! from the memory (origin `human`) starts as approved.
