@@ -784,6 +784,67 @@ fn review_page_layout_at_laptop_width() {
     }
 }
 
+/// The page of the shipped example article with the starter glossary,
+/// offline (`tests/browser/marks.mjs`): every hit class on it (exact,
+/// partial, unnumbered, ASCII span, diacritic mismatch) is highlighted as
+/// its class with and without JavaScript, the marks the script completes
+/// carry their class, check and tooltip, the ASCII captions get no review
+/// controls, and the status and term filters work on the built rows.
+#[test]
+fn example_page_marks_and_captions_in_chromium() {
+    let Some((chromium, browser_dir, _one_browser)) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("examples/bai-bao-mau.txt"), d.join("bai.txt")).unwrap();
+    let glossary = root.join("glossary");
+    let (code, _, err) = songngu(
+        d,
+        &[
+            "run",
+            "bai.txt",
+            "-o",
+            "out",
+            "--format",
+            "html",
+            "--glossary",
+            glossary.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(d.join("out/bai.html")).unwrap();
+    for class in ["partial", "unnumbered", "ascii-span", "diacritic-mismatch"] {
+        assert!(
+            page.contains(&format!("<mark class=\"term {class}\" data-g=\"")),
+            "{class}"
+        );
+    }
+    let out = Command::new("node")
+        .arg(browser_dir.join("marks.mjs"))
+        .arg(d.join("out/bai.html"))
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "browser checks failed:\n{log}");
+    for want in [
+        "ok - every partial hit is highlighted as partial",
+        "ok - a partial hit's tooltip says so",
+        "ok - without JavaScript every hit is highlighted by its class",
+        "ok - to review: every row but the captions",
+        "ok - no page errors or network requests",
+    ] {
+        assert!(log.contains(want), "{want}: {log}");
+    }
+}
+
 /// The build script's warning when the browser tests would be skipped
 /// (cargo shows it on every build, without `--nocapture`).
 #[path = "../build.rs"]
