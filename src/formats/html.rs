@@ -125,6 +125,21 @@ fn script_json(v: &impl serde::Serialize) -> String {
     out
 }
 
+/// Appends `n` in decimal (the rows' numbers, without `fmt`'s machinery).
+fn push_number(p: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    p.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+}
+
 /// What a row's target is, for the status filter.
 fn target_state(seg: &Segment) -> &'static str {
     match (seg.target.as_deref(), seg.origin.as_ref()) {
@@ -199,7 +214,9 @@ fn source_cell<'a>(
         let g = gl.index(entries, h.index);
         let e = g.map(|g| &gl.entries[g]);
         if let Some(g) = g {
-            let _ = write!(page, " data-g=\"{g}\"");
+            page.push_str(" data-g=\"");
+            push_number(page, g);
+            page.push('"');
         }
         // What the script cannot read from the entry: the hit's entry and
         // target when they are not the entry's own (a pattern's target has
@@ -321,19 +338,23 @@ impl<'a> Html<'a> {
         let (i, out, p) = (self.n, self.info, &mut self.buf);
         if s.para != self.para {
             self.para = s.para;
-            let _ = writeln!(
-                p,
-                "<tr class=\"para\" data-para=\"{}\"><th colspan=\"5\" scope=\"rowgroup\">paragraph {}</th></tr>",
-                s.para,
-                s.para + 1,
-            );
+            p.push_str("<tr class=\"para\" data-para=\"");
+            push_number(p, s.para);
+            p.push_str("\"><th colspan=\"5\" scope=\"rowgroup\">paragraph ");
+            push_number(p, s.para + 1);
+            p.push_str("</th></tr>\n");
         }
-        let _ = write!(p, "<tr class=\"seg\" id=\"seg-{i}\"");
+        p.push_str("<tr class=\"seg\" id=\"seg-");
+        push_number(p, i);
+        p.push('"');
         let state = target_state(s);
         if state != "empty" {
-            let _ = write!(p, " data-state=\"{state}\"");
+            p.push_str(" data-state=\"");
+            p.push_str(state);
+            p.push('"');
         }
-        let _ = write!(p, "><td class=\"n\">{}", s.seq);
+        p.push_str("><td class=\"n\">");
+        push_number(p, s.seq);
         // The script labels a row without one as text.
         if s.kind != SegmentKind::Text {
             let _ = write!(p, "<span class=\"kind {0}\">{0}</span>", s.kind.name());
@@ -940,6 +961,15 @@ mod tests {
         // Every hit's entry is in the term filter.
         for t in ["ban bí thư", "Bí thư", "Bộ Công an"] {
             assert!(m.contains(&format!("<option value=\"{t}\">")), "{t}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 320, 1_000_007, usize::MAX] {
+            let mut p = String::from("x");
+            push_number(&mut p, n);
+            assert_eq!(p, format!("x{n}"));
         }
     }
 }
