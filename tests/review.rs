@@ -500,19 +500,11 @@ fn control_characters_never_become_edits_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let node = |page: &Path, export: &Path| {
-        let out = Command::new("node")
-            .arg(browser_dir.join("controls.mjs"))
-            .arg(page)
-            .arg(export)
-            .env("CHROMIUM", &chromium)
-            .output()
-            .unwrap();
-        let log = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let log = run_browser_script(
+            &chromium,
+            &browser_dir.join("controls.mjs"),
+            &[page, export],
         );
-        assert!(out.status.success(), "browser checks failed:\n{log}");
         assert!(log.contains("ok - no row starts edited"), "{log}");
     };
     // Offline, in replace mode: the glossary draft is built from the source
@@ -751,19 +743,11 @@ fn review_page_layout_at_laptop_width() {
     let shots = std::env::var_os("SONGNGU_SCREENSHOT_DIR")
         .map_or_else(|| d.join("screenshots"), PathBuf::from);
     std::fs::create_dir_all(&shots).unwrap();
-    let out = Command::new("node")
-        .arg(browser_dir.join("layout.mjs"))
-        .arg(d.join("out/article.html"))
-        .arg(&shots)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let log = run_browser_script(
+        &chromium,
+        &browser_dir.join("layout.mjs"),
+        &[&d.join("out/article.html"), &shots],
     );
-    assert!(out.status.success(), "browser layout checks failed:\n{log}");
     for want in [
         "each ≥ 300",
         "every row in focus is fully visible below the sticky header",
@@ -782,6 +766,28 @@ fn review_page_layout_at_laptop_width() {
         let len = std::fs::metadata(shots.join(shot)).map_or(0, |m| m.len());
         assert!(len > 10_000, "{shot}: {len} bytes");
     }
+}
+
+/// Runs `node SCRIPT ARGS…` against `chromium`; its output, once it
+/// succeeded.
+fn run_browser_script(chromium: &Path, script: &Path, args: &[&Path]) -> String {
+    let out = Command::new("node")
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "browser checks ({}) failed:\n{log}",
+        script.display()
+    );
+    log
 }
 
 /// The page of the shipped example article with the starter glossary,
@@ -822,18 +828,11 @@ fn example_page_marks_and_captions_in_chromium() {
             "{class}"
         );
     }
-    let out = Command::new("node")
-        .arg(browser_dir.join("marks.mjs"))
-        .arg(d.join("out/bai.html"))
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let log = run_browser_script(
+        &chromium,
+        &browser_dir.join("marks.mjs"),
+        &[&d.join("out/bai.html")],
     );
-    assert!(out.status.success(), "browser checks failed:\n{log}");
     for want in [
         "ok - every partial hit is highlighted as partial",
         "ok - a partial hit's tooltip says so",
