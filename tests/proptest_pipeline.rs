@@ -152,13 +152,13 @@ fn check_outputs(out: &Path, n: usize) -> Result<(), TestCaseError> {
     let xlf = read(".xlf");
     well_formed_xml("xliff", &xlf)?;
     prop_assert_eq!(xlf.matches("<trans-unit ").count(), n);
-    // HTML: the data block is JSON with one segment per row.
+    // HTML: the data block is JSON with one segment id per row.
     let html = read(".html");
     let start = html.find("id=\"songngu-data\">").unwrap() + "id=\"songngu-data\">".len();
     let end = start + html[start..].find("</script>").unwrap();
     let data: serde_json::Value = serde_json::from_str(&html[start..end])
         .map_err(|e| TestCaseError::fail(format!("the page's data block: {e}")))?;
-    prop_assert_eq!(data["segments"].as_array().unwrap().len(), n);
+    prop_assert_eq!(data["ids"].as_array().unwrap().len(), n);
     prop_assert_eq!(html.matches("<tr class=\"seg\"").count(), n);
     // Each term mark points into the page's glossary list, which holds
     // only entries some mark points at.
@@ -172,9 +172,16 @@ fn check_outputs(out: &Path, n: usize) -> Result<(), TestCaseError> {
             tag
         );
         if let Some(g) = tag.split(" data-g=\"").nth(1) {
-            let g: usize = g.trim_end_matches('"').parse().unwrap();
+            let g: usize = g.split('"').next().unwrap().parse().unwrap();
             prop_assert!(g < glossary.len(), "{}", tag);
             used[g] = true;
+        } else {
+            // A hit the page's glossary lacks names its entry and target.
+            prop_assert!(
+                tag.contains(" data-entry=\"") && tag.contains(" data-target=\""),
+                "{}",
+                tag
+            );
         }
     }
     prop_assert!(used.iter().all(|&u| u), "an entry no mark points at");

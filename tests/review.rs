@@ -105,7 +105,8 @@ fn import_and_rerun(dir: &Path, export: &Path) {
 fn round_trip_with_the_pages_export_format() {
     let dir = reviewed_run();
     let page = std::fs::read_to_string(dir.path().join("out/article.html")).unwrap();
-    assert!(page.contains("data-flags=\"term-missing\""));
+    // The flag is in its row's QA cell (the script's flag filter reads it).
+    assert!(page.contains("<li class=\"error\"><b>term-missing</b>"));
     let source = segment(dir.path(), "article:0001")["source"].clone();
     let title = segment(dir.path(), "article:0000")["source"].clone();
     let other = segment(dir.path(), "article:0002")["source"].clone();
@@ -198,6 +199,22 @@ fn review_page_in_chromium() {
         log.contains("ok - no page errors, dialogs or network requests"),
         "{log}"
     );
+    for want in [
+        "ok - every row has the review column, before QA",
+        "ok - the two human corrections start approved",
+        "ok - without JavaScript every row shows its source, ASCII and target",
+    ] {
+        assert!(log.contains(want), "{want}: {log}");
+    }
+    // The page reads each exported source from its table: the source as
+    // the run wrote it.
+    let exported = std::fs::read_to_string(&export).unwrap();
+    assert_eq!(exported.lines().count(), 3);
+    for line in exported.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = v["id"].as_str().unwrap();
+        assert_eq!(v["source"], segment(dir.path(), id)["source"], "{id}");
+    }
     import_and_rerun(dir.path(), &export);
 }
 
@@ -483,19 +500,11 @@ fn control_characters_never_become_edits_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let node = |page: &Path, export: &Path| {
-        let out = Command::new("node")
-            .arg(browser_dir.join("controls.mjs"))
-            .arg(page)
-            .arg(export)
-            .env("CHROMIUM", &chromium)
-            .output()
-            .unwrap();
-        let log = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let log = run_browser_script(
+            &chromium,
+            &browser_dir.join("controls.mjs"),
+            &[page, export],
         );
-        assert!(out.status.success(), "browser checks failed:\n{log}");
         assert!(log.contains("ok - no row starts edited"), "{log}");
     };
     // Offline, in replace mode: the glossary draft is built from the source
@@ -589,10 +598,9 @@ fn control_characters_never_become_edits_in_chromium() {
     let human: Vec<_> = after.iter().filter(|s| s["origin"] == "human").collect();
     assert_eq!(human.len(), 1, "{after:?}");
     let page = std::fs::read_to_string(d.join("mt/article.html")).unwrap();
-    assert_eq!(
-        page.matches("<option value=\"approved\" selected>").count(),
-        1
-    );
+    // The one human row, which the page starts approved
+    // (tests/browser/review.mjs checks that in Chromium).
+    assert_eq!(page.matches(" data-state=\"human\"").count(), 1);
 }
 
 /// `tm import` of review-page exports: approved rows are stored, an edit
@@ -728,25 +736,18 @@ fn review_page_layout_at_laptop_width() {
     let (code, _, err) = songngu(d, &["run", "article.txt"], b"");
     assert_eq!(code, 0, "{err}");
     let page = std::fs::read_to_string(d.join("out/article.html")).unwrap();
-    assert!(page.contains("data-flags=\"term-missing\""));
-    assert!(page.contains("data-flags=\"\""));
+    // Rows with a flag and without (the QA column's collapse needs both).
+    assert!(page.contains("<li class=\"error\"><b>term-missing</b>"));
+    assert!(page.contains("<td class=\"qa\"></td>"));
 
     let shots = std::env::var_os("SONGNGU_SCREENSHOT_DIR")
         .map_or_else(|| d.join("screenshots"), PathBuf::from);
     std::fs::create_dir_all(&shots).unwrap();
-    let out = Command::new("node")
-        .arg(browser_dir.join("layout.mjs"))
-        .arg(d.join("out/article.html"))
-        .arg(&shots)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let log = run_browser_script(
+        &chromium,
+        &browser_dir.join("layout.mjs"),
+        &[&d.join("out/article.html"), &shots],
     );
-    assert!(out.status.success(), "browser layout checks failed:\n{log}");
     for want in [
         "each ≥ 300",
         "every row in focus is fully visible below the sticky header",
@@ -764,6 +765,82 @@ fn review_page_layout_at_laptop_width() {
     ] {
         let len = std::fs::metadata(shots.join(shot)).map_or(0, |m| m.len());
         assert!(len > 10_000, "{shot}: {len} bytes");
+    }
+}
+
+/// Runs `node SCRIPT ARGS…` against `chromium`; its output, once it
+/// succeeded.
+fn run_browser_script(chromium: &Path, script: &Path, args: &[&Path]) -> String {
+    let out = Command::new("node")
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "browser checks ({}) failed:\n{log}",
+        script.display()
+    );
+    log
+}
+
+/// The page of the shipped example article with the starter glossary,
+/// offline (`tests/browser/marks.mjs`): every hit class on it (exact,
+/// partial, unnumbered, ASCII span, diacritic mismatch) is highlighted as
+/// its class with and without JavaScript, the marks the script completes
+/// carry their class, check and tooltip, the ASCII captions get no review
+/// controls, and the status and term filters work on the built rows.
+#[test]
+fn example_page_marks_and_captions_in_chromium() {
+    let Some((chromium, browser_dir, _one_browser)) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("examples/bai-bao-mau.txt"), d.join("bai.txt")).unwrap();
+    let glossary = root.join("glossary");
+    let (code, _, err) = songngu(
+        d,
+        &[
+            "run",
+            "bai.txt",
+            "-o",
+            "out",
+            "--format",
+            "html",
+            "--glossary",
+            glossary.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(d.join("out/bai.html")).unwrap();
+    for class in ["partial", "unnumbered", "ascii-span", "diacritic-mismatch"] {
+        assert!(
+            page.contains(&format!("<mark class=\"term {class}\" data-g=\"")),
+            "{class}"
+        );
+    }
+    let log = run_browser_script(
+        &chromium,
+        &browser_dir.join("marks.mjs"),
+        &[&d.join("out/bai.html")],
+    );
+    for want in [
+        "ok - every partial hit is highlighted as partial",
+        "ok - a partial hit's tooltip says so",
+        "ok - without JavaScript every hit is highlighted by its class",
+        "ok - to review: every row but the captions",
+        "ok - no page errors or network requests",
+    ] {
+        assert!(log.contains(want), "{want}: {log}");
     }
 }
 

@@ -3,7 +3,7 @@
   // Everything shown comes from the server-rendered, escaped table or is
   // set with textContent: this script never parses data as HTML.
   var data = JSON.parse(document.getElementById('songngu-data').textContent);
-  var segs = data.segments;
+  var ids = data.ids;
   var storeKey = 'songngu:' + data.doc + ':' + data.key;
   var saved = {};
   try {
@@ -14,6 +14,100 @@
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr.seg'));
   var paras = Array.prototype.slice.call(document.querySelectorAll('tr.para'));
   var $ = function (id) { return document.getElementById(id); };
+  var table = $('segments');
+  document.documentElement.classList.add('js');
+
+  // The markup holds what reads without this script (number, kind, source
+  // with its marks, ASCII, target, origin, QA flags), each once. What it
+  // leaves out is built here, before anything reads the rows: the review
+  // column, each row's controls cloned from one template with their
+  // labels, the editable target, and the attributes the rest of this
+  // script, the style and the keyboard use (data-i, data-para, data-kind,
+  // data-state, data-flags; a mark's tabindex, data-class, data-entry and
+  // data-check).
+  var checked = {};
+  data.check.forEach(function (c) { checked[c] = true; });
+  // The glossary entries of each row's hits (the term filter).
+  var rowTerms = [];
+  (function build() {
+    var qaHead = table.querySelector('thead th.qa');
+    var reviewHead = document.createElement('th');
+    reviewHead.scope = 'col';
+    reviewHead.className = 'review';
+    reviewHead.textContent = 'review';
+    qaHead.parentNode.insertBefore(reviewHead, qaHead);
+    var template = document.createElement('td');
+    template.className = 'review';
+    var noControls = template.cloneNode(false);
+    var select = document.createElement('select');
+    select.className = 'status';
+    [['', 'not reviewed'], ['approved', 'approved'], ['needs-work', 'needs work']].forEach(function (o) {
+      var option = document.createElement('option');
+      option.value = o[0];
+      option.textContent = o[1];
+      select.appendChild(option);
+    });
+    var comment = document.createElement('textarea');
+    comment.className = 'comment';
+    comment.rows = 1;
+    comment.placeholder = 'comment';
+    template.appendChild(select);
+    template.appendChild(comment);
+    var i = 0, para = '';
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      if (row.classList.contains('para')) { para = row.dataset.para; return; }
+      if (!row.classList.contains('seg')) { return; }
+      row.dataset.i = i;
+      row.dataset.para = para;
+      if (!row.dataset.state) { row.dataset.state = 'empty'; }
+      var n = row.querySelector('td.n');
+      var seq = n.firstChild ? n.firstChild.nodeValue : String(i);
+      var kind = n.querySelector('.kind');
+      if (!kind) {
+        kind = document.createElement('span');
+        kind.className = 'kind text';
+        kind.textContent = 'text';
+        n.appendChild(kind);
+      }
+      row.dataset.kind = kind.textContent;
+      row.dataset.flags = Array.prototype.map.call(row.querySelectorAll('td.qa li > b'), function (b) {
+        return b.textContent;
+      }).join(' ');
+      var terms = (data.terms && data.terms[i]) ? data.terms[i].slice() : [];
+      row.querySelectorAll('mark.term').forEach(function (m) {
+        var g = entry(m);
+        m.tabIndex = 0;
+        m.dataset.class = m.classList[1];
+        if (m.dataset.entry === undefined && g) { m.dataset.entry = g.entry; }
+        if (checked[m.dataset.class]) { m.dataset.check = ''; }
+        terms.push(m.dataset.entry);
+      });
+      rowTerms[i] = terms;
+      var ed = row.querySelector('.target');
+      var tgt = row.querySelector('td.tgt');
+      if (!ed && !tgt.querySelector('.no-translate')) {
+        // No target yet: an empty one to type it in.
+        ed = document.createElement('div');
+        ed.className = 'target';
+        tgt.insertBefore(ed, tgt.firstChild);
+      }
+      var cell;
+      if (ed) {
+        ed.setAttribute('contenteditable', 'plaintext-only');
+        ed.setAttribute('spellcheck', 'true');
+        ed.setAttribute('role', 'textbox');
+        ed.setAttribute('aria-label', 'target of segment ' + seq);
+        ed.dataset.placeholder = '(no target: type one)';
+        cell = template.cloneNode(true);
+        cell.firstChild.setAttribute('aria-label', 'review status of segment ' + seq);
+        cell.lastChild.setAttribute('aria-label', 'comment on segment ' + seq);
+      } else {
+        cell = noControls.cloneNode(false);
+      }
+      row.insertBefore(cell, row.querySelector('td.qa'));
+      i++;
+    });
+  })();
   var search = $('q'), fStatus = $('f-status'), fFlag = $('f-flag'), fKind = $('f-kind'), fTerm = $('f-term');
   var tip = $('tip');
   var current = -1;
@@ -36,7 +130,15 @@
   // The hit's target: its own when it differs from the entry's (a pattern's).
   function target(m) { return m.dataset.target !== undefined ? m.dataset.target : entry(m).target; }
   function editor(row) { return row.querySelector('.target'); }
-  function state(i) { return saved[segs[i].id] || {}; }
+  function state(i) { return saved[ids[i]] || {}; }
+  // The source and ASCII text, as the table shows them.
+  function sourceText(row) { return row.querySelector('td.src').textContent; }
+  var folded = [];
+  function foldedCells(row) {
+    var i = +row.dataset.i;
+    if (folded[i] === undefined) { folded[i] = [fold(sourceText(row)), fold(row.querySelector('td.ascii').textContent)]; }
+    return folded[i];
+  }
   function persist() {
     try {
       localStorage.setItem(storeKey, JSON.stringify(saved));
@@ -45,7 +147,7 @@
     }
   }
   function update(i, fields) {
-    var id = segs[i].id;
+    var id = ids[i];
     var s = saved[id] || {};
     Object.keys(fields).forEach(function (k) {
       if (fields[k] === undefined || fields[k] === '') { delete s[k]; } else { s[k] = fields[k]; }
@@ -101,7 +203,7 @@
     var shown = 0, anyFlags = false;
     var visiblePara = {};
     rows.forEach(function (row) {
-      var seg = segs[+row.dataset.i];
+      var i = +row.dataset.i;
       var flags = row.dataset.flags ? row.dataset.flags.split(' ') : [];
       var st = status(row);
       var ok = true;
@@ -109,13 +211,13 @@
       if (ff === '*' && !flags.length) { ok = false; }
       if (ff === '-' && flags.length) { ok = false; }
       if (ff && ff !== '*' && ff !== '-' && flags.indexOf(ff) < 0) { ok = false; }
-      if (ft && seg.terms.indexOf(ft) < 0) { ok = false; }
+      if (ft && rowTerms[i].indexOf(ft) < 0) { ok = false; }
       if (fs === 'todo') {
-        if (st === 'approved' || st === 'human' || seg.kind === 'ascii-caption') { ok = false; }
+        if (st === 'approved' || st === 'human' || row.dataset.kind === 'ascii-caption') { ok = false; }
       } else if (fs === 'human') {
         if (row.dataset.state !== 'human') { ok = false; }
       } else if (fs && st !== fs) { ok = false; }
-      if (q && fold(seg.source).indexOf(q) < 0 && fold(seg.ascii).indexOf(q) < 0 && fold(text(row)).indexOf(q) < 0) { ok = false; }
+      if (q && foldedCells(row)[0].indexOf(q) < 0 && foldedCells(row)[1].indexOf(q) < 0 && fold(text(row)).indexOf(q) < 0) { ok = false; }
       row.hidden = !ok;
       if (ok) { shown++; visiblePara[row.dataset.para] = true; }
       if (ok && flags.length) { anyFlags = true; }
@@ -129,7 +231,7 @@
   // Layout for laptop screens: the ASCII column can be hidden (remembered
   // in this browser for every page), and the row in focus is kept fully
   // visible below the sticky header.
-  var table = $('segments'), header = document.querySelector('header'), showAscii = $('show-ascii');
+  var header = document.querySelector('header'), showAscii = $('show-ascii');
   var layoutKey = 'songngu:layout';
   function layout() {
     try {
@@ -296,7 +398,6 @@
     var lines = [];
     rows.forEach(function (row) {
       var i = +row.dataset.i;
-      var seg = segs[i];
       if (!editor(row)) { return; }
       var s = state(i);
       var st = review(i);
@@ -306,9 +407,9 @@
       var target = text(row).trim();
       var before = rendered[row.dataset.i].trim();
       lines.push(JSON.stringify({
-        id: seg.id,
+        id: ids[i],
         doc: data.doc,
-        source: seg.source,
+        source: sourceText(row),
         target: target === '' ? null : target,
         origin: target !== '' && (st === 'approved' || (changed && st !== 'needs-work')) ? 'human' : null,
         status: st || (changed ? 'edited' : 'commented'),

@@ -34,9 +34,61 @@ try {
   await page.goto(url);
 
   // Structure: one row per segment of the embedded data.
-  const n = await page.evaluate(() => JSON.parse(document.getElementById('songngu-data').textContent).segments.length);
+  const n = await page.evaluate(() => JSON.parse(document.getElementById('songngu-data').textContent).ids.length);
   check((await page.locator('tr.seg').count()) === n, `one row per segment (${n})`);
   check((await page.locator('mark.term').count()) >= 4, 'glossary hits are highlighted');
+
+  // The review controls are built by the script from one template, with
+  // the labels the markup used to carry (issue 13: the file holds none).
+  const built = await page.evaluate(() => Array.from(document.querySelectorAll('tr.seg')).map((r) => {
+    const seq = r.querySelector('td.n').firstChild.nodeValue;
+    const ed = r.querySelector('.target');
+    const sel = r.querySelector('td.review select.status');
+    const note = r.querySelector('td.review textarea.comment');
+    return {
+      seq,
+      caption: r.querySelector('td.tgt .no-translate') !== null,
+      cells: Array.from(r.cells).map((c) => c.className).join(' '),
+      editable: ed ? ed.getAttribute('contenteditable') + ' ' + ed.getAttribute('role') + ' ' + ed.spellcheck : null,
+      target: ed ? ed.getAttribute('aria-label') : null,
+      status: sel ? sel.getAttribute('aria-label') + ': ' + Array.from(sel.options).map((o) => o.value + '=' + o.text).join(',') : null,
+      comment: note ? note.getAttribute('aria-label') + ' ' + note.placeholder + ' ' + note.rows : null,
+    };
+  }));
+  check(built.every((b) => b.cells === 'n src ascii tgt review qa'), 'every row has the review column, before QA');
+  const editables = built.filter((b) => b.editable !== null);
+  check(editables.length === n && built.every((b) => (b.editable === null) === b.caption),
+    `every row but an ASCII caption has an editable target (${editables.length}), rows without a target too`);
+  check((await page.locator('tr.seg[data-state="empty"] .target').count()) >= 1, 'a row without a target gets an empty one');
+  check(editables.every((b) => b.editable === 'plaintext-only textbox true' &&
+      b.target === 'target of segment ' + b.seq &&
+      b.status === 'review status of segment ' + b.seq + ': =not reviewed,approved=approved,needs-work=needs work' &&
+      b.comment === 'comment on segment ' + b.seq + ' comment 1'),
+    'each target, status menu and comment is labelled with its segment number: ' + JSON.stringify(editables[0]));
+  check((await page.locator('thead th.review').innerText()) === 'review', 'the review column has its heading');
+  // The rows whose target is a human correction start approved.
+  const human = page.locator('tr.seg[data-state="human"] select.status');
+  check((await human.count()) === 2 &&
+      (await human.evaluateAll((s) => s.every((e) => e.value === 'approved'))),
+    'the two human corrections start approved');
+  check((await page.locator('#progress').innerText()) === '2 approved, 0 need work, 0 edited',
+    'the progress counts them');
+  // Marks: focusable, with their class, entry and check filled in from
+  // the page's glossary.
+  const marks = await page.evaluate(() => {
+    const d = JSON.parse(document.getElementById('songngu-data').textContent);
+    return Array.from(document.querySelectorAll('mark.term')).map((m) => ({
+      tab: m.tabIndex,
+      cls: m.dataset.class === m.classList[1],
+      entry: m.dataset.entry === (m.getAttribute('data-g') === null ? m.dataset.entry : d.glossary[+m.dataset.g].entry),
+      check: (m.dataset.check !== undefined) === d.check.includes(m.classList[1]),
+    }));
+  });
+  check(marks.every((m) => m.tab === 0 && m.cls && m.entry && m.check),
+    'every mark is focusable and has its class, entry and check: ' + JSON.stringify(marks));
+  // The pattern's hit keeps its own filled-in target.
+  const pattern = page.locator('mark.term[data-entry="Kết luận số {code}"]');
+  check((await pattern.getAttribute('data-target')) === 'Conclusion No. 12-KL/TW', 'a pattern hit carries its filled target');
 
   // Hostile input shows as text and runs nothing.
   check((await page.evaluate(() => window.__pwned)) === undefined, 'no injected script ran');
@@ -61,6 +113,12 @@ try {
   check(await mark.evaluate((m) => m.getAttribute('data-note') === null && m.getAttribute('data-forbidden') === null &&
       JSON.parse(document.getElementById('songngu-data').textContent).glossary[+m.dataset.g].note.includes('<b>not</b>')),
     'the mark carries an index into the page\'s glossary, not the details');
+
+  // Keyboard focus on a mark shows its tooltip.
+  await page.locator('tr.seg[data-i="1"] mark.term', { hasText: 'Hà Nội' }).focus();
+  check((await page.locator('#tip').isVisible()) && (await page.locator('#tip').innerText()).includes('Hanoi'),
+    'focusing a mark shows its tooltip');
+  await page.keyboard.press('Escape');
 
   // Filters and search.
   const visible = () => page.locator('tr.seg:visible').count();
@@ -122,6 +180,33 @@ try {
   check(byId['article:0002'].status === 'needs-work' && byId['article:0002'].origin === null,
     'a needs-work row is exported without origin');
   writeFileSync(export_path, text);
+
+  // Without JavaScript the page still shows the parallel text: every
+  // row's source, ASCII and target as the run wrote them (the JSONL beside
+  // the page), the QA flags and the header's counts; no review controls.
+  const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1360, height: 900 } });
+  const still = await plain.newPage();
+  watch(still, problems);
+  await still.goto(url);
+  const jsonl = readFileSync(page_path.replace(/\.html$/, '.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const shown = await still.evaluate(() => Array.from(document.querySelectorAll('tr.seg')).map((r) => ({
+    source: r.querySelector('td.src').textContent,
+    ascii: r.querySelector('td.ascii').textContent,
+    caption: r.querySelector('td.tgt .no-translate') !== null,
+    target: r.querySelector('.target') ? r.querySelector('.target').textContent : '',
+    visible: r.querySelector('td.src').offsetHeight > 0 && r.querySelector('td.ascii').offsetHeight > 0 &&
+      r.querySelector('td.tgt').offsetHeight > 0,
+  })));
+  check(shown.length === jsonl.length && shown.every((r, i) => r.visible && r.source === jsonl[i].source &&
+      r.ascii === jsonl[i].ascii && r.caption === (jsonl[i].kind === 'ascii-caption') && r.target === (jsonl[i].target || '')),
+    'without JavaScript every row shows its source, ASCII and target');
+  check((await still.locator('td.qa li').count()) > 0 && (await still.locator('#n-segments').innerText()) === String(n),
+    'without JavaScript the QA flags and the header counts are shown');
+  check((await still.locator('#segments select, #segments textarea, [contenteditable], th.review, td.review').count()) === 0,
+    'without JavaScript there are no review controls');
+  check(!(await still.locator('.toolbar').isVisible()) && !(await still.locator('#progress').isVisible()),
+    'without JavaScript the inert toolbar and review progress are hidden');
+  await plain.close();
 
   if (shot_path) {
     await page.reload();
