@@ -188,6 +188,9 @@ impl Keys {
 struct Candidate {
     start: usize, // NFC offsets
     end: usize,
+    /// The folded offset of `end` when known (a term: the automaton
+    /// match's end), else 0 (a pattern, whose end is found in the NFC text).
+    fend: usize,
     class: HitClass,
     entry: usize,
     source: Ustr,
@@ -363,6 +366,10 @@ impl Matcher {
             }
         }
         let loose_start = terms.keys.iter().flatten().any(|k| !k.edges.0);
+        if diacritics == Diacritics::Flag && !terms.patterns.is_empty() {
+            // `diacritic-mismatch` candidates are looked up in the word list.
+            super::words::prepare();
+        }
         Ok(Matcher {
             terms: terms.build(MatchKind::LeftmostLongest, true)?,
             patterns: patterns.build(MatchKind::Standard, false)?,
@@ -456,6 +463,10 @@ impl Matcher {
                 next_term.take().flatten().expect("a term candidate")
             };
             pos = pick.end;
+            if pick.fend != 0 {
+                // The first folded offset of the text after the term.
+                fcur = pick.fend;
+            }
             let class = context_class(view.nfc, &pick, &mut continued_at);
             let (start, end) = (nfc_map.map(pick.start), nfc_map.map(pick.end));
             hits.push(Hit {
@@ -601,7 +612,7 @@ impl Matcher {
                 } else {
                     HitClass::Exact
                 };
-                self.push_candidate(nfc, ns, ne, k, class, cands, misses);
+                self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
                 continue;
             }
             let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
@@ -640,7 +651,7 @@ impl Matcher {
                 }
                 class
             };
-            self.push_candidate(nfc, ns, ne, k, class, cands, misses);
+            self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
         }
         if !looks_alike.is_empty() {
             let mut i = first;
@@ -662,8 +673,7 @@ impl Matcher {
     fn push_candidate(
         &self,
         nfc: &str,
-        ns: usize,
-        ne: usize,
+        (ns, ne, fe): (usize, usize, usize),
         k: &Key,
         class: HitClass,
         cands: &mut Vec<Candidate>,
@@ -673,6 +683,7 @@ impl Matcher {
             cands.push(Candidate {
                 start: ns,
                 end: ne,
+                fend: fe,
                 class,
                 entry: k.entry,
                 source: k.source,
@@ -690,6 +701,7 @@ impl Matcher {
                 cands.push(Candidate {
                     start: ns,
                     end,
+                    fend: 0,
                     class,
                     entry: k.entry,
                     source: k.source,
@@ -796,7 +808,9 @@ fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
     };
     let word = nfc[ws..start].trim_end_matches([' ', '\u{a0}']);
     let is_modifier = word.len() <= "nguyên".len()
-        && (MODIFIERS.iter().any(|m| eq_lower(word, m))
+        && (MODIFIERS
+            .iter()
+            .any(|m| m.len() == word.len() && eq_lower(word, m))
             || (ascii && MODIFIERS_ASCII.iter().any(|m| word.eq_ignore_ascii_case(m))));
     if !is_modifier {
         return false;
@@ -937,31 +951,62 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     };
     let mut before = [None, None];
     if let Some(s1) = b1 {
-        before[1] = Some(&nfc[s1..end_before(ns)]);
+        before[1] = Some((s1, end_before(ns)));
         if let Some(s2) = b2 {
-            before[0] = Some(&nfc[s2..end_before(s1)]);
+            before[0] = Some((s2, end_before(s1)));
         }
     }
-    let after = [a1, a2].map(|r| r.map(|(s, e)| &nfc[s..e]));
-    debug_assert!(before.iter().flatten().copied().eq(words(&nfc[from..ns])));
-    debug_assert!(after.iter().flatten().copied().eq(words(&nfc[ne..to])));
+    let at = |s: &str| {
+        let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
+        (x, x + s.len())
+    };
+    debug_assert!(
+        before
+            .iter()
+            .flatten()
+            .map(|&(s, e)| &nfc[s..e])
+            .eq(words(&nfc[from..ns]))
+    );
+    debug_assert!(
+        [a1, a2]
+            .iter()
+            .flatten()
+            .map(|&(s, e)| &nfc[s..e])
+            .eq(words(&nfc[ne..to]))
+    );
     let syllables = before
         .into_iter()
         .flatten()
-        .chain(words(inner))
-        .chain(after.into_iter().flatten())
-        .map(|s| {
-            let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
-            while (fmap[f] as usize) < x {
+        .chain(words(inner).map(at))
+        .chain([a1, a2].into_iter().flatten())
+        .map(|(s, e)| {
+            while (fmap[f] as usize) < s {
                 f += 1;
             }
             let fs = f;
-            while (fmap[f] as usize) < x + s.len() {
+            while (fmap[f] as usize) < e {
                 f += 1;
             }
-            (s, Some(&folded[fs..f]))
+            super::words::Syllable {
+                text: (s, e),
+                folded: (fs, f),
+            }
         });
-    super::words::any_compound_folded(syllables, &runs[..n])
+    // On the stack unless the candidate has many syllables.
+    const ON_STACK: usize = 16;
+    let count = n_before + n_inner + n_after;
+    let mut stack = [super::words::Syllable::default(); ON_STACK];
+    let heap: Vec<super::words::Syllable>;
+    let syllables: &[super::words::Syllable] = if count <= ON_STACK {
+        for (slot, s) in stack.iter_mut().zip(syllables) {
+            *slot = s;
+        }
+        &stack[..count]
+    } else {
+        heap = syllables.collect();
+        &heap
+    };
+    super::words::any_compound_at(nfc, folded, syllables, &runs[..n])
 }
 
 /// Matches the parts of a pattern after its literal beginning, from byte
@@ -1048,6 +1093,9 @@ fn take_valid(view: &View<'_>, found: &mut Vec<Candidate>) -> Option<Candidate> 
 
 /// Removes and returns the best candidate (leftmost, longest, surest).
 fn take_best(found: &mut Vec<Candidate>) -> Option<Candidate> {
+    if found.len() <= 1 {
+        return found.pop();
+    }
     let i = (0..found.len()).min_by_key(|&i| found[i].order())?;
     Some(found.swap_remove(i))
 }
