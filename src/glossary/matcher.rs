@@ -901,12 +901,9 @@ fn number_follows(nfc: &str, end: usize) -> bool {
 /// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
 /// Each syllable's fold is read from the view's folded text.
 fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
+    use super::words::Syllable;
     let nfc = view.nfc;
     let inner = &nfc[ns..ne];
-    let n_inner = words(inner).count();
-    if n_inner == 0 {
-        return false;
-    }
     let b1 = syllable_before(nfc, ns);
     let b2 = b1.and_then(|b| syllable_before(nfc, b));
     let a1 = syllable_after(nfc, ne);
@@ -915,26 +912,6 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     let n_after = usize::from(a1.is_some()) + usize::from(a2.is_some());
     let from = b2.or(b1).unwrap_or(ns);
     let to = a2.or(a1).map_or(ne, |(_, e)| e);
-    // One syllable list, `[b2] [b1] inner… [a1] [a2]`, and the runs to look
-    // up in it: the candidate itself (two syllables or more), its first
-    // syllable with the one or two before, its last with the one or two
-    // after.
-    let (i, j) = (n_before, n_before + n_inner);
-    let mut runs = [(0, 0); 5];
-    let mut n = 0;
-    let mut run = |r: (usize, usize)| {
-        runs[n] = r;
-        n += 1;
-    };
-    if n_inner >= 2 {
-        run((i, j));
-    }
-    for k in 1..=n_before {
-        run((i - k, i + 1));
-    }
-    for k in 1..=n_after {
-        run((j - 1, j + k));
-    }
     // Each syllable with its fold: the folded bytes of its characters (the
     // fold map is non-decreasing; walk it forward syllable by syllable).
     let (folded, fmap) = (&view.folded[..], &view.fmap[..]);
@@ -974,38 +951,67 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
             .map(|&(s, e)| &nfc[s..e])
             .eq(words(&nfc[ne..to]))
     );
-    let syllables = before
+    // One syllable list, `[b2] [b1] inner… [a1] [a2]`, on the stack unless
+    // the candidate has many syllables; the candidate is split once.
+    const ON_STACK: usize = 16;
+    let mut stack = [Syllable::default(); ON_STACK];
+    let mut heap: Vec<Syllable> = Vec::new();
+    let mut count = 0;
+    for (s, e) in before
         .into_iter()
         .flatten()
         .chain(words(inner).map(at))
         .chain([a1, a2].into_iter().flatten())
-        .map(|(s, e)| {
-            while (fmap[f] as usize) < s {
-                f += 1;
-            }
-            let fs = f;
-            while (fmap[f] as usize) < e {
-                f += 1;
-            }
-            super::words::Syllable {
-                text: (s, e),
-                folded: (fs, f),
-            }
-        });
-    // On the stack unless the candidate has many syllables.
-    const ON_STACK: usize = 16;
-    let count = n_before + n_inner + n_after;
-    let mut stack = [super::words::Syllable::default(); ON_STACK];
-    let heap: Vec<super::words::Syllable>;
-    let syllables: &[super::words::Syllable] = if count <= ON_STACK {
-        for (slot, s) in stack.iter_mut().zip(syllables) {
-            *slot = s;
+    {
+        while (fmap[f] as usize) < s {
+            f += 1;
         }
+        let fs = f;
+        while (fmap[f] as usize) < e {
+            f += 1;
+        }
+        let syllable = Syllable {
+            text: (s, e),
+            folded: (fs, f),
+        };
+        if count < ON_STACK {
+            stack[count] = syllable;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
+            }
+            heap.push(syllable);
+        }
+        count += 1;
+    }
+    let syllables = if count <= ON_STACK {
         &stack[..count]
     } else {
-        heap = syllables.collect();
-        &heap
+        &heap[..]
     };
+    let n_inner = count - n_before - n_after;
+    if n_inner == 0 {
+        return false;
+    }
+    // The runs to look up: the candidate itself (two syllables or more),
+    // its first syllable with the one or two before, its last with the one
+    // or two after.
+    let (i, j) = (n_before, n_before + n_inner);
+    let mut runs = [(0, 0); 5];
+    let mut n = 0;
+    let mut run = |r: (usize, usize)| {
+        runs[n] = r;
+        n += 1;
+    };
+    if n_inner >= 2 {
+        run((i, j));
+    }
+    for k in 1..=n_before {
+        run((i - k, i + 1));
+    }
+    for k in 1..=n_after {
+        run((j - 1, j + k));
+    }
     super::words::any_compound_at(nfc, folded, syllables, &runs[..n])
 }
 
@@ -1455,6 +1461,20 @@ mod tests {
                 t("Chị thị", "diacritic-mismatch", "Directive")
             ]
         );
+    }
+
+    /// More syllables than the look-up keeps on the stack: the same
+    /// verdicts (the first syllable with the one before it is a word).
+    #[test]
+    fn long_candidates_are_explained_like_short_ones() {
+        let long = "quán triệt nghị quyết đại hội đại biểu toàn quốc lần thứ mười ba của \
+                    Đảng Cộng sản Việt Nam";
+        assert_eq!(long.split(' ').count(), 20);
+        let m = matcher(vec![Entry::term(long, "T")]);
+        let misspelt = long.replacen("quán", "quân", 1);
+        let alone = format!("Họ {misspelt}.");
+        assert_eq!(found(&m, &alone), [t(&misspelt, "diacritic-mismatch", "T")]);
+        assert_eq!(found(&m, &format!("Họ ra {misspelt}.")), []);
     }
 
     #[test]
