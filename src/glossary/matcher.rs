@@ -771,22 +771,56 @@ const SURNAMES: [&str; 62] = [
 ];
 
 /// The syllable ending at byte `i` of `text`, if a single space (or NBSP)
-/// separates it from `i`: its start.
+/// separates it from `i`: its start. By bytes: an ASCII byte is a word
+/// character when it is a letter or digit; other characters are decoded.
 fn syllable_before(text: &str, i: usize) -> Option<usize> {
-    let before = &text[..i];
-    let gap = before.strip_suffix([' ', '\u{a0}'])?;
-    let word = gap.trim_end_matches(is_word_char);
-    (word.len() < gap.len()).then_some(word.len())
+    let b = text.as_bytes();
+    let gap = match b[..i] {
+        [.., b' '] => i - 1,
+        [.., 0xC2, 0xA0] => i - 2,
+        _ => return None,
+    };
+    let mut j = gap;
+    while let Some(&c) = b[..j].last() {
+        if c < 0x80 {
+            if !c.is_ascii_alphanumeric() {
+                break;
+            }
+            j -= 1;
+        } else {
+            match text[..j].chars().next_back() {
+                Some(ch) if is_word_char(ch) => j -= ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    (j < gap).then_some(j)
 }
 
 /// The syllable after the single space (or NBSP) at byte `i` of `text`: its
-/// byte range.
+/// byte range (by bytes, as [`syllable_before`]).
 fn syllable_after(text: &str, i: usize) -> Option<(usize, usize)> {
-    let after = &text[i..];
-    let rest = after.strip_prefix([' ', '\u{a0}'])?;
-    let start = i + (after.len() - rest.len());
-    let len = rest.len() - rest.trim_start_matches(is_word_char).len();
-    (len > 0).then_some((start, start + len))
+    let b = text.as_bytes();
+    let start = match b[i..] {
+        [b' ', ..] => i + 1,
+        [0xC2, 0xA0, ..] => i + 2,
+        _ => return None,
+    };
+    let mut j = start;
+    while let Some(&c) = b.get(j) {
+        if c < 0x80 {
+            if !c.is_ascii_alphanumeric() {
+                break;
+            }
+            j += 1;
+        } else {
+            match text[j..].chars().next() {
+                Some(ch) if is_word_char(ch) => j += ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    (j > start).then_some((start, j))
 }
 
 /// Is the syllable before byte `start` a title modifier (`Phó`, `Thứ`,
@@ -1495,6 +1529,43 @@ mod tests {
                 "8th plenum of the 13th Party Central Committee",
                 "{text}"
             );
+        }
+    }
+
+    /// The string-method syllable scans the byte scans replaced.
+    fn syllable_before_reference(text: &str, i: usize) -> Option<usize> {
+        let gap = text[..i].strip_suffix([' ', '\u{a0}'])?;
+        let word = gap.trim_end_matches(is_word_char);
+        (word.len() < gap.len()).then_some(word.len())
+    }
+
+    fn syllable_after_reference(text: &str, i: usize) -> Option<(usize, usize)> {
+        let after = &text[i..];
+        let rest = after.strip_prefix([' ', '\u{a0}'])?;
+        let start = i + (after.len() - rest.len());
+        let len = rest.len() - rest.trim_start_matches(is_word_char).len();
+        (len > 0).then_some((start, start + len))
+    }
+
+    proptest::proptest! {
+        /// At every character boundary of mixed text, the byte scans find
+        /// the syllables the string methods find.
+        #[test]
+        fn syllable_scans_equal_the_string_methods(
+            text in "([a-zA-Z0-9_.,;:()\"'\\-]|[ \u{a0}\u{2009}\t]|[ĐđỦủứờÀàÁá×÷\u{300}\u{301}\u{323}²½ⅫΩ北٣]){0,40}"
+        ) {
+            for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                proptest::prop_assert_eq!(
+                    syllable_before(&text, i),
+                    syllable_before_reference(&text, i),
+                    "{:?} {}", text, i
+                );
+                proptest::prop_assert_eq!(
+                    syllable_after(&text, i),
+                    syllable_after_reference(&text, i),
+                    "{:?} {}", text, i
+                );
+            }
         }
     }
 
