@@ -188,6 +188,9 @@ impl Keys {
 struct Candidate {
     start: usize, // NFC offsets
     end: usize,
+    /// The folded offset of `end` when known (a term: the automaton
+    /// match's end), else 0 (a pattern, whose end is found in the NFC text).
+    fend: usize,
     class: HitClass,
     entry: usize,
     source: Ustr,
@@ -363,6 +366,10 @@ impl Matcher {
             }
         }
         let loose_start = terms.keys.iter().flatten().any(|k| !k.edges.0);
+        if diacritics == Diacritics::Flag && !terms.patterns.is_empty() {
+            // `diacritic-mismatch` candidates are looked up in the word list.
+            super::words::prepare();
+        }
         Ok(Matcher {
             terms: terms.build(MatchKind::LeftmostLongest, true)?,
             patterns: patterns.build(MatchKind::Standard, false)?,
@@ -456,6 +463,10 @@ impl Matcher {
                 next_term.take().flatten().expect("a term candidate")
             };
             pos = pick.end;
+            if pick.fend != 0 {
+                // The first folded offset of the text after the term.
+                fcur = pick.fend;
+            }
             let class = context_class(view.nfc, &pick, &mut continued_at);
             let (start, end) = (nfc_map.map(pick.start), nfc_map.map(pick.end));
             hits.push(Hit {
@@ -601,7 +612,7 @@ impl Matcher {
                 } else {
                     HitClass::Exact
                 };
-                self.push_candidate(nfc, ns, ne, k, class, cands, misses);
+                self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
                 continue;
             }
             let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
@@ -640,7 +651,7 @@ impl Matcher {
                 }
                 class
             };
-            self.push_candidate(nfc, ns, ne, k, class, cands, misses);
+            self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
         }
         if !looks_alike.is_empty() {
             let mut i = first;
@@ -662,8 +673,7 @@ impl Matcher {
     fn push_candidate(
         &self,
         nfc: &str,
-        ns: usize,
-        ne: usize,
+        (ns, ne, fe): (usize, usize, usize),
         k: &Key,
         class: HitClass,
         cands: &mut Vec<Candidate>,
@@ -673,6 +683,7 @@ impl Matcher {
             cands.push(Candidate {
                 start: ns,
                 end: ne,
+                fend: fe,
                 class,
                 entry: k.entry,
                 source: k.source,
@@ -690,6 +701,7 @@ impl Matcher {
                 cands.push(Candidate {
                     start: ns,
                     end,
+                    fend: 0,
                     class,
                     entry: k.entry,
                     source: k.source,
@@ -759,22 +771,56 @@ const SURNAMES: [&str; 62] = [
 ];
 
 /// The syllable ending at byte `i` of `text`, if a single space (or NBSP)
-/// separates it from `i`: its start.
+/// separates it from `i`: its start. By bytes: an ASCII byte is a word
+/// character when it is a letter or digit; other characters are decoded.
 fn syllable_before(text: &str, i: usize) -> Option<usize> {
-    let before = &text[..i];
-    let gap = before.strip_suffix([' ', '\u{a0}'])?;
-    let word = gap.trim_end_matches(is_word_char);
-    (word.len() < gap.len()).then_some(word.len())
+    let b = text.as_bytes();
+    let gap = match b[..i] {
+        [.., b' '] => i - 1,
+        [.., 0xC2, 0xA0] => i - 2,
+        _ => return None,
+    };
+    let mut j = gap;
+    while let Some(&c) = b[..j].last() {
+        if c < 0x80 {
+            if !c.is_ascii_alphanumeric() {
+                break;
+            }
+            j -= 1;
+        } else {
+            match text[..j].chars().next_back() {
+                Some(ch) if is_word_char(ch) => j -= ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    (j < gap).then_some(j)
 }
 
 /// The syllable after the single space (or NBSP) at byte `i` of `text`: its
-/// byte range.
+/// byte range (by bytes, as [`syllable_before`]).
 fn syllable_after(text: &str, i: usize) -> Option<(usize, usize)> {
-    let after = &text[i..];
-    let rest = after.strip_prefix([' ', '\u{a0}'])?;
-    let start = i + (after.len() - rest.len());
-    let len = rest.len() - rest.trim_start_matches(is_word_char).len();
-    (len > 0).then_some((start, start + len))
+    let b = text.as_bytes();
+    let start = match b[i..] {
+        [b' ', ..] => i + 1,
+        [0xC2, 0xA0, ..] => i + 2,
+        _ => return None,
+    };
+    let mut j = start;
+    while let Some(&c) = b.get(j) {
+        if c < 0x80 {
+            if !c.is_ascii_alphanumeric() {
+                break;
+            }
+            j += 1;
+        } else {
+            match text[j..].chars().next() {
+                Some(ch) if is_word_char(ch) => j += ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    (j > start).then_some((start, j))
 }
 
 /// Is the syllable before byte `start` a title modifier (`Phó`, `Thứ`,
@@ -796,7 +842,9 @@ fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
     };
     let word = nfc[ws..start].trim_end_matches([' ', '\u{a0}']);
     let is_modifier = word.len() <= "nguyên".len()
-        && (MODIFIERS.iter().any(|m| eq_lower(word, m))
+        && (MODIFIERS
+            .iter()
+            .any(|m| m.len() == word.len() && eq_lower(word, m))
             || (ascii && MODIFIERS_ASCII.iter().any(|m| word.eq_ignore_ascii_case(m))));
     if !is_modifier {
         return false;
@@ -887,12 +935,9 @@ fn number_follows(nfc: &str, end: usize) -> bool {
 /// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
 /// Each syllable's fold is read from the view's folded text.
 fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
+    use super::words::Syllable;
     let nfc = view.nfc;
     let inner = &nfc[ns..ne];
-    let n_inner = words(inner).count();
-    if n_inner == 0 {
-        return false;
-    }
     let b1 = syllable_before(nfc, ns);
     let b2 = b1.and_then(|b| syllable_before(nfc, b));
     let a1 = syllable_after(nfc, ne);
@@ -901,26 +946,6 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     let n_after = usize::from(a1.is_some()) + usize::from(a2.is_some());
     let from = b2.or(b1).unwrap_or(ns);
     let to = a2.or(a1).map_or(ne, |(_, e)| e);
-    // One syllable list, `[b2] [b1] inner… [a1] [a2]`, and the runs to look
-    // up in it: the candidate itself (two syllables or more), its first
-    // syllable with the one or two before, its last with the one or two
-    // after.
-    let (i, j) = (n_before, n_before + n_inner);
-    let mut runs = [(0, 0); 5];
-    let mut n = 0;
-    let mut run = |r: (usize, usize)| {
-        runs[n] = r;
-        n += 1;
-    };
-    if n_inner >= 2 {
-        run((i, j));
-    }
-    for k in 1..=n_before {
-        run((i - k, i + 1));
-    }
-    for k in 1..=n_after {
-        run((j - 1, j + k));
-    }
     // Each syllable with its fold: the folded bytes of its characters (the
     // fold map is non-decreasing; walk it forward syllable by syllable).
     let (folded, fmap) = (&view.folded[..], &view.fmap[..]);
@@ -937,31 +962,91 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     };
     let mut before = [None, None];
     if let Some(s1) = b1 {
-        before[1] = Some(&nfc[s1..end_before(ns)]);
+        before[1] = Some((s1, end_before(ns)));
         if let Some(s2) = b2 {
-            before[0] = Some(&nfc[s2..end_before(s1)]);
+            before[0] = Some((s2, end_before(s1)));
         }
     }
-    let after = [a1, a2].map(|r| r.map(|(s, e)| &nfc[s..e]));
-    debug_assert!(before.iter().flatten().copied().eq(words(&nfc[from..ns])));
-    debug_assert!(after.iter().flatten().copied().eq(words(&nfc[ne..to])));
-    let syllables = before
+    let at = |s: &str| {
+        let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
+        (x, x + s.len())
+    };
+    debug_assert!(
+        before
+            .iter()
+            .flatten()
+            .map(|&(s, e)| &nfc[s..e])
+            .eq(words(&nfc[from..ns]))
+    );
+    debug_assert!(
+        [a1, a2]
+            .iter()
+            .flatten()
+            .map(|&(s, e)| &nfc[s..e])
+            .eq(words(&nfc[ne..to]))
+    );
+    // One syllable list, `[b2] [b1] inner… [a1] [a2]`, on the stack unless
+    // the candidate has many syllables; the candidate is split once.
+    const ON_STACK: usize = 16;
+    let mut stack = [Syllable::default(); ON_STACK];
+    let mut heap: Vec<Syllable> = Vec::new();
+    let mut count = 0;
+    for (s, e) in before
         .into_iter()
         .flatten()
-        .chain(words(inner))
-        .chain(after.into_iter().flatten())
-        .map(|s| {
-            let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
-            while (fmap[f] as usize) < x {
-                f += 1;
+        .chain(words(inner).map(at))
+        .chain([a1, a2].into_iter().flatten())
+    {
+        while (fmap[f] as usize) < s {
+            f += 1;
+        }
+        let fs = f;
+        while (fmap[f] as usize) < e {
+            f += 1;
+        }
+        let syllable = Syllable {
+            text: (s, e),
+            folded: (fs, f),
+        };
+        if count < ON_STACK {
+            stack[count] = syllable;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
             }
-            let fs = f;
-            while (fmap[f] as usize) < x + s.len() {
-                f += 1;
-            }
-            (s, Some(&folded[fs..f]))
-        });
-    super::words::any_compound_folded(syllables, &runs[..n])
+            heap.push(syllable);
+        }
+        count += 1;
+    }
+    let syllables = if count <= ON_STACK {
+        &stack[..count]
+    } else {
+        &heap[..]
+    };
+    let n_inner = count - n_before - n_after;
+    if n_inner == 0 {
+        return false;
+    }
+    // The runs to look up: the candidate itself (two syllables or more),
+    // its first syllable with the one or two before, its last with the one
+    // or two after.
+    let (i, j) = (n_before, n_before + n_inner);
+    let mut runs = [(0, 0); 5];
+    let mut n = 0;
+    let mut run = |r: (usize, usize)| {
+        runs[n] = r;
+        n += 1;
+    };
+    if n_inner >= 2 {
+        run((i, j));
+    }
+    for k in 1..=n_before {
+        run((i - k, i + 1));
+    }
+    for k in 1..=n_after {
+        run((j - 1, j + k));
+    }
+    super::words::any_compound_at(nfc, folded, syllables, &runs[..n])
 }
 
 /// Matches the parts of a pattern after its literal beginning, from byte
@@ -1048,6 +1133,9 @@ fn take_valid(view: &View<'_>, found: &mut Vec<Candidate>) -> Option<Candidate> 
 
 /// Removes and returns the best candidate (leftmost, longest, surest).
 fn take_best(found: &mut Vec<Candidate>) -> Option<Candidate> {
+    if found.len() <= 1 {
+        return found.pop();
+    }
     let i = (0..found.len()).min_by_key(|&i| found[i].order())?;
     Some(found.swap_remove(i))
 }
@@ -1409,6 +1497,20 @@ mod tests {
         );
     }
 
+    /// More syllables than the look-up keeps on the stack: the same
+    /// verdicts (the first syllable with the one before it is a word).
+    #[test]
+    fn long_candidates_are_explained_like_short_ones() {
+        let long = "quán triệt nghị quyết đại hội đại biểu toàn quốc lần thứ mười ba của \
+                    Đảng Cộng sản Việt Nam";
+        assert_eq!(long.split(' ').count(), 20);
+        let m = matcher(vec![Entry::term(long, "T")]);
+        let misspelt = long.replacen("quán", "quân", 1);
+        let alone = format!("Họ {misspelt}.");
+        assert_eq!(found(&m, &alone), [t(&misspelt, "diacritic-mismatch", "T")]);
+        assert_eq!(found(&m, &format!("Họ ra {misspelt}.")), []);
+    }
+
     #[test]
     fn literals_after_a_slot_match_either_tone_placement() {
         let mut p = Entry::term(
@@ -1427,6 +1529,43 @@ mod tests {
                 "8th plenum of the 13th Party Central Committee",
                 "{text}"
             );
+        }
+    }
+
+    /// The string-method syllable scans the byte scans replaced.
+    fn syllable_before_reference(text: &str, i: usize) -> Option<usize> {
+        let gap = text[..i].strip_suffix([' ', '\u{a0}'])?;
+        let word = gap.trim_end_matches(is_word_char);
+        (word.len() < gap.len()).then_some(word.len())
+    }
+
+    fn syllable_after_reference(text: &str, i: usize) -> Option<(usize, usize)> {
+        let after = &text[i..];
+        let rest = after.strip_prefix([' ', '\u{a0}'])?;
+        let start = i + (after.len() - rest.len());
+        let len = rest.len() - rest.trim_start_matches(is_word_char).len();
+        (len > 0).then_some((start, start + len))
+    }
+
+    proptest::proptest! {
+        /// At every character boundary of mixed text, the byte scans find
+        /// the syllables the string methods find.
+        #[test]
+        fn syllable_scans_equal_the_string_methods(
+            text in "([a-zA-Z0-9_.,;:()\"'\\-]|[ \u{a0}\u{2009}\t]|[ĐđỦủứờÀàÁá×÷\u{300}\u{301}\u{323}²½ⅫΩ北٣]){0,40}"
+        ) {
+            for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                proptest::prop_assert_eq!(
+                    syllable_before(&text, i),
+                    syllable_before_reference(&text, i),
+                    "{:?} {}", text, i
+                );
+                proptest::prop_assert_eq!(
+                    syllable_after(&text, i),
+                    syllable_after_reference(&text, i),
+                    "{:?} {}", text, i
+                );
+            }
         }
     }
 

@@ -7,9 +7,10 @@
 //! like `Thứ trưởng`): every syllable of both is a real syllable. A list of
 //! words can: `thủ trưởng` is listed, `chị thị` is not.
 //!
-//! The list is indexed by ASCII fold, on first use (a `diacritic-mismatch`
-//! candidate), once per process: each line borrowed from the binary, the
-//! hash of its lower-cased ASCII fold in an open-addressing table. A look-up
+//! The list is indexed by ASCII fold once per process, when the first
+//! matcher that flags diacritics is built (or on first use): each line
+//! borrowed from the binary, the hash of its lower-cased ASCII fold in an
+//! open-addressing table. A look-up
 //! folds the syllables (a table read per character, no tone placement, no
 //! case mapping) and hashes each run; only a run whose fold is a listed
 //! word's fold (`thu truong` for `Thủ trưởng`, rare) is put in canonical
@@ -145,6 +146,13 @@ fn index() -> &'static Index {
     INDEX.get_or_init(Index::build)
 }
 
+/// Builds the index now if it is not built yet (once per process): a
+/// matcher that will look words up calls it when it is built, so that no
+/// search pays for it.
+pub fn prepare() {
+    index();
+}
+
 /// One line's key ([`key`]), without allocating when it already is one
 /// (the list is in NFC and lower case; a few lines have the other tone
 /// placement).
@@ -173,17 +181,33 @@ pub fn is_compound_nfc<'a>(syllables: impl IntoIterator<Item = &'a str>) -> bool
     any_compound_nfc(syllables, &[(0, usize::MAX)])
 }
 
-/// The thread's buffers for [`any_compound_folded`].
+/// The thread's buffers for the look-ups below.
 #[derive(Default)]
 struct Buffers {
-    /// The syllables as given, joined by single spaces.
+    /// Syllables given one by one ([`any_compound_folded`]), joined by
+    /// single spaces.
     text: String,
     /// Their folds, joined by single spaces.
     folded: Vec<u8>,
     /// Per syllable: its range in `text` and in `folded`.
-    bounds: Vec<((usize, usize), (usize, usize))>,
+    bounds: Vec<Syllable>,
+    /// The fold of one run, when it is not one piece of `folded`.
+    joined: Vec<u8>,
     /// The key of one run.
     key: String,
+}
+
+thread_local! {
+    static BUF: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+/// One syllable of a text and of its lower-cased ASCII fold: byte ranges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Syllable {
+    /// Its bytes in the text (NFC).
+    pub text: (usize, usize),
+    /// The bytes its characters fold to in the folded text.
+    pub folded: (usize, usize),
 }
 
 /// Is any run of consecutive `syllables` (NFC) a listed compound word? A
@@ -197,16 +221,13 @@ pub fn any_compound_nfc<'a>(
 }
 
 /// [`any_compound_nfc`] of syllables that may come with their lower-cased
-/// ASCII fold (the matcher's folded view; `None`: folded here). The
-/// syllables are folded once; a run is put in canonical tone placement and
-/// lower case only when its fold is a listed word's.
+/// ASCII fold (`None`: folded here). The syllables are folded once; a run
+/// is put in canonical tone placement and lower case only when its fold is
+/// a listed word's.
 pub fn any_compound_folded<'a>(
     syllables: impl IntoIterator<Item = (&'a str, Option<&'a [u8]>)>,
     runs: &[(usize, usize)],
 ) -> bool {
-    thread_local! {
-        static BUF: RefCell<Buffers> = RefCell::new(Buffers::default());
-    }
     BUF.with_borrow_mut(|b| {
         b.text.clear();
         b.folded.clear();
@@ -222,29 +243,87 @@ pub fn any_compound_folded<'a>(
                 Some(f) => b.folded.extend_from_slice(f),
                 None => fold_lower_into(s, &mut b.folded),
             }
-            b.bounds.push(((t, b.text.len()), (f, b.folded.len())));
+            b.bounds.push(Syllable {
+                text: (t, b.text.len()),
+                folded: (f, b.folded.len()),
+            });
         }
-        let index = index();
-        runs.iter().any(|&(first, end)| {
-            let end = end.min(b.bounds.len());
-            if first >= end {
-                return false;
-            }
-            let h = fold_hash(&b.folded[b.bounds[first].1.0..b.bounds[end - 1].1.1]);
-            if index.with_hash(h).next().is_none() {
-                return false;
-            }
-            // The run's key, syllable by syllable, as `key` makes it.
-            b.key.clear();
-            for (j, &((ts, te), _)) in b.bounds[first..end].iter().enumerate() {
+        any_run_listed(
+            &b.text,
+            &b.folded,
+            &b.bounds,
+            runs,
+            &mut b.joined,
+            &mut b.key,
+        )
+    })
+}
+
+/// [`any_compound_nfc`] of syllables given as ranges of a text (NFC) and
+/// of its lower-cased ASCII fold (the matcher's two views): nothing is
+/// copied for a run whose syllables are separated by single spaces in the
+/// fold (the usual case); a run is put in canonical tone placement and
+/// lower case only when its fold is a listed word's.
+pub fn any_compound_at(
+    nfc: &str,
+    folded: &[u8],
+    syllables: &[Syllable],
+    runs: &[(usize, usize)],
+) -> bool {
+    BUF.with_borrow_mut(|b| any_run_listed(nfc, folded, syllables, runs, &mut b.joined, &mut b.key))
+}
+
+/// The look-up of [`any_compound_at`], with the buffers for a run's fold
+/// (when it must be joined) and its key.
+fn any_run_listed(
+    nfc: &str,
+    folded: &[u8],
+    syllables: &[Syllable],
+    runs: &[(usize, usize)],
+    joined: &mut Vec<u8>,
+    key: &mut String,
+) -> bool {
+    let index = index();
+    runs.iter().any(|&(first, end)| {
+        let end = end.min(syllables.len());
+        if first >= end {
+            return false;
+        }
+        let run = &syllables[first..end];
+        // The run's fold, its syllables' folds joined by single spaces: a
+        // piece of `folded` when one space separates them there.
+        let one_piece = run
+            .windows(2)
+            .all(|w| w[1].folded.0 == w[0].folded.1 + 1 && folded[w[0].folded.1] == b' ');
+        let h = if one_piece {
+            fold_hash(&folded[run[0].folded.0..run[run.len() - 1].folded.1])
+        } else {
+            joined.clear();
+            for (j, s) in run.iter().enumerate() {
                 if j > 0 {
-                    b.key.push(' ');
+                    joined.push(b' ');
                 }
-                b.key
-                    .extend(canon_tone(&b.text[ts..te]).0.chars().map(lower_char));
+                joined.extend_from_slice(&folded[s.folded.0..s.folded.1]);
             }
-            index.contains(h, &b.key)
-        })
+            fold_hash(joined)
+        };
+        if index.with_hash(h).next().is_none() {
+            return false;
+        }
+        // The run's key, syllable by syllable, as `key` makes it.
+        key.clear();
+        for (j, s) in run.iter().enumerate() {
+            if j > 0 {
+                key.push(' ');
+            }
+            key.extend(
+                canon_tone(&nfc[s.text.0..s.text.1])
+                    .0
+                    .chars()
+                    .map(lower_char),
+            );
+        }
+        index.contains(h, key)
     })
 }
 
@@ -287,6 +366,63 @@ mod tests {
         }
         for line in ["Thủ trưởng", "hoà bình", "ho\u{300}a bi\u{300}nh"] {
             assert_eq!(line_key(line), key(line), "{line}");
+        }
+    }
+
+    proptest::proptest! {
+        /// [`any_compound_at`] on the two views of a text (its syllables
+        /// separated by any white space, so that a run's fold is sometimes
+        /// one piece of the folded view and sometimes not) says what
+        /// [`any_compound_nfc`] says of the same syllables as strings.
+        #[test]
+        fn lookups_on_the_views_equal_lookups_on_strings(
+            picks in proptest::collection::vec(
+                (0usize..16, proptest::sample::select(vec![" ", " ", " ", "\u{a0}", "  ", "\t", "\u{3000}"])),
+                1..7,
+            ),
+            runs in proptest::collection::vec((0usize..8, 0usize..9), 0..5),
+        ) {
+            const SYLLABLES: [&str; 16] = [
+                "Thủ", "trưởng", "ra", "quân", "triệt", "phá", "hòa", "bình",
+                "CHỈ", "thị", "Chị", "quán", "THỨ", "hoà", "Đảng", "x",
+            ];
+            let mut text = String::new();
+            let mut ranges = Vec::new();
+            for (i, &(k, sep)) in picks.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(sep);
+                }
+                ranges.push((text.len(), text.len() + SYLLABLES[k].len()));
+                text.push_str(SYLLABLES[k]);
+            }
+            let (folded, map) = crate::glossary::text::fold_with_map(&text);
+            let at: Vec<Syllable> = ranges
+                .iter()
+                .map(|&(s, e)| Syllable {
+                    text: (s, e),
+                    folded: (
+                        map.partition_point(|&m| (m as usize) < s),
+                        map.partition_point(|&m| (m as usize) < e),
+                    ),
+                })
+                .collect();
+            let strings: Vec<&str> = ranges.iter().map(|&(s, e)| &text[s..e]).collect();
+            proptest::prop_assert_eq!(
+                any_compound_at(&text, folded.as_bytes(), &at, &runs),
+                any_compound_nfc(strings.iter().copied(), &runs),
+                "{:?} {:?}", text, runs
+            );
+            // Each run on its own, against the whole-word look-up.
+            for &(a, b) in &runs {
+                let b = b.min(strings.len());
+                if a < b {
+                    proptest::prop_assert_eq!(
+                        any_compound_at(&text, folded.as_bytes(), &at, &[(a, b)]),
+                        is_compound(&strings[a..b].join(" ")),
+                        "{:?} {:?}", text, (a, b)
+                    );
+                }
+            }
         }
     }
 
