@@ -236,6 +236,14 @@ fn simple(line: &str, (from, to): Window, t: usize, c: char) -> Option<Option<us
     if next.next().is_some() {
         return None;
     }
+    // Only ASCII and the Latin letters, whose case is what UAX #29 calls
+    // Upper and Lower: elsewhere Rust's case and the segmenter's categories
+    // differ (U+0345 is "lowercase" but Extend, Georgian letters are cased
+    // but OLetter), so those windows go to the segmenter.
+    let latin = |c: char| c.is_ascii() || is_latin_letter(u32::from(c));
+    if !latin(x) || !latin(p) {
+        return None;
+    }
     let (x_lower, x_upper) = (x.is_lowercase(), x.is_uppercase());
     // A titlecase or other letter is left to the segmenter.
     if !(x_lower || x_upper) {
@@ -366,6 +374,16 @@ mod tests {
     }
 
     #[test]
+    fn every_character_next_to_a_terminator_matches_the_segmenter() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for t in ["a.{}", "{}.B", "a!{}", "a. {}"] {
+                let s = t.replace("{}", &c.to_string());
+                assert_eq!(pieces(&s), reference(&s), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
     fn latin_letters_behave_as_letters_in_every_position() {
         let templates = [
             "A. {}a",
@@ -426,10 +444,10 @@ mod tests {
     /// Characters of every UAX #29 sentence category, and a few of each
     /// that Vietnamese copy contains.
     const ALPHABET: &[char] = &[
-        'A', 'Đ', 'Ư', 'a', 'ư', 'ễ', 'ǅ', 'ƻ', 'ª', 'ก', '中', '1', '٣', '.', '\u{2024}', '!',
-        '?', '。', '\u{964}', '"', ')', '”', '»', '(', '“', ' ', '\u{A0}', '\t', '\u{2029}',
-        '\u{85}', '\r', '\n', '\u{301}', '\u{200D}', '\u{AD}', '\u{200B}', ',', '-', ':', '…', '–',
-        '$', '\u{2060}',
+        'A', 'Đ', 'Ư', 'a', 'ư', 'ễ', 'ǅ', 'ƻ', 'ª', 'ა', 'Ა', '\u{345}', 'ก', '中', '1', '٣', '.',
+        '\u{2024}', '!', '?', '。', '\u{964}', '"', ')', '”', '»', '(', '“', ' ', '\u{A0}', '\t',
+        '\u{2029}', '\u{85}', '\r', '\n', '\u{301}', '\u{200D}', '\u{AD}', '\u{200B}', ',', '-',
+        ':', '…', '–', '$', '\u{2060}',
     ];
 
     proptest! {
