@@ -126,18 +126,8 @@ fn script_json(v: &impl serde::Serialize) -> String {
 }
 
 /// Appends `n` in decimal (the rows' numbers, without `fmt`'s machinery).
-fn push_number(p: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    p.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+fn push_number(p: &mut String, n: usize) {
+    p.push_str(itoa::Buffer::new().format(n));
 }
 
 /// What a row's target is, for the status filter.
