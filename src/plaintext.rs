@@ -46,6 +46,29 @@ fn has_line_break(b: &[u8]) -> bool {
         })
 }
 
+/// Whether UTF-8 `b` is in NFC because every character is one that no
+/// context can change (canonical combining class 0, NFC quick check Yes):
+/// ASCII, U+0080–U+02FF, U+1E00–U+1EFF (Vietnamese precomposed letters)
+/// and U+2002–U+203F (dashes, quotes, the ellipsis). A byte scan, much
+/// cheaper than the table look-up per character of `is_nfc_quick`, which
+/// still decides any other text. Used by the reader and by the glossary's
+/// NFC with offsets.
+pub fn surely_nfc(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0..=0x7F => i += 1,
+            0xC2..=0xCB => i += 2,
+            0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => i += 3,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x82..=0xBF)) => {
+                i += 3;
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// The error for bytes of `origin` that are not UTF-8: the first bad byte's
 /// offset from the start of the bytes.
 pub(crate) fn invalid_utf8(origin: &Path, e: std::str::Utf8Error) -> Error {
@@ -119,5 +142,31 @@ mod tests {
             let text = format!("ư{c}ễ");
             assert_eq!(has_line_break(text.as_bytes()), is_line_break(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn the_nfc_byte_check_passes_only_characters_no_context_changes() {
+        let mut passed = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            if surely_nfc(c.encode_utf8(&mut buf).as_bytes()) {
+                passed += 1;
+                assert_eq!(
+                    unicode_normalization::char::canonical_combining_class(c),
+                    0,
+                    "{c:?}"
+                );
+                assert_eq!(
+                    unicode_normalization::is_nfc_quick(std::iter::once(c)),
+                    unicode_normalization::IsNormalized::Yes,
+                    "{c:?}"
+                );
+            }
+        }
+        // ASCII, U+0080-U+02FF, U+1E00-U+1EFF, U+2002-U+203F.
+        assert_eq!(passed, 0x80 + 0x280 + 0x100 + 0x3E);
+        assert!(surely_nfc("Đảng ủy “Công an” – TW…".as_bytes()));
+        assert!(!surely_nfc("a\u{301}".as_bytes()));
+        assert!(!surely_nfc("\u{2000}".as_bytes()));
     }
 }

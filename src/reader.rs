@@ -242,35 +242,15 @@ impl Normaliser {
             return;
         }
         let done = &self.pending[..cut];
-        if surely_nfc(done.as_bytes()) || is_nfc_quick(done.chars()) == IsNormalized::Yes {
+        if crate::plaintext::surely_nfc(done.as_bytes())
+            || is_nfc_quick(done.chars()) == IsNormalized::Yes
+        {
             out.push_str(done);
         } else {
             out.extend(done.nfc());
         }
         self.pending.drain(..cut);
     }
-}
-
-/// Whether UTF-8 `b` is in NFC because every character is one that no
-/// context can change (canonical combining class 0, NFC quick check Yes):
-/// ASCII, U+0080–U+02FF, U+1E00–U+1EFF (Vietnamese precomposed letters)
-/// and U+2002–U+203F (dashes, quotes, the ellipsis). A byte scan, much
-/// cheaper than the table look-up per character of `is_nfc_quick`, which
-/// still decides any other text.
-fn surely_nfc(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            0..=0x7F => i += 1,
-            0xC2..=0xCB => i += 2,
-            0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => i += 3,
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x82..=0xBF)) => {
-                i += 3;
-            }
-            _ => return false,
-        }
-    }
-    true
 }
 
 /// The offset of the last character of `text` before which its NFC can
@@ -832,28 +812,6 @@ fn resolve_clashes(inputs: &mut [Input], forms: &[Vec<OsString>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_nfc_byte_check_passes_only_characters_no_context_changes() {
-        let mut passed = 0;
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            let mut buf = [0; 4];
-            if surely_nfc(c.encode_utf8(&mut buf).as_bytes()) {
-                passed += 1;
-                assert_eq!(
-                    unicode_normalization::char::canonical_combining_class(c),
-                    0,
-                    "{c:?}"
-                );
-                assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
-            }
-        }
-        // ASCII, U+0080-U+02FF, U+1E00-U+1EFF, U+2002-U+203F.
-        assert_eq!(passed, 0x80 + 0x280 + 0x100 + 0x3E);
-        assert!(surely_nfc("Đảng ủy “Công an” – TW…".as_bytes()));
-        assert!(!surely_nfc("a\u{301}".as_bytes()));
-        assert!(!surely_nfc("\u{2000}".as_bytes()));
-    }
 
     #[test]
     fn decode_normalises() {

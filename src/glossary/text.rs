@@ -67,40 +67,15 @@ impl OffsetMap {
     }
 }
 
-/// A fast sufficient test for NFC: every character is below U+0300 or a
-/// precomposed Vietnamese letter (U+1E00..U+1EFF), all of which are
-/// NFC_Quick_Check=Yes. Vietnamese news copy in NFC passes at memory speed;
-/// anything else goes to the full quick check.
-fn surely_nfc(text: &str) -> bool {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c < 0x80 {
-            i += 1;
-        } else if c < 0xCC {
-            // Two-byte sequences up to U+02FF.
-            i += 2;
-        } else if c == 0xE1
-            && i + 1 < b.len()
-            && (b[i + 1] == 0xB8 || b[i + 1] == 0xB9 || b[i + 1] == 0xBA || b[i + 1] == 0xBB)
-        {
-            // U+1E00..U+1EFF.
-            i += 3;
-        } else {
-            return false;
-        }
-    }
-    true
-}
-
 /// NFC of `text` with a map back to `text`.
 ///
 /// Each run of a starter and the non-starters after it is normalised on its
 /// own (composition only joins a starter with following marks in the
 /// scripts that matter here), so every run boundary maps exactly.
 pub fn nfc_with_map(text: &str) -> (Cow<'_, str>, OffsetMap) {
-    if surely_nfc(text) || is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+    if crate::plaintext::surely_nfc(text.as_bytes())
+        || is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
         return (Cow::Borrowed(text), OffsetMap::identity());
     }
     let mut out = String::with_capacity(text.len());
