@@ -343,6 +343,21 @@ impl Folder {
                 let room = &mut out[w..w + (n - i)];
                 let mut k = 0;
                 while i < n {
+                    // Eight bytes at a time: all eight are copied, and as many
+                    // as lead with ASCII are kept (the rest is written again
+                    // below). `k <= i - start` and `i + 8 <= n`, so the eight
+                    // bytes fit in the room.
+                    if let Some(chunk) = bytes.get(i..i + 8) {
+                        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+                        let high = word & 0x8080_8080_8080_8080;
+                        let ascii = (high.trailing_zeros() / 8) as usize;
+                        if ascii > 0 {
+                            room[k..k + 8].copy_from_slice(chunk);
+                            k += ascii;
+                            i += ascii;
+                            continue;
+                        }
+                    }
                     let b0 = bytes[i];
                     if b0 < 0x80 {
                         room[k] = b0;
@@ -960,6 +975,20 @@ mod tests {
                 for cut in 0..=s.len() {
                     prop_assert_eq!(stream(s.as_bytes(), &[cut], false).unwrap(), want.clone());
                 }
+            }
+
+            /// Fed one character at a time, no piece is long enough for the
+            /// eight-byte ASCII step: the whole-text fold must agree with it.
+            #[test]
+            fn eight_byte_steps_equal_one_character_at_a_time(s in newsy_text(), ascii in "[ -~]{0,20}") {
+                let s = format!("{ascii}{s}{ascii}");
+                let mut folder = Folder::new();
+                let mut one_by_one = Vec::new();
+                for (i, c) in s.char_indices() {
+                    folder.fold(&s[i..i + c.len_utf8()], &mut one_by_one);
+                }
+                folder.finish(&mut one_by_one);
+                prop_assert_eq!(to_ascii(&s).into_bytes(), one_by_one);
             }
 
             #[test]
