@@ -690,8 +690,11 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
             Some(c) => c.is_uppercase() && (t.len() == rest.len() || c.is_alphabetic()),
         }
     };
+    // As for the diacritic form: a lower-case letter or a digit after it
+    // (spaces skipped) means these are just words (`… hinh anh 3 doi tuong`).
     if let Some(m) = ascii_caption_re().find(first_line)
         && !first_line[m.end()..]
+            .trim_start()
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_digit() || c.is_lowercase())
@@ -1286,6 +1289,21 @@ mod tests {
                     Text,
                     "Sáng 1/2, TP. Hà Nội đông vui. Nhiều người xuống phố."
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unaccented_words_ending_in_hinh_anh_and_a_number_are_a_sentence() {
+        // Unaccented body copy that happens to say `hinh anh 3` is text, not
+        // the CMS image-alt line (which the next caption, capitalised, follows).
+        let text = "Cong an cong bo hinh anh 3 doi tuong truy na. Nguoi dan bao tin.\n";
+        use SegmentKind::*;
+        assert_eq!(
+            kinds(text, Unit::Sentence),
+            [
+                (0, Text, "Cong an cong bo hinh anh 3 doi tuong truy na."),
+                (0, Text, "Nguoi dan bao tin."),
             ]
         );
     }

@@ -292,6 +292,8 @@ pub fn read_lines<T: DeserializeOwned>(
     hint: &str,
 ) -> Result<Vec<(usize, T)>> {
     let mut out = Vec::new();
+    // A byte order mark (some editors save one) is not part of the first line.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     for (n, line) in text.lines().enumerate() {
         let body = line.trim_start();
         if body.is_empty() {
@@ -538,6 +540,11 @@ mod tests {
 
     #[test]
     fn read_lines_skips_blank_lines_and_locates_the_first_bad_one() {
+        assert_eq!(
+            read("\u{FEFF}{\"a\":1,\"b\":null}\r\n").unwrap(),
+            [(1, Pair { a: 1, b: None })],
+            "a byte order mark before the first line"
+        );
         assert_eq!(
             read("{\"a\":1,\"b\":null}\n\n  \r\n{\"b\":\"x\",\"a\":2}\r\n").unwrap(),
             [

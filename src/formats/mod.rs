@@ -605,6 +605,8 @@ fn read_xml(
             }
             Event::Text(t) => f(Xml::Text(t.xml10_content().into_owned())),
             Event::GeneralRef(r) => f(Xml::Text(resolve(&r.xml10_content()))),
+            // CDATA is text, taken as written (no references inside).
+            Event::CData(t) => f(Xml::Text(t.into_inner().into_owned())),
             _ => {}
         }
     }

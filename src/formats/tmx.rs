@@ -169,6 +169,8 @@ pub fn read(file: &Path, text: &str) -> Result<TmxFile> {
     let mut tu = Tu::default();
     let (mut lang, mut seg) = (String::new(), String::new());
     let (mut in_origin, mut in_seg) = (false, false);
+    // Open inline elements whose content is native code, not text.
+    let mut code = 0usize;
     super::read_xml(
         file,
         text,
@@ -192,8 +194,10 @@ pub fn read(file: &Path, text: &str) -> Result<TmxFile> {
                 }
                 "tuv" => lang = super::attribute(e, "lang").unwrap_or_default(),
                 "seg" => in_seg = true,
+                "bpt" | "ept" | "it" | "ph" | "ut" => code += 1,
                 _ => {}
             },
+            Xml::Close("bpt" | "ept" | "it" | "ph" | "ut") => code = code.saturating_sub(1),
             Xml::Close("prop") => in_origin = false,
             Xml::Close("seg") => in_seg = false,
             Xml::Close("tuv") => tu
@@ -201,6 +205,7 @@ pub fn read(file: &Path, text: &str) -> Result<TmxFile> {
                 .push((std::mem::take(&mut lang), std::mem::take(&mut seg))),
             Xml::Close("tu") => out.units.push(std::mem::take(&mut tu)),
             Xml::Close(_) => {}
+            Xml::Text(_) if code > 0 => {}
             Xml::Text(piece) if in_origin => tu.origin.get_or_insert_default().push_str(&piece),
             Xml::Text(piece) if in_seg => seg.push_str(&piece),
             Xml::Text(_) => {}
@@ -254,6 +259,21 @@ mod tests {
         assert!(
             e.starts_with("cut.tmx:3:") && e.contains("ends before `</tu>` closes `<tmx>`"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn native_code_and_cdata_in_a_seg() {
+        let text = "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"vi\"/><body>\n\
+                    <tu tuid=\"a:0\"><tuv xml:lang=\"vi\"><seg>Xin <ph x=\"1\">&lt;b&gt;</ph>chào</seg></tuv>\
+                    <tuv xml:lang=\"en\"><seg><![CDATA[Hello & <welcome>]]></seg></tuv></tu></body></tmx>";
+        let t = read(Path::new("a.tmx"), text).unwrap();
+        assert_eq!(
+            t.units[0].variants,
+            [
+                ("vi".to_owned(), "Xin chào".to_owned()),
+                ("en".to_owned(), "Hello & <welcome>".to_owned())
+            ]
         );
     }
 }

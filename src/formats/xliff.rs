@@ -184,6 +184,12 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
     let mut out = XliffFile::default();
     let mut unit = Unit::default();
     let (mut in_source, mut in_target) = (false, false);
+    // Elements open inside the current `trans-unit`: only its own `source`
+    // and `target` (depth 0) are the unit's text, not those of an
+    // `alt-trans` (a CAT tool's suggestion) or of a `seg-source`.
+    let mut depth = 0usize;
+    // Open inline elements whose content is native code, not text.
+    let mut code = 0usize;
     super::read_xml(
         file,
         text,
@@ -199,27 +205,41 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
                 }
             }
             Xml::Open(_, true) => {}
-            Xml::Open(e, false) => match e.local_name().as_ref() {
-                "trans-unit" => {
-                    unit = Unit {
-                        n: out.units.len() + 1,
-                        id: super::attribute(e, "id").unwrap_or_default(),
-                        approved: super::attribute(e, "approved").as_deref() == Some("yes"),
-                        no_translate: super::attribute(e, "translate").as_deref() == Some("no"),
-                        ..Unit::default()
+            Xml::Open(e, false) => {
+                match e.local_name().as_ref() {
+                    "trans-unit" => {
+                        unit = Unit {
+                            n: out.units.len() + 1,
+                            id: super::attribute(e, "id").unwrap_or_default(),
+                            approved: super::attribute(e, "approved").as_deref() == Some("yes"),
+                            no_translate: super::attribute(e, "translate").as_deref() == Some("no"),
+                            ..Unit::default()
+                        };
+                        depth = 0;
+                        code = 0;
+                        return;
                     }
+                    "source" if depth == 0 => in_source = true,
+                    "target" if depth == 0 => {
+                        in_target = true;
+                        unit.state = super::attribute(e, "state");
+                    }
+                    "bpt" | "ept" | "ph" | "it" => code += 1,
+                    _ => {}
                 }
-                "source" => in_source = true,
-                "target" => {
-                    in_target = true;
-                    unit.state = super::attribute(e, "state");
-                }
-                _ => {}
-            },
-            Xml::Close("source") => in_source = false,
-            Xml::Close("target") => in_target = false,
+                depth += 1;
+            }
             Xml::Close("trans-unit") => out.units.push(std::mem::take(&mut unit)),
-            Xml::Close(_) => {}
+            Xml::Close(name) => {
+                depth = depth.saturating_sub(1);
+                match name {
+                    "source" if depth == 0 => in_source = false,
+                    "target" if depth == 0 => in_target = false,
+                    "bpt" | "ept" | "ph" | "it" => code = code.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            Xml::Text(_) if code > 0 => {}
             Xml::Text(piece) if in_source => unit.source.push_str(&piece),
             Xml::Text(piece) if in_target => unit.target.push_str(&piece),
             Xml::Text(_) => {}
@@ -268,5 +288,36 @@ mod tests {
                 .starts_with("a.xlf:3:3: error: not well-formed XLIFF"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn alt_trans_cdata_and_native_code_are_read_as_xliff_means_them() {
+        // A CAT tool's suggestion (`alt-trans`) is not the unit's text nor
+        // its state; CDATA is text; the content of `ph`/`bpt`/`ept`/`it` is
+        // native code, not text.
+        let text = "<?xml version=\"1.0\"?><xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\
+            <file original=\"a\" source-language=\"vi\" target-language=\"en\" datatype=\"plaintext\"><body>\n\
+            <trans-unit id=\"a:0\"><source>Ông ấy đã đến.</source><target state=\"translated\">He has arrived.</target>\
+            <alt-trans><source>Ông ấy đã đến.</source><target state=\"new\">He came already.</target></alt-trans></trans-unit>\n\
+            <trans-unit id=\"a:1\"><source>Bà ấy đã đi.</source><target state=\"new\"></target>\
+            <alt-trans><target>She left.</target></alt-trans></trans-unit>\n\
+            <trans-unit id=\"a:2\"><source>Chị <ph id=\"1\">&lt;br/&gt;</ph>đi.</source>\
+            <target state=\"translated\"><![CDATA[She has left & <gone>.]]> <g id=\"2\">Yes</g></target></trans-unit>\
+            </body></file></xliff>";
+        let x = read(Path::new("a.xlf"), text).unwrap();
+        let got: Vec<(&str, &str, Option<&str>)> = x
+            .units
+            .iter()
+            .map(|u| (u.source.as_str(), u.target.as_str(), u.state.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Ông ấy đã đến.", "He has arrived.", Some("translated")),
+                ("Bà ấy đã đi.", "", Some("new")),
+                ("Chị đi.", "She has left & <gone>. Yes", Some("translated")),
+            ]
+        );
+        assert!(x.units[0].reviewed() && !x.units[1].reviewed());
     }
 }
