@@ -92,8 +92,8 @@ pub struct Segmenter {
 /// Abbreviations that end with `.` but not a sentence (case-sensitive).
 const ABBREVIATIONS: &[&str] = &[
     "TP", "Tp", "tp", "TS", "Ts", "ThS", "Th.S", "Ths", "GS", "Gs", "PGS", "Pgs", "GS.TS",
-    "PGS.TS", "BS", "Bs", "KS", "Ks", "CN", "NXB", "P", "Q", "X", "H", "TX", "Tx", "TT", "Tt",
-    "tr", "Tr", "St", "Mr", "Mrs", "Dr", "Đ/c", "đ/c", "v.v", "vv", "No", "Vol",
+    "PGS.TS", "BS", "Bs", "KS", "Ks", "CN", "NXB", "Nxb", "P", "Q", "X", "H", "TX", "Tx", "TT",
+    "Tt", "tr", "Tr", "St", "Mr", "Mrs", "Dr", "Đ/c", "đ/c", "v.v", "vv", "No", "Vol",
 ];
 
 /// Words for a person that an initial can stand after as the whole name
@@ -1081,7 +1081,17 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     let mut words = body.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“');
     let word = words.next().unwrap_or(body);
     let capital_next = first.is_some_and(char::is_uppercase);
-    if ABBREVIATIONS.contains(&word) {
+    // `H.`, `P.`, `Q.`, `X.` abbreviate huyện, phường, quận, xã (`P. Bến
+    // Nghé`), except right after a word for a person, where they are an
+    // initial like any other (`anh H. Lúc này`).
+    let place_letter = word.len() == 1;
+    let after_person = || {
+        body[..body.len() - word.len()]
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|w| PERSON_WORDS.contains(&w))
+    };
+    if ABBREVIATIONS.contains(&word) && !(place_letter && after_person()) {
         // `v.v.` before a capital ends its sentence.
         return !(capital_next && matches!(word, "v.v" | "vv"));
     }
@@ -1103,7 +1113,12 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
         if capitalised == 0 && PERSON_WORDS.contains(&w) {
             return false;
         }
-        if HONORIFICS.contains(&w) || !w.chars().next().is_some_and(char::is_uppercase) {
+        // Only plain capitalised words are names: `TP.HCM,`, `Nội,` or
+        // `PGS.TS` before the name end the count (`Tại TP.HCM, Nguyễn V. An`).
+        if HONORIFICS.contains(&w)
+            || !w.chars().next().is_some_and(char::is_uppercase)
+            || !w.chars().all(char::is_alphabetic)
+        {
             break;
         }
         capitalised += 1;
@@ -1375,10 +1390,23 @@ mod tests {
                 "Tất cả cùng trú tại TP. Thủ Đức."
             ]
         );
-        // A middle initial after one name still does not.
+        // Every letter, also those that abbreviate huyện, phường, quận, xã.
+        for letter in ["T", "H", "P", "Q", "X"] {
+            assert_eq!(
+                sents(&format!("Đơn của anh {letter}. Lúc này trời tối.")),
+                [format!("Đơn của anh {letter}."), "Lúc này trời tối.".into()]
+            );
+        }
+        // A middle initial after one name still does not, whatever comes
+        // before the name; nor a place abbreviation.
         for one in [
             "Ông Nguyễn V. An phát biểu.",
             "Ứng viên Donald J. Trump thắng.",
+            "Tại TP.HCM, Nguyễn V. An đến dự.",
+            "Theo TTXVN, George W. Bush đã đến.",
+            "Sáng nay tại Hà Nội, Nguyễn V. An phát biểu.",
+            "PGS.TS Nguyễn V. A. đã phát biểu.",
+            "Trụ sở ở P. Bến Nghé, Q. 1 và H. Củ Chi.",
         ] {
             assert_eq!(sents(one), [one]);
         }
@@ -1396,6 +1424,7 @@ mod tests {
         for one in [
             "Trụ sở ở TP.HCM và Tp.Hồ Chí Minh.",
             "Xã Tri Lễ, H.Quế Phong bị lũ.",
+            "Sách do Nxb.Kim Đồng và Nxb. Trẻ phát hành.",
             "Theo PGS.TS Lê Văn Minh và ThS.BS Hương.",
             "Xem tại baochinhphu.vn hôm nay.",
         ] {
