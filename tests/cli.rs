@@ -373,6 +373,41 @@ fn run_jobs_zero_is_a_usage_error() {
 }
 
 #[test]
+fn run_into_a_file_is_one_usage_error_and_a_format_named_twice_is_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt"] {
+        std::fs::write(dir.path().join(name), "Xin chào.\n").unwrap();
+    }
+    std::fs::write(dir.path().join("afile"), "keep\n").unwrap();
+    let (_, err) = Run::new(&["run", "a.txt", "b.txt", "-o", "afile"])
+        .dir(dir.path())
+        .code(2);
+    assert_eq!(err.matches("afile").count(), 1, "one message: {err}");
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("afile")).unwrap(),
+        "keep\n"
+    );
+    Run::new(&[
+        "run",
+        "a.txt",
+        "-o",
+        "out",
+        "--format",
+        "jsonl,tsv,jsonl",
+        "-q",
+    ])
+    .dir(dir.path())
+    .code(0);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.jsonl", "a.tsv"]);
+}
+
+#[test]
 fn run_without_input_is_a_usage_error_even_when_stdin_is_not_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     // As in cron or CI: stdin is a pipe (here with text, too).

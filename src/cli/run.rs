@@ -64,10 +64,23 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             })
             .collect::<anyhow::Result<_>>()?;
     }
+    // A format named twice (`--format jsonl,jsonl`) is written once.
+    let mut named = Vec::new();
+    config.output.formats.retain(|f| {
+        let first = !named.contains(f);
+        named.push(*f);
+        first
+    });
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| config.resolve(&config.output.dir));
+    if out_dir.is_file() {
+        anyhow::bail!(
+            "{} is a file, not a folder: name a folder for the outputs with -o (it is created if missing)",
+            out_dir.display()
+        );
+    }
     config.translate.engine =
         super::engines::engine_kind(args.engine.as_deref(), config.translate.engine)?;
     if args.dry_run && config.translate.engine.is_none() {
