@@ -460,6 +460,25 @@ impl AtomicFile {
         &self.shown
     }
 
+    /// Checks that [`AtomicFile::commit`] can rename over the destination:
+    /// it is not a folder now. For a set of files that should all be put in
+    /// place or none: check every one before committing any.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the destination when a folder is in its place.
+    pub fn check_replaceable(&self) -> Result<()> {
+        match std::fs::symlink_metadata(&self.dest) {
+            Ok(m) if m.is_dir() => Err(Error::io(
+                &self.shown,
+                std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "a folder is where this output goes; move or rename it",
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Renames the file over its destination: flushed to disk before, or,
     /// with `batch`, its write-back started and the file recorded there
     /// for [`Flush::flush`].

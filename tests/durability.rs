@@ -148,3 +148,45 @@ fn killed_run_leaves_only_complete_outputs() {
         );
     }
 }
+
+/// A document whose outputs cannot all be put in place (a folder where one
+/// goes) keeps every old output: none is replaced, so the set never mixes
+/// two versions of the article.
+#[test]
+fn a_document_that_fails_keeps_all_its_old_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("m.txt"), "Bài cũ.\n").unwrap();
+    let run = || {
+        songngu(d)
+            .args(["run", "m.txt", "-o", "out", "-q"])
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    let before: Vec<(PathBuf, String)> = files(&d.join("out"))
+        .into_iter()
+        .filter(|p| !p.ends_with("m.vi.txt"))
+        .map(|p| {
+            let p = d.join("out").join(p);
+            let c = contents(&p);
+            (p, c)
+        })
+        .collect();
+    assert!(before.len() >= 5, "{before:?}");
+    std::fs::remove_file(d.join("out/m.vi.txt")).unwrap();
+    std::fs::create_dir(d.join("out/m.vi.txt")).unwrap();
+    std::fs::write(d.join("m.txt"), "Bài mới.\n").unwrap();
+    let out = run();
+    assert_eq!(out.status.code(), Some(1));
+    for (p, c) in &before {
+        assert!(&contents(p) == c, "{} was replaced", p.display());
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("m.vi.txt") && err.contains("folder"), "{err}");
+    let leftovers: Vec<_> = files(&d.join("out"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".songngu-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

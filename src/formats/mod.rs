@@ -470,17 +470,28 @@ impl<'a> DocWriter<'a> {
     /// rest of the batch ([`crate::atomic::Flush::flush`]); without, each
     /// is flushed before it replaces the old one. Returns the files.
     ///
+    /// Every file is complete and every destination checked before the
+    /// first is renamed into place, so what usually fails (a full disk, a
+    /// folder where an output goes) leaves the document's old outputs all
+    /// in place; only a rename failing midway (an I/O error between two
+    /// renames) can leave some new and some old.
+    ///
     /// # Errors
     /// [`crate::Error::Io`] for the first file that cannot be written
     /// (files already put in place stay, each complete).
     pub fn finish(mut self, flush: Option<&crate::atomic::Flush>) -> Result<Vec<PathBuf>> {
         self.each(|w, out| w.finish(out))?;
-        let mut written = Vec::with_capacity(self.files.len());
+        let mut files = Vec::with_capacity(self.files.len());
         for f in self.files {
             let path = f.w.get_ref().path().to_path_buf();
             let file =
                 f.w.into_inner()
                     .map_err(|e| Error::io(&path, e.into_error()))?;
+            file.check_replaceable()?;
+            files.push((path, file));
+        }
+        let mut written = Vec::with_capacity(files.len());
+        for (path, file) in files {
             file.commit(flush)?;
             written.push(path);
         }
