@@ -559,7 +559,8 @@ impl Cut {
 
 /// Where to cut `text`, a paragraph longer than `max` bytes: the last
 /// sentence end (a line end is one) within its first `max` bytes, else the
-/// last whitespace there, else the last character boundary; never at 0.
+/// last whitespace there, else the last grapheme cluster boundary (the last character boundary when one cluster fills
+/// the limit); never at 0.
 /// Looks at `max` bytes, once.
 pub fn cut_point(text: &str, max: usize) -> (usize, Cut) {
     let mut window = &text[..floor_char_boundary(text, max)];
@@ -581,7 +582,17 @@ pub fn cut_point(text: &str, max: usize) -> (usize, Cut) {
     {
         return (i + c.len_utf8(), Cut::Space);
     }
-    (window.len(), Cut::Char)
+    // Between two grapheme clusters (not between a letter and its combining
+    // mark, nor inside an emoji sequence), unless one cluster fills the window.
+    let mut cursor = unicode_segmentation::GraphemeCursor::new(window.len(), text.len(), true);
+    let at = match cursor.is_boundary(text, 0) {
+        Ok(true) => window.len(),
+        _ => match cursor.prev_boundary(text, 0) {
+            Ok(Some(b)) if b > 0 => b,
+            _ => window.len(),
+        },
+    };
+    (at, Cut::Char)
 }
 
 /// The fine spans of all lines, and each line's range in them.
@@ -1208,6 +1219,16 @@ mod tests {
         assert_eq!(cut_point("không có dấu chấm nào", 12), (11, Cut::Space));
         assert_eq!(cut_point("ệệệệệệ", 10), (9, Cut::Char));
         assert_eq!(cut_point("ệệệ", 2), (3, Cut::Char), "never at 0");
+        // Not between a letter and its combining mark, nor inside an emoji
+        // sequence; inside one cluster only when it fills the limit.
+        let nfd = "e\u{302}\u{323}e\u{302}\u{323}e\u{302}\u{323}";
+        assert_eq!(cut_point(nfd, 7), (5, Cut::Char));
+        let family = "ab\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}cd";
+        assert_eq!(cut_point(family, 8), (2, Cut::Char));
+        assert_eq!(
+            cut_point("a\u{301}\u{301}\u{301}\u{301}", 4),
+            (3, Cut::Char)
+        );
         let line = "Kết luận số 7 KL của Ban Bí thư ".repeat(200_000);
         for unit in [Unit::Sentence, Unit::Paragraph] {
             let (spans, held) = by_parts(unit, &line, 4096, 65_536);
