@@ -559,8 +559,8 @@ impl Cut {
 
 /// Where to cut `text`, a paragraph longer than `max` bytes: the last
 /// sentence end (a line end is one) within its first `max` bytes, else the
-/// last whitespace there, else the last grapheme cluster boundary (the last character boundary when one cluster fills
-/// the limit); never at 0.
+/// last whitespace there, else the last grapheme cluster boundary (the last
+/// character boundary when one cluster fills the limit); never at 0.
 /// Looks at `max` bytes, once.
 pub fn cut_point(text: &str, max: usize) -> (usize, Cut) {
     let mut window = &text[..floor_char_boundary(text, max)];
