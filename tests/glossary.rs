@@ -417,7 +417,7 @@ fn duplicate_toml_key_names_the_key_and_its_first_line() {
     // A syntax error is a file with one error, not a file less.
     assert_eq!(
         err,
-        "glossary check: 1 file(s), 0 entries: 1 error, 0 warnings\n"
+        "glossary check: 1 file(s), 0 valid entries: 1 error, 0 warnings\n"
     );
     // A field given twice in an [[entry]], a table header given twice.
     let (_, out, _) = check_file(
@@ -509,7 +509,7 @@ fn check_summary_counts_in_good_grammar() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "glossary check: 1 file(s), 2 entries: 1 error, 1 warning\n"
+        "glossary check: 1 file(s), 2 valid entries: 1 error, 1 warning\n"
     );
 }
 

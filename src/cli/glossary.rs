@@ -86,7 +86,12 @@ fn check(
         let files = files_under(&paths).len();
         let mut summary = format!(
             "glossary check: {files} file(s), {}: {}, {}",
-            count(glossary.entries.len(), "entry", "entries"),
+            // With errors, the entries that had them are not counted.
+            if errors > 0 {
+                count(glossary.entries.len(), "valid entry", "valid entries")
+            } else {
+                count(glossary.entries.len(), "entry", "entries")
+            },
             count(errors, "error", "errors"),
             count(diags.len() - errors, "warning", "warnings"),
         );
