@@ -233,7 +233,7 @@ pub fn read_corrections(path: &Path) -> Result<(Vec<Correction>, Langs)> {
                 .filter(|u| !u.no_translate && !u.source.is_empty() && !u.target.trim().is_empty())
                 .map(|u| {
                     let reviewed = u.reviewed();
-                    pair(u.source, u.target, reviewed, u.n)
+                    pair(u.source, u.target, reviewed, u.line)
                 })
                 .collect();
             Ok((out, x.langs))

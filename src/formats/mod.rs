@@ -553,7 +553,8 @@ fn resolve(name: &str) -> String {
 /// `<x/>`), an element closed (its local name), or a piece of text
 /// (references resolved).
 enum Xml<'a> {
-    Open(&'a quick_xml::events::BytesStart<'a>, bool),
+    /// The element, whether it is empty, and the 1-based line it starts on.
+    Open(&'a quick_xml::events::BytesStart<'a>, bool, usize),
     Close(&'a str),
     Text(String),
 }
@@ -577,6 +578,14 @@ fn read_xml(
     // them open was cut short (a transfer stopped midway), and a reader
     // that took what it had would lose the rest without a word.
     let mut open: Vec<String> = Vec::new();
+    // The line of each element's start, counted forward from the last one.
+    let (mut line, mut counted) = (1usize, 0usize);
+    let mut line_of = |start: usize| {
+        let start = start.clamp(counted, text.len());
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..start]).count();
+        counted = start;
+        line
+    };
     loop {
         let event = reader.read_event().map_err(|e| {
             let at = reader.error_position();
@@ -607,9 +616,14 @@ fn read_xml(
             }
             Event::Start(e) => {
                 open.push(e.name().as_ref().to_owned());
-                f(Xml::Open(&e, false));
+                // The reader stands after `>`; the element began at `<`.
+                let at = (reader.buffer_position() as usize).saturating_sub(e.len() + 2);
+                f(Xml::Open(&e, false, line_of(at)));
             }
-            Event::Empty(e) => f(Xml::Open(&e, true)),
+            Event::Empty(e) => {
+                let at = (reader.buffer_position() as usize).saturating_sub(e.len() + 3);
+                f(Xml::Open(&e, true, line_of(at)));
+            }
             Event::End(e) => {
                 open.pop();
                 f(Xml::Close(e.local_name().as_ref()));

@@ -177,11 +177,11 @@ pub fn read(file: &Path, text: &str) -> Result<TmxFile> {
         "TMX",
         "give a TMX 1.4 file such as `songngu tm export` writes",
         |x| match x {
-            Xml::Open(e, _) if e.local_name().as_ref() == "header" => {
+            Xml::Open(e, _, _) if e.local_name().as_ref() == "header" => {
                 out.srclang = super::attribute(e, "srclang");
             }
-            Xml::Open(_, true) => {}
-            Xml::Open(e, false) => match e.local_name().as_ref() {
+            Xml::Open(_, true, _) => {}
+            Xml::Open(e, false, _) => match e.local_name().as_ref() {
                 "tu" => {
                     tu = Tu {
                         tuid: super::attribute(e, "tuid").unwrap_or_default(),

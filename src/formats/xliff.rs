@@ -134,8 +134,8 @@ impl Writer for Xliff<'_> {
 /// One `trans-unit` of an XLIFF 1.2 file read back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Unit {
-    /// 1-based position of the unit in the file.
-    pub n: usize,
+    /// The 1-based line where the unit starts in the file.
+    pub line: usize,
     /// Its `id`.
     pub id: String,
     /// The text of `<source>` (markup inside it dropped, entities and
@@ -196,7 +196,7 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
         "XLIFF",
         "give the .xlf `songngu run` wrote, or your tool's XLIFF 1.2 export of it",
         |x| match x {
-            Xml::Open(e, _) if e.local_name().as_ref() == "file" => {
+            Xml::Open(e, _, _) if e.local_name().as_ref() == "file" => {
                 if let (Some(s), Some(t)) = (
                     super::attribute(e, "source-language"),
                     super::attribute(e, "target-language"),
@@ -204,12 +204,12 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
                     out.langs.get_or_insert((s, t));
                 }
             }
-            Xml::Open(_, true) => {}
-            Xml::Open(e, false) => {
+            Xml::Open(_, true, _) => {}
+            Xml::Open(e, false, line) => {
                 match e.local_name().as_ref() {
                     "trans-unit" => {
                         unit = Unit {
-                            n: out.units.len() + 1,
+                            line,
                             id: super::attribute(e, "id").unwrap_or_default(),
                             approved: super::attribute(e, "approved").as_deref() == Some("yes"),
                             no_translate: super::attribute(e, "translate").as_deref() == Some("no"),
@@ -264,7 +264,7 @@ mod tests {
             x.units,
             [
                 Unit {
-                    n: 1,
+                    line: 2,
                     id: "a:0".into(),
                     source: "Bộ & Ban Ạ".into(),
                     target: "X".into(),
@@ -273,7 +273,7 @@ mod tests {
                     state: Some("new".into()),
                 },
                 Unit {
-                    n: 2,
+                    line: 3,
                     id: "a:1".into(),
                     source: "x".into(),
                     no_translate: true,
@@ -319,5 +319,7 @@ mod tests {
             ]
         );
         assert!(x.units[0].reviewed() && !x.units[1].reviewed());
+        let lines: Vec<usize> = x.units.iter().map(|u| u.line).collect();
+        assert_eq!(lines, [2, 3, 4], "each unit's line, for `tm corrections`");
     }
 }
