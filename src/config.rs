@@ -78,8 +78,8 @@ pub struct Languages {
 /// letters (`vi`, `en`, `yue`), or `x`/`i` for a private-use or
 /// grandfathered tag followed by more subtags (`x-newsroom`); a
 /// one-character subtag (an extension singleton) followed by at least one
-/// more; at most 64 characters in all. Tags are compared and written in
-/// their canonical case ([`canonical_language_tag`]).
+/// more; at most 64 characters in all. Case is not changed; tags are
+/// compared case-insensitively ([`same_language`]).
 ///
 /// # Errors
 /// What is wrong, for a message that also names the value and where it
@@ -134,36 +134,12 @@ pub fn check_language_tag(tag: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// `tag` (well-formed, see [`check_language_tag`]) in the case BCP 47
-/// recommends, since tags are case-insensitive: the language and anything
-/// after a one-character subtag in lower case, a four-letter script in title
-/// case, a two-letter region in upper case (`EN` → `en`, `en-gb` → `en-GB`,
-/// `ZH-HANT-tw` → `zh-Hant-TW`, `x-Newsroom` → `x-newsroom`). So `--to EN`
-/// finds the glossary's `en` entries and names files `.en.txt`.
-pub fn canonical_language_tag(tag: &str) -> String {
-    let mut out = String::with_capacity(tag.len());
-    let mut extension = false;
-    for (i, sub) in tag.split('-').enumerate() {
-        if i > 0 {
-            out.push('-');
-        }
-        let lower = sub.to_ascii_lowercase();
-        if i == 0 || extension {
-            extension |= sub.len() == 1;
-            out.push_str(&lower);
-        } else if sub.len() == 1 {
-            extension = true;
-            out.push_str(&lower);
-        } else if sub.len() == 2 && sub.bytes().all(|b| b.is_ascii_alphabetic()) {
-            out.push_str(&sub.to_ascii_uppercase());
-        } else if sub.len() == 4 && sub.bytes().all(|b| b.is_ascii_alphabetic()) {
-            out.push_str(&lower[..1].to_ascii_uppercase());
-            out.push_str(&lower[1..]);
-        } else {
-            out.push_str(&lower);
-        }
-    }
-    out
+/// Are `a` and `b` the same language tag? BCP 47 tags are
+/// case-insensitive (`EN` is `en`, `en-gb` is `en-GB`); tags are kept as
+/// written (they name files and key the translation memory) and compared
+/// with this wherever a glossary's languages meet the configured ones.
+pub fn same_language(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
 }
 
 fn language_tag<'de, D: serde::Deserializer<'de>>(
@@ -177,7 +153,7 @@ fn language_tag<'de, D: serde::Deserializer<'de>>(
             tag.escape_debug()
         ))
     })?;
-    Ok(canonical_language_tag(&tag))
+    Ok(tag)
 }
 
 fn source_tag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
@@ -607,23 +583,15 @@ mod tests {
     }
 
     #[test]
-    fn language_tags_take_their_canonical_case() {
-        for (given, canonical) in [
+    fn language_tags_compare_case_insensitively() {
+        for (a, b) in [
             ("EN", "en"),
-            ("en", "en"),
             ("en-gb", "en-GB"),
-            ("ZH-HANT-tw", "zh-Hant-TW"),
-            ("pt-br", "pt-BR"),
-            ("es-419", "es-419"),
-            ("x-Newsroom", "x-newsroom"),
-            ("en-a-BB-cc", "en-a-bb-cc"),
-            ("sr-LATN", "sr-Latn"),
+            ("zh-HANT-tw", "zh-Hant-TW"),
         ] {
-            assert_eq!(canonical_language_tag(given), canonical, "{given}");
-            assert_eq!(check_language_tag(canonical), Ok(()), "{canonical}");
+            assert!(same_language(a, b), "{a} {b}");
         }
-        let c: Config = toml::from_str("[languages]\ntarget = \"EN\"\n").unwrap();
-        assert_eq!(c.languages.target, "en");
+        assert!(!same_language("en", "en-GB") && !same_language("vi", "en"));
     }
 
     #[test]

@@ -1100,7 +1100,8 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
         body[..body.len() - word.len()]
             .split_whitespace()
             .next_back()
-            .is_some_and(|w| PERSON_WORDS.contains(&w))
+            // `bệnh nhân H. Đức Trọng`, `nạn nhân X. Phú Cường`: a place.
+            .is_some_and(|w| PERSON_WORDS.contains(&w) && !matches!(w, "nhân" | "hại"))
     };
     if ABBREVIATIONS.contains(&word) && !(place_letter && after_person()) {
         // `v.v.` before a capital ends its sentence.
@@ -1128,7 +1129,9 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
         // `PGS.TS` before the name end the count (`Tại TP.HCM, Nguyễn V. An`).
         if HONORIFICS.contains(&w)
             || !w.chars().next().is_some_and(char::is_uppercase)
-            || !w.chars().all(char::is_alphabetic)
+            || !w
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-'))
         {
             break;
         }
@@ -1411,6 +1414,11 @@ mod tests {
                 "Tất cả cùng trú tại TP. Thủ Đức."
             ]
         );
+        // Names with an apostrophe or a hyphen count as names.
+        assert_eq!(
+            sents("Bà H'Hen Niê K. Lúc này đã đi."),
+            ["Bà H'Hen Niê K.", "Lúc này đã đi."]
+        );
         // Every letter, also those that abbreviate huyện, phường, quận, xã.
         for letter in ["T", "H", "P", "Q", "X"] {
             assert_eq!(
@@ -1428,6 +1436,7 @@ mod tests {
             "Sáng nay tại Hà Nội, Nguyễn V. An phát biểu.",
             "PGS.TS Nguyễn V. A. đã phát biểu.",
             "Trụ sở ở P. Bến Nghé, Q. 1 và H. Củ Chi.",
+            "Bệnh nhân H. Đức Trọng được chuyển viện.",
         ] {
             assert_eq!(sents(one), [one]);
         }

@@ -149,8 +149,8 @@ fn language_flag_with_a_path_is_refused_before_anything_is_written() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(w.join("out/bai.zh-Hant-TW.txt").is_file());
-    // Tags are case-insensitive: `EN` is `en` (one file name, and the
-    // glossary's `vi`→`en` entries apply).
+    // Tags are case-insensitive: the glossary's `vi`→`en` entries apply to
+    // `--from VI --to EN` (files are named as the tags are written).
     write(&w.join("ban.txt"), "Ban Bí thư họp.\n");
     let glossary = concat!(env!("CARGO_MANIFEST_DIR"), "/glossary");
     let (code, _, err) = sn(
@@ -170,7 +170,7 @@ fn language_flag_with_a_path_is_refused_before_anything_is_written() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("no entries"), "{err}");
-    assert!(w.join("out2/ban.en.txt").is_file() && w.join("out2/ban.vi.txt").is_file());
+    assert!(w.join("out2/ban.EN.txt").is_file() && w.join("out2/ban.VI.txt").is_file());
     let jsonl = std::fs::read_to_string(w.join("out2/ban.jsonl")).unwrap();
     assert!(jsonl.contains("\"target\":\"Secretariat\""), "{jsonl}");
 }

@@ -38,10 +38,10 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         }
     }
     if let Some(from) = args.from {
-        config.languages.source = songngu::config::canonical_language_tag(&from);
+        config.languages.source = from;
     }
     if let Some(to) = args.to {
-        config.languages.target = songngu::config::canonical_language_tag(&to);
+        config.languages.target = to;
     }
     if let Some(unit) = args.unit {
         config.segment.unit = match unit {

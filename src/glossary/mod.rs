@@ -213,7 +213,10 @@ impl Glossary {
         let keep: Vec<&PathBuf> = self
             .files
             .iter()
-            .filter(|f| f.source_lang == source && f.target_lang == target)
+            .filter(|f| {
+                crate::config::same_language(&f.source_lang, source)
+                    && crate::config::same_language(&f.target_lang, target)
+            })
             .map(|f| &f.path)
             .collect();
         Glossary {
@@ -228,7 +231,10 @@ impl Glossary {
             files: self
                 .files
                 .iter()
-                .filter(|f| f.source_lang == source && f.target_lang == target)
+                .filter(|f| {
+                    crate::config::same_language(&f.source_lang, source)
+                        && crate::config::same_language(&f.target_lang, target)
+                })
                 .cloned()
                 .collect(),
         }

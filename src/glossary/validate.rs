@@ -38,7 +38,10 @@ fn pair_entries<'g>(glossary: &'g Glossary, (source, target): (&str, &str)) -> V
     let keep: std::collections::HashSet<&std::path::Path> = glossary
         .files
         .iter()
-        .filter(|f| f.source_lang == source && f.target_lang == target)
+        .filter(|f| {
+            crate::config::same_language(&f.source_lang, source)
+                && crate::config::same_language(&f.target_lang, target)
+        })
         .map(|f| f.path.as_path())
         .collect();
     glossary
