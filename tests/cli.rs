@@ -405,6 +405,15 @@ fn run_into_a_file_is_one_usage_error_and_a_format_named_twice_is_written_once()
         .collect();
     names.sort();
     assert_eq!(names, ["a.jsonl", "a.tsv"]);
+    // Text files named by languages that differ only in case are one file
+    // on a case-insensitive file system: refused before any work.
+    for to in ["VI", "ASCII"] {
+        let (_, err) = Run::new(&["run", "a.txt", "-o", "out3", "--to", to])
+            .dir(dir.path())
+            .code(2);
+        assert!(err.contains("must differ"), "{to}: {err}");
+    }
+    assert!(!dir.path().join("out3").exists());
 }
 
 #[test]

@@ -64,6 +64,20 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             })
             .collect::<anyhow::Result<_>>()?;
     }
+    // `NAME.vi.txt` and `NAME.VI.txt` are one file where case does not count.
+    if config.output.formats.contains(&Format::Txt)
+        && (songngu::config::same_language(&config.languages.source, &config.languages.target)
+            || [&config.languages.source, &config.languages.target]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case("ascii")))
+    {
+        anyhow::bail!(
+            "the source and target languages are `{}` and `{}`: with the txt format they must \
+             differ from each other and from `ascii` (whatever the case), since they name the files",
+            config.languages.source,
+            config.languages.target
+        );
+    }
     // A format named twice (`--format jsonl,jsonl`) is written once.
     let mut named = Vec::new();
     config.output.formats.retain(|f| {
