@@ -78,8 +78,8 @@ pub struct Languages {
 /// letters (`vi`, `en`, `yue`), or `x`/`i` for a private-use or
 /// grandfathered tag followed by more subtags (`x-newsroom`); a
 /// one-character subtag (an extension singleton) followed by at least one
-/// more; at most 64 characters in all. Case is not changed; tags are
-/// compared case-insensitively ([`same_language`]).
+/// more; at most 64 characters in all. Case is not changed; a glossary's
+/// tags are compared with these case-insensitively.
 ///
 /// # Errors
 /// What is wrong, for a message that also names the value and where it
@@ -132,14 +132,6 @@ pub fn check_language_tag(tag: &str) -> std::result::Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// Are `a` and `b` the same language tag? BCP 47 tags are
-/// case-insensitive (`EN` is `en`, `en-gb` is `en-GB`); tags are kept as
-/// written (they name files and key the translation memory) and compared
-/// with this wherever a glossary's languages meet the configured ones.
-pub fn same_language(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
 }
 
 fn language_tag<'de, D: serde::Deserializer<'de>>(
@@ -580,18 +572,6 @@ mod tests {
         }
         let c = parse("[engines.libretranslate]\nrequests_per_second = 0.5\n").unwrap();
         assert_eq!(c.engines["libretranslate"].requests_per_second, Some(0.5));
-    }
-
-    #[test]
-    fn language_tags_compare_case_insensitively() {
-        for (a, b) in [
-            ("EN", "en"),
-            ("en-gb", "en-GB"),
-            ("zh-HANT-tw", "zh-Hant-TW"),
-        ] {
-            assert!(same_language(a, b), "{a} {b}");
-        }
-        assert!(!same_language("en", "en-GB") && !same_language("vi", "en"));
     }
 
     #[test]

@@ -64,18 +64,19 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             })
             .collect::<anyhow::Result<_>>()?;
     }
-    // `NAME.vi.txt` and `NAME.VI.txt` are one file where case does not count.
+    // `NAME.vi.txt` and `NAME.VI.txt` are one file where case does not count
+    // (names equal as written are refused later, naming the file).
+    let (from, to) = (&config.languages.source, &config.languages.target);
+    let differ_in_case_only = |a: &str, b: &str| a != b && a.eq_ignore_ascii_case(b);
     if config.output.formats.contains(&Format::Txt)
-        && (songngu::config::same_language(&config.languages.source, &config.languages.target)
-            || [&config.languages.source, &config.languages.target]
-                .iter()
-                .any(|l| l.eq_ignore_ascii_case("ascii")))
+        && (differ_in_case_only(from, to)
+            || differ_in_case_only(from, "ascii")
+            || differ_in_case_only(to, "ascii"))
     {
         anyhow::bail!(
-            "the source and target languages are `{}` and `{}`: with the txt format they must \
-             differ from each other and from `ascii` (whatever the case), since they name the files",
-            config.languages.source,
-            config.languages.target
+            "the txt outputs NAME.{from}.txt, NAME.{to}.txt and NAME.ascii.txt would share a name \
+             where case does not count: with the txt format the source and target languages must \
+             differ from each other and from `ascii` whatever the case"
         );
     }
     // A format named twice (`--format jsonl,jsonl`) is written once.

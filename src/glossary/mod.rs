@@ -207,6 +207,14 @@ impl Status {
     }
 }
 
+/// Are `a` and `b` the same language tag? BCP 47 tags are
+/// case-insensitive (`EN` is `en`, `en-gb` is `en-GB`); tags are kept as
+/// written (they name files and key the translation memory) and compared
+/// with this wherever a glossary's languages meet the configured ones.
+pub fn same_language(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
 impl Glossary {
     /// The entries whose file's language pair is `source` → `target`.
     pub fn for_pair(&self, source: &str, target: &str) -> Glossary {
@@ -214,8 +222,7 @@ impl Glossary {
             .files
             .iter()
             .filter(|f| {
-                crate::config::same_language(&f.source_lang, source)
-                    && crate::config::same_language(&f.target_lang, target)
+                same_language(&f.source_lang, source) && same_language(&f.target_lang, target)
             })
             .map(|f| &f.path)
             .collect();
@@ -232,8 +239,7 @@ impl Glossary {
                 .files
                 .iter()
                 .filter(|f| {
-                    crate::config::same_language(&f.source_lang, source)
-                        && crate::config::same_language(&f.target_lang, target)
+                    same_language(&f.source_lang, source) && same_language(&f.target_lang, target)
                 })
                 .cloned()
                 .collect(),
@@ -319,5 +325,22 @@ impl Glossary {
             .take(16)
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_language;
+
+    #[test]
+    fn language_tags_compare_case_insensitively() {
+        for (a, b) in [
+            ("EN", "en"),
+            ("en-gb", "en-GB"),
+            ("zh-HANT-tw", "zh-Hant-TW"),
+        ] {
+            assert!(same_language(a, b), "{a} {b}");
+        }
+        assert!(!same_language("en", "en-GB") && !same_language("vi", "en"));
     }
 }

@@ -39,8 +39,8 @@ fn pair_entries<'g>(glossary: &'g Glossary, (source, target): (&str, &str)) -> V
         .files
         .iter()
         .filter(|f| {
-            crate::config::same_language(&f.source_lang, source)
-                && crate::config::same_language(&f.target_lang, target)
+            super::same_language(&f.source_lang, source)
+                && super::same_language(&f.target_lang, target)
         })
         .map(|f| f.path.as_path())
         .collect();
