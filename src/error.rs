@@ -137,6 +137,29 @@ pub enum Error {
         /// The file in the way.
         path: PathBuf,
     },
+    /// The output folder named is a file.
+    #[error(
+        "{} is a file, not a folder: name a folder for the outputs with -o (it is created if missing)",
+        path.display()
+    )]
+    OutputDirIsFile {
+        /// The file named as the output folder.
+        path: PathBuf,
+    },
+    /// Two outputs of every document would have names that differ only in
+    /// case (`NAME.vi.txt`, `NAME.VI.txt`): one file where case does not
+    /// count (macOS, Windows, many network shares).
+    #[error(
+        "the outputs NAME{first} and NAME{second} would share a name where case does not count: \
+         with the txt format the source and target languages must differ from each other and \
+         from `ascii` whatever the case"
+    )]
+    OutputNamesDifferInCase {
+        /// One suffix.
+        first: String,
+        /// The other.
+        second: String,
+    },
 }
 
 fn parse_message(

@@ -185,8 +185,16 @@ impl Builder<'_> {
     pub fn build(self) -> Result<Pipeline> {
         let memory = self.memory.map(|tm| Arc::new(Mutex::new(tm)));
         let stages = Stages::new(self.config, self.glossary, self.translate, memory.clone())?;
+        let mut config = self.config.clone();
+        // A format named twice (`jsonl, jsonl`) is written once.
+        let mut named = Vec::new();
+        config.output.formats.retain(|f| {
+            let first = !named.contains(f);
+            named.push(*f);
+            first
+        });
         Ok(Pipeline {
-            config: self.config.clone(),
+            config,
             batch: self.batch,
             memory,
             clock: self.clock,
@@ -1042,6 +1050,51 @@ mod tests {
             Pipeline::new(&config, &glossary_of(entries)).unwrap(),
             inputs,
         )
+    }
+
+    #[test]
+    fn the_plan_refuses_a_file_as_output_folder_and_names_equal_up_to_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bai.txt");
+        std::fs::write(&file, "Ban Bí thư họp.\n").unwrap();
+        let inputs = crate::reader::collect_inputs(std::slice::from_ref(&file)).unwrap();
+        let mut config = Config::default();
+        // A format named twice is written once (no clash with itself).
+        config.output.formats = vec![Format::Jsonl, Format::Txt, Format::Jsonl];
+        let glossary = glossary_of(Vec::new());
+        let pipeline = Pipeline::new(&config, &glossary).unwrap();
+        let out = dir.path().join("out");
+        assert!(
+            pipeline
+                .run(&inputs, &out, &NoProgress)
+                .unwrap()
+                .is_complete()
+        );
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["bai.ascii.txt", "bai.en.txt", "bai.jsonl", "bai.vi.txt"]
+        );
+        // `-o` naming a file: one error before anything is written.
+        let err = pipeline.plan(&inputs, &file).unwrap_err();
+        assert!(matches!(err, Error::OutputDirIsFile { .. }), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "Ban Bí thư họp.\n");
+        // `NAME.vi.txt` and `NAME.VI.txt` are one file where case does not count.
+        for target in ["VI", "ASCII"] {
+            config.languages.target = target.into();
+            let pipeline = Pipeline::new(&config, &glossary).unwrap();
+            let out = dir.path().join(format!("out-{target}"));
+            let err = pipeline.run(&inputs, &out, &NoProgress).unwrap_err();
+            assert!(
+                matches!(err, Error::OutputNamesDifferInCase { .. }),
+                "{err}"
+            );
+            assert!(!out.exists());
+        }
     }
 
     #[test]

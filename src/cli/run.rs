@@ -64,38 +64,13 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             })
             .collect::<anyhow::Result<_>>()?;
     }
-    // `NAME.vi.txt` and `NAME.VI.txt` are one file where case does not count
-    // (names equal as written are refused later, naming the file).
-    let (from, to) = (&config.languages.source, &config.languages.target);
-    let differ_in_case_only = |a: &str, b: &str| a != b && a.eq_ignore_ascii_case(b);
-    if config.output.formats.contains(&Format::Txt)
-        && (differ_in_case_only(from, to)
-            || differ_in_case_only(from, "ascii")
-            || differ_in_case_only(to, "ascii"))
-    {
-        anyhow::bail!(
-            "the txt outputs NAME.{from}.txt, NAME.{to}.txt and NAME.ascii.txt would share a name \
-             where case does not count: with the txt format the source and target languages must \
-             differ from each other and from `ascii` whatever the case"
-        );
-    }
-    // A format named twice (`--format jsonl,jsonl`) is written once.
-    let mut named = Vec::new();
-    config.output.formats.retain(|f| {
-        let first = !named.contains(f);
-        named.push(*f);
-        first
-    });
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| config.resolve(&config.output.dir));
-    if out_dir.is_file() {
-        anyhow::bail!(
-            "{} is a file, not a folder: name a folder for the outputs with -o (it is created if missing)",
-            out_dir.display()
-        );
-    }
+    // `-o` naming a file, txt outputs whose names differ only in case:
+    // refused before any work (the pipeline's plan, below, tells), as is
+    // any output that could not be written.
     config.translate.engine =
         super::engines::engine_kind(args.engine.as_deref(), config.translate.engine)?;
     if args.dry_run && config.translate.engine.is_none() {

@@ -317,10 +317,28 @@ pub fn plan<'a>(
     source_lang: &str,
     target_lang: &str,
 ) -> Result<usize> {
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::OutputDirIsFile {
+            path: dir.to_path_buf(),
+        });
+    }
     let suffixes: Vec<String> = formats
         .iter()
         .flat_map(|f| f.suffixes(source_lang, target_lang))
         .collect();
+    // Names equal as written are found below with the file they name;
+    // names equal only up to case are one file on many file systems.
+    for (i, a) in suffixes.iter().enumerate() {
+        if let Some(b) = suffixes[i + 1..]
+            .iter()
+            .find(|b| *b != a && b.eq_ignore_ascii_case(a))
+        {
+            return Err(Error::OutputNamesDifferInCase {
+                first: a.clone(),
+                second: b.clone(),
+            });
+        }
+    }
     let mut folder = crate::atomic::OutputFolder::new(dir)?;
     let mut files: HashMap<PathBuf, &Path> = HashMap::new();
     let mut folders: HashMap<PathBuf, &Path> = HashMap::new();
