@@ -112,6 +112,10 @@ struct Key {
     /// Does `written` begin / end with a letter or digit (so that the text
     /// must not continue with one there)?
     edges: (bool, bool),
+    /// `written` is one word (no white space): never reported as
+    /// misspelt, since every Vietnamese syllable folds like several real
+    /// ones (`Huệ`, a given name, folds like `Huế`).
+    one_word: bool,
     /// `written`, `cased` and `lkey` back to back.
     spellings: Box<str>,
     written_len: usize,
@@ -253,6 +257,7 @@ impl KeySet {
             case,
             needs_number: shared.2,
             edges,
+            one_word: !written.contains(char::is_whitespace),
             spellings: format!("{written}{cased}{lkey}").into_boxed_str(),
             written_len: written.len(),
             cased_len: cased.len(),
@@ -643,7 +648,11 @@ impl Matcher {
                 // A misspelling is reported against the term whose words are
                 // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
                 // built on it, whose slot would hide the misspelt words.
-                if class == HitClass::DiacriticMismatch && k.kind == KeyKind::Pattern {
+                // Nor against a one-word term: its fold is the fold of
+                // several real syllables (`Huệ` for `Huế`).
+                if class == HitClass::DiacriticMismatch
+                    && (k.kind == KeyKind::Pattern || k.one_word)
+                {
                     continue;
                 }
                 if !case_ok_folded(rule, slice, k.written()) {
@@ -711,12 +720,21 @@ impl Matcher {
             }
             None => {
                 // Only an attempted value that does not parse is a finding
-                // (`Kết luận số 44 KL`); `Chỉ thị về…` is just the words.
+                // (`Kết luận số 44 KL`); `Chỉ thị về…` is just the words, and
+                // a value that parses followed by other words than the
+                // pattern's is another phrase (`chuẩn bị Đại hội 14.` for
+                // `Đại hội {n} của Đảng`).
                 let attempted = match (rest.parts.first(), nfc[ne..].chars().next()) {
-                    (Some(Part::Slot(_, SlotType::Roman, _)), Some(c)) => {
-                        c.is_ascii_uppercase() || c.is_ascii_digit()
+                    (Some(Part::Slot(_, ty, _)), Some(c)) => {
+                        // A digit after a Roman slot is no attempt at a
+                        // Roman numeral (`sinh viên khóa 65`, a student intake).
+                        let looks = match ty {
+                            SlotType::Roman => c.is_ascii_uppercase(),
+                            SlotType::Numeral => c.is_ascii_uppercase() || c.is_ascii_digit(),
+                            _ => c.is_ascii_digit(),
+                        };
+                        looks && ty.parse_value_at(&nfc[ne..]).is_none()
                     }
-                    (Some(Part::Slot(..)), Some(c)) => c.is_ascii_digit(),
                     _ => false,
                 };
                 if class.is_confident() && attempted {
@@ -762,12 +780,13 @@ const MODIFIERS_ASCII: [&str; 3] = ["pho", "nguyen", "quyen"];
 /// Common Vietnamese family names, ASCII-folded: a capitalised syllable
 /// that is one of them, followed by another capitalised syllable, starts a
 /// person's name (`Đại tướng Tô Lâm`), not a longer official name.
-const SURNAMES: [&str; 62] = [
-    "au", "bach", "bien", "bui", "cao", "chau", "chu", "dam", "dang", "dao", "diep", "dinh", "do",
-    "doan", "dong", "duong", "giang", "ha", "hau", "ho", "hoang", "hua", "huynh", "khong", "khuc",
-    "kieu", "kim", "la", "lai", "lam", "le", "lo", "lu", "luc", "luong", "luu", "ly", "mac", "mai",
-    "nghiem", "ngo", "nguyen", "ninh", "nong", "ong", "pham", "phan", "phi", "phung", "quach",
-    "ta", "thach", "thai", "than", "tieu", "to", "ton", "tong", "tran", "trieu", "trinh", "truong",
+const SURNAMES: [&str; 70] = [
+    "au", "bach", "bien", "bui", "cao", "chau", "chu", "cu", "dam", "dang", "dao", "diep", "dinh",
+    "do", "doan", "dong", "duong", "giang", "giap", "ha", "hau", "ho", "hoang", "hua", "huynh",
+    "khong", "khuc", "kieu", "kim", "la", "lai", "lam", "le", "lo", "lu", "luc", "luong", "luu",
+    "ly", "mac", "mai", "nghiem", "ngo", "nguyen", "ninh", "nong", "ong", "pham", "phan", "phi",
+    "phung", "quach", "ta", "tang", "thach", "thai", "than", "tieu", "to", "ton", "tong", "tran",
+    "trieu", "trinh", "truong", "uong", "vi", "vo", "vu", "vuong",
 ];
 
 /// The syllable ending at byte `i` of `text`, if a single space (or NBSP)
@@ -1360,6 +1379,26 @@ mod tests {
     }
 
     #[test]
+    fn numeral_slots_read_roman_and_arabic_ordinals() {
+        let mut q = Entry::term("Quốc hội khóa {n}", "{n} National Assembly");
+        q.kind = EntryKind::Pattern;
+        q.slots = vec![("n".into(), SlotType::Numeral)];
+        let m = matcher(vec![q, Entry::term("Quốc hội", "National Assembly")]);
+        for (text, want) in [
+            ("Quốc hội khóa XV họp", "15th National Assembly"),
+            ("Quốc hội khoá 15 họp", "15th National Assembly"),
+        ] {
+            let hits = m.find(text).hits;
+            assert_eq!(hits.len(), 1, "{text}");
+            assert_eq!(hits[0].target.as_str(), want, "{text}");
+        }
+        // Not a numeral: the shorter term, and a finding.
+        let r = m.find("Quốc hội khóa 2020");
+        assert_eq!(r.hits[0].target.as_str(), "National Assembly");
+        assert_eq!(r.misses.len(), 1);
+    }
+
+    #[test]
     fn patterns() {
         let mut p = Entry::term("Kết luận số {code}", "Conclusion No. {code}");
         p.kind = EntryKind::Pattern;
@@ -1392,6 +1431,11 @@ mod tests {
             found(&m, "Kết luận 45-KL/TW"),
             [t("Kết luận 45-KL/TW", "exact", "Conclusion No. 45-KL/TW")]
         );
+        // A value that parses followed by other words is another phrase;
+        // a digit after a Roman slot is no attempt at a Roman numeral.
+        for text in ["Ban Bí thư khóa XI.", "Ban Bí thư khóa 65 nhập học"] {
+            assert_eq!(m.find(text).misses, [], "{text}");
+        }
         let text = "Kết luận số 12 của Ban Bí thư";
         let r = m.find(text);
         assert_eq!(r.misses.len(), 1);
@@ -1494,6 +1538,42 @@ mod tests {
                 t("quán triệt", "exact", "disseminate"),
                 t("Chị thị", "diacritic-mismatch", "Directive")
             ]
+        );
+    }
+
+    /// A one-word term is never reported as misspelt (every syllable folds
+    /// like several real ones), and a title followed by a person's name
+    /// is the whole title.
+    #[test]
+    fn one_word_terms_are_not_misspelt_and_names_follow_titles() {
+        let m = matcher(vec![
+            Entry::term("Huế", "Hue"),
+            Entry::term("Chủ tịch Quốc hội", "Chairman of the National Assembly"),
+            Entry::term("Thủ tướng", "Prime Minister"),
+            Entry::term("Đại tướng", "General"),
+        ]);
+        assert_eq!(
+            found(&m, "Chủ tịch Quốc hội Vương Đình Huệ phát biểu tại Huế."),
+            [
+                t(
+                    "Chủ tịch Quốc hội",
+                    "exact",
+                    "Chairman of the National Assembly"
+                ),
+                t("Huế", "exact", "Hue"),
+            ]
+        );
+        assert_eq!(
+            found(&m, "Thủ tướng Võ Văn Kiệt và Đại tướng Võ Nguyên Giáp"),
+            [
+                t("Thủ tướng", "exact", "Prime Minister"),
+                t("Đại tướng", "exact", "General"),
+            ]
+        );
+        // Still partial: a name that is no person's (`Chính phủ`).
+        assert_eq!(
+            found(&m, "Thủ tướng Chính phủ"),
+            [t("Thủ tướng", "partial", "Prime Minister")]
         );
     }
 

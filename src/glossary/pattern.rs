@@ -29,15 +29,20 @@ pub enum SlotType {
     Roman,
     /// A Vietnamese day/month[/year] date (`22/1/2019`, `27/8`).
     Date,
+    /// A Roman numeral or an Arabic number of one to three digits (`XIV`,
+    /// `14`), as the press writes a congress's or a tenure's ordinal both
+    /// ways (`khóa XV`, `khóa 15`).
+    Numeral,
 }
 
 impl SlotType {
     /// Every slot type.
-    pub const ALL: [SlotType; 4] = [
+    pub const ALL: [SlotType; 5] = [
         SlotType::Docnum,
         SlotType::Int,
         SlotType::Roman,
         SlotType::Date,
+        SlotType::Numeral,
     ];
 
     /// Parses a slot type name.
@@ -52,11 +57,12 @@ impl SlotType {
             SlotType::Int => "int",
             SlotType::Roman => "roman",
             SlotType::Date => "date",
+            SlotType::Numeral => "numeral",
         }
     }
 
     fn regex(self) -> &'static Regex {
-        static RES: OnceLock<[Regex; 4]> = OnceLock::new();
+        static RES: OnceLock<[Regex; 5]> = OnceLock::new();
         let res = RES.get_or_init(|| {
             [
                 Regex::new(
@@ -66,6 +72,7 @@ impl SlotType {
                 Regex::new(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)").expect("int regex"),
                 Regex::new(r"^[IVXLCDM]+").expect("roman regex"),
                 Regex::new(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?").expect("date regex"),
+                Regex::new(r"^(?:[IVXLCDM]+|\d{1,3})").expect("numeral regex"),
             ]
         });
         &res[self as usize]
@@ -86,6 +93,7 @@ impl SlotType {
         let value = &text[..len];
         let valid = match self {
             SlotType::Roman => roman_value(value).is_some(),
+            SlotType::Numeral => numeral_value(value).is_some(),
             SlotType::Date => date_parts(value).is_some(),
             // `7 KL` is a number and a word, not a document code: a code has
             // at least one `-` or `/`.
@@ -161,6 +169,12 @@ impl SlotType {
                 roman_value(value).map_or_else(|| value.to_owned(), |n| n.to_string())
             }
             (SlotType::Roman, _) => roman_value(value).map_or_else(|| value.to_owned(), ordinal),
+            (SlotType::Numeral, Some("number")) => {
+                numeral_value(value).map_or_else(|| value.to_owned(), |n| n.to_string())
+            }
+            (SlotType::Numeral, _) => {
+                numeral_value(value).map_or_else(|| value.to_owned(), ordinal)
+            }
             (SlotType::Date, _) => date_parts(value).map_or_else(
                 || value.to_owned(),
                 |(d, m, y)| match y {
@@ -302,6 +316,18 @@ fn group_thousands(digits: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The value of a [`SlotType::Numeral`]: a canonical Roman numeral, or a
+/// number from 1 to 999 without leading zero.
+fn numeral_value(s: &str) -> Option<u32> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s
+            .parse()
+            .ok()
+            .filter(|&n| n > 0 && n < 1000 && !s.starts_with('0'));
+    }
+    roman_value(s)
 }
 
 /// The value of a canonical Roman numeral (`XI` → 11); `None` for `IIII`,
@@ -604,6 +630,18 @@ mod tests {
         assert_eq!(SlotType::Int.render("1.200.000", None), "1,200,000");
         assert_eq!(SlotType::Int.render("68", None), "68");
         assert_eq!(SlotType::Int.render("2019", None), "2019");
+        // A numeral is Roman or Arabic (1 to 999, no leading zero).
+        let n = SlotType::Numeral;
+        assert_eq!(n.parse_at("XIII của"), Some(4));
+        assert_eq!(n.parse_at("13 họp"), Some(2));
+        assert_eq!(n.parse_at("2020"), None);
+        assert_eq!(n.parse_at("0"), None);
+        assert_eq!(n.parse_at("07"), None);
+        assert_eq!(n.parse_at("IIII"), None);
+        assert_eq!(n.render("XIII", None), "13th");
+        assert_eq!(n.render("15", None), "15th");
+        assert_eq!(n.render("XIV", Some("number")), "14");
+        assert_eq!(SlotType::from_name("numeral"), Some(n));
     }
 
     #[test]
