@@ -173,6 +173,7 @@ fn starter_glossary_reads_the_forms_of_real_copy() {
          Chủ tịch QH và Ủy ban TVQH; Trưởng đoàn Đại biểu Quốc hội tỉnh.\n\
          Cố Chủ tịch Hội đồng Bộ trưởng; Phó Chủ tịch Thường trực UBND tỉnh.\n\
          Hội nghị Trung ương 8; Quốc hội khóa 15; Nghị định 168; theo bộ luật hình sự.\n\
+         Nghị quyết Trung ương 5 khóa XIII.\n\
          Chủ tịch Quốc hội Vương Đình Huệ đến Huế.\n",
     );
     for (text, target) in [
@@ -200,6 +201,10 @@ fn starter_glossary_reads_the_forms_of_real_copy() {
         ("bộ luật hình sự", "Penal Code"),
         ("Chủ tịch Quốc hội", "Chairman of the National Assembly"),
         ("Huế", "Hue"),
+        (
+            "Nghị quyết Trung ương 5",
+            "Resolution of the 5th plenum of the Party Central Committee",
+        ),
     ] {
         assert!(has(&h, text, target), "{text} -> {target} not in {h:?}");
     }
