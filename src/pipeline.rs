@@ -738,8 +738,13 @@ impl Stages {
                     flags: Vec::new(),
                     span: (part.base + span.start, part.base + span.end),
                 };
-                seg.flags = crate::qa::misspellings(&seg);
-                seg.flags.extend(flags);
+                // An image-alt line repeats a caption or the headline and is
+                // not translated: its terms are shown, not flagged (as `qa`
+                // does).
+                if seg.kind != SegmentKind::AsciiCaption {
+                    seg.flags = crate::qa::misspellings(&seg);
+                    seg.flags.extend(flags);
+                }
                 seg
             })
             .collect();
@@ -1233,6 +1238,7 @@ mod tests {
         assert_eq!(segs[0].id, "bai:0000");
         assert_eq!(segs[0].target, None, "ASCII captions are not translated");
         assert_eq!(segs[0].terms[0].class, HitClass::AsciiSpan);
+        assert_eq!(segs[0].flags, [], "image-alt lines are not flagged (as in qa)");
         assert_eq!(segs[1].ascii, "Ban Bi thu hop tai HA NOI.");
         assert_eq!(
             segs[1].target.as_deref(),
