@@ -1238,7 +1238,11 @@ mod tests {
         assert_eq!(segs[0].id, "bai:0000");
         assert_eq!(segs[0].target, None, "ASCII captions are not translated");
         assert_eq!(segs[0].terms[0].class, HitClass::AsciiSpan);
-        assert_eq!(segs[0].flags, [], "image-alt lines are not flagged (as in qa)");
+        assert_eq!(
+            segs[0].flags,
+            [],
+            "image-alt lines are not flagged (as in qa)"
+        );
         assert_eq!(segs[1].ascii, "Ban Bi thu hop tai HA NOI.");
         assert_eq!(
             segs[1].target.as_deref(),

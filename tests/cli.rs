@@ -552,6 +552,12 @@ fn missing_glossary_warning_names_the_folder_without_a_location() {
     );
     assert!(err.starts_with(&want), "{err}\nwant: {want}");
     assert!(!err.contains(":1:1"), "{err}");
+    // `qa` of that run warns the same way instead of checking no term silently.
+    let (_, err) = Run::new(&["qa", "out"])
+        .dir(dir.path())
+        .env("HOME", dir.path())
+        .code(1);
+    assert!(err.starts_with(&want), "{err}\nwant: {want}");
 }
 
 #[test]

@@ -110,6 +110,26 @@ pub(crate) fn load_config(explicit: Option<PathBuf>) -> songngu::Result<Config> 
 }
 
 /// With `--verbose`, names the glossary files a command uses.
+/// Warns (unless `quiet`) when the glossary has no entry for the configured
+/// pair: `run` and `qa` would otherwise annotate or check no term, silently.
+pub(crate) fn warn_if_empty(
+    glossary: &songngu::glossary::Glossary,
+    warnings: &[songngu::diagnostic::Diagnostic],
+    config: &songngu::config::Config,
+    quiet: bool,
+) {
+    if !glossary.entries.is_empty() || quiet {
+        return;
+    }
+    match warnings.first() {
+        Some(w) if warnings.len() == 1 => eprintln!("songngu: {w}"),
+        _ => eprintln!(
+            "songngu: warning: the glossary has no entries for {} -> {}; terms are not annotated",
+            config.languages.source, config.languages.target
+        ),
+    }
+}
+
 pub(crate) fn report_glossary(glossary: &songngu::glossary::Glossary) {
     if !verbose() {
         return;

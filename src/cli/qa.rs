@@ -51,8 +51,9 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             "no .jsonl files found; give the output folder of `songngu run` or its NAME.jsonl files"
         );
     }
-    let (glossary, _warnings) = Glossary::load(&config, &args.glossary)?;
+    let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     super::report_glossary(&glossary);
+    super::warn_if_empty(&glossary, &warnings, &config, quiet);
     let matcher = Matcher::new(&glossary, config.glossary.case, config.glossary.diacritics)?;
     let mut files = paths
         .iter()
