@@ -203,6 +203,11 @@ struct Candidate {
 }
 
 impl Candidate {
+    /// A pattern's hit (its end was found in the text, after its slots).
+    fn is_pattern(&self) -> bool {
+        self.fend == 0
+    }
+
     /// Leftmost, then longest, then the surer class, then the first entry.
     fn order(&self) -> (usize, std::cmp::Reverse<usize>, u8, usize) {
         (
@@ -761,7 +766,14 @@ fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> 
     if !(c.class.is_confident() || c.class == HitClass::AsciiSpan) {
         return c.class;
     }
-    let next = continuation(nfc, c.start, c.end);
+    // A pattern's hit ends with its number or code, which closes the name:
+    // what follows (`Nghị quyết số 01/2007/NQ-HĐTP TANDTC`, the issuer)
+    // does not continue it.
+    let next = if c.is_pattern() {
+        None
+    } else {
+        continuation(nfc, c.start, c.end)
+    };
     if chained || next.is_some() || modifier_before(nfc, c.start, c.class == HitClass::AsciiSpan) {
         *continued_at = next;
         return HitClass::Partial;
@@ -1430,6 +1442,14 @@ mod tests {
         assert_eq!(
             found(&m, "Kết luận 45-KL/TW"),
             [t("Kết luận 45-KL/TW", "exact", "Conclusion No. 45-KL/TW")]
+        );
+        // The number closes the name: the issuer after it is no continuation.
+        assert_eq!(
+            found(&m, "Kết luận 45-KL/TW Ban Bí thư"),
+            [
+                t("Kết luận 45-KL/TW", "exact", "Conclusion No. 45-KL/TW"),
+                t("Ban Bí thư", "exact", "Secretariat")
+            ]
         );
         // A value that parses followed by other words is another phrase;
         // a digit after a Roman slot is no attempt at a Roman numeral.
