@@ -426,7 +426,38 @@ pub struct WalkOptions<'a> {
     /// A folder never entered below a walked folder: `run`'s output folder,
     /// so that `songngu run .` does not read its own outputs (`out/a.en.txt`)
     /// as articles on the next run. Named as an input itself, it is walked.
+    /// Where the walk meets it, it is in [`Walk::skipped`].
     pub skip: Option<&'a Path>,
+    /// Skip hidden entries ([`is_hidden`]) below a walked folder: their
+    /// folders are not entered, their files not read. The hidden folders
+    /// and the hidden files that would be wanted but for their dot are in
+    /// [`Walk::hidden`].
+    pub skip_hidden: bool,
+    /// The suffixes of one document's line-aligned text outputs (source,
+    /// target, ASCII: `.vi.txt`, `.en.txt`, `.ascii.txt`). In a walked
+    /// folder, the files `X` + each suffix, when all are there and
+    /// line-aligned ([`is_aligned_set`]), are outputs of an earlier run:
+    /// [`collect`] does not read them (they are in
+    /// [`Collected::earlier_outputs`]). Empty: no such check.
+    pub aligned_outputs: &'a [String],
+}
+
+/// Is `name` hidden: one dot, then anything but a dot (`.git`, `.txt`,
+/// `._bai.txt`, `.#bai.txt`)? Names starting with two dots are not: the
+/// files `..txt` and `...txt` are the documents `.` and `..`
+/// (`docs/output-naming.md`).
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let b = name.as_encoded_bytes();
+    b.first() == Some(&b'.') && b.get(1).is_some_and(|&c| c != b'.')
+}
+
+/// `path` with `_` before its name: what `wanted` is asked about a hidden
+/// file, to tell whether it is left out for its dot alone (`.txt` is
+/// `_.txt`, `._bai.md` is `_._bai.md`; `.DS_Store` stays unwanted).
+fn unhidden(path: &Path) -> PathBuf {
+    let mut name = OsString::from("_");
+    name.push(path.file_name().unwrap_or_default());
+    path.with_file_name(name)
 }
 
 /// What a folder walk found.
@@ -440,6 +471,10 @@ pub struct Walk {
     pub unreadable: Vec<(PathBuf, std::io::Error)>,
     /// Symbolic links to folders that were not followed, sorted.
     pub links_not_followed: Vec<PathBuf>,
+    /// Where the walk met [`WalkOptions::skip`] (not entered).
+    pub skipped: Vec<PathBuf>,
+    /// Hidden entries skipped ([`WalkOptions::skip_hidden`]), sorted.
+    pub hidden: Vec<PathBuf>,
 }
 
 /// An identity for "the same folder" or "the same file": device and inode
@@ -484,11 +519,20 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
             return found;
         }
     }
-    if let Some(skip) = options.skip
-        && let Ok(m) = std::fs::metadata(skip)
-    {
-        visited.insert(file_id(skip, &m));
+    let skip = options
+        .skip
+        .and_then(|skip| Some(file_id(skip, &std::fs::metadata(skip).ok()?)));
+    if let Some(id) = &skip {
+        visited.insert(id.clone());
     }
+    // A folder met: entered once, unless it is the one to skip.
+    let mut enter = |found: &mut Walk, stack: &mut Vec<PathBuf>, path: PathBuf, id: FileId| {
+        if skip.as_ref() == Some(&id) {
+            found.skipped.push(path);
+        } else if visited.insert(id) {
+            stack.push(path);
+        }
+    };
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
@@ -514,12 +558,19 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
                     continue;
                 }
             };
+            if options.skip_hidden && is_hidden(&entry.file_name()) {
+                let folder = kind.is_dir()
+                    || kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
+                if folder || wanted(&unhidden(&path)) {
+                    found.hidden.push(path);
+                }
+                continue;
+            }
             if kind.is_dir() {
                 match entry.metadata() {
                     Ok(m) => {
-                        if visited.insert(file_id(&path, &m)) {
-                            stack.push(path);
-                        }
+                        let id = file_id(&path, &m);
+                        enter(&mut found, &mut stack, path, id);
                     }
                     Err(e) => found.unreadable.push((path, e)),
                 }
@@ -527,10 +578,11 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
                 // Where the link leads decides.
                 match std::fs::metadata(&path) {
                     Ok(m) if m.is_dir() => {
-                        if !options.follow_links {
+                        if options.follow_links {
+                            let id = file_id(&path, &m);
+                            enter(&mut found, &mut stack, path, id);
+                        } else {
                             found.links_not_followed.push(path);
-                        } else if visited.insert(file_id(&path, &m)) {
-                            stack.push(path);
                         }
                     }
                     Ok(m) if wanted(&path) => {
@@ -557,7 +609,69 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
     found.files.sort();
     found.unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     found.links_not_followed.sort();
+    found.skipped.sort();
+    found.hidden.sort();
     found
+}
+
+/// Are `files` (one document's line-aligned text outputs, in the order of
+/// [`WalkOptions::aligned_outputs`]) what a run writes: each empty or
+/// ending with LF, all with the same number of lines, the last (the ASCII
+/// form) all ASCII? A file that cannot be read is not.
+pub fn is_aligned_set(files: &[PathBuf]) -> bool {
+    let mut lines = None;
+    for (i, f) in files.iter().enumerate() {
+        let Ok(bytes) = std::fs::read(f) else {
+            return false;
+        };
+        if bytes.last().is_some_and(|&b| b != b'\n') || (i + 1 == files.len() && !bytes.is_ascii())
+        {
+            return false;
+        }
+        let n = bytes.iter().filter(|&&b| b == b'\n').count();
+        if *lines.get_or_insert(n) != n {
+            return false;
+        }
+    }
+    true
+}
+
+/// The files among `files` (a walk's, sorted) that are complete sets of
+/// line-aligned outputs (see [`WalkOptions::aligned_outputs`]).
+fn earlier_outputs(files: &[PathBuf], suffixes: &[String]) -> std::collections::HashSet<PathBuf> {
+    let mut out = std::collections::HashSet::new();
+    let Some(last) = suffixes.last() else {
+        return out;
+    };
+    let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
+    // Sets of distinct files only (the same suffix twice is no set).
+    if suffixes
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+        != suffixes.len()
+    {
+        return out;
+    }
+    for f in files {
+        // (A name that is not UTF-8 is read: no output name is checked
+        // for it.)
+        let Some(stem) = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(last.as_str()))
+        else {
+            continue;
+        };
+        let set: Vec<PathBuf> = suffixes
+            .iter()
+            .map(|s| f.with_file_name(format!("{stem}{s}")))
+            .collect();
+        if set.iter().all(|p| present.contains(p)) && is_aligned_set(&set) {
+            out.extend(set);
+        }
+    }
+    out
 }
 
 fn not_a_file() -> std::io::Error {
@@ -577,12 +691,22 @@ pub struct Collected {
     pub duplicates: Vec<PathBuf>,
     /// Symbolic links to folders that were not followed.
     pub links_not_followed: Vec<PathBuf>,
+    /// Where a walk met the folder to skip ([`WalkOptions::skip`]).
+    pub skipped: Vec<PathBuf>,
+    /// Hidden entries a walk skipped ([`WalkOptions::skip_hidden`]).
+    pub hidden: Vec<PathBuf>,
+    /// Files a walk found that are line-aligned outputs of an earlier run
+    /// ([`WalkOptions::aligned_outputs`]), not read.
+    pub earlier_outputs: Vec<PathBuf>,
 }
 
 /// The inputs named on the command line, in order: files as given (any
 /// extension), folders walked ([`walk`]) for `.txt` and `.md` files in
 /// path order, `-` for stdin. Entries of a folder that cannot be read are
 /// inputs too, that fail when read (so they are reported and counted).
+/// A walk leaves out, and reports in [`Collected`], what [`WalkOptions`]
+/// asks: the output folder, hidden entries, the line-aligned outputs of an
+/// earlier run. A file named in `paths` is always read, whatever its name.
 ///
 /// The same file (same device and inode: given twice, by another path, a
 /// link, or also found in a folder) is taken once, at its first place.
@@ -643,8 +767,13 @@ pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
         if meta.is_dir() {
             let found = walk(p, options, &is_article);
             out.links_not_followed.extend(found.links_not_followed);
-            let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = found
-                .files
+            out.skipped.extend(found.skipped);
+            out.hidden.extend(found.hidden);
+            let earlier = earlier_outputs(&found.files, options.aligned_outputs);
+            let (old, files): (Vec<PathBuf>, Vec<PathBuf>) =
+                found.files.into_iter().partition(|f| earlier.contains(f));
+            out.earlier_outputs.extend(old);
+            let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = files
                 .into_iter()
                 .map(|f| (f, None))
                 .chain(found.unreadable.into_iter().map(|(f, e)| (f, Some(e))))
@@ -1029,5 +1158,133 @@ mod tests {
         let bad: Vec<_> = c.inputs.iter().filter(|i| i.is_unreadable()).collect();
         assert_eq!(bad.len(), 1);
         assert!(bad[0].read().is_err());
+    }
+
+    #[test]
+    fn hidden_names_are_one_dot_then_another_character() {
+        for name in [".git", ".txt", "._bai.txt", ".#bai.txt", ".a"] {
+            assert!(is_hidden(std::ffi::OsStr::new(name)), "{name}");
+        }
+        for name in ["..txt", "...txt", "bai.txt", ".", "..", "a.b", ""] {
+            assert!(!is_hidden(std::ffi::OsStr::new(name)), "{name}");
+        }
+        assert_eq!(unhidden(Path::new("d/.txt")), Path::new("d/_.txt"));
+        assert!(is_article(&unhidden(Path::new("d/._bai.md"))));
+        assert!(!is_article(&unhidden(Path::new("d/.DS_Store"))));
+    }
+
+    #[test]
+    fn walk_reports_hidden_entries_and_the_folder_it_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            "in/a.txt",
+            "in/.txt",
+            "in/._a.txt",
+            "in/.DS_Store",
+            "in/..txt",
+            "in/.git/x.txt",
+            "in/out/a.vi.txt",
+            "in/sub/.b.md",
+        ] {
+            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
+            std::fs::write(d.join(f), "t\n").unwrap();
+        }
+        let out = d.join("in/out");
+        let options = WalkOptions {
+            skip: Some(&out),
+            skip_hidden: true,
+            ..WalkOptions::default()
+        };
+        let w = walk(&d.join("in"), options, &is_article);
+        assert_eq!(w.files, [d.join("in/..txt"), d.join("in/a.txt")]);
+        assert_eq!(w.skipped, [d.join("in/out")]);
+        // `.DS_Store` would not be read without its dot: not reported.
+        assert_eq!(
+            w.hidden,
+            [
+                d.join("in/._a.txt"),
+                d.join("in/.git"),
+                d.join("in/.txt"),
+                d.join("in/sub/.b.md")
+            ]
+        );
+        // Without the options, everything is walked as before.
+        let w = walk(&d.join("in"), WalkOptions::default(), &is_article);
+        assert_eq!(w.files.len(), 6, "{:?}", w.files);
+        assert!(w.hidden.is_empty() && w.skipped.is_empty());
+        // Named as an input, a hidden file is read; the output folder named
+        // as the input folder is walked.
+        let c = collect(&[d.join("in/.txt"), d.join("in/out")], options).unwrap();
+        assert_eq!(c.inputs.len(), 2);
+        assert!(c.skipped.is_empty() && c.hidden.is_empty());
+    }
+
+    #[test]
+    fn line_aligned_sets_of_outputs_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |f: &str, text: &str| {
+            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
+            std::fs::write(d.join(f), text).unwrap();
+        };
+        write("in/bai.txt", "Hà Nội.\n\nBộ Y tế.\n");
+        // A complete set, line-aligned: an earlier run's outputs.
+        write("in/bai.vi.txt", "Hà Nội.\nBộ Y tế.\n");
+        write("in/bai.en.txt", "\n\n");
+        write("in/bai.ascii.txt", "Ha Noi.\nBo Y te.\n");
+        // The same in a subfolder, for an empty document.
+        for s in [".vi.txt", ".en.txt", ".ascii.txt"] {
+            write(&format!("in/x/rong{s}"), "");
+        }
+        // Not sets: one file missing; lines that differ; an ASCII form that
+        // is not ASCII; a last line without LF.
+        write("in/hai.en.txt", "The editor's.\n");
+        write("in/hai.ascii.txt", "Hai.\n");
+        write("in/ba.vi.txt", "Ba.\n");
+        write("in/ba.en.txt", "Three.\nFour.\n");
+        write("in/ba.ascii.txt", "Ba.\n");
+        write("in/bon.vi.txt", "Bốn.\n");
+        write("in/bon.en.txt", "Four.\n");
+        write("in/bon.ascii.txt", "Bốn.\n");
+        write("in/nam.vi.txt", "Năm.\n");
+        write("in/nam.en.txt", "Five.");
+        write("in/nam.ascii.txt", "Nam.\n");
+        let suffixes = [".vi.txt", ".en.txt", ".ascii.txt"].map(String::from);
+        let options = WalkOptions {
+            aligned_outputs: &suffixes,
+            ..WalkOptions::default()
+        };
+        let c = collect(&[d.join("in")], options).unwrap();
+        let mut earlier = c.earlier_outputs.clone();
+        earlier.sort();
+        assert_eq!(
+            earlier,
+            [
+                "in/bai.ascii.txt",
+                "in/bai.en.txt",
+                "in/bai.vi.txt",
+                "in/x/rong.ascii.txt",
+                "in/x/rong.en.txt",
+                "in/x/rong.vi.txt"
+            ]
+            .map(|f| d.join(f))
+        );
+        assert_eq!(c.inputs.len(), 12, "{:?}", c.inputs);
+        assert!(c.inputs.iter().all(|i| !earlier.contains(&i.path)));
+        // Named on the command line, an output is read.
+        let c = collect(&[d.join("in/bai.vi.txt"), d.join("in")], options).unwrap();
+        assert_eq!(c.inputs[0].path, d.join("in/bai.vi.txt"));
+        // Another run's languages make other sets.
+        let fr = [".vi.txt", ".fr.txt", ".ascii.txt"].map(String::from);
+        let c = collect(
+            &[d.join("in")],
+            WalkOptions {
+                aligned_outputs: &fr,
+                ..WalkOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(c.earlier_outputs.is_empty());
     }
 }
