@@ -559,9 +559,15 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
                 }
             };
             if options.skip_hidden && is_hidden(&entry.file_name()) {
-                let folder = kind.is_dir()
-                    || kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
-                if folder || wanted(&unhidden(&path)) {
+                // Where a hidden folder is the one to skip, that is the
+                // reason given.
+                let folder = std::fs::metadata(&path).ok().filter(|m| m.is_dir());
+                if folder
+                    .as_ref()
+                    .is_some_and(|m| skip.as_ref() == Some(&file_id(&path, m)))
+                {
+                    found.skipped.push(path);
+                } else if folder.is_some() || wanted(&unhidden(&path)) {
                     found.hidden.push(path);
                 }
                 continue;
@@ -801,6 +807,11 @@ pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
             let f_forms = name_forms(&name, p);
             push(&mut out, named(p.clone(), &f_forms[0]), f_forms, id);
         }
+    }
+    // A folder given twice (or inside another given) reports once.
+    for v in [&mut out.skipped, &mut out.hidden, &mut out.earlier_outputs] {
+        v.sort();
+        v.dedup();
     }
     resolve_clashes(&mut out.inputs, &forms);
     Ok(out)

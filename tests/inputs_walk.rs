@@ -82,6 +82,20 @@ fn a_rerun_with_the_output_folder_inside_the_input_folder_reads_the_same_article
         "{err}"
     );
     assert!(!d.join("elsewhere/out").exists());
+    // Met from two input folders, or hidden, the output folder is named
+    // once, as the output folder.
+    let (code, _, err) = sn(
+        d,
+        &["run", "parent", "parent/tin", "-o", "parent/tin/.out", "-q"],
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, _, err) = sn(d, &["run", "parent", "parent/tin", "-o", "parent/tin/.out"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("skipped").count(), 2, "{err}");
+    assert!(
+        err.contains("songngu: note: skipped parent/tin/.out: it is the output folder\n"),
+        "{err}"
+    );
 }
 
 #[test]

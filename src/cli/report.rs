@@ -33,12 +33,10 @@ pub fn walk_notes(c: &Collected, aligned: &[String]) {
             some(&c.links_not_followed)
         );
     }
-    let mut folders = c.skipped.clone();
-    folders.dedup();
-    for f in &folders {
+    if !c.skipped.is_empty() {
         eprintln!(
             "songngu: note: skipped {}: it is the output folder",
-            f.display()
+            some(&c.skipped)
         );
     }
     if !c.earlier_outputs.is_empty() {
