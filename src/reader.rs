@@ -1053,6 +1053,12 @@ mod tests {
         assert!(collect_inputs(&[d.join("nope.txt")]).is_err());
     }
 
+    /// Writes `text` to the file `f` below `d`, making its folders.
+    fn put(d: &Path, f: &str, text: &str) {
+        std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
+        std::fs::write(d.join(f), text).unwrap();
+    }
+
     /// Collects `args` in `dir`: the output names, as strings.
     fn names(dir: &Path, args: &[&str]) -> Vec<String> {
         let paths: Vec<PathBuf> = args.iter().map(|a| dir.join(a)).collect();
@@ -1077,8 +1083,7 @@ mod tests {
             "s/..txt",
             "s/...txt",
         ] {
-            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
-            std::fs::write(d.join(f), "t").unwrap();
+            put(d, f, "t");
         }
         // The tempdir's absolute prefix (root dropped) starts the long forms
         // (tests/integrity.rs has the relative case: `p/a`, `q/a`, `r/p/a`).
@@ -1188,18 +1193,10 @@ mod tests {
     fn walk_reports_hidden_entries_and_the_folder_it_skips() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        for f in [
-            "in/a.txt",
-            "in/.txt",
-            "in/._a.txt",
-            "in/.DS_Store",
-            "in/..txt",
-            "in/.git/x.txt",
-            "in/out/a.vi.txt",
-            "in/sub/.b.md",
-        ] {
-            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
-            std::fs::write(d.join(f), "t\n").unwrap();
+        let files = "in/a.txt in/.txt in/._a.txt in/.DS_Store in/..txt in/.git/x.txt \
+                     in/out/a.vi.txt in/sub/.b.md";
+        for f in files.split_whitespace() {
+            put(d, f, "t\n");
         }
         let out = d.join("in/out");
         let options = WalkOptions {
@@ -1235,10 +1232,7 @@ mod tests {
     fn line_aligned_sets_of_outputs_are_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let write = |f: &str, text: &str| {
-            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
-            std::fs::write(d.join(f), text).unwrap();
-        };
+        let write = |f: &str, text: &str| put(d, f, text);
         write("in/bai.txt", "Hà Nội.\n\nBộ Y tế.\n");
         // A complete set, line-aligned: an earlier run's outputs.
         write("in/bai.vi.txt", "Hà Nội.\nBộ Y tế.\n");
