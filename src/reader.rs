@@ -627,19 +627,38 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
 pub fn is_aligned_set(files: &[PathBuf]) -> bool {
     let mut lines = None;
     for (i, f) in files.iter().enumerate() {
-        let Ok(bytes) = std::fs::read(f) else {
-            return false;
-        };
-        if bytes.last().is_some_and(|&b| b != b'\n') || (i + 1 == files.len() && !bytes.is_ascii())
-        {
-            return false;
-        }
-        let n = bytes.iter().filter(|&&b| b == b'\n').count();
-        if *lines.get_or_insert(n) != n {
-            return false;
+        let ascii = i + 1 == files.len();
+        match line_count(f, ascii) {
+            Some(n) if *lines.get_or_insert(n) == n => {}
+            _ => return false,
         }
     }
     true
+}
+
+/// The number of lines of the file `f` when it is empty or ends with LF
+/// (and, with `ascii`, is all ASCII), read a block at a time; else, or
+/// when it cannot be read, `None`.
+fn line_count(f: &Path, ascii: bool) -> Option<usize> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(f).ok()?;
+    let mut block = vec![0u8; 1 << 16];
+    let (mut lines, mut last) = (0, b'\n');
+    loop {
+        let n = match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        let got = &block[..n];
+        if ascii && !got.is_ascii() {
+            return None;
+        }
+        lines += got.iter().filter(|&&b| b == b'\n').count();
+        last = got[n - 1];
+    }
+    (last == b'\n').then_some(lines)
 }
 
 /// The files among `files` (a walk's, sorted) that are complete sets of
@@ -812,6 +831,19 @@ pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
     for v in [&mut out.skipped, &mut out.hidden, &mut out.earlier_outputs] {
         v.sort();
         v.dedup();
+    }
+    // A file left out of a walk but named too is read: not reported.
+    if !out.hidden.is_empty() || !out.earlier_outputs.is_empty() {
+        let id = |p: &Path| std::fs::metadata(p).ok().map(|m| file_id(p, &m));
+        let read: std::collections::HashSet<FileId> = out
+            .inputs
+            .iter()
+            .filter(|i| !i.is_stdin() && !i.is_unreadable())
+            .filter_map(|i| id(&i.path))
+            .collect();
+        for v in [&mut out.hidden, &mut out.earlier_outputs] {
+            v.retain(|p| id(p).is_none_or(|i| !read.contains(&i)));
+        }
     }
     resolve_clashes(&mut out.inputs, &forms);
     Ok(out)
@@ -1226,6 +1258,11 @@ mod tests {
         let c = collect(&[d.join("in/.txt"), d.join("in/out")], options).unwrap();
         assert_eq!(c.inputs.len(), 2);
         assert!(c.skipped.is_empty() && c.hidden.is_empty());
+        // Named and in a walked folder: read, and not reported.
+        let c = collect(&[d.join("in"), d.join("in/.txt")], options).unwrap();
+        assert_eq!(c.inputs.len(), 3);
+        assert_eq!(c.hidden.len(), 3);
+        assert!(!c.hidden.contains(&d.join("in/.txt")));
     }
 
     #[test]
@@ -1277,9 +1314,30 @@ mod tests {
         );
         assert_eq!(c.inputs.len(), 12, "{:?}", c.inputs);
         assert!(c.inputs.iter().all(|i| !earlier.contains(&i.path)));
-        // Named on the command line, an output is read.
-        let c = collect(&[d.join("in/bai.vi.txt"), d.join("in")], options).unwrap();
-        assert_eq!(c.inputs[0].path, d.join("in/bai.vi.txt"));
+        // Named on the command line too, before or after the folder, an
+        // output is read, and not reported as left out.
+        for paths in [
+            [d.join("in/bai.vi.txt"), d.join("in")],
+            [d.join("in"), d.join("in/bai.vi.txt")],
+        ] {
+            let c = collect(&paths, options).unwrap();
+            assert_eq!(c.inputs.len(), 13);
+            assert!(c.inputs.iter().any(|i| i.path == d.join("in/bai.vi.txt")));
+            assert_eq!(c.earlier_outputs.len(), 5);
+            assert!(!c.earlier_outputs.contains(&d.join("in/bai.vi.txt")));
+        }
+        // Files longer than a block: counted whole, checked to the end.
+        let mut long = "a\n".repeat(100_000);
+        write("long.txt", &long);
+        assert_eq!(line_count(&d.join("long.txt"), true), Some(100_000));
+        long.push_str("ă\n");
+        write("long.txt", &long);
+        assert_eq!(line_count(&d.join("long.txt"), false), Some(100_001));
+        assert_eq!(line_count(&d.join("long.txt"), true), None);
+        long.push('b');
+        write("long.txt", &long);
+        assert_eq!(line_count(&d.join("long.txt"), false), None);
+        assert_eq!(line_count(&d.join("missing.txt"), false), None);
         // Another run's languages make other sets.
         let fr = [".vi.txt", ".fr.txt", ".ascii.txt"].map(String::from);
         let c = collect(
