@@ -433,13 +433,11 @@ pub struct WalkOptions<'a> {
     /// and the hidden files that would be wanted but for their dot are in
     /// [`Walk::hidden`].
     pub skip_hidden: bool,
-    /// The suffixes of one document's line-aligned text outputs (source,
-    /// target, ASCII: `.vi.txt`, `.en.txt`, `.ascii.txt`). In a walked
-    /// folder, the files `X` + each suffix, when all are there and
-    /// line-aligned ([`is_aligned_set`]), are outputs of an earlier run:
-    /// [`collect`] does not read them (they are in
-    /// [`Collected::earlier_outputs`]). Empty: no such check.
-    pub aligned_outputs: &'a [String],
+    /// Leave out the line-aligned text outputs of a run (the `txt`
+    /// format's `X.<language>.txt` files with their `X.ascii.txt`, see
+    /// [`earlier_outputs`]): [`collect`] does not read them, they are in
+    /// [`Collected::earlier_outputs`].
+    pub skip_aligned_outputs: bool,
 }
 
 /// Is `name` hidden: one dot, then anything but a dot (`.git`, `.txt`,
@@ -620,22 +618,6 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
     found
 }
 
-/// Are `files` (one document's line-aligned text outputs, in the order of
-/// [`WalkOptions::aligned_outputs`]) what a run writes: each empty or
-/// ending with LF, all with the same number of lines, the last (the ASCII
-/// form) all ASCII? A file that cannot be read is not.
-pub fn is_aligned_set(files: &[PathBuf]) -> bool {
-    let mut lines = None;
-    for (i, f) in files.iter().enumerate() {
-        let ascii = i + 1 == files.len();
-        match line_count(f, ascii) {
-            Some(n) if *lines.get_or_insert(n) == n => {}
-            _ => return false,
-        }
-    }
-    true
-}
-
 /// The number of lines of the file `f` when it is empty or ends with LF
 /// (and, with `ascii`, is all ASCII), read a block at a time; else, or
 /// when it cannot be read, `None`.
@@ -661,39 +643,48 @@ fn line_count(f: &Path, ascii: bool) -> Option<usize> {
     (last == b'\n').then_some(lines)
 }
 
-/// The files among `files` (a walk's, sorted) that are complete sets of
-/// line-aligned outputs (see [`WalkOptions::aligned_outputs`]).
-fn earlier_outputs(files: &[PathBuf], suffixes: &[String]) -> std::collections::HashSet<PathBuf> {
-    let mut out = std::collections::HashSet::new();
-    let Some(last) = suffixes.last() else {
-        return out;
-    };
-    let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
-    // Sets of distinct files only (the same suffix twice is no set).
-    if suffixes
-        .iter()
-        .collect::<std::collections::HashSet<_>>()
-        .len()
-        != suffixes.len()
-    {
-        return out;
-    }
+/// `(X, language)` for a file name of the `txt` format's form
+/// `X.<language>.txt` (`docs/output-naming.md`: `bai.en.txt` is `(bai,
+/// en)`, `bai.ascii.txt` is `(bai, ascii)`, `..vi.txt` is `(., vi)`); a
+/// language code is letters, digits and hyphens.
+fn text_output_name(name: &str) -> Option<(&str, &str)> {
+    let (x, tag) = name.strip_suffix(".txt")?.rsplit_once('.')?;
+    let code = !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    code.then_some((x, tag))
+}
+
+/// The files among `files` (a walk's) that are the line-aligned text
+/// outputs of a run, whatever its languages: in one folder, `X.ascii.txt`
+/// all ASCII, and at least two files `X.<language>.txt` (a run writes its
+/// source and its target) with as many lines as it, every file empty or
+/// ending with LF. A file of such a name that is not aligned (the editor's
+/// own `bai.fr.txt`) is not one of them. A name that is not UTF-8 is none.
+fn earlier_outputs(files: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
+    let mut groups: BTreeMap<(&Path, &str), Vec<(&str, &PathBuf)>> = BTreeMap::new();
     for f in files {
-        // (A name that is not UTF-8 is read: no output name is checked
-        // for it.)
-        let Some(stem) = f
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(last.as_str()))
-        else {
+        let name = f.file_name().and_then(|n| n.to_str());
+        if let (Some(dir), Some((x, tag))) = (f.parent(), name.and_then(text_output_name)) {
+            groups.entry((dir, x)).or_default().push((tag, f));
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    for members in groups.values() {
+        let Some(&(_, ascii)) = members.iter().find(|(tag, _)| *tag == "ascii") else {
             continue;
         };
-        let set: Vec<PathBuf> = suffixes
+        let Some(lines) = line_count(ascii, true) else {
+            continue;
+        };
+        let aligned: Vec<&PathBuf> = members
             .iter()
-            .map(|s| f.with_file_name(format!("{stem}{s}")))
+            .filter(|(tag, f)| {
+                !tag.eq_ignore_ascii_case("ascii") && line_count(f, false) == Some(lines)
+            })
+            .map(|&(_, f)| f)
             .collect();
-        if set.iter().all(|p| present.contains(p)) && is_aligned_set(&set) {
-            out.extend(set);
+        if aligned.len() >= 2 {
+            out.insert(ascii.clone());
+            out.extend(aligned.into_iter().cloned());
         }
     }
     out
@@ -720,8 +711,8 @@ pub struct Collected {
     pub skipped: Vec<PathBuf>,
     /// Hidden entries a walk skipped ([`WalkOptions::skip_hidden`]).
     pub hidden: Vec<PathBuf>,
-    /// Files a walk found that are line-aligned outputs of an earlier run
-    /// ([`WalkOptions::aligned_outputs`]), not read.
+    /// Files a walk found that are line-aligned outputs of a run
+    /// ([`WalkOptions::skip_aligned_outputs`]), not read.
     pub earlier_outputs: Vec<PathBuf>,
 }
 
@@ -794,7 +785,11 @@ pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
             out.links_not_followed.extend(found.links_not_followed);
             out.skipped.extend(found.skipped);
             out.hidden.extend(found.hidden);
-            let earlier = earlier_outputs(&found.files, options.aligned_outputs);
+            let earlier = if options.skip_aligned_outputs {
+                earlier_outputs(&found.files)
+            } else {
+                Default::default()
+            };
             let (old, files): (Vec<PathBuf>, Vec<PathBuf>) =
                 found.files.into_iter().partition(|f| earlier.contains(f));
             out.earlier_outputs.extend(old);
@@ -1271,15 +1266,25 @@ mod tests {
         let d = dir.path();
         let write = |f: &str, text: &str| put(d, f, text);
         write("in/bai.txt", "Hà Nội.\n\nBộ Y tế.\n");
-        // A complete set, line-aligned: an earlier run's outputs.
+        // A complete set, line-aligned: an earlier run's outputs; beside
+        // it the editor's own German version, not aligned: an article.
         write("in/bai.vi.txt", "Hà Nội.\nBộ Y tế.\n");
         write("in/bai.en.txt", "\n\n");
         write("in/bai.ascii.txt", "Ha Noi.\nBo Y te.\n");
-        // The same in a subfolder, for an empty document.
+        write("in/bai.de.txt", "Hanoi und das Ministerium.\n");
+        // The same in a subfolder, for an empty document; and a run with
+        // other languages (`--from en --to fr`).
         for s in [".vi.txt", ".en.txt", ".ascii.txt"] {
             write(&format!("in/x/rong{s}"), "");
         }
-        // Not sets: one file missing; lines that differ; an ASCII form that
+        for (s, text) in [
+            (".en", "Hello.\n"),
+            (".fr", "Bonjour.\n"),
+            (".ascii", "Hello.\n"),
+        ] {
+            write(&format!("in/x/tu{s}.txt"), text);
+        }
+        // Not sets: one language only; lines that differ; an ASCII form that
         // is not ASCII; a last line without LF.
         write("in/hai.en.txt", "The editor's.\n");
         write("in/hai.ascii.txt", "Hai.\n");
@@ -1292,28 +1297,37 @@ mod tests {
         write("in/nam.vi.txt", "Năm.\n");
         write("in/nam.en.txt", "Five.");
         write("in/nam.ascii.txt", "Nam.\n");
-        let suffixes = [".vi.txt", ".en.txt", ".ascii.txt"].map(String::from);
         let options = WalkOptions {
-            aligned_outputs: &suffixes,
+            skip_aligned_outputs: true,
             ..WalkOptions::default()
         };
         let c = collect(&[d.join("in")], options).unwrap();
-        let mut earlier = c.earlier_outputs.clone();
-        earlier.sort();
         assert_eq!(
-            earlier,
+            c.earlier_outputs,
             [
                 "in/bai.ascii.txt",
                 "in/bai.en.txt",
                 "in/bai.vi.txt",
                 "in/x/rong.ascii.txt",
                 "in/x/rong.en.txt",
-                "in/x/rong.vi.txt"
+                "in/x/rong.vi.txt",
+                "in/x/tu.ascii.txt",
+                "in/x/tu.en.txt",
+                "in/x/tu.fr.txt"
             ]
             .map(|f| d.join(f))
         );
-        assert_eq!(c.inputs.len(), 12, "{:?}", c.inputs);
-        assert!(c.inputs.iter().all(|i| !earlier.contains(&i.path)));
+        assert_eq!(c.inputs.len(), 13, "{:?}", c.inputs);
+        assert!(
+            c.inputs
+                .iter()
+                .all(|i| !c.earlier_outputs.contains(&i.path))
+        );
+        assert!(c.inputs.iter().any(|i| i.path == d.join("in/bai.de.txt")));
+        // Without the option, all are read.
+        let c = collect(&[d.join("in")], WalkOptions::default()).unwrap();
+        assert_eq!(c.inputs.len(), 22);
+        assert!(c.earlier_outputs.is_empty());
         // Named on the command line too, before or after the folder, an
         // output is read, and not reported as left out.
         for paths in [
@@ -1321,9 +1335,9 @@ mod tests {
             [d.join("in"), d.join("in/bai.vi.txt")],
         ] {
             let c = collect(&paths, options).unwrap();
-            assert_eq!(c.inputs.len(), 13);
+            assert_eq!(c.inputs.len(), 14);
             assert!(c.inputs.iter().any(|i| i.path == d.join("in/bai.vi.txt")));
-            assert_eq!(c.earlier_outputs.len(), 5);
+            assert_eq!(c.earlier_outputs.len(), 8);
             assert!(!c.earlier_outputs.contains(&d.join("in/bai.vi.txt")));
         }
         // Files longer than a block: counted whole, checked to the end.
@@ -1338,16 +1352,12 @@ mod tests {
         write("long.txt", &long);
         assert_eq!(line_count(&d.join("long.txt"), false), None);
         assert_eq!(line_count(&d.join("missing.txt"), false), None);
-        // Another run's languages make other sets.
-        let fr = [".vi.txt", ".fr.txt", ".ascii.txt"].map(String::from);
-        let c = collect(
-            &[d.join("in")],
-            WalkOptions {
-                aligned_outputs: &fr,
-                ..WalkOptions::default()
-            },
-        )
-        .unwrap();
-        assert!(c.earlier_outputs.is_empty());
+        // Names of the txt format's form.
+        assert_eq!(text_output_name("bai.en-GB.txt"), Some(("bai", "en-GB")));
+        assert_eq!(text_output_name("..vi.txt"), Some((".", "vi")));
+        assert_eq!(text_output_name("a.b.ascii.txt"), Some(("a.b", "ascii")));
+        for name in ["bai.txt", "bai..txt", "bai.e_n.txt", "bai.en.md"] {
+            assert_eq!(text_output_name(name), None, "{name}");
+        }
     }
 }

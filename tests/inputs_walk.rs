@@ -75,9 +75,10 @@ fn a_rerun_with_the_output_folder_inside_the_input_folder_reads_the_same_article
     assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
     assert!(
         err.contains(
-            "songngu: note: skipped 6 file(s) that are outputs of a run, not articles \
-             (NAME.vi.txt, NAME.en.txt, NAME.ascii.txt found together, line-aligned): \
-             parent/out/bai.ascii.txt, parent/out/bai.en.txt, parent/out/bai.vi.txt, …"
+            "songngu: note: skipped 6 file(s) that are txt outputs of a run, not articles \
+             (NAME.ascii.txt and NAME.<language>.txt files, line-aligned): \
+             parent/out/bai.ascii.txt, parent/out/bai.en.txt, parent/out/bai.vi.txt, …; \
+             name a file to read it anyway"
         ),
         "{err}"
     );
@@ -109,7 +110,7 @@ fn outputs_beside_the_inputs_are_not_read_again() {
         assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
         if run > 0 {
             assert!(
-                err.contains("songngu: note: skipped 6 file(s) that are outputs of a run"),
+                err.contains("songngu: note: skipped 6 file(s) that are txt outputs of a run"),
                 "{err}"
             );
         }
@@ -122,9 +123,21 @@ fn outputs_beside_the_inputs_are_not_read_again() {
         std::fs::read_to_string(d.join("parent/bai.ascii.txt")).unwrap(),
         "Ha Noi hom nay co mua rao.\nBo Y te hop ve dich sot xuat huyet.\n"
     );
+    // Another target language: the outputs for English are outputs still.
+    for skipped in [6, 8] {
+        let (code, _, err) = sn(d, &["run", "parent", "-o", "parent", "--to", "fr"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
+        assert!(
+            err.contains(&format!("skipped {skipped} file(s) that are txt outputs")),
+            "{err}"
+        );
+    }
+    assert!(d.join("parent/bai.fr.txt").exists());
     // The editor's own `bai.en.txt` (not a line-aligned set) is still an
     // input that the run refuses to overwrite.
     std::fs::remove_file(d.join("parent/bai.vi.txt")).unwrap();
+    std::fs::remove_file(d.join("parent/bai.fr.txt")).unwrap();
     let human = "Hanoi has showers today.\n";
     write(&d.join("parent/bai.en.txt"), human);
     let (code, _, err) = sn(d, &args);

@@ -23,9 +23,8 @@ pub fn failures(outcome: &BatchOutcome) {
 
 /// What the walk of the input folders did not read, one note each (before
 /// the run, on stderr): symbolic links to folders not followed, the output
-/// folder, line-aligned txt outputs of an earlier run (`aligned`: their
-/// suffixes), hidden entries.
-pub fn walk_notes(c: &Collected, aligned: &[String]) {
+/// folder, line-aligned txt outputs of a run, hidden entries.
+pub fn walk_notes(c: &Collected) {
     if !c.links_not_followed.is_empty() {
         eprintln!(
             "songngu: note: {} symbolic link(s) to folders not followed ({}); --follow-links follows them",
@@ -41,10 +40,10 @@ pub fn walk_notes(c: &Collected, aligned: &[String]) {
     }
     if !c.earlier_outputs.is_empty() {
         eprintln!(
-            "songngu: note: skipped {} file(s) that are outputs of a run, not articles \
-             (NAME{} found together, line-aligned): {}; name a file to read it anyway",
+            "songngu: note: skipped {} file(s) that are txt outputs of a run, not articles \
+             (NAME.ascii.txt and NAME.<language>.txt files, line-aligned): {}; \
+             name a file to read it anyway",
             c.earlier_outputs.len(),
-            aligned.join(", NAME"),
             some(&c.earlier_outputs)
         );
     }

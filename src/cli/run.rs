@@ -119,20 +119,19 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         }
     }
     // A run's own outputs are never its articles: the output folder is not
-    // entered, and line-aligned txt outputs of an earlier run (named with
-    // this run's languages) are not read; hidden entries neither. Each is
-    // reported (docs/output-naming.md, "Which files a folder gives").
-    let aligned = Format::Txt.suffixes(&config.languages.source, &config.languages.target);
+    // entered, and the line-aligned txt outputs of a run are not read;
+    // hidden entries neither. Each is reported (docs/output-naming.md,
+    // "Which files a folder gives").
     let walk = songngu::reader::WalkOptions {
         follow_links: args.follow_links,
         skip: Some(&out_dir),
         skip_hidden: true,
-        aligned_outputs: &aligned,
+        skip_aligned_outputs: true,
     };
     // A missing input is a usage error (exit 2): nothing has run yet.
     let collected = songngu::reader::collect(&args.inputs, walk).map_err(BeforeWork)?;
     if !quiet {
-        report::walk_notes(&collected, &aligned);
+        report::walk_notes(&collected);
     }
     let inputs = &collected.inputs;
     if inputs.is_empty() {
