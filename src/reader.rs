@@ -508,18 +508,19 @@ fn file_id(path: &Path, meta: &std::fs::Metadata) -> FileId {
 pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -> Walk {
     let mut found = Walk::default();
     let mut visited = std::collections::HashSet::new();
-    match std::fs::metadata(root) {
-        Ok(m) => {
-            visited.insert(file_id(root, &m));
-        }
+    let root_id = match std::fs::metadata(root) {
+        Ok(m) => file_id(root, &m),
         Err(e) => {
             found.unreadable.push((root.to_path_buf(), e));
             return found;
         }
-    }
+    };
+    visited.insert(root_id.clone());
+    // The folder to skip, unless it is the walked folder itself.
     let skip = options
         .skip
-        .and_then(|skip| Some(file_id(skip, &std::fs::metadata(skip).ok()?)));
+        .and_then(|skip| Some(file_id(skip, &std::fs::metadata(skip).ok()?)))
+        .filter(|id| *id != root_id);
     if let Some(id) = &skip {
         visited.insert(id.clone());
     }
@@ -1248,6 +1249,33 @@ mod tests {
         let w = walk(&d.join("in"), WalkOptions::default(), &is_article);
         assert_eq!(w.files.len(), 6, "{:?}", w.files);
         assert!(w.hidden.is_empty() && w.skipped.is_empty());
+        // The walked folder is the output folder: walked, and a link back
+        // to it is no "output folder" met.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(".", d.join("in/out/self")).unwrap();
+            let w = walk(
+                &out,
+                WalkOptions {
+                    follow_links: true,
+                    ..options
+                },
+                &is_article,
+            );
+            assert_eq!(w.files, [d.join("in/out/a.vi.txt")]);
+            assert!(w.skipped.is_empty(), "{:?}", w.skipped);
+            // From the folder above, the output folder is met once.
+            let w = walk(
+                &d.join("in"),
+                WalkOptions {
+                    follow_links: true,
+                    ..options
+                },
+                &is_article,
+            );
+            assert_eq!(w.skipped, [d.join("in/out")]);
+            std::fs::remove_file(d.join("in/out/self")).unwrap();
+        }
         // Named as an input, a hidden file is read; the output folder named
         // as the input folder is walked.
         let c = collect(&[d.join("in/.txt"), d.join("in/out")], options).unwrap();
