@@ -184,6 +184,11 @@ fn hidden_files_and_folders_are_skipped_and_reported_but_read_when_named() {
     assert!(!err.contains("skipped"), "{err}");
     let jsonl = std::fs::read_to_string(d.join("named/.txt.jsonl")).unwrap();
     assert!(jsonl.contains("Tệp ẩn tên là chấm txt."), "{jsonl}");
+    // Named on the command line, a hidden folder is walked.
+    let (code, _, err) = sn(d, &["run", "parent/.git", "-o", "g", "--format", "jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&err), "songngu run: 1 document(s)", "{err}");
+    assert!(d.join("g/ghi-chu.jsonl").exists());
     // A folder with nothing but skipped entries says what it skipped.
     write(&d.join("only/.bai.md"), "Bài ẩn.\n");
     let (code, _, err) = sn(d, &["run", "only", "-o", "o"]);
