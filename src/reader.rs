@@ -426,7 +426,36 @@ pub struct WalkOptions<'a> {
     /// A folder never entered below a walked folder: `run`'s output folder,
     /// so that `songngu run .` does not read its own outputs (`out/a.en.txt`)
     /// as articles on the next run. Named as an input itself, it is walked.
+    /// Where the walk meets it, it is in [`Walk::skipped`].
     pub skip: Option<&'a Path>,
+    /// Skip hidden entries ([`is_hidden`]) below a walked folder: their
+    /// folders are not entered, their files not read. The hidden folders
+    /// and the hidden files that would be wanted but for their dot are in
+    /// [`Walk::hidden`].
+    pub skip_hidden: bool,
+    /// Leave out the line-aligned text outputs of a run (the `txt`
+    /// format's `X.<language>.txt` files with their `X.ascii.txt`, see
+    /// [`earlier_outputs`]): [`collect`] does not read them, they are in
+    /// [`Collected::earlier_outputs`].
+    pub skip_aligned_outputs: bool,
+}
+
+/// Is `name` hidden: one dot, then anything but a dot (`.git`, `.txt`,
+/// `._bai.txt`, `.#bai.txt`)? Names starting with two dots are not: the
+/// files `..txt` and `...txt` are the documents `.` and `..`
+/// (`docs/output-naming.md`).
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let b = name.as_encoded_bytes();
+    b.first() == Some(&b'.') && b.get(1).is_some_and(|&c| c != b'.')
+}
+
+/// `path` with `_` before its name: what `wanted` is asked about a hidden
+/// file, to tell whether it is left out for its dot alone (`.txt` is
+/// `_.txt`, `._bai.md` is `_._bai.md`; `.DS_Store` stays unwanted).
+fn unhidden(path: &Path) -> PathBuf {
+    let mut name = OsString::from("_");
+    name.push(path.file_name().unwrap_or_default());
+    path.with_file_name(name)
 }
 
 /// What a folder walk found.
@@ -440,6 +469,10 @@ pub struct Walk {
     pub unreadable: Vec<(PathBuf, std::io::Error)>,
     /// Symbolic links to folders that were not followed, sorted.
     pub links_not_followed: Vec<PathBuf>,
+    /// Where the walk met [`WalkOptions::skip`] (not entered).
+    pub skipped: Vec<PathBuf>,
+    /// Hidden entries skipped ([`WalkOptions::skip_hidden`]), sorted.
+    pub hidden: Vec<PathBuf>,
 }
 
 /// An identity for "the same folder" or "the same file": device and inode
@@ -475,20 +508,30 @@ fn file_id(path: &Path, meta: &std::fs::Metadata) -> FileId {
 pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -> Walk {
     let mut found = Walk::default();
     let mut visited = std::collections::HashSet::new();
-    match std::fs::metadata(root) {
-        Ok(m) => {
-            visited.insert(file_id(root, &m));
-        }
+    let root_id = match std::fs::metadata(root) {
+        Ok(m) => file_id(root, &m),
         Err(e) => {
             found.unreadable.push((root.to_path_buf(), e));
             return found;
         }
+    };
+    visited.insert(root_id.clone());
+    // The folder to skip, unless it is the walked folder itself.
+    let skip = options
+        .skip
+        .and_then(|skip| Some(file_id(skip, &std::fs::metadata(skip).ok()?)))
+        .filter(|id| *id != root_id);
+    if let Some(id) = &skip {
+        visited.insert(id.clone());
     }
-    if let Some(skip) = options.skip
-        && let Ok(m) = std::fs::metadata(skip)
-    {
-        visited.insert(file_id(skip, &m));
-    }
+    // A folder met: entered once, unless it is the one to skip.
+    let mut enter = |found: &mut Walk, stack: &mut Vec<PathBuf>, path: PathBuf, id: FileId| {
+        if skip.as_ref() == Some(&id) {
+            found.skipped.push(path);
+        } else if visited.insert(id) {
+            stack.push(path);
+        }
+    };
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
@@ -514,12 +557,25 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
                     continue;
                 }
             };
+            if options.skip_hidden && is_hidden(&entry.file_name()) {
+                // Where a hidden folder is the one to skip, that is the
+                // reason given.
+                let folder = std::fs::metadata(&path).ok().filter(|m| m.is_dir());
+                if folder
+                    .as_ref()
+                    .is_some_and(|m| skip.as_ref() == Some(&file_id(&path, m)))
+                {
+                    found.skipped.push(path);
+                } else if folder.is_some() || wanted(&unhidden(&path)) {
+                    found.hidden.push(path);
+                }
+                continue;
+            }
             if kind.is_dir() {
                 match entry.metadata() {
                     Ok(m) => {
-                        if visited.insert(file_id(&path, &m)) {
-                            stack.push(path);
-                        }
+                        let id = file_id(&path, &m);
+                        enter(&mut found, &mut stack, path, id);
                     }
                     Err(e) => found.unreadable.push((path, e)),
                 }
@@ -527,10 +583,11 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
                 // Where the link leads decides.
                 match std::fs::metadata(&path) {
                     Ok(m) if m.is_dir() => {
-                        if !options.follow_links {
+                        if options.follow_links {
+                            let id = file_id(&path, &m);
+                            enter(&mut found, &mut stack, path, id);
+                        } else {
                             found.links_not_followed.push(path);
-                        } else if visited.insert(file_id(&path, &m)) {
-                            stack.push(path);
                         }
                     }
                     Ok(m) if wanted(&path) => {
@@ -557,7 +614,81 @@ pub fn walk(root: &Path, options: WalkOptions, wanted: &dyn Fn(&Path) -> bool) -
     found.files.sort();
     found.unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     found.links_not_followed.sort();
+    found.skipped.sort();
+    found.hidden.sort();
     found
+}
+
+/// The number of lines of the file `f` when it is empty or ends with LF
+/// (and, with `ascii`, is all ASCII), read a block at a time; else, or
+/// when it cannot be read, `None`.
+fn line_count(f: &Path, ascii: bool) -> Option<usize> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(f).ok()?;
+    let mut block = vec![0u8; 1 << 16];
+    let (mut lines, mut last) = (0, b'\n');
+    loop {
+        let n = match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        let got = &block[..n];
+        if ascii && !got.is_ascii() {
+            return None;
+        }
+        lines += got.iter().filter(|&&b| b == b'\n').count();
+        last = got[n - 1];
+    }
+    (last == b'\n').then_some(lines)
+}
+
+/// `(X, language)` for a file name of the `txt` format's form
+/// `X.<language>.txt` (`docs/output-naming.md`: `bai.en.txt` is `(bai,
+/// en)`, `bai.ascii.txt` is `(bai, ascii)`, `..vi.txt` is `(., vi)`); a
+/// language code is letters, digits and hyphens.
+fn text_output_name(name: &str) -> Option<(&str, &str)> {
+    let (x, tag) = name.strip_suffix(".txt")?.rsplit_once('.')?;
+    let code = !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    code.then_some((x, tag))
+}
+
+/// The files among `files` (a walk's) that are the line-aligned text
+/// outputs of a run, whatever its languages: in one folder, `X.ascii.txt`
+/// all ASCII, and at least two files `X.<language>.txt` (a run writes its
+/// source and its target) with as many lines as it, every file empty or
+/// ending with LF. A file of such a name that is not aligned (the editor's
+/// own `bai.fr.txt`) is not one of them. A name that is not UTF-8 is none.
+fn earlier_outputs(files: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
+    let mut groups: BTreeMap<(&Path, &str), Vec<(&str, &PathBuf)>> = BTreeMap::new();
+    for f in files {
+        let name = f.file_name().and_then(|n| n.to_str());
+        if let (Some(dir), Some((x, tag))) = (f.parent(), name.and_then(text_output_name)) {
+            groups.entry((dir, x)).or_default().push((tag, f));
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    for members in groups.values() {
+        let Some(&(_, ascii)) = members.iter().find(|(tag, _)| *tag == "ascii") else {
+            continue;
+        };
+        let Some(lines) = line_count(ascii, true) else {
+            continue;
+        };
+        let aligned: Vec<&PathBuf> = members
+            .iter()
+            .filter(|(tag, f)| {
+                !tag.eq_ignore_ascii_case("ascii") && line_count(f, false) == Some(lines)
+            })
+            .map(|&(_, f)| f)
+            .collect();
+        if aligned.len() >= 2 {
+            out.insert(ascii.clone());
+            out.extend(aligned.into_iter().cloned());
+        }
+    }
+    out
 }
 
 fn not_a_file() -> std::io::Error {
@@ -577,12 +708,22 @@ pub struct Collected {
     pub duplicates: Vec<PathBuf>,
     /// Symbolic links to folders that were not followed.
     pub links_not_followed: Vec<PathBuf>,
+    /// Where a walk met the folder to skip ([`WalkOptions::skip`]).
+    pub skipped: Vec<PathBuf>,
+    /// Hidden entries a walk skipped ([`WalkOptions::skip_hidden`]).
+    pub hidden: Vec<PathBuf>,
+    /// Files a walk found that are line-aligned outputs of a run
+    /// ([`WalkOptions::skip_aligned_outputs`]), not read.
+    pub earlier_outputs: Vec<PathBuf>,
 }
 
 /// The inputs named on the command line, in order: files as given (any
 /// extension), folders walked ([`walk`]) for `.txt` and `.md` files in
 /// path order, `-` for stdin. Entries of a folder that cannot be read are
 /// inputs too, that fail when read (so they are reported and counted).
+/// A walk leaves out, and reports in [`Collected`], what [`WalkOptions`]
+/// asks: the output folder, hidden entries, the line-aligned outputs of an
+/// earlier run. A file named in `paths` is always read, whatever its name.
 ///
 /// The same file (same device and inode: given twice, by another path, a
 /// link, or also found in a folder) is taken once, at its first place.
@@ -643,8 +784,17 @@ pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
         if meta.is_dir() {
             let found = walk(p, options, &is_article);
             out.links_not_followed.extend(found.links_not_followed);
-            let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = found
-                .files
+            out.skipped.extend(found.skipped);
+            out.hidden.extend(found.hidden);
+            let earlier = if options.skip_aligned_outputs {
+                earlier_outputs(&found.files)
+            } else {
+                Default::default()
+            };
+            let (old, files): (Vec<PathBuf>, Vec<PathBuf>) =
+                found.files.into_iter().partition(|f| earlier.contains(f));
+            out.earlier_outputs.extend(old);
+            let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = files
                 .into_iter()
                 .map(|f| (f, None))
                 .chain(found.unreadable.into_iter().map(|(f, e)| (f, Some(e))))
@@ -671,6 +821,24 @@ pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
             let name = PathBuf::from(p.file_name().unwrap_or(p.as_os_str()));
             let f_forms = name_forms(&name, p);
             push(&mut out, named(p.clone(), &f_forms[0]), f_forms, id);
+        }
+    }
+    // A folder given twice (or inside another given) reports once.
+    for v in [&mut out.skipped, &mut out.hidden, &mut out.earlier_outputs] {
+        v.sort();
+        v.dedup();
+    }
+    // A file left out of a walk but named too is read: not reported.
+    if !out.hidden.is_empty() || !out.earlier_outputs.is_empty() {
+        let id = |p: &Path| std::fs::metadata(p).ok().map(|m| file_id(p, &m));
+        let read: std::collections::HashSet<FileId> = out
+            .inputs
+            .iter()
+            .filter(|i| !i.is_stdin() && !i.is_unreadable())
+            .filter_map(|i| id(&i.path))
+            .collect();
+        for v in [&mut out.hidden, &mut out.earlier_outputs] {
+            v.retain(|p| id(p).is_none_or(|i| !read.contains(&i)));
         }
     }
     resolve_clashes(&mut out.inputs, &forms);
@@ -913,6 +1081,12 @@ mod tests {
         assert!(collect_inputs(&[d.join("nope.txt")]).is_err());
     }
 
+    /// Writes `text` to the file `f` below `d`, making its folders.
+    fn put(d: &Path, f: &str, text: &str) {
+        std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
+        std::fs::write(d.join(f), text).unwrap();
+    }
+
     /// Collects `args` in `dir`: the output names, as strings.
     fn names(dir: &Path, args: &[&str]) -> Vec<String> {
         let paths: Vec<PathBuf> = args.iter().map(|a| dir.join(a)).collect();
@@ -937,8 +1111,7 @@ mod tests {
             "s/..txt",
             "s/...txt",
         ] {
-            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
-            std::fs::write(d.join(f), "t").unwrap();
+            put(d, f, "t");
         }
         // The tempdir's absolute prefix (root dropped) starts the long forms
         // (tests/integrity.rs has the relative case: `p/a`, `q/a`, `r/p/a`).
@@ -1029,5 +1202,190 @@ mod tests {
         let bad: Vec<_> = c.inputs.iter().filter(|i| i.is_unreadable()).collect();
         assert_eq!(bad.len(), 1);
         assert!(bad[0].read().is_err());
+    }
+
+    #[test]
+    fn hidden_names_are_one_dot_then_another_character() {
+        for name in [".git", ".txt", "._bai.txt", ".#bai.txt", ".a"] {
+            assert!(is_hidden(std::ffi::OsStr::new(name)), "{name}");
+        }
+        for name in ["..txt", "...txt", "bai.txt", ".", "..", "a.b", ""] {
+            assert!(!is_hidden(std::ffi::OsStr::new(name)), "{name}");
+        }
+        assert_eq!(unhidden(Path::new("d/.txt")), Path::new("d/_.txt"));
+        assert!(is_article(&unhidden(Path::new("d/._bai.md"))));
+        assert!(!is_article(&unhidden(Path::new("d/.DS_Store"))));
+    }
+
+    #[test]
+    fn walk_reports_hidden_entries_and_the_folder_it_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let files = "in/a.txt in/.txt in/._a.txt in/.DS_Store in/..txt in/.git/x.txt \
+                     in/out/a.vi.txt in/sub/.b.md";
+        for f in files.split_whitespace() {
+            put(d, f, "t\n");
+        }
+        let out = d.join("in/out");
+        let options = WalkOptions {
+            skip: Some(&out),
+            skip_hidden: true,
+            ..WalkOptions::default()
+        };
+        let w = walk(&d.join("in"), options, &is_article);
+        assert_eq!(w.files, [d.join("in/..txt"), d.join("in/a.txt")]);
+        assert_eq!(w.skipped, [d.join("in/out")]);
+        // `.DS_Store` would not be read without its dot: not reported.
+        assert_eq!(
+            w.hidden,
+            [
+                d.join("in/._a.txt"),
+                d.join("in/.git"),
+                d.join("in/.txt"),
+                d.join("in/sub/.b.md")
+            ]
+        );
+        // Without the options, everything is walked as before.
+        let w = walk(&d.join("in"), WalkOptions::default(), &is_article);
+        assert_eq!(w.files.len(), 6, "{:?}", w.files);
+        assert!(w.hidden.is_empty() && w.skipped.is_empty());
+        // The walked folder is the output folder: walked, and a link back
+        // to it is no "output folder" met.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(".", d.join("in/out/self")).unwrap();
+            let w = walk(
+                &out,
+                WalkOptions {
+                    follow_links: true,
+                    ..options
+                },
+                &is_article,
+            );
+            assert_eq!(w.files, [d.join("in/out/a.vi.txt")]);
+            assert!(w.skipped.is_empty(), "{:?}", w.skipped);
+            // From the folder above, the output folder is met once.
+            let w = walk(
+                &d.join("in"),
+                WalkOptions {
+                    follow_links: true,
+                    ..options
+                },
+                &is_article,
+            );
+            assert_eq!(w.skipped, [d.join("in/out")]);
+            std::fs::remove_file(d.join("in/out/self")).unwrap();
+        }
+        // Named as an input, a hidden file is read; the output folder named
+        // as the input folder is walked.
+        let c = collect(&[d.join("in/.txt"), d.join("in/out")], options).unwrap();
+        assert_eq!(c.inputs.len(), 2);
+        assert!(c.skipped.is_empty() && c.hidden.is_empty());
+        // Named and in a walked folder: read, and not reported.
+        let c = collect(&[d.join("in"), d.join("in/.txt")], options).unwrap();
+        assert_eq!(c.inputs.len(), 3);
+        assert_eq!(c.hidden.len(), 3);
+        assert!(!c.hidden.contains(&d.join("in/.txt")));
+    }
+
+    #[test]
+    fn line_aligned_sets_of_outputs_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |f: &str, text: &str| put(d, f, text);
+        write("in/bai.txt", "Hà Nội.\n\nBộ Y tế.\n");
+        // A complete set, line-aligned: an earlier run's outputs; beside
+        // it the editor's own German version, not aligned: an article.
+        write("in/bai.vi.txt", "Hà Nội.\nBộ Y tế.\n");
+        write("in/bai.en.txt", "\n\n");
+        write("in/bai.ascii.txt", "Ha Noi.\nBo Y te.\n");
+        write("in/bai.de.txt", "Hanoi und das Ministerium.\n");
+        // The same in a subfolder, for an empty document; and a run with
+        // other languages (`--from en --to fr`).
+        for s in [".vi.txt", ".en.txt", ".ascii.txt"] {
+            write(&format!("in/x/rong{s}"), "");
+        }
+        for (s, text) in [
+            (".en", "Hello.\n"),
+            (".fr", "Bonjour.\n"),
+            (".ascii", "Hello.\n"),
+        ] {
+            write(&format!("in/x/tu{s}.txt"), text);
+        }
+        // Not sets: one language only; lines that differ; an ASCII form that
+        // is not ASCII; a last line without LF.
+        write("in/hai.en.txt", "The editor's.\n");
+        write("in/hai.ascii.txt", "Hai.\n");
+        write("in/ba.vi.txt", "Ba.\n");
+        write("in/ba.en.txt", "Three.\nFour.\n");
+        write("in/ba.ascii.txt", "Ba.\n");
+        write("in/bon.vi.txt", "Bốn.\n");
+        write("in/bon.en.txt", "Four.\n");
+        write("in/bon.ascii.txt", "Bốn.\n");
+        write("in/nam.vi.txt", "Năm.\n");
+        write("in/nam.en.txt", "Five.");
+        write("in/nam.ascii.txt", "Nam.\n");
+        let options = WalkOptions {
+            skip_aligned_outputs: true,
+            ..WalkOptions::default()
+        };
+        let c = collect(&[d.join("in")], options).unwrap();
+        assert_eq!(
+            c.earlier_outputs,
+            [
+                "in/bai.ascii.txt",
+                "in/bai.en.txt",
+                "in/bai.vi.txt",
+                "in/x/rong.ascii.txt",
+                "in/x/rong.en.txt",
+                "in/x/rong.vi.txt",
+                "in/x/tu.ascii.txt",
+                "in/x/tu.en.txt",
+                "in/x/tu.fr.txt"
+            ]
+            .map(|f| d.join(f))
+        );
+        assert_eq!(c.inputs.len(), 13, "{:?}", c.inputs);
+        assert!(
+            c.inputs
+                .iter()
+                .all(|i| !c.earlier_outputs.contains(&i.path))
+        );
+        assert!(c.inputs.iter().any(|i| i.path == d.join("in/bai.de.txt")));
+        // Without the option, all are read.
+        let c = collect(&[d.join("in")], WalkOptions::default()).unwrap();
+        assert_eq!(c.inputs.len(), 22);
+        assert!(c.earlier_outputs.is_empty());
+        // Named on the command line too, before or after the folder, an
+        // output is read, and not reported as left out.
+        for paths in [
+            [d.join("in/bai.vi.txt"), d.join("in")],
+            [d.join("in"), d.join("in/bai.vi.txt")],
+        ] {
+            let c = collect(&paths, options).unwrap();
+            assert_eq!(c.inputs.len(), 14);
+            assert!(c.inputs.iter().any(|i| i.path == d.join("in/bai.vi.txt")));
+            assert_eq!(c.earlier_outputs.len(), 8);
+            assert!(!c.earlier_outputs.contains(&d.join("in/bai.vi.txt")));
+        }
+        // Files longer than a block: counted whole, checked to the end.
+        let mut long = "a\n".repeat(100_000);
+        write("long.txt", &long);
+        assert_eq!(line_count(&d.join("long.txt"), true), Some(100_000));
+        long.push_str("ă\n");
+        write("long.txt", &long);
+        assert_eq!(line_count(&d.join("long.txt"), false), Some(100_001));
+        assert_eq!(line_count(&d.join("long.txt"), true), None);
+        long.push('b');
+        write("long.txt", &long);
+        assert_eq!(line_count(&d.join("long.txt"), false), None);
+        assert_eq!(line_count(&d.join("missing.txt"), false), None);
+        // Names of the txt format's form.
+        assert_eq!(text_output_name("bai.en-GB.txt"), Some(("bai", "en-GB")));
+        assert_eq!(text_output_name("..vi.txt"), Some((".", "vi")));
+        assert_eq!(text_output_name("a.b.ascii.txt"), Some(("a.b", "ascii")));
+        for name in ["bai.txt", "bai..txt", "bai.e_n.txt", "bai.en.md"] {
+            assert_eq!(text_output_name(name), None, "{name}");
+        }
     }
 }

@@ -30,6 +30,7 @@ fn jsonl_files(path: &Path, follow_links: bool, out: &mut Vec<PathBuf>) -> anyho
         songngu::reader::WalkOptions {
             follow_links,
             skip: None,
+            ..songngu::reader::WalkOptions::default()
         },
         &wanted,
     );

@@ -1,13 +1,14 @@
-//! `songngu run`'s report: the failures, the summary on stderr (documents,
+//! `songngu run`'s report: what the walk of the inputs skipped, the failures, the summary on stderr (documents,
 //! segments, size, rate, hit classes, flag counts, output folder), the
 //! engine's line, the dry run's answer on stdout, and the closing line of
 //! a run that left segments untranslated.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use songngu::glossary::HitClass;
 use songngu::pipeline::{BatchOutcome, DocOutcome};
+use songngu::reader::Collected;
 use songngu::translate::MtReport;
 
 /// The errors of the failed documents (when the progress bar did not show
@@ -18,6 +19,78 @@ pub fn failures(outcome: &BatchOutcome) {
             eprintln!("songngu: error: {e}");
         }
     }
+}
+
+/// What the walk of the input folders did not read, one note each (before
+/// the run, on stderr): symbolic links to folders not followed, the output
+/// folder, line-aligned txt outputs of a run, hidden entries.
+pub fn walk_notes(c: &Collected) {
+    if !c.links_not_followed.is_empty() {
+        eprintln!(
+            "songngu: note: {} symbolic link(s) to folders not followed ({}); --follow-links follows them",
+            c.links_not_followed.len(),
+            some(&c.links_not_followed)
+        );
+    }
+    if !c.skipped.is_empty() {
+        eprintln!(
+            "songngu: note: skipped {}: it is the output folder",
+            some(&c.skipped)
+        );
+    }
+    if !c.earlier_outputs.is_empty() {
+        eprintln!(
+            "songngu: note: skipped {} file(s) that are txt outputs of a run, not articles \
+             (NAME.ascii.txt and NAME.<language>.txt files, line-aligned): {}; \
+             name a file to read it anyway",
+            c.earlier_outputs.len(),
+            some(&c.earlier_outputs)
+        );
+    }
+    if !c.hidden.is_empty() {
+        eprintln!(
+            "songngu: note: skipped {} hidden file(s) or folder(s) (name starting with one dot): {}; \
+             name a file to read it anyway",
+            c.hidden.len(),
+            some(&c.hidden)
+        );
+    }
+}
+
+/// What was skipped, for the error of a run that found no article:
+/// ` (skipped: …)`, or nothing.
+pub fn skipped_in_short(c: &Collected) -> String {
+    let mut parts = Vec::new();
+    if !c.skipped.is_empty() {
+        parts.push("the output folder".to_owned());
+    }
+    for (n, what) in [
+        (c.earlier_outputs.len(), "output file(s) of a run"),
+        (c.hidden.len(), "hidden file(s) or folder(s)"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" (skipped: {})", parts.join(", "))
+    }
+}
+
+/// The first three of `paths`, then `…` when there are more.
+fn some(paths: &[PathBuf]) -> String {
+    let mut s = paths
+        .iter()
+        .take(3)
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > 3 {
+        s.push_str(", …");
+    }
+    s
 }
 
 /// The dry run's answer, the command's output: what the engine would be

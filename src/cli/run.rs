@@ -93,35 +93,31 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
             ),
         }
     }
+    // A run's own outputs are never its articles: the output folder is not
+    // entered, and the line-aligned txt outputs of a run are not read;
+    // hidden entries neither. Each is reported (docs/output-naming.md,
+    // "Which files a folder gives").
     let walk = songngu::reader::WalkOptions {
         follow_links: args.follow_links,
         skip: Some(&out_dir),
+        skip_hidden: true,
+        skip_aligned_outputs: true,
     };
     // A missing input is a usage error (exit 2): nothing has run yet.
     let collected = songngu::reader::collect(&args.inputs, walk).map_err(BeforeWork)?;
-    if !quiet && !collected.links_not_followed.is_empty() {
-        let links = &collected.links_not_followed;
-        eprintln!(
-            "songngu: note: {} symbolic link(s) to folders not followed ({}{}); --follow-links follows them",
-            links.len(),
-            links
-                .iter()
-                .take(3)
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            if links.len() > 3 { ", …" } else { "" }
-        );
+    if !quiet {
+        report::walk_notes(&collected);
     }
-    let inputs = collected.inputs;
+    let inputs = &collected.inputs;
     if inputs.is_empty() {
         anyhow::bail!(
-            "no .txt or .md articles found in {}",
+            "no .txt or .md articles found in {}{}",
             args.inputs
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            report::skipped_in_short(&collected)
         );
     }
     let engine = engine.map(|e| e.with_glossary(&glossary));
@@ -158,9 +154,9 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
 
     let bar = progress::Bar::new(inputs.len(), quiet);
     // Every output path is checked before anything is written (exit 2).
-    pipeline.plan(&inputs, &out_dir).map_err(BeforeWork)?;
+    pipeline.plan(inputs, &out_dir).map_err(BeforeWork)?;
     let started = Instant::now();
-    let outcome = pipeline.run(&inputs, &out_dir, &bar)?;
+    let outcome = pipeline.run(inputs, &out_dir, &bar)?;
     bar.finish();
     let elapsed = started.elapsed().as_secs_f64();
     if !bar.showed_errors() {

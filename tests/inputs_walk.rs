@@ -1,0 +1,202 @@
+//! What a folder walk of `songngu run` reads: never the run's own outputs
+//! (the output folder inside an input folder; the line-aligned txt outputs
+//! of an earlier run beside the inputs or in another output folder), never
+//! a hidden file or folder, and never anything of these silently: each
+//! skip is reported. A file named on the command line is always read.
+//! The rule is in docs/output-naming.md ("Which files a folder gives").
+
+mod common;
+
+use std::path::Path;
+
+fn sn(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    common::songngu(dir, args, b"")
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A folder `parent/` with two short Vietnamese articles, and a config
+/// without a glossary.
+fn articles() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("config.toml"), "[glossary]\npaths = []\n");
+    write(
+        &d.join("parent/bai.txt"),
+        "Hà Nội hôm nay có mưa rào.\n\nBộ Y tế họp về dịch sốt xuất huyết.\n",
+    );
+    write(
+        &d.join("parent/tin/ngan.md"),
+        "Ông Nguyễn Văn An đến Đà Nẵng.\n",
+    );
+    dir
+}
+
+/// The document count of the summary line.
+fn documents(err: &str) -> &str {
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("songngu run: "))
+        .unwrap_or_else(|| panic!("no summary: {err}"));
+    line.split(',').next().unwrap()
+}
+
+#[test]
+fn a_rerun_with_the_output_folder_inside_the_input_folder_reads_the_same_articles() {
+    let dir = articles();
+    let d = dir.path();
+    let args = ["run", "parent", "-o", "parent/out", "--format", "txt,jsonl"];
+    // The first run creates the folder: nothing to skip, nothing said.
+    let (code, _, err) = sn(d, &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
+    assert!(!err.contains("skipped"), "{err}");
+    assert!(d.join("parent/out/bai.vi.txt").exists());
+    for _ in 0..2 {
+        let (code, _, err) = sn(d, &args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
+        assert_eq!(
+            err.matches("songngu: note: skipped parent/out: it is the output folder")
+                .count(),
+            1,
+            "{err}"
+        );
+    }
+    assert!(!d.join("parent/out/out").exists());
+    assert!(!d.join("parent/out/bai.vi.vi.txt").exists());
+    // Another output folder later: the first one's txt outputs are outputs,
+    // not articles.
+    let (code, _, err) = sn(d, &["run", "parent", "-o", "elsewhere", "--format", "txt"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
+    assert!(
+        err.contains(
+            "songngu: note: skipped 6 file(s) that are txt outputs of a run, not articles \
+             (NAME.ascii.txt and NAME.<language>.txt files, line-aligned): \
+             parent/out/bai.ascii.txt, parent/out/bai.en.txt, parent/out/bai.vi.txt, …; \
+             name a file to read it anyway"
+        ),
+        "{err}"
+    );
+    assert!(!d.join("elsewhere/out").exists());
+    // Met from two input folders, or hidden, the output folder is named
+    // once, as the output folder.
+    let (code, _, err) = sn(
+        d,
+        &["run", "parent", "parent/tin", "-o", "parent/tin/.out", "-q"],
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, _, err) = sn(d, &["run", "parent", "parent/tin", "-o", "parent/tin/.out"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("skipped").count(), 2, "{err}");
+    assert!(
+        err.contains("songngu: note: skipped parent/tin/.out: it is the output folder\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn outputs_beside_the_inputs_are_not_read_again() {
+    let dir = articles();
+    let d = dir.path();
+    let args = ["run", "parent", "-o", "parent", "--format", "txt,jsonl"];
+    for run in 0..3 {
+        let (code, _, err) = sn(d, &args);
+        assert_eq!(code, 0, "run {run}: {err}");
+        assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
+        if run > 0 {
+            assert!(
+                err.contains("songngu: note: skipped 6 file(s) that are txt outputs of a run"),
+                "{err}"
+            );
+        }
+    }
+    assert!(d.join("parent/tin/ngan.en.txt").exists());
+    assert!(!d.join("parent/bai.vi.vi.txt").exists());
+    assert!(!d.join("parent/tin/ngan.ascii.ascii.txt").exists());
+    // The outputs of this run, written over the earlier ones.
+    assert_eq!(
+        std::fs::read_to_string(d.join("parent/bai.ascii.txt")).unwrap(),
+        "Ha Noi hom nay co mua rao.\nBo Y te hop ve dich sot xuat huyet.\n"
+    );
+    // Another target language: the outputs for English are outputs still.
+    for skipped in [6, 8] {
+        let (code, _, err) = sn(d, &["run", "parent", "-o", "parent", "--to", "fr"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
+        assert!(
+            err.contains(&format!("skipped {skipped} file(s) that are txt outputs")),
+            "{err}"
+        );
+    }
+    assert!(d.join("parent/bai.fr.txt").exists());
+    // The editor's own `bai.en.txt` (not a line-aligned set) is still an
+    // input that the run refuses to overwrite.
+    std::fs::remove_file(d.join("parent/bai.vi.txt")).unwrap();
+    std::fs::remove_file(d.join("parent/bai.fr.txt")).unwrap();
+    let human = "Hanoi has showers today.\n";
+    write(&d.join("parent/bai.en.txt"), human);
+    let (code, _, err) = sn(d, &args);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("bai.en.txt is an input of this run and would be overwritten"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("parent/bai.en.txt")).unwrap(),
+        human
+    );
+}
+
+#[test]
+fn hidden_files_and_folders_are_skipped_and_reported_but_read_when_named() {
+    let dir = articles();
+    let d = dir.path();
+    write(&d.join("parent/.txt"), "Tệp ẩn tên là chấm txt.\n");
+    write(&d.join("parent/.git/ghi-chu.txt"), "Không phải bài báo.\n");
+    write(&d.join("parent/tin/._ngan.md"), "\u{0}\u{5}Mac\n");
+    // Not an article, hidden or not: not reported.
+    write(&d.join("parent/.DS_Store"), "x");
+    let (code, _, err) = sn(d, &["run", "parent", "-o", "out", "--format", "jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&err), "songngu run: 2 document(s)", "{err}");
+    assert!(
+        err.contains(
+            "songngu: note: skipped 3 hidden file(s) or folder(s) (name starting with one dot): \
+             parent/.git, parent/.txt, parent/tin/._ngan.md; name a file to read it anyway"
+        ),
+        "{err}"
+    );
+    // `--quiet` says nothing.
+    let (code, _, err) = sn(d, &["run", "parent", "-o", "out", "-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    // Named on the command line, a hidden file is read (output name `.txt`).
+    let (code, _, err) = sn(
+        d,
+        &["run", "parent/.txt", "-o", "named", "--format", "jsonl"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&err), "songngu run: 1 document(s)", "{err}");
+    assert!(!err.contains("skipped"), "{err}");
+    let jsonl = std::fs::read_to_string(d.join("named/.txt.jsonl")).unwrap();
+    assert!(jsonl.contains("Tệp ẩn tên là chấm txt."), "{jsonl}");
+    // Named on the command line, a hidden folder is walked.
+    let (code, _, err) = sn(d, &["run", "parent/.git", "-o", "g", "--format", "jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&err), "songngu run: 1 document(s)", "{err}");
+    assert!(d.join("g/ghi-chu.jsonl").exists());
+    // A folder with nothing but skipped entries says what it skipped.
+    write(&d.join("only/.bai.md"), "Bài ẩn.\n");
+    let (code, _, err) = sn(d, &["run", "only", "-o", "o"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "no .txt or .md articles found in only (skipped: 1 hidden file(s) or folder(s))"
+        ),
+        "{err}"
+    );
+}
