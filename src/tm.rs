@@ -1315,6 +1315,373 @@ mod tests {
         assert_eq!(tm.stats().unwrap()[0], ("human corrections".to_string(), 1));
     }
 
+    /// Tags are keyed in their recommended case, whatever case they came in.
+    #[test]
+    fn key_tags_take_the_recommended_case() {
+        for (written, keyed) in [
+            ("vi", "vi"),
+            ("EN", "en"),
+            ("en-gb", "en-GB"),
+            ("EN-GB", "en-GB"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("ZH-HANT", "zh-Hant"),
+            ("es-419", "es-419"),
+            ("sl-ROZAJ", "sl-rozaj"),
+            ("x-NEWSROOM", "x-newsroom"),
+            ("en-GB-U-CA-BUDDHIST", "en-GB-u-ca-buddhist"),
+            ("de-CH-x-PHONEBK", "de-CH-x-phonebk"),
+        ] {
+            assert_eq!(key_tag(written), keyed, "{written}");
+        }
+        let k = |from: &str, to: &str| Tm::key("e", "v", from, to, "plain", "g", "Một");
+        assert_eq!(k("vi", "en-GB"), k("VI", "en-gb"));
+        assert_ne!(k("vi", "en-GB"), k("vi", "en"));
+        // A tag written in its recommended case hashes as earlier versions
+        // hashed it (as written): their rows keep their keys.
+        assert_eq!(
+            k("vi", "en-GB"),
+            digest(["e", "v", "vi", "en-GB", "plain", "g", "Một"])
+        );
+    }
+
+    /// Every lookup, count and the export compare tags case-insensitively
+    /// and keep them as written; one correction per source whatever the
+    /// case it was imported under (the latest).
+    #[test]
+    fn tags_match_whatever_their_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tm = Tm::open(&dir.path().join("tm.sqlite")).unwrap();
+        let source = CorrectionSource::default();
+        tm.put_human("vi", "EN", "Xin chào", "Hello", &source)
+            .unwrap();
+        assert_eq!(
+            tm.human("VI", "en", "Xin chào").unwrap().as_deref(),
+            Some("Hello")
+        );
+        assert_eq!(
+            tm.lookup_human("vi", "en", &["Xin chào"]).unwrap(),
+            vec![Some("Hello".to_string())]
+        );
+        assert_eq!(tm.human("vi", "en-GB", "Xin chào").unwrap(), None);
+        // The key folds the case: `en` replaces `EN`, stored as written.
+        tm.put_human("vi", "en", "Xin chào", "Hi", &source).unwrap();
+        let all = tm.corrections(&CorrectionFilter::default()).unwrap();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!((all[0].to.as_str(), all[0].target.as_str()), ("en", "Hi"));
+        assert_eq!(
+            tm.human("vi", "EN", "Xin chào").unwrap().as_deref(),
+            Some("Hi")
+        );
+
+        let row = |key: &str, to: &str, source: &str, target: &str| MachineRow {
+            key: key.into(),
+            engine: "e".into(),
+            from: "vi".into(),
+            to: to.into(),
+            source: source.into(),
+            sent: source.into(),
+            target: target.into(),
+        };
+        tm.put_machine(&[
+            row("a", "en-GB", "Một", "One"),
+            row("b", "en-gb", "Một", "1"),
+            row("c", "EN", "Xin chào", "Hullo"),
+        ])
+        .unwrap();
+        assert!(tm.is_machine_output("VI", "EN-GB", "Một", "1").unwrap());
+        assert_eq!(
+            tm.machine_targets("vi", "EN-gb", "Một").unwrap().len(),
+            2,
+            "both spellings"
+        );
+        tm.record_choices(
+            &[("a", "One", true), ("b", "1", true), ("c", "Hullo", true)],
+            &[],
+        )
+        .unwrap();
+        // One pair per source: `Một` once (accepted last), `Xin chào` the
+        // correction, which outranks the machine row stored under `EN`.
+        let pairs = tm.pairs().unwrap();
+        let shown: Vec<(&str, &str, &str)> = pairs
+            .iter()
+            .map(|p| (p.to.as_str(), p.source.as_str(), p.target.as_str()))
+            .collect();
+        assert_eq!(shown, vec![("en", "Xin chào", "Hi"), ("en-gb", "Một", "1")]);
+        assert_eq!(
+            tm.stats().unwrap(),
+            vec![
+                ("human corrections".to_string(), 1),
+                ("engine:e vi->EN".to_string(), 1),
+                ("engine:e vi->en-GB".to_string(), 2),
+            ]
+        );
+    }
+
+    /// The schema version 0 wrote (before tags were compared
+    /// case-insensitively).
+    const OLD_SCHEMA: &str = "
+        CREATE TABLE machine (
+          key TEXT PRIMARY KEY, engine TEXT NOT NULL, source_lang TEXT NOT NULL,
+          target_lang TEXT NOT NULL, source TEXT NOT NULL, sent TEXT NOT NULL,
+          target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')),
+          accepted INTEGER);
+        CREATE TABLE human (
+          source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,
+          target TEXT NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now')),
+          file TEXT, line INTEGER, doc TEXT,
+          PRIMARY KEY (source_lang, target_lang, source));";
+
+    /// The key version 0 gave a text sent to engine `e` (version `v`,
+    /// glossary `g`): tags hashed as written.
+    fn old_key(to: &str, options: &str, sent: &str) -> String {
+        digest(["e", "v", "vi", to, options, "g", sent])
+    }
+
+    const PARTS: KeyParts<'static> = KeyParts {
+        engine: "e",
+        version: "v",
+        options: &["plain", "protect:{{N}}"],
+        glossary_hash: "g",
+    };
+
+    /// A version-0 memory: three corrections of which two collide up to
+    /// the tags' case (the one stored later has the older `updated`), and
+    /// machine rows keyed with tags as written, one under `en-gb`.
+    fn old_memory(path: &Path) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(OLD_SCHEMA).unwrap();
+        conn.execute_batch(
+            "INSERT INTO human (rowid, source_lang, target_lang, source, target, updated, doc)
+               VALUES (5, 'vi', 'EN', 'Xin chào', 'Newer', '2026-02-01 08:00:00', 'b'),
+                      (9, 'vi', 'en', 'Xin chào', 'Older', '2026-01-01 08:00:00', 'a'),
+                      (12, 'vi', 'en', 'Tạm biệt', 'Bye', '2026-01-01 08:00:00', 'a');",
+        )
+        .unwrap();
+        let mut st = conn
+            .prepare(
+                "INSERT INTO machine (key, engine, source_lang, target_lang, source, sent, target, final, accepted)
+                 VALUES (?1, 'e', 'vi', ?2, ?3, ?3, ?4, ?4, 1)",
+            )
+            .unwrap();
+        for (key, to, text, target) in [
+            (old_key("en-gb", "plain", "Một"), "en-gb", "Một", "One"),
+            (old_key("en-GB", "plain", "Hai"), "en-GB", "Hai", "Two"),
+            (old_key("en-gb", "plain", "Ba"), "en-gb", "Ba", "Three"),
+        ] {
+            st.execute(params![key, to, text, target]).unwrap();
+        }
+    }
+
+    fn user_version(path: &Path) -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// An old memory is migrated when opened: every row kept, colliding
+    /// corrections reduced to the one stored last (by `updated`) under
+    /// its own id; opening it again changes nothing.
+    #[test]
+    fn an_old_memory_is_migrated_once_keeping_the_latest_of_colliding_corrections() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.sqlite");
+        old_memory(&path);
+        assert_eq!(user_version(&path), 0);
+        let seen = |tm: &Tm| {
+            let all = tm.corrections(&CorrectionFilter::default()).unwrap();
+            all.iter()
+                .map(|c| (c.id, c.to.clone(), c.source.clone(), c.target.clone()))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![
+            (
+                12,
+                "en".to_string(),
+                "Tạm biệt".to_string(),
+                "Bye".to_string(),
+            ),
+            (5, "EN".into(), "Xin chào".into(), "Newer".into()),
+        ];
+        for _ in 0..2 {
+            let tm = Tm::open(&path).unwrap();
+            assert_eq!(seen(&tm), want);
+            assert_eq!(
+                tm.human("vi", "en", "Xin chào").unwrap().as_deref(),
+                Some("Newer")
+            );
+            assert_eq!(
+                tm.stats().unwrap(),
+                vec![
+                    ("human corrections".to_string(), 2),
+                    ("engine:e vi->en-GB".to_string(), 3),
+                ]
+            );
+            drop(tm);
+            assert_eq!(user_version(&path), SCHEMA);
+        }
+        // The migrated key folds the case.
+        let tm = Tm::open(&path).unwrap();
+        tm.put_human(
+            "vi",
+            "EN",
+            "Tạm biệt",
+            "Goodbye",
+            &CorrectionSource::default(),
+        )
+        .unwrap();
+        let all = seen(&tm);
+        assert_eq!(all.len(), 2);
+        assert!(
+            all.iter().any(|c| c.1 == "EN" && c.3 == "Goodbye"),
+            "{all:?}"
+        );
+        drop(tm);
+        let conn = Connection::open(&path).unwrap();
+        let marked: Vec<String> = conn
+            .prepare("SELECT source FROM machine WHERE tags_as_written = 1 ORDER BY source")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(marked, ["Ba", "Một"], "the rows keyed under `en-gb`");
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 2, "no table left over from the rebuild");
+    }
+
+    /// Machine rows an old version keyed under `en-gb` are found under any
+    /// case once a run has adopted them with its key parts; a row stored
+    /// again since keeps the newer one; an unmatched engine changes nothing.
+    #[test]
+    fn old_machine_keys_are_adopted_by_a_run_with_their_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.sqlite");
+        old_memory(&path);
+        let mut tm = Tm::open(&path).unwrap();
+        let now = |to: &str, text: &str| Tm::key("e", "v", "vi", to, "plain", "g", text);
+        assert_eq!(
+            tm.machine(&now("EN-GB", "Hai")).unwrap().as_deref(),
+            Some("Two")
+        );
+        assert_eq!(
+            tm.machine(&now("en-gb", "Một")).unwrap(),
+            None,
+            "not adopted yet"
+        );
+        // "Ba" was stored again under today's key before any adoption.
+        tm.put_machine(&[MachineRow {
+            key: now("en-gb", "Ba"),
+            engine: "e".into(),
+            from: "vi".into(),
+            to: "en-gb".into(),
+            source: "Ba".into(),
+            sent: "Ba".into(),
+            target: "THREE".into(),
+        }])
+        .unwrap();
+        let other = KeyParts {
+            glossary_hash: "another glossary",
+            ..PARTS
+        };
+        assert_eq!(tm.adopt_old_keys(&other).unwrap(), 0);
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 2);
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 0, "once");
+        assert_eq!(
+            tm.lookup_batch(&[
+                &now("EN-GB", "Một"),
+                &now("en-gb", "Ba"),
+                &now("en-GB", "Hai")
+            ])
+            .unwrap(),
+            vec![
+                Some("One".to_string()),
+                Some("THREE".to_string()),
+                Some("Two".to_string())
+            ]
+        );
+        drop(tm);
+        // Stored: a later open finds them without adopting again; the
+        // old "Ba" row is kept (under its old key), unmarked.
+        let mut tm = Tm::open(&path).unwrap();
+        assert_eq!(
+            tm.machine(&now("en-gb", "Một")).unwrap().as_deref(),
+            Some("One")
+        );
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 0);
+        assert_eq!(
+            tm.stats().unwrap()[1],
+            ("engine:e vi->en-GB".to_string(), 4)
+        );
+        assert_eq!(
+            tm.machine(&old_key("en-gb", "plain", "Ba"))
+                .unwrap()
+                .as_deref(),
+            Some("Three")
+        );
+    }
+
+    /// A dry run reads an old memory without migrating it: corrections
+    /// match across case (the latest of colliding ones) and old machine
+    /// rows are found through keys remembered in the process only.
+    #[test]
+    fn a_read_only_old_memory_is_read_across_case_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.sqlite");
+        old_memory(&path);
+        let mut tm = Tm::open_read_only(&path).unwrap();
+        assert_eq!(
+            tm.human("VI", "en", "Xin chào").unwrap().as_deref(),
+            Some("Newer")
+        );
+        let key = Tm::key("e", "v", "vi", "en-GB", "plain", "g", "Một");
+        assert_eq!(tm.lookup_one(&key).unwrap(), None);
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 2);
+        assert_eq!(tm.lookup_one(&key).unwrap().as_deref(), Some("One"));
+        drop(tm);
+        assert_eq!(user_version(&path), 0, "not migrated");
+        let conn = Connection::open(&path).unwrap();
+        let keys: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM machine WHERE key = ?1",
+                [old_key("en-gb", "plain", "Một")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(keys, 1, "its key unchanged");
+    }
+
+    /// Processes opening an old memory at once: one migrates, the others
+    /// wait and find it done; nothing is lost or doubled.
+    #[test]
+    fn openers_racing_on_an_old_memory_migrate_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.sqlite");
+        old_memory(&path);
+        let opened: Vec<Result<Tm>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| Tm::open(&path))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for tm in opened {
+            let tm = tm.unwrap();
+            assert_eq!(
+                tm.corrections(&CorrectionFilter::default()).unwrap().len(),
+                2
+            );
+            assert_eq!(
+                tm.stats().unwrap()[1],
+                ("engine:e vi->en-GB".to_string(), 3)
+            );
+        }
+        assert_eq!(user_version(&path), SCHEMA);
+    }
+
     /// The [`Memory`] contract, run against the SQLite store through the
     /// trait object the translate stage holds.
     mod contract {
