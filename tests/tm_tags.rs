@@ -13,6 +13,7 @@ use common::songngu;
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 use songngu::document::Provenance;
+use songngu::tm::Tm;
 use songngu::translate::libretranslate::LibreTranslate;
 use songngu::translate::{AnyEngine, Engine};
 use wiremock::{Request, Respond, ResponseTemplate};
@@ -147,33 +148,23 @@ fn machine_translations_are_found_under_any_case_of_the_tags() {
     assert_eq!(tmx.matches("<tu ").count(), 2, "{tmx}");
 }
 
-/// The schema earlier versions wrote.
-const OLD_SCHEMA: &str = "
-    CREATE TABLE machine (
-      key TEXT PRIMARY KEY, engine TEXT NOT NULL, source_lang TEXT NOT NULL,
-      target_lang TEXT NOT NULL, source TEXT NOT NULL, sent TEXT NOT NULL,
-      target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')),
-      accepted INTEGER);
-    CREATE TABLE human (
-      source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,
-      target TEXT NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now')),
-      file TEXT, line INTEGER, doc TEXT,
-      PRIMARY KEY (source_lang, target_lang, source));";
-
 /// The machine key earlier versions computed: SHA-256 over the
 /// length-prefixed parts, the tags as written.
 fn old_key(parts: [&str; 7]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let bytes: Vec<u8> = parts
+        .iter()
+        .flat_map(|p| (p.len() as u64).to_le_bytes().into_iter().chain(p.bytes()))
+        .collect();
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-/// A memory an earlier version wrote with `--to EN`: a run to `en` takes
-/// its translation instead of sending the text again, and the row gets
-/// today's key (so the next open finds it at once).
+/// A memory an earlier version wrote with `--to EN` (its rows keyed with
+/// the tags as written): a run to `en` takes its translation instead of
+/// sending the text again, and the row gets today's key (so the next open
+/// finds it at once).
 #[test]
 fn a_machine_row_an_earlier_version_stored_under_en_in_capitals_is_used_by_a_run_to_en() {
     let rt = runtime();
@@ -191,16 +182,17 @@ fn a_machine_row_an_earlier_version_stored_under_en_in_capitals_is_used_by_a_run
         &glossary().content_hash(),
         text,
     ]);
-    {
-        let conn = Connection::open(&tm).unwrap();
-        conn.execute_batch(OLD_SCHEMA).unwrap();
-        conn.execute(
-            "INSERT INTO machine (key, engine, source_lang, target_lang, source, sent, target)
-             VALUES (?1, ?2, 'vi', 'EN', ?3, ?3, 'People are delighted (stored earlier).')",
+    // The row as the upgrade of such a memory leaves it: marked as keyed
+    // with its tags as written (the upgrade itself: the tests in src/tm.rs).
+    drop(Tm::open(&tm).unwrap());
+    Connection::open(&tm)
+        .unwrap()
+        .execute(
+            "INSERT INTO machine (key, engine, source_lang, target_lang, source, sent, target, tags_as_written)
+             VALUES (?1, ?2, 'vi', 'EN', ?3, ?3, 'People are delighted (stored earlier).', 1)",
             params![key, engine.name(), text],
         )
         .unwrap();
-    }
     let (docs, report) = run_mt(
         AnyEngine::new(engine),
         &[ARTICLE],
