@@ -674,13 +674,18 @@ impl Tm {
             message: e.to_string(),
         };
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| err(&e))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA busy_timeout = 5000;",
-        )
-        .map_err(|e| err(&e))?;
-        migrate(&mut conn).map_err(|e| err(&e))?;
+        conn.execute_batch("PRAGMA busy_timeout = 5000;")
+            .map_err(|e| err(&e))?;
+        // A file the system lets us only read is read as it is (every
+        // query works on the schema earlier versions wrote).
+        if !conn.is_readonly(rusqlite::MAIN_DB).map_err(|e| err(&e))? {
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(|e| err(&e))?;
+            migrate(&mut conn).map_err(|e| err(&e))?;
+        }
         Ok(Tm::new(conn, path))
     }
 
@@ -1446,6 +1451,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.sqlite");
         let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
         conn.execute_batch(OLD_SCHEMA).unwrap();
         conn.execute_batch(
             "INSERT INTO human (rowid, source_lang, target_lang, source, target, updated, doc)
@@ -1639,6 +1645,14 @@ mod tests {
         assert_eq!(tm.lookup_one(&key).unwrap(), None);
         assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 2);
         assert_eq!(tm.lookup_one(&key).unwrap().as_deref(), Some("One"));
+        drop(tm);
+        // A write-protected file opened for writing (the connection is
+        // read-only then): read as it is.
+        let tm = Tm::open_with(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        assert_eq!(
+            tm.lookup_human("vi", "EN", &["Xin chào"]).unwrap(),
+            vec![Some("Newer".to_string())]
+        );
         drop(tm);
         assert_eq!(user_version(&path), 0, "not migrated");
         let old = old_key("en-gb", "plain", "Một");
