@@ -103,7 +103,7 @@ fn a_correction_imported_under_en_in_capitals_is_used_by_a_run_to_en() {
 
 /// A run to `en-GB` through an engine, then one to `EN-gb`: the second
 /// takes every translation from the memory and sends nothing; the export
-/// has each source once.
+/// has each source once, whatever the case of the tags its pairs carry.
 #[test]
 fn machine_translations_are_found_under_any_case_of_the_tags() {
     let rt = runtime();
@@ -143,9 +143,28 @@ fn machine_translations_are_found_under_any_case_of_the_tags() {
         (Some("TẠM BIỆT."), Some("tm")),
         "{bye}"
     );
+    // A correction under `EN-GB`: the export takes it and the other
+    // source's machine translation (stored under `en-GB`) together.
+    std::fs::write(
+        d.join("fix.xlf"),
+        "<?xml version=\"1.0\"?><xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\
+         <file original=\"bai\" source-language=\"vi\" target-language=\"EN-GB\" datatype=\"plaintext\"><body>\
+         <trans-unit id=\"1\"><source>Xin chào các bạn.</source>\
+         <target state=\"final\">Hello, friends.</target></trans-unit></body></file></xliff>",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "fix.xlf"], b"");
+    assert_eq!(code, 0, "{err}");
     let (code, tmx, err) = songngu(d, &["tm", "export"], b"");
     assert_eq!(code, 0, "{err}");
-    assert_eq!(tmx.matches("<tu ").count(), 2, "{tmx}");
+    assert_eq!(tmx.matches("<tu ").count(), 2, "one pair per source: {tmx}");
+    assert!(
+        tmx.contains("<prop type=\"x-origin\">human</prop>")
+            && tmx.contains("<prop type=\"x-origin\">engine:libretranslate</prop>")
+            && tmx.contains("Hello, friends.")
+            && tmx.contains("TẠM BIỆT."),
+        "{tmx}"
+    );
 }
 
 /// The machine key earlier versions computed: SHA-256 over the
