@@ -5,7 +5,15 @@
 //! Machine translations are keyed by a SHA-256 over engine, engine version,
 //! languages, every output-changing option, the glossary's content hash and
 //! the NFC text sent (after protection), so a changed glossary or option
-//! never reuses an old translation. Each batch is committed in one
+//! never reuses an old translation.
+//!
+//! Language tags are compared case-insensitively everywhere (BCP 47:
+//! `en-GB` is `en-gb` is `EN-GB`), and stored as written: lookups, counts
+//! and the export fold ASCII case (`COLLATE NOCASE`), the human table's key
+//! folds it (an import under `EN` replaces the correction stored under
+//! `en`), and a machine key hashes each tag in its recommended case
+//! ([`Tm::key`]). Memories of earlier versions are migrated when opened
+//! (see [`Tm::open`] and [`Tm::adopt_old_keys`]). Each batch is committed in one
 //! transaction as it returns (WAL journal), by a writer thread
 //! ([`Tm::writer`]) so the requests in flight never wait for the disk; a
 //! batch counts as done only once it is committed, so a run killed at any
@@ -22,11 +30,12 @@
 //! text sent), and never one the glossary check rejected or the
 //! enforcement pass replaced.
 
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -39,6 +48,26 @@ use crate::error::{Error, Result};
 pub struct Tm {
     conn: Connection,
     path: PathBuf,
+    /// In a read-only memory, the key each old machine row would have now
+    /// → the key it is stored under ([`Tm::adopt_old_keys`]).
+    aliases: HashMap<String, String>,
+    /// The [`KeyParts`] already adopted for (one string each).
+    adopted: HashSet<String>,
+}
+
+/// What a machine key ([`Tm::key`]) hashes besides the languages and the
+/// text sent, for one engine as a run uses it: to find the rows earlier
+/// versions stored ([`Memory::adopt_old_keys`]).
+#[derive(Debug, Clone, Copy)]
+pub struct KeyParts<'a> {
+    /// Engine name.
+    pub engine: &'a str,
+    /// Engine version (model, prompt version, options).
+    pub version: &'a str,
+    /// Every `options` value the run keys texts with.
+    pub options: &'a [&'a str],
+    /// The glossary's content hash.
+    pub glossary_hash: &'a str,
 }
 
 /// A machine translation to store.
@@ -257,6 +286,19 @@ pub trait Memory: Send {
         Ok(self.lookup_batch(&[key])?.into_iter().next().flatten())
     }
 
+    /// Makes the machine rows earlier versions stored for `parts`' engine
+    /// findable by [`Memory::lookup_batch`] under the keys [`Tm::key`]
+    /// gives now: it hashes each language tag in its recommended case,
+    /// earlier versions hashed tags as written (a row stored under
+    /// `--to en-gb` had another key than under `--to en-GB`). A run calls
+    /// it before its lookups; after the first call for the same parts it
+    /// does nothing. A store that cannot be written (a dry run's) only
+    /// remembers, for its own lookups, where those rows are. How many rows.
+    ///
+    /// # Errors
+    /// [`Error::Tm`]; nothing is changed then.
+    fn adopt_old_keys(&mut self, parts: &KeyParts<'_>) -> Result<usize>;
+
     /// Stores one batch of machine translations, all or none, before it
     /// returns (a row with a key already stored replaces it).
     ///
@@ -326,9 +368,7 @@ impl Memory for Tm {
     fn lookup_human(&self, from: &str, to: &str, sources: &[&str]) -> Result<Vec<Option<String>>> {
         let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT target FROM human WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3",
-            )
+            .prepare_cached(HUMAN_TARGET)
             .map_err(|e| self.err(e))?;
         sources
             .iter()
@@ -347,11 +387,16 @@ impl Memory for Tm {
             .map_err(|e| self.err(e))?;
         keys.iter()
             .map(|k| {
+                let k = self.aliases.get(*k).map_or(*k, String::as_str);
                 st.query_row([k], |r| r.get(0))
                     .optional()
                     .map_err(|e| self.err(e))
             })
             .collect()
+    }
+
+    fn adopt_old_keys(&mut self, parts: &KeyParts<'_>) -> Result<usize> {
+        Tm::adopt_old_keys(self, parts)
     }
 
     fn commit_batch(&mut self, rows: &[MachineRow]) -> Result<()> {
@@ -389,6 +434,153 @@ impl Memory for Tm {
 
 fn nfc(s: &str) -> String {
     s.nfc().collect()
+}
+
+/// A human correction's target: tags compared case-insensitively; the
+/// latest if an unmigrated (read-only) memory holds several.
+const HUMAN_TARGET: &str = "SELECT target FROM human \
+     WHERE source_lang = ?1 COLLATE NOCASE AND target_lang = ?2 COLLATE NOCASE AND source = ?3 \
+     ORDER BY updated DESC, rowid DESC LIMIT 1";
+
+/// The schema this version writes (`PRAGMA user_version`): 0 before
+/// language tags were compared case-insensitively, 1 since.
+const SCHEMA: i64 = 1;
+
+/// The human table's columns: its key folds the tags' ASCII case.
+const HUMAN_COLUMNS: &str = "(
+   source_lang TEXT NOT NULL COLLATE NOCASE, target_lang TEXT NOT NULL COLLATE NOCASE,
+   source TEXT NOT NULL, target TEXT NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now')),
+   file TEXT, line INTEGER, doc TEXT,
+   PRIMARY KEY (source_lang, target_lang, source))";
+
+/// `tag` in the case BCP 47 recommends (RFC 5646, 2.1.1): the language
+/// subtag and everything from a one-letter singleton on in lower case, a
+/// four-letter script in title case (`Hant`), a two-letter region in upper
+/// case (`GB`); the rest in lower case. Tags equal up to ASCII case give
+/// the same string, and a tag written this way (`vi`, `en-GB`, `zh-Hant`)
+/// gives itself, so machine keys stored under it by earlier versions,
+/// which hashed tags as written, stay the same.
+fn key_tag(tag: &str) -> String {
+    let mut out = String::with_capacity(tag.len());
+    let mut extension = false;
+    for (i, sub) in tag.split('-').enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        extension |= sub.len() == 1;
+        if i == 0 || extension || !matches!(sub.len(), 2 | 4) {
+            out.push_str(&sub.to_ascii_lowercase());
+        } else if sub.len() == 2 {
+            out.push_str(&sub.to_ascii_uppercase());
+        } else {
+            let (first, rest) = sub.split_at(1);
+            out.push_str(&first.to_ascii_uppercase());
+            out.push_str(&rest.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// SHA-256 over length-prefixed parts, in hex.
+fn digest(parts: [&str; 7]) -> String {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Brings a memory written by an earlier version to [`SCHEMA`] (creating
+/// the tables of a new one): in one `BEGIN IMMEDIATE` transaction, so that
+/// of several processes opening it at once one migrates and the others,
+/// which wait for it (busy timeout), find it done (`user_version`, read
+/// again inside the transaction). Every row is kept, except that of human
+/// corrections equal up to the tags' case only the one stored last stays.
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+    if version(conn)? >= SCHEMA {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if version(&tx)? >= SCHEMA {
+        return Ok(());
+    }
+    tx.execute_batch(&format!(
+        "CREATE TABLE IF NOT EXISTS machine (
+           key TEXT PRIMARY KEY, engine TEXT NOT NULL, source_lang TEXT NOT NULL,
+           target_lang TEXT NOT NULL, source TEXT NOT NULL, sent TEXT NOT NULL,
+           target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')),
+           accepted INTEGER, tags_as_written INTEGER);
+         CREATE TABLE IF NOT EXISTS human {HUMAN_COLUMNS};"
+    ))?;
+    let has = |table: &str, column: &str| -> rusqlite::Result<bool> {
+        tx.query_row(
+            &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+            [column],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+    };
+    if !has("machine", "accepted")? {
+        // Their used translations count as accepted, except the rows
+        // the old enforcement pass stored with the text sent as source
+        // (sent = source, and a final that differs from the reply).
+        tx.execute_batch(
+            "ALTER TABLE machine ADD COLUMN accepted INTEGER;
+             UPDATE machine SET accepted = rowid
+               WHERE final IS NOT NULL AND NOT (sent = source AND final <> target);",
+        )?;
+    }
+    if !has("human", "doc")? {
+        tx.execute_batch(
+            "ALTER TABLE human ADD COLUMN file TEXT;
+             ALTER TABLE human ADD COLUMN line INTEGER;
+             ALTER TABLE human ADD COLUMN doc TEXT;",
+        )?;
+    }
+    if !has("machine", "tags_as_written")? {
+        // Rows whose key hashed tags not written in their recommended
+        // case: `Tm::adopt_old_keys` gives them today's key.
+        tx.execute("ALTER TABLE machine ADD COLUMN tags_as_written INTEGER", [])?;
+        let pairs: Vec<(String, String)> = tx
+            .prepare("SELECT DISTINCT source_lang, target_lang FROM machine")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (from, to) in pairs {
+            if key_tag(&from) != from || key_tag(&to) != to {
+                tx.execute(
+                    "UPDATE machine SET tags_as_written = 1 WHERE source_lang = ?1 AND target_lang = ?2",
+                    params![from, to],
+                )?;
+            }
+        }
+    }
+    let human_sql: String = tx.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'human'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !human_sql.contains("COLLATE NOCASE") {
+        // Rebuilt with a key that folds the tags' case; of rows that now
+        // collide, the one stored last replaces the others. Ids (rowids)
+        // are kept.
+        tx.execute_batch(&format!(
+            "CREATE TABLE human_nocase {HUMAN_COLUMNS};
+             INSERT OR REPLACE INTO human_nocase
+               (rowid, source_lang, target_lang, source, target, updated, file, line, doc)
+               SELECT rowid, source_lang, target_lang, source, target, updated, file, line, doc
+               FROM human ORDER BY updated, rowid;
+             DROP TABLE human;
+             ALTER TABLE human_nocase RENAME TO human;"
+        ))?;
+    }
+    tx.execute_batch(&format!(
+        "CREATE INDEX IF NOT EXISTS machine_tags_as_written ON machine (engine)
+           WHERE tags_as_written = 1;
+         PRAGMA user_version = {SCHEMA};"
+    ))?;
+    tx.commit()
 }
 
 impl Tm {
@@ -464,10 +656,7 @@ impl Tm {
         if tables != 2 {
             return Err(err(&"not a songngu translation memory"));
         }
-        Ok(Tm {
-            conn,
-            path: path.to_path_buf(),
-        })
+        Ok(Tm::new(conn, path))
     }
 
     /// An empty memory that lives in this process only (a dry run without a
@@ -484,59 +673,29 @@ impl Tm {
             path: path.to_path_buf(),
             message: e.to_string(),
         };
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| err(&e))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS machine (
-               key TEXT PRIMARY KEY, engine TEXT NOT NULL, source_lang TEXT NOT NULL,
-               target_lang TEXT NOT NULL, source TEXT NOT NULL, sent TEXT NOT NULL,
-               target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')),
-               accepted INTEGER);
-             CREATE TABLE IF NOT EXISTS human (
-               source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,
-               target TEXT NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now')),
-               file TEXT, line INTEGER, doc TEXT,
-               PRIMARY KEY (source_lang, target_lang, source));",
-        )
-        .map_err(|e| err(&e))?;
-        let has = |table: &str, column: &str| -> rusqlite::Result<bool> {
-            let n: i64 = conn.query_row(
-                &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
-                [column],
-                |r| r.get(0),
-            )?;
-            Ok(n > 0)
-        };
-        // Memories written by earlier versions.
-        if !has("machine", "accepted").map_err(|e| err(&e))? {
-            // Their used translations count as accepted, except the rows
-            // the old enforcement pass stored with the text sent as source
-            // (sent = source, and a final that differs from the reply).
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| err(&e))?;
+        conn.execute_batch("PRAGMA busy_timeout = 5000;")
+            .map_err(|e| err(&e))?;
+        // A file the system lets us only read is read as it is (every
+        // query works on the schema earlier versions wrote).
+        if !conn.is_readonly(rusqlite::MAIN_DB).map_err(|e| err(&e))? {
             conn.execute_batch(
-                "BEGIN;
-                 ALTER TABLE machine ADD COLUMN accepted INTEGER;
-                 UPDATE machine SET accepted = rowid
-                   WHERE final IS NOT NULL AND NOT (sent = source AND final <> target);
-                 COMMIT;",
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;",
             )
             .map_err(|e| err(&e))?;
+            migrate(&mut conn).map_err(|e| err(&e))?;
         }
-        if !has("human", "doc").map_err(|e| err(&e))? {
-            conn.execute_batch(
-                "BEGIN;
-                 ALTER TABLE human ADD COLUMN file TEXT;
-                 ALTER TABLE human ADD COLUMN line INTEGER;
-                 ALTER TABLE human ADD COLUMN doc TEXT;
-                 COMMIT;",
-            )
-            .map_err(|e| err(&e))?;
-        }
-        Ok(Tm {
+        Ok(Tm::new(conn, path))
+    }
+
+    fn new(conn: Connection, path: &Path) -> Tm {
+        Tm {
             conn,
             path: path.to_path_buf(),
-        })
+            aliases: HashMap::new(),
+            adopted: HashSet::new(),
+        }
     }
 
     fn err(&self, e: rusqlite::Error) -> Error {
@@ -546,7 +705,9 @@ impl Tm {
         }
     }
 
-    /// The key of a machine translation.
+    /// The key of a machine translation. The language tags are hashed in
+    /// their recommended case (`en-gb` and `EN-GB` as `en-GB`), so tags
+    /// equal up to case share rows.
     pub fn key(
         engine: &str,
         version: &str,
@@ -556,20 +717,115 @@ impl Tm {
         glossary_hash: &str,
         sent: &str,
     ) -> String {
-        let mut h = Sha256::new();
-        for part in [
+        digest([
             engine,
             version,
-            from,
-            to,
+            &key_tag(from),
+            &key_tag(to),
             options,
             glossary_hash,
             &nfc(sent),
-        ] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
+        ])
+    }
+
+    /// Gives the machine rows of `parts`' engine that earlier versions
+    /// keyed with their tags as written (marked when the memory was
+    /// migrated) the key [`Tm::key`] gives them now: for each, the options
+    /// of `parts` are tried until one reproduces its stored key. A row
+    /// whose new key is already taken (stored again since) is kept as it
+    /// is. A read-only memory stores nothing and looks those rows up under
+    /// their old keys instead. Each `parts` is done once per open memory;
+    /// rows of other engine versions or glossaries stay marked until a run
+    /// with those comes. How many rows.
+    ///
+    /// # Errors
+    /// [`Error::Tm`]; nothing is changed then.
+    pub fn adopt_old_keys(&mut self, parts: &KeyParts<'_>) -> Result<usize> {
+        let once = format!(
+            "{}\n{}\n{}\n{}",
+            parts.engine,
+            parts.version,
+            parts.glossary_hash,
+            parts.options.join("\n")
+        );
+        if self.adopted.contains(&once) {
+            return Ok(0);
         }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        // An unmigrated memory (opened read-only) has no marks: all its
+        // rows are old.
+        let marked: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('machine') WHERE name = 'tags_as_written'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let sql = if marked > 0 {
+            "SELECT rowid, key, source_lang, target_lang, sent FROM machine \
+             WHERE tags_as_written = 1 AND engine = ?1"
+        } else {
+            "SELECT rowid, key, source_lang, target_lang, sent FROM machine WHERE engine = ?1"
+        };
+        let mut found: Vec<(i64, String, String)> = Vec::new();
+        {
+            let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+            let mut rows = st.query([parts.engine]).map_err(|e| self.err(e))?;
+            while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+                let get = |i| r.get::<_, String>(i).map_err(|e| self.err(e));
+                let (key, from, to, sent) = (get(1)?, get(2)?, get(3)?, get(4)?);
+                if key_tag(&from) == from && key_tag(&to) == to {
+                    continue;
+                }
+                // Stored NFC, as hashed.
+                let sent = nfc(&sent);
+                let hash = |from: &str, to: &str, options: &str| {
+                    digest([
+                        parts.engine,
+                        parts.version,
+                        from,
+                        to,
+                        options,
+                        parts.glossary_hash,
+                        &sent,
+                    ])
+                };
+                let hashed_as_written = |options: &&&str| hash(&from, &to, options) == key;
+                if let Some(options) = parts.options.iter().find(hashed_as_written) {
+                    // `Tm::key`.
+                    let now = hash(&key_tag(&from), &key_tag(&to), options);
+                    found.push((r.get(0).map_err(|e| self.err(e))?, key, now));
+                }
+            }
+        }
+        let read_only = self
+            .conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| self.err(e))?;
+        if read_only {
+            for (_, old, now) in &found {
+                self.aliases.insert(now.clone(), old.clone());
+            }
+        } else {
+            let path = self.path.clone();
+            let err = |e: rusqlite::Error| Error::Tm {
+                path: path.clone(),
+                message: e.to_string(),
+            };
+            let tx = self.conn.transaction().map_err(err)?;
+            for (rowid, _, now) in &found {
+                tx.execute(
+                    "UPDATE machine SET tags_as_written = NULL, \
+                     key = CASE WHEN EXISTS (SELECT 1 FROM machine WHERE key = ?2) THEN key ELSE ?2 END \
+                     WHERE rowid = ?1",
+                    params![rowid, now],
+                )
+                .map_err(err)?;
+            }
+            tx.commit().map_err(err)?;
+        }
+        self.adopted.insert(once);
+        Ok(found.len())
     }
 
     /// A stored machine translation (the engine's raw reply).
@@ -577,6 +833,7 @@ impl Tm {
     /// # Errors
     /// [`Error::Tm`].
     pub fn machine(&self, key: &str) -> Result<Option<String>> {
+        let key = self.aliases.get(key).map_or(key, String::as_str);
         self.conn
             .query_row("SELECT target FROM machine WHERE key = ?1", [key], |r| {
                 r.get(0)
@@ -591,11 +848,7 @@ impl Tm {
     /// [`Error::Tm`].
     pub fn human(&self, from: &str, to: &str, source: &str) -> Result<Option<String>> {
         self.conn
-            .query_row(
-                "SELECT target FROM human WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3",
-                params![from, to, nfc(source)],
-                |r| r.get(0),
-            )
+            .query_row(HUMAN_TARGET, params![from, to, nfc(source)], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -872,7 +1125,8 @@ impl Tm {
         let n: i64 = self
             .conn
             .query_row(
-                "SELECT COUNT(*) FROM machine WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3 \
+                "SELECT COUNT(*) FROM machine \
+                 WHERE source_lang = ?1 COLLATE NOCASE AND target_lang = ?2 COLLATE NOCASE AND source = ?3 \
                  AND (final = ?4 OR (final IS NULL AND target = ?4))",
                 params![from, to, nfc(source), target],
                 |r| r.get(0),
@@ -891,7 +1145,7 @@ impl Tm {
             .conn
             .prepare(
                 "SELECT COALESCE(final, target) FROM machine \
-                 WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3",
+                 WHERE source_lang = ?1 COLLATE NOCASE AND target_lang = ?2 COLLATE NOCASE AND source = ?3",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
@@ -914,10 +1168,11 @@ impl Tm {
         const MACHINE: &str = "SELECT m.source_lang, m.target_lang, m.source, m.final, m.engine \
              FROM machine m \
              WHERE m.final IS NOT NULL AND m.accepted IS NOT NULL \
-             AND m.accepted = (SELECT MAX(x.accepted) FROM machine x WHERE x.source_lang = m.source_lang \
-               AND x.target_lang = m.target_lang AND x.source = m.source) \
-             AND NOT EXISTS (SELECT 1 FROM human h WHERE h.source_lang = m.source_lang \
-               AND h.target_lang = m.target_lang AND h.source = m.source) \
+             AND m.accepted = (SELECT MAX(x.accepted) FROM machine x \
+               WHERE x.source_lang = m.source_lang COLLATE NOCASE \
+               AND x.target_lang = m.target_lang COLLATE NOCASE AND x.source = m.source) \
+             AND NOT EXISTS (SELECT 1 FROM human h WHERE h.source_lang = m.source_lang COLLATE NOCASE \
+               AND h.target_lang = m.target_lang COLLATE NOCASE AND h.source = m.source) \
              ORDER BY m.source";
         let mut out = Vec::new();
         for sql in [HUMAN, MACHINE] {
@@ -956,7 +1211,11 @@ impl Tm {
         out.push(("human corrections".into(), human));
         let mut st = self
             .conn
-            .prepare("SELECT engine, source_lang, target_lang, COUNT(*) FROM machine GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+            .prepare(
+                "SELECT engine, MIN(source_lang), MIN(target_lang), COUNT(*) FROM machine \
+                 GROUP BY engine, source_lang COLLATE NOCASE, target_lang COLLATE NOCASE \
+                 ORDER BY 1, 2, 3",
+            )
             .map_err(|e| self.err(e))?;
         let rows = st
             .query_map([], |r| {
@@ -1055,6 +1314,377 @@ mod tests {
         drop(tm);
         let tm = Tm::open(&dir.path().join("sub/tm.sqlite")).unwrap();
         assert_eq!(tm.stats().unwrap()[0], ("human corrections".to_string(), 1));
+    }
+
+    /// Tags are keyed in their recommended case, whatever case they came in.
+    #[test]
+    fn key_tags_take_the_recommended_case() {
+        for (written, keyed) in [
+            ("vi", "vi"),
+            ("EN", "en"),
+            ("en-gb", "en-GB"),
+            ("EN-GB", "en-GB"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("ZH-HANT", "zh-Hant"),
+            ("es-419", "es-419"),
+            ("sl-ROZAJ", "sl-rozaj"),
+            ("x-NEWSROOM", "x-newsroom"),
+            ("en-GB-U-CA-BUDDHIST", "en-GB-u-ca-buddhist"),
+            ("de-CH-x-PHONEBK", "de-CH-x-phonebk"),
+        ] {
+            assert_eq!(key_tag(written), keyed, "{written}");
+        }
+        let k = |from: &str, to: &str| Tm::key("e", "v", from, to, "plain", "g", "Một");
+        assert_eq!(k("vi", "en-GB"), k("VI", "en-gb"));
+        assert_ne!(k("vi", "en-GB"), k("vi", "en"));
+        // A tag written in its recommended case hashes as earlier versions
+        // hashed it (as written): their rows keep their keys.
+        assert_eq!(
+            k("vi", "en-GB"),
+            digest(["e", "v", "vi", "en-GB", "plain", "g", "Một"])
+        );
+    }
+
+    /// Every lookup, count and the export compare tags case-insensitively
+    /// and keep them as written; one correction per source whatever the
+    /// case it was imported under (the latest).
+    #[test]
+    fn tags_match_whatever_their_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tm = Tm::open(&dir.path().join("tm.sqlite")).unwrap();
+        let source = CorrectionSource::default();
+        tm.put_human("vi", "EN", "Xin chào", "Hello", &source)
+            .unwrap();
+        assert_eq!(
+            tm.human("VI", "en", "Xin chào").unwrap().as_deref(),
+            Some("Hello")
+        );
+        assert_eq!(
+            tm.lookup_human("vi", "en", &["Xin chào"]).unwrap(),
+            vec![Some("Hello".to_string())]
+        );
+        assert_eq!(tm.human("vi", "en-GB", "Xin chào").unwrap(), None);
+        // The key folds the case: `en` replaces `EN`, stored as written.
+        tm.put_human("vi", "en", "Xin chào", "Hi", &source).unwrap();
+        let all = tm.corrections(&CorrectionFilter::default()).unwrap();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!((all[0].to.as_str(), all[0].target.as_str()), ("en", "Hi"));
+        assert_eq!(
+            tm.human("vi", "EN", "Xin chào").unwrap().as_deref(),
+            Some("Hi")
+        );
+
+        let row = |key: &str, to: &str, source: &str, target: &str| MachineRow {
+            key: key.into(),
+            engine: "e".into(),
+            from: "vi".into(),
+            to: to.into(),
+            source: source.into(),
+            sent: source.into(),
+            target: target.into(),
+        };
+        tm.put_machine(&[
+            row("a", "en-GB", "Một", "One"),
+            row("b", "en-gb", "Một", "1"),
+            row("c", "EN", "Xin chào", "Hullo"),
+        ])
+        .unwrap();
+        assert!(tm.is_machine_output("VI", "EN-GB", "Một", "1").unwrap());
+        assert_eq!(
+            tm.machine_targets("vi", "EN-gb", "Một").unwrap().len(),
+            2,
+            "both spellings"
+        );
+        tm.record_choices(
+            &[("a", "One", true), ("b", "1", true), ("c", "Hullo", true)],
+            &[],
+        )
+        .unwrap();
+        // One pair per source: `Một` once (accepted last), `Xin chào` the
+        // correction, which outranks the machine row stored under `EN`.
+        let pairs = tm.pairs().unwrap();
+        let shown: Vec<(&str, &str, &str)> = pairs
+            .iter()
+            .map(|p| (p.to.as_str(), p.source.as_str(), p.target.as_str()))
+            .collect();
+        assert_eq!(shown, vec![("en", "Xin chào", "Hi"), ("en-gb", "Một", "1")]);
+        // Counted together, under one of their spellings.
+        let want = [
+            ("human corrections", 1),
+            ("engine:e vi->EN", 1),
+            ("engine:e vi->en-GB", 2),
+        ];
+        assert_eq!(tm.stats().unwrap(), want.map(|(w, n)| (w.to_string(), n)));
+    }
+
+    /// The schema version 0 wrote (before tags were compared
+    /// case-insensitively).
+    const OLD_SCHEMA: &str = "
+        CREATE TABLE machine (
+          key TEXT PRIMARY KEY, engine TEXT NOT NULL, source_lang TEXT NOT NULL,
+          target_lang TEXT NOT NULL, source TEXT NOT NULL, sent TEXT NOT NULL,
+          target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')),
+          accepted INTEGER);
+        CREATE TABLE human (
+          source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,
+          target TEXT NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now')),
+          file TEXT, line INTEGER, doc TEXT,
+          PRIMARY KEY (source_lang, target_lang, source));";
+
+    /// The key version 0 gave a text sent to engine `e` (version `v`,
+    /// glossary `g`): tags hashed as written.
+    fn old_key(to: &str, options: &str, sent: &str) -> String {
+        digest(["e", "v", "vi", to, options, "g", sent])
+    }
+
+    const PARTS: KeyParts<'static> = KeyParts {
+        engine: "e",
+        version: "v",
+        options: &["plain", "protect:{{N}}"],
+        glossary_hash: "g",
+    };
+
+    /// A version-0 memory: three corrections of which two collide up to
+    /// the tags' case (the one stored later has the older `updated`), and
+    /// machine rows keyed with tags as written, one under `en-gb`.
+    fn old_memory() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        conn.execute_batch(OLD_SCHEMA).unwrap();
+        conn.execute_batch(
+            "INSERT INTO human (rowid, source_lang, target_lang, source, target, updated, doc)
+               VALUES (5, 'vi', 'EN', 'Xin chào', 'Newer', '2026-02-01 08:00:00', 'b'),
+                      (9, 'vi', 'en', 'Xin chào', 'Older', '2026-01-01 08:00:00', 'a'),
+                      (12, 'vi', 'en', 'Tạm biệt', 'Bye', '2026-01-01 08:00:00', 'a');",
+        )
+        .unwrap();
+        let mut st = conn
+            .prepare(
+                "INSERT INTO machine (key, engine, source_lang, target_lang, source, sent, target, final, accepted)
+                 VALUES (?1, 'e', 'vi', ?2, ?3, ?3, ?4, ?4, 1)",
+            )
+            .unwrap();
+        for (key, to, text, target) in [
+            (old_key("en-gb", "plain", "Một"), "en-gb", "Một", "One"),
+            (old_key("en-GB", "plain", "Hai"), "en-GB", "Hai", "Two"),
+            (old_key("en-gb", "plain", "Ba"), "en-gb", "Ba", "Three"),
+        ] {
+            st.execute(params![key, to, text, target]).unwrap();
+        }
+        (dir, path)
+    }
+
+    /// The number `sql` gives on the file at `path`, with `params`.
+    fn number(path: &Path, sql: &str, params: &[&str]) -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row(sql, rusqlite::params_from_iter(params), |r| r.get(0))
+            .unwrap()
+    }
+
+    fn user_version(path: &Path) -> i64 {
+        number(path, "PRAGMA user_version", &[])
+    }
+
+    /// An old memory is migrated when opened: every row kept, colliding
+    /// corrections reduced to the one stored last (by `updated`) under
+    /// its own id; opening it again changes nothing.
+    #[test]
+    fn an_old_memory_is_migrated_once_keeping_the_latest_of_colliding_corrections() {
+        let (_dir, path) = old_memory();
+        assert_eq!(user_version(&path), 0);
+        let seen = |tm: &Tm| {
+            let all = tm.corrections(&CorrectionFilter::default()).unwrap();
+            all.iter()
+                .map(|c| (c.id, c.to.clone(), c.source.clone(), c.target.clone()))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![
+            (
+                12,
+                "en".to_string(),
+                "Tạm biệt".to_string(),
+                "Bye".to_string(),
+            ),
+            (5, "EN".into(), "Xin chào".into(), "Newer".into()),
+        ];
+        for _ in 0..2 {
+            let tm = Tm::open(&path).unwrap();
+            assert_eq!(seen(&tm), want);
+            assert_eq!(
+                tm.human("vi", "en", "Xin chào").unwrap().as_deref(),
+                Some("Newer")
+            );
+            assert_eq!(
+                tm.stats().unwrap(),
+                vec![
+                    ("human corrections".to_string(), 2),
+                    ("engine:e vi->en-GB".to_string(), 3),
+                ]
+            );
+            drop(tm);
+            assert_eq!(user_version(&path), SCHEMA);
+        }
+        // The migrated key folds the case.
+        let tm = Tm::open(&path).unwrap();
+        tm.put_human(
+            "vi",
+            "EN",
+            "Tạm biệt",
+            "Goodbye",
+            &CorrectionSource::default(),
+        )
+        .unwrap();
+        let all = seen(&tm);
+        assert_eq!(all.len(), 2);
+        assert!(
+            all.iter().any(|c| c.1 == "EN" && c.3 == "Goodbye"),
+            "{all:?}"
+        );
+        drop(tm);
+        let conn = Connection::open(&path).unwrap();
+        let marked: Vec<String> = conn
+            .prepare("SELECT source FROM machine WHERE tags_as_written = 1 ORDER BY source")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(marked, ["Ba", "Một"], "the rows keyed under `en-gb`");
+        let tables = number(
+            &path,
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            &[],
+        );
+        assert_eq!(tables, 2, "no table left over from the rebuild");
+    }
+
+    /// Machine rows an old version keyed under `en-gb` are found under any
+    /// case once a run has adopted them with its key parts; a row stored
+    /// again since keeps the newer one; an unmatched engine changes nothing.
+    #[test]
+    fn old_machine_keys_are_adopted_by_a_run_with_their_parts() {
+        let (_dir, path) = old_memory();
+        let mut tm = Tm::open(&path).unwrap();
+        let now = |to: &str, text: &str| Tm::key("e", "v", "vi", to, "plain", "g", text);
+        assert_eq!(
+            tm.machine(&now("EN-GB", "Hai")).unwrap().as_deref(),
+            Some("Two")
+        );
+        assert_eq!(
+            tm.machine(&now("en-gb", "Một")).unwrap(),
+            None,
+            "not adopted yet"
+        );
+        // "Ba" was stored again under today's key before any adoption.
+        tm.put_machine(&[MachineRow {
+            key: now("en-gb", "Ba"),
+            engine: "e".into(),
+            from: "vi".into(),
+            to: "en-gb".into(),
+            source: "Ba".into(),
+            sent: "Ba".into(),
+            target: "THREE".into(),
+        }])
+        .unwrap();
+        let other = KeyParts {
+            glossary_hash: "another glossary",
+            ..PARTS
+        };
+        assert_eq!(tm.adopt_old_keys(&other).unwrap(), 0);
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 2);
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 0, "once");
+        assert_eq!(
+            tm.lookup_batch(&[
+                &now("EN-GB", "Một"),
+                &now("en-gb", "Ba"),
+                &now("en-GB", "Hai")
+            ])
+            .unwrap(),
+            vec![
+                Some("One".to_string()),
+                Some("THREE".to_string()),
+                Some("Two".to_string())
+            ]
+        );
+        drop(tm);
+        // Stored: a later open finds them without adopting again; the
+        // old "Ba" row is kept (under its old key), unmarked.
+        let mut tm = Tm::open(&path).unwrap();
+        assert_eq!(
+            tm.machine(&now("en-gb", "Một")).unwrap().as_deref(),
+            Some("One")
+        );
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 0);
+        assert_eq!(
+            tm.stats().unwrap()[1],
+            ("engine:e vi->en-GB".to_string(), 4)
+        );
+        assert_eq!(
+            tm.machine(&old_key("en-gb", "plain", "Ba"))
+                .unwrap()
+                .as_deref(),
+            Some("Three")
+        );
+    }
+
+    /// A dry run reads an old memory without migrating it: corrections
+    /// match across case (the latest of colliding ones) and old machine
+    /// rows are found through keys remembered in the process only.
+    #[test]
+    fn a_read_only_old_memory_is_read_across_case_and_left_as_it_was() {
+        let (_dir, path) = old_memory();
+        let mut tm = Tm::open_read_only(&path).unwrap();
+        assert_eq!(
+            tm.human("VI", "en", "Xin chào").unwrap().as_deref(),
+            Some("Newer")
+        );
+        let key = Tm::key("e", "v", "vi", "en-GB", "plain", "g", "Một");
+        assert_eq!(tm.lookup_one(&key).unwrap(), None);
+        assert_eq!(tm.adopt_old_keys(&PARTS).unwrap(), 2);
+        assert_eq!(tm.lookup_one(&key).unwrap().as_deref(), Some("One"));
+        drop(tm);
+        // A write-protected file opened for writing (the connection is
+        // read-only then): read as it is.
+        let tm = Tm::open_with(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        assert_eq!(
+            tm.lookup_human("vi", "EN", &["Xin chào"]).unwrap(),
+            vec![Some("Newer".to_string())]
+        );
+        drop(tm);
+        assert_eq!(user_version(&path), 0, "not migrated");
+        let old = old_key("en-gb", "plain", "Một");
+        let keys = number(
+            &path,
+            "SELECT COUNT(*) FROM machine WHERE key = ?1",
+            &[&old],
+        );
+        assert_eq!(keys, 1, "its key unchanged");
+    }
+
+    /// Processes opening an old memory at once: one migrates, the others
+    /// wait and find it done; nothing is lost or doubled.
+    #[test]
+    fn openers_racing_on_an_old_memory_migrate_it_once() {
+        let (_dir, path) = old_memory();
+        let opened: Vec<Result<Tm>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| Tm::open(&path))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for tm in opened {
+            let tm = tm.unwrap();
+            assert_eq!(
+                tm.corrections(&CorrectionFilter::default()).unwrap().len(),
+                2
+            );
+            assert_eq!(
+                tm.stats().unwrap()[1],
+                ("engine:e vi->en-GB".to_string(), 3)
+            );
+        }
+        assert_eq!(user_version(&path), SCHEMA);
     }
 
     /// The [`Memory`] contract, run against the SQLite store through the

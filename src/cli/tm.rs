@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use songngu::corrections::read_corrections;
+use songngu::glossary::same_language;
 use songngu::tm::{CorrectionFilter, Tm};
 
 use super::args::TmCommand;
@@ -128,7 +129,7 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
                 .to_owned();
             let rows: Vec<(String, String, String, Option<String>)> = pairs
                 .iter()
-                .filter(|p| p.from == srclang && p.to == tolang)
+                .filter(|p| same_language(&p.from, &srclang) && same_language(&p.to, &tolang))
                 .enumerate()
                 .map(|(i, p)| {
                     (

@@ -48,7 +48,7 @@ use crate::document::{Flag, FlagCode, Provenance, Segment, SegmentKind};
 use crate::error::Result;
 use crate::glossary::modes::Verifier;
 use crate::glossary::{Entry, Glossary, Severity};
-use crate::tm::{MachineRow, Memory, MemoryWriter, Tm};
+use crate::tm::{KeyParts, MachineRow, Memory, MemoryWriter, Tm};
 
 /// Everything a translated run needs, built once ([`Mt::new`]).
 pub struct Mt {
@@ -283,6 +283,13 @@ impl Mt {
             billing: self.engine.billing(),
             ..MtReport::default()
         };
+        // Rows an earlier version keyed with the tags as written.
+        self.tm.adopt_old_keys(&KeyParts {
+            engine: self.engine.name(),
+            version: &self.engine.version(),
+            options: &[PLAIN, PROTECTED],
+            glossary_hash: &self.glossary_hash,
+        })?;
         let mut planned = self.lookup(segs, entries, &mut report)?;
         let runner = Runner::new(
             &self.engine,
@@ -847,6 +854,11 @@ fn stop_reason(e: &super::EngineError, engine: &str) -> String {
     }
 }
 
+/// The memory key's options of a text sent as it is, and with its terms
+/// protected.
+const PLAIN: &str = "plain";
+const PROTECTED: &str = "protect:{{N}}";
+
 /// The memory key of a text sent to `engine`.
 fn memory_key(
     engine: &AnyEngine,
@@ -856,7 +868,7 @@ fn memory_key(
     sent: &str,
     protected: bool,
 ) -> String {
-    let options = if protected { "protect:{{N}}" } else { "plain" };
+    let options = if protected { PROTECTED } else { PLAIN };
     Tm::key(
         engine.name(),
         &engine.version(),

@@ -1,0 +1,245 @@
+//! The translation memory compares language tags case-insensitively
+//! (BCP 47: `EN` is `en`, `en-gb` is `en-GB`): a correction imported under
+//! one case is used by a run under another, a run's machine translations
+//! are found by a run whose tags differ only in case, and a memory written
+//! before (tags hashed into machine keys as written) keeps its rows.
+
+mod common;
+
+use std::path::Path;
+
+use common::mt::{ARTICLE, NoWait, fake_server, glossary, run_mt, runtime, settings};
+use common::songngu;
+use rusqlite::{Connection, params};
+use sha2::{Digest, Sha256};
+use songngu::document::Provenance;
+use songngu::tm::Tm;
+use songngu::translate::libretranslate::LibreTranslate;
+use songngu::translate::{AnyEngine, Engine};
+use wiremock::{Request, Respond, ResponseTemplate};
+
+/// A LibreTranslate fake that upper-cases what it is sent.
+struct Upper;
+
+impl Respond for Upper {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let out: Vec<String> = body["q"]
+            .as_array()
+            .map(|q| {
+                q.iter()
+                    .map(|t| t.as_str().unwrap_or("").to_uppercase())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({ "translatedText": out }))
+    }
+}
+
+/// The JSONL record of the segment whose source is `source`.
+fn segment(file: &Path, source: &str) -> serde_json::Value {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["source"] == source)
+        .unwrap_or_else(|| panic!("no segment {source} in {}", file.display()))
+}
+
+/// `tm import` of an XLIFF whose `target-language` is `EN`, then `run --to
+/// en` (no engine): the correction is the target. Importing the same
+/// source again under `en` replaces it instead of adding a second one.
+#[test]
+fn a_correction_imported_under_en_in_capitals_is_used_by_a_run_to_en() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[glossary]\npaths = []\n[output]\ndir = \"out\"\nformats = [\"jsonl\"]\n[tm]\npath = \"tm.sqlite\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("bai.txt"), "Xin chào các bạn.\n\nTạm biệt.\n").unwrap();
+    std::fs::write(
+        d.join("reviewed.xlf"),
+        "<?xml version=\"1.0\"?><xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\
+         <file original=\"bai\" source-language=\"VI\" target-language=\"EN\" datatype=\"plaintext\"><body>\
+         <trans-unit id=\"1\"><source>Xin chào các bạn.</source>\
+         <target state=\"translated\">Hello, friends.</target></trans-unit></body></file></xliff>",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "reviewed.xlf"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("imported 1 correction(s)"), "{err}");
+
+    let (code, _, err) = songngu(d, &["run", "bai.txt", "--from", "vi", "--to", "en"], b"");
+    assert_eq!(code, 0, "{err}");
+    let hello = segment(&d.join("out/bai.jsonl"), "Xin chào các bạn.");
+    assert_eq!(
+        (hello["target"].as_str(), hello["origin"].as_str()),
+        (Some("Hello, friends."), Some("human")),
+        "{hello}"
+    );
+
+    // The configuration's `en`: the same key, so the correction is replaced.
+    std::fs::write(
+        d.join("again.jsonl"),
+        "{\"kind\":\"text\",\"source\":\"Xin chào các bạn.\",\"target\":\"Hi, friends.\",\"origin\":\"human\"}\n",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "again.jsonl"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("imported 1 correction(s)"), "{err}");
+    let (code, out, err) = songngu(d, &["tm", "corrections"], b"");
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{out}");
+    assert!(
+        rows[0].ends_with("\tXin chào các bạn.\tHi, friends."),
+        "{out}"
+    );
+    let (_, out, _) = songngu(d, &["tm", "stats"], b"");
+    assert!(out.contains("1  human corrections"), "{out}");
+}
+
+/// A run to `en-GB` through an engine, then one to `EN-gb`: the second
+/// takes every translation from the memory and sends nothing; the export
+/// has each source once, whatever the case of the tags its pairs carry.
+#[test]
+fn machine_translations_are_found_under_any_case_of_the_tags() {
+    let rt = runtime();
+    let server = fake_server(&rt, "POST", "/translate", Upper);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n\
+             [engines.libretranslate]\nurl = \"{}\"\n\
+             [output]\nformats = [\"jsonl\"]\n[tm]\npath = \"tm.sqlite\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    std::fs::write(d.join("bai.txt"), "Xin chào các bạn.\n\nTạm biệt.\n").unwrap();
+    let (code, _, err) = songngu(d, &["run", "bai.txt", "--to", "en-GB", "-o", "first"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("2 sent in 1 request(s)"), "{err}");
+    let sent = rt.block_on(server.received_requests()).unwrap().len();
+
+    let (code, _, err) = songngu(d, &["run", "bai.txt", "--to", "EN-gb", "-o", "second"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("2 from the memory, 0 human, 0 sent in 0 request(s)"),
+        "{err}"
+    );
+    assert_eq!(
+        rt.block_on(server.received_requests()).unwrap().len(),
+        sent,
+        "nothing sent again"
+    );
+    let bye = segment(&d.join("second/bai.jsonl"), "Tạm biệt.");
+    assert_eq!(
+        (bye["target"].as_str(), bye["origin"].as_str()),
+        (Some("TẠM BIỆT."), Some("tm")),
+        "{bye}"
+    );
+    // A correction under `EN-GB`: the export takes it and the other
+    // source's machine translation (stored under `en-GB`) together.
+    std::fs::write(
+        d.join("fix.xlf"),
+        "<?xml version=\"1.0\"?><xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\
+         <file original=\"bai\" source-language=\"vi\" target-language=\"EN-GB\" datatype=\"plaintext\"><body>\
+         <trans-unit id=\"1\"><source>Xin chào các bạn.</source>\
+         <target state=\"final\">Hello, friends.</target></trans-unit></body></file></xliff>",
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "fix.xlf"], b"");
+    assert_eq!(code, 0, "{err}");
+    let (code, tmx, err) = songngu(d, &["tm", "export"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(tmx.matches("<tu ").count(), 2, "one pair per source: {tmx}");
+    assert!(
+        tmx.contains("<prop type=\"x-origin\">human</prop>")
+            && tmx.contains("<prop type=\"x-origin\">engine:libretranslate</prop>")
+            && tmx.contains("Hello, friends.")
+            && tmx.contains("TẠM BIỆT."),
+        "{tmx}"
+    );
+}
+
+/// The machine key earlier versions computed: SHA-256 over the
+/// length-prefixed parts, the tags as written.
+fn old_key(parts: [&str; 7]) -> String {
+    let bytes: Vec<u8> = parts
+        .iter()
+        .flat_map(|p| (p.len() as u64).to_le_bytes().into_iter().chain(p.bytes()))
+        .collect();
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A memory an earlier version wrote with `--to EN` (its rows keyed with
+/// the tags as written): a run to `en` takes its translation instead of
+/// sending the text again, and the row gets today's key (so the next open
+/// finds it at once).
+#[test]
+fn a_machine_row_an_earlier_version_stored_under_en_in_capitals_is_used_by_a_run_to_en() {
+    let rt = runtime();
+    let server = fake_server(&rt, "POST", "/translate", Upper);
+    let engine = LibreTranslate::with_key(&settings(&server.uri(), 20, 2), None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tm = dir.path().join("tm.sqlite");
+    let text = "Người dân phấn khởi.";
+    let key = old_key([
+        engine.name(),
+        &engine.version(),
+        "vi",
+        "EN",
+        "plain",
+        &glossary().content_hash(),
+        text,
+    ]);
+    // The row as the upgrade of such a memory leaves it: marked as keyed
+    // with its tags as written (the upgrade itself: the tests in src/tm.rs).
+    drop(Tm::open(&tm).unwrap());
+    Connection::open(&tm)
+        .unwrap()
+        .execute(
+            "INSERT INTO machine (key, engine, source_lang, target_lang, source, sent, target, tags_as_written)
+             VALUES (?1, ?2, 'vi', 'EN', ?3, ?3, 'People are delighted (stored earlier).', 1)",
+            params![key, engine.name(), text],
+        )
+        .unwrap();
+    let (docs, report) = run_mt(
+        AnyEngine::new(engine),
+        &[ARTICLE],
+        false,
+        &tm,
+        &NoWait::default(),
+    );
+    let seg = docs[0].iter().find(|s| s.source == text).unwrap();
+    assert_eq!(
+        seg.target.as_deref(),
+        Some("People are delighted (stored earlier).")
+    );
+    assert_eq!(seg.origin, Some(Provenance::Tm));
+    assert_eq!(report.memory, 1);
+    for req in rt.block_on(server.received_requests()).unwrap() {
+        assert!(
+            !String::from_utf8_lossy(&req.body).contains("phấn khởi"),
+            "sent again"
+        );
+    }
+    let conn = Connection::open(&tm).unwrap();
+    let (now, marked): (String, Option<i64>) = conn
+        .query_row(
+            "SELECT key, tags_as_written FROM machine WHERE source = ?1",
+            [text],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_ne!(now, key, "re-keyed");
+    assert_eq!(marked, None);
+}
