@@ -84,15 +84,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     // Warnings (overlapping entries and the like) are for `glossary check`.
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     super::report_glossary(&glossary);
-    if glossary.entries.is_empty() && !quiet {
-        match warnings.first() {
-            Some(w) if warnings.len() == 1 => eprintln!("songngu: {w}"),
-            _ => eprintln!(
-                "songngu: warning: the glossary has no entries for {} -> {}; terms are not annotated",
-                config.languages.source, config.languages.target
-            ),
-        }
-    }
+    super::warn_if_empty(&glossary, &warnings, &config, quiet);
     // A run's own outputs are never its articles: the output folder is not
     // entered, and the line-aligned txt outputs of a run are not read;
     // hidden entries neither. Each is reported (docs/output-naming.md,
