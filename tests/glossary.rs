@@ -1042,3 +1042,58 @@ fn cli_run_replace_mode_keeps_partial_and_unnumbered_hits_out_of_the_draft() {
     assert_eq!(classes.iter().filter(|c| **c == "partial").count(), 6);
     assert_eq!(classes.iter().filter(|c| **c == "unnumbered").count(), 2);
 }
+
+/// A glossary written for `vi` → `en` serves `--to en-GB` (and `--from
+/// vi-VN`) when none is written for those tags (RFC 4647 lookup), and only
+/// then: a file for the exact pair wins, and another language never serves.
+#[test]
+fn a_glossary_for_a_language_serves_its_regional_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("g")).unwrap();
+    std::fs::write(
+        d.join("g/vi-en.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n[terms]\n\"Ban Bí thư\" = \"Secretariat\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("a.txt"), "Ban Bí thư họp.\n").unwrap();
+    let targets = |args: &[&str]| -> Vec<String> {
+        let out = d.join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let mut all = vec![
+            "run",
+            "a.txt",
+            "--glossary",
+            "g",
+            "-o",
+            "out",
+            "--format",
+            "jsonl",
+        ];
+        all.extend_from_slice(args);
+        let (code, _, err) = songngu(d, &all, b"");
+        assert_eq!(code, 0, "{err}");
+        let line = std::fs::read_to_string(out.join("a.jsonl")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+        v["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["target"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(targets(&["--to", "en-GB"]), ["Secretariat"]);
+    assert_eq!(
+        targets(&["--from", "vi-VN", "--to", "en-gb"]),
+        ["Secretariat"]
+    );
+    assert!(targets(&["--to", "de"]).is_empty());
+    // A file for the exact pair wins over the broader one.
+    std::fs::write(
+        d.join("g/vi-en-GB.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en-GB\"\n[terms]\n\"Ban Bí thư\" = \"Secretariat (UK)\"\n",
+    )
+    .unwrap();
+    assert_eq!(targets(&["--to", "en-GB"]), ["Secretariat (UK)"]);
+    assert_eq!(targets(&["--to", "en"]), ["Secretariat"]);
+}

@@ -215,15 +215,57 @@ pub fn same_language(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
+/// The tag and its broader forms, narrowest first, as RFC 4647 "lookup"
+/// truncates a language range: `zh-Hant-TW`, `zh-Hant`, `zh`; a
+/// single-character subtag (an extension's or private use's `x`) goes with
+/// the subtag after it.
+fn broader(tag: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(tag);
+    std::iter::from_fn(move || {
+        let cur = next?;
+        next = cur.rfind('-').map(|i| {
+            let mut t = &cur[..i];
+            if let Some(j) = t.rfind('-')
+                && t.len() - j == 2
+            {
+                t = &t[..j];
+            }
+            t
+        });
+        Some(cur)
+    })
+}
+
+impl GlossaryFile {
+    /// Does this file serve `source` → `target` (see [`serving_pair`])?
+    fn serves(&self, (source, target): (&str, &str)) -> bool {
+        same_language(&self.source_lang, source) && same_language(&self.target_lang, target)
+    }
+}
+
+/// The language pair of `files` that serves `source` → `target`: the pair
+/// itself when some file has it, else the nearest broader tags (RFC 4647
+/// lookup: a glossary for `vi` → `en` serves `--to en-GB` and `--from
+/// vi-VN` when none is written for them). `None` when no file serves.
+pub fn serving_pair<'t>(
+    files: &[GlossaryFile],
+    source: &'t str,
+    target: &'t str,
+) -> Option<(&'t str, &'t str)> {
+    broader(source)
+        .flat_map(|s| broader(target).map(move |t| (s, t)))
+        .find(|&pair| files.iter().any(|f| f.serves(pair)))
+}
+
 impl Glossary {
-    /// The entries whose file's language pair is `source` → `target`.
+    /// The entries whose file's language pair serves `source` → `target`:
+    /// that pair, or the nearest broader one ([`serving_pair`]).
     pub fn for_pair(&self, source: &str, target: &str) -> Glossary {
+        let pair = serving_pair(&self.files, source, target).unwrap_or((source, target));
         let keep: Vec<&PathBuf> = self
             .files
             .iter()
-            .filter(|f| {
-                same_language(&f.source_lang, source) && same_language(&f.target_lang, target)
-            })
+            .filter(|f| f.serves(pair))
             .map(|f| &f.path)
             .collect();
         Glossary {
@@ -238,9 +280,7 @@ impl Glossary {
             files: self
                 .files
                 .iter()
-                .filter(|f| {
-                    same_language(&f.source_lang, source) && same_language(&f.target_lang, target)
-                })
+                .filter(|f| f.serves(pair))
                 .cloned()
                 .collect(),
         }
@@ -342,5 +382,30 @@ mod tests {
             assert!(same_language(a, b), "{a} {b}");
         }
         assert!(!same_language("en", "en-GB") && !same_language("vi", "en"));
+    }
+
+    #[test]
+    fn broader_tags_serve_narrower_ones() {
+        use super::{GlossaryFile, broader, serving_pair};
+        assert_eq!(
+            broader("zh-Hant-TW").collect::<Vec<_>>(),
+            ["zh-Hant-TW", "zh-Hant", "zh"]
+        );
+        assert_eq!(
+            broader("en-GB-x-news").collect::<Vec<_>>(),
+            ["en-GB-x-news", "en-GB", "en"]
+        );
+        let file = |s: &str, t: &str| GlossaryFile {
+            path: format!("{s}-{t}.toml").into(),
+            source_lang: s.into(),
+            target_lang: t.into(),
+        };
+        let files = [file("vi", "en"), file("vi", "en-US"), file("vi", "fr")];
+        assert_eq!(serving_pair(&files, "vi", "en-GB"), Some(("vi", "en")));
+        assert_eq!(serving_pair(&files, "vi", "EN-us"), Some(("vi", "EN-us")));
+        assert_eq!(serving_pair(&files, "vi-VN", "fr-CA"), Some(("vi", "fr")));
+        // Never narrower, never another language.
+        assert_eq!(serving_pair(&[file("vi", "en-GB")], "vi", "en"), None);
+        assert_eq!(serving_pair(&files, "vi", "de"), None);
     }
 }

@@ -35,13 +35,11 @@ pub fn validate_pair(glossary: &Glossary, pair: (&str, &str)) -> Vec<Diagnostic>
 
 /// The entries [`Glossary::for_pair`] keeps, by reference.
 fn pair_entries<'g>(glossary: &'g Glossary, (source, target): (&str, &str)) -> Vec<&'g Entry> {
+    let pair = super::serving_pair(&glossary.files, source, target).unwrap_or((source, target));
     let keep: std::collections::HashSet<&std::path::Path> = glossary
         .files
         .iter()
-        .filter(|f| {
-            super::same_language(&f.source_lang, source)
-                && super::same_language(&f.target_lang, target)
-        })
+        .filter(|f| f.serves(pair))
         .map(|f| f.path.as_path())
         .collect();
     glossary
