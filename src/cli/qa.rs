@@ -54,12 +54,13 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     }
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     super::report_glossary(&glossary);
-    super::warn_if_empty(&glossary, &warnings, &config, quiet);
     let matcher = Matcher::new(&glossary, config.glossary.case, config.glossary.diacritics)?;
     let mut files = paths
         .iter()
         .map(|p| read_run(p))
         .collect::<songngu::Result<Vec<_>>>()?;
+    // Once the files are read: a bad file is the one thing said about it.
+    super::warn_if_empty(&glossary, &warnings, &config, quiet);
     let findings = check_run(&mut files, &matcher);
 
     // A closed stdout (`| head`) stops the printing, never the verdict.
