@@ -23,16 +23,7 @@ struct Upper;
 
 impl Respond for Upper {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
-        let out: Vec<String> = body["q"]
-            .as_array()
-            .map(|q| {
-                q.iter()
-                    .map(|t| t.as_str().unwrap_or("").to_uppercase())
-                    .collect()
-            })
-            .unwrap_or_default();
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({ "translatedText": out }))
+        common::mt::libre_reply(req, str::to_uppercase)
     }
 }
 

@@ -473,18 +473,7 @@ fn walk(d: &Path) -> Vec<PathBuf> {
 struct SlowLibre;
 impl Respond for SlowLibre {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
-        let out: Vec<String> = body["q"]
-            .as_array()
-            .map(|q| {
-                q.iter()
-                    .map(|t| fake_translate(t.as_str().unwrap_or("")))
-                    .collect()
-            })
-            .unwrap_or_default();
-        ResponseTemplate::new(200)
-            .set_delay(Duration::from_millis(50))
-            .set_body_json(serde_json::json!({ "translatedText": out }))
+        common::mt::libre_reply(req, fake_translate).set_delay(Duration::from_millis(50))
     }
 }
 

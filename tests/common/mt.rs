@@ -80,6 +80,19 @@ pub fn next_fault(
     (!f.is_empty()).then(|| f.remove(0))
 }
 
+/// A LibreTranslate reply: each text of the request's `q` through `f`.
+pub fn libre_reply(
+    req: &wiremock::Request,
+    f: impl Fn(&str) -> String,
+) -> wiremock::ResponseTemplate {
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+    let out: Vec<String> = body["q"]
+        .as_array()
+        .map(|q| q.iter().map(|t| f(t.as_str().unwrap_or(""))).collect())
+        .unwrap_or_default();
+    wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({ "translatedText": out }))
+}
+
 /// A request header's value, if it is there and readable.
 pub fn header<'r>(req: &'r wiremock::Request, name: &str) -> Option<&'r str> {
     req.headers.get(name).and_then(|v| v.to_str().ok())
