@@ -191,8 +191,9 @@ const DATE_PIECES: &str = concat!(
     r"|[0-9]{1,2}[/.-][0-9]{1,2}(?:[/.-][0-9]{4})?|[0-9]{4}-[0-9]{1,2}(?:-[0-9]{1,2})?",
     r"|[0-9]{1,2}(?::[0-9]{2}){1,2}(?:\s*(?:AM|PM|SA|CH))?|[0-9]{1,2}h(?:[0-9]{2})?",
     r"|(?:GMT|UTC)\s*[+-]\s*[0-9]{1,2}(?::?[0-9]{2})?",
-    r"|(?i:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)|CN|T[2-7]",
-    r"|(?i:ngày|tháng|năm|lúc|cập nhật|đăng|xuất bản|thời gian|published|updated|posted|date)",
+    r"|[Tt]hứ\s+(?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy|[2-7])|[Cc]hủ\s+[Nn]hật|CN|T[2-7]",
+    r"|[Nn]gày|[Tt]háng|[Nn]ăm|[Ll]úc|[Cc]ập nhật|[Đđ]ăng|[Xx]uất bản|[Tt]hời gian",
+    r"|Published|Updated|Posted|[Dd]ate",
     r"|[0-9]{1,4})",
 );
 
@@ -206,12 +207,19 @@ fn date_line(line: &str) -> bool {
             Regex::new(&format!("^{DATE_PIECES}+$")).expect("regex"),
             Regex::new(concat!(
                 r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}|[0-9]{4}-[0-9]{1,2}",
-                r"|(?i:tháng)\s+[0-9]{1,2}\s+(?i:năm)\s+[0-9]{4}",
+                r"|[Tt]háng\s+[0-9]{1,2}\s+[Nn]ăm\s+[0-9]{4}",
             ))
             .expect("regex"),
         )
     });
-    line.len() <= 100 && year.is_match(line) && whole.is_match(line)
+    // A year is four digits in a row: most lines have none.
+    line.len() <= 100
+        && line
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
+        && year.is_match(line)
+        && whole.is_match(line)
 }
 
 /// A source credit or dateline alone on its line, after a date stamp or
@@ -888,8 +896,11 @@ fn mark_captions(
 fn has_credit(line: &str) -> bool {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        Regex::new(r"Ảnh|ẢNH|Nguồn|NGUỒN|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|Infographic")
-            .expect("regex")
+        Regex::new(concat!(
+            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn\s*:|NGUỒN\s*:|Đồ họa|Đồ hoạ|ĐỒ HỌA|",
+            r"Video|VIDEO|Clip|Infographic",
+        ))
+        .expect("regex")
     });
     words.is_match(line) && credit_re().is_match(line)
 }
