@@ -212,14 +212,30 @@ fn date_line(line: &str) -> bool {
             .expect("regex"),
         )
     });
-    // A year is four digits in a row: most lines have none.
-    line.len() <= 100
-        && line
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.iter().all(u8::is_ascii_digit))
-        && year.is_match(line)
-        && whole.is_match(line)
+    line.len() <= 100 && date_like(line) && year.is_match(line) && whole.is_match(line)
+}
+
+/// The cheap tests before the date regexes: four ASCII digits in a row (a
+/// year; most lines have none, and the scan stops at the first), then at
+/// most three letters a digit (a date stamp is mostly digits:
+/// `ngày 1 tháng 9 năm 2025` has 13 letters, 6 digits; a sentence with a
+/// year has far more letters).
+fn date_like(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let mut run = 0;
+    if !bytes.iter().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    }) {
+        return false;
+    }
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    // An ASCII letter, or the first byte of any other character.
+    let letters = bytes
+        .iter()
+        .filter(|&&b| b.is_ascii_alphabetic() || b >= 0xC0)
+        .count();
+    letters <= 3 * digits
 }
 
 /// A source credit or dateline alone on its line, after a date stamp or
@@ -897,8 +913,8 @@ fn has_credit(line: &str) -> bool {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let words = WORDS.get_or_init(|| {
         Regex::new(concat!(
-            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn\s*:|NGUỒN\s*:|Đồ họa|Đồ hoạ|ĐỒ HỌA|",
-            r"Video|VIDEO|Clip|Infographic",
+            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
+            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic",
         ))
         .expect("regex")
     });
@@ -919,21 +935,27 @@ fn ends_in_caps_name(line: &str) -> bool {
     let mut name = 0;
     let mut lower = 0;
     for w in words.by_ref() {
-        if w.chars().all(char::is_uppercase) {
-            if !vietnamese_syllable(w) {
-                return false;
-            }
-            name += 1;
-        } else {
+        if !w.chars().all(char::is_uppercase) {
             lower += usize::from(w.chars().any(char::is_lowercase));
             break;
+        }
+        name += 1;
+        if name > 4 {
+            return false;
         }
     }
     lower += words
         .filter(|w| w.chars().any(char::is_lowercase))
         .take(2)
         .count();
-    (2..=4).contains(&name) && lower >= 3
+    // The syllables last: a byline in capitals (`XUÂN NGỌC`) stops above.
+    name >= 2
+        && lower >= 3
+        && line
+            .split_whitespace()
+            .rev()
+            .take(name)
+            .all(vietnamese_syllable)
 }
 
 /// Is `word` (letters, any case) one Vietnamese syllable: an initial
@@ -1803,6 +1825,7 @@ mod tests {
             "Thứ Hai, 11/11/2024, 06:40 [GMT+7]",
             "Thứ Bảy, 2/3/2024 21:05'(GMT+7)",
             "Cập nhật lúc 10:20, 03/05/2022",
+            "Ngày 1 tháng 9 năm 2025",
             "(Dân Việt) -",
             "TTO -",
             "(TTXVN/Vietnam+)",
