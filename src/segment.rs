@@ -1098,9 +1098,10 @@ fn mark_alt_title(text: &str, fine: &mut Fine, alt_title: Option<&str>) {
     }
 }
 
-/// The most syllables of a headline (words between spaces: a Vietnamese
-/// word-space parts syllables). Headlines run from 6 to 34 syllables on the
-/// copy we have seen; leads that end without a full stop run longer.
+/// The most syllables of a headline (words between spaces: Vietnamese
+/// writes a space between syllables). Headlines run from 6 to 34 syllables
+/// on the copy we have seen; the leads with no closing full stop at an
+/// article's top run longer, or open with a dateline or their time.
 const HEADLINE_SYLLABLES: usize = 40;
 
 /// Is `line` likely a headline?
