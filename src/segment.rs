@@ -109,10 +109,13 @@ const HONORIFICS: &[&str] = &[
     "Ông", "Bà", "Anh", "Chị", "Em", "Cô", "Chú", "Bác", "Cụ", "Cháu", "Bé",
 ];
 
+/// The ASCII image-alt line: ASCII words ending in `hinh anh N`, or in
+/// ` - Anh N` (baomoi's unaccented copy of the headline).
 fn ascii_caption_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^[\x20-\x7E]*?[A-Za-z][\x20-\x7E]*? hinh anh [0-9]+").expect("regex")
+        Regex::new(r"^[\x20-\x7E]*?[A-Za-z][\x20-\x7E]*?(?: hinh anh| - Anh) [0-9]+")
+            .expect("regex")
     })
 }
 
@@ -122,10 +125,19 @@ fn credit_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"(?:^|[\s(\[–—-])(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
-            r"Ảnh chụp màn hình|Nguồn ảnh|Nguồn video|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|",
-            r"Infographic)\s*:\s*\S",
+            r"Ảnh chụp màn hình|Nguồn ảnh|Nguồn video|Nguồn đồ họa|Nguồn đồ hoạ|Đồ họa|Đồ hoạ|",
+            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic)\s*:\s*\S",
+            // glued to the word before by the CMS: `…trước trận đấuẢnh: VFF`
+            r"|[\p{Ll}.](?:Ảnh|ẢNH)\s*:\s*\S",
             r"|\(\s*(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\s*\)",
             r"|(?:^|[-–—.]\s*)(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\.?$",
+            // a credit with no colon after the description's last sentence,
+            // at most 8 words to the end of the line, no full stop:
+            // `… thông qua luật. Ảnh Trung tâm báo chí Quốc hội |`
+            r#"|[.!?…]["”’»)]*\s+(?:Ảnh|ẢNH)\s+\p{Lu}(?:\S*\s+){0,7}\S*[^\s.!?:;,]$"#,
+            // a chart's source after a dash, at the end of the line:
+            // `… trong quý I – Nguồn: Bộ Công Thương`
+            r"|\s[–—-]\s*(?:Nguồn|NGUỒN)\s*:\s*\S+(?:\s+\S+){0,7}$",
         ))
         .expect("regex")
     })
@@ -138,7 +150,8 @@ fn credit_only_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"^[(\[–—-]?\s*(?:(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
-            r"Nguồn ảnh|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|Infographic)\s*:\s*([^\n]*)",
+            r"Nguồn ảnh|Nguồn đồ họa|Nguồn đồ hoạ|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|",
+            r"Infographic)\s*:\s*([^\n]*)",
             r"|(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)[).]*)$",
         ))
         .expect("regex")
@@ -159,8 +172,8 @@ fn byline_re() -> &'static Regex {
             r"|Theo\s+[^\n.,;:!?()]+",
             // a bare agency credit `(TTXVN/Vietnam+)`, `(Theo TTXVN)`
             r"|\((?:Theo\s+)?[\p{L}\p{N} .+/&-]+\)",
-            // `Name (TTXVN/…)`, `Minh Anh (tổng hợp)`
-            r"|\p{Lu}[\p{L}\p{M} .'’-]+\s*\([^()\n]+\)",
+            // `Name (TTXVN/…)`, `Minh Anh (tổng hợp)`, `Theo Minh Châu (từ Hàn Quốc) (…)`
+            r"|\p{Lu}[\p{L}\p{M} .'’-]+(?:\s*\([^()\n]+\)){1,2}",
             // a short name line: capitalised words, authors joined by `-`, `,`, `/`
             r"|\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*",
             r"(?:(?:\s+|\s*[-–,/&]\s*)\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*)*",
@@ -168,6 +181,80 @@ fn byline_re() -> &'static Regex {
         ))
         .expect("regex")
     })
+}
+
+/// The pieces of a date line: dates, times, time zones, weekdays, the
+/// words of a CMS's date stamp (`ngày`, `lúc`, `Cập nhật`, `date`…) and
+/// the separators between them.
+const DATE_PIECES: &str = concat!(
+    r"(?:[\s,|·•()\[\]'’:–—-]",
+    r"|[0-9]{1,2}[/.-][0-9]{1,2}(?:[/.-][0-9]{4})?|[0-9]{4}-[0-9]{1,2}(?:-[0-9]{1,2})?",
+    r"|[0-9]{1,2}(?::[0-9]{2}){1,2}(?:\s*(?:AM|PM|SA|CH))?|[0-9]{1,2}h(?:[0-9]{2})?",
+    r"|(?:GMT|UTC)\s*[+-]\s*[0-9]{1,2}(?::?[0-9]{2})?",
+    r"|[Tt]hứ\s+(?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy|[2-7])|[Cc]hủ\s+[Nn]hật|CN|T[2-7]",
+    r"|[Nn]gày|[Tt]háng|[Nn]ăm|[Ll]úc|[Cc]ập nhật|[Đđ]ăng|[Xx]uất bản|[Tt]hời gian",
+    r"|Published|Updated|Posted|[Dd]ate",
+    r"|[0-9]{1,4})",
+);
+
+/// A date/time line: only the pieces of a date stamp, with a date that has
+/// its year (`15/02/2019 10:05`, `Thứ Tư, 5/6/2024`, `(12/03/2021)`,
+/// `Chủ nhật, ngày 07/01/2024 08:15 GMT+7`, `ngày 1 tháng 9 năm 2025`).
+fn date_line(line: &str) -> bool {
+    static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (whole, year) = RE.get_or_init(|| {
+        (
+            Regex::new(&format!("^{DATE_PIECES}+$")).expect("regex"),
+            Regex::new(concat!(
+                r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}|[0-9]{4}-[0-9]{1,2}",
+                r"|[Tt]háng\s+[0-9]{1,2}\s+[Nn]ăm\s+[0-9]{4}",
+            ))
+            .expect("regex"),
+        )
+    });
+    line.len() <= 100 && date_like(line) && year.is_match(line) && whole.is_match(line)
+}
+
+/// The cheap tests before the date regexes: four ASCII digits in a row (a
+/// year; most lines have none, and the scan stops at the first), then at
+/// most three letters a digit (a date stamp is mostly digits:
+/// `ngày 1 tháng 9 năm 2025` has 13 letters, 6 digits; a sentence with a
+/// year has far more letters).
+fn date_like(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let mut run = 0;
+    if !bytes.iter().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    }) {
+        return false;
+    }
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    // An ASCII letter, or the first byte of any other character.
+    let letters = bytes
+        .iter()
+        .filter(|&&b| b.is_ascii_alphabetic() || b >= 0xC0)
+        .count();
+    letters <= 3 * digits
+}
+
+/// A source credit or dateline alone on its line, after a date stamp or
+/// not: `(TTXVN/Vietnam+)`, `(VTC News) -`, `TTO -`, `date 2022-05 (PLO) -`.
+/// Before the headline it is metadata, not the title.
+fn source_line(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(&format!(
+            concat!(
+                r"^(?:{}*\s)?(?:\((?:Theo\s+)?[\p{{L}}\p{{N}} .+/&-]+\)\s*[-–—]?",
+                r"|[\p{{L}} ]*\([^()\n]+\)\s*[-–—]",
+                r"|[\p{{Lu}}\p{{N}}][\p{{Lu}}\p{{N}}.]+(?:\.[a-z]{{2,3}})?\s*[-–—])$",
+            ),
+            DATE_PIECES
+        ))
+        .expect("regex")
+    });
+    line.len() <= 100 && re.is_match(line)
 }
 
 /// A dateline opening a lead: `(VTC News) -`, `TTO -`, `Tokyo (TTXVN) -`.
@@ -300,6 +387,7 @@ impl Segmenter {
             }
         };
         mark_captions(text, &lines, &mut fine, &sentence_count);
+        mark_date_lines(text, &lines, &mut fine);
         if last {
             mark_bylines(text, &lines, &mut fine, state.lines_before);
         }
@@ -703,15 +791,25 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
     };
     // As for the diacritic form: a lower-case letter or a digit after it
     // (spaces skipped) means these are just words (`… hinh anh 3 doi tuong`).
-    if let Some(m) = ascii_caption_re().find(first_line)
-        && !first_line[m.end()..]
-            .trim_start()
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || c.is_lowercase())
-    {
-        let t = &first_line[..m.end()];
-        return Some((m.end(), t.rfind(" hinh anh ").unwrap_or(0)));
+    // The ` - Anh N` form, whose words could be a score (`Viet Nam - Anh 2-1`),
+    // is followed as the diacritic form is.
+    if let Some(m) = ascii_caption_re().find(first_line) {
+        let rest = &first_line[m.end()..];
+        let head = first_line[..m.end()].trim_end_matches(|c: char| c.is_ascii_digit());
+        let (title, alt) = match head.strip_suffix(" hinh anh ") {
+            Some(title) => (
+                title.len(),
+                !rest
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() || c.is_lowercase()),
+            ),
+            None => (head.len() - " - Anh ".len(), followed_well(rest)),
+        };
+        if alt {
+            return Some((m.end(), title));
+        }
     }
     const MARK: &str = " ảnh ";
     let window_end = floor_char_boundary(first_line, 300 + MARK.len() + 3);
@@ -775,7 +873,9 @@ fn mark_captions(
             continue;
         };
         let body = &text[body_start..lines[li].end];
-        if !has_credit(body) {
+        let credit =
+            has_credit(body) || (ends_in_caps_name(body) && sentence_count(fine.line(li)) == 1);
+        if !credit {
             continue;
         }
         for s in fine.line_mut(li).iter_mut() {
@@ -812,12 +912,67 @@ fn mark_captions(
 fn has_credit(line: &str) -> bool {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        Regex::new(
-            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|Infographic",
-        )
+        Regex::new(concat!(
+            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
+            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic",
+        ))
         .expect("regex")
     });
     words.is_match(line) && credit_re().is_match(line)
+}
+
+/// A one-sentence caption ending in its photographer's name in capitals,
+/// with no `Ảnh:` (Thanh Niên: `… tràn qua đường liên xã HOÀNG NAM`): the
+/// line ends in 2 to 4 words in capitals, each a Vietnamese syllable (so
+/// acronyms, `TP HCM`, `UBND`, `ASEAN`, are not a name), right after a
+/// word with a lower-case letter, with two more such words before, and no
+/// punctuation closes it.
+fn ends_in_caps_name(line: &str) -> bool {
+    if !line.ends_with(char::is_uppercase) {
+        return false;
+    }
+    let mut words = line.split_whitespace().rev();
+    let mut name = 0;
+    let mut lower = 0;
+    for w in words.by_ref() {
+        if !w.chars().all(char::is_uppercase) {
+            lower += usize::from(w.chars().any(char::is_lowercase));
+            break;
+        }
+        name += 1;
+        if name > 4 {
+            return false;
+        }
+    }
+    lower += words
+        .filter(|w| w.chars().any(char::is_lowercase))
+        .take(2)
+        .count();
+    // The syllables last: a byline in capitals (`XUÂN NGỌC`) stops above.
+    name >= 2
+        && lower >= 3
+        && line
+            .split_whitespace()
+            .rev()
+            .take(name)
+            .all(vietnamese_syllable)
+}
+
+/// Is `word` (letters, any case) one Vietnamese syllable: an initial
+/// consonant or none, one to three vowels, a final consonant or none?
+fn vietnamese_syllable(word: &str) -> bool {
+    const INITIALS: &[&str] = &[
+        "NGH", "NG", "NH", "CH", "GH", "GI", "KH", "PH", "QU", "TH", "TR", "B", "C", "D", "G", "H",
+        "K", "L", "M", "N", "P", "R", "S", "T", "V", "X", "",
+    ];
+    const FINALS: &[&str] = &["", "C", "CH", "M", "N", "NG", "NH", "P", "T"];
+    let ascii = crate::transliterate::to_ascii(word).to_ascii_uppercase();
+    INITIALS.iter().any(|i| {
+        ascii.strip_prefix(i).is_some_and(|rest| {
+            let vowels = rest.bytes().take_while(|b| b"AEIOUY".contains(b)).count();
+            (1..=3).contains(&vowels) && FINALS.contains(&&rest[vowels..])
+        })
+    })
 }
 
 /// Bylines: up to two last lines of the article (not its first line), each
@@ -830,6 +985,10 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool)
         li -= 1;
         let l = lines[li];
         let line = &text[l.start..l.end];
+        if fine.line(li).iter().all(|s| s.kind == SegmentKind::Byline) {
+            // A date line (`15/02/2019 10:05`): the name may be above it.
+            continue;
+        }
         let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
         if !plain || line.chars().count() > 100 || !byline_re().is_match(line) {
             break;
@@ -847,25 +1006,45 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool)
         {
             break;
         }
-        // One byline span for the line; its other spans are emptied.
-        let line = fine.line_mut(li);
-        for s in line.iter_mut() {
-            s.end = s.start;
-        }
-        line[0] = SegmentSpan {
-            para: l.para,
-            start: l.start,
-            end: l.end,
-            kind: SegmentKind::Byline,
-        };
+        make_byline(fine, li, l);
     }
 }
 
-/// The title: the first line that is not a caption, when it is a likely
-/// headline (one plain sentence, at most 250 characters and 32 words, no
+/// One byline span for line `li` (plain text); its other spans are emptied.
+fn make_byline(fine: &mut Fine, li: usize, l: Line) {
+    let line = fine.line_mut(li);
+    for s in line.iter_mut() {
+        s.end = s.start;
+        s.kind = SegmentKind::Byline;
+    }
+    line[0] = SegmentSpan {
+        para: l.para,
+        start: l.start,
+        end: l.end,
+        kind: SegmentKind::Byline,
+    };
+}
+
+/// Date lines: a plain-text line that is only a date stamp
+/// (`15/02/2019 10:05`, `Thứ Tư, 5/6/2024`) is metadata, a byline,
+/// wherever it stands.
+fn mark_date_lines(text: &str, lines: &[Line], fine: &mut Fine) {
+    for (li, &l) in lines.iter().enumerate() {
+        if date_line(&text[l.start..l.end])
+            && fine.line(li).iter().all(|s| s.kind == SegmentKind::Text)
+        {
+            make_byline(fine, li, l);
+        }
+    }
+}
+
+/// The title: the first line that is not a caption or a byline (a date
+/// line, or a source credit or dateline alone, made a byline here), when it
+/// is a likely headline (one plain sentence, at most 250 characters and
+/// 40 syllables, no
 /// closing full stop, colon or comma, no dateline, not a lead opening with
 /// its time); else the line whose ASCII form equals the image-alt line's
-/// title. Returns the first line that is not a caption.
+/// title. Returns the first line that is not a caption or a byline.
 fn mark_title(
     text: &str,
     lines: &[Line],
@@ -873,12 +1052,24 @@ fn mark_title(
     alt_title: Option<&str>,
     sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
 ) -> Option<usize> {
-    let first = (0..lines.len()).find(|&li| {
-        !fine
-            .line(li)
-            .iter()
-            .all(|s| matches!(s.kind, SegmentKind::Caption | SegmentKind::AsciiCaption))
-    });
+    let mut first = None;
+    for (li, &l) in lines.iter().enumerate() {
+        let kinds = |fine: &Fine, want: &[SegmentKind]| {
+            fine.line(li).iter().all(|s| want.contains(&s.kind))
+        };
+        if kinds(fine, &[SegmentKind::Caption, SegmentKind::AsciiCaption])
+            || kinds(fine, &[SegmentKind::Byline])
+        {
+            continue;
+        }
+        // A source credit or a dateline alone above the headline.
+        if kinds(fine, &[SegmentKind::Text]) && source_line(&text[l.start..l.end]) {
+            make_byline(fine, li, l);
+            continue;
+        }
+        first = Some(li);
+        break;
+    }
     if let Some(li) = first
         && sentence_count(fine.line(li)) == 1
         && let [only] = fine.line_mut(li)
@@ -907,10 +1098,16 @@ fn mark_alt_title(text: &str, fine: &mut Fine, alt_title: Option<&str>) {
     }
 }
 
+/// The most syllables of a headline (words between spaces: Vietnamese
+/// writes a space between syllables). Headlines run from 6 to 34 syllables
+/// on the copy we have seen; the leads with no closing full stop at an
+/// article's top run longer, or open with a dateline or their time.
+const HEADLINE_SYLLABLES: usize = 40;
+
 /// Is `line` likely a headline?
 fn headline(line: &str) -> bool {
     line.chars().count() <= 250
-        && line.split_whitespace().count() <= 32
+        && line.split_whitespace().count() <= HEADLINE_SYLLABLES
         && !line.ends_with(['.', ':', ',', ';'])
         && dateline_re().find(line).is_none_or(|m| m.end() > 80)
         && lead_time_re().find(line).is_none_or(|m| m.end() > 80)
@@ -1573,6 +1770,9 @@ mod tests {
             "Theo TTXVN",
             "PV",
             "Nhóm phóng viên",
+            // two bracketed notes (24h leaves its `[Tên nguồn]` placeholder)
+            "Theo Minh Châu (từ Hàn Quốc) ([Tên nguồn])",
+            "Thanh Hà (TTXVN) (tổng hợp)",
         ] {
             let text = format!("Tiêu đề\n\nNội dung bài báo./.\n\n{byline}\n");
             let got = kinds(&text, Unit::Sentence);
@@ -1607,6 +1807,185 @@ mod tests {
         // After a leading photo, the headline is still found.
         let text = "Toàn cảnh hội nghị - Ảnh: TTXVN\n\nBế mạc kỳ họp thứ 8\n\nNội dung.\n";
         assert_eq!(kinds(text, Unit::Sentence)[1].1, Title);
+    }
+
+    /// Each segment's kind and text, for one unit.
+    fn kinds_only(text: &str, unit: Unit) -> Vec<(SegmentKind, &str)> {
+        kinds(text, unit).into_iter().map(|k| (k.1, k.2)).collect()
+    }
+
+    #[test]
+    fn date_lines_and_lone_source_credits_are_bylines_and_the_headline_follows() {
+        use SegmentKind::*;
+        let body = "Sáng 12/3, tuyến buýt điện thứ tư đi vào hoạt động.";
+        for top in [
+            "(12/03/2021)",
+            "Thứ Tư, 5/6/2024",
+            "Chủ nhật, ngày 07/01/2024 08:15 GMT+7",
+            "15/02/2019 10:05",
+            "Thứ Hai, 11/11/2024, 06:40 [GMT+7]",
+            "Thứ Bảy, 2/3/2024 21:05'(GMT+7)",
+            "Cập nhật lúc 10:20, 03/05/2022",
+            "Ngày 1 tháng 9 năm 2025",
+            "(Dân Việt) -",
+            "TTO -",
+            "(TTXVN/Vietnam+)",
+            "date 2022-05 (PLO) -",
+            "date 2022-05 16/05/2022 09:12",
+        ] {
+            let text = format!("{top}\n\nHà Nội mở thêm tuyến buýt điện\n\n{body}\n");
+            for unit in [Unit::Sentence, Unit::Line, Unit::Paragraph] {
+                assert_eq!(
+                    kinds_only(&text, unit),
+                    [
+                        (Byline, top),
+                        (Title, "Hà Nội mở thêm tuyến buýt điện"),
+                        (Text, body)
+                    ],
+                    "{unit:?}"
+                );
+            }
+        }
+        // A date line under the headline, and one closing the article under
+        // the author's name, are bylines too.
+        let text = format!(
+            "Hà Nội mở thêm tuyến buýt điện\n\n18/09/2023 07:30\n\n{body}\n\nMinh Tuệ\n\n18/09/2023\n"
+        );
+        assert_eq!(
+            kinds_only(&text, Unit::Sentence),
+            [
+                (Title, "Hà Nội mở thêm tuyến buýt điện"),
+                (Byline, "18/09/2023 07:30"),
+                (Text, body),
+                (Byline, "Minh Tuệ"),
+                (Byline, "18/09/2023"),
+            ]
+        );
+        // Not date lines: a lead, a date without its year, a sentence with
+        // a year; a headline ending in brackets is no source credit.
+        for (first, kind) in [
+            ("Ngày 15/8/2024, Công an quận Hoàn Kiếm cho biết", Text),
+            ("Năm 2024 có 366 ngày.", Text),
+            ("Ngày 15/8", Title),
+            ("Hội nghị Trung ương (mở rộng)", Title),
+            ("Hội nghị Trung ương (mở rộng) -", Byline),
+        ] {
+            let text = format!("{first}\n\n{body}\n");
+            assert_eq!(kinds_only(&text, Unit::Sentence)[0], (kind, first));
+        }
+        // Part by part, as in one piece, when the lines above the headline
+        // fill the first parts.
+        let text = "(12/03/2021)\n\n(VOV) -\n\nThứ Tư, 5/6/2024\n\n\
+                    Cập nhật lúc 10:20, 03/05/2022\n\n\
+                    Hà Nội mở thêm tuyến buýt điện\n\nTuyến buýt chạy từ sáng.\n\n\
+                    Xe chạy mười phút một chuyến.\n";
+        let whole = Segmenter::new(Unit::Sentence).segment(text);
+        assert_eq!(
+            whole.iter().map(|s| s.kind).collect::<Vec<_>>(),
+            [Byline, Byline, Byline, Byline, Title, Text, Text]
+        );
+        for max in [45, 50, 60] {
+            let (spans, held) = by_parts(Unit::Sentence, text, max, 7);
+            assert_eq!(spans, whole, "{max}");
+            assert!(held < text.len(), "{max}: read in one part");
+        }
+    }
+
+    #[test]
+    fn captions_with_credits_in_other_forms() {
+        use SegmentKind::*;
+        let body = "Nội dung bài báo.";
+        for caption in [
+            // no colon after `Ảnh`, and a trailing bar
+            "Đại biểu bấm nút thông qua luật. Ảnh Trung tâm báo chí Quốc hội |",
+            // a graphic's source in brackets
+            "(Nguồn đồ họa: Sở Tài chính Đà Nẵng)",
+            // a chart's source after a dash
+            "Giá xăng dầu trong quý I – Nguồn: Bộ Công Thương",
+            // `Ảnh:` glued to the word before
+            "Các cầu thủ khởi động trước trận đấuẢnh: VFF",
+            // the photographer's name in capitals, no `Ảnh:`
+            "Nước lũ tràn qua đường liên xã HOÀNG NAM",
+            "Người dân dọn bùn sau lũ ở Quảng Nam NGUYỄN THỊ THÚY",
+        ] {
+            let text = format!("Tiêu đề bài báo\n\n{body}\n\n{caption}\n\n{body}\n");
+            for unit in [Unit::Sentence, Unit::Paragraph] {
+                let got = kinds_only(&text, unit);
+                let line: Vec<_> = got.iter().filter(|g| caption.contains(g.1)).collect();
+                assert!(
+                    !line.is_empty() && line.iter().all(|g| g.0 == Caption),
+                    "{unit:?}: {got:?}"
+                );
+            }
+        }
+        // Each a paragraph of one article: no caption among them.
+        let not_captions = [
+            // acronyms ending a line are no name
+            "Hồ sơ đã được chuyển cho UBND",
+            "Người dân đến làm thủ tục tại TP HCM",
+            "Lãnh đạo tỉnh làm việc với đoàn công tác của ASEAN",
+            "Khách mời ngồi ở khu vực dành cho khách VIP",
+            "ĐBQH ĐỀ NGHỊ SỬA LUẬT ĐẤT ĐAI",
+            // `Ảnh` as a word, or closing a sentence
+            "Dự án được khởi công. Ảnh hưởng của dự án rất lớn",
+            "Hội nghị bế mạc. Ảnh Bác Hồ được treo trang trọng.",
+            // a source in brackets inside a sentence
+            "GDP quý I tăng 5,7% (Nguồn: Tổng cục Thống kê).",
+            "Nguồn tin cho biết đoàn sẽ đến vào chiều nay.",
+        ];
+        let doc = format!("Tiêu đề bài báo\n\n{}\n", not_captions.join("\n\n"));
+        for unit in [Unit::Sentence, Unit::Paragraph] {
+            let got = kinds_only(&doc, unit);
+            assert!(got.iter().all(|g| g.0 != Caption), "{unit:?}: {got:?}");
+            assert!(got.len() > not_captions.len(), "{unit:?}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn baomoi_unaccented_alt_line_ending_in_anh_n() {
+        use SegmentKind::*;
+        let text = "Sáng 2/9, cầu Rạch Miễu 2 được khởi công.\n\n\
+                    Khoi cong cau Rach Mieu 2 noi Tien Giang va Ben Tre - Anh 1\n\n\
+                    Khoi cong cau Rach Mieu 2 noi Tien Giang va Ben Tre - Anh 2Lễ khởi công.\n\n\
+                    Khởi công cầu Rạch Miễu 2 nối Tiền Giang và Bến Tre\n";
+        let alt = "Khoi cong cau Rach Mieu 2 noi Tien Giang va Ben Tre - Anh ";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence),
+            [
+                (Text, "Sáng 2/9, cầu Rạch Miễu 2 được khởi công."),
+                (AsciiCaption, &*format!("{alt}1")),
+                (AsciiCaption, &*format!("{alt}2")),
+                (Caption, "Lễ khởi công."),
+                // the title's second rule: the alt line's title part
+                (Title, "Khởi công cầu Rạch Miễu 2 nối Tiền Giang và Bến Tre"),
+            ]
+        );
+        // A score, or words after it, are no alt line.
+        for line in [
+            "Ket qua tran dau: Viet Nam - Anh 2-1",
+            "Tran dau Viet Nam - Anh 2 ban thang",
+        ] {
+            let text = format!("Tiêu đề\n\n{line}\n");
+            assert!(
+                kinds(&text, Unit::Sentence)
+                    .iter()
+                    .all(|k| k.1 != AsciiCaption),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn headline_length_counts_syllables_up_to_forty() {
+        let first = |text: &str| kinds(text, Unit::Sentence)[0].1;
+        // 34 syllables, in capitals: a real headline's length.
+        let caps = "ĐBQH NGUYỄN THỊ HOA ĐỀ NGHỊ BỘ GIÁO DỤC VÀ ĐÀO TẠO SỚM SỬA ĐỔI QUY CHẾ \
+                    THI TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG ĐỂ GIẢM ÁP LỰC CHO HỌC SINH VÀ PHỤ HUYNH";
+        assert_eq!(caps.split_whitespace().count(), 34);
+        assert_eq!(first(&format!("{caps}\n\nNội dung.\n")), SegmentKind::Title);
+        let long = "Bộ Tài chính ".repeat(13) + "họp bàn";
+        assert_eq!(long.split_whitespace().count(), 41);
+        assert_eq!(first(&format!("{long}\n\nNội dung.\n")), SegmentKind::Text);
     }
 
     /// Issue 13: the merge pass looks at bounded windows, so doubling a
