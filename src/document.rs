@@ -59,8 +59,10 @@ pub enum SegmentKind {
     /// A photo caption or its credit (`(Ảnh: …)`, `- Ảnh: …`, `Đồ họa: …`,
     /// `Video: …`), see docs/segmentation.md.
     Caption,
-    /// The byline closing the article (`Minh Tuệ`, `XUÂN NGỌC`, `Tác giả: …`,
-    /// `Nguồn: …`, `(TTXVN/Vietnam+)`, `Name (TTXVN/…)`).
+    /// The article's metadata lines: the byline closing it (`Minh Tuệ`,
+    /// `XUÂN NGỌC`, `Tác giả: …`, `Nguồn: …`, `(TTXVN/Vietnam+)`, `Name
+    /// (TTXVN/…)`), a date line (`Thứ Tư, 5/6/2024`) and a source credit
+    /// alone above the headline.
     Byline,
     /// The image-alt line a CMS glues into scraped copy, ASCII (`… hinh anh N`)
     /// or diacritic (`… ảnh N`): kept, never translated.
