@@ -660,6 +660,12 @@ impl Matcher {
                 {
                     continue;
                 }
+                // An unaccented one-word span is a real word of accented
+                // copy (`Tình báo Anh:`, Britain, is no `Ảnh:`) unless the
+                // copy around it is unaccented too.
+                if class == HitClass::AsciiSpan && k.one_word && accented_around(nfc, ns, ne) {
+                    continue;
+                }
                 if !case_ok_folded(rule, slice, k.written()) {
                     continue;
                 }
@@ -784,6 +790,13 @@ fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> 
     c.class
 }
 
+/// Has the syllable right before `[start, end)` or right after it
+/// diacritics (the copy around is accented)?
+fn accented_around(nfc: &str, start: usize, end: usize) -> bool {
+    syllable_before(nfc, start).is_some_and(|s| has_diacritics(&nfc[s..start]))
+        || syllable_after(nfc, end).is_some_and(|(s, e)| has_diacritics(&nfc[s..e]))
+}
+
 /// Title modifiers: a term right after one is part of a longer title.
 const MODIFIERS: [&str; 4] = ["phó", "thứ", "nguyên", "quyền"];
 /// Their ASCII forms, for `ascii-span` hits (`thu` is too common to count).
@@ -897,6 +910,12 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     if !text.chars().next().is_some_and(is_upper) {
         return None;
     }
+    // An abbreviation glued by its full stop to the name it begins:
+    // `Công an TP.Dĩ An` (the hit ends at the abbreviation), `UBND
+    // H.Phước Sơn` (the abbreviation is the next word).
+    if glued_name(nfc, end) && text.chars().next_back().is_some_and(is_alnum) {
+        return Some(end + 1);
+    }
     // Most hits are followed by no capital: tell that before scanning the
     // syllable (a capital is a word character, so the syllable starts there).
     let next = nfc[end..].strip_prefix([' ', '\u{a0}'])?.chars().next();
@@ -905,9 +924,13 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
+    if word.chars().count() <= 2 && glued_name(nfc, e) {
+        return Some(s);
+    }
     if !word.chars().next().is_some_and(is_upper)
         || !text.chars().next_back().is_some_and(is_alnum)
-        || !text.chars().any(char::is_lowercase)
+        // A headline in capitals: the hit and the next word both.
+        || (!text.chars().any(char::is_lowercase) && !word.chars().any(char::is_lowercase))
         || (word.bytes().all(|b| b"IVXLCDM".contains(&b))
             && super::pattern::roman_value(word).is_some())
     {
@@ -921,6 +944,13 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
         return None;
     }
     Some(s)
+}
+
+/// Does a full stop at byte `i` glue a capitalised word to what ends there
+/// (`TP.Dĩ An`, `H.Phước Sơn`)?
+fn glued_name(nfc: &str, i: usize) -> bool {
+    let mut rest = nfc[i..].chars();
+    rest.next() == Some('.') && rest.next().is_some_and(is_upper)
 }
 
 /// Does `word` fold (ASCII, lower case) to one of [`SURNAMES`]? The word
@@ -1558,6 +1588,38 @@ mod tests {
                 t("quán triệt", "exact", "disseminate"),
                 t("Chị thị", "diacritic-mismatch", "Directive")
             ]
+        );
+    }
+
+    /// A name glued by an abbreviation's full stop continues the hit; an
+    /// acronym followed by a name is partial, a headline in capitals is not;
+    /// an unaccented one-word span in accented copy is a real word.
+    #[test]
+    fn glued_names_acronyms_and_one_word_ascii_spans() {
+        let m = matcher(vec![
+            Entry::term("Công an TP", "municipal police"),
+            Entry::term("UBND", "People's Committee"),
+            Entry::term("Ảnh:", "Photo:"),
+        ]);
+        assert_eq!(
+            found(&m, "Công an TP.Dĩ An cho biết"),
+            [t("Công an TP", "partial", "municipal police")]
+        );
+        assert_eq!(
+            found(&m, "UBND H.Phước Sơn và UBND Quảng Nam"),
+            [
+                t("UBND", "partial", "People's Committee"),
+                t("UBND", "partial", "People's Committee")
+            ]
+        );
+        assert_eq!(
+            found(&m, "UBND TỈNH QUẢNG NAM"),
+            [t("UBND", "exact", "People's Committee")]
+        );
+        assert_eq!(found(&m, "Tình báo Anh: có đơn vị"), []);
+        assert_eq!(
+            found(&m, "(Anh: Minh Duc/TTXVN)"),
+            [t("Anh:", "ascii-span", "Photo:")]
         );
     }
 
