@@ -29,7 +29,7 @@
 //!   this process's to remove), for a binary that exits on Ctrl-C or
 //!   SIGTERM without leaving `.songngu-*.tmp` files behind.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock};
@@ -576,14 +576,25 @@ struct Temporaries {
     /// exclusively by [`Temporaries::remove_all`], so that no file is on
     /// disk unregistered when it looks. `true` once it has: no new file.
     gate: RwLock<bool>,
-    live: Mutex<BTreeSet<PathBuf>>,
+    live: Mutex<Live>,
+}
+
+/// The registered files, by a number given at registration (cheaper to
+/// look up than the path).
+#[derive(Debug)]
+struct Live {
+    next: u64,
+    paths: BTreeMap<u64, PathBuf>,
 }
 
 impl Temporaries {
     const fn new() -> Temporaries {
         Temporaries {
             gate: RwLock::new(false),
-            live: Mutex::new(BTreeSet::new()),
+            live: Mutex::new(Live {
+                next: 0,
+                paths: BTreeMap::new(),
+            }),
         }
     }
 
@@ -601,18 +612,16 @@ impl Temporaries {
         }
         let tmp = make()?;
         let path = tmp.path().to_path_buf();
-        self.lock().insert(path.clone());
+        let mut live = self.lock();
+        let id = live.next;
+        live.next += 1;
+        live.paths.insert(id, path);
+        drop(live);
         drop(stopped);
-        Ok((
-            tmp,
-            Registered {
-                path,
-                registry: self,
-            },
-        ))
+        Ok((tmp, Registered { id, registry: self }))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<PathBuf>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Live> {
         self.live.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -620,9 +629,9 @@ impl Temporaries {
     fn remove_all(&self) -> usize {
         let mut stopped = self.gate.write().unwrap_or_else(PoisonError::into_inner);
         *stopped = true;
-        let live = std::mem::take(&mut *self.lock());
+        let live = std::mem::take(&mut self.lock().paths);
         drop(stopped);
-        live.iter()
+        live.values()
             .filter(|p| std::fs::remove_file(p).is_ok())
             .count()
     }
@@ -631,13 +640,13 @@ impl Temporaries {
 /// A temporary file's entry in its registry, removed on drop.
 #[derive(Debug)]
 struct Registered {
-    path: PathBuf,
+    id: u64,
     registry: &'static Temporaries,
 }
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        self.registry.lock().remove(&self.path);
+        self.registry.lock().paths.remove(&self.id);
     }
 }
 
@@ -827,7 +836,7 @@ mod tests {
         // A registry of the test's own: the process-wide one belongs to
         // the other tests running meanwhile.
         static REGISTRY: Temporaries = Temporaries::new();
-        let live = || REGISTRY.lock().clone();
+        let live = || -> Vec<PathBuf> { REGISTRY.lock().paths.values().cloned().collect() };
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let open =
@@ -836,7 +845,7 @@ mod tests {
         // Registered while alive; a drop removes the file, then the entry.
         let dropped = open("dropped.txt").unwrap();
         let tmp = dropped.tmp.path().to_path_buf();
-        assert_eq!(live(), BTreeSet::from([tmp.clone()]));
+        assert_eq!(live(), vec![tmp.clone()]);
         drop(dropped);
         assert!(!tmp.exists());
         assert!(live().is_empty());
