@@ -29,7 +29,7 @@
 //!   this process's to remove), for a binary that exits on Ctrl-C or
 //!   SIGTERM without leaving `.songngu-*.tmp` files behind.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock};
@@ -579,12 +579,49 @@ struct Temporaries {
     live: Mutex<Live>,
 }
 
-/// The registered files, by a number given at registration (cheaper to
-/// look up than the path).
+/// The registered files, each in a slot whose number its [`Registered`]
+/// keeps: no path is compared or hashed, and the slots are reused, so
+/// registering allocates nothing once a batch is under way.
 #[derive(Debug)]
 struct Live {
-    next: u64,
-    paths: BTreeMap<u64, PathBuf>,
+    slots: Vec<Option<PathBuf>>,
+    /// The empty slots.
+    free: Vec<usize>,
+}
+
+impl Live {
+    fn insert(&mut self, path: PathBuf) -> usize {
+        match self.free.pop() {
+            Some(id) => {
+                self.slots[id] = Some(path);
+                id
+            }
+            None => {
+                self.slots.push(Some(path));
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    fn remove(&mut self, id: usize) {
+        if let Some(slot) = self.slots.get_mut(id)
+            && slot.take().is_some()
+        {
+            self.free.push(id);
+        }
+    }
+
+    /// Every registered path, the registry left empty.
+    fn take_all(&mut self) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        for (id, slot) in self.slots.iter_mut().enumerate() {
+            if let Some(path) = slot.take() {
+                paths.push(path);
+                self.free.push(id);
+            }
+        }
+        paths
+    }
 }
 
 impl Temporaries {
@@ -592,8 +629,8 @@ impl Temporaries {
         Temporaries {
             gate: RwLock::new(false),
             live: Mutex::new(Live {
-                next: 0,
-                paths: BTreeMap::new(),
+                slots: Vec::new(),
+                free: Vec::new(),
             }),
         }
     }
@@ -612,11 +649,7 @@ impl Temporaries {
         }
         let tmp = make()?;
         let path = tmp.path().to_path_buf();
-        let mut live = self.lock();
-        let id = live.next;
-        live.next += 1;
-        live.paths.insert(id, path);
-        drop(live);
+        let id = self.lock().insert(path);
         drop(stopped);
         Ok((tmp, Registered { id, registry: self }))
     }
@@ -629,9 +662,9 @@ impl Temporaries {
     fn remove_all(&self) -> usize {
         let mut stopped = self.gate.write().unwrap_or_else(PoisonError::into_inner);
         *stopped = true;
-        let live = std::mem::take(&mut self.lock().paths);
+        let live = self.lock().take_all();
         drop(stopped);
-        live.values()
+        live.iter()
             .filter(|p| std::fs::remove_file(p).is_ok())
             .count()
     }
@@ -640,13 +673,13 @@ impl Temporaries {
 /// A temporary file's entry in its registry, removed on drop.
 #[derive(Debug)]
 struct Registered {
-    id: u64,
+    id: usize,
     registry: &'static Temporaries,
 }
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        self.registry.lock().paths.remove(&self.id);
+        self.registry.lock().remove(self.id);
     }
 }
 
@@ -836,7 +869,7 @@ mod tests {
         // A registry of the test's own: the process-wide one belongs to
         // the other tests running meanwhile.
         static REGISTRY: Temporaries = Temporaries::new();
-        let live = || -> Vec<PathBuf> { REGISTRY.lock().paths.values().cloned().collect() };
+        let live = || -> Vec<PathBuf> { REGISTRY.lock().slots.iter().flatten().cloned().collect() };
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let open =
