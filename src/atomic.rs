@@ -23,11 +23,16 @@
 //!   a plain relative name and its folder, with the symbolic links of the
 //!   folders that already exist resolved, lies inside `ROOT` (resolved the
 //!   same way). Every output of `songngu run` goes through it.
+//! - **Interrupted**: the temporary files of the [`AtomicFile`]s alive in
+//!   this process are registered; [`remove_temporaries`] deletes them (and
+//!   only them: another process's temporaries in the same folder are not
+//!   this process's to remove), for a binary that exits on Ctrl-C or
+//!   SIGTERM without leaving `.songngu-*.tmp` files behind.
 
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use crate::error::{Error, Result};
 
@@ -425,10 +430,24 @@ pub struct AtomicFile {
     shown: PathBuf,
     /// The file being replaced, if it is one.
     old: Option<std::fs::Metadata>,
+    /// The temporary file's entry in the registry. Last field: dropped
+    /// after `tmp` has removed the file, so that the file is never on disk
+    /// unregistered.
+    registered: Registered,
 }
 
 impl AtomicFile {
     fn create(dest: &Path, shown: &Path, dir_exists: bool) -> Result<AtomicFile> {
+        AtomicFile::create_in(&TEMPORARIES, dest, shown, dir_exists)
+    }
+
+    /// [`AtomicFile::create`] with its temporary file in `registry`.
+    fn create_in(
+        registry: &'static Temporaries,
+        dest: &Path,
+        shown: &Path,
+        dir_exists: bool,
+    ) -> Result<AtomicFile> {
         let dir = folder_of(dest);
         if !dir_exists {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -446,12 +465,15 @@ impl AtomicFile {
             // Like any new file: the umask applies to 0666.
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+        let (tmp, registered) = registry
+            .create(|| builder.tempfile_in(dir))
+            .map_err(|e| Error::io(dir, e))?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
             shown: shown.to_path_buf(),
             old,
+            registered,
         })
     }
 
@@ -491,19 +513,173 @@ impl AtomicFile {
             dest,
             shown,
             old,
+            registered,
         } = self;
-        if let Some(old) = &old {
-            keep_mode_and_owner(tmp.as_file(), old).map_err(|e| Error::io(&shown, e))?;
+        // `tmp` is renamed or removed (consumed) before its entry goes.
+        let done = persist(tmp, &dest, &shown, old.as_ref(), batch);
+        drop(registered);
+        done
+    }
+}
+
+/// The body of [`AtomicFile::commit`]: `tmp` renamed over `dest`, or
+/// removed on failure.
+fn persist(
+    tmp: tempfile::NamedTempFile,
+    dest: &Path,
+    shown: &Path,
+    old: Option<&std::fs::Metadata>,
+    batch: Option<&Flush>,
+) -> Result<()> {
+    if let Some(old) = old {
+        keep_mode_and_owner(tmp.as_file(), old).map_err(|e| Error::io(shown, e))?;
+    }
+    match batch {
+        None => tmp.as_file().sync_all().map_err(|e| Error::io(shown, e))?,
+        Some(_) => start_writeback(tmp.as_file()),
+    }
+    // Racing with [`remove_temporaries`], the rename either comes first
+    // (the destination is complete, the removal finds nothing) or fails
+    // (the temporary file is gone; the destination is untouched).
+    tmp.persist(dest).map_err(|e| Error::io(shown, e.error))?;
+    if let Some(flush) = batch {
+        flush.record(dest);
+    }
+    Ok(())
+}
+
+/// Deletes the temporary file of every [`AtomicFile`] of this process not
+/// yet committed or dropped, and refuses new ones from then on (creating
+/// one fails with [`std::io::ErrorKind::Interrupted`]): for a process about
+/// to exit on a signal, which runs no destructors. Returns the number of
+/// files deleted.
+///
+/// Call it from an ordinary thread (such as the one the `ctrlc` crate runs
+/// its handler on), not from inside a signal handler: it takes locks. It
+/// waits for the temporary files being created at that moment, so that
+/// none is left on disk unregistered. A commit racing with it either
+/// renames its complete file over the destination first, or fails because
+/// the temporary file is gone: a destination always holds a complete file.
+/// Only the files this process registered are removed, never another
+/// process's temporaries in the same folder.
+pub fn remove_temporaries() -> usize {
+    TEMPORARIES.remove_all()
+}
+
+/// The temporary files of this process's [`AtomicFile`]s.
+static TEMPORARIES: Temporaries = Temporaries::new();
+
+/// A registry of live temporary files (see [`remove_temporaries`]).
+#[derive(Debug)]
+struct Temporaries {
+    /// Held shared while a temporary file is created and registered, and
+    /// exclusively by [`Temporaries::remove_all`], so that no file is on
+    /// disk unregistered when it looks. `true` once it has: no new file.
+    gate: RwLock<bool>,
+    live: Mutex<Live>,
+}
+
+/// The registered files, each in a slot whose number its [`Registered`]
+/// keeps: no path is compared or hashed, and the slots are reused, so
+/// registering allocates nothing once a batch is under way.
+#[derive(Debug)]
+struct Live {
+    slots: Vec<Option<PathBuf>>,
+    /// The empty slots.
+    free: Vec<usize>,
+}
+
+impl Live {
+    fn insert(&mut self, path: PathBuf) -> usize {
+        match self.free.pop() {
+            Some(id) => {
+                self.slots[id] = Some(path);
+                id
+            }
+            None => {
+                self.slots.push(Some(path));
+                self.slots.len() - 1
+            }
         }
-        match batch {
-            None => tmp.as_file().sync_all().map_err(|e| Error::io(&shown, e))?,
-            Some(_) => start_writeback(tmp.as_file()),
+    }
+
+    fn remove(&mut self, id: usize) {
+        if let Some(slot) = self.slots.get_mut(id)
+            && slot.take().is_some()
+        {
+            self.free.push(id);
         }
-        tmp.persist(&dest).map_err(|e| Error::io(&shown, e.error))?;
-        if let Some(flush) = batch {
-            flush.record(&dest);
+    }
+
+    /// Every registered path, the registry left empty.
+    fn take_all(&mut self) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        for (id, slot) in self.slots.iter_mut().enumerate() {
+            if let Some(path) = slot.take() {
+                paths.push(path);
+                self.free.push(id);
+            }
         }
-        Ok(())
+        paths
+    }
+}
+
+impl Temporaries {
+    const fn new() -> Temporaries {
+        Temporaries {
+            gate: RwLock::new(false),
+            live: Mutex::new(Live {
+                slots: Vec::new(),
+                free: Vec::new(),
+            }),
+        }
+    }
+
+    /// The file `make` creates, registered until the entry is dropped.
+    fn create(
+        &'static self,
+        make: impl FnOnce() -> std::io::Result<tempfile::NamedTempFile>,
+    ) -> std::io::Result<(tempfile::NamedTempFile, Registered)> {
+        let stopped = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+        if *stopped {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted: the process is exiting, no new file is written",
+            ));
+        }
+        let tmp = make()?;
+        let path = tmp.path().to_path_buf();
+        let id = self.lock().insert(path);
+        drop(stopped);
+        Ok((tmp, Registered { id, registry: self }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// [`remove_temporaries`] for this registry.
+    fn remove_all(&self) -> usize {
+        let mut stopped = self.gate.write().unwrap_or_else(PoisonError::into_inner);
+        *stopped = true;
+        let live = self.lock().take_all();
+        drop(stopped);
+        live.iter()
+            .filter(|p| std::fs::remove_file(p).is_ok())
+            .count()
+    }
+}
+
+/// A temporary file's entry in its registry, removed on drop.
+#[derive(Debug)]
+struct Registered {
+    id: usize,
+    registry: &'static Temporaries,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.registry.lock().remove(self.id);
     }
 }
 
@@ -674,6 +850,128 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("out")).unwrap();
         let e = resolve(&dir.path().join("out/a")).unwrap_err();
         assert!(e.to_string().contains("does not exist"), "{e}");
+    }
+
+    /// The `.songngu-*.tmp` files in `dir`.
+    fn temporaries_in(dir: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.starts_with(".songngu-") && name.ends_with(".tmp")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_registry_holds_the_live_temporaries_and_removes_only_them() {
+        // A registry of the test's own: the process-wide one belongs to
+        // the other tests running meanwhile.
+        static REGISTRY: Temporaries = Temporaries::new();
+        let live = || -> Vec<PathBuf> { REGISTRY.lock().slots.iter().flatten().cloned().collect() };
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let open =
+            |name: &str| AtomicFile::create_in(&REGISTRY, &d.join(name), Path::new(name), true);
+
+        // Registered while alive; a drop removes the file, then the entry.
+        let dropped = open("dropped.txt").unwrap();
+        let tmp = dropped.tmp.path().to_path_buf();
+        assert_eq!(live(), vec![tmp.clone()]);
+        drop(dropped);
+        assert!(!tmp.exists());
+        assert!(live().is_empty());
+
+        // A commit renames the file, then takes its entry out.
+        let mut committed = open("committed.txt").unwrap();
+        committed.write_all(b"done").unwrap();
+        committed.commit(None).unwrap();
+        assert!(live().is_empty());
+        assert_eq!(std::fs::read(d.join("committed.txt")).unwrap(), b"done");
+
+        // The sweep removes the live ones, not another process's file of
+        // the same pattern, and refuses new temporaries afterwards.
+        let foreign = d.join(".songngu-foreign.tmp");
+        std::fs::write(&foreign, b"another run's").unwrap();
+        let mut a = open("a.txt").unwrap();
+        a.write_all(b"half").unwrap();
+        let b = open("sub/b.txt");
+        assert!(b.is_err(), "no folder `sub`, nothing registered");
+        let c = open("c.txt").unwrap();
+        assert_eq!(live().len(), 2);
+        assert_eq!(REGISTRY.remove_all(), 2);
+        assert_eq!(temporaries_in(d), vec![foreign.clone()]);
+        let refused = open("d.txt").unwrap_err();
+        assert!(
+            matches!(&refused, Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::Interrupted),
+            "{refused}"
+        );
+        // A commit after the sweep fails and leaves the destination alone.
+        std::fs::write(d.join("a.txt"), b"old").unwrap();
+        assert!(a.commit(None).is_err());
+        assert_eq!(std::fs::read(d.join("a.txt")).unwrap(), b"old");
+        drop(c);
+        assert_eq!(temporaries_in(d), vec![foreign]);
+        assert!(live().is_empty());
+        assert_eq!(REGISTRY.remove_all(), 0);
+    }
+
+    #[test]
+    fn a_sweep_racing_with_writers_leaves_complete_files_and_no_temporaries() {
+        // Writers keep replacing files while the sweep runs: once it has
+        // returned, no temporary file is on disk nor appears later, and
+        // every destination holds one writer's complete content.
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static REGISTRY: Temporaries = Temporaries::new();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let committed = AtomicUsize::new(0);
+        let content = |w: usize, i: usize| format!("writer {w} round {i}\n").repeat(200);
+        std::thread::scope(|s| {
+            let writers: Vec<_> = (0..3)
+                .map(|w| {
+                    let (committed, content) = (&committed, &content);
+                    s.spawn(move || {
+                        for i in 0.. {
+                            let name = format!("f{}.txt", i % 5);
+                            let mut f = match AtomicFile::create_in(
+                                &REGISTRY,
+                                &d.join(&name),
+                                Path::new(&name),
+                                true,
+                            ) {
+                                Ok(f) => f,
+                                Err(Error::Io { cause, .. })
+                                    if cause.kind() == std::io::ErrorKind::Interrupted =>
+                                {
+                                    return;
+                                }
+                                Err(e) => panic!("{e}"),
+                            };
+                            f.write_all(content(w, i).as_bytes()).unwrap();
+                            if f.commit(None).is_ok() {
+                                committed.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            while committed.load(Ordering::Relaxed) < 30 {
+                std::thread::yield_now();
+            }
+            REGISTRY.remove_all();
+            assert_eq!(temporaries_in(d), Vec::<PathBuf>::new());
+            for w in writers {
+                w.join().unwrap();
+            }
+        });
+        assert_eq!(temporaries_in(d), Vec::<PathBuf>::new());
+        for e in std::fs::read_dir(d).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let first = text.lines().next().unwrap();
+            assert_eq!(text, format!("{first}\n").repeat(200));
+        }
     }
 
     #[test]

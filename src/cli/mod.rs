@@ -14,7 +14,7 @@ mod report;
 mod run;
 mod tm;
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,6 +29,9 @@ use args::{AsciiArgs, Cli, Command, SlugArgs};
 const EXIT_USAGE: u8 = 2;
 /// Exit code: the work finished but some items failed.
 const EXIT_FAILED: u8 = 1;
+/// Exit code: stopped by Ctrl-C, SIGTERM or SIGHUP (128 + SIGINT, as a
+/// shell reports a command killed by Ctrl-C).
+const EXIT_INTERRUPTED: i32 = 130;
 
 /// The global `-v/--verbose`, set once from the arguments.
 static VERBOSE: AtomicBool = AtomicBool::new(false);
@@ -48,6 +51,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
         }
     };
+    on_interrupt_clean_up();
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -69,6 +73,50 @@ pub fn main() -> ExitCode {
             ExitCode::from(exit_code_for(&err))
         }
     }
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP: the first removes this process's
+/// temporary files ([`songngu::atomic::remove_temporaries`]), says so and
+/// exits with [`EXIT_INTERRUPTED`]; a second one while that runs exits at
+/// once. Where the handler cannot be installed, the signals keep their
+/// default action (the process dies, its temporary files stay).
+fn on_interrupt_clean_up() {
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+    let installed = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(EXIT_INTERRUPTED);
+        }
+        // On a thread of its own, so that the handler's thread is free to
+        // take a second signal.
+        let spawned = std::thread::Builder::new()
+            .name("interrupted".into())
+            .spawn(clean_up_and_exit);
+        if spawned.is_err() {
+            clean_up_and_exit();
+        }
+    });
+    if let Err(e) = installed {
+        eprintln!(
+            "songngu: warning: no Ctrl-C handler ({e}): an interrupted run may leave .songngu-*.tmp files"
+        );
+    }
+}
+
+/// The first signal's work: see [`on_interrupt_clean_up`].
+fn clean_up_and_exit() {
+    songngu::atomic::remove_temporaries();
+    // Start on a clean line when a progress bar is on the terminal.
+    let clear = if io::stderr().is_terminal() {
+        "\r\x1b[2K"
+    } else {
+        ""
+    };
+    eprintln!(
+        "{clear}songngu: interrupted; the outputs already written are complete and no temporary \
+         file is left; run the same command again to finish (translations already stored in the \
+         memory are reused, not sent again)"
+    );
+    std::process::exit(EXIT_INTERRUPTED);
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
