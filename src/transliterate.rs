@@ -89,6 +89,18 @@ fn override_for(c: char) -> Option<&'static str> {
         '\u{20AB}' => "d",
         // The replacement character (what `--lossy` puts for invalid bytes).
         '\u{FFFD}' => "?",
+        // Symbols whose meaning deunicode loses. The negation overlay
+        // (`≠` is `=` + U+0338 in NFD) is a slash, so `≠` is `=/` in NFC
+        // and NFD alike, never `=`; an arrow keeps its direction; the pound
+        // is `GBP` (deunicode: `PS`).
+        '\u{0338}' => "/",
+        '\u{2192}' | '\u{27F6}' => "->",
+        '\u{2190}' | '\u{27F5}' => "<-",
+        '\u{2194}' | '\u{27F7}' => "<->",
+        '\u{21D2}' | '\u{27F9}' => "=>",
+        '\u{21D0}' | '\u{27F8}' => "<=",
+        '\u{21D4}' | '\u{27FA}' => "<=>",
+        '\u{00A3}' => "GBP",
         _ => return None,
     })
 }
@@ -118,6 +130,13 @@ fn map_char(c: char) -> &'static str {
         return map_char(d);
     }
     let own = deunicode::deunicode_char(c).unwrap_or("?");
+    // Emoji and pictographs whose mapping is an English name (`⚽` →
+    // `soccer`, `❤` → `heart`, `👉` → `point right`) vanish: a Vietnamese
+    // caption never spells them out. Short mappings stay (`✓` → `OK`,
+    // `★` → `*`, `👍` → `+1`).
+    if is_pictograph(c) && has_word(own) {
+        return "";
+    }
     if n >= 2 {
         // A precomposed letter whose decomposition is a base letter plus
         // diacritics of U+0300..U+036F folds exactly like that decomposition
@@ -139,6 +158,18 @@ fn map_char(c: char) -> &'static str {
         }
     }
     own
+}
+
+/// Miscellaneous Symbols, Dingbats and the emoji planes (U+1F000..U+1FAFF).
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}')
+}
+
+/// Has `s` three ASCII letters in a row (a word, not a sign)?
+fn has_word(s: &str) -> bool {
+    s.as_bytes()
+        .windows(3)
+        .any(|w| w.iter().all(u8::is_ascii_alphabetic))
 }
 
 /// A leaked, process-wide copy of a computed mapping (a few hundred short
@@ -692,6 +723,14 @@ mod tests {
         assert_eq!(slug("Đảng ủy Công an TW"), "dang-uy-cong-an-tw");
         assert_eq!(to_ascii("ĐẠI HỘI ĐẢNG"), "DAI HOI DANG");
         assert_eq!(to_ascii("ViỆt"), "ViEt");
+        // Signs keep their meaning; pictographs' English names vanish.
+        assert_eq!(
+            to_ascii("x ≠ y, a→b, a ⇒ b, £3"),
+            "x =/ y, a->b, a => b, GBP3"
+        );
+        assert_eq!(to_ascii("x =\u{338} y"), "x =/ y");
+        assert_eq!(to_ascii("⚽ Bàn thắng: ❤️ 👉 Xem"), " Ban thang:   Xem");
+        assert_eq!(to_ascii("✓ xong ★ 👍"), "OK xong * +1");
     }
 
     #[test]
@@ -800,7 +839,8 @@ mod tests {
         assert_eq!(to_ascii("北京, Hà Nội"), "Bei Jing, Ha Noi");
         assert_eq!(to_ascii("北京x"), "Bei Jing x");
         assert_eq!(to_ascii("👍🏽"), "+1");
-        assert_eq!(to_ascii("🎉"), "tada");
+        // An emoji's English name is no part of a Vietnamese caption.
+        assert_eq!(to_ascii("🎉"), "");
         assert_eq!(to_ascii("ß æ ø Ł œ"), "ss ae o L oe");
         // Unassigned / private-use code points are unknown to deunicode.
         assert_eq!(to_ascii("a\u{E000}b"), "a?b");
