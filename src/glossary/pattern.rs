@@ -146,7 +146,11 @@ impl SlotType {
             (_, Some("raw")) => value.to_owned(),
             (SlotType::Docnum, _) => {
                 let items: Vec<String> = list_items(value)
-                    .map(|item| close_spaced_hyphen(&crate::transliterate::to_ascii(item)))
+                    .map(|item| {
+                        close_spaced_hyphen(&close_spaced_slash(&crate::transliterate::to_ascii(
+                            item,
+                        )))
+                    })
                     .collect();
                 match items.split_last() {
                     Some((last, rest)) if !rest.is_empty() => {
@@ -192,7 +196,8 @@ fn docnum_item(text: &str) -> Option<usize> {
     if let Some(n) = SlotType::Docnum.parse_at(text) {
         return Some(n);
     }
-    // `79 - NQ/TW`: the number, a hyphen or dash with spaces, the code.
+    // `79 - NQ/TW`: the number, a hyphen or dash with spaces, the code;
+    // `38/ TB-VPCP`: a slash with spaces.
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     if !(1..=4).contains(&digits) {
         return None;
@@ -203,7 +208,7 @@ fn docnum_item(text: &str) -> Option<usize> {
     let dash = rest[before..]
         .chars()
         .next()
-        .filter(|c| matches!(c, '-' | '–'))?;
+        .filter(|c| matches!(c, '-' | '–' | '/'))?;
     let after = spaces(&rest[before + dash.len_utf8()..]);
     if before + after == 0 {
         return None;
@@ -214,7 +219,8 @@ fn docnum_item(text: &str) -> Option<usize> {
         .split([' ', '\u{a0}', '\n'])
         .next()
         .unwrap_or("");
-    let closed = format!("{}-{code}", &text[..digits]);
+    let sep = if dash == '/' { '/' } else { '-' };
+    let closed = format!("{}{sep}{code}", &text[..digits]);
     let n = SlotType::Docnum.parse_at(&closed)?;
     // Where the closed-up value ends, in `text`.
     let end = code_at + (n - digits - 1);
@@ -248,6 +254,20 @@ pub fn is_list(value: &str) -> bool {
 }
 
 /// `79 - NQ/TW` → `79-NQ/TW` (the value is ASCII already).
+/// `38/TB-VPCP` for `38/ TB-VPCP` and `38 / TB-VPCP`: the spaces around a
+/// slash right after the number go.
+fn close_spaced_slash(code: &str) -> String {
+    let digits = code.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = code[digits..].trim_start_matches([' ', '\u{a0}']);
+    match rest.strip_prefix('/') {
+        Some(after) if digits > 0 => {
+            let after = after.trim_start_matches([' ', '\u{a0}']);
+            format!("{}/{after}", &code[..digits])
+        }
+        _ => code.to_owned(),
+    }
+}
+
 fn close_spaced_hyphen(code: &str) -> String {
     match code.split_once('-') {
         Some((a, b)) if a.ends_with(' ') || b.starts_with(' ') => {
@@ -650,6 +670,8 @@ mod tests {
         for (text, want, rendered) in [
             ("79 - NQ/TW của", "79 - NQ/TW", "79-NQ/TW"),
             ("79 – NQ/TW.", "79 – NQ/TW", "79-NQ/TW"),
+            ("38/ TB-VPCP ngày", "38/ TB-VPCP", "38/TB-VPCP"),
+            ("38 / TB-VPCP.", "38 / TB-VPCP", "38/TB-VPCP"),
             ("79- NQ/TW", "79- NQ/TW", "79-NQ/TW"),
             ("79, 80 về", "79, 80", "79 and 80"),
             ("18, 19 và 20.", "18, 19 và 20", "18, 19 and 20"),
