@@ -913,7 +913,7 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     // An abbreviation glued by its full stop to the name it begins:
     // `Công an TP.Dĩ An` (the hit ends at the abbreviation), `UBND
     // H.Phước Sơn` (the abbreviation is the next word).
-    if glued_name(nfc, end) && text.chars().next_back().is_some_and(is_alnum) {
+    if glued_name(nfc, end) && is_place_abbreviation(last_word(text)) {
         return Some(end + 1);
     }
     // Most hits are followed by no capital: tell that before scanning the
@@ -924,7 +924,7 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
-    if word.chars().count() <= 2 && glued_name(nfc, e) {
+    if is_place_abbreviation(word) && glued_name(nfc, e) {
         return Some(s);
     }
     if !word.chars().next().is_some_and(is_upper)
@@ -944,6 +944,18 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
         return None;
     }
     Some(s)
+}
+
+/// The last word of `text` (after its last space or full stop).
+fn last_word(text: &str) -> &str {
+    text.rsplit([' ', '\u{a0}', '.']).next().unwrap_or(text)
+}
+
+/// One or two capitals, as the abbreviations of administrative units are
+/// written before a name (`TP`, `TX`, `H`, `Q`, `P`): `TP.HCM.Ngay` (a
+/// sentence glued to the city's abbreviation) is no name continued.
+fn is_place_abbreviation(word: &str) -> bool {
+    (1..=2).contains(&word.chars().count()) && word.chars().all(is_upper)
 }
 
 /// Does a full stop at byte `i` glue a capitalised word to what ends there
@@ -1617,6 +1629,12 @@ mod tests {
             [t("UBND", "exact", "People's Committee")]
         );
         assert_eq!(found(&m, "Tình báo Anh: có đơn vị"), []);
+        // A sentence glued to a full abbreviation is no continuation.
+        let m2 = matcher(vec![Entry::term("TP.HCM", "Ho Chi Minh City")]);
+        assert_eq!(
+            found(&m2, "về TP.HCM.Ngay khi"),
+            [t("TP.HCM", "exact", "Ho Chi Minh City")]
+        );
         assert_eq!(
             found(&m, "(Anh: Minh Duc/TTXVN)"),
             [t("Anh:", "ascii-span", "Photo:")]
