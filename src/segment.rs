@@ -1238,6 +1238,10 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
                 }
             }
             "." if i > 0 && i + 1 < b.len() => {
+                if let Some(dash) = dash_item(&piece[i + 1..]) {
+                    cuts.push(i + 1 + dash);
+                    continue;
+                }
                 let mut next = piece[i + 1..].chars();
                 let (Some(n1), Some(n2)) = (next.next(), next.next()) else {
                     continue;
@@ -1263,6 +1267,22 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// After a full stop: whitespace, a dash (`-`, `–`, `—`), whitespace and a
+/// capital (`…về người. - Chiều 10/11, …`, an inline bullet that UAX #29
+/// does not cut, the dash being a continuation there). The offset of the
+/// dash in `after`, which opens the next sentence.
+fn dash_item(after: &str) -> Option<usize> {
+    let dash = after.len() - after.trim_start().len();
+    let rest = &after[dash..];
+    let c = rest.chars().next()?;
+    if dash == 0 || !matches!(c, '-' | '–' | '—') {
+        return None;
+    }
+    let next = &rest[c.len_utf8()..];
+    let word = next.trim_start();
+    (word.len() < next.len() && word.chars().next().is_some_and(char::is_uppercase)).then_some(dash)
 }
 
 /// Should `next` be joined to the piece before it, whose trimmed content
@@ -1481,6 +1501,27 @@ mod tests {
             sents("Hội nghị. (Ảnh: Minh Đức/TTXVN)"),
             ["Hội nghị.", "(Ảnh: Minh Đức/TTXVN)"]
         );
+    }
+
+    /// An inline bullet after a full stop opens a sentence, dash included;
+    /// a dash inside a sentence, or after an abbreviation, does not.
+    #[test]
+    fn inline_dash_bullets_after_a_full_stop_split() {
+        assert_eq!(
+            sents("Nước rút dần về chiều. - Sáng 12/9, mưa to ở xã Ba Vì. – Tối 12/9, trời tạnh."),
+            [
+                "Nước rút dần về chiều.",
+                "- Sáng 12/9, mưa to ở xã Ba Vì.",
+                "– Tối 12/9, trời tạnh."
+            ]
+        );
+        for one in [
+            "Trận Hà Nội - Hải Phòng kết thúc lúc 21h.",
+            "Đoàn đến TP. - Hà Nội hôm qua.",
+            "Chỉ số giảm 2. - tức là mức thấp.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
     }
 
     fn kinds(text: &str, unit: Unit) -> Vec<(usize, SegmentKind, &str)> {
