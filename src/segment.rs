@@ -1255,11 +1255,11 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
                     .next()
                     .unwrap_or("");
                 let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-                if letters >= 2
+                let plain = letters >= 2
                     && word.chars().all(char::is_alphabetic)
                     && word.chars().last().is_some_and(char::is_lowercase)
-                    && !ABBREVIATIONS.contains(&word)
-                {
+                    && !ABBREVIATIONS.contains(&word);
+                if plain || place_in_capitals(word) {
                     cuts.push(i + 1);
                 }
             }
@@ -1267,6 +1267,22 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// A place named by a place abbreviation and its initials, complete:
+/// `TP.HCM`, `TP.HN`, `Tp.HCM`, `TX.PT` (and `TPHCM`). A full stop glued
+/// after one ends a sentence before a capitalised word
+/// (`…về TP.HCM.Ngay khi…`). `TP.Dĩ An` (the abbreviation alone before the
+/// stop) and titles (`GS.TSKH.Nguyễn`) are not such a place.
+fn place_in_capitals(word: &str) -> bool {
+    if word == "TPHCM" {
+        return true;
+    }
+    word.split_once('.').is_some_and(|(prefix, name)| {
+        matches!(prefix, "TP" | "Tp" | "TX" | "Tx")
+            && name.chars().count() >= 2
+            && name.chars().all(char::is_uppercase)
+    })
 }
 
 /// After a full stop: whitespace, a dash (`-`, `–`, `—`), whitespace and a
@@ -1522,6 +1538,42 @@ mod tests {
         ] {
             assert_eq!(sents(one), [one]);
         }
+    }
+
+    /// A full stop glued after a complete place abbreviation in capitals
+    /// ends a sentence before a capitalised word; the abbreviation glued
+    /// to a name, or to its own initials, does not.
+    #[test]
+    fn glued_full_stop_after_a_place_in_capitals_splits() {
+        assert_eq!(
+            sents("Xe khách chạy từ Đà Lạt về TP.HCM.Sáng nay, đường thông."),
+            [
+                "Xe khách chạy từ Đà Lạt về TP.HCM.",
+                "Sáng nay, đường thông."
+            ]
+        );
+        assert_eq!(
+            sents("Đoàn rời TP.HN.Tiếp đó là Tp.HCM.Cuối cùng về TPHCM.Hết"),
+            [
+                "Đoàn rời TP.HN.",
+                "Tiếp đó là Tp.HCM.",
+                "Cuối cùng về TPHCM.",
+                "Hết"
+            ]
+        );
+        for one in [
+            "Công an TP.Dĩ An vào cuộc.",
+            "Trụ sở ở TP.HCM và Tp.Thủ Đức.",
+            "Ý kiến của GS.TSKH.Nguyễn Văn G được ghi nhận.",
+            "Tại TX.Tân Uyên, PGS.TS.Lê Văn H phát biểu.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+        // A word ending in a lower-case letter already cut (S3).
+        assert_eq!(
+            sents("Bị mất tài sản.Chín người bị thương."),
+            ["Bị mất tài sản.", "Chín người bị thương."]
+        );
     }
 
     fn kinds(text: &str, unit: Unit) -> Vec<(usize, SegmentKind, &str)> {
