@@ -1285,6 +1285,15 @@ fn place_in_capitals(word: &str) -> bool {
     })
 }
 
+/// Two or more initials, each one capital: `P.V.N`, `T.C.T`.
+fn initials(word: &str) -> bool {
+    word.contains('.')
+        && word.split('.').all(|part| {
+            let mut c = part.chars();
+            matches!((c.next(), c.next()), (Some(c), None) if c.is_uppercase())
+        })
+}
+
 /// After a full stop: whitespace, a dash (`-`, `–`, `—`), whitespace and a
 /// capital (`…về người. - Chiều 10/11, …`, an inline bullet that UAX #29
 /// does not cut, the dash being a continuation there). The offset of the
@@ -1339,6 +1348,11 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     if ABBREVIATIONS.contains(&word) && !(place_letter && after_person()) {
         // `v.v.` before a capital ends its sentence.
         return !(capital_next && matches!(word, "v.v" | "vv"));
+    }
+    // Initials of a whole name (`P.V.N.`) go on before anything but a
+    // capital, as one initial does (`tài xế P.V.N. (SN 1982, …)`).
+    if !capital_next && initials(word) {
+        return true;
     }
     // An initial: one capital letter.
     let mut chars = word.chars();
@@ -1573,6 +1587,27 @@ mod tests {
         assert_eq!(
             sents("Bị mất tài sản.Chín người bị thương."),
             ["Bị mất tài sản.", "Chín người bị thương."]
+        );
+    }
+
+    /// Initials of a whole name before a bracket stay in the sentence, as
+    /// one initial does; before a capital they still end it.
+    #[test]
+    fn several_initials_before_a_bracket_stay_whole() {
+        for one in [
+            "Xe tải do tài xế Đ.V.K. (SN 1985, ngụ xã Yên Định) điều khiển.",
+            "Va chạm với xe máy do anh L.T.H. (SN 1990) cầm lái.",
+            "Người bị thương là chị N.T.M. \"ngụ\" tại Hà Tĩnh.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+        assert_eq!(
+            sents("Xe do anh L.T.H. điều khiển. Người lái là anh L.T.H. Sau đó, xe dừng."),
+            [
+                "Xe do anh L.T.H. điều khiển.",
+                "Người lái là anh L.T.H.",
+                "Sau đó, xe dừng."
+            ]
         );
     }
 
