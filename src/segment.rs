@@ -1285,6 +1285,23 @@ fn place_in_capitals(word: &str) -> bool {
     })
 }
 
+/// A number plate masked by the paper, cut by UAX #29 at its full stop:
+/// `biển số 60C-316.XX`, `BKS 51G-888.X`. `before` is the text before the
+/// plate's `word` (`60C-316`), `next` what follows the stop (`XX do …`).
+fn masked_plate(before: &str, word: &str, next: &str) -> bool {
+    let mask = next.bytes().take_while(|&b| b == b'X').count();
+    let before = before.trim_end().trim_end_matches(':').trim_end();
+    (1..=4).contains(&mask)
+        && !next[mask..].starts_with(char::is_alphanumeric)
+        && word.starts_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        && ["biển số", "biển số xe", "biển kiểm soát", "BKS", "BS"]
+            .iter()
+            .any(|w| before.ends_with(w))
+}
+
 /// Two or more initials, each one capital: `P.V.N`, `T.C.T`.
 fn initials(word: &str) -> bool {
     word.contains('.')
@@ -1334,6 +1351,9 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     let mut words = body.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“');
     let word = words.next().unwrap_or(body);
     let capital_next = first.is_some_and(char::is_uppercase);
+    if capital_next && masked_plate(&body[..body.len() - word.len()], word, next) {
+        return true;
+    }
     // `H.`, `P.`, `Q.`, `X.` abbreviate huyện, phường, quận, xã (`P. Bến
     // Nghé`), except right after a word for a person, where they are an
     // initial like any other (`anh H. Lúc này`).
@@ -1607,6 +1627,29 @@ mod tests {
                 "Xe do anh L.T.H. điều khiển.",
                 "Người lái là anh L.T.H.",
                 "Sau đó, xe dừng."
+            ]
+        );
+    }
+
+    /// A number plate masked after its full stop stays whole after `biển
+    /// số` or `BKS`; elsewhere the full stop still ends the sentence.
+    #[test]
+    fn masked_number_plates_stay_whole() {
+        for one in [
+            "Xe tải biển số 29C-123.XX do tài xế Lê Văn M điều khiển.",
+            "Ô tô BKS 51G-888.XX bị tạm giữ.",
+            "Xe khách biển kiểm soát: 47B-012.X chạy quá tốc độ.",
+            "Xe máy BKS 36B2-451.xx dừng lại.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+        assert_eq!(
+            sents("Xe mang biển số 60C-316. Xe chạy nhanh. Dân số đạt 316. XX là mã."),
+            [
+                "Xe mang biển số 60C-316.",
+                "Xe chạy nhanh.",
+                "Dân số đạt 316.",
+                "XX là mã."
             ]
         );
     }
