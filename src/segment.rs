@@ -1237,9 +1237,16 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
                     cuts.push(j + ws);
                 }
             }
-            "." if i > 0 && i + 1 < b.len() => {
+            "." if i > 0 => {
                 if let Some(dash) = dash_item(&piece[i + 1..]) {
                     cuts.push(i + 1 + dash);
+                    continue;
+                }
+                if let Some(item) = item_after_semicolon(&piece[..=i], &piece[i + 1..]) {
+                    cuts.push(item);
+                    continue;
+                }
+                if i + 1 >= b.len() {
                     continue;
                 }
                 let mut next = piece[i + 1..].chars();
@@ -1285,6 +1292,34 @@ fn place_in_capitals(word: &str) -> bool {
     })
 }
 
+/// A numbered item: `2.`, `144.2.3.` (groups of one to three digits).
+fn number_enumerator(s: &str) -> bool {
+    s.strip_suffix('.').is_some_and(|body| {
+        body.split('.')
+            .all(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Does `tail` end an item of a list: with `;`, or with a full stop after
+/// a word of two or more letters ending in a lower-case one that is not an
+/// abbreviation (`… ưu đãi.`; not `Q.`, `TP.`, `tr.`)?
+fn item_ends(tail: &str) -> bool {
+    if tail.ends_with(';') {
+        return true;
+    }
+    let Some(body) = tail.strip_suffix('.') else {
+        return false;
+    };
+    let word = body
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    word.chars().count() >= 2
+        && word.chars().last().is_some_and(char::is_lowercase)
+        && body.len() - word.len() == body.trim_end_matches(char::is_alphabetic).len()
+        && !ABBREVIATIONS.contains(&word)
+}
+
 /// A number plate masked by the paper, cut by UAX #29 at its full stop:
 /// `biển số 60C-316.XX`, `BKS 51G-888.X`. `before` is the text before the
 /// plate's `word` (`60C-316`), `next` what follows the stop (`XX do …`).
@@ -1300,6 +1335,28 @@ fn masked_plate(before: &str, word: &str, next: &str) -> bool {
         && ["biển số", "biển số xe", "biển kiểm soát", "BKS", "BS"]
             .iter()
             .any(|w| before.ends_with(w))
+}
+
+/// A numbered item inside a sentence piece after a `;` (`… Soát; 144.2.3.
+/// Xem xét …`, which UAX #29 does not cut): `upto` ends with the item's
+/// full stop, `after` (nothing, whitespace, or whitespace and a capital)
+/// follows it in the piece. The offset of the item in `upto`.
+fn item_after_semicolon(upto: &str, after: &str) -> Option<usize> {
+    // The piece ends after the item (UAX #29 cut after it), or a capital
+    // follows it inside the piece.
+    let word = after.trim_start();
+    let spaced = word.len() < after.len();
+    if !(after.is_empty() || spaced && (word.is_empty() || word.starts_with(char::is_uppercase))) {
+        return None;
+    }
+    let back = &upto[floor_char_boundary(upto, upto.len().saturating_sub(16))..];
+    let item = back.len()
+        - back
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
+    let start = upto.len() - item;
+    let before = upto[..start].strip_suffix(char::is_whitespace)?;
+    (number_enumerator(&upto[start..]) && before.trim_end().ends_with(';')).then_some(start)
 }
 
 /// Two or more initials, each one capital: `P.V.N`, `T.C.T`.
@@ -1336,6 +1393,14 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     // `/.`, a lone closing bracket or quote: no letter or digit of its own.
     if !next.chars().any(char::is_alphanumeric) {
         return true;
+    }
+    // A numbered item after the end of a sentence or a `;` opens the next
+    // sentence (`… ưu đãi. 2. Cổ tức …`, `… Soát; 144.2.3. Xem xét …`).
+    if number_enumerator(next.trim_end())
+        && item_ends(tail)
+        && !(whole && enumerator_re().is_match(tail))
+    {
+        return false;
     }
     let first = next.chars().next();
     if first.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit()) {
@@ -1652,6 +1717,31 @@ mod tests {
                 "XX là mã."
             ]
         );
+    }
+
+    /// A numbered item after a sentence's full stop or a `;` opens the
+    /// next sentence; a number after an abbreviation does not.
+    #[test]
+    fn numbered_items_inside_a_line_open_the_next_sentence() {
+        assert_eq!(
+            sents("1. Lãi được chia theo tỷ lệ vốn góp. 2. Lãi trả cho cổ phần thường. 3. Hết."),
+            [
+                "1. Lãi được chia theo tỷ lệ vốn góp.",
+                "2. Lãi trả cho cổ phần thường.",
+                "3. Hết."
+            ]
+        );
+        assert_eq!(
+            sents("12.3.1. Bầu Chủ tịch Hội đồng; 12.3.2. Sửa đổi Điều lệ công ty; 12.3.3."),
+            [
+                "12.3.1. Bầu Chủ tịch Hội đồng;",
+                "12.3.2. Sửa đổi Điều lệ công ty;",
+                "12.3.3."
+            ]
+        );
+        for one in ["Văn phòng đặt ở Q. 3.", "Giá tăng 5; 2 mã giảm."] {
+            assert_eq!(sents(one), [one]);
+        }
     }
 
     fn kinds(text: &str, unit: Unit) -> Vec<(usize, SegmentKind, &str)> {
