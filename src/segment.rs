@@ -1062,6 +1062,11 @@ fn mark_title(
         {
             continue;
         }
+        // The site's chrome (a breadcrumb, an empty image, a table's unit)
+        // is never the title; the headline may follow it.
+        if kinds(fine, &[SegmentKind::Text]) && chrome_line(&text[l.start..l.end]) {
+            continue;
+        }
         // A source credit or a dateline alone above the headline.
         if kinds(fine, &[SegmentKind::Text]) && source_line(&text[l.start..l.end]) {
             make_byline(fine, li, l);
@@ -1081,6 +1086,21 @@ fn mark_title(
     }
     mark_alt_title(text, fine, alt_title);
     first
+}
+
+/// A line of the site's chrome above the headline, never a title: no
+/// letter at all (`![]() |`, `* * *`) or a breadcrumb ending in ` >`
+/// (`Trang chủ >`).
+fn chrome_line(line: &str) -> bool {
+    !line.chars().any(char::is_alphabetic) || line.ends_with(" >") || line == ">"
+}
+
+/// A table's unit (`Đơn vị: 1.000.000đ`, `Đơn vị tính: tỷ đồng`, `ĐVT: %`):
+/// a table, not a headline, opens the copy.
+fn table_unit(line: &str) -> bool {
+    ["Đơn vị:", "Đơn vị :", "Đơn vị tính:", "ĐVT:"]
+        .iter()
+        .any(|p| line.starts_with(p))
 }
 
 /// The title's second rule: the first text span whose ASCII form is the
@@ -1109,6 +1129,7 @@ fn headline(line: &str) -> bool {
     line.chars().count() <= 250
         && line.split_whitespace().count() <= HEADLINE_SYLLABLES
         && !line.ends_with(['.', ':', ',', ';'])
+        && !table_unit(line)
         && dateline_re().find(line).is_none_or(|m| m.end() > 80)
         && lead_time_re().find(line).is_none_or(|m| m.end() > 80)
 }
@@ -1750,6 +1771,31 @@ mod tests {
             .into_iter()
             .map(|s| (s.para, s.kind, &text[s.start..s.end]))
             .collect()
+    }
+
+    /// A breadcrumb or a line with no letter above the headline is not the
+    /// title; the headline under it is. A table's unit is no title either.
+    #[test]
+    fn chrome_lines_are_never_the_title() {
+        let headline = "Giá xăng giảm lần thứ ba liên tiếp";
+        for chrome in ["Trang chủ >", "Kinh tế > Thị trường >", "![]() |", "* * *"] {
+            let text = format!("{chrome}\n\n{headline}\n\nGiá bán lẻ giảm từ 15h chiều nay.\n");
+            for unit in [Unit::Sentence, Unit::Paragraph] {
+                let got = kinds(&text, unit);
+                assert_eq!(got[0], (0, SegmentKind::Text, chrome), "{unit:?}");
+                assert_eq!(got[1], (1, SegmentKind::Title, headline), "{unit:?}");
+            }
+        }
+        // A table's unit opens a table, not an article with a headline.
+        let table = "Đơn vị: tỷ đồng\nQuý 3 Quý 4\nDoanh thu 12 15\n";
+        assert!(
+            kinds(table, Unit::Sentence)
+                .iter()
+                .all(|k| k.1 == SegmentKind::Text)
+        );
+        // A breadcrumb-like arrow inside a headline does not count.
+        let text = "Lãi suất > 7% khiến doanh nghiệp lo\n\nThân bài.\n";
+        assert_eq!(kinds(text, Unit::Sentence)[0].1, SegmentKind::Title);
     }
 
     #[test]
