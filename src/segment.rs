@@ -1600,6 +1600,13 @@ mod tests {
         sentences(s).into_iter().map(|(a, b)| &s[a..b]).collect()
     }
 
+    /// Each of `cases` is one sentence.
+    fn stay_whole(cases: &[&str]) {
+        for &one in cases {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
     #[test]
     fn vietnamese_sentence_rules() {
         let one = [
@@ -1681,14 +1688,12 @@ mod tests {
                 "Hết"
             ]
         );
-        for one in [
+        stay_whole(&[
             "Công an TP.Dĩ An vào cuộc.",
             "Trụ sở ở TP.HCM và Tp.Thủ Đức.",
             "Ý kiến của GS.TSKH.Nguyễn Văn G được ghi nhận.",
             "Tại TX.Tân Uyên, PGS.TS.Lê Văn H phát biểu.",
-        ] {
-            assert_eq!(sents(one), [one]);
-        }
+        ]);
         // A word ending in a lower-case letter already cut (S3).
         assert_eq!(
             sents("Bị mất tài sản.Chín người bị thương."),
@@ -1700,13 +1705,11 @@ mod tests {
     /// one initial does; before a capital they still end it.
     #[test]
     fn several_initials_before_a_bracket_stay_whole() {
-        for one in [
+        stay_whole(&[
             "Xe tải do tài xế Đ.V.K. (SN 1985, ngụ xã Yên Định) điều khiển.",
             "Va chạm với xe máy do anh L.T.H. (SN 1990) cầm lái.",
             "Người bị thương là chị N.T.M. \"ngụ\" tại Hà Tĩnh.",
-        ] {
-            assert_eq!(sents(one), [one]);
-        }
+        ]);
         assert_eq!(
             sents("Xe do anh L.T.H. điều khiển. Người lái là anh L.T.H. Sau đó, xe dừng."),
             [
@@ -1721,14 +1724,12 @@ mod tests {
     /// số` or `BKS`; elsewhere the full stop still ends the sentence.
     #[test]
     fn masked_number_plates_stay_whole() {
-        for one in [
+        stay_whole(&[
             "Xe tải biển số 29C-123.XX do tài xế Lê Văn M điều khiển.",
             "Ô tô BKS 51G-888.XX bị tạm giữ.",
             "Xe khách biển kiểm soát: 47B-012.X chạy quá tốc độ.",
             "Xe máy BKS 36B2-451.xx dừng lại.",
-        ] {
-            assert_eq!(sents(one), [one]);
-        }
+        ]);
         assert_eq!(
             sents("Xe mang biển số 60C-316. Xe chạy nhanh. Dân số đạt 316. XX là mã."),
             [
