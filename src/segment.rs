@@ -1062,6 +1062,11 @@ fn mark_title(
         {
             continue;
         }
+        // The site's chrome (a breadcrumb, an empty image, a table's unit)
+        // is never the title; the headline may follow it.
+        if kinds(fine, &[SegmentKind::Text]) && chrome_line(&text[l.start..l.end]) {
+            continue;
+        }
         // A source credit or a dateline alone above the headline.
         if kinds(fine, &[SegmentKind::Text]) && source_line(&text[l.start..l.end]) {
             make_byline(fine, li, l);
@@ -1081,6 +1086,21 @@ fn mark_title(
     }
     mark_alt_title(text, fine, alt_title);
     first
+}
+
+/// A line of the site's chrome above the headline, never a title: no
+/// letter at all (`![]() |`, `* * *`) or a breadcrumb ending in ` >`
+/// (`Trang chủ >`).
+fn chrome_line(line: &str) -> bool {
+    !line.chars().any(char::is_alphabetic) || line.ends_with(" >") || line == ">"
+}
+
+/// A table's unit (`Đơn vị: 1.000.000đ`, `Đơn vị tính: tỷ đồng`, `ĐVT: %`):
+/// a table, not a headline, opens the copy.
+fn table_unit(line: &str) -> bool {
+    ["Đơn vị:", "Đơn vị :", "Đơn vị tính:", "ĐVT:"]
+        .iter()
+        .any(|p| line.starts_with(p))
 }
 
 /// The title's second rule: the first text span whose ASCII form is the
@@ -1109,6 +1129,7 @@ fn headline(line: &str) -> bool {
     line.chars().count() <= 250
         && line.split_whitespace().count() <= HEADLINE_SYLLABLES
         && !line.ends_with(['.', ':', ',', ';'])
+        && !table_unit(line)
         && dateline_re().find(line).is_none_or(|m| m.end() > 80)
         && lead_time_re().find(line).is_none_or(|m| m.end() > 80)
 }
@@ -1237,7 +1258,18 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
                     cuts.push(j + ws);
                 }
             }
-            "." if i > 0 && i + 1 < b.len() => {
+            "." if i > 0 => {
+                if let Some(dash) = dash_item(&piece[i + 1..]) {
+                    cuts.push(i + 1 + dash);
+                    continue;
+                }
+                if let Some(item) = item_after_semicolon(&piece[..=i], &piece[i + 1..]) {
+                    cuts.push(item);
+                    continue;
+                }
+                if i + 1 >= b.len() {
+                    continue;
+                }
                 let mut next = piece[i + 1..].chars();
                 let (Some(n1), Some(n2)) = (next.next(), next.next()) else {
                     continue;
@@ -1251,11 +1283,11 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
                     .next()
                     .unwrap_or("");
                 let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-                if letters >= 2
+                let plain = letters >= 2
                     && word.chars().all(char::is_alphabetic)
                     && word.chars().last().is_some_and(char::is_lowercase)
-                    && !ABBREVIATIONS.contains(&word)
-                {
+                    && !ABBREVIATIONS.contains(&word);
+                if plain || place_in_capitals(word) {
                     cuts.push(i + 1);
                 }
             }
@@ -1263,6 +1295,114 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// A place named by a place abbreviation and its initials, complete:
+/// `TP.HCM`, `TP.HN`, `Tp.HCM`, `TX.PT` (and `TPHCM`). A full stop glued
+/// after one ends a sentence before a capitalised word
+/// (`…về TP.HCM.Ngay khi…`). `TP.Dĩ An` (the abbreviation alone before the
+/// stop) and titles (`GS.TSKH.Nguyễn`) are not such a place.
+fn place_in_capitals(word: &str) -> bool {
+    if word == "TPHCM" {
+        return true;
+    }
+    word.split_once('.').is_some_and(|(prefix, name)| {
+        matches!(prefix, "TP" | "Tp" | "TX" | "Tx")
+            && name.chars().count() >= 2
+            && name.chars().all(char::is_uppercase)
+    })
+}
+
+/// A numbered item: `2.`, `144.2.3.` (groups of one to three digits).
+fn number_enumerator(s: &str) -> bool {
+    s.strip_suffix('.').is_some_and(|body| {
+        body.split('.')
+            .all(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Does `tail` end an item of a list: with `;`, or with a full stop after
+/// a word of two or more letters ending in a lower-case one that is not an
+/// abbreviation (`… ưu đãi.`; not `Q.`, `TP.`, `tr.`)?
+fn item_ends(tail: &str) -> bool {
+    if tail.ends_with(';') {
+        return true;
+    }
+    let Some(body) = tail.strip_suffix('.') else {
+        return false;
+    };
+    let word = body
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    word.chars().count() >= 2
+        && word.chars().last().is_some_and(char::is_lowercase)
+        && body.len() - word.len() == body.trim_end_matches(char::is_alphabetic).len()
+        && !ABBREVIATIONS.contains(&word)
+}
+
+/// A number plate masked by the paper, cut by UAX #29 at its full stop:
+/// `biển số 60C-316.XX`, `BKS 51G-888.X`. `before` is the text before the
+/// plate's `word` (`60C-316`), `next` what follows the stop (`XX do …`).
+fn masked_plate(before: &str, word: &str, next: &str) -> bool {
+    let mask = next.bytes().take_while(|&b| b == b'X').count();
+    let before = before.trim_end().trim_end_matches(':').trim_end();
+    (1..=4).contains(&mask)
+        && !next[mask..].starts_with(char::is_alphanumeric)
+        && word.starts_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        && ["biển số", "biển số xe", "biển kiểm soát", "BKS", "BS"]
+            .iter()
+            .any(|w| before.ends_with(w))
+}
+
+/// A numbered item inside a sentence piece after a `;` (`… Soát; 144.2.3.
+/// Xem xét …`, which UAX #29 does not cut): `upto` ends with the item's
+/// full stop, `after` (nothing, whitespace, or whitespace and a capital)
+/// follows it in the piece. The offset of the item in `upto`.
+fn item_after_semicolon(upto: &str, after: &str) -> Option<usize> {
+    // The piece ends after the item (UAX #29 cut after it), or a capital
+    // follows it inside the piece.
+    let word = after.trim_start();
+    let spaced = word.len() < after.len();
+    if !(after.is_empty() || spaced && (word.is_empty() || word.starts_with(char::is_uppercase))) {
+        return None;
+    }
+    let back = &upto[floor_char_boundary(upto, upto.len().saturating_sub(16))..];
+    let item = back.len()
+        - back
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
+    let start = upto.len() - item;
+    let before = upto[..start].strip_suffix(char::is_whitespace)?;
+    (number_enumerator(&upto[start..]) && before.trim_end().ends_with(';')).then_some(start)
+}
+
+/// Two or more initials, each one capital: `P.V.N`, `T.C.T`.
+fn initials(word: &str) -> bool {
+    word.contains('.')
+        && word.split('.').all(|part| {
+            let mut c = part.chars();
+            matches!((c.next(), c.next()), (Some(c), None) if c.is_uppercase())
+        })
+}
+
+/// After a full stop: whitespace, a dash (`-`, `–`, `—`), whitespace and a
+/// capital (`…về người. - Chiều 10/11, …`, an inline bullet that UAX #29
+/// does not cut, the dash being a continuation there). The offset of the
+/// dash in `after`, which opens the next sentence.
+fn dash_item(after: &str) -> Option<usize> {
+    let dash = after.len() - after.trim_start().len();
+    let rest = &after[dash..];
+    let c = rest.chars().next()?;
+    if dash == 0 || !matches!(c, '-' | '–' | '—') {
+        return None;
+    }
+    let next = &rest[c.len_utf8()..];
+    let word = next.trim_start();
+    (word.len() < next.len() && word.chars().next().is_some_and(char::is_uppercase)).then_some(dash)
 }
 
 /// Should `next` be joined to the piece before it, whose trimmed content
@@ -1274,6 +1414,14 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     // `/.`, a lone closing bracket or quote: no letter or digit of its own.
     if !next.chars().any(char::is_alphanumeric) {
         return true;
+    }
+    // A numbered item after the end of a sentence or a `;` opens the next
+    // sentence (`… ưu đãi. 2. Cổ tức …`, `… Soát; 144.2.3. Xem xét …`).
+    if number_enumerator(next.trim_end())
+        && item_ends(tail)
+        && !(whole && enumerator_re().is_match(tail))
+    {
+        return false;
     }
     let first = next.chars().next();
     if first.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit()) {
@@ -1289,6 +1437,9 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     let mut words = body.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“');
     let word = words.next().unwrap_or(body);
     let capital_next = first.is_some_and(char::is_uppercase);
+    if capital_next && masked_plate(&body[..body.len() - word.len()], word, next) {
+        return true;
+    }
     // `H.`, `P.`, `Q.`, `X.` abbreviate huyện, phường, quận, xã (`P. Bến
     // Nghé`), except right after a word for a person, where they are an
     // initial like any other (`anh H. Lúc này`).
@@ -1303,6 +1454,11 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     if ABBREVIATIONS.contains(&word) && !(place_letter && after_person()) {
         // `v.v.` before a capital ends its sentence.
         return !(capital_next && matches!(word, "v.v" | "vv"));
+    }
+    // Initials of a whole name (`P.V.N.`) go on before anything but a
+    // capital, as one initial does (`tài xế P.V.N. (SN 1982, …)`).
+    if !capital_next && initials(word) {
+        return true;
     }
     // An initial: one capital letter.
     let mut chars = word.chars();
@@ -1444,6 +1600,13 @@ mod tests {
         sentences(s).into_iter().map(|(a, b)| &s[a..b]).collect()
     }
 
+    /// Each of `cases` is one sentence.
+    fn stay_whole(cases: &[&str]) {
+        for &one in cases {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
     #[test]
     fn vietnamese_sentence_rules() {
         let one = [
@@ -1483,12 +1646,157 @@ mod tests {
         );
     }
 
+    /// An inline bullet after a full stop opens a sentence, dash included;
+    /// a dash inside a sentence, or after an abbreviation, does not.
+    #[test]
+    fn inline_dash_bullets_after_a_full_stop_split() {
+        assert_eq!(
+            sents("Nước rút dần về chiều. - Sáng 12/9, mưa to ở xã Ba Vì. – Tối 12/9, trời tạnh."),
+            [
+                "Nước rút dần về chiều.",
+                "- Sáng 12/9, mưa to ở xã Ba Vì.",
+                "– Tối 12/9, trời tạnh."
+            ]
+        );
+        for one in [
+            "Trận Hà Nội - Hải Phòng kết thúc lúc 21h.",
+            "Đoàn đến TP. - Hà Nội hôm qua.",
+            "Chỉ số giảm 2. - tức là mức thấp.",
+        ] {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
+    /// A full stop glued after a complete place abbreviation in capitals
+    /// ends a sentence before a capitalised word; the abbreviation glued
+    /// to a name, or to its own initials, does not.
+    #[test]
+    fn glued_full_stop_after_a_place_in_capitals_splits() {
+        assert_eq!(
+            sents("Xe khách chạy từ Đà Lạt về TP.HCM.Sáng nay, đường thông."),
+            [
+                "Xe khách chạy từ Đà Lạt về TP.HCM.",
+                "Sáng nay, đường thông."
+            ]
+        );
+        assert_eq!(
+            sents("Đoàn rời TP.HN.Tiếp đó là Tp.HCM.Cuối cùng về TPHCM.Hết"),
+            [
+                "Đoàn rời TP.HN.",
+                "Tiếp đó là Tp.HCM.",
+                "Cuối cùng về TPHCM.",
+                "Hết"
+            ]
+        );
+        stay_whole(&[
+            "Công an TP.Dĩ An vào cuộc.",
+            "Trụ sở ở TP.HCM và Tp.Thủ Đức.",
+            "Ý kiến của GS.TSKH.Nguyễn Văn G được ghi nhận.",
+            "Tại TX.Tân Uyên, PGS.TS.Lê Văn H phát biểu.",
+        ]);
+        // A word ending in a lower-case letter already cut (S3).
+        assert_eq!(
+            sents("Bị mất tài sản.Chín người bị thương."),
+            ["Bị mất tài sản.", "Chín người bị thương."]
+        );
+    }
+
+    /// Initials of a whole name before a bracket stay in the sentence, as
+    /// one initial does; before a capital they still end it.
+    #[test]
+    fn several_initials_before_a_bracket_stay_whole() {
+        stay_whole(&[
+            "Xe tải do tài xế Đ.V.K. (SN 1985, ngụ xã Yên Định) điều khiển.",
+            "Va chạm với xe máy do anh L.T.H. (SN 1990) cầm lái.",
+            "Người bị thương là chị N.T.M. \"ngụ\" tại Hà Tĩnh.",
+        ]);
+        assert_eq!(
+            sents("Xe do anh L.T.H. điều khiển. Người lái là anh L.T.H. Sau đó, xe dừng."),
+            [
+                "Xe do anh L.T.H. điều khiển.",
+                "Người lái là anh L.T.H.",
+                "Sau đó, xe dừng."
+            ]
+        );
+    }
+
+    /// A number plate masked after its full stop stays whole after `biển
+    /// số` or `BKS`; elsewhere the full stop still ends the sentence.
+    #[test]
+    fn masked_number_plates_stay_whole() {
+        stay_whole(&[
+            "Xe tải biển số 29C-123.XX do tài xế Lê Văn M điều khiển.",
+            "Ô tô BKS 51G-888.XX bị tạm giữ.",
+            "Xe khách biển kiểm soát: 47B-012.X chạy quá tốc độ.",
+            "Xe máy BKS 36B2-451.xx dừng lại.",
+        ]);
+        assert_eq!(
+            sents("Xe mang biển số 60C-316. Xe chạy nhanh. Dân số đạt 316. XX là mã."),
+            [
+                "Xe mang biển số 60C-316.",
+                "Xe chạy nhanh.",
+                "Dân số đạt 316.",
+                "XX là mã."
+            ]
+        );
+    }
+
+    /// A numbered item after a sentence's full stop or a `;` opens the
+    /// next sentence; a number after an abbreviation does not.
+    #[test]
+    fn numbered_items_inside_a_line_open_the_next_sentence() {
+        assert_eq!(
+            sents("1. Lãi được chia theo tỷ lệ vốn góp. 2. Lãi trả cho cổ phần thường. 3. Hết."),
+            [
+                "1. Lãi được chia theo tỷ lệ vốn góp.",
+                "2. Lãi trả cho cổ phần thường.",
+                "3. Hết."
+            ]
+        );
+        assert_eq!(
+            sents("12.3.1. Bầu Chủ tịch Hội đồng; 12.3.2. Sửa đổi Điều lệ công ty; 12.3.3."),
+            [
+                "12.3.1. Bầu Chủ tịch Hội đồng;",
+                "12.3.2. Sửa đổi Điều lệ công ty;",
+                "12.3.3."
+            ]
+        );
+        for one in ["Văn phòng đặt ở Q. 3.", "Giá tăng 5; 2 mã giảm."] {
+            assert_eq!(sents(one), [one]);
+        }
+    }
+
     fn kinds(text: &str, unit: Unit) -> Vec<(usize, SegmentKind, &str)> {
         Segmenter::new(unit)
             .segment(text)
             .into_iter()
             .map(|s| (s.para, s.kind, &text[s.start..s.end]))
             .collect()
+    }
+
+    /// A breadcrumb or a line with no letter above the headline is not the
+    /// title; the headline under it is. A table's unit is no title either.
+    #[test]
+    fn chrome_lines_are_never_the_title() {
+        let headline = "Giá xăng giảm lần thứ ba liên tiếp";
+        for chrome in ["Trang chủ >", "Kinh tế > Thị trường >", "![]() |", "* * *"] {
+            let text = format!("{chrome}\n\n{headline}\n\nGiá bán lẻ giảm từ 15h chiều nay.\n");
+            for unit in [Unit::Sentence, Unit::Paragraph] {
+                let got = kinds(&text, unit);
+                assert_eq!(got[0], (0, SegmentKind::Text, chrome), "{unit:?}");
+                assert_eq!(got[1], (1, SegmentKind::Title, headline), "{unit:?}");
+            }
+        }
+        // A table's unit opens a table, not an article with a headline.
+        let table = "Đơn vị: tỷ đồng\nQuý 3 Quý 4\nDoanh thu 12 15\n";
+        assert!(
+            kinds(table, Unit::Sentence)
+                .iter()
+                .all(|k| k.1 == SegmentKind::Text)
+        );
+        // A breadcrumb-like arrow inside a headline does not count.
+        let text = "Lãi suất > 7% khiến doanh nghiệp lo\n\nThân bài.\n";
+        assert_eq!(kinds(text, Unit::Sentence)[0].1, SegmentKind::Title);
     }
 
     #[test]
