@@ -297,7 +297,10 @@ pub trait Memory: Send {
     ///
     /// # Errors
     /// [`Error::Tm`]; nothing is changed then.
-    fn adopt_old_keys(&mut self, parts: &KeyParts<'_>) -> Result<usize>;
+    fn adopt_old_keys(&mut self, parts: &KeyParts<'_>) -> Result<usize> {
+        let _ = parts;
+        Ok(0)
+    }
 
     /// Stores one batch of machine translations, all or none, before it
     /// returns (a row with a key already stored replaces it).
@@ -444,7 +447,7 @@ const HUMAN_TARGET: &str = "SELECT target FROM human \
 
 /// The schema this version writes (`PRAGMA user_version`): 0 before
 /// language tags were compared case-insensitively, 1 since.
-const SCHEMA: i64 = 1;
+const SCHEMA: i64 = 2;
 
 /// The human table's columns: its key folds the tags' ASCII case.
 const HUMAN_COLUMNS: &str = "(
@@ -495,8 +498,9 @@ fn digest(parts: [&str; 7]) -> String {
 /// the tables of a new one): in one `BEGIN IMMEDIATE` transaction, so that
 /// of several processes opening it at once one migrates and the others,
 /// which wait for it (busy timeout), find it done (`user_version`, read
-/// again inside the transaction). Every row is kept, except that of human
-/// corrections equal up to the tags' case only the one stored last stays.
+/// again inside the transaction). Every row is kept: of human corrections
+/// equal up to the tags' case the one stored last stays in `human`, the
+/// others move to `human_superseded`.
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
     if version(conn)? >= SCHEMA {
@@ -565,19 +569,33 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         // Rebuilt with a key that folds the tags' case; of rows that now
         // collide, the one stored last replaces the others. Ids (rowids)
         // are kept.
+        // The corrections replaced are kept in `human_superseded` (with
+        // their ids), not deleted: they were an editor's work.
         tx.execute_batch(&format!(
             "CREATE TABLE human_nocase {HUMAN_COLUMNS};
              INSERT OR REPLACE INTO human_nocase
                (rowid, source_lang, target_lang, source, target, updated, file, line, doc)
                SELECT rowid, source_lang, target_lang, source, target, updated, file, line, doc
                FROM human ORDER BY updated, rowid;
+             CREATE TABLE IF NOT EXISTS human_superseded AS
+               SELECT rowid AS id, source_lang, target_lang, source, target, updated, file, line, doc
+               FROM human WHERE 0;
+             INSERT INTO human_superseded
+               SELECT rowid, source_lang, target_lang, source, target, updated, file, line, doc
+               FROM human WHERE rowid NOT IN (SELECT rowid FROM human_nocase);
              DROP TABLE human;
              ALTER TABLE human_nocase RENAME TO human;"
         ))?;
     }
+    // The parts of runs that already looked for old keys (see
+    // `Tm::adopt_old_keys`); the export's and the lookups' comparisons of
+    // tags (NOCASE) by an index, so `tm export` is not quadratic.
     tx.execute_batch(&format!(
         "CREATE INDEX IF NOT EXISTS machine_tags_as_written ON machine (engine)
            WHERE tags_as_written = 1;
+         CREATE TABLE IF NOT EXISTS adopted_parts (parts TEXT PRIMARY KEY);
+         CREATE INDEX IF NOT EXISTS machine_pair ON machine
+           (source, source_lang COLLATE NOCASE, target_lang COLLATE NOCASE, accepted);
          PRAGMA user_version = {SCHEMA};"
     ))?;
     tx.commit()
@@ -761,6 +779,47 @@ impl Tm {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))?;
+        let read_only = self
+            .conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| self.err(e))?;
+        // A migrated memory: nothing left to adopt (the usual case), or
+        // these parts looked already, in an earlier run (marks only ever
+        // go, so what did not match then never will).
+        if marked > 0 {
+            // (A memory migrated by an earlier build and opened read-only
+            // may lack the table of parts.)
+            let left: bool = self
+                .conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM machine WHERE tags_as_written = 1)",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            let looked: bool = left
+                && self
+                    .conn
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'adopted_parts')",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .map_err(|e| self.err(e))?
+                && self
+                    .conn
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM adopted_parts WHERE parts = ?1)",
+                        [&once],
+                        |r| r.get(0),
+                    )
+                    .map_err(|e| self.err(e))?;
+            let left = left && !looked;
+            if !left {
+                self.adopted.insert(once);
+                return Ok(0);
+            }
+        }
         let sql = if marked > 0 {
             "SELECT rowid, key, source_lang, target_lang, sent FROM machine \
              WHERE tags_as_written = 1 AND engine = ?1"
@@ -798,13 +857,21 @@ impl Tm {
                 }
             }
         }
-        let read_only = self
-            .conn
-            .is_readonly(rusqlite::MAIN_DB)
-            .map_err(|e| self.err(e))?;
         if read_only {
             for (_, old, now) in &found {
-                self.aliases.insert(now.clone(), old.clone());
+                // A row stored under today's key is newer: it wins, as a
+                // writable memory keeps it.
+                let taken: bool = self
+                    .conn
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM machine WHERE key = ?1)",
+                        [now],
+                        |r| r.get(0),
+                    )
+                    .map_err(|e| self.err(e))?;
+                if !taken {
+                    self.aliases.insert(now.clone(), old.clone());
+                }
             }
         } else {
             let path = self.path.clone();
@@ -812,17 +879,31 @@ impl Tm {
                 path: path.clone(),
                 message: e.to_string(),
             };
-            let tx = self.conn.transaction().map_err(err)?;
-            for (rowid, _, now) in &found {
-                tx.execute(
-                    "UPDATE machine SET tags_as_written = NULL, \
-                     key = CASE WHEN EXISTS (SELECT 1 FROM machine WHERE key = ?2) THEN key ELSE ?2 END \
-                     WHERE rowid = ?1",
-                    params![rowid, now],
-                )
-                .map_err(err)?;
+            // In transactions of a few thousand rows: another process
+            // waiting on the memory (busy timeout 5 s) is never locked out
+            // long. Each row's re-keying stands alone; a row re-keyed or
+            // stored meanwhile (`key`, the mark) is left alone.
+            for chunk in found.chunks(4096) {
+                let tx = self.conn.transaction().map_err(err)?;
+                for (rowid, old, now) in chunk {
+                    tx.execute(
+                        "UPDATE machine SET tags_as_written = NULL, \
+                         key = CASE WHEN EXISTS (SELECT 1 FROM machine WHERE key = ?2) THEN key ELSE ?2 END \
+                         WHERE rowid = ?1 AND key = ?3 AND tags_as_written = 1",
+                        params![rowid, now, old],
+                    )
+                    .map_err(err)?;
+                }
+                tx.commit().map_err(err)?;
             }
-            tx.commit().map_err(err)?;
+            if marked > 0 {
+                self.conn
+                    .execute(
+                        "INSERT OR IGNORE INTO adopted_parts (parts) VALUES (?1)",
+                        [&once],
+                    )
+                    .map_err(err)?;
+            }
         }
         self.adopted.insert(once);
         Ok(found.len())
@@ -1553,12 +1634,28 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(marked, ["Ba", "Một"], "the rows keyed under `en-gb`");
-        let tables = number(
-            &path,
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
-            &[],
+        let conn = Connection::open(&path).unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            tables,
+            ["adopted_parts", "human", "human_superseded", "machine"],
+            "no table left over from the rebuild"
         );
-        assert_eq!(tables, 2, "no table left over from the rebuild");
+        // The correction replaced is kept, with its id, not deleted.
+        let superseded: Vec<(i64, String)> = conn
+            .prepare("SELECT id, target FROM human_superseded")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(superseded, [(9, "Older".to_string())]);
     }
 
     /// Machine rows an old version keyed under `en-gb` are found under any
@@ -1610,6 +1707,14 @@ mod tests {
             ]
         );
         drop(tm);
+        // Both parts are remembered in the file: a later run with either
+        // does not scan the marked rows again.
+        let conn = Connection::open(&path).unwrap();
+        let looked: i64 = conn
+            .query_row("SELECT COUNT(*) FROM adopted_parts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(looked, 2);
+        drop(conn);
         // Stored: a later open finds them without adopting again; the
         // old "Ba" row is kept (under its old key), unmarked.
         let mut tm = Tm::open(&path).unwrap();
