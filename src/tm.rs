@@ -769,58 +769,43 @@ impl Tm {
         if self.adopted.contains(&once) {
             return Ok(0);
         }
+        // `SELECT EXISTS (…)` queries with one parameter at most.
+        let yes = |sql: &str, arg: &[&str]| -> Result<bool> {
+            self.conn
+                .query_row(sql, rusqlite::params_from_iter(arg), |r| r.get(0))
+                .map_err(|e| self.err(e))
+        };
         // An unmigrated memory (opened read-only) has no marks: all its
         // rows are old.
-        let marked: i64 = self
-            .conn
-            .query_row(
-                "SELECT COUNT(*) FROM pragma_table_info('machine') WHERE name = 'tags_as_written'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))?;
+        let marked = yes(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('machine') WHERE name = 'tags_as_written')",
+            &[],
+        )?;
         let read_only = self
             .conn
             .is_readonly(rusqlite::MAIN_DB)
             .map_err(|e| self.err(e))?;
         // A migrated memory: nothing left to adopt (the usual case), or
         // these parts looked already, in an earlier run (marks only ever
-        // go, so what did not match then never will).
-        if marked > 0 {
-            // (A memory migrated by an earlier build and opened read-only
-            // may lack the table of parts.)
-            let left: bool = self
-                .conn
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM machine WHERE tags_as_written = 1)",
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|e| self.err(e))?;
-            let looked: bool = left
-                && self
-                    .conn
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'adopted_parts')",
-                        [],
-                        |r| r.get(0),
-                    )
-                    .map_err(|e| self.err(e))?
-                && self
-                    .conn
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM adopted_parts WHERE parts = ?1)",
-                        [&once],
-                        |r| r.get(0),
-                    )
-                    .map_err(|e| self.err(e))?;
-            let left = left && !looked;
+        // go, so what did not match then never will). A memory migrated by
+        // an earlier build and opened read-only may lack the table of parts.
+        if marked {
+            let left = yes(
+                "SELECT EXISTS (SELECT 1 FROM machine WHERE tags_as_written = 1)",
+                &[],
+            )? && !(yes(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'adopted_parts')",
+                &[],
+            )? && yes(
+                "SELECT EXISTS (SELECT 1 FROM adopted_parts WHERE parts = ?1)",
+                &[&once],
+            )?);
             if !left {
                 self.adopted.insert(once);
                 return Ok(0);
             }
         }
-        let sql = if marked > 0 {
+        let sql = if marked {
             "SELECT rowid, key, source_lang, target_lang, sent FROM machine \
              WHERE tags_as_written = 1 AND engine = ?1"
         } else {
@@ -896,7 +881,7 @@ impl Tm {
                 }
                 tx.commit().map_err(err)?;
             }
-            if marked > 0 {
+            if marked {
                 self.conn
                     .execute(
                         "INSERT OR IGNORE INTO adopted_parts (parts) VALUES (?1)",

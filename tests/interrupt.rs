@@ -235,18 +235,7 @@ fn sigterm_during_a_run_leaves_no_temporary_file_and_exits_130() {
 struct SlowUpper;
 impl wiremock::Respond for SlowUpper {
     fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
-        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
-        let out: Vec<String> = body["q"]
-            .as_array()
-            .map(|q| {
-                q.iter()
-                    .map(|t| t.as_str().unwrap_or("").to_uppercase())
-                    .collect()
-            })
-            .unwrap_or_default();
-        wiremock::ResponseTemplate::new(200)
-            .set_delay(Duration::from_millis(50))
-            .set_body_json(serde_json::json!({ "translatedText": out }))
+        common::mt::libre_reply(req, str::to_uppercase).set_delay(Duration::from_millis(50))
     }
 }
 
@@ -257,20 +246,7 @@ fn ctrl_c_during_a_translated_run_keeps_the_memory_and_a_rerun_resumes() {
     let requests = || rt.block_on(server.received_requests()).unwrap().len();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let article: String = (0..40)
-        .map(|i| format!("Câu thứ {i} của bài báo.\n\n"))
-        .collect();
-    std::fs::write(d.join("bai.txt"), &article).unwrap();
-    std::fs::write(
-        d.join("c.toml"),
-        format!(
-            "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n\
-             [engines.libretranslate]\nurl = \"{}\"\nbatch_size = 1\nconcurrency = 1\n\
-             [tm]\npath = \"tm.sqlite\"\n",
-            server.uri()
-        ),
-    )
-    .unwrap();
+    common::mt::forty_sentences_one_per_request(d, &server.uri());
     let args = ["run", "--config", "c.toml", "bai.txt", "-o", "out"];
     let mut child = songngu(d, &args).stderr(Stdio::piped()).spawn().unwrap();
     let start = Instant::now();

@@ -367,18 +367,7 @@ fn killed_run_resumes_without_resending_and_corrections_win() {
     let server = fake_server(&rt, "POST", "/translate", SlowLibre);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let article: String = (0..40)
-        .map(|i| format!("Câu thứ {i} của bài báo.\n\n"))
-        .collect();
-    std::fs::write(d.join("bai.txt"), &article).unwrap();
-    std::fs::write(
-        d.join("c.toml"),
-        format!(
-            "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n[engines.libretranslate]\nurl = \"{}\"\nbatch_size = 1\nconcurrency = 1\n[tm]\npath = \"tm.sqlite\"\n",
-            server.uri()
-        ),
-    )
-    .unwrap();
+    common::mt::forty_sentences_one_per_request(d, &server.uri());
     // First run: killed (SIGKILL) after some batches came back.
     let mut child = songngu(
         d,

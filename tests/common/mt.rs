@@ -80,6 +80,24 @@ pub fn next_fault(
     (!f.is_empty()).then(|| f.remove(0))
 }
 
+/// `bai.txt` of forty one-sentence paragraphs in `d`, and `c.toml` sending
+/// them to the LibreTranslate at `uri` one per request, through `tm.sqlite`.
+pub fn forty_sentences_one_per_request(d: &std::path::Path, uri: &str) {
+    let article: String = (0..40)
+        .map(|i| format!("Câu thứ {i} của bài báo.\n\n"))
+        .collect();
+    std::fs::write(d.join("bai.txt"), &article).unwrap();
+    std::fs::write(
+        d.join("c.toml"),
+        format!(
+            "[glossary]\npaths = []\n[translate]\nengine = \"libretranslate\"\n\
+             [engines.libretranslate]\nurl = \"{uri}\"\nbatch_size = 1\nconcurrency = 1\n\
+             [tm]\npath = \"tm.sqlite\"\n"
+        ),
+    )
+    .unwrap();
+}
+
 /// A LibreTranslate reply: each text of the request's `q` through `f`.
 pub fn libre_reply(
     req: &wiremock::Request,
