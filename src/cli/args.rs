@@ -305,7 +305,8 @@ pub enum ExportFormatArg {
 /// `songngu run`
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Articles: files, folders (searched recursively for .txt and .md) or - for stdin.
+    /// Articles: files, folders (searched recursively for .txt and .md; hidden entries, the
+    /// output folder and an earlier run's txt outputs are skipped, with a note) or - for stdin.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
