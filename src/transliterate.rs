@@ -94,7 +94,7 @@ fn override_for(c: char) -> Option<&'static str> {
         // and NFD alike, never `=`; an arrow keeps its direction; the pound
         // is `GBP` (deunicode: `PS`).
         '\u{0338}' => "/",
-        '\u{2192}' | '\u{27F6}' => "->",
+        '\u{2192}' | '\u{27F6}' | '\u{27A1}' => "->",
         '\u{2190}' | '\u{27F5}' => "<-",
         '\u{2194}' | '\u{27F7}' => "<->",
         '\u{21D2}' | '\u{27F9}' => "=>",
@@ -204,6 +204,16 @@ pub fn fold_char(c: char) -> &'static str {
     }
 }
 
+/// [`fold_char`] as the glossary matcher folds text: a pictograph that
+/// vanishes from the ASCII form (`⚽`) is a space there, so that it still
+/// breaks words (`Bộ Y tế👉Xem`).
+pub(crate) fn fold_char_breaking(c: char) -> &'static str {
+    match fold_char(c) {
+        "" if is_pictograph(c) => " ",
+        s => s,
+    }
+}
+
 /// The fold of a non-ASCII code point when it is one ASCII byte (`Some(b)`)
 /// or nothing (`Some(0)`); `None` when it needs [`fold_char`]. The table is
 /// looked up once, for loops over many characters.
@@ -238,6 +248,9 @@ fn table() -> &'static [u8; 0x10000] {
             }
             let s = map_char(c);
             *slot = match s.as_bytes() {
+                // A pictograph that vanishes still breaks words (the slow
+                // path leaves a pending space for it).
+                [] if is_pictograph(c) => SLOW,
                 [] => DROP,
                 // A mapping to a NUL byte cannot be told from DROP; none exists,
                 // but keep it on the slow path rather than rely on that.
@@ -418,10 +431,12 @@ impl Folder {
             }
             // Slow path: one character, with the pending-space rule.
             let b0 = bytes[i];
+            let mut breaks_words = false;
             let (mapped, len): (&[u8], usize) = if b0 < 0x80 {
                 (&bytes[i..=i], 1)
             } else {
                 let (cp, len) = decode(bytes, i);
+                breaks_words = char::from_u32(cp).is_some_and(is_pictograph);
                 let mapped = match if cp < 0x10000 {
                     table[cp as usize]
                 } else {
@@ -436,7 +451,10 @@ impl Folder {
             i += len;
             let Some(&first) = mapped.first() else {
                 // Empty mappings (a skin-tone modifier after an emoji) keep the
-                // pending space pending: `👍🏽` → `+1`, not `+1 `.
+                // pending space pending: `👍🏽` → `+1`, not `+1 `. A pictograph
+                // that vanishes (`⚽`) is a word break: a space, dropped like a
+                // trailing one (`Hà Nội⚽Huế` → `Ha Noi Hue`, `⚽ Bàn` → ` Ban`).
+                self.pending_space |= breaks_words;
                 continue;
             };
             let need = w + 1 + mapped.len() + (n - i);
@@ -730,6 +748,12 @@ mod tests {
         );
         assert_eq!(to_ascii("x =\u{338} y"), "x =/ y");
         assert_eq!(to_ascii("⚽ Bàn thắng: ❤️ 👉 Xem"), " Ban thang:   Xem");
+        // A vanished pictograph still breaks words.
+        assert_eq!(
+            to_ascii("Hà Nội⚽Huế, Bộ Y tế👉Xem"),
+            "Ha Noi Hue, Bo Y te Xem"
+        );
+        assert_eq!(slug("Hà Nội⚽Huế"), "ha-noi-hue");
         assert_eq!(to_ascii("✓ xong ★ 👍"), "OK xong * +1");
     }
 

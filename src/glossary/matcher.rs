@@ -200,14 +200,12 @@ struct Candidate {
     source: Ustr,
     target: Ustr,
     needs_number: bool,
+    /// A pattern's hit that ends with its slot (a number or a code, which
+    /// closes the name: nothing after it continues it).
+    closed: bool,
 }
 
 impl Candidate {
-    /// A pattern's hit (its end was found in the text, after its slots).
-    fn is_pattern(&self) -> bool {
-        self.fend == 0
-    }
-
     /// Leftmost, then longest, then the surer class, then the first entry.
     fn order(&self) -> (usize, std::cmp::Reverse<usize>, u8, usize) {
         (
@@ -663,7 +661,7 @@ impl Matcher {
                 // An unaccented one-word span is a real word of accented
                 // copy (`Tình báo Anh:`, Britain, is no `Ảnh:`) unless the
                 // copy around it is unaccented too.
-                if class == HitClass::AsciiSpan && k.one_word && accented_around(nfc, ns, ne) {
+                if class == HitClass::AsciiSpan && k.one_word && accented_before(nfc, ns) {
                     continue;
                 }
                 if !case_ok_folded(rule, slice, k.written()) {
@@ -709,6 +707,7 @@ impl Matcher {
                 source: k.source,
                 target: k.target,
                 needs_number: k.needs_number,
+                closed: false,
             });
             return;
         };
@@ -727,6 +726,7 @@ impl Matcher {
                     source: k.source,
                     target: target.into(),
                     needs_number: false,
+                    closed: matches!(rest.parts.last(), Some(Part::Slot(..))),
                 });
             }
             None => {
@@ -772,10 +772,11 @@ fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> 
     if !(c.class.is_confident() || c.class == HitClass::AsciiSpan) {
         return c.class;
     }
-    // A pattern's hit ends with its number or code, which closes the name:
+    // A pattern's hit that ends with its number or code is closed by it:
     // what follows (`Nghị quyết số 01/2007/NQ-HĐTP TANDTC`, the issuer)
-    // does not continue it.
-    let next = if c.is_pattern() {
+    // does not continue it; one that ends with words (`Đại hội XX của
+    // Đảng` before `Cộng sản Trung Quốc`) may be continued.
+    let next = if c.closed {
         None
     } else {
         continuation(nfc, c.start, c.end)
@@ -790,11 +791,12 @@ fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> 
     c.class
 }
 
-/// Has the syllable right before `[start, end)` or right after it
-/// diacritics (the copy around is accented)?
-fn accented_around(nfc: &str, start: usize, end: usize) -> bool {
+/// Has the syllable right before `start` (in the same clause: one space
+/// between) diacritics? What follows may be a name in accented copy even
+/// in an unaccented line (`Anh: Phạm Kiên/TTXVN`), so only what comes
+/// before tells.
+fn accented_before(nfc: &str, start: usize) -> bool {
     syllable_before(nfc, start).is_some_and(|s| has_diacritics(&nfc[s..start]))
-        || syllable_after(nfc, end).is_some_and(|(s, e)| has_diacritics(&nfc[s..e]))
 }
 
 /// Title modifiers: a term right after one is part of a longer title.
@@ -929,8 +931,9 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     }
     if !word.chars().next().is_some_and(is_upper)
         || !text.chars().next_back().is_some_and(is_alnum)
-        // A headline in capitals: the hit and the next word both.
-        || (!text.chars().any(char::is_lowercase) && !word.chars().any(char::is_lowercase))
+        // No lower-case letter: a headline in capitals, or an acronym
+        // (`TTXVN Thanh Tùng`, a reporter; `HĐND Bế Thanh Tịnh`).
+        || !text.chars().any(char::is_lowercase)
         || (word.bytes().all(|b| b"IVXLCDM".contains(&b))
             && super::pattern::roman_value(word).is_some())
     {
@@ -951,11 +954,15 @@ fn last_word(text: &str) -> &str {
     text.rsplit([' ', '\u{a0}', '.']).next().unwrap_or(text)
 }
 
-/// One or two capitals, as the abbreviations of administrative units are
-/// written before a name (`TP`, `TX`, `H`, `Q`, `P`): `TP.HCM.Ngay` (a
-/// sentence glued to the city's abbreviation) is no name continued.
+/// The abbreviations of administrative units written before a name
+/// (`TP` thành phố, `TX` thị xã, `TT` thị trấn, `H` huyện, `Q` quận, `P`
+/// phường, `X` xã): `TP.HCM.Ngay` or `QH.Sáng` (a sentence glued to an
+/// acronym) is no name continued.
 fn is_place_abbreviation(word: &str) -> bool {
-    (1..=2).contains(&word.chars().count()) && word.chars().all(is_upper)
+    matches!(
+        word,
+        "TP" | "Tp" | "TX" | "Tx" | "TT" | "H" | "Q" | "P" | "X"
+    )
 }
 
 /// Does a full stop at byte `i` glue a capitalised word to what ends there
@@ -1446,6 +1453,18 @@ mod tests {
             assert_eq!(hits.len(), 1, "{text}");
             assert_eq!(hits[0].target.as_str(), want, "{text}");
         }
+        // A pattern that ends with words may be continued (another party).
+        let mut d = Entry::term("Đại hội {n} của Đảng", "{n} National Party Congress");
+        d.kind = EntryKind::Pattern;
+        d.slots = vec![("n".into(), SlotType::Numeral)];
+        let md = matcher(vec![d]);
+        let hits = md.find("Đại hội XX của Đảng Cộng sản Trung Quốc").hits;
+        assert_eq!(hits[0].class, HitClass::Partial);
+        // A count is no ordinal (`2 tuần`, two weeks).
+        assert_eq!(
+            m.find("Quốc hội khóa 2 năm trước").hits[0].target.as_str(),
+            "National Assembly"
+        );
         // Not a numeral: the shorter term, and a finding.
         let r = m.find("Quốc hội khóa 2020");
         assert_eq!(r.hits[0].target.as_str(), "National Assembly");
@@ -1621,8 +1640,14 @@ mod tests {
             found(&m, "UBND H.Phước Sơn và UBND Quảng Nam"),
             [
                 t("UBND", "partial", "People's Committee"),
-                t("UBND", "partial", "People's Committee")
+                t("UBND", "exact", "People's Committee")
             ]
+        );
+        // An acronym before a glued sentence is no place abbreviation.
+        let qh = matcher(vec![Entry::term("QH", "National Assembly")]);
+        assert_eq!(
+            found(&qh, "kỳ họp QH.Sáng nay"),
+            [t("QH", "exact", "National Assembly")]
         );
         assert_eq!(
             found(&m, "UBND TỈNH QUẢNG NAM"),
@@ -1637,6 +1662,10 @@ mod tests {
         );
         assert_eq!(
             found(&m, "(Anh: Minh Duc/TTXVN)"),
+            [t("Anh:", "ascii-span", "Photo:")]
+        );
+        assert_eq!(
+            found(&m, "(Anh: Phạm Kiên/TTXVN)"),
             [t("Anh:", "ascii-span", "Photo:")]
         );
     }

@@ -93,7 +93,17 @@ impl SlotType {
         let value = &text[..len];
         let valid = match self {
             SlotType::Roman => roman_value(value).is_some(),
-            SlotType::Numeral => numeral_value(value).is_some(),
+            // An Arabic count before a unit of time is no ordinal
+            // (`Hội nghị Trung ương 2 tuần`, two weeks after the plenum).
+            SlotType::Numeral => {
+                numeral_value(value).is_some()
+                    && !(value.bytes().all(|b| b.is_ascii_digit())
+                        && TIME_UNITS.iter().any(|u| {
+                            text[len..]
+                                .strip_prefix(' ')
+                                .is_some_and(|r| r.starts_with(u))
+                        }))
+            }
             SlotType::Date => date_parts(value).is_some(),
             // `7 KL` is a number and a word, not a document code: a code has
             // at least one `-` or `/`.
@@ -337,6 +347,9 @@ fn group_thousands(digits: &str) -> String {
     }
     out
 }
+
+/// Units of time after which a number is a count, not an ordinal.
+const TIME_UNITS: [&str; 7] = ["tuần", "năm", "ngày", "tháng", "giờ", "phút", "thế kỷ"];
 
 /// The value of a [`SlotType::Numeral`]: a canonical Roman numeral, or a
 /// number from 1 to 999 without leading zero.
