@@ -658,9 +658,9 @@ impl Matcher {
                 {
                     continue;
                 }
-                // An unaccented one-word span is a real word of accented
-                // copy (`Tình báo Anh:`, Britain, is no `Ảnh:`) unless the
-                // copy around it is unaccented too.
+                // An unaccented one-word span right after an accented
+                // syllable is a real word of accented copy (`Tình báo Anh:`,
+                // Britain, is no `Ảnh:`).
                 if class == HitClass::AsciiSpan && k.one_word && accented_before(nfc, ns) {
                     continue;
                 }
@@ -1622,9 +1622,9 @@ mod tests {
         );
     }
 
-    /// A name glued by an abbreviation's full stop continues the hit; an
-    /// acronym followed by a name is partial, a headline in capitals is not;
-    /// an unaccented one-word span in accented copy is a real word.
+    /// A name glued by a place abbreviation's full stop continues the hit;
+    /// an acronym followed by a name does not; an unaccented one-word span
+    /// after an accented syllable is a real word.
     #[test]
     fn glued_names_acronyms_and_one_word_ascii_spans() {
         let m = matcher(vec![
