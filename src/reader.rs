@@ -746,6 +746,21 @@ pub struct Collected {
 /// # Errors
 /// [`Error::Io`] for a path that does not exist.
 pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
+    collect_matching(paths, options, &is_article)
+}
+
+/// [`collect`], with `wanted` instead of "a `.txt` or `.md` file" for the
+/// files a folder gives (asked about each file's path): `songngu qa` takes
+/// a run's `.jsonl` files so, with the same rules for the rest (hidden
+/// entries, links, each file once, what a walk leaves out reported).
+///
+/// # Errors
+/// As [`collect`].
+pub fn collect_matching(
+    paths: &[PathBuf],
+    options: WalkOptions,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> Result<Collected> {
     let mut out = Collected::default();
     let mut seen = std::collections::HashSet::new();
     let mut stdin_seen = false;
@@ -782,7 +797,7 @@ pub fn collect(paths: &[PathBuf], options: WalkOptions) -> Result<Collected> {
             }
         })?;
         if meta.is_dir() {
-            let found = walk(p, options, &is_article);
+            let found = walk(p, options, wanted);
             out.links_not_followed.extend(found.links_not_followed);
             out.skipped.extend(found.skipped);
             out.hidden.extend(found.hidden);

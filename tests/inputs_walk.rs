@@ -3,6 +3,8 @@
 //! of an earlier run beside the inputs or in another output folder), never
 //! a hidden file or folder, and never anything of these silently: each
 //! skip is reported. A file named on the command line is always read.
+//! `songngu qa` walks its folders by the same code, hidden entries left out
+//! and said the same way.
 //! The rule is in docs/output-naming.md ("Which files a folder gives").
 
 mod common;
@@ -199,4 +201,119 @@ fn hidden_files_and_folders_are_skipped_and_reported_but_read_when_named() {
         ),
         "{err}"
     );
+}
+
+/// The `of N file(s)` of `qa`'s summary line (on stdout).
+fn qa_files(out: &str) -> &str {
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("songngu qa: "))
+        .unwrap_or_else(|| panic!("no summary: {out}"));
+    line.rsplit(" of ").next().unwrap()
+}
+
+#[test]
+fn qa_walks_folders_as_run_does_hidden_entries_left_out_and_said() {
+    let dir = articles();
+    let d = dir.path();
+    // A run into a hidden output folder inside the input folder, and
+    // another into a visible one; a hidden copy of an output (an editor's
+    // backup) beside the outputs.
+    for out in ["parent/.out", "parent/out"] {
+        let (code, _, err) = sn(d, &["run", "parent", "-o", out, "--format", "jsonl", "-q"]);
+        assert_eq!(code, 0, "{err}");
+    }
+    std::fs::copy(
+        d.join("parent/out/bai.jsonl"),
+        d.join("parent/out/.bai.jsonl"),
+    )
+    .unwrap();
+    // Offline, every target is missing: `untranslated` errors, exit 1.
+    // Not a run output, hidden or not: not reported.
+    write(&d.join("parent/out/.DS_Store"), "x");
+    let (code, out, err) = sn(d, &["qa", "parent"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(qa_files(&out), "2 file(s)", "{out}");
+    assert!(
+        err.contains(
+            "songngu: note: skipped 2 hidden file(s) or folder(s) (name starting with one dot): \
+             parent/.out, parent/out/.bai.jsonl; name a file to read it anyway\n"
+        ),
+        "{err}"
+    );
+    // `--quiet` says nothing.
+    let (code, out, err) = sn(d, &["qa", "parent", "-q"]);
+    assert_eq!((code, err.as_str()), (1, ""));
+    assert_eq!(qa_files(&out), "2 file(s)", "{out}");
+    // Named, a hidden file is read and not reported; a file named and also
+    // found in a folder is checked once.
+    let (code, out, err) = sn(
+        d,
+        &[
+            "qa",
+            "parent",
+            "parent/out/.bai.jsonl",
+            "parent/out",
+            "parent/out/bai.jsonl",
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(qa_files(&out), "3 file(s)", "{out}");
+    assert!(
+        err.contains(
+            "songngu: note: skipped 1 hidden file(s) or folder(s) (name starting with one dot): \
+             parent/.out; name a file to read it anyway\n"
+        ),
+        "{err}"
+    );
+    // Named, a hidden folder is walked.
+    let (code, out, err) = sn(d, &["qa", "parent/.out"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(qa_files(&out), "2 file(s)", "{out}");
+    assert!(!err.contains("skipped"), "{err}");
+    // A folder with nothing but hidden entries says what it skipped.
+    write(&d.join("only/.cu/bai.jsonl"), "");
+    let (code, _, err) = sn(d, &["qa", "only"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "songngu: error: no .jsonl files found (skipped: 1 hidden file(s) or folder(s)); \
+             give the output folder of `songngu run` or its NAME.jsonl files"
+        ),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn qa_says_which_links_to_folders_it_did_not_follow() {
+    let dir = articles();
+    let d = dir.path();
+    let (code, _, err) = sn(
+        d,
+        &["run", "parent", "-o", "out", "--format", "jsonl", "-q"],
+    );
+    assert_eq!(code, 0, "{err}");
+    std::os::unix::fs::symlink(d.join("out"), d.join("parent/lien-ket")).unwrap();
+    let (code, out, err) = sn(d, &["qa", "parent"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("no .jsonl files found; give the output folder"),
+        "{err}"
+    );
+    let (code, out, err) = sn(d, &["qa", "parent", "out"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(qa_files(&out), "2 file(s)", "{out}");
+    assert!(
+        err.contains(
+            "songngu: note: 1 symbolic link(s) to folders not followed (parent/lien-ket); \
+             --follow-links follows them\n"
+        ),
+        "{err}"
+    );
+    // Followed, the files it leads to are those of `out`: checked once.
+    let (code, out, err) = sn(d, &["qa", "parent", "out", "--follow-links"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(qa_files(&out), "2 file(s)", "{out}");
+    assert!(!err.contains("not followed"), "{err}");
 }

@@ -7,51 +7,49 @@ use std::process::ExitCode;
 
 use songngu::glossary::{Glossary, Matcher, Severity};
 use songngu::qa::{check_run, read_run};
+use songngu::reader::{Collected, WalkOptions, collect_matching};
 
 use super::args::QaArgs;
-use super::load_config;
+use super::{load_config, report};
 
-/// The JSONL files under `path` (itself when a file), sorted; folders
-/// walked without looping ([`songngu::reader::walk`]).
-fn jsonl_files(path: &Path, follow_links: bool, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    if path.is_file() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    if !path.is_dir() {
-        anyhow::bail!("{}: no such file or folder", path.display());
+/// The JSONL files of `paths` (a file itself, a folder walked), in order,
+/// each file once: folders are walked as `run` walks its inputs
+/// ([`songngu::reader::collect_matching`]: without looping, hidden entries
+/// left out), for `*.jsonl` but `*.corrections.jsonl`.
+fn jsonl_files(paths: &[PathBuf], follow_links: bool) -> anyhow::Result<Collected> {
+    for path in paths {
+        if !path.is_file() && !path.is_dir() {
+            anyhow::bail!("{}: no such file or folder", path.display());
+        }
     }
     let wanted = |p: &Path| {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         name.ends_with(".jsonl") && !name.ends_with(".corrections.jsonl")
     };
-    let found = songngu::reader::walk(
-        path,
-        songngu::reader::WalkOptions {
-            follow_links,
-            skip: None,
-            ..songngu::reader::WalkOptions::default()
-        },
-        &wanted,
-    );
-    if let Some((p, e)) = found.unreadable.first() {
-        anyhow::bail!("{}: cannot read: {e}", p.display());
+    let options = WalkOptions {
+        follow_links,
+        skip_hidden: true,
+        ..WalkOptions::default()
+    };
+    let found = collect_matching(paths, options, &wanted)?;
+    for input in found.inputs.iter().filter(|i| i.is_unreadable()) {
+        if let Err(songngu::Error::Io { path, cause }) = input.open() {
+            anyhow::bail!("{}: cannot read: {cause}", path.display());
+        }
     }
-    out.extend(found.files);
-    Ok(())
+    Ok(found)
 }
 
 pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
     let config = load_config(config)?;
-    let mut paths = Vec::new();
-    for p in &args.paths {
-        jsonl_files(p, args.follow_links, &mut paths)?;
-    }
-    if paths.is_empty() {
+    let found = jsonl_files(&args.paths, args.follow_links)?;
+    if found.inputs.is_empty() {
         anyhow::bail!(
-            "no .jsonl files found; give the output folder of `songngu run` or its NAME.jsonl files"
+            "no .jsonl files found{}; give the output folder of `songngu run` or its NAME.jsonl files",
+            report::skipped_in_short(&found)
         );
     }
+    let paths: Vec<&Path> = found.inputs.iter().map(|i| i.path.as_path()).collect();
     let (glossary, warnings) = Glossary::load(&config, &args.glossary)?;
     super::report_glossary(&glossary);
     let matcher = Matcher::new(&glossary, config.glossary.case, config.glossary.diacritics)?;
@@ -61,6 +59,9 @@ pub fn run(args: &QaArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         .collect::<songngu::Result<Vec<_>>>()?;
     // Once the files are read: a bad file is the one thing said about it.
     super::warn_if_empty(&glossary, &warnings, &config, quiet);
+    if !quiet {
+        report::walk_notes(&found);
+    }
     let findings = check_run(&mut files, &matcher);
 
     // A closed stdout (`| head`) stops the printing, never the verdict.
