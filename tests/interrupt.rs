@@ -2,7 +2,9 @@
 //! binary: the run exits with 130 and says so, leaves none of its
 //! `.songngu-*.tmp` files (another process's stay), and every output it
 //! wrote before is complete; with a translation memory, a re-run sends
-//! only what the interrupted run had not stored.
+//! only what the interrupted run had not stored. Every other command says
+//! what it leaves in its own words (`ascii`, `slug`, `tm export`: nothing
+//! of a memory or of resuming).
 #![cfg(unix)]
 
 mod common;
@@ -94,9 +96,9 @@ fn wait(child: &mut Child) -> ExitStatus {
     }
 }
 
-/// Sends `signal` to `child` and checks that it exits with 130 and says
-/// it was interrupted.
-fn interrupt(child: &mut Child, signal: &str) {
+/// Sends `signal` to `child`, checks that it exits with 130 and says it
+/// was interrupted, and returns its stderr.
+fn interrupt(child: &mut Child, signal: &str) -> String {
     let killed = Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
@@ -110,6 +112,7 @@ fn interrupt(child: &mut Child, signal: &str) {
         err.contains("songngu: interrupted;") && err.contains("run the same command again"),
         "{err}"
     );
+    err
 }
 
 /// Runs `songngu run in -o out` on four small documents then six large
@@ -164,7 +167,15 @@ fn interrupted_run_cleans_up(signal: &str) {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    interrupt(&mut child, signal);
+    let err = interrupt(&mut child, signal);
+    // Offline, nothing is stored in a memory: no word of one.
+    assert!(
+        err.contains(
+            "songngu: interrupted; the outputs already written are complete and no temporary \
+             file is left; run the same command again to finish (it writes every output again)\n"
+        ),
+        "{err}"
+    );
     let left: Vec<PathBuf> = files_under(&out)
         .into_iter()
         .filter(|p| is_temporary(p))
@@ -260,7 +271,14 @@ fn ctrl_c_during_a_translated_run_keeps_the_memory_and_a_rerun_resumes() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    interrupt(&mut child, "-INT");
+    let err = interrupt(&mut child, "-INT");
+    assert!(
+        err.contains(
+            "run the same command again to finish (translations already stored in the memory \
+             are reused, not sent again)\n"
+        ),
+        "{err}"
+    );
     let first = requests();
     assert!((12..40).contains(&first), "interrupted mid-way: {first}");
     let left: Vec<PathBuf> = files_under(d)
@@ -295,4 +313,100 @@ fn ctrl_c_during_a_translated_run_keeps_the_memory_and_a_rerun_resumes() {
         jsonl.contains("\"target\":\"CÂU THỨ 39 CỦA BÀI BÁO.\""),
         "{jsonl}"
     );
+}
+
+/// `songngu ARGS` with stdin and stdout piped, once it has printed
+/// `first` for `input` (so its Ctrl-C handler is in place); stdin stays
+/// open, so the command waits for more.
+fn streaming(d: &Path, args: &[&str], input: &str, first: &str) -> Child {
+    use std::io::{BufRead, Write};
+    let mut child = songngu(d, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(line) => assert_eq!(line, first),
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no output in 20 s: {e}");
+        }
+    }
+    child
+}
+
+#[test]
+fn ctrl_c_during_ascii_and_slug_says_what_was_printed_and_that_a_rerun_starts_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut child = streaming(d, &["ascii"], "Hà Nội mùa thu\n", "Ha Noi mua thu\n");
+    let err = interrupt(&mut child, "-INT");
+    assert_eq!(
+        err,
+        "songngu: interrupted; the ASCII text printed so far is the start of the input's (it \
+         may end in the middle of a line), and nothing else was written; run the same command \
+         again on the whole input: it starts over from the beginning\n"
+    );
+    let mut child = streaming(d, &["slug"], "Hà Nội mùa thu\n", "ha-noi-mua-thu\n");
+    let err = interrupt(&mut child, "-TERM");
+    assert_eq!(
+        err,
+        "songngu: interrupted; the slugs printed so far are those of the first lines of the \
+         input, and nothing else was written; run the same command again on the whole input: \
+         it starts over from the first line\n"
+    );
+}
+
+#[test]
+fn ctrl_c_during_tm_export_says_the_export_is_cut_short_and_nothing_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[tm]\npath = \"tm.sqlite\"\n").unwrap();
+    // Far more TMX than a pipe holds: with nobody reading its stdout, the
+    // export waits in the middle.
+    let tm = songngu::tm::Tm::open(&d.join("tm.sqlite")).unwrap();
+    let from = songngu::tm::CorrectionSource::default();
+    for i in 0..3000 {
+        tm.put_human(
+            "vi",
+            "en",
+            &format!("Câu thứ {i} của bản tin hôm nay về thời tiết Hà Nội."),
+            &format!("Sentence {i} of today's bulletin on the weather in Hanoi."),
+            &from,
+        )
+        .unwrap();
+    }
+    drop(tm);
+    let mut child = songngu(d, &["tm", "export"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    // The export's start: it has opened the memory and is writing.
+    let mut start = [0u8; 5];
+    std::io::Read::read_exact(&mut out, &mut start).unwrap();
+    assert_eq!(&start, b"<?xml");
+    let err = interrupt(&mut child, "-INT");
+    assert_eq!(
+        err,
+        "songngu: interrupted; the TMX export printed so far is cut short, and nothing was \
+         changed; run the same command again for the whole TMX export\n"
+    );
+    drop(out);
 }

@@ -18,6 +18,7 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use clap::Parser;
 use songngu::config::{Config, ConfigSource};
@@ -102,6 +103,88 @@ fn on_interrupt_clean_up() {
     }
 }
 
+/// What the line an interrupt prints says after `songngu: interrupted; `:
+/// what the command leaves and what running it again does. Set for each
+/// command before its work ([`interrupt_note`]), refined by a command that
+/// learns more (`run` with an engine); empty before that.
+static ON_INTERRUPT: Mutex<String> = Mutex::new(String::new());
+
+/// Says what an interrupt from now on leaves (see [`ON_INTERRUPT`]).
+pub(crate) fn on_interrupt_say(note: impl Into<String>) {
+    *ON_INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = note.into();
+}
+
+/// `run` offline: the outputs, nothing else.
+const INTERRUPTED_RUN: &str = "the outputs already written are complete and no \
+     temporary file is left; run the same command again to finish (it writes every output again)";
+/// `run` with an engine: the memory keeps what was translated.
+pub(crate) const INTERRUPTED_RUN_WITH_MEMORY: &str = "the outputs already written are complete \
+     and no temporary file is left; run the same command again to finish (translations already \
+     stored in the memory are reused, not sent again)";
+/// `run --dry-run`: nothing is written or sent.
+const INTERRUPTED_DRY_RUN: &str =
+    "a dry run writes nothing and sends nothing; run the same command again for its counts";
+/// A command that only reads and prints.
+const INTERRUPTED_READING: &str = "the command only reads, and nothing was changed; what it \
+     printed so far is only a part; run the same command again for the whole";
+
+/// The [`ON_INTERRUPT`] note of `command`, before its work.
+fn interrupt_note(command: &Command) -> String {
+    use args::{GlossaryCommand as G, TmCommand as T};
+    // A file written whole (atomically), or stdout.
+    let written = |what: &str, file: Option<&PathBuf>| match file {
+        Some(f) => format!(
+            "{} holds either the whole {what} or what it held before, and no temporary file is \
+             left; run the same command again to write the {what}",
+            f.display()
+        ),
+        None => format!(
+            "the {what} printed so far is cut short, and nothing was changed; run the same \
+             command again for the whole {what}"
+        ),
+    };
+    match command {
+        Command::Run(args) if args.dry_run => INTERRUPTED_DRY_RUN.into(),
+        Command::Run(_) => INTERRUPTED_RUN.into(),
+        Command::Ascii(_) => "the ASCII text printed so far is the start of the input's (it may \
+             end in the middle of a line), and nothing else was written; run the same command \
+             again on the whole input: it starts over from the beginning"
+            .into(),
+        Command::Slug(_) => "the slugs printed so far are those of the first lines of the \
+             input, and nothing else was written; run the same command again on the whole input: \
+             it starts over from the first line"
+            .into(),
+        Command::Qa(_) => "nothing was changed; the findings printed so far are only a part, \
+             without the summary or the verdict; run the same command again for all of them"
+            .into(),
+        Command::Tm(T::Export { output }) => written("TMX export", output.as_ref()),
+        Command::Tm(T::Import { .. }) => "the corrections stored before the signal are in the \
+             memory, each whole, the others not; run the same command again to import the rest \
+             (those already stored are counted as unchanged)"
+            .into(),
+        Command::Tm(T::Corrections { delete, .. }) if !delete.is_empty() => "the deletion was \
+             done whole or not at all (the memory rolls back a change cut short); list the \
+             corrections with `songngu tm corrections` to see which"
+            .into(),
+        Command::Glossary(G::Export { output, .. }) => written("export", output.as_ref()),
+        Command::Glossary(G::Import { .. }) => "the glossary file holds either every entry \
+             imported or what it held before, and no temporary file is left; run the same command \
+             again to import"
+            .into(),
+        Command::Glossary(G::Fmt { check: false, .. }) => "the files already rewritten are \
+             complete, the others unchanged, and no temporary file is left; run the same command \
+             again to finish"
+            .into(),
+        Command::Engines(args) if args.prune_glossaries => "the old glossaries deleted \
+             before the signal are gone from the account, the others not yet; run the same \
+             command again to delete the rest"
+            .into(),
+        Command::Tm(_) | Command::Glossary(_) | Command::Engines(_) | Command::Config => {
+            INTERRUPTED_READING.into()
+        }
+    }
+}
+
 /// The first signal's work: see [`on_interrupt_clean_up`].
 fn clean_up_and_exit() {
     songngu::atomic::remove_temporaries();
@@ -111,16 +194,22 @@ fn clean_up_and_exit() {
     } else {
         ""
     };
-    eprintln!(
-        "{clear}songngu: interrupted; the outputs already written are complete and no temporary \
-         file is left; run the same command again to finish (translations already stored in the \
-         memory are reused, not sent again)"
-    );
+    let note = ON_INTERRUPT
+        .lock()
+        .map(|n| n.clone())
+        .unwrap_or_else(|p| p.into_inner().clone());
+    if note.is_empty() {
+        // Before any command's work (its configuration being read).
+        eprintln!("{clear}songngu: interrupted before any work; nothing was changed");
+    } else {
+        eprintln!("{clear}songngu: interrupted; {note}");
+    }
     std::process::exit(EXIT_INTERRUPTED);
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     VERBOSE.store(cli.verbose && !cli.quiet, Ordering::Relaxed);
+    on_interrupt_say(interrupt_note(&cli.command));
     match cli.command {
         Command::Run(args) => run::run(args, cli.config, cli.quiet),
         Command::Ascii(args) => ascii(&args),

@@ -123,6 +123,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
         // Opening the memory is set-up: a failure is a usage error (exit 2).
         // A dry run consults an existing memory read-only and creates none.
         let tm = if !args.dry_run {
+            super::on_interrupt_say(super::INTERRUPTED_RUN_WITH_MEMORY);
             Tm::open(&tm_path)
         } else if tm_path.exists() {
             Tm::open_read_only(&tm_path)
