@@ -49,6 +49,21 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A translation memory written by an earlier version, in a file this
+    /// process may only read: it is upgraded only when opened for writing,
+    /// and what was asked needs the upgrade.
+    #[error(
+        "translation memory {}: it has an older schema, which songngu upgrades when it opens the \
+         file for writing, and this file is write-protected; make it writable once (for example \
+         `chmod u+w {}`) and run the command again, or copy it to a writable place and set \
+         [tm] path to the copy",
+        path.display(),
+        path.display()
+    )]
+    TmOldSchema {
+        /// The SQLite file.
+        path: PathBuf,
+    },
     /// There is no translation memory where one was expected (a read-only
     /// command creates none).
     #[error("no translation memory at {}", path.display())]

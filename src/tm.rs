@@ -494,6 +494,16 @@ fn digest(parts: [&str; 7]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Does `table` have `column`?
+fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+        [column],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
 /// Brings a memory written by an earlier version to [`SCHEMA`] (creating
 /// the tables of a new one): in one `BEGIN IMMEDIATE` transaction, so that
 /// of several processes opening it at once one migrates and the others,
@@ -518,14 +528,7 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
            accepted INTEGER, tags_as_written INTEGER);
          CREATE TABLE IF NOT EXISTS human {HUMAN_COLUMNS};"
     ))?;
-    let has = |table: &str, column: &str| -> rusqlite::Result<bool> {
-        tx.query_row(
-            &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
-            [column],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n > 0)
-    };
+    let has = |table: &str, column: &str| has_column(&tx, table, column);
     if !has("machine", "accepted")? {
         // Their used translations count as accepted, except the rows
         // the old enforcement pass stored with the text sent as source
@@ -721,6 +724,23 @@ impl Tm {
             path: self.path.clone(),
             message: e.to_string(),
         }
+    }
+
+    /// Checks that the memory has `columns` (table, column), which an
+    /// earlier version's schema lacks until [`migrate`] adds them: a memory
+    /// in a file this process may only read is not upgraded when opened.
+    ///
+    /// # Errors
+    /// [`Error::TmOldSchema`] when one is missing, [`Error::Tm`].
+    fn require(&self, columns: &[(&str, &str)]) -> Result<()> {
+        for (table, column) in columns {
+            if !has_column(&self.conn, table, column).map_err(|e| self.err(e))? {
+                return Err(Error::TmOldSchema {
+                    path: self.path.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The key of a machine translation. The language tags are hashed in
@@ -1115,6 +1135,7 @@ impl Tm {
     /// # Errors
     /// [`Error::Tm`].
     pub fn corrections(&self, filter: &CorrectionFilter) -> Result<Vec<StoredCorrection>> {
+        self.require(&[("human", "file"), ("human", "line"), ("human", "doc")])?;
         let mut st = self
             .conn
             .prepare(
@@ -1240,6 +1261,7 @@ impl Tm {
              AND NOT EXISTS (SELECT 1 FROM human h WHERE h.source_lang = m.source_lang COLLATE NOCASE \
                AND h.target_lang = m.target_lang COLLATE NOCASE AND h.source = m.source) \
              ORDER BY m.source";
+        self.require(&[("machine", "accepted")])?;
         let mut out = Vec::new();
         for sql in [HUMAN, MACHINE] {
             let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;

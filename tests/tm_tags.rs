@@ -234,3 +234,116 @@ fn a_machine_row_an_earlier_version_stored_under_en_in_capitals_is_used_by_a_run
     assert_ne!(now, key, "re-keyed");
     assert_eq!(marked, None);
 }
+
+/// `songngu ARGS` in `dir` as a user the file system's permissions bind:
+/// under root (who may write any file), through `setpriv` without the
+/// capabilities that override them.
+fn songngu_unprivileged(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let probe = dir.join("probe");
+    std::fs::write(&probe, "x").unwrap();
+    let mut perms = std::fs::metadata(&probe).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&probe, perms).unwrap();
+    let privileged = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&probe)
+        .is_ok();
+    std::fs::remove_file(&probe).unwrap();
+    let mut c = if privileged {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--bounding-set=-dac_override,-dac_read_search", "--"])
+            .arg(env!("CARGO_BIN_EXE_songngu"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_songngu"))
+    };
+    let out = c
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .output()
+        .expect("setpriv (util-linux) is needed to run this test as root");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn set_readonly(path: &Path, readonly: bool) {
+    let mut perms = std::fs::metadata(path).unwrap().permissions();
+    perms.set_readonly(readonly);
+    std::fs::set_permissions(path, perms).unwrap();
+}
+
+/// A memory of the oldest schema (before the machine rows' `accepted` and
+/// the corrections' `file`, `line`, `doc`) in a write-protected file:
+/// `tm corrections` and `tm export` say it must be made writable once,
+/// `tm stats` reads it as it is; once writable, the upgrade makes both work.
+#[cfg(unix)]
+#[test]
+fn a_write_protected_memory_of_the_oldest_schema_says_to_make_it_writable_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[tm]\npath = \"tm.sqlite\"\n").unwrap();
+    let tm = d.join("tm.sqlite");
+    {
+        let conn = Connection::open(&tm).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE machine (
+               key TEXT PRIMARY KEY, engine TEXT NOT NULL, source_lang TEXT NOT NULL,
+               target_lang TEXT NOT NULL, source TEXT NOT NULL, sent TEXT NOT NULL,
+               target TEXT NOT NULL, final TEXT, created TEXT NOT NULL DEFAULT (datetime('now')));
+             CREATE TABLE human (
+               source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,
+               target TEXT NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now')),
+               PRIMARY KEY (source_lang, target_lang, source));",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO human (source_lang, target_lang, source, target) VALUES ('vi', 'en', ?1, ?2)",
+            params!["Xin chào.", "Hello."],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO machine (key, engine, source_lang, target_lang, source, sent, target, final) \
+             VALUES ('k', 'deepl', 'vi', 'en', ?1, ?1, ?2, ?2)",
+            params!["Tạm biệt.", "Goodbye."],
+        )
+        .unwrap();
+    }
+    set_readonly(&tm, true);
+    let want = "songngu: error: translation memory tm.sqlite: it has an older schema, which \
+                songngu upgrades when it opens the file for writing, and this file is \
+                write-protected; make it writable once (for example `chmod u+w tm.sqlite`) and \
+                run the command again, or copy it to a writable place and set [tm] path to the \
+                copy\n";
+    for args in [&["tm", "corrections"][..], &["tm", "export"]] {
+        let (code, out, err) = songngu_unprivileged(d, args);
+        assert_eq!((code, err.as_str()), (2, want), "{args:?}: {out}");
+        assert!(!out.contains("<tmx"), "{out}");
+    }
+    // Counting needs nothing the old schema lacks: read as it is.
+    let (code, out, err) = songngu_unprivileged(d, &["tm", "stats"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1  human corrections"), "{out}");
+    assert!(out.contains("1  engine:deepl vi->en"), "{out}");
+    // Nothing was changed by any of them.
+    let conn = Connection::open(&tm).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 0);
+    drop(conn);
+
+    // Writable once: upgraded, and then read-only again it stays readable.
+    set_readonly(&tm, false);
+    let (code, out, err) = songngu_unprivileged(d, &["tm", "corrections"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\tXin chào.\tHello.\n"), "{out}");
+    set_readonly(&tm, true);
+    let (code, out, err) = songngu_unprivileged(d, &["tm", "export"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("<seg>Hello.</seg>"), "{out}");
+    assert!(out.contains("<seg>Goodbye.</seg>"), "{out}");
+}

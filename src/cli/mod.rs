@@ -384,7 +384,7 @@ fn library_error(err: &anyhow::Error) -> Option<&songngu::Error> {
 /// (docs/exit-codes.md): 2 for what stops a command before any work (a bad
 /// configuration; input that does not parse or is not UTF-8; a glossary
 /// with errors; an unusable engine; a file, folder or memory that does not
-/// exist; outputs that would clash, overwrite an input or leave their
+/// exist, a write-protected memory of an older schema; outputs that would clash, overwrite an input or leave their
 /// folder), 1 for a failure while working (an I/O error, the memory or the
 /// matcher failing).
 fn exit_code(err: &songngu::Error) -> u8 {
@@ -396,6 +396,7 @@ fn exit_code(err: &songngu::Error) -> u8 {
         | E::GlossaryInvalid(_)
         | E::Engine(_)
         | E::NoTm { .. }
+        | E::TmOldSchema { .. }
         | E::OutsideOutput { .. }
         | E::OutputClash { .. }
         | E::OutputIsInput { .. }
@@ -498,6 +499,11 @@ mod tests {
         );
         // Met before it: nothing was done.
         assert_eq!(code(BeforeWork(tm()).into()), EXIT_USAGE);
+        // A memory to be made writable first, wherever it is met.
+        let old = songngu::Error::TmOldSchema {
+            path: "tm.sqlite".into(),
+        };
+        assert_eq!(code(old.into()), EXIT_USAGE);
         assert_eq!(
             code(BeforeWork(io(io::ErrorKind::PermissionDenied)).into()),
             EXIT_USAGE
