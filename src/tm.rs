@@ -1286,7 +1286,9 @@ impl Tm {
     }
 
     /// Counts: (what, how many): human corrections, then machine
-    /// translations per engine and language pair.
+    /// translations per engine and language pair (tags equal up to case
+    /// counted together, shown in the case BCP 47 recommends: rows stored
+    /// under `VI`->`en-gb` and `vi`->`EN-GB` are one `vi->en-GB`).
     ///
     /// # Errors
     /// [`Error::Tm`].
@@ -1302,7 +1304,7 @@ impl Tm {
             .prepare(
                 "SELECT engine, MIN(source_lang), MIN(target_lang), COUNT(*) FROM machine \
                  GROUP BY engine, source_lang COLLATE NOCASE, target_lang COLLATE NOCASE \
-                 ORDER BY 1, 2, 3",
+                 ORDER BY 1, 2 COLLATE NOCASE, 3 COLLATE NOCASE",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
@@ -1311,8 +1313,8 @@ impl Tm {
                     format!(
                         "{} {}->{}",
                         Provenance::Engine(r.get(0)?),
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?
+                        key_tag(&r.get::<_, String>(1)?),
+                        key_tag(&r.get::<_, String>(2)?)
                     ),
                     r.get(3)?,
                 ))

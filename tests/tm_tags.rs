@@ -347,3 +347,41 @@ fn a_write_protected_memory_of_the_oldest_schema_says_to_make_it_writable_once()
     assert!(out.contains("<seg>Hello.</seg>"), "{out}");
     assert!(out.contains("<seg>Goodbye.</seg>"), "{out}");
 }
+
+/// `tm stats` counts rows whose tags differ only in case on one line, and
+/// shows the tags in the case BCP 47 recommends, whatever case the rows
+/// were stored in (never the smallest spelling, `VI->EN-GB`).
+#[test]
+fn tm_stats_shows_each_pair_in_the_recommended_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[tm]\npath = \"tm.sqlite\"\n").unwrap();
+    let mut tm = Tm::open(&d.join("tm.sqlite")).unwrap();
+    let row = |engine: &str, from: &str, to: &str, source: &str| songngu::tm::MachineRow {
+        key: Tm::key(engine, "1", from, to, "", "", source),
+        engine: engine.into(),
+        from: from.into(),
+        to: to.into(),
+        source: source.into(),
+        sent: source.into(),
+        target: source.to_uppercase(),
+    };
+    tm.put_machine(&[
+        row("deepl", "VI", "en-gb", "Một."),
+        row("deepl", "vi", "EN-GB", "Hai."),
+        row("deepl", "Vi", "En-Gb", "Ba."),
+        row("deepl", "vi", "zh-hant-tw", "Bốn."),
+        row("openai", "VI", "EN", "Năm."),
+    ])
+    .unwrap();
+    drop(tm);
+    let (code, out, err) = songngu(d, &["tm", "stats"], b"");
+    assert_eq!(code, 0, "{err}");
+    let want = [
+        "       0  human corrections",
+        "       3  engine:deepl vi->en-GB",
+        "       1  engine:deepl vi->zh-Hant-TW",
+        "       1  engine:openai vi->en",
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), want, "{out}");
+}
