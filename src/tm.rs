@@ -1498,10 +1498,10 @@ mod tests {
             .map(|p| (p.to.as_str(), p.source.as_str(), p.target.as_str()))
             .collect();
         assert_eq!(shown, vec![("en", "Xin chào", "Hi"), ("en-gb", "Một", "1")]);
-        // Counted together, under one of their spellings.
+        // Counted together, shown in the recommended case (`EN` as `en`).
         let want = [
             ("human corrections", 1),
-            ("engine:e vi->EN", 1),
+            ("engine:e vi->en", 1),
             ("engine:e vi->en-GB", 2),
         ];
         assert_eq!(tm.stats().unwrap(), want.map(|(w, n)| (w.to_string(), n)));
