@@ -12,12 +12,20 @@
 //! - URL-encoded (`sk-abc%2Fdef`, `%2f`, `+` for a space, every byte
 //!   percent-encoded or only some), as a server quoting the request URL or a
 //!   form body writes it;
-//! - and any mix of these, character by character.
+//! - and any mix of these, character by character;
+//! - broken by whitespace between two of its characters (a server that
+//!   wraps long lines, or quotes the key across lines): any run of
+//!   whitespace ([`GAP`]: spaces, tabs, line breaks, Unicode spaces), also
+//!   JSON-escaped (`\n`, `\u000a`) or URL-encoded (`%0A`, `%20`, `+`).
 //!
-//! A secret of 8 characters or more is replaced wherever it occurs; a
-//! shorter one (a test key, a self-hosted server's short token) only where
-//! it stands as a whole token (no letter or digit right before or after),
-//! so that scrubbing it cannot eat ordinary words.
+//! A secret of 8 characters or more is replaced wherever it occurs, broken
+//! or not; a shorter one (a test key, a self-hosted server's short token)
+//! only whole, where it stands as a whole token (no letter or digit right
+//! before or after), so that scrubbing it cannot eat ordinary words.
+//!
+//! The secrets are one regular expression of the `regex` crate, which runs
+//! in time linear in the text whatever the pattern (no backtracking): a
+//! server's text full of near-misses costs no more than any other.
 //!
 //! The engines scrub each reply body before they parse it, and the runner
 //! scrubs each outcome again, so no server text reaches an error, a flag, a
@@ -29,9 +37,15 @@ use std::sync::{LazyLock, RwLock};
 
 use regex::Regex;
 
-/// Shortest secret replaced inside other text; shorter ones only as
-/// whole tokens.
+/// Shortest secret replaced inside other text, or broken by whitespace;
+/// shorter ones only whole, as whole tokens.
 const MIN_ANYWHERE: usize = 8;
+
+/// What may stand between two characters of a secret of [`MIN_ANYWHERE`]
+/// characters or more: any run of whitespace, written plainly, JSON-escaped
+/// (`\n`, `\r`, `\t`, `\u0009`, `\u000a`, `\u000d`, `\u0020`) or
+/// percent-encoded (`%09`, `%0A`, `%0D`, `%20`, `+`).
+const GAP: &str = r"(?:\s|\\[nrt]|\\u00(?:0[9aAdD]|20)|%(?:0[9aAdD]|20)|\+)*";
 
 /// A secret value: registered for scrubbing when made, never shown by
 /// `Debug`.
@@ -170,10 +184,15 @@ fn whole_token(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// A capture group matching `value` with each character written plainly,
-/// JSON-escaped or percent-encoded.
+/// JSON-escaped or percent-encoded, and for a secret of [`MIN_ANYWHERE`]
+/// characters or more, a [`GAP`] of whitespace between any two.
 fn secret_pattern(value: &str) -> String {
+    let gaps = value.chars().count() >= MIN_ANYWHERE;
     let mut p = String::from("(");
-    for c in value.chars() {
+    for (i, c) in value.chars().enumerate() {
+        if gaps && i > 0 {
+            p.push_str(GAP);
+        }
         p.push_str("(?:");
         p.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
         // Percent-encoded UTF-8 bytes, hex in either case.
@@ -250,6 +269,53 @@ mod tests {
             );
         }
         assert!(matches!(scrub("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_secret_broken_by_whitespace_is_scrubbed() {
+        register("TEST_BROKEN_KEY", "sk-proj-Br0ken/Key+42");
+        let broken = [
+            // A line break, a wrapped line's indentation, spaces, a tab,
+            // CRLF, a no-break space, several breaks.
+            "sk-proj-Br0\nken/Key+42",
+            "sk-proj-Br0ken/Key\n        +42",
+            "sk-pr oj-Br0ken /Key+42",
+            "sk-proj-\tBr0ken/Key+42",
+            "sk-proj-Br0ken/\r\nKey+42",
+            "sk-proj-Br0ken\u{a0}/Key+42",
+            "s\nk\n-\nproj-Br0ken/Key+4\n2",
+            // JSON-escaped breaks, as a JSON error body quotes the text.
+            r"sk-proj-Br0\nken\/Key+42",
+            r"sk-proj-Br0\u000Aken/Key\r\n+42",
+            // URL-encoded ones, as a quoted query string writes them.
+            "sk-proj-Br0%0Aken%2FKey%2B42",
+            "sk-proj-Br0+ken%2FKey%2B42",
+        ];
+        for b in broken {
+            let text = format!("invalid key: {b}\nsee the docs");
+            assert_eq!(
+                scrub(&text),
+                "invalid key: [redacted TEST_BROKEN_KEY]\nsee the docs",
+                "{b:?}"
+            );
+        }
+        // Only between its characters: the whitespace around it stays.
+        assert_eq!(
+            scrub("key:\n sk-proj-Br0ken/Key+42 \n."),
+            "key:\n [redacted TEST_BROKEN_KEY] \n."
+        );
+        // Broken by anything but whitespace, it is another text.
+        assert_eq!(scrub("sk-proj-Br0.ken/Key+42"), "sk-proj-Br0.ken/Key+42");
+        // A short secret is not looked for broken: `z q7` is words.
+        register("TEST_SHORT_GAP", "zq7x");
+        assert_eq!(
+            scrub("z q7x and zq7x"),
+            "z q7x and [redacted TEST_SHORT_GAP]"
+        );
+        // Near-misses by the thousand (every prefix, then whitespace, then
+        // no end): each is left as it is, the text scanned once.
+        let near = "sk-proj-Br0ken/Key+4 \n ".repeat(5000);
+        assert_eq!(scrub(&near), near.as_str());
     }
 
     #[test]

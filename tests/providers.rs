@@ -1187,6 +1187,86 @@ fn secrets_echoed_by_servers_never_reach_stderr_outputs_or_memory() {
     }
 }
 
+/// A server whose error text breaks the key with whitespace (a line break,
+/// a wrapped and indented line, spaces and a tab): the key, whole or
+/// in its two parts, reaches neither stderr nor any output nor the memory;
+/// the message is kept, scrubbed.
+#[test]
+fn a_key_broken_by_whitespace_in_a_servers_text_is_scrubbed_too() {
+    let rt = runtime();
+    let (head, tail) = ("CANARYwrapped-0123", "456789abcdefXYZ");
+    let key = format!("{head}{tail}");
+    for (engine, var) in [("deepl", "DEEPL_API_KEY"), ("openai", "OPENAI_API_KEY")] {
+        // The server's message (quoted in the flag), as each protocol's
+        // error body carries it; in the body as sent, a line break is `\n`.
+        let body = |message: String| {
+            json!({"message": message.clone(), "error": {"message": message}}).to_string()
+        };
+        let bodies = [
+            (401, body(format!("Wrong key {head}\n{tail}"))),
+            // Wrapped at a width, the next line indented.
+            (
+                403,
+                body(format!(
+                    "Forbidden: the key\r\n  {head}\r\n  {tail}\r\nis not valid"
+                )),
+            ),
+            (400, body(format!("Bad request: key={head} \t {tail}"))),
+        ];
+        for (status, body) in bodies {
+            let what = format!("{engine} HTTP {status}");
+            let server = rt.block_on(MockServer::start());
+            rt.block_on(
+                Mock::given(path_regex(".*"))
+                    .respond_with(
+                        ResponseTemplate::new(status)
+                            .set_body_raw(body.into_bytes(), "application/json"),
+                    )
+                    .mount(&server),
+            );
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+            std::fs::write(
+                d.join("config.toml"),
+                format!(
+                    "[glossary]\npaths = []\n[translate]\nengine = \"{engine}\"\n\
+                     [engines.{engine}]\nurl = \"{}\"\nmodel = \"test-model\"\nmax_retries = 0\n\
+                     [output]\nformats = [\"jsonl\", \"tsv\", \"xliff\", \"html\"]\n",
+                    server.uri()
+                ),
+            )
+            .unwrap();
+            let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+                .args(["run", "bai.txt"])
+                .current_dir(d)
+                .env_remove("SONGNGU_CONFIG")
+                .env_remove("SONGNGU_ENGINE")
+                .env(var, &key)
+                .output()
+                .unwrap();
+            let printed = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{what}: {printed}");
+            let jsonl = std::fs::read_to_string(d.join("out/bai.jsonl")).unwrap();
+            assert!(
+                jsonl.contains(&format!("[redacted {var}]")),
+                "{what}: the message should be quoted, scrubbed: {jsonl}"
+            );
+            let mut texts = vec![("output", printed)];
+            for f in walk(d) {
+                let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+                texts.push(("file", format!("{}: {text}", f.display())));
+            }
+            for (kind, text) in &texts {
+                for part in [head, tail] {
+                    assert!(!text.contains(part), "{what}: {kind} holds {part}: {text}");
+                }
+            }
+        }
+    }
+}
+
 /// Issue 12, point 2: a run DeepL stops with 456 says so in its closing
 /// line, not "run again to retry them".
 #[test]
