@@ -105,7 +105,8 @@ Examples:
 
 const QA_LONG: &str = "\
 Check a run's output: the NAME.jsonl files `songngu run` writes (name files, or a folder: every \
-*.jsonl inside, recursively, except *.corrections.jsonl). Each segment's source is matched again \
+*.jsonl inside, recursively, except *.corrections.jsonl and hidden files and folders, which a \
+note names). Each segment's source is matched again \
 with the glossary (the configured one, or --glossary), and its target checked: approved term \
 missing, forbidden rendering present, suspected misspelling in the source, document codes \
 (44-KL/TW), dates (22/1/2019 as 22 January 2019 or January 22, 2019) and numbers (12,5% as \
