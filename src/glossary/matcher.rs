@@ -289,6 +289,11 @@ impl KeySet {
         b.match_kind(kind);
         if anchored_too {
             b.start_kind(StartKind::Both);
+            // The terms' automaton: states of the first six bytes (a
+            // syllable and a half, where the search spends its time) look
+            // their next state up in one step instead of scanning a list.
+            // With 100,000 entries: 3 MB more, 5 % fewer instructions.
+            b.dense_depth(6);
         }
         b.build(&self.patterns)
             .map(Some)
@@ -602,74 +607,96 @@ impl Matcher {
         // the slice is.
         let first = cands.len();
         let mut looks_alike: Vec<usize> = Vec::new();
-        for k in keys {
-            if (k.edges.0 && before) || (k.edges.1 && after) {
-                continue;
+        // Two passes over the keys: the real hits (exact, case-, tone-variant,
+        // suspect) first, then the folded classes, which rank below any real
+        // hit of the same span: for a term they are worked out only when no
+        // real hit was found (a pattern's candidates end where its slots
+        // end, so every one of them is kept).
+        let term = keys.first().is_some_and(|k| k.template.is_none());
+        let mut folded_left = false;
+        for folded_pass in [false, true] {
+            if folded_pass && !(folded_left && (!term || cands.len() == first)) {
+                break;
             }
-            if k.kind == KeyKind::LookAlike {
-                let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
-                if eq_lower(cased, k.lkey()) {
-                    looks_alike.push(k.entry);
+            for k in keys {
+                if (k.edges.0 && before) || (k.edges.1 && after) {
+                    continue;
                 }
-                continue;
-            }
-            // The common case, exactly as written, passes every case rule.
-            if slice == k.written() {
-                let class = if k.kind == KeyKind::Suspect {
-                    HitClass::Suspect
+                if k.kind == KeyKind::LookAlike {
+                    if folded_pass {
+                        continue;
+                    }
+                    let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
+                    if eq_lower(cased, k.lkey()) {
+                        looks_alike.push(k.entry);
+                    }
+                    continue;
+                }
+                // The common case, exactly as written, passes every case rule.
+                if slice == k.written() {
+                    if folded_pass {
+                        continue;
+                    }
+                    let class = if k.kind == KeyKind::Suspect {
+                        HitClass::Suspect
+                    } else {
+                        HitClass::Exact
+                    };
+                    self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
+                    continue;
+                }
+                let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
+                let rule = k.case;
+                let class = if eq_lower(cased, k.lkey()) {
+                    // The same letters and diacritics: a real hit, if the case
+                    // rule allows it (if not, not a folded hit either).
+                    if folded_pass || !case_ok(rule, cased, k.cased()) {
+                        continue;
+                    }
+                    match k.kind {
+                        KeyKind::Suspect => HitClass::Suspect,
+                        _ if slice == k.written() => HitClass::Exact,
+                        // Equal apart from case once tone placement is one: the
+                        // tone placement differs if the lower-cased forms do.
+                        _ if !eq_lower(slice, k.written()) => HitClass::ToneVariant,
+                        _ => HitClass::CaseVariant,
+                    }
                 } else {
-                    HitClass::Exact
+                    if !self.flag || k.kind == KeyKind::Suspect {
+                        continue;
+                    }
+                    if !folded_pass {
+                        folded_left = true;
+                        continue;
+                    }
+                    let class = if has_diacritics(slice) {
+                        HitClass::DiacriticMismatch
+                    } else {
+                        HitClass::AsciiSpan
+                    };
+                    // A misspelling is reported against the term whose words are
+                    // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
+                    // built on it, whose slot would hide the misspelt words.
+                    // Nor against a one-word term: its fold is the fold of
+                    // several real syllables (`Huệ` for `Huế`).
+                    if class == HitClass::DiacriticMismatch
+                        && (k.kind == KeyKind::Pattern || k.one_word)
+                    {
+                        continue;
+                    }
+                    // An unaccented one-word span right after an accented
+                    // syllable is a real word of accented copy (`Tình báo Anh:`,
+                    // Britain, is no `Ảnh:`).
+                    if class == HitClass::AsciiSpan && k.one_word && accented_before(nfc, ns) {
+                        continue;
+                    }
+                    if !case_ok_folded(rule, slice, k.written()) {
+                        continue;
+                    }
+                    class
                 };
                 self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
-                continue;
             }
-            let cased = slice_cased.get_or_insert_with(|| canon_tone(slice).0);
-            let rule = k.case;
-            let class = if eq_lower(cased, k.lkey()) {
-                // The same letters and diacritics: a real hit, if the case
-                // rule allows it (if not, not a folded hit either).
-                if !case_ok(rule, cased, k.cased()) {
-                    continue;
-                }
-                match k.kind {
-                    KeyKind::Suspect => HitClass::Suspect,
-                    _ if slice == k.written() => HitClass::Exact,
-                    // Equal apart from case once tone placement is one: the
-                    // tone placement differs if the lower-cased forms do.
-                    _ if !eq_lower(slice, k.written()) => HitClass::ToneVariant,
-                    _ => HitClass::CaseVariant,
-                }
-            } else {
-                if !self.flag || k.kind == KeyKind::Suspect {
-                    continue;
-                }
-                let class = if has_diacritics(slice) {
-                    HitClass::DiacriticMismatch
-                } else {
-                    HitClass::AsciiSpan
-                };
-                // A misspelling is reported against the term whose words are
-                // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
-                // built on it, whose slot would hide the misspelt words.
-                // Nor against a one-word term: its fold is the fold of
-                // several real syllables (`Huệ` for `Huế`).
-                if class == HitClass::DiacriticMismatch
-                    && (k.kind == KeyKind::Pattern || k.one_word)
-                {
-                    continue;
-                }
-                // An unaccented one-word span right after an accented
-                // syllable is a real word of accented copy (`Tình báo Anh:`,
-                // Britain, is no `Ảnh:`).
-                if class == HitClass::AsciiSpan && k.one_word && accented_before(nfc, ns) {
-                    continue;
-                }
-                if !case_ok_folded(rule, slice, k.written()) {
-                    continue;
-                }
-                class
-            };
-            self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
         }
         if !looks_alike.is_empty() {
             let mut i = first;
