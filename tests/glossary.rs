@@ -939,9 +939,15 @@ fn partial_hits_are_report_only_and_never_replaced() {
     );
     // The other modifiers, a title followed by a person's name (confident),
     // and a verb followed by a document's name (confident).
-    for modifier in ["Nguyên", "nguyên", "Quyền", "quyền", "Thứ"] {
+    for modifier in ["Quyền", "quyền", "Thứ"] {
         let t = format!("{modifier} Chủ tịch Quốc hội phát biểu");
         assert_eq!(m.find(&t).hits[0].class, HitClass::Partial, "{t}");
+    }
+    // `nguyên`/`cố` (former, late) leave the title as it is (audit 3,
+    // finding 12): the translator adds "former".
+    for modifier in ["Nguyên", "nguyên", "cố"] {
+        let t = format!("{modifier} Chủ tịch Quốc hội phát biểu");
+        assert_eq!(m.find(&t).hits[0].class, HitClass::Exact, "{t}");
     }
     assert_eq!(
         hits_of(&m, "chính quyền Chủ tịch Quốc hội"),
@@ -997,9 +1003,10 @@ fn look_alikes_and_needs_load_in_both_forms_and_bad_needs_is_located() {
     );
 }
 
-#[test]
-fn cli_run_replace_mode_keeps_partial_and_unnumbered_hits_out_of_the_draft() {
-    let src = fixtures().join("precision");
+/// Runs `songngu run article.txt` (replace mode) in a copy of the fixture
+/// `name`: the folder, the JSONL text and its segments.
+fn run_fixture(name: &str) -> (tempfile::TempDir, String, Vec<serde_json::Value>) {
+    let src = fixtures().join(name);
     let dir = tempfile::tempdir().unwrap();
     for f in ["glossary.toml", "config.toml", "article.txt"] {
         std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
@@ -1007,10 +1014,16 @@ fn cli_run_replace_mode_keeps_partial_and_unnumbered_hits_out_of_the_draft() {
     let (code, _, err) = songngu(dir.path(), &["run", "article.txt", "-o", "out", "-q"], b"");
     assert_eq!(code, 0, "{err}");
     let jsonl = std::fs::read_to_string(dir.path().join("out/article.jsonl")).unwrap();
-    let segs: Vec<serde_json::Value> = jsonl
+    let segs = jsonl
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    (dir, jsonl, segs)
+}
+
+#[test]
+fn cli_run_replace_mode_keeps_partial_and_unnumbered_hits_out_of_the_draft() {
+    let (_dir, _, segs) = run_fixture("precision");
     let targets: Vec<&str> = segs.iter().map(|s| s["target"].as_str().unwrap()).collect();
     assert_eq!(
         targets,
@@ -1096,4 +1109,84 @@ fn a_glossary_for_a_language_serves_its_regional_variants() {
     .unwrap();
     assert_eq!(targets(&["--to", "en-GB"]), ["Secretariat (UK)"]);
     assert_eq!(targets(&["--to", "en"]), ["Secretariat"]);
+}
+
+/// Audit 3 (findings 2–7, 9, 12) through `run` in replace mode: no term
+/// inside a document code, no hit that ends inside a word or sits under the
+/// head of a longer name is replaced, dashes compare alike, people's names
+/// and an unaccented place are no misspelt terms, a province named like a
+/// person continues a title, `nguyên`/`cố` keep a title, no false
+/// `pattern-unparsed`, and a heading in capitals is no number.
+#[test]
+fn cli_run_reads_each_hit_in_its_context() {
+    let (dir, jsonl, segs) = run_fixture("context");
+    let drafts = segs.iter().map(|s| s["target"].as_str().unwrap());
+    assert_eq!(
+        drafts.collect::<Vec<_>>(),
+        [
+            "HƯỚNG DẪN THI HÀNH LUẬT",
+            "Xét Tờ trình số 45/TTr-HĐND của Thường trực People's Council tỉnh và Công văn \
+             305/UBND-KT.",
+            "Đại hội Đảng bộ phường Tân Mỹ lần thứ I bầu ông Lò Văn Páo, Tỉnh ủy viên, làm \
+             Secretary.",
+            "Tỉnh Ba Ria - Vung Tau cũ, trường mầm non Lê Thị Trân và bị cáo Đinh Công Diện ở \
+             thành phố Nha Trang.",
+            "Bí thư Tỉnh ủy Đồng Tháp và Chủ tịch Ho Chi Minh; Ban Chấp hành Đảng bộ tỉnh họp \
+             tại Nhà Quốc hội.",
+            "Nguyên General Secretary và cố State President dự Đại hội Thi đua quyết thắng lần \
+             thứ II.",
+        ]
+    );
+    let classes: Vec<Vec<(&str, &str)>> = segs
+        .iter()
+        .map(|s| {
+            s["terms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| (t["text"].as_str().unwrap(), t["class"].as_str().unwrap()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            vec![("HƯỚNG DẪN", "unnumbered")],
+            vec![("HĐND", "exact")],
+            vec![
+                ("Đại hội Đảng", "partial"),
+                ("Tỉnh ủy", "partial"),
+                ("Bí thư", "exact")
+            ],
+            vec![("Bà Rịa – Vũng Tàu", "exact")],
+            vec![
+                ("Bí thư Tỉnh ủy", "partial"),
+                ("Đồng Tháp", "partial"),
+                ("Hồ Chí Minh", "exact"),
+                ("Đảng bộ tỉnh", "partial"),
+                ("Quốc hội", "partial")
+            ],
+            vec![("Tổng Bí thư", "exact"), ("Chủ tịch nước", "exact")],
+        ]
+    );
+    // No `suspected-misspelling`, no `pattern-unparsed`.
+    assert!(
+        segs.iter()
+            .all(|s| s["flags"].as_array().unwrap().is_empty()),
+        "{jsonl}"
+    );
+    // The same through `glossary find --json`: no hit inside the codes.
+    let find: Vec<&str> = "glossary find --json --glossary glossary.toml -"
+        .split(' ')
+        .collect();
+    let text = "Số: 17/2024/NQ-HĐND và 8/TTr-UBND; Quốc hội đồng ý.";
+    let (code, out, err) = songngu(dir.path(), &find, text.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let found: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{out}");
+    assert_eq!(found[0]["text"], "Quốc hội");
+    assert_eq!(found[0]["class"], "exact");
 }

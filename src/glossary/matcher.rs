@@ -25,12 +25,16 @@
 //!
 //! A `diacritic-mismatch` candidate is dropped when it is a declared
 //! look-alike of its entry, a listed compound word ([`super::words`]) or
-//! straddles word boundaries (`ra quân triệt phá`). After the choice, each
-//! confident or `ascii-span` hit is looked at in its context: `partial`
-//! (after `Phó`/`Thứ`/`Nguyên`/`Quyền`, or continued by a capitalised
-//! syllable into a longer name, or that continuation), else `unnumbered`
-//! (an entry with `needs = "number"` and no number after it). Both are
-//! report-only.
+//! straddles word boundaries (`ra quân triệt phá`), or follows a family
+//! name (`Phạm Thị Trân`), or is a document type with no number after it.
+//! Dashes compare alike (`Bà Rịa – Vũng Tàu`), and nothing is found glued
+//! into a document code (`279/TTr-HĐND`). After the choice, each confident
+//! or `ascii-span` hit is looked at in its context: `partial` (after
+//! `Phó`/`Thứ`/`Quyền` or the head noun of a longer name, `Ban Chấp hành`,
+//! or continued by a capitalised syllable into a longer name, or ending
+//! inside a compound word, `Đại hội Đảng bộ`, or that continuation), else
+//! `unnumbered` (an entry with `needs = "number"` and no number after it).
+//! Both are report-only. The rules are documented in `docs/glossary.md`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -598,6 +602,10 @@ impl Matcher {
         {
             return;
         }
+        // Nothing inside a document code (`279/TTr-HĐND`, `12/TTr-UBND`).
+        if in_code(nfc, ns) {
+            return;
+        }
         let slice = &nfc[ns..ne];
         let before = word_before(nfc, ns);
         let after = word_after(nfc, ne);
@@ -655,7 +663,8 @@ impl Matcher {
                     }
                     match k.kind {
                         KeyKind::Suspect => HitClass::Suspect,
-                        _ if slice == k.written() => HitClass::Exact,
+                        // Dashes alike (`Bà Rịa – Vũng Tàu`).
+                        _ if same_but_dashes(slice, k.written()) => HitClass::Exact,
                         // Equal apart from case once tone placement is one: the
                         // tone placement differs if the lower-cased forms do.
                         _ if !eq_lower(slice, k.written()) => HitClass::ToneVariant,
@@ -687,7 +696,19 @@ impl Matcher {
                     // An unaccented one-word span right after an accented
                     // syllable is a real word of accented copy (`Tình báo Anh:`,
                     // Britain, is no `Ảnh:`).
-                    if class == HitClass::AsciiSpan && k.one_word && accented_before(nfc, ns) {
+                    // Likewise a longer one with an accented syllable right
+                    // before or after it (`thành phố Nha Trang` is no `Nhà Trắng`).
+                    if class == HitClass::AsciiSpan
+                        && (accented_before(nfc, ns) || (!k.one_word && accented_after(nfc, ne)))
+                    {
+                        continue;
+                    }
+                    // A person's name (`Phạm Thị Trân` is no `thị trấn`), or a
+                    // document type without its number, is no misspelt term.
+                    if class == HitClass::DiacriticMismatch
+                        && ((k.needs_number && !number_follows(nfc, ns, ne))
+                            || after_family_name(nfc, ns))
+                    {
                         continue;
                     }
                     if !case_ok_folded(rule, slice, k.written()) {
@@ -701,8 +722,10 @@ impl Matcher {
         if !looks_alike.is_empty() {
             let mut i = first;
             while i < cands.len() {
-                if cands[i].class == HitClass::DiacriticMismatch
-                    && looks_alike.contains(&cands[i].entry)
+                if matches!(
+                    cands[i].class,
+                    HitClass::DiacriticMismatch | HitClass::AsciiSpan
+                ) && looks_alike.contains(&cands[i].entry)
                 {
                     cands.swap_remove(i);
                 } else {
@@ -766,9 +789,19 @@ impl Matcher {
                     (Some(Part::Slot(_, ty, _)), Some(c)) => {
                         // A digit after a Roman slot is no attempt at a
                         // Roman numeral (`sinh viên khóa 65`, a student intake).
+                        // Nor a word (`Đại hội Thi đua … lần thứ I`): a Roman
+                        // attempt is a run of Roman letters.
+                        let roman = || {
+                            nfc[ne..]
+                                .split(|c: char| !is_alnum(c))
+                                .next()
+                                .is_some_and(|w| w.bytes().all(|b| b"IVXLCDM".contains(&b)))
+                        };
                         let looks = match ty {
-                            SlotType::Roman => c.is_ascii_uppercase(),
-                            SlotType::Numeral => c.is_ascii_uppercase() || c.is_ascii_digit(),
+                            SlotType::Roman => c.is_ascii_uppercase() && roman(),
+                            SlotType::Numeral => {
+                                c.is_ascii_digit() || (c.is_ascii_uppercase() && roman())
+                            }
                             _ => c.is_ascii_digit(),
                         };
                         looks && ty.parse_value_at(&nfc[ne..]).is_none()
@@ -808,11 +841,15 @@ fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> 
     } else {
         continuation(nfc, c.start, c.end)
     };
-    if chained || next.is_some() || modifier_before(nfc, c.start, c.class == HitClass::AsciiSpan) {
+    if chained
+        || next.is_some()
+        || modifier_before(nfc, c.start, c.class == HitClass::AsciiSpan)
+        || (c.class.is_confident() && head_before(nfc, c.start))
+    {
         *continued_at = next;
         return HitClass::Partial;
     }
-    if c.needs_number && !number_follows(nfc, c.end) {
+    if c.needs_number && !number_follows(nfc, c.start, c.end) {
         return HitClass::Unnumbered;
     }
     c.class
@@ -826,10 +863,158 @@ fn accented_before(nfc: &str, start: usize) -> bool {
     syllable_before(nfc, start).is_some_and(|s| has_diacritics(&nfc[s..start]))
 }
 
+/// Has the syllable right after `end` (one space between) diacritics?
+fn accented_after(nfc: &str, end: usize) -> bool {
+    syllable_after(nfc, end).is_some_and(|(s, e)| has_diacritics(&nfc[s..e]))
+}
+
+/// Does byte `start` follow a `-` glued to a token with a digit
+/// (`279/TTr-HĐND`, `34/2016/NQ-HĐND`), or a `/` glued to a digit
+/// (`12/UBND-VX`)? A term there is part of a document code, not a hit
+/// (`HĐND-UBND`, without a digit, is two terms; the issuer after the type,
+/// `44-KL/TW`, is still read).
+fn in_code(nfc: &str, start: usize) -> bool {
+    let b = nfc.as_bytes();
+    match b[..start] {
+        [.., b'-'] => {}
+        [.., d, b'/'] => return d.is_ascii_digit(),
+        _ => return false,
+    }
+    // The token before: back to white space (codes are short).
+    b[..start - 1]
+        .iter()
+        .rev()
+        .take(40)
+        .take_while(|c| !c.is_ascii_whitespace() && **c != 0xA0)
+        .any(u8::is_ascii_digit)
+}
+
+/// Is the syllable right before `start` a capitalised family name, and the
+/// text at `start` capitalised (`Phạm Thị Trân`, `Trương Công Diện`): a
+/// person's name?
+fn after_family_name(nfc: &str, start: usize) -> bool {
+    nfc[start..].chars().next().is_some_and(is_upper)
+        && syllable_before(nfc, start).is_some_and(|s| {
+            let word = nfc[s..start].trim_end_matches([' ', '\u{a0}']);
+            word.chars().next().is_some_and(is_upper) && is_surname(word)
+        })
+}
+
+/// The head nouns of official names, lower case (either tone placement of
+/// `ủy`): a confident hit right after one, capitalised, is only part of the
+/// name (`Ban Chấp hành Đảng bộ tỉnh`, `Nhà Quốc hội`, `Báo CAND`).
+const HEADS: [&str; 17] = [
+    "ban",
+    "báo",
+    "bộ",
+    "nhà",
+    "sở",
+    "trường",
+    "viện",
+    "đoàn",
+    "chấp hành",
+    "chủ tịch",
+    "học viện",
+    "kiểm tra",
+    "uỷ ban",
+    "ủy ban",
+    "đại học",
+    "đại hội",
+    "đại hội đại biểu",
+];
+/// The last syllables of [`HEADS`]: a quick test before the phrases.
+const HEAD_ENDS: [&str; 14] = [
+    "ban",
+    "biểu",
+    "báo",
+    "bộ",
+    "hành",
+    "học",
+    "hội",
+    "nhà",
+    "sở",
+    "tra",
+    "trường",
+    "tịch",
+    "viện",
+    "đoàn",
+];
+
+/// Is the hit at `start` directly (one space) after a capitalised head noun
+/// of an official name ([`HEADS`], up to four syllables)?
+fn head_before(nfc: &str, start: usize) -> bool {
+    let Some(s1) = syllable_before(nfc, start) else {
+        return false;
+    };
+    let end = start - if nfc[..start].ends_with(' ') { 1 } else { 2 };
+    let last = &nfc[s1..end];
+    if !HEAD_ENDS
+        .iter()
+        .any(|h| h.len() == last.len() && eq_lower(last, h))
+    {
+        return false;
+    }
+    let mut s = s1;
+    for _ in 0..4 {
+        let phrase = &nfc[s..end];
+        if phrase.chars().next().is_some_and(is_upper)
+            && HEADS
+                .iter()
+                .any(|h| h.len() == phrase.len() && eq_lower(phrase, h))
+        {
+            // A person's name after a title (`Chủ tịch Hồ Chí Minh`) is the
+            // whole name.
+            return !syllable_after(nfc, end).is_some_and(|(ws, we)| {
+                is_surname(&nfc[ws..we])
+                    && !is_place(nfc, ws, we)
+                    && syllable_after(nfc, we)
+                        .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
+            });
+        }
+        match syllable_before(nfc, s) {
+            Some(p) => s = p,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Provinces (after the 2025 merger, and a few earlier ones and cities)
+/// whose first syllable is a family name, ASCII-folded and sorted: after a
+/// title they continue its name (`Bí thư Tỉnh ủy Đồng Tháp`), they are no
+/// person's.
+const PLACES: [&str; 17] = [
+    "cao bang",
+    "dong hoi",
+    "dong nai",
+    "dong thap",
+    "ha giang",
+    "ha long",
+    "ha nam",
+    "ha noi",
+    "ha tinh",
+    "hau giang",
+    "kim son",
+    "lai chau",
+    "lam dong",
+    "ninh binh",
+    "ninh thuan",
+    "thai binh",
+    "thai nguyen",
+];
+
+/// Do the words at `[s, e)` and the syllable after fold to one of
+/// [`PLACES`]? Folded on the stack.
+fn is_place(nfc: &str, s: usize, e: usize) -> bool {
+    syllable_after(nfc, e).is_some_and(|(_, e2)| in_folded_list::<12>(&nfc[s..e2], &PLACES))
+}
+
 /// Title modifiers: a term right after one is part of a longer title.
-const MODIFIERS: [&str; 4] = ["phó", "thứ", "nguyên", "quyền"];
+/// `nguyên`/`cố` (former, late) are none: they leave the title as it is
+/// (`nguyên Tổng Bí thư`, a former General Secretary).
+const MODIFIERS: [&str; 3] = ["phó", "thứ", "quyền"];
 /// Their ASCII forms, for `ascii-span` hits (`thu` is too common to count).
-const MODIFIERS_ASCII: [&str; 3] = ["pho", "nguyen", "quyen"];
+const MODIFIERS_ASCII: [&str; 2] = ["pho", "quyen"];
 
 /// Common Vietnamese family names, ASCII-folded: a capitalised syllable
 /// that is one of them, followed by another capitalised syllable, starts a
@@ -949,7 +1134,7 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     // syllable (a capital is a word character, so the syllable starts there).
     let next = nfc[end..].strip_prefix([' ', '\u{a0}'])?.chars().next();
     if !next.is_some_and(is_upper) {
-        return None;
+        return compound_after(nfc, text, end);
     }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
@@ -968,12 +1153,47 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     }
     if word.len() <= 10
         && is_surname(word)
+        && !is_place(nfc, s, e)
         && syllable_after(nfc, e)
             .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
     {
         return None;
     }
     Some(s)
+}
+
+/// Where a lower-case syllable that makes a listed compound word with the
+/// hit's last syllable starts (`Đại hội Đảng bộ`), unless it makes one with
+/// the syllable after it (`Chính phủ quyết định`), or the hit's last two
+/// syllables are a word that does not go on with it (`Quốc hội họp`, but
+/// `Tỉnh ủy viên`): the hit ends inside a word. For a capitalised hit `text` with a lower-case letter,
+/// ending in a letter or digit.
+fn compound_after(nfc: &str, text: &str, end: usize) -> Option<usize> {
+    if !text.chars().next_back().is_some_and(is_alnum) || !text.chars().any(char::is_lowercase) {
+        return None;
+    }
+    let (s, e) = syllable_after(nfc, end)?;
+    let (last, word) = (last_word(text), &nfc[s..e]);
+    if !word.chars().next().is_some_and(char::is_lowercase)
+        || !super::words::is_compound_nfc([last, word])
+    {
+        return None;
+    }
+    // A hit that ends with a whole word (`Quốc hội` before `họp`, though
+    // `hội họp` is a word) ends inside one only if that word goes on
+    // (`tỉnh ủy` + `viên`).
+    let prev = text[..text.len() - last.len()]
+        .strip_suffix([' ', '\u{a0}'])
+        .map(last_word);
+    if let Some(prev) = prev
+        && super::words::is_compound_nfc([prev, last])
+    {
+        return super::words::is_compound_nfc([prev, last, word]).then_some(s);
+    }
+    match syllable_after(nfc, e) {
+        Some((s2, e2)) if super::words::is_compound_nfc([word, &nfc[s2..e2]]) => None,
+        _ => Some(s),
+    }
 }
 
 /// The last word of `text` (after its last space or full stop).
@@ -1002,11 +1222,18 @@ fn glued_name(nfc: &str, i: usize) -> bool {
 /// Does `word` fold (ASCII, lower case) to one of [`SURNAMES`]? The word
 /// is folded once, on the stack, and looked up in the sorted list.
 fn is_surname(word: &str) -> bool {
-    let mut buf = [0u8; 8];
+    in_folded_list::<8>(word, &SURNAMES)
+}
+
+/// Does `text` fold (ASCII, lower case, NBSP as a space) to one of the
+/// sorted `list`, whose items are at most `N` bytes? Folded on the stack.
+fn in_folded_list<const N: usize>(text: &str, list: &[&str]) -> bool {
+    let mut buf = [0u8; N];
     let mut n = 0;
-    for c in word.chars() {
+    for c in text.chars() {
+        let c = if c == '\u{a0}' { ' ' } else { c };
         for b in crate::transliterate::fold_char(c).bytes() {
-            // Longer than every family name.
+            // Longer than every item.
             let Some(slot) = buf.get_mut(n) else {
                 return false;
             };
@@ -1014,18 +1241,29 @@ fn is_surname(word: &str) -> bool {
             n += 1;
         }
     }
-    SURNAMES
-        .binary_search_by(|name| name.as_bytes().cmp(&buf[..n]))
+    list.binary_search_by(|item| item.as_bytes().cmp(&buf[..n]))
         .is_ok()
 }
 
 /// Does a number, a code or a capitalised name follow byte `end` (after a
 /// space, perhaps after `số`): `Kết luận 44`, `Luật số 45/2019/QH14`,
 /// `Nghị quyết “Về…”`?
-fn number_follows(nfc: &str, end: usize) -> bool {
+fn number_follows(nfc: &str, start: usize, end: usize) -> bool {
     let Some(rest) = nfc[end..].strip_prefix([' ', '\u{a0}']) else {
         return false;
     };
+    // In a run of capitals (`QUY ĐỊNH TRONG`), every word is capitalised:
+    // only a digit counts.
+    if !nfc[start..end].chars().any(char::is_lowercase)
+        && !rest
+            .split([' ', '\u{a0}'])
+            .next()
+            .is_some_and(|w| w.chars().any(char::is_lowercase))
+    {
+        return rest
+            .trim_start_matches(['“', '"'])
+            .starts_with(|c: char| c.is_ascii_digit());
+    }
     let rest = ["số ", "Số ", "so ", "So "]
         .iter()
         .find_map(|p| rest.strip_prefix(p))
@@ -1253,10 +1491,31 @@ fn eq_lower(a: &str, b: &str) -> bool {
     for ca in a.chars() {
         match bs.next() {
             Some(cb) if cb == ca || lower_char(cb) == lower_char(ca) => {}
+            Some(cb) if is_hyphen(ca) && is_hyphen(cb) => {}
             _ => return false,
         }
     }
     bs.next().is_none()
+}
+
+/// A character the fold makes `-` (hyphen, en dash, minus…): dashes are
+/// compared alike.
+fn is_hyphen(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}'
+    )
+}
+
+/// Are `a` and `b` equal, dashes alike?
+fn same_but_dashes(a: &str, b: &str) -> bool {
+    a == b || {
+        let mut bs = b.chars();
+        a.chars().all(|ca| {
+            bs.next()
+                .is_some_and(|cb| cb == ca || (is_hyphen(ca) && is_hyphen(cb)))
+        }) && bs.next().is_none()
+    }
 }
 
 /// The case rule applied to the ASCII folds of `text` and `entry` (which
@@ -1287,7 +1546,7 @@ fn case_ok_folded(rule: CaseRule, text: &str, entry: &str) -> bool {
 fn case_ok(rule: CaseRule, text: &str, entry: &str) -> bool {
     match rule {
         CaseRule::Insensitive => true,
-        CaseRule::Sensitive => text == entry,
+        CaseRule::Sensitive => same_but_dashes(text, entry),
         CaseRule::Permissive => text
             .chars()
             .zip(entry.chars())
@@ -1323,6 +1582,19 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// `entry` with `needs = "number"`.
+    fn with_number(mut entry: Entry) -> Entry {
+        entry.needs = Some(crate::glossary::Needs::Number);
+        entry
+    }
+
+    /// The text and class of the one hit in `text`.
+    fn only_hit<'a>(m: &Matcher, text: &'a str) -> (&'a str, HitClass) {
+        let hits = m.find(text).hits;
+        assert_eq!(hits.len(), 1, "{text}");
+        (hits[0].text(text), hits[0].class)
     }
 
     fn t(s: &str, c: &'static str, tg: &str) -> (String, &'static str, String) {
@@ -1820,6 +2092,250 @@ mod tests {
         }
         for w in ["Chính", "Tràng", "Nguyênx", "Quốc", "", "Ph", "Trươngg"] {
             assert!(!is_surname(w), "{w}");
+        }
+    }
+
+    /// Audit 3, finding 2: a term glued into a document code is no hit.
+    #[test]
+    fn no_term_inside_a_document_code() {
+        let m = matcher(vec![
+            Entry::term("HĐND", "People's Council"),
+            Entry::term("UBND", "People's Committee"),
+        ]);
+        for text in [
+            "căn cứ Tờ trình số 45/TTr-HĐND ngày 3/8",
+            "Số: 17/2024/NQ-HĐND",
+            "xem Tờ trình 8/TTr-UBND của huyện",
+            "Công văn 305/UBND-KT gửi các xã",
+        ] {
+            assert_eq!(found(&m, text), [], "{text}");
+        }
+        // Without a number before, the terms are read.
+        for (text, n) in [("Văn phòng HĐND-UBND huyện", 2), ("trình HĐND tỉnh", 1)] {
+            let hits = m.find(text).hits;
+            assert_eq!(hits.len(), n, "{text}");
+            assert!(hits.iter().all(|h| h.class == HitClass::Exact), "{text}");
+        }
+    }
+
+    /// Audit 3, finding 3: a hit whose last syllable makes a listed word
+    /// with the lower-case syllable after it ends inside that word.
+    #[test]
+    fn a_hit_ending_inside_a_compound_word_is_partial() {
+        let terms = ["Đại hội Đảng", "Tỉnh ủy", "Quốc hội"];
+        let m = matcher(terms.map(|s| Entry::term(s, "a name")).to_vec());
+        use HitClass::{Exact, Partial};
+        for (text, hit, class) in [
+            (
+                "khai mạc Đại hội Đảng bộ phường Tân Mỹ lần thứ I",
+                "Đại hội Đảng",
+                Partial,
+            ),
+            ("ông Lò Văn Páo, Tỉnh ủy viên, cho biết", "Tỉnh ủy", Partial),
+            ("Tỉnh uỷ viên", "Tỉnh uỷ", Partial),
+            // The syllable after makes a word with the next one, or the
+            // hit ends with a word that does not go on: a word boundary.
+            ("Quốc hội đồng ý thông qua", "Quốc hội", Exact),
+            ("Quốc hội họp phiên bế mạc", "Quốc hội", Exact),
+            ("Tỉnh ủy ban hành chỉ thị", "Tỉnh ủy", Exact),
+            ("Đại hội Đảng lần này", "Đại hội Đảng", Exact),
+        ] {
+            assert_eq!(only_hit(&m, text), (hit, class), "{text}");
+        }
+    }
+
+    /// Audit 3, finding 4: dashes compare alike; a person's name and a
+    /// document type without its number are no misspellings.
+    #[test]
+    fn dashes_names_and_unnumbered_types_are_not_misspellings() {
+        let cd = with_number(Entry::term("Công điện", "Official Dispatch"));
+        let m = matcher(vec![
+            Entry::term("Bà Rịa - Vũng Tàu", "Ba Ria - Vung Tau"),
+            Entry::term(
+                "Quân chủng Phòng không - Không quân",
+                "Air Defence - Air Force",
+            ),
+            Entry::term("thị trấn", "township"),
+            cd,
+        ]);
+        // Dashes alike; names and a type without its number are no
+        // misspellings; the misspelt type with its number, and misspelt
+        // words elsewhere, still are.
+        for (text, want) in [
+            (
+                "về tỉnh Bà Rịa – Vũng Tàu cũ",
+                Some(("Bà Rịa – Vũng Tàu", "exact")),
+            ),
+            (
+                "QUÂN CHỦNG PHÒNG KHÔNG – KHÔNG QUÂN",
+                Some(("QUÂN CHỦNG PHÒNG KHÔNG – KHÔNG QUÂN", "case-variant")),
+            ),
+            ("Trường mầm non Lê Thị Trân", None),
+            ("bị cáo Đinh Công Diện, 51 tuổi", None),
+            ("nhận công diễn tại nhà hát", None),
+            (
+                "theo Công diện số 12/CĐ-TTg",
+                Some(("Công diện", "diacritic-mismatch")),
+            ),
+            (
+                "về thị trân Phú Lộc",
+                Some(("thị trân", "diacritic-mismatch")),
+            ),
+        ] {
+            let got: Vec<(String, &str)> = found(&m, text)
+                .into_iter()
+                .map(|(x, c, _)| (x, c))
+                .collect();
+            let want: Vec<(String, &str)> =
+                want.into_iter().map(|(x, c)| (x.to_owned(), c)).collect();
+            assert_eq!(got, want, "{text}");
+        }
+        // The dash-alike comparison itself.
+        assert!(same_but_dashes("a – b", "a - b"));
+        assert!(!same_but_dashes("a – b", "a - c"));
+        assert!(!same_but_dashes("a – b", "a , b"));
+        assert!(eq_lower("A – B", "a - b"));
+    }
+
+    /// Audit 3, finding 5: an unaccented multi-word span next to accented
+    /// text is a real name (`Nha Trang`), not a term without its marks;
+    /// unaccented lines still give ascii-span.
+    #[test]
+    fn multi_word_ascii_spans_next_to_accented_text_are_names() {
+        let m = matcher(vec![
+            Entry::term("Nhà Trắng", "White House"),
+            Entry::term("Quốc hội", "National Assembly"),
+        ]);
+        for (text, ascii_span) in [
+            ("thành phố Nha Trang, tỉnh Khánh Hòa", None),
+            ("Nha Trang đón khách", None),
+            ("tin tu Nha Trang hom qua", Some("Nha Trang")),
+            ("(Anh: Quoc hoi/TTXVN)", Some("Quoc hoi")),
+        ] {
+            let hits = m.find(text).hits;
+            let got: Vec<&str> = hits.iter().map(|h| h.text(text)).collect();
+            assert_eq!(got, Vec::from_iter(ascii_span), "{text}");
+            assert!(hits.iter().all(|h| h.class == HitClass::AsciiSpan));
+        }
+    }
+
+    /// Audit 3, finding 6: a province whose first syllable is a family name
+    /// continues a title's name like any other place; a person still does
+    /// not.
+    #[test]
+    fn provinces_named_like_people_continue_a_title() {
+        let m = matcher(vec![
+            Entry::term(
+                "Bí thư Tỉnh ủy",
+                "Secretary of the provincial Party Committee",
+            ),
+            Entry::term(
+                "Chủ tịch UBND tỉnh",
+                "Chairman of the provincial People's Committee",
+            ),
+        ]);
+        for place in [
+            "Đồng Tháp",
+            "Hà Tĩnh",
+            "Lâm Đồng",
+            "Thái Nguyên",
+            "Cao Bằng",
+        ] {
+            let text = format!("Bí thư Tỉnh ủy {place} phát biểu");
+            assert_eq!(m.find(&text).hits[0].class, HitClass::Partial, "{text}");
+        }
+        assert_eq!(
+            m.find("Chủ tịch UBND tỉnh Ninh Bình").hits[0].class,
+            HitClass::Partial
+        );
+        assert_eq!(
+            m.find("Bí thư Tỉnh ủy Hà Văn Minh").hits[0].class,
+            HitClass::Exact
+        );
+        assert!(PLACES.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// Audit 3, finding 7: a confident hit right after a capitalised head
+    /// noun of an official name is only part of that name.
+    #[test]
+    fn a_hit_after_the_head_of_a_longer_name_is_partial() {
+        let terms = [
+            "Đảng bộ tỉnh",
+            "Tỉnh ủy",
+            "Quốc hội",
+            "CAND",
+            "Bộ Y tế",
+            "Hồ Chí Minh",
+            "Tư lệnh",
+        ];
+        let m = matcher(terms.map(|s| Entry::term(s, "a name")).to_vec());
+        for (text, hit) in [
+            ("Ban Chấp hành Đảng bộ tỉnh khóa mới", "Đảng bộ tỉnh"),
+            ("Đại hội đại biểu Đảng bộ tỉnh", "Đảng bộ tỉnh"),
+            ("Ủy ban Kiểm tra Tỉnh ủy họp", "Tỉnh ủy"),
+            ("Uỷ ban Tỉnh ủy", "Tỉnh ủy"),
+            ("tham quan Nhà Quốc hội", "Quốc hội"),
+            ("theo Báo CAND", "CAND"),
+            ("Bộ Tư lệnh Quân khu 9", "Tư lệnh"),
+        ] {
+            let r = m.find(text);
+            assert_eq!(r.hits.len(), 1, "{text}");
+            assert_eq!(r.hits[0].text(text), hit, "{text}");
+            assert_eq!(r.hits[0].class, HitClass::Partial, "{text}");
+        }
+        // The head begins the hit, is in lower case, or a person follows.
+        for (text, hit, class) in [
+            ("Bộ Y tế cho biết", "Bộ Y tế", HitClass::Exact),
+            ("các ban Tỉnh ủy", "Tỉnh ủy", HitClass::Exact),
+            ("Chủ tịch Hồ Chí Minh", "Hồ Chí Minh", HitClass::Exact),
+            ("Tư lệnh Quân khu", "Tư lệnh", HitClass::Partial),
+        ] {
+            assert_eq!(only_hit(&m, text), (hit, class), "{text}");
+        }
+    }
+
+    /// Audit 3, finding 9: words between a pattern's literal and its slot
+    /// are no attempt at a value; in capitals, a capitalised word is no
+    /// number.
+    #[test]
+    fn words_before_a_slot_and_capitals_are_not_values() {
+        let mut d = Entry::term("Đại hội {n} của Đảng", "{n} National Party Congress");
+        d.kind = EntryKind::Pattern;
+        d.slots = vec![("n".into(), SlotType::Numeral)];
+        let hd = with_number(Entry::term("Hướng dẫn", "Guidance"));
+        let m = matcher(vec![d, hd]);
+        assert!(
+            m.find("Đại hội Thi đua quyết thắng lần thứ II")
+                .misses
+                .is_empty()
+        );
+        assert_eq!(m.find("Đại hội XIIV của Đảng").misses.len(), 1);
+        for (text, class) in [
+            ("HƯỚNG DẪN THI HÀNH LUẬT", HitClass::Unnumbered),
+            ("HƯỚNG DẪN 12-HD/TW", HitClass::CaseVariant),
+            ("Hướng dẫn Tuyển sinh", HitClass::Partial),
+        ] {
+            assert_eq!(m.find(text).hits[0].class, class, "{text}");
+        }
+    }
+
+    /// Audit 3, finding 12: `nguyên`/`cố` keep a title confident; `Phó`,
+    /// `Thứ`, `Quyền` make it partial.
+    #[test]
+    fn former_and_late_keep_a_title_confident() {
+        let titles = ["Tổng Bí thư", "Chủ tịch nước", "Bộ trưởng"];
+        let m = matcher(titles.map(|s| Entry::term(s, "a title")).to_vec());
+        for text in [
+            "nguyên Tổng Bí thư Đỗ Mười",
+            "Nguyên Tổng Bí thư Đỗ Mười",
+            "cố Chủ tịch nước Trần Đức Lương",
+            "NGUYEN Tổng Bí thư",
+        ] {
+            assert!(m.find(text).hits[0].class.is_confident(), "{text}");
+        }
+        for text in ["Phó Chủ tịch nước", "Thứ Bộ trưởng", "Quyền Bộ trưởng"]
+        {
+            assert_eq!(m.find(text).hits[0].class, HitClass::Partial, "{text}");
         }
     }
 
