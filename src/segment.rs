@@ -813,7 +813,8 @@ fn non_ws_len(s: &str) -> usize {
 /// capitalised title of at most 300 bytes with no sentence end in it). The
 /// alt line is followed by the end of the line or by a capital, glued or
 /// after a space (`…ảnh 1Tổng giám đốc …`); a lower-case letter or a digit
-/// after it means these are just words.
+/// after it means these are just words. Also Người Lao Động's whole-line
+/// form, `… - Ảnh N.` ([`nld_alt`]).
 fn split_alt(line: &str) -> Option<(usize, usize)> {
     // One trimmed line of the text: it holds no line break.
     let first_line = line;
