@@ -94,6 +94,10 @@ const ABBREVIATIONS: &[&str] = &[
     "TP", "Tp", "tp", "TS", "Ts", "ThS", "Th.S", "Ths", "GS", "Gs", "PGS", "Pgs", "GS.TS",
     "PGS.TS", "BS", "Bs", "KS", "Ks", "CN", "NXB", "Nxb", "P", "Q", "X", "H", "TX", "Tx", "TT",
     "Tt", "tr", "Tr", "St", "Mr", "Mrs", "Dr", "Đ/c", "đ/c", "v.v", "vv", "No", "Vol",
+    // Religious and artists' titles before a name: Hòa thượng, Đại đức, Ni
+    // trưởng, Ni sư or nhạc sĩ, linh mục, giám mục, tổng giám mục
+    // (`HT. Thích Thanh X`, `Lm. Giuse`); `TT.` (Thượng tọa) is above.
+    "HT", "Ht", "ĐĐ", "Đđ", "NT", "NS", "Lm", "LM", "Gm", "TGM",
 ];
 
 /// Words for a person that an initial can stand after as the whole name
@@ -168,8 +172,12 @@ fn byline_re() -> &'static Regex {
             r"Bài và clip|Bài và video|Thực hiện|Nhóm phóng viên|Nhóm PV)\s*:\s*\S.*",
             // the newsroom's own credit: `Nhóm phóng viên`, `Nhóm PV`, `PV Thời sự`
             r"|(?:Nhóm phóng viên|Nhóm PV|Phóng viên|PV)(?:\s+[\p{L}\p{N}]+){0,3}",
-            // `Theo TTXVN`, `Theo Báo Tuổi Trẻ`
+            // `Theo TTXVN`, `Theo Báo Tuổi Trẻ`, `Theo vov.vn`
             r"|Theo\s+[^\n.,;:!?()]+",
+            r"|Theo\s+(?:[^\n.,;:!?()]+\s)?[\p{L}\p{N}-]+(?:\.[a-z]{2,6}){1,2}",
+            // an outlet or a desk: `Truyền hình Quốc hội Việt Nam`, `Ban Giải trí`
+            r"|(?:Ban|Báo|Tạp chí|Truyền hình|Đài Truyền hình|Đài Tiếng nói|Thông tấn xã)",
+            r"\s+\p{Lu}[\p{L}\p{M}]*(?:\s+[\p{L}\p{M}]+){0,5}",
             // a bare agency credit `(TTXVN/Vietnam+)`, `(Theo TTXVN)`
             r"|\((?:Theo\s+)?[\p{L}\p{N} .+/&-]+\)",
             // `Name (TTXVN/…)`, `Minh Anh (tổng hợp)`, `Theo Minh Châu (từ Hàn Quốc) (…)`
@@ -391,21 +399,45 @@ impl Segmenter {
         if last {
             mark_bylines(text, &lines, &mut fine, state.lines_before);
         }
+        let headline_at =
+            |fine: &Fine, li: usize| fine.line(li).iter().all(|s| s.kind == SegmentKind::Title);
         let first = match state.title {
-            Title::Open => mark_title(text, &lines, &mut fine, alt_title, &sentence_count),
+            Title::Open => {
+                let first = mark_title(text, &lines, &mut fine, alt_title, &sentence_count);
+                if let Some(li) = first.filter(|&li| headline_at(&fine, li)) {
+                    mark_author(text, &lines, &mut fine, li + 1);
+                }
+                first
+            }
             Title::Fallback => {
                 mark_alt_title(text, &mut fine, alt_title);
                 None
             }
+            Title::Under => {
+                mark_author(text, &lines, &mut fine, 0);
+                None
+            }
             Title::Done => None,
         };
+        mark_overview_captions(text, &lines, &mut fine);
         // What the next part needs to know.
-        if fine
+        if state.title == Title::Under && lines.first().is_some_and(|l| l.start < keep) {
+            state.title = Title::Done;
+        } else if fine
             .spans
             .iter()
             .any(|s| s.kind == SegmentKind::Title && s.start < keep)
         {
-            state.title = Title::Done;
+            // The author's line under the headline is looked at with the
+            // next part when it starts there.
+            let under = first.is_some_and(|li| {
+                headline_at(&fine, li) && lines.get(li + 1).is_none_or(|l| l.start >= keep)
+            });
+            state.title = if under && !last {
+                Title::Under
+            } else {
+                Title::Done
+            };
         } else if first.is_some_and(|li| lines[li].start < keep) {
             // The headline was looked for, and not found, where it is final.
             state.title = Title::Fallback;
@@ -618,6 +650,9 @@ enum Title {
     Open,
     /// It was no headline: the line matching the image-alt title is looked for.
     Fallback,
+    /// The headline was the last line before this part: its first line may
+    /// be the author's (see `mark_author`).
+    Under,
     /// The title was found (or nothing is left to look for).
     Done,
 }
@@ -778,7 +813,8 @@ fn non_ws_len(s: &str) -> usize {
 /// capitalised title of at most 300 bytes with no sentence end in it). The
 /// alt line is followed by the end of the line or by a capital, glued or
 /// after a space (`…ảnh 1Tổng giám đốc …`); a lower-case letter or a digit
-/// after it means these are just words.
+/// after it means these are just words. Also Người Lao Động's whole-line
+/// form, `… - Ảnh N.` ([`nld_alt`]).
 fn split_alt(line: &str) -> Option<(usize, usize)> {
     // One trimmed line of the text: it holds no line break.
     let first_line = line;
@@ -811,6 +847,9 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
             return Some((m.end(), title));
         }
     }
+    if let Some(title) = nld_alt(first_line) {
+        return Some((first_line.len(), title));
+    }
     const MARK: &str = " ảnh ";
     let window_end = floor_char_boundary(first_line, 300 + MARK.len() + 3);
     let window = &first_line[..window_end];
@@ -840,6 +879,30 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Người Lao Động's image-alt line, the whole line: a capitalised title of
+/// at most 300 bytes with no sentence end in it, then `-` (glued or not),
+/// `Ảnh N` and a full stop (`Bộ trưởng tiếp Đại sứ- Ảnh 1.`); the length of
+/// its title part.
+fn nld_alt(line: &str) -> Option<usize> {
+    let rest = line.strip_suffix('.')?;
+    let number = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+    if !(1..=3).contains(&(rest.len() - number.len())) {
+        return None;
+    }
+    let title = number
+        .strip_suffix("Ảnh ")?
+        .trim_end()
+        .strip_suffix(['-', '–'])?
+        .trim_end();
+    // The length first: the other tests scan the title.
+    (title.len() <= 300
+        && title.contains(' ')
+        && title.starts_with(char::is_uppercase)
+        && !title.ends_with(['.', '?', '!', ':', ','])
+        && ![". ", "? ", "! "].iter().any(|e| title.contains(e)))
+    .then_some(title.len())
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -883,11 +946,7 @@ fn mark_captions(
                 s.kind = SegmentKind::Caption;
             }
         }
-        let credit_only = credit_only_re().captures(body).is_some_and(|c| {
-            c.get(1)
-                .is_none_or(|n| n.as_str().split_whitespace().count() <= 8)
-        });
-        if !credit_only || li == 0 {
+        if !credit_only(body) || li == 0 {
             continue;
         }
         let prev = li - 1;
@@ -899,12 +958,70 @@ fn mark_captions(
         if lines[prev].end - lines[prev].start <= 400
             && fine.line(prev).iter().all(|s| s.kind == SegmentKind::Text)
             && sentence_count(fine.line(prev)) <= 3
+            && !desk_credit(&text[lines[prev].start..lines[prev].end])
         {
             for s in fine.line_mut(prev).iter_mut() {
                 s.kind = SegmentKind::Caption;
             }
         }
     }
+}
+
+/// Is `line` only a credit naming its author, with at most 8 words after
+/// the colon (`Ảnh: ĐĂNG KHOA`, `(Ảnh: …)`, `(Ảnh minh họa)`)?
+fn credit_only(line: &str) -> bool {
+    credit_only_re().captures(line).is_some_and(|c| {
+        c.get(1)
+            .is_none_or(|n| n.as_str().split_whitespace().count() <= 8)
+    })
+}
+
+/// A newsroom desk's credit (`Ban Giải trí`, `Ban Thời sự`, `Ban Văn hóa -
+/// Giải trí`): a byline, not the description of the photo credited under
+/// it. Only the desks' names: `Ban` opens many a caption (`Ban Chấp hành
+/// …`).
+fn desk_credit(line: &str) -> bool {
+    const DESKS: &[&str] = &[
+        "Thời sự",
+        "Chính trị",
+        "Kinh tế",
+        "Xã hội",
+        "Quốc tế",
+        "Thế giới",
+        "Pháp luật",
+        "Văn hóa",
+        "Văn hoá",
+        "Giải trí",
+        "Thể thao",
+        "Giáo dục",
+        "Sức khỏe",
+        "Sức khoẻ",
+        "Đời sống",
+        "Công nghệ",
+        "Du lịch",
+        "Bạn đọc",
+        "Điện tử",
+        "Nội chính",
+        "Biên tập",
+    ];
+    line.strip_prefix("Ban ")
+        .is_some_and(|desks| desks.split(['-', '–']).all(|d| DESKS.contains(&d.trim())))
+}
+
+/// A source credit closing the article's last line after its last
+/// sentence: `(Theo Vnews)`, `(Theo vov.vn)`, at most 8 words.
+fn trailing_source(sentence: &str) -> bool {
+    sentence.len() <= 100
+        && sentence.split_whitespace().count() <= 8
+        && sentence
+            .strip_prefix("(Theo ")
+            .and_then(|s| s.strip_suffix(')'))
+            .is_some_and(|name| {
+                name.starts_with(|c: char| c.is_alphanumeric())
+                    && name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || " .+/&-".contains(c))
+            })
 }
 
 /// Does `line` hold a credit (rule K1)? A literal search first: most lines
@@ -989,8 +1106,29 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool)
             // A date line (`15/02/2019 10:05`): the name may be above it.
             continue;
         }
+        // A photo credit closing the article (`Ảnh: …`): the desk's or the
+        // author's line may be above it (`Ban Giải trí`, see `desk_credit`).
+        if li + 1 == lines.len()
+            && fine.line(li).iter().all(|s| s.kind == SegmentKind::Caption)
+            && credit_only(line)
+        {
+            continue;
+        }
         let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
-        if !plain || line.chars().count() > 100 || !byline_re().is_match(line) {
+        if plain && li + 1 == lines.len() {
+            // `… tới. (Theo Vnews)`: the last sentence of the last line.
+            if let [.., before, last] = fine.line_mut(li)
+                && before.end < last.start
+                && trailing_source(&text[last.start..last.end])
+            {
+                last.kind = SegmentKind::Byline;
+                break;
+            }
+        }
+        if !plain
+            || line.chars().count() > 100
+            || !(byline_re().is_match(line) || desk_credit(line))
+        {
             break;
         }
         // `Theo …` names a source in a few words, not a sentence.
@@ -1067,8 +1205,11 @@ fn mark_title(
         if kinds(fine, &[SegmentKind::Text]) && chrome_line(&text[l.start..l.end]) {
             continue;
         }
-        // A source credit or a dateline alone above the headline.
-        if kinds(fine, &[SegmentKind::Text]) && source_line(&text[l.start..l.end]) {
+        // A source credit or a dateline alone above the headline, or an
+        // official document's header (its number, place and date).
+        if kinds(fine, &[SegmentKind::Text])
+            && (source_line(&text[l.start..l.end]) || document_header(&text[l.start..l.end]))
+        {
             make_byline(fine, li, l);
             continue;
         }
@@ -1089,10 +1230,90 @@ fn mark_title(
 }
 
 /// A line of the site's chrome above the headline, never a title: no
-/// letter at all (`![]() |`, `* * *`) or a breadcrumb ending in ` >`
-/// (`Trang chủ >`).
+/// letter at all (`![]() |`, `* * *`), a breadcrumb ending in ` >`
+/// (`Trang chủ >`) or a tag (`#Bộ trưởng Nguyễn Văn A`: `#` glued to a
+/// letter, so a Markdown heading `# Tiêu đề` is not one).
 fn chrome_line(line: &str) -> bool {
-    !line.chars().any(char::is_alphabetic) || line.ends_with(" >") || line == ">"
+    !line.chars().any(char::is_alphabetic)
+        || line.ends_with(" >")
+        || line == ">"
+        || line
+            .strip_prefix('#')
+            .is_some_and(|tag| tag.starts_with(char::is_alphabetic))
+}
+
+/// An official document's header line, metadata above its title: its
+/// number (`Số: 34/2016/NQ-HĐND`), place and date (`Hà Nội, ngày 5 tháng 7
+/// năm 2016`) and the national motto (`CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM`,
+/// `Độc lập - Tự do - Hạnh phúc`), alone or several on one line separated
+/// by `|` (a scraped table's row). Pieces with no letter (`-----`) pass.
+fn document_header(line: &str) -> bool {
+    /// One piece of the header.
+    const PIECE: &str = concat!(
+        r"^(?:(?:Số|SỐ)\s*:\s*[0-9][^\s|]*",
+        r"|\p{Lu}[\p{L}\p{M} .]{0,40},\s*ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}",
+        r"|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc)$",
+    );
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(PIECE).expect("regex"));
+    line.len() <= 200
+        && line.contains(|c: char| c.is_alphabetic())
+        && line.split('|').all(|piece| {
+            let piece = piece.trim();
+            !piece.chars().any(char::is_alphabetic) || re.is_match(piece)
+        })
+}
+
+/// The author's line under the headline (vneconomy, Người Lao Động): a
+/// plain line in a byline's form (`Đỗ Như`, `Hà Lê`), at most 60
+/// characters and 6 words with no digit, followed by a date line
+/// (`13/09/2025, 10:22`) or by a lead opening with a dateline
+/// (`(NLĐO)- Chiều 12-9, …`) is a byline. `li` is the line under the
+/// headline.
+fn mark_author(text: &str, lines: &[Line], fine: &mut Fine, li: usize) {
+    let (Some(&l), Some(next)) = (lines.get(li), lines.get(li + 1)) else {
+        return;
+    };
+    let line = &text[l.start..l.end];
+    let next = &text[next.start..next.end];
+    let words = line.split_whitespace().count();
+    if fine.line(li).iter().all(|s| s.kind == SegmentKind::Text)
+        && line.chars().count() <= 60
+        && words <= 6
+        && (words >= 2 || line.chars().all(|c| c.is_uppercase() || c == '.'))
+        && !line.contains(|c: char| c.is_ascii_digit())
+        && byline_re().is_match(line)
+        && (date_line(next) || dateline_re().is_match(next))
+    {
+        make_byline(fine, li, l);
+    }
+}
+
+/// A photo's overview caption with no credit (`Quang cảnh cuộc họp báo`,
+/// `Toàn cảnh phiên tòa`): a plain line opening with `Quang cảnh` or
+/// `Toàn cảnh`, a paragraph of its own, of at most 12 words and 100 bytes,
+/// one sentence with no closing punctuation. Looked at after the title, so
+/// a headline `Toàn cảnh …` stays the title. A line with a closing full
+/// stop (`Quang cảnh Đại hội.`) stays text: a sentence, as far as the
+/// segmenter can tell.
+fn mark_overview_captions(text: &str, lines: &[Line], fine: &mut Fine) {
+    for (li, &l) in lines.iter().enumerate() {
+        let line = &text[l.start..l.end];
+        let alone = (li == 0 || lines[li - 1].para != l.para)
+            && lines.get(li + 1).is_none_or(|n| n.para != l.para);
+        if alone
+            && (line.starts_with("Quang cảnh ") || line.starts_with("Toàn cảnh "))
+            && line.len() <= 100
+            && line.split_whitespace().count() <= 12
+            && line.ends_with(char::is_alphanumeric)
+            && let [only] = fine.line_mut(li)
+            && only.kind == SegmentKind::Text
+            && sentences(line).len() == 1
+        {
+            only.kind = SegmentKind::Caption;
+        }
+    }
 }
 
 /// A table's unit (`Đơn vị: 1.000.000đ`, `Đơn vị tính: tỷ đồng`, `ĐVT: %`):
@@ -1256,6 +1477,8 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
                         .is_some_and(char::is_uppercase)
                 {
                     cuts.push(j + ws);
+                } else if closers == 0 && ws == 0 && glued_ellipsis(&piece[..i], &piece[j..]) {
+                    cuts.push(j);
                 }
             }
             "." if i > 0 => {
@@ -1295,6 +1518,50 @@ fn extra_cuts(piece: &str) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// How many bytes before a glued ellipsis [`glued_ellipsis`] looks at.
+const ELLIPSIS_LOOK_BACK: usize = 48;
+
+/// An ellipsis glued to the next sentence (`… kịch nói…Các tiết mục`, no
+/// space: scraped copy): `before` is the text before the `…`, `after` what
+/// follows it. It ends a sentence when the word before is two or more
+/// letters ending in a lower-case one, with two more words before it, and
+/// the word after is a capitalised Vietnamese syllable (a capital then
+/// lower-case letters: `Các`, not `HCM` or `iPhone`), outside an open quote
+/// or bracket in the last [`ELLIPSIS_LOOK_BACK`] bytes (`"Chờ…Mong"` stays).
+fn glued_ellipsis(before: &str, after: &str) -> bool {
+    let word_after: &str = after
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let mut letters = word_after.chars();
+    if !letters.next().is_some_and(char::is_uppercase)
+        || !letters.as_str().chars().all(char::is_lowercase)
+        || letters.as_str().is_empty()
+        || !vietnamese_syllable(word_after)
+    {
+        return false;
+    }
+    let window =
+        &before[ceil_char_boundary(before, before.len().saturating_sub(ELLIPSIS_LOOK_BACK))..];
+    let mut words = window.split_whitespace().rev();
+    let last = words.next().unwrap_or("");
+    let plain = last.chars().count() >= 2
+        && last.chars().all(char::is_alphabetic)
+        && last.chars().last().is_some_and(char::is_lowercase);
+    let straight = window.matches('"').count();
+    let open = |o: char, c: char| {
+        window
+            .rfind(o)
+            .is_some_and(|a| window.rfind(c).is_none_or(|b| b < a))
+    };
+    plain
+        && words.take(2).count() == 2
+        && straight.is_multiple_of(2)
+        && !open('“', '”')
+        && !open('(', ')')
+        && !open('«', '»')
 }
 
 /// A place named by a place abbreviation and its initials, complete:
@@ -1545,7 +1812,17 @@ mod tests {
         }
         let headline_late = "(Ảnh: TTXVN)\n\nẢnh minh họa\n\nTiêu đề đến sau\n\nThân bài.\n";
         let alt_title = "Bai viet hinh anh 1\n\nMở đầu bằng câu.\n\nBài viết\n\nKết.\n";
-        for text in [article, &long, headline_late, alt_title] {
+        // The author's line under the headline, at every place of a part's
+        // end (behind more or fewer credit lines).
+        let authors = (0..24).map(|k| {
+            "(Ảnh: TTXVN)\n\n".repeat(k)
+                + "Tiêu đề bài\n\nĐỗ Minh\n\n13/09/2025, 10:22\n\nNội dung.\n"
+        });
+        let authors: Vec<String> = authors.collect();
+        for text in [article, &long, headline_late, alt_title]
+            .into_iter()
+            .chain(authors.iter().map(String::as_str))
+        {
             let text = format!("{text}{long}Hết.\n\nXUÂN NGỌC\n");
             for unit in [Unit::Sentence, Unit::Line, Unit::Paragraph] {
                 let whole = Segmenter::new(unit).segment(&text);
@@ -2328,6 +2605,251 @@ mod tests {
                 "{unit:?}: {w1} steps, then {w2} for twice the line"
             );
             assert!(w2 >= len2, "{unit:?}: every byte is counted");
+        }
+    }
+
+    /// Does a segment of `text` (sentence unit) have `kind`?
+    fn any_kind(text: &str, kind: SegmentKind) -> bool {
+        kinds(text, Unit::Sentence).iter().any(|k| k.1 == kind)
+    }
+
+    /// Audit 3, A1: a religious or artist's title abbreviated before a name
+    /// does not end the sentence, spaced or glued, as `TT.` never did.
+    #[test]
+    fn religious_titles_before_a_name_stay_in_the_sentence() {
+        stay_whole(&[
+            "Dự lễ có HT. Thích Minh Tâm - Phó Chủ tịch Hội đồng Trị sự, ĐĐ. Thích Quảng Hải.",
+            "Chủ trì buổi lễ là TT. Thích Minh Quang; NT. Thích nữ Diệu Hạnh cùng dự.",
+            "Thánh lễ do Lm. Giuse Trần Văn Bình chủ sự và Gm. Phêrô Lê Văn Hòa chủ tế.",
+            "Đêm nhạc có NS. Trần Văn Khê, LM. Antôn Phạm Minh và TGM. Giuse Ngô Quang.",
+            "Chương trình mời Lm.Giuse Đỗ Văn An giảng và Đđ. Thích Tâm Nguyên tụng kinh.",
+        ]);
+        // A full stop after an ordinary word still ends the sentence.
+        assert_eq!(
+            sents("Buổi lễ có nhiều nhà sư. Thích Minh Tâm phát biểu."),
+            ["Buổi lễ có nhiều nhà sư.", "Thích Minh Tâm phát biểu."]
+        );
+    }
+
+    /// Audit 3, A2: an ellipsis glued to a capitalised word (no space,
+    /// scraped copy) ends the sentence as `… Các` does; not inside quotes
+    /// or brackets, not after one or two words, not before an acronym.
+    #[test]
+    fn ellipsis_glued_to_a_capitalised_word_ends_a_sentence() {
+        assert_eq!(
+            sents("Buổi diễn có hát chèo, cải lương, múa rối…Các tiết mục đều được khen."),
+            [
+                "Buổi diễn có hát chèo, cải lương, múa rối…",
+                "Các tiết mục đều được khen."
+            ]
+        );
+        stay_whole(&[
+            "Ông đọc câu thơ \"Chờ đợi mãi…Mong ngày gặp lại\" rồi xúc động.",
+            "Bà ngâm “Quê hương yêu dấu…Nhớ mãi” trong buổi tối ấy.",
+            "Nhiều loại hình (như chèo, cải lương…Múa rối nước) được trình diễn.",
+            "Ừ thì…Thôi được rồi.",
+            "Giá tăng ở nhiều thành phố lớn…HCM dẫn đầu.",
+            "Hàng mới gồm điện thoại, máy tính bảng…iPad bán chạy nhất.",
+        ]);
+    }
+
+    /// Audit 3, B1: the author's line right under the headline, followed by
+    /// a date line or a lead opening with a dateline, is a byline.
+    #[test]
+    fn author_line_under_the_headline_is_a_byline() {
+        use SegmentKind::*;
+        let title = "Thủ tướng tiếp Đoàn doanh nghiệp Nhật Bản";
+        for (author, next, next_kind) in [
+            ("Trần Minh", "14/10/2025, 08:15", Byline),
+            (
+                "Lê Thu - Hải Nam",
+                "Thứ Ba, 14/10/2025, 08:15 (GMT+7)",
+                Byline,
+            ),
+            (
+                "Trần Minh",
+                "(NLĐO)- Sáng 14-10, Thủ tướng tiếp đoàn.",
+                Text,
+            ),
+        ] {
+            let text = format!("{title}\n\n{author}\n\n{next}\n\nNội dung bài báo.\n");
+            for unit in [Unit::Sentence, Unit::Paragraph] {
+                assert_eq!(
+                    &kinds_only(&text, unit)[..3],
+                    [(Title, title), (Byline, author), (next_kind, next)],
+                    "{unit:?}"
+                );
+            }
+        }
+        // A line in a name's form followed by text is a subtitle: text.
+        let text = format!("{title}\n\nHợp Tác Mới\n\nNội dung bài báo.\n");
+        assert_eq!(kinds_only(&text, Unit::Sentence)[1], (Text, "Hợp Tác Mới"));
+        // Not under the headline (the lead between): text.
+        let text = format!("{title}\n\nNội dung.\n\nTrần Minh\n\n14/10/2025, 08:15\n\nHết.\n");
+        assert_eq!(kinds_only(&text, Unit::Sentence)[2], (Text, "Trần Minh"));
+    }
+
+    /// Audit 3, B2, B4, B5: `Theo` a domain, `(Theo …)` closing the last
+    /// line, an outlet and a desk are bylines; a desk credit above a photo
+    /// credit is the desk's byline, not the photo's description.
+    #[test]
+    fn source_outlet_and_desk_credits_at_the_end_are_bylines() {
+        use SegmentKind::*;
+        for byline in [
+            "Theo baochinhphu.vn",
+            "Theo Báo Điện tử nhandan.com.vn",
+            "(Theo baoquocte.vn)",
+            "Truyền hình Quốc hội Việt Nam",
+            "Đài Tiếng nói Việt Nam",
+            "Ban Thời sự",
+            "Ban Văn hóa - Giải trí",
+        ] {
+            let text = format!("Tiêu đề\n\nNội dung bài báo.\n\n{byline}\n");
+            assert_eq!(
+                kinds_only(&text, Unit::Sentence).last(),
+                Some(&(Byline, byline)),
+                "{byline}"
+            );
+        }
+        for not in [
+            "Theo ông A. B, dự án sẽ xong",
+            "Báo cáo được thông qua",
+            "Báo chí cách mạng",
+            "Ban hành quy chế mới",
+        ] {
+            let text = format!("Tiêu đề\n\nNội dung bài báo.\n\n{not}\n");
+            assert_eq!(
+                kinds_only(&text, Unit::Sentence).last().unwrap().0,
+                Text,
+                "{not}"
+            );
+        }
+        // `(Theo …)` as the last sentence of the last line.
+        let text = "Tiêu đề\n\nCâu đầu. Câu cuối bài. (Theo Thời báo Kinh tế)\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence)[1..],
+            [
+                (Text, "Câu đầu."),
+                (Text, "Câu cuối bài."),
+                (Byline, "(Theo Thời báo Kinh tế)")
+            ]
+        );
+        // Not in the middle of the article, and not another bracket.
+        for text in [
+            "Tiêu đề\n\nCâu đầu. (Theo Thời báo Kinh tế)\n\nHết bài.\n",
+            "Tiêu đề\n\nCâu đầu, rồi câu cuối bài. (Còn nữa)\n",
+        ] {
+            assert!(!any_kind(text, Byline), "{text}");
+        }
+        // A desk above or under the closing photo credit.
+        for end in [
+            "Ban Giải trí\n\nẢnh: Hoàng Long\n",
+            "Ảnh: Hoàng Long\n\nBan Giải trí\n",
+        ] {
+            let text = format!("Tiêu đề\n\nNội dung bài báo.\n\n{end}");
+            for unit in [Unit::Sentence, Unit::Paragraph] {
+                let got = kinds_only(&text, unit);
+                assert!(got.contains(&(Byline, "Ban Giải trí")), "{unit:?} {got:?}");
+                assert!(
+                    got.contains(&(Caption, "Ảnh: Hoàng Long")),
+                    "{unit:?} {got:?}"
+                );
+            }
+        }
+        // Another `Ban …` above a credit is the photo's description.
+        let text =
+            "Tiêu đề\n\nNội dung bài báo.\n\nBan Chấp hành khóa mới ra mắt\n\nẢnh: Hoàng Long\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence)[2],
+            (Caption, "Ban Chấp hành khóa mới ra mắt")
+        );
+    }
+
+    /// Audit 3, B3: Người Lao Động's alt line `… - Ảnh 1.` is an image-alt
+    /// line (never translated); a sentence about a photo is not.
+    #[test]
+    fn nld_alt_line_ending_in_anh_n_full_stop() {
+        use SegmentKind::*;
+        let alt = "Chủ tịch nước tiếp Đoàn đại biểu người cao tuổi- Ảnh 1.";
+        let spaced = "Chủ tịch nước tiếp Đoàn đại biểu người cao tuổi - Ảnh 12.";
+        let text = format!(
+            "Tiêu đề\n\nNội dung.\n\n{alt}\n\n{spaced}\n\nChủ tịch nước tiếp đoàn. Ảnh: Minh Khôi\n"
+        );
+        for unit in [Unit::Sentence, Unit::Paragraph] {
+            let got = kinds_only(&text, unit);
+            assert_eq!(got[2], (AsciiCaption, alt), "{unit:?}");
+            assert_eq!(got[3], (AsciiCaption, spaced), "{unit:?}");
+        }
+        for not in [
+            "Xem thêm ở trang sau. Trong bài - Ảnh 1.",
+            "chủ tịch nước tiếp đoàn - Ảnh 1.",
+            "Chủ tịch nước tiếp đoàn - Ảnh 1. Sau đó",
+            "Chủ tịch nước tiếp đoàn - ảnh 1.",
+        ] {
+            let text = format!("Tiêu đề\n\nNội dung.\n\n{not}\n");
+            assert!(!any_kind(&text, AsciiCaption), "{not}");
+        }
+    }
+
+    /// Audit 3, B6: an official document's header (number, place and date,
+    /// the national motto) and a tag line are not the title; the headline
+    /// under them is.
+    #[test]
+    fn document_header_and_tag_lines_are_not_the_title() {
+        use SegmentKind::*;
+        for (top, kind) in [
+            (
+                "Số: 12/2024/QĐ-UBND | Bắc Ninh, ngày 5 tháng 3 năm 2024 |",
+                Byline,
+            ),
+            ("Số: 12/2024/QĐ-UBND", Byline),
+            ("Hà Nội, ngày 05 tháng 3 năm 2024", Byline),
+            (
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM | Độc lập - Tự do - Hạnh phúc",
+                Byline,
+            ),
+            ("#Giá vàng hôm nay", Text),
+        ] {
+            let text = format!("{top}\n\nQuy định mới về phí trông giữ xe\n\nNội dung.\n");
+            assert_eq!(
+                kinds_only(&text, Unit::Sentence)[..2],
+                [(kind, top), (Title, "Quy định mới về phí trông giữ xe")],
+                "{top}"
+            );
+        }
+        // A Markdown heading is a headline; a number in a sentence is text.
+        let first = |text: &str| kinds_only(text, Unit::Sentence)[0].0;
+        assert_eq!(first("# Giá vàng hôm nay\n\nNội dung.\n"), Title);
+        assert_eq!(
+            first("Số: 12 người bị thương trong vụ tai nạn\n\nNội dung.\n"),
+            Title
+        );
+    }
+
+    /// Audit 3, B7: a lone `Quang cảnh …` / `Toàn cảnh …` line with no
+    /// closing punctuation is a photo's caption; with a full stop, inside a
+    /// paragraph or as the headline it is not.
+    #[test]
+    fn lone_overview_lines_are_captions() {
+        use SegmentKind::*;
+        for unit in [Unit::Sentence, Unit::Paragraph] {
+            let text = "Toàn cảnh lễ khai giảng năm học mới\n\nSáng 5/9, các trường khai giảng.\n\n\
+                        Quang cảnh buổi lễ tại Hà Nội\n\nQuang cảnh buổi lễ.\n\n\
+                        Quang cảnh buổi lễ rất trang nghiêm\nHọc sinh xếp hàng.\n\nHết bài.\n";
+            assert_eq!(
+                kinds_only(text, unit)[..4],
+                [
+                    (Title, "Toàn cảnh lễ khai giảng năm học mới"),
+                    (Text, "Sáng 5/9, các trường khai giảng."),
+                    (Caption, "Quang cảnh buổi lễ tại Hà Nội"),
+                    (Text, "Quang cảnh buổi lễ."),
+                ],
+                "{unit:?}"
+            );
+            assert!(
+                kinds_only(text, unit)[4..].iter().all(|k| k.0 == Text),
+                "{unit:?}"
+            );
         }
     }
 }

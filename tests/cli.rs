@@ -314,6 +314,106 @@ fn run_of_a_small_file_prints_bytes_and_no_0_0_mb_s_rate() {
     assert!(err.contains("\n  output: out\n"), "{err}");
 }
 
+/// The summary says how many glossary entries the run loaded and from how
+/// many files (only the files serving the run's language pair), and says
+/// so when there are none, so a batch log shows it; `-v` names the files
+/// before the run, `-q` prints no summary.
+#[test]
+fn run_summary_counts_the_glossary_entries_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), "Ban Bí thư họp.\n").unwrap();
+    // No config and no glossary folder: none, said in the summary.
+    let (_, err) = Run::new(&["run", "a.txt"]).dir(d).code(0);
+    assert!(
+        err.contains("\n  glossary: 0 entries from 0 files: terms are not annotated\n  terms: "),
+        "{err}"
+    );
+    with_glossary(d);
+    std::fs::write(
+        d.join("glossary/vi-en-2.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n\n[terms]\n\"Bộ Chính trị\" = \"Politburo\"\n\"Quốc hội\" = \"National Assembly\"\n",
+    )
+    .unwrap();
+    // Another language pair's file is not loaded for vi -> en.
+    std::fs::write(
+        d.join("glossary/vi-fr.toml"),
+        "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"fr\"\n\n[terms]\n\"Quốc hội\" = \"Assemblée nationale\"\n",
+    )
+    .unwrap();
+    let (_, err) = Run::new(&["run", "a.txt"]).dir(d).code(0);
+    let line = summary_line(&err);
+    assert!(
+        err.contains(&format!(
+            "{line}\n  glossary: 3 entries from 2 files\n  terms: exact 1,"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("vi-en-2.toml"), "files only with -v: {err}");
+    let (_, err) = Run::new(&["run", "a.txt", "-v"]).dir(d).code(0);
+    assert!(
+        err.contains("\n  glossary: 3 entries from 2 files\n"),
+        "{err}"
+    );
+    assert!(err.contains("vi-en-2.toml (vi -> en)"), "{err}");
+    // One entry, one file.
+    let (_, err) = Run::new(&["run", "a.txt", "--glossary", "glossary/vi-en.toml"])
+        .dir(d)
+        .code(0);
+    assert!(err.contains("\n  glossary: 1 entry from 1 file\n"), "{err}");
+    let (_, err) = Run::new(&["run", "a.txt", "-q"]).dir(d).code(0);
+    assert!(!err.contains("glossary:"), "{err}");
+}
+
+/// Audit 3's segmentation fixes, where a user meets them: the kinds and
+/// sentences `run` writes.
+#[test]
+fn run_keeps_clergy_titles_and_kinds_author_and_source_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("a.txt"),
+        "Đại lễ Vu lan tại chùa Bằng\n\nTrần Minh\n\n14/08/2025, 07:30\n\n\
+         Dự lễ có HT. Thích Minh Tâm - Phó Chủ tịch Hội đồng Trị sự, Lm. Giuse Trần An.\n\n\
+         Chương trình có hát chèo, cải lương, múa rối…Các tiết mục được khen.\n\n\
+         Quang cảnh buổi lễ\n\nTheo giacngo.vn\n",
+    )
+    .unwrap();
+    Run::new(&["run", "a.txt", "--format", "jsonl"])
+        .dir(d)
+        .code(0);
+    let got: Vec<(String, String)> = std::fs::read_to_string(d.join("out/a.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v.get("kind").is_some())
+        .map(|v| {
+            (
+                v["kind"].as_str().unwrap().to_owned(),
+                v["source"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("title", "Đại lễ Vu lan tại chùa Bằng"),
+        ("byline", "Trần Minh"),
+        ("byline", "14/08/2025, 07:30"),
+        (
+            "text",
+            "Dự lễ có HT. Thích Minh Tâm - Phó Chủ tịch Hội đồng Trị sự, Lm. Giuse Trần An.",
+        ),
+        ("text", "Chương trình có hát chèo, cải lương, múa rối…"),
+        ("text", "Các tiết mục được khen."),
+        ("caption", "Quang cảnh buổi lễ"),
+        ("byline", "Theo giacngo.vn"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(k, s)| (k.to_string(), s.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn run_where_every_document_failed_prints_no_output_line() {
     let dir = tempfile::tempdir().unwrap();

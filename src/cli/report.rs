@@ -1,12 +1,12 @@
 //! `songngu run`'s report: what the walk of the inputs skipped, the failures, the summary on stderr (documents,
-//! segments, size, rate, hit classes, flag counts, output folder), the
+//! segments, size, rate, glossary entries and files, hit classes, flag counts, output folder), the
 //! engine's line, the dry run's answer on stdout, and the closing line of
 //! a run that left segments untranslated.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use songngu::glossary::HitClass;
+use songngu::glossary::{Glossary, HitClass};
 use songngu::pipeline::{BatchOutcome, DocOutcome};
 use songngu::reader::Collected;
 use songngu::translate::MtReport;
@@ -121,6 +121,7 @@ pub fn summary_block(
     outcome: &BatchOutcome,
     elapsed: f64,
     out_dir: &Path,
+    glossary: &Glossary,
     engine: &str,
     by_tokens: bool,
 ) {
@@ -133,7 +134,7 @@ pub fn summary_block(
             );
         }
     }
-    eprintln!("{}", summary(outcomes, elapsed, out_dir));
+    eprintln!("{}", summary(outcomes, elapsed, out_dir, glossary));
     cleaned_and_human(outcomes);
     if let Some(r) = &outcome.translation {
         eprintln!("{}", engine_summary(engine, r, by_tokens));
@@ -215,7 +216,22 @@ fn rate(bytes: usize, secs: f64) -> String {
     }
 }
 
-fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &Path) -> String {
+/// The glossary's line of the summary: the entries loaded for the run's
+/// language pair and the files they came from (`-v` names the files before
+/// the run), so a batch log shows a run that annotated nothing.
+fn glossary_line(glossary: &Glossary) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let entries = plural(glossary.entries.len(), "entry", "entries");
+    let files = plural(glossary.files.len(), "file", "files");
+    if glossary.entries.is_empty() {
+        format!("glossary: {entries} from {files}: terms are not annotated")
+    } else {
+        format!("glossary: {entries} from {files}")
+    }
+}
+
+fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &Path, glossary: &Glossary) -> String {
     let ok: Vec<_> = outcomes
         .iter()
         .filter_map(|o| o.result.as_ref().ok())
@@ -240,7 +256,7 @@ fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &Path) -> String {
     let flag_list: Vec<String> = flags.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let mut text = format!(
         "songngu run: {} document(s){}, {segments} segment(s), {} in {elapsed:.2} s{}\n  \
-         terms: {}\n  flags: {}",
+         {}\n  terms: {}\n  flags: {}",
         outcomes.len(),
         if failed > 0 {
             format!(" ({failed} failed)")
@@ -249,6 +265,7 @@ fn summary(outcomes: &[DocOutcome], elapsed: f64, out_dir: &Path) -> String {
         },
         human_bytes(bytes),
         rate(bytes, elapsed),
+        glossary_line(glossary),
         classes.join(", "),
         if flag_list.is_empty() {
             "none".into()

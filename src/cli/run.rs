@@ -167,6 +167,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
                 &outcome,
                 elapsed,
                 &out_dir,
+                &glossary,
                 engine_name,
                 outcome
                     .translation
