@@ -16,21 +16,7 @@ fn repo() -> PathBuf {
 
 /// `(matched text, target)` of every hit of `text` against the starter glossary.
 fn hits(text: &str) -> Vec<(String, String)> {
-    let (code, out, err) = songngu(
-        &repo(),
-        &["glossary", "find", "--json", "--glossary", GLOSSARY, "-"],
-        text.as_bytes(),
-    );
-    assert_eq!(code, 0, "{err}");
-    out.lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (
-                v["text"].as_str().unwrap().to_owned(),
-                v["target"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    classed(text).into_iter().map(|(t, g, _)| (t, g)).collect()
 }
 
 fn has(hits: &[(String, String)], text: &str, target: &str) -> bool {
