@@ -12,9 +12,9 @@
 //! | `term-missing` | error | an approved target (or admitted variant) of a term in the source is absent |
 //! | `term-forbidden` | error / warning | a forbidden rendering is in the target (error when its term is in the source) |
 //! | `suspected-misspelling` | warning | the source has a misspelt term (`diacritic-mismatch`, `suspect`) |
-//! | `code-missing` | error | a document code (`44-KL/TW`) of the source is not in the target verbatim |
-//! | `date-missing` | error | a date (`22/1/2019`) is in neither `22 January 2019`, `January 22, 2019` nor its own form |
-//! | `number-missing` | warning | a number (`12,5%` ↔ `12.5%`, `1.500` ↔ `1,500`) is not in the target |
+//! | `code-missing` | error | a document code (`44-KL/TW`) of the source is in the target neither verbatim nor ASCII-folded (`NĐ-CP` → `ND-CP`, as the glossary's patterns render it) |
+//! | `date-missing` | error | a date (`22/1/2019`, `ngày 22 tháng 1 năm 2019`; `tháng 1/2019`) is in neither `22 January 2019`, `January 22, 2019` nor its own form |
+//! | `number-missing` | warning | a number (`12,5%` ↔ `12.5%`, `1.500` ↔ `1,500`) outside codes and dates is not in the target |
 //! | `placeholder-left` | error | a protect placeholder (`{{N}}`, `<x id="N"/>`) is in the target |
 //! | `partly-untranslated` | warning | most words of the target still carry Vietnamese diacritics |
 //!
@@ -210,6 +210,15 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\b").expect("valid"));
+/// A date written out: `ngày 11 tháng 9 năm 2025`, `ngày 11 tháng 9`
+/// (day, month, year), or a month of a year: `tháng 9/2025`, `tháng 9
+/// năm 2025` (month, year).
+static LONG_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:,?\s+năm\s+(\d{4}))?\b|\btháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})\b",
+    )
+    .expect("valid")
+});
 /// A source number, Vietnamese style: `.` groups thousands, `,` is the
 /// decimal point.
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+(?:[.,]\d+)*").expect("valid"));
@@ -444,6 +453,53 @@ fn numbers(source: &str, target: &str) -> Vec<Flag> {
     numbers_counted(source, target, &mut Work::default())
 }
 
+/// The forms a date may take in an English target, the source's own
+/// (`written`) first, then the two the `date-missing` message names:
+/// a day and month (`22 January`, `January 22`, `22/01`), with a year
+/// (`22 January 2019`, `22 January, 2019`, `January 22, 2019`,
+/// `January 22 2019`, `2019-01-22`, `22/01/2019`, `22/1/2019`), or a month of a year with no day (`January 2019`,
+/// `2019-01`, `1/2019`). `None` for a day or month out of range.
+fn date_forms(
+    written: &str,
+    day: Option<usize>,
+    month: usize,
+    year: Option<regex::Match<'_>>,
+) -> Option<Vec<String>> {
+    if !(1..=12).contains(&month) || day.is_some_and(|d| !(1..=31).contains(&d)) {
+        return None;
+    }
+    let name = MONTHS[month - 1];
+    let written = written.to_owned();
+    Some(match (day, year.map(|y| y.as_str())) {
+        (Some(day), None) => vec![
+            written,
+            format!("{day} {name}"),
+            format!("{name} {day}"),
+            format!("{day:02}/{month:02}"),
+            format!("{day}/{month}"),
+        ],
+        (Some(day), Some(y)) => vec![
+            written,
+            format!("{day} {name} {y}"),
+            format!("{day} {name}, {y}"),
+            format!("{name} {day}, {y}"),
+            format!("{name} {day} {y}"),
+            format!("{y}-{month:02}-{day:02}"),
+            format!("{day:02}/{month:02}/{y}"),
+            format!("{day}/{month}/{y}"),
+        ],
+        (None, Some(y)) => vec![
+            written,
+            format!("{name} {y}"),
+            format!("{month}/{y}"),
+            format!("{name}, {y}"),
+            format!("{y}-{month:02}"),
+            format!("{month:02}/{y}"),
+        ],
+        (None, None) => return None,
+    })
+}
+
 /// The code, date and number checks: one pass over the source for each
 /// kind, the target's strings found in a bounded number of passes, spans
 /// and values looked up by binary search. Findings in source order, codes
@@ -453,59 +509,70 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     let mut in_target = Occurs::new(target);
     let mut in_lower = Occurs::new(&lower);
 
-    // Codes.
-    let codes: Vec<(usize, usize, usize)> = CODE
+    // Codes: as written, or folded to ASCII as the glossary's document
+    // patterns render them (`09/1998/NĐ-CP` → `09/1998/ND-CP`).
+    let codes: Vec<(usize, usize, usize, Option<usize>)> = CODE
         .find_iter(source)
-        .map(|m| (m.start(), m.end(), in_target.ask(m.as_str().to_owned())))
+        .map(|m| {
+            let folded = crate::transliterate::to_ascii(m.as_str());
+            let folded = (folded != m.as_str()).then(|| in_target.ask(folded));
+            (
+                m.start(),
+                m.end(),
+                in_target.ask(m.as_str().to_owned()),
+                folded,
+            )
+        })
         .collect();
-    let code_spans: Vec<(usize, usize)> = codes.iter().map(|&(s, e, _)| (s, e)).collect();
+    let code_spans: Vec<(usize, usize)> = codes.iter().map(|&(s, e, _, _)| (s, e)).collect();
 
-    // Dates not inside codes.
+    // Dates not inside codes: `22/1/2019` and the written-out
+    // `ngày 22 tháng 1 năm 2019`, `tháng 1/2019`, in source order.
     struct Date<'s> {
         text: &'s str,
         forms: Vec<String>,
         asked: std::ops::Range<usize>,
     }
-    let mut dates: Vec<Date<'_>> = Vec::new();
-    let mut date_spans: Vec<(usize, usize)> = Vec::new();
+    let mut found: Vec<(usize, usize, Vec<String>)> = Vec::new();
     for c in DATE.captures_iter(source) {
         let whole = c.get(0).expect("match");
-        // Dates do not overlap one another (a regex's matches never do).
-        if overlaps(&code_spans, whole.start(), whole.end(), work) {
-            continue;
-        }
         let (Ok(day), Ok(month)) = (c[1].parse::<usize>(), c[2].parse::<usize>()) else {
             continue;
         };
-        if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+        if let Some(forms) = date_forms(whole.as_str(), Some(day), month, c.get(3)) {
+            found.push((whole.start(), whole.end(), forms));
+        }
+    }
+    for c in LONG_DATE.captures_iter(source) {
+        let whole = c.get(0).expect("match");
+        let number = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<usize>().ok());
+        let forms = match (number(1), number(2), number(4)) {
+            (Some(day), Some(month), _) => date_forms(whole.as_str(), Some(day), month, c.get(3)),
+            (_, _, Some(month)) => date_forms(whole.as_str(), None, month, c.get(5)),
+            _ => None,
+        };
+        if let Some(forms) = forms {
+            found.push((whole.start(), whole.end(), forms));
+        }
+    }
+    found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let mut dates: Vec<Date<'_>> = Vec::new();
+    let mut date_spans: Vec<(usize, usize)> = Vec::new();
+    for (start, end, forms) in found {
+        // The two kinds may overlap (`ngày 11 tháng 9/2025`): the first
+        // (and longest) one found at a place is the date.
+        if date_spans.last().is_some_and(|&(_, e)| start < e)
+            || overlaps(&code_spans, start, end, work)
+        {
             continue;
         }
-        date_spans.push((whole.start(), whole.end()));
-        let year = c.get(3).map(|y| y.as_str());
-        let name = MONTHS[month - 1];
-        let mut forms = vec![
-            whole.as_str().to_owned(),
-            format!("{day} {name}"),
-            format!("{name} {day}"),
-            format!("{day:02}/{month:02}"),
-        ];
-        if let Some(y) = year {
-            forms = vec![
-                whole.as_str().to_owned(),
-                format!("{day} {name} {y}"),
-                format!("{day} {name}, {y}"),
-                format!("{name} {day}, {y}"),
-                format!("{name} {day} {y}"),
-                format!("{y}-{month:02}-{day:02}"),
-                format!("{day:02}/{month:02}/{y}"),
-            ];
-        }
+        date_spans.push((start, end));
         let first = in_lower.needles.len();
         for f in &forms {
             in_lower.ask(f.to_lowercase());
         }
         dates.push(Date {
-            text: whole.as_str(),
+            text: &source[start..end],
             asked: first..in_lower.needles.len(),
             forms,
         });
@@ -531,16 +598,17 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     let in_target = in_target.found(work);
     let in_lower = in_lower.found(work);
     let mut out = Vec::new();
-    for &(s, e, asked) in &codes {
-        if !in_target[asked] {
-            out.push(flag(
-                FlagCode::CodeMissing,
-                Severity::Error,
-                format!(
-                    "document code `{}` is not in the target as written",
-                    &source[s..e]
+    for &(s, e, asked, folded) in &codes {
+        if !in_target[asked] && !folded.is_some_and(|f| in_target[f]) {
+            let code = &source[s..e];
+            let message = match folded {
+                Some(_) => format!(
+                    "document code `{code}` is not in the target as written (nor as `{}`)",
+                    crate::transliterate::to_ascii(code)
                 ),
-            ));
+                None => format!("document code `{code}` is not in the target as written"),
+            };
+            out.push(flag(FlagCode::CodeMissing, Severity::Error, message));
         }
     }
     for d in &dates {
@@ -842,6 +910,87 @@ mod tests {
         assert_eq!(
             codes("năm 2019 và Covid-19", "in 2019 and Covid"),
             ["number-missing"]
+        );
+    }
+
+    #[test]
+    fn a_code_may_be_folded_to_ascii_as_the_patterns_render_it() {
+        let source = "Nghị định số 09/1998/NĐ-CP và Quyết định 81/QĐ-UBND.";
+        assert!(
+            codes(
+                source,
+                "Decree No. 09/1998/ND-CP and Decision No. 81/QD-UBND."
+            )
+            .is_empty()
+        );
+        assert!(codes(source, "Decree 09/1998/NĐ-CP and Decision 81/QĐ-UBND.").is_empty());
+        let flags = target_checks(
+            SegmentKind::Text,
+            source,
+            "Decree No. 09/1998 and 81/QD-UBND.",
+        );
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(
+            flags[0].message,
+            "document code `09/1998/NĐ-CP` is not in the target as written (nor as `09/1998/ND-CP`)"
+        );
+        // An ASCII code has one form.
+        assert_eq!(
+            target_checks(SegmentKind::Text, "Kết luận 44-KL/TW.", "Conclusion 44.")[0].message,
+            "document code `44-KL/TW` is not in the target as written"
+        );
+    }
+
+    #[test]
+    fn written_out_dates_are_one_date_not_three_numbers() {
+        let source = "Ngày 11 tháng 9 năm 2025, tỉnh họp.";
+        for target in [
+            "On 11 September 2025, the province met.",
+            "On September 11, 2025, the province met.",
+            "On 11/9/2025, the province met.",
+            "On 11/09/2025, the province met.",
+            "On 2025-09-11, the province met.",
+        ] {
+            assert!(codes(source, target).is_empty(), "{target}");
+        }
+        assert_eq!(
+            codes(source, "On 12 September 2025, the province met."),
+            ["date-missing"]
+        );
+        let flags = target_checks(SegmentKind::Text, source, "In 2025 the province met.");
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(
+            flags[0].message,
+            "date `Ngày 11 tháng 9 năm 2025` is not in the target (as `11 september 2025` or `11 september, 2025`)"
+        );
+        // Without a year, a month of a year, a comma before the year, the
+        // slash form without a year: each one date, carried over.
+        for (source, target) in [
+            (
+                "ngày 2 tháng 9, tỉnh họp",
+                "on September 2, the province met",
+            ),
+            ("ngày 2 tháng 9, năm 1945", "on 2 September 1945"),
+            ("từ tháng 9/2025", "from September 2025"),
+            ("từ tháng 9/2025", "from 9/2025"),
+            ("từ tháng 9 năm 2025", "from September 2025"),
+            ("ngày 11/9, tỉnh họp", "on 11 September, the province met"),
+            // Slash dates and codes still win where they are.
+            ("ngày 11 tháng 9/2025", "on 11 September 2025"),
+        ] {
+            assert!(codes(source, target).is_empty(), "{source} → {target}");
+        }
+        for source in ["từ tháng 9/2025", "từ tháng 9 năm 2025"] {
+            assert_eq!(
+                codes(source, "from October 2025"),
+                ["date-missing"],
+                "{source}"
+            );
+        }
+        // Out of range: numbers, as before (`40` and `9` missing).
+        assert_eq!(
+            codes("ngày 40 tháng 9 năm 2025", "on September 2025"),
+            ["number-missing", "number-missing"]
         );
     }
 

@@ -16,21 +16,7 @@ fn repo() -> PathBuf {
 
 /// `(matched text, target)` of every hit of `text` against the starter glossary.
 fn hits(text: &str) -> Vec<(String, String)> {
-    let (code, out, err) = songngu(
-        &repo(),
-        &["glossary", "find", "--json", "--glossary", GLOSSARY, "-"],
-        text.as_bytes(),
-    );
-    assert_eq!(code, 0, "{err}");
-    out.lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (
-                v["text"].as_str().unwrap().to_owned(),
-                v["target"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    classed(text).into_iter().map(|(t, g, _)| (t, g)).collect()
 }
 
 fn has(hits: &[(String, String)], text: &str, target: &str) -> bool {
@@ -212,6 +198,135 @@ fn starter_glossary_reads_the_forms_of_real_copy() {
     // council's name, not a minister.
     assert!(
         !h.iter().any(|(t, _)| t == "Huệ" || t == "Bộ trưởng"),
+        "{h:?}"
+    );
+}
+
+/// `(matched text, target, class)` of every hit of `text`.
+fn classed(text: &str) -> Vec<(String, String, String)> {
+    let (code, out, err) = songngu(
+        &repo(),
+        &["glossary", "find", "--json", "--glossary", GLOSSARY, "-"],
+        text.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    out.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| v[k].as_str().unwrap().to_owned();
+            (s("text"), s("target"), s("class"))
+        })
+        .collect()
+}
+
+/// Terms of a second audit (100 excerpts: 2025 commune and provincial Party
+/// congresses, diplomacy, education, culture, religion, obituaries) that the
+/// starter glossary lacked or took half of: each is now one confident hit.
+#[test]
+fn starter_glossary_has_the_party_congress_diplomacy_and_society_terms() {
+    let h = classed(
+        "Ông Vũ Văn Tùng, Tỉnh ủy viên, Ủy viên BTV Tỉnh ủy, dự Đại hội Đảng XIV.\n\
+         Ủy ban Kiểm tra Tỉnh ủy họp; Thành ủy viên Lê Văn Hải vắng mặt.\n\
+         Theo Thông tư số 05, Bản án số 12/2025/HS-ST, Tờ trình số 88/TTr-SNV và \
+         Báo cáo số 40/BC-STC, tại kỳ họp thứ 9.\n\
+         Chiều nay, người phát ngôn Bộ Ngoại giao trả lời; Phó phát ngôn Bộ Ngoại giao cũng dự.\n\
+         Bộ trưởng Ngoại giao Lê Hoài Trung, Bộ trưởng Bộ KH-CN và Bộ trưởng Bộ GD&ĐT gặp \
+         đại diện Liên Hợp Quốc và Hội đồng Bảo an Liên hợp quốc.\n\
+         Mô hình chính quyền địa phương 2 cấp ở thành phố Hồ Chí Minh; Phó Chủ tịch UBND \
+         TP.HCM Lê Văn Nam dự.\n\
+         Trường THPT ở ĐBSCL đạt chuẩn NTM; người lao động đóng BHXH.\n\
+         NSND Thu Hà hát tại Nhà tang lễ Quốc gia trong lễ Quốc tang; GHPGVN gửi lời chia buồn.\n\
+         Sinh viên Đại học Quốc gia Hà Nội tìm hiểu di sản văn hóa phi vật thể.\n\
+         Tư lệnh Quân khu 9 Trần Văn Bình và Bộ Tổng tham mưu kiểm tra.\n",
+    );
+    for (text, target) in [
+        ("Tỉnh ủy viên", "member of the provincial Party Committee"),
+        (
+            "Ủy viên BTV Tỉnh ủy",
+            "member of the Standing Committee of the provincial Party Committee",
+        ),
+        ("Đại hội Đảng XIV", "14th National Party Congress"),
+        (
+            "Ủy ban Kiểm tra Tỉnh ủy",
+            "provincial Party Committee's Inspection Commission",
+        ),
+        ("Thành ủy viên", "member of the municipal Party Committee"),
+        ("Thông tư số 05", "Circular No. 05"),
+        ("Bản án số 12/2025/HS-ST", "Judgment No. 12/2025/HS-ST"),
+        ("Tờ trình số 88/TTr", "Submission No. 88/TTr"),
+        ("Báo cáo số 40/BC-STC", "Report No. 40/BC-STC"),
+        ("kỳ họp thứ 9", "9th session"),
+        (
+            "người phát ngôn Bộ Ngoại giao",
+            "Spokesperson of the Ministry of Foreign Affairs",
+        ),
+        (
+            "Phó phát ngôn Bộ Ngoại giao",
+            "Deputy Spokesperson of the Ministry of Foreign Affairs",
+        ),
+        ("Bộ trưởng Ngoại giao", "Minister of Foreign Affairs"),
+        ("Bộ trưởng Bộ KH-CN", "Minister of Science and Technology"),
+        ("Bộ trưởng Bộ GD&ĐT", "Minister of Education and Training"),
+        ("Liên Hợp Quốc", "United Nations"),
+        (
+            "Hội đồng Bảo an Liên hợp quốc",
+            "United Nations Security Council",
+        ),
+        ("chính quyền địa phương 2 cấp", "two-tier local government"),
+        ("thành phố Hồ Chí Minh", "Ho Chi Minh City"),
+        (
+            "Phó Chủ tịch UBND TP.HCM",
+            "Vice Chairman of the Ho Chi Minh City People's Committee",
+        ),
+        ("THPT", "upper secondary school"),
+        ("ĐBSCL", "Mekong Delta"),
+        ("NTM", "new-style rural area"),
+        ("BHXH", "social insurance"),
+        ("NSND", "People's Artist"),
+        ("Nhà tang lễ Quốc gia", "National Funeral Hall"),
+        ("Quốc tang", "state funeral"),
+        ("GHPGVN", "Vietnam Buddhist Sangha"),
+        (
+            "Đại học Quốc gia Hà Nội",
+            "Vietnam National University, Hanoi",
+        ),
+        ("di sản văn hóa phi vật thể", "intangible cultural heritage"),
+        ("Tư lệnh Quân khu 9", "Commander of Military Region 9"),
+        ("Bộ Tổng tham mưu", "General Staff"),
+    ] {
+        assert!(
+            h.iter().any(|(t, g, c)| t == text
+                && g == target
+                && matches!(c.as_str(), "exact" | "case-variant")),
+            "{text} -> {target} not a confident hit in {h:?}"
+        );
+    }
+    // Nothing else was taken half: no partial hit, no bare `Đại hội Đảng`.
+    assert!(
+        !h.iter()
+            .any(|(t, _, c)| c == "partial" || t == "Đại hội Đảng"),
+        "{h:?}"
+    );
+}
+
+/// A misspelt `Phó` (an audit found `Phí Bí thư Tỉnh ủy` in real copy) is
+/// reported as a suspect, never taken as the Secretary's title.
+#[test]
+fn starter_glossary_reports_a_misspelt_deputy_secretary() {
+    let h = classed("Ông Vũ Văn Tùng, Phí Bí thư Tỉnh ủy, và Phí Bí thư Đảng ủy xã phát biểu.\n");
+    assert!(
+        h.iter().any(|(t, g, c)| t == "Phí Bí thư Tỉnh ủy"
+            && g == "Deputy Secretary of the provincial Party Committee"
+            && c == "suspect"),
+        "{h:?}"
+    );
+    assert!(
+        h.iter()
+            .any(|(t, g, c)| t == "Phí Bí thư" && g == "Deputy Secretary" && c == "suspect"),
+        "{h:?}"
+    );
+    assert!(
+        !h.iter().any(|(_, g, _)| g.starts_with("Secretary")),
         "{h:?}"
     );
 }
