@@ -234,7 +234,7 @@ fn starter_glossary_has_the_party_congress_diplomacy_and_society_terms() {
          đại diện Liên Hợp Quốc và Hội đồng Bảo an Liên hợp quốc.\n\
          Mô hình chính quyền địa phương 2 cấp ở thành phố Hồ Chí Minh; Phó Chủ tịch UBND \
          TP.HCM Lê Văn Nam dự.\n\
-         Trường THPT ở ĐBSCL đạt chuẩn NTM; người lao động đóng BHXH.\n\
+         Học sinh THPT ở ĐBSCL đạt chuẩn NTM; người lao động đóng BHXH.\n\
          NSND Thu Hà hát tại Nhà tang lễ Quốc gia trong lễ Quốc tang; GHPGVN gửi lời chia buồn.\n\
          Sinh viên Đại học Quốc gia Hà Nội tìm hiểu di sản văn hóa phi vật thể.\n\
          Tư lệnh Quân khu 9 Trần Văn Bình và Bộ Tổng tham mưu kiểm tra.\n",
