@@ -484,7 +484,7 @@ impl Matcher {
                 // The first folded offset of the text after the term.
                 fcur = pick.fend;
             }
-            let class = context_class(view.nfc, &pick, &mut continued_at);
+            let class = context_class(&view, &pick, &mut continued_at);
             let (start, end) = (nfc_map.map(pick.start), nfc_map.map(pick.end));
             hits.push(Hit {
                 start,
@@ -827,7 +827,8 @@ impl Matcher {
 /// numeral), or when it is that continuation of the previous partial hit
 /// (`continued_at`, updated here); else [`HitClass::Unnumbered`] when its
 /// entry needs a number and none follows.
-fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> HitClass {
+fn context_class(view: &View<'_>, c: &Candidate, continued_at: &mut Option<usize>) -> HitClass {
+    let nfc = view.nfc;
     let chained = continued_at.take() == Some(c.start);
     if !(c.class.is_confident() || c.class == HitClass::AsciiSpan) {
         return c.class;
@@ -839,7 +840,7 @@ fn context_class(nfc: &str, c: &Candidate, continued_at: &mut Option<usize>) -> 
     let next = if c.closed {
         None
     } else {
-        continuation(nfc, c.start, c.end)
+        continuation(view, c.start, c.end)
     };
     if chained
         || next.is_some()
@@ -940,9 +941,14 @@ const HEAD_ENDS: [&str; 14] = [
     "đoàn",
 ];
 
-/// Is the hit at `start` directly (one space) after a capitalised head noun
-/// of an official name ([`HEADS`], up to four syllables)?
+/// Is the capitalised hit at `start` directly (one space) after a
+/// capitalised head noun of an official name ([`HEADS`], up to four
+/// syllables)? A name goes on with capitals; a hit in lower case is told
+/// at once, before any syllable is read.
 fn head_before(nfc: &str, start: usize) -> bool {
+    if !nfc[start..].chars().next().is_some_and(is_upper) {
+        return false;
+    }
     let Some(s1) = syllable_before(nfc, start) else {
         return false;
     };
@@ -1119,7 +1125,8 @@ fn modifier_before(nfc: &str, start: usize, ascii: bool) -> bool {
 /// that starts in lower case (`quán triệt Chỉ thị`) has none, nor one that
 /// ends in punctuation (`Ảnh:`) or has no lower-case letter (headlines in
 /// capitals).
-fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
+fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
+    let nfc = view.nfc;
     let text = &nfc[start..end];
     if !text.chars().next().is_some_and(is_upper) {
         return None;
@@ -1134,7 +1141,7 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
     // syllable (a capital is a word character, so the syllable starts there).
     let next = nfc[end..].strip_prefix([' ', '\u{a0}'])?.chars().next();
     if !next.is_some_and(is_upper) {
-        return compound_after(nfc, text, end);
+        return compound_after(view, start, end);
     }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
@@ -1168,32 +1175,61 @@ fn continuation(nfc: &str, start: usize, end: usize) -> Option<usize> {
 /// syllables are a word that does not go on with it (`Quốc hội họp`, but
 /// `Tỉnh ủy viên`): the hit ends inside a word. For a capitalised hit `text` with a lower-case letter,
 /// ending in a letter or digit.
-fn compound_after(nfc: &str, text: &str, end: usize) -> Option<usize> {
+fn compound_after(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
+    let (nfc, text) = (view.nfc, &view.nfc[start..end]);
     if !text.chars().next_back().is_some_and(is_alnum) || !text.chars().any(char::is_lowercase) {
         return None;
     }
     let (s, e) = syllable_after(nfc, end)?;
-    let (last, word) = (last_word(text), &nfc[s..e]);
-    if !word.chars().next().is_some_and(char::is_lowercase)
-        || !super::words::is_compound_nfc([last, word])
+    let last = (end - last_word(text).len(), end);
+    if !nfc[s..e].chars().next().is_some_and(char::is_lowercase)
+        || !listed_in_view(view, &[last, (s, e)])
     {
         return None;
     }
     // A hit that ends with a whole word (`Quốc hội` before `họp`, though
     // `hội họp` is a word) ends inside one only if that word goes on
     // (`tỉnh ủy` + `viên`).
-    let prev = text[..text.len() - last.len()]
+    let prev = text[..last.0 - start]
         .strip_suffix([' ', '\u{a0}'])
-        .map(last_word);
+        .map(|t| (start + t.len() - last_word(t).len(), start + t.len()));
     if let Some(prev) = prev
-        && super::words::is_compound_nfc([prev, last])
+        && listed_in_view(view, &[prev, last])
     {
-        return super::words::is_compound_nfc([prev, last, word]).then_some(s);
+        return listed_in_view(view, &[prev, last, (s, e)]).then_some(s);
     }
     match syllable_after(nfc, e) {
-        Some((s2, e2)) if super::words::is_compound_nfc([word, &nfc[s2..e2]]) => None,
+        Some(next) if listed_in_view(view, &[(s, e), next]) => None,
         _ => Some(s),
     }
+}
+
+/// Are the syllables at these NFC byte ranges (in text order) together a
+/// listed compound word? Their folds are read from the view's folded text,
+/// as [`explained_by_words`] reads them: nothing is folded again.
+fn listed_in_view(view: &View<'_>, syllables: &[(usize, usize)]) -> bool {
+    use super::words::Syllable;
+    let fmap = &view.fmap[..];
+    let Some(&(first, _)) = syllables.first() else {
+        return false;
+    };
+    let mut runs = [Syllable::default(); 3];
+    let n = syllables.len().min(runs.len());
+    let mut f = fmap.partition_point(|&m| (m as usize) < first);
+    for (slot, &(s, e)) in runs.iter_mut().zip(syllables) {
+        while (fmap[f] as usize) < s {
+            f += 1;
+        }
+        let fs = f;
+        while (fmap[f] as usize) < e {
+            f += 1;
+        }
+        *slot = Syllable {
+            text: (s, e),
+            folded: (fs, f),
+        };
+    }
+    super::words::any_compound_at(view.nfc, &view.folded, &runs[..n], &[(0, n)])
 }
 
 /// The last word of `text` (after its last space or full stop).
@@ -1486,6 +1522,7 @@ fn take_best(found: &mut Vec<Candidate>) -> Option<Candidate> {
 }
 
 /// Are `a` and `b` equal once lower-cased (length-preserving lower case)?
+#[inline]
 fn eq_lower(a: &str, b: &str) -> bool {
     let mut bs = b.chars();
     for ca in a.chars() {

@@ -77,6 +77,9 @@ fn fold_lower_into(text: &str, out: &mut Vec<u8>) {
 /// The list, indexed by the hash of each line's fold.
 struct Index {
     lines: Vec<&'static str>,
+    /// Per line: its [`key`] ([`line_key`], computed once here: a look-up
+    /// compares keys only).
+    keys: Vec<std::borrow::Cow<'static, str>>,
     /// Per line: [`fold_hash`] of its lower-cased ASCII fold.
     hashes: Vec<u64>,
     /// Open addressing by the hash's top bits: line index + 1, 0 empty.
@@ -107,6 +110,7 @@ impl Index {
             slots[s] = u32::try_from(i + 1).expect("fewer than 2^32 lines");
         }
         Index {
+            keys: lines.iter().map(|l| line_key(l)).collect(),
             lines,
             hashes,
             slots,
@@ -116,6 +120,11 @@ impl Index {
 
     /// The lines whose fold hashes to `h`.
     fn with_hash(&self, h: u64) -> impl Iterator<Item = &'static str> + '_ {
+        self.ids_with_hash(h).map(|i| self.lines[i])
+    }
+
+    /// The indices of the lines whose fold hashes to `h`.
+    fn ids_with_hash(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
         let mask = self.slots.len() - 1;
         let mut s = (h >> self.shift) as usize;
         std::iter::from_fn(move || {
@@ -127,7 +136,7 @@ impl Index {
                 s = (s + 1) & mask;
                 let i = slot as usize - 1;
                 if self.hashes[i] == h {
-                    return Some(self.lines[i]);
+                    return Some(i);
                 }
             }
         })
@@ -136,8 +145,7 @@ impl Index {
 
     /// Is `key` (a [`key`]) a listed word, whose fold hashes to `h`?
     fn contains(&self, h: u64, key: &str) -> bool {
-        self.with_hash(h)
-            .any(|line| line == key || line_key(line) == key)
+        self.ids_with_hash(h).any(|i| self.keys[i] == key)
     }
 }
 
