@@ -317,24 +317,37 @@ fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
     }
 }
 
-/// The table entry and length of the 2- or 3-byte sequence `b0 b1 b2…` of
-/// valid UTF-8 (`b0` a lead byte), or `None` for a 4-byte sequence or a
-/// character that needs the slow path. Both decodings are computed and one
-/// is selected, so the mix of 2- and 3-byte letters in Vietnamese costs no
-/// mispredicted branch.
+/// One step of the table loop on the character `b0 b1 b2…` of valid UTF-8
+/// (`b0` an ASCII byte or the lead byte of a 2- or 3-byte sequence): its
+/// table entry, how many bytes of it are written (0 or 1) and its length;
+/// `None` for a 4-byte sequence or a character that needs the slow path.
+/// The three decodings are computed and one is selected, so the mix of
+/// ASCII and 2- and 3-byte letters costs no mispredicted branch.
 #[inline(always)]
-fn fold_two_or_three(table: &[u8; 0x10000], b0: u8, b1: u8, b2: u8) -> Option<(u8, usize)> {
+fn table_step(table: &[u8; 0x10000], b0: u8, b1: u8, b2: u8) -> Option<(u8, usize, usize)> {
     if b0 >= 0xF0 {
         return None;
     }
-    let (b0, b1, b2) = (u32::from(b0), u32::from(b1), u32::from(b2));
-    let two = ((b0 & 0x1F) << 6) | (b1 & 0x3F);
-    let three = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
-    let is_three = b0 >= 0xE0;
-    let cp = if is_three { three } else { two };
+    let (c0, c1, c2) = (u32::from(b0), u32::from(b1), u32::from(b2));
+    let two = ((c0 & 0x1F) << 6) | (c1 & 0x3F);
+    let three = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+    let (is_lead, is_three) = (b0 >= 0xC0, b0 >= 0xE0);
+    let cp = if is_three {
+        three
+    } else if is_lead {
+        two
+    } else {
+        c0
+    };
     match table[cp as usize & 0xFFFF] {
         SLOW => None,
-        slot => Some((slot, 2 + usize::from(is_three))),
+        // An ASCII byte is its own entry and always written (NUL too,
+        // whose entry reads as DROP).
+        slot => Some((
+            slot,
+            usize::from(slot != DROP || !is_lead),
+            1 + usize::from(is_lead) + usize::from(is_three),
+        )),
     }
 }
 
@@ -409,29 +422,27 @@ impl Folder {
                 let mut k = 0;
                 // Vietnamese text alternates short ASCII runs with one 2- or
                 // 3-byte letter: each step copies the ASCII run (up to eight
-                // bytes, as below) and then folds the letter after it with
-                // no branch on its length (see `fold_two_or_three`). It stops
-                // at a 4-byte sequence, a character off the table and the
-                // last eight bytes; the loop after it takes over there.
+                // bytes, as below) and then folds the character after it,
+                // whatever its length, from the table (see `table_step`),
+                // with no branch on the text. It stops at a 4-byte sequence,
+                // a character off the table and the last bytes of the text;
+                // the loop after it takes over there.
                 while let Some(chunk) = bytes.get(i..i + 8) {
                     let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
                     room[k..k + 8].copy_from_slice(chunk);
                     let ascii = ((word & 0x8080_8080_8080_8080).trailing_zeros() / 8) as usize;
                     k += ascii;
                     i += ascii;
-                    if ascii == 8 {
-                        continue;
-                    }
                     let Some(&[b0, b1, b2, _]) = bytes.get(i..i + 4) else {
                         break;
                     };
-                    let Some((slot, len)) = fold_two_or_three(table, b0, b1, b2) else {
+                    let Some((slot, written, len)) = table_step(table, b0, b1, b2) else {
                         break;
                     };
-                    // `k < i - start + 1 <= room.len()`: the letter's byte
-                    // (or scratch, for a dropped mark) fits.
+                    // `k <= i - start < room.len()`: the byte (or scratch,
+                    // for a dropped mark) fits.
                     room[k] = slot;
-                    k += usize::from(slot != DROP);
+                    k += written;
                     i += len;
                 }
                 while i < n {
