@@ -499,6 +499,8 @@ pub fn to_ascii(text: &str) -> String {
     }
     // Zeroed memory straight from the allocator (no memset pass) as room.
     let mut out = vec![0u8; text.len()];
+    #[cfg(target_os = "linux")]
+    advise_huge_pages(&mut out);
     let mut folder = Folder::new();
     let end = folder.fold_at(text, &mut out, 0);
     out.truncate(end);
@@ -511,6 +513,37 @@ pub fn to_ascii(text: &str) -> String {
     unsafe {
         String::from_utf8_unchecked(out)
     }
+}
+
+/// Asks Linux to back the 2 MiB-aligned part of a large, not yet touched
+/// output buffer with transparent huge pages, where the system allows it
+/// (`madvise` mode): folding 50 MB of Vietnamese then faults in about 20
+/// huge pages instead of about 10,000 small ones, which cost about half as
+/// much as the fold itself. Contents and size are unchanged; a refusal is
+/// ignored.
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(buf: &mut [u8]) {
+    const HUGE: usize = 2 << 20;
+    if buf.len() < 2 * HUGE {
+        return;
+    }
+    let start = buf.as_ptr() as usize;
+    let first = start.next_multiple_of(HUGE) - start;
+    let end = (start + buf.len()) / HUGE * HUGE - start;
+    let Some(region) = buf.get_mut(first..end).filter(|r| !r.is_empty()) else {
+        return;
+    };
+    // SAFETY: `region` is memory this function borrows mutably, aligned to
+    // (and a multiple of) 2 MiB, so of whole pages; MADV_HUGEPAGE changes
+    // only how the kernel backs those pages, never what they hold.
+    #[allow(unsafe_code)]
+    let _refused = unsafe {
+        rustix::mm::madvise(
+            region.as_mut_ptr().cast(),
+            region.len(),
+            rustix::mm::Advice::LinuxHugepage,
+        )
+    };
 }
 
 /// The CMS image-alt line: the ASCII form of `title` followed by ` hinh anh N`.
@@ -889,6 +922,37 @@ mod tests {
         assert_eq!(slug("—…"), "");
     }
 
+    /// The fold of `s` fed one character at a time: no piece is long
+    /// enough for the eight-byte steps, so this is the per-character path.
+    fn one_character_at_a_time(s: &str) -> Vec<u8> {
+        let mut folder = Folder::new();
+        let mut out = Vec::new();
+        for (i, c) in s.char_indices() {
+            folder.fold(&s[i..i + c.len_utf8()], &mut out);
+        }
+        folder.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn every_bmp_character_folds_alike_in_the_eight_byte_steps() {
+        // Each character of the Basic Multilingual Plane at every offset of
+        // an eight-byte step, with enough text after it for the step to run.
+        for cp in 0x80..0x10000u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            for lead in 0..8 {
+                let text = format!("{}{c}abcdefgh", &"xyzxyzxy"[..lead]);
+                assert_eq!(
+                    to_ascii(&text).as_bytes(),
+                    &one_character_at_a_time(&text)[..],
+                    "U+{cp:04X} after {lead} bytes"
+                );
+            }
+        }
+    }
+
     fn stream(bytes: &[u8], cuts: &[usize], lossy: bool) -> Result<Vec<u8>, InvalidUtf8> {
         let mut s = StreamFolder::new(lossy);
         let mut out = Vec::new();
@@ -976,6 +1040,27 @@ mod tests {
             proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
         }
 
+        /// Vietnamese letters (every one of the 134, precomposed or as base
+        /// and marks) between ASCII runs of every length, with stray marks,
+        /// multi-letter and vanishing mappings, and any scalar value
+        /// (4-byte ones included).
+        fn vietnamese_mix() -> impl Strategy<Value = String> {
+            let letters: Vec<String> = vietnamese_letters()
+                .into_iter()
+                .flat_map(|(c, _)| [c.to_string(), c.to_string().nfd().collect()])
+                .collect();
+            let piece = prop_oneof![
+                6 => proptest::sample::select(letters),
+                6 => "[ -~\n]{0,12}",
+                1 => proptest::sample::select(vec![
+                    "\u{300}", "\u{323}", "\u{302}", "\u{31B}", "“", "—", "\u{A0}",
+                    "\u{200B}", "北京", "👍🏽", "⚽", "₫", "£", "ß", "≠",
+                ]).prop_map(String::from),
+                1 => any::<char>().prop_map(String::from),
+            ];
+            proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+        }
+
         /// The LF and CR bytes of `b`.
         fn breaks(b: &[u8]) -> Vec<u8> {
             b.iter()
@@ -1046,13 +1131,27 @@ mod tests {
             #[test]
             fn eight_byte_steps_equal_one_character_at_a_time(s in newsy_text(), ascii in "[ -~]{0,20}") {
                 let s = format!("{ascii}{s}{ascii}");
-                let mut folder = Folder::new();
-                let mut one_by_one = Vec::new();
-                for (i, c) in s.char_indices() {
-                    folder.fold(&s[i..i + c.len_utf8()], &mut one_by_one);
+                prop_assert_eq!(to_ascii(&s).into_bytes(), one_character_at_a_time(&s));
+            }
+
+            /// The hot loop (eight-byte ASCII steps, letters from the table)
+            /// writes what the per-character fold writes, on Vietnamese in
+            /// NFC and NFD mixed with any Unicode, also when appending to
+            /// output already in the buffer.
+            #[test]
+            fn long_texts_equal_one_character_at_a_time(s in vietnamese_mix()) {
+                let nfc: String = s.nfc().collect();
+                let nfd: String = s.nfd().collect();
+                for text in [&s, &nfc, &nfd] {
+                    let want = one_character_at_a_time(text);
+                    prop_assert_eq!(to_ascii(text).into_bytes(), want.clone());
+                    let mut out = b"before ".to_vec();
+                    let mut folder = Folder::new();
+                    folder.fold(text, &mut out);
+                    folder.finish(&mut out);
+                    prop_assert_eq!(&out[..7], b"before ");
+                    prop_assert_eq!(&out[7..], &want[..]);
                 }
-                folder.finish(&mut one_by_one);
-                prop_assert_eq!(to_ascii(&s).into_bytes(), one_by_one);
             }
 
             #[test]
