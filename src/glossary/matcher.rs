@@ -221,6 +221,10 @@ impl Candidate {
     }
 }
 
+/// The most key bytes for which the terms' automaton is a DFA (with 10,000
+/// synthetic terms, 150 KB of keys: 22 MB more than the NFA, 19 % faster).
+const DFA_MAX_KEY_BYTES: usize = 200_000;
+
 /// Keys to automaton patterns, deduplicated.
 #[derive(Default)]
 struct KeySet {
@@ -298,6 +302,13 @@ impl KeySet {
             // their next state up in one step instead of scanning a list.
             // With 100,000 entries: 3 MB more, 5 % fewer instructions.
             b.dense_depth(6);
+            // A glossary of up to about 13,000 terms gets a DFA: one table
+            // look-up per byte and no failure links to follow, for a few MB
+            // more (the starter glossary: about 2 MB); a bigger one keeps
+            // the NFA, whose size grows with the keys, not with the alphabet.
+            if self.patterns.iter().map(String::len).sum::<usize>() <= DFA_MAX_KEY_BYTES {
+                b.kind(Some(aho_corasick::AhoCorasickKind::DFA));
+            }
         }
         b.build(&self.patterns)
             .map(Some)
