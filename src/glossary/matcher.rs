@@ -974,7 +974,9 @@ fn head_before(nfc: &str, start: usize) -> bool {
     let mut s = s1;
     for _ in 0..4 {
         let phrase = &nfc[s..end];
+        // A head in capitals (`TRỤ SỞ UBND`) is a headline's word.
         if phrase.chars().next().is_some_and(is_upper)
+            && phrase.chars().any(char::is_lowercase)
             && HEADS
                 .iter()
                 .any(|h| h.len() == phrase.len() && eq_lower(phrase, h))
@@ -1193,7 +1195,10 @@ fn compound_after(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     }
     let (s, e) = syllable_after(nfc, end)?;
     let last = (end - last_word(text).len(), end);
-    if !nfc[s..e].chars().next().is_some_and(char::is_lowercase)
+    let word = &nfc[s..e];
+    if !word.chars().next().is_some_and(char::is_lowercase)
+        || FUNCTION_WORDS.contains(&word)
+        || ends_in_a_name(text)
         || !listed_in_view(view, &[last, (s, e)])
     {
         return None;
@@ -1213,6 +1218,23 @@ fn compound_after(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
         Some(next) if listed_in_view(view, &[(s, e), next]) => None,
         _ => Some(s),
     }
+}
+
+/// Words that go with what follows them, never on with a name before them
+/// (`Thái Nguyên do …`, `Hà Tĩnh tại …`, `Chính phủ số là …`), though the
+/// word list has `nguyên do`, `tĩnh tại`, `số là`.
+const FUNCTION_WORDS: [&str; 24] = [
+    "bị", "cho", "có", "của", "do", "không", "là", "mà", "này", "nên", "sẽ", "thì", "trong", "tại",
+    "từ", "và", "về", "vì", "với", "vẫn", "đang", "đã", "được", "ở",
+];
+
+/// Do the last two syllables of `text` both begin with a capital (a proper
+/// name: `Thái Nguyên`, `Hải Phòng`)? A name is whole: a lower-case word
+/// after it does not finish it.
+fn ends_in_a_name(text: &str) -> bool {
+    let mut words = text.rsplit([' ', '\u{a0}']);
+    let capital = |w: Option<&str>| w.and_then(|w| w.chars().next()).is_some_and(is_upper);
+    capital(words.next()) && capital(words.next())
 }
 
 /// Are the syllables at these NFC byte ranges (in text order) together a
@@ -1307,6 +1329,10 @@ fn number_follows(nfc: &str, start: usize, end: usize) -> bool {
             .next()
             .is_some_and(|w| w.chars().any(char::is_lowercase))
     {
+        let rest = ["SỐ ", "SO "]
+            .iter()
+            .find_map(|p| rest.strip_prefix(p))
+            .unwrap_or(rest);
         return rest
             .trim_start_matches(['“', '"'])
             .starts_with(|c: char| c.is_ascii_digit());
@@ -2170,10 +2196,24 @@ mod tests {
     /// with the lower-case syllable after it ends inside that word.
     #[test]
     fn a_hit_ending_inside_a_compound_word_is_partial() {
-        let terms = ["Đại hội Đảng", "Tỉnh ủy", "Quốc hội"];
+        let terms = [
+            "Đại hội Đảng",
+            "Tỉnh ủy",
+            "Quốc hội",
+            "Thái Nguyên",
+            "Chính phủ số",
+        ];
         let m = matcher(terms.map(|s| Entry::term(s, "a name")).to_vec());
         use HitClass::{Exact, Partial};
         for (text, hit, class) in [
+            // A proper name is whole, and a function word goes with what
+            // follows it (`nguyên do`, `số là` are listed words).
+            (
+                "Đoàn công tác tỉnh Thái Nguyên do ông Hùng dẫn đầu",
+                "Thái Nguyên",
+                Exact,
+            ),
+            ("Chính phủ số là xu hướng tất yếu", "Chính phủ số", Exact),
             (
                 "khai mạc Đại hội Đảng bộ phường Tân Mỹ lần thứ I",
                 "Đại hội Đảng",
@@ -2337,6 +2377,8 @@ mod tests {
             ("các ban Tỉnh ủy", "Tỉnh ủy", HitClass::Exact),
             ("Chủ tịch Hồ Chí Minh", "Hồ Chí Minh", HitClass::Exact),
             ("Tư lệnh Quân khu", "Tư lệnh", HitClass::Partial),
+            // A head in a headline in capitals is a headline's word.
+            ("TIN TỪ BÁO CAND", "CAND", HitClass::Exact),
         ] {
             assert_eq!(only_hit(&m, text), (hit, class), "{text}");
         }
@@ -2361,6 +2403,7 @@ mod tests {
         for (text, class) in [
             ("HƯỚNG DẪN THI HÀNH LUẬT", HitClass::Unnumbered),
             ("HƯỚNG DẪN 12-HD/TW", HitClass::CaseVariant),
+            ("HƯỚNG DẪN SỐ 12-HD/TW", HitClass::CaseVariant),
             ("Hướng dẫn Tuyển sinh", HitClass::Partial),
         ] {
             assert_eq!(m.find(text).hits[0].class, class, "{text}");
