@@ -1565,7 +1565,7 @@ fn eq_lower(a: &str, b: &str) -> bool {
     for ca in a.chars() {
         match bs.next() {
             Some(cb) if cb == ca || lower_char(cb) == lower_char(ca) => {}
-            Some(cb) if is_hyphen(ca) && is_hyphen(cb) => {}
+            Some(cb) if alike(ca, cb) => {}
             _ => return false,
         }
     }
@@ -1581,14 +1581,20 @@ fn is_hyphen(c: char) -> bool {
     )
 }
 
-/// Are `a` and `b` equal, dashes alike?
+/// Are `a` and `b` both dashes, or both spaces (a space, a no-break space
+/// `&nbsp;` as scraped copy has between words, a narrow one)?
+fn alike(a: char, b: char) -> bool {
+    let space = |c| matches!(c, ' ' | '\u{a0}' | '\u{202f}');
+    (is_hyphen(a) && is_hyphen(b)) || (space(a) && space(b))
+}
+
+/// Are `a` and `b` equal, dashes alike and spaces alike?
 fn same_but_dashes(a: &str, b: &str) -> bool {
     a == b || {
         let mut bs = b.chars();
-        a.chars().all(|ca| {
-            bs.next()
-                .is_some_and(|cb| cb == ca || (is_hyphen(ca) && is_hyphen(cb)))
-        }) && bs.next().is_none()
+        a.chars()
+            .all(|ca| bs.next().is_some_and(|cb| cb == ca || alike(ca, cb)))
+            && bs.next().is_none()
     }
 }
 
@@ -2254,6 +2260,12 @@ mod tests {
                 "về tỉnh Bà Rịa – Vũng Tàu cũ",
                 Some(("Bà Rịa – Vũng Tàu", "exact")),
             ),
+            // No-break spaces between words (scraped `&nbsp;`) are spaces.
+            (
+                "về tỉnh Bà\u{a0}Rịa - Vũng\u{a0}Tàu cũ",
+                Some(("Bà\u{a0}Rịa - Vũng\u{a0}Tàu", "exact")),
+            ),
+            ("về thị\u{a0}trấn mới", Some(("thị\u{a0}trấn", "exact"))),
             (
                 "QUÂN CHỦNG PHÒNG KHÔNG – KHÔNG QUÂN",
                 Some(("QUÂN CHỦNG PHÒNG KHÔNG – KHÔNG QUÂN", "case-variant")),
