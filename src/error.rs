@@ -64,6 +64,22 @@ pub enum Error {
         /// The SQLite file.
         path: PathBuf,
     },
+    /// The memory is write-protected and the command must write to it
+    /// (store corrections or engine replies, delete corrections, upgrade).
+    #[error(
+        "translation memory {}: the file is write-protected and this command writes to it; make \
+         it writable (for example `chmod u+w {}`), or copy it to a writable place and set [tm] \
+         path to the copy",
+        path.display(),
+        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(" ")
+    )]
+    TmReadOnly {
+        /// The SQLite file.
+        path: PathBuf,
+        /// The files to make writable: the database and those of its
+        /// `-wal` and `-shm` files that are write-protected.
+        files: Vec<PathBuf>,
+    },
     /// There is no translation memory where one was expected (a read-only
     /// command creates none).
     #[error("no translation memory at {}", path.display())]

@@ -604,6 +604,40 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     tx.commit()
 }
 
+/// [`Error::TmReadOnly`] for the memory at `path`, naming its files that
+/// are write-protected: the database, and its `-wal` and `-shm` files when
+/// they exist (SQLite creates them with the database's permissions, so a
+/// process that opened the memory while it was write-protected may have
+/// left them so).
+fn read_only(path: &Path) -> Error {
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let side = PathBuf::from(side);
+        if std::fs::metadata(&side).is_ok_and(|m| m.permissions().readonly()) {
+            files.push(side);
+        }
+    }
+    Error::TmReadOnly {
+        path: path.to_path_buf(),
+        files,
+    }
+}
+
+/// A SQLite error of the memory at `path` as a [`Error`]: a write refused
+/// because the file is write-protected is [`Error::TmReadOnly`] (what to
+/// do), anything else [`Error::Tm`].
+fn sqlite_error(path: &Path, e: &rusqlite::Error) -> Error {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+        return read_only(path);
+    }
+    Error::Tm {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 impl Tm {
     /// Opens (creating if needed) the memory at `path`.
     ///
@@ -621,9 +655,15 @@ impl Tm {
             .append(true)
             .create(true)
             .open(path)
-            .map_err(|e| Error::Tm {
-                path: path.to_path_buf(),
-                message: e.to_string(),
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::PermissionDenied && path.is_file() {
+                    read_only(path)
+                } else {
+                    Error::Tm {
+                        path: path.to_path_buf(),
+                        message: e.to_string(),
+                    }
+                }
             })?;
         Self::open_with(path, OpenFlags::default())
     }
@@ -690,10 +730,7 @@ impl Tm {
     }
 
     fn open_with(path: &Path, flags: OpenFlags) -> Result<Tm> {
-        let err = |e: &dyn std::fmt::Display| Error::Tm {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
+        let err = |e: &rusqlite::Error| sqlite_error(path, e);
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| err(&e))?;
         conn.execute_batch("PRAGMA busy_timeout = 5000;")
             .map_err(|e| err(&e))?;
@@ -720,10 +757,7 @@ impl Tm {
     }
 
     fn err(&self, e: rusqlite::Error) -> Error {
-        Error::Tm {
-            path: self.path.clone(),
-            message: e.to_string(),
-        }
+        sqlite_error(&self.path, &e)
     }
 
     /// Checks that the memory has `columns` (table, column), which an
@@ -880,10 +914,7 @@ impl Tm {
             }
         } else {
             let path = self.path.clone();
-            let err = |e: rusqlite::Error| Error::Tm {
-                path: path.clone(),
-                message: e.to_string(),
-            };
+            let err = |e: rusqlite::Error| sqlite_error(&path, &e);
             // In transactions of a few thousand rows: another process
             // waiting on the memory (busy timeout 5 s) is never locked out
             // long. Each row's re-keying stands alone; a row re-keyed or
@@ -944,22 +975,18 @@ impl Tm {
     /// # Errors
     /// [`Error::Tm`]; nothing of the batch is stored then.
     pub fn put_machine(&mut self, rows: &[MachineRow]) -> Result<()> {
-        let tx = self.conn.transaction().map_err(|e| Error::Tm {
-            path: self.path.clone(),
-            message: e.to_string(),
-        })?;
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| sqlite_error(&path, &e);
+        let tx = self.conn.transaction().map_err(err)?;
         for r in rows {
             tx.execute(
                 "INSERT OR REPLACE INTO machine (key, engine, source_lang, target_lang, source, sent, target) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![r.key, r.engine, r.from, r.to, nfc(&r.source), nfc(&r.sent), r.target],
             )
-            .map_err(|e| Error::Tm { path: self.path.clone(), message: e.to_string() })?;
+            .map_err(err)?;
         }
-        tx.commit().map_err(|e| Error::Tm {
-            path: self.path.clone(),
-            message: e.to_string(),
-        })
+        tx.commit().map_err(err)
     }
 
     /// A writer for this memory: a thread of its own with its own
@@ -1019,10 +1046,7 @@ impl Tm {
         rejected: &[&str],
     ) -> Result<()> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::Tm {
-            path: path.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
         {
             let mut latest: i64 = tx
@@ -1173,10 +1197,7 @@ impl Tm {
     /// deleted then).
     pub fn delete_corrections(&mut self, ids: &[i64]) -> Result<usize> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::Tm {
-            path: path.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
         let mut deleted = 0;
         for id in ids {

@@ -385,3 +385,85 @@ fn tm_stats_shows_each_pair_in_the_recommended_case() {
     ];
     assert_eq!(out.lines().collect::<Vec<_>>(), want, "{out}");
 }
+
+/// A memory of today's schema in a write-protected file: the commands that
+/// write to it (`tm corrections --delete`, `tm import` of a new correction,
+/// a run with an engine) stop before any work with what to do (exit 2) and
+/// leave it as it was; an offline run, which only reads corrections, uses
+/// it as it is.
+#[cfg(unix)]
+#[test]
+fn a_write_protected_memory_is_read_by_offline_runs_and_named_by_commands_that_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[tm]\npath = \"tm.sqlite\"\n[glossary]\npaths = []\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("bai.txt"), "Hôm nay trời đẹp.\n").unwrap();
+    let (code, _, err) = songngu(d, &["run", "bai.txt", "-o", "out", "--quiet"], b"");
+    assert_eq!(code, 0, "{err}");
+    let reviewed = |target: &str| {
+        std::fs::read_to_string(d.join("out/bai.jsonl"))
+            .unwrap()
+            .replace("\"target\":null", &format!("\"target\":\"{target}\""))
+            .replace("\"origin\":null", "\"origin\":\"human\"")
+    };
+    std::fs::write(
+        d.join("reviewed.jsonl"),
+        reviewed("The weather is fine today."),
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "reviewed.jsonl"], b"");
+    assert_eq!(code, 0, "{err}");
+    let tm = d.join("tm.sqlite");
+    set_readonly(&tm, true);
+    let before = std::fs::read(&tm).unwrap();
+
+    let want = "songngu: error: translation memory tm.sqlite: the file is write-protected and \
+                this command writes to it; make it writable (for example `chmod u+w \
+                tm.sqlite tm.sqlite-wal tm.sqlite-shm`), or copy it to a writable place and \
+                set [tm] path to the copy\n";
+    std::fs::write(d.join("again.jsonl"), reviewed("It is a fine day.")).unwrap();
+    for args in [
+        &["tm", "corrections", "--delete", "1"][..],
+        &["tm", "import", "again.jsonl"],
+    ] {
+        let (code, _, err) = songngu_unprivileged(d, args);
+        assert_eq!((code, err.as_str()), (2, want), "{args:?}");
+    }
+    // With an engine every reply is stored: refused before anything is sent
+    // (the port is closed; a request would fail differently).
+    std::fs::write(
+        d.join("mt.toml"),
+        "[tm]\npath = \"tm.sqlite\"\n[glossary]\npaths = []\n[translate]\nengine = \
+         \"libretranslate\"\n[engines.libretranslate]\nurl = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = songngu_unprivileged(
+        d,
+        &[
+            "run", "bai.txt", "-o", "mt", "--config", "mt.toml", "--quiet",
+        ],
+    );
+    assert_eq!((code, err.as_str()), (2, want));
+    assert_eq!(std::fs::read(&tm).unwrap(), before, "memory untouched");
+
+    // Offline, the stored correction is used from the protected file.
+    let (code, _, err) = songngu_unprivileged(d, &["run", "bai.txt", "-o", "ro", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    let seg = segment(&d.join("ro/bai.jsonl"), "Hôm nay trời đẹp.");
+    assert_eq!(seg["target"], "The weather is fine today.");
+    assert_eq!(seg["origin"], "human");
+    assert_eq!(std::fs::read(&tm).unwrap(), before, "memory untouched");
+
+    // Writable again, the deletion works. SQLite gives the `-wal` and
+    // `-shm` files the database's permissions, so the protected runs left
+    // them write-protected too: the message named all three.
+    for f in ["tm.sqlite", "tm.sqlite-wal", "tm.sqlite-shm"] {
+        set_readonly(&d.join(f), false);
+    }
+    let (code, _, err) = songngu_unprivileged(d, &["tm", "corrections", "--delete", "1"]);
+    assert_eq!(code, 0, "{err}");
+}

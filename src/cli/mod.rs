@@ -384,7 +384,7 @@ fn library_error(err: &anyhow::Error) -> Option<&songngu::Error> {
 /// (docs/exit-codes.md): 2 for what stops a command before any work (a bad
 /// configuration; input that does not parse or is not UTF-8; a glossary
 /// with errors; an unusable engine; a file, folder or memory that does not
-/// exist, a write-protected memory of an older schema; outputs that would clash, overwrite an input or leave their
+/// exist, a write-protected memory of an older schema or one the command must write; outputs that would clash, overwrite an input or leave their
 /// folder), 1 for a failure while working (an I/O error, the memory or the
 /// matcher failing).
 fn exit_code(err: &songngu::Error) -> u8 {
@@ -397,6 +397,7 @@ fn exit_code(err: &songngu::Error) -> u8 {
         | E::Engine(_)
         | E::NoTm { .. }
         | E::TmOldSchema { .. }
+        | E::TmReadOnly { .. }
         | E::OutsideOutput { .. }
         | E::OutputClash { .. }
         | E::OutputIsInput { .. }

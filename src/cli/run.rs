@@ -116,8 +116,13 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     let mut pipeline = Pipeline::builder(&config, &glossary);
     // Offline, reviewed corrections still apply: open the memory when there is one.
     let tm_path = config.resolve(&config.tm.path);
+    // Only read then: a write-protected memory is read as it is.
     if engine.is_none() && tm_path.exists() {
-        pipeline = pipeline.memory(Tm::open(&tm_path).map_err(BeforeWork)?);
+        let tm = match Tm::open(&tm_path) {
+            Err(songngu::Error::TmReadOnly { .. }) => Tm::open_read_only(&tm_path),
+            opened => opened,
+        };
+        pipeline = pipeline.memory(tm.map_err(BeforeWork)?);
     }
     let mt = if let Some(engine) = engine {
         // Opening the memory is set-up: a failure is a usage error (exit 2).
