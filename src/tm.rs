@@ -463,7 +463,7 @@ const HUMAN_COLUMNS: &str = "(
 /// the same string, and a tag written this way (`vi`, `en-GB`, `zh-Hant`)
 /// gives itself, so machine keys stored under it by earlier versions,
 /// which hashed tags as written, stay the same.
-fn key_tag(tag: &str) -> String {
+pub fn key_tag(tag: &str) -> String {
     let mut out = String::with_capacity(tag.len());
     let mut extension = false;
     for (i, sub) in tag.split('-').enumerate() {

@@ -140,3 +140,79 @@ fn tmx_of_run_and_tm_export_reads_back_to_the_reviewed_pair() {
     assert_eq!(export.units[0].variants, pair);
     assert_eq!(export.units[0].origin.as_deref(), Some("human"));
 }
+
+/// `tm export` holds every language pair of the memory, each unit with its
+/// own tags in the recommended case (rows stored as `EN-gb` are `en-GB`),
+/// and says how many units of each pair it wrote; the header's `srclang` is
+/// the common source language, or `*all*` once the sources differ.
+#[test]
+fn tm_export_holds_every_language_pair_of_the_memory_and_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[tm]\npath = \"tm.sqlite\"\n").unwrap();
+    let from_file = |line| songngu::tm::CorrectionSource {
+        file: "c.tsv".into(),
+        line,
+        doc: "c".into(),
+    };
+    {
+        let mut tm = songngu::tm::Tm::open(&d.join("tm.sqlite")).unwrap();
+        tm.put_human("vi", "en", "Xin chào.", "Hello.", &from_file(1))
+            .unwrap();
+        tm.put_human("VI", "fr", "Tạm biệt.", "Au revoir.", &from_file(2))
+            .unwrap();
+        tm.put_machine(&[songngu::tm::MachineRow {
+            key: "k1".into(),
+            engine: "deepl".into(),
+            from: "vi".into(),
+            to: "EN-gb".into(),
+            source: "Cảm ơn.".into(),
+            sent: "Cảm ơn.".into(),
+            target: "Thank you.".into(),
+        }])
+        .unwrap();
+        // Exported once a run has kept it (its final target, accepted).
+        tm.set_final("k1", "Thank you.").unwrap();
+        tm.accept("k1").unwrap();
+    }
+    let (code, out, err) = songngu(d, &["tm", "export"], b"");
+    assert_eq!(code, 0, "{err}");
+    let export = read_tmx(std::path::Path::new("<stdout>"), &out).unwrap();
+    assert_eq!(export.srclang.as_deref(), Some("vi"), "{out}");
+    let mut got: Vec<Vec<(String, String)>> =
+        export.units.iter().map(|u| u.variants.clone()).collect();
+    got.sort();
+    let pair = |a: (&str, &str), b: (&str, &str)| {
+        vec![
+            (a.0.to_string(), a.1.to_string()),
+            (b.0.to_string(), b.1.to_string()),
+        ]
+    };
+    let mut want = vec![
+        pair(("vi", "Xin chào."), ("en", "Hello.")),
+        pair(("vi", "Tạm biệt."), ("fr", "Au revoir.")),
+        pair(("vi", "Cảm ơn."), ("en-GB", "Thank you.")),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    for part in [
+        "exported 3 unit(s): ",
+        "vi->en 1",
+        "vi->fr 1",
+        "vi->en-GB 1",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+
+    // A second source language: the header says `*all*`.
+    {
+        let tm = songngu::tm::Tm::open(&d.join("tm.sqlite")).unwrap();
+        tm.put_human("en", "vi", "Hello.", "Xin chào.", &from_file(3))
+            .unwrap();
+    }
+    let (code, out, err) = songngu(d, &["tm", "export", "-q"], b"");
+    assert_eq!((code, err.as_str()), (0, ""));
+    let export = read_tmx(std::path::Path::new("<stdout>"), &out).unwrap();
+    assert_eq!(export.srclang.as_deref(), Some("*all*"));
+    assert_eq!(export.units.len(), 4);
+}

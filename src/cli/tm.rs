@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use songngu::corrections::read_corrections;
-use songngu::glossary::same_language;
 use songngu::tm::{CorrectionFilter, Tm};
 
 use super::args::TmCommand;
@@ -119,31 +118,55 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
         TmCommand::Export { output } => {
             let tm = existing(&path)?;
             let pairs = tm.pairs().map_err(BeforeWork)?;
-            let srclang = pairs
-                .first()
-                .map_or(config.languages.source.as_str(), |p| p.from.as_str())
-                .to_owned();
-            let tolang = pairs
-                .first()
-                .map_or(config.languages.target.as_str(), |p| p.to.as_str())
-                .to_owned();
-            let rows: Vec<(String, String, String, Option<String>)> = pairs
+            // Every language pair of the memory, each unit with its own
+            // tags in the recommended case (`vi`, `en-GB`): rows stored as
+            // `EN-gb` and `en-GB` are one language. The header's `srclang`
+            // is the common source language, or `*all*` (TMX 1.4) when the
+            // memory holds more than one.
+            let tags: Vec<(String, String)> = pairs
                 .iter()
-                .filter(|p| same_language(&p.from, &srclang) && same_language(&p.to, &tolang))
+                .map(|p| (songngu::tm::key_tag(&p.from), songngu::tm::key_tag(&p.to)))
+                .collect();
+            let srclang = match tags.first() {
+                None => songngu::tm::key_tag(&config.languages.source),
+                Some((first, _)) if tags.iter().all(|(f, _)| f == first) => first.clone(),
+                Some(_) => "*all*".to_owned(),
+            };
+            let ids: Vec<String> = (0..pairs.len()).map(|i| format!("tm{i}")).collect();
+            let notes: Vec<String> = pairs.iter().map(|p| p.origin.to_string()).collect();
+            let rows: Vec<songngu::formats::TmxPair<'_>> = pairs
+                .iter()
                 .enumerate()
-                .map(|(i, p)| {
-                    (
-                        format!("tm{i}"),
-                        p.source.clone(),
-                        p.target.clone(),
-                        Some(p.origin.to_string()),
-                    )
+                .map(|(i, p)| songngu::formats::TmxPair {
+                    id: &ids[i],
+                    langs: (&tags[i].0, &tags[i].1),
+                    source: &p.source,
+                    target: &p.target,
+                    note: Some(&notes[i]),
                 })
                 .collect();
-            let x = songngu::formats::tmx_document(&srclang, &tolang, &rows);
+            let x = songngu::formats::tmx_document(&srclang, &rows);
             match output {
                 Some(o) => songngu::atomic::write_atomic(&o, x.as_bytes())?,
                 None => std::io::stdout().lock().write_all(x.as_bytes())?,
+            }
+            if !quiet {
+                let mut per_pair: Vec<(String, usize)> = Vec::new();
+                for (from, to) in &tags {
+                    let pair = format!("{from}->{to}");
+                    match per_pair.iter_mut().find(|(p, _)| *p == pair) {
+                        Some((_, n)) => *n += 1,
+                        None => per_pair.push((pair, 1)),
+                    }
+                }
+                let listed: Vec<String> =
+                    per_pair.iter().map(|(p, n)| format!("{p} {n}")).collect();
+                eprintln!(
+                    "exported {} unit(s){}{}",
+                    pairs.len(),
+                    if listed.is_empty() { "" } else { ": " },
+                    listed.join(", ")
+                );
             }
         }
         TmCommand::Import { file } => {

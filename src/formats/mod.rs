@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::{Document, Segment};
 use crate::error::{Error, Result};
 pub use jsonl::{Record, ReviewLine, Term as RecordTerm, read_lines as read_jsonl};
-pub use tmx::{TmxFile, Tu as TmxUnit, read as read_tmx, tmx_date, tmx_document};
+pub use tmx::{TmxFile, TmxPair, Tu as TmxUnit, read as read_tmx, tmx_date, tmx_document};
 pub use tsv::{Row as TsvRow, escape as tsv_escape, read as read_tsv, unescape as tsv_unescape};
 pub use xliff::{Unit as XliffUnit, XliffFile, read as read_xliff};
 

@@ -77,22 +77,28 @@ fn push_tu(
     ));
 }
 
-/// A TMX document of `(id, source, target, note)` pairs.
-pub fn tmx_document(
-    source_lang: &str,
-    target_lang: &str,
-    pairs: &[(String, String, String, Option<String>)],
-) -> String {
+/// One translation unit of [`tmx_document`].
+#[derive(Debug, Clone, Copy)]
+pub struct TmxPair<'a> {
+    /// `tuid`.
+    pub id: &'a str,
+    /// The `xml:lang` of the source and of the target `tuv`.
+    pub langs: (&'a str, &'a str),
+    /// Source text.
+    pub source: &'a str,
+    /// Target text.
+    pub target: &'a str,
+    /// The `x-origin` prop, if any.
+    pub note: Option<&'a str>,
+}
+
+/// A TMX document of `pairs`, each `tu` with its own languages; the
+/// header's `srclang` is `source_lang` (one language, or `*all*` when the
+/// sources differ, as TMX 1.4 allows).
+pub fn tmx_document(source_lang: &str, pairs: &[TmxPair<'_>]) -> String {
     let mut x = head(source_lang);
-    for (id, src, tgt, note) in pairs {
-        push_tu(
-            &mut x,
-            (source_lang, target_lang),
-            id,
-            src,
-            tgt,
-            note.as_deref(),
-        );
+    for p in pairs {
+        push_tu(&mut x, p.langs, p.id, p.source, p.target, p.note);
     }
     x.push_str(TAIL);
     x
