@@ -235,7 +235,17 @@ mod tests {
             ),
             ("tm1".into(), "x".into(), "y".into(), None),
         ];
-        let text = tmx_document("vi", "en-GB", &pairs);
+        let units: Vec<TmxPair<'_>> = pairs
+            .iter()
+            .map(|(id, s, t, origin)| TmxPair {
+                id,
+                langs: ("vi", "en-GB"),
+                source: s,
+                target: t,
+                note: origin.as_deref(),
+            })
+            .collect();
+        let text = tmx_document("vi", &units);
         let back = read(Path::new("a.tmx"), &text).unwrap();
         assert_eq!(back.srclang.as_deref(), Some("vi"));
         assert_eq!(
