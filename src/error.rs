@@ -64,21 +64,14 @@ pub enum Error {
         /// The SQLite file.
         path: PathBuf,
     },
-    /// The memory is write-protected and the command must write to it
-    /// (store corrections or engine replies, delete corrections, upgrade).
-    #[error(
-        "translation memory {}: the file is write-protected and this command writes to it; make \
-         it writable (for example `chmod u+w {}`), or copy it to a writable place and set [tm] \
-         path to the copy",
-        path.display(),
-        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(" ")
-    )]
+    /// The memory cannot be written and the command must write to it
+    /// (store corrections or engine replies, delete corrections).
+    #[error("translation memory {}: {}", path.display(), why)]
     TmReadOnly {
         /// The SQLite file.
         path: PathBuf,
-        /// The files to make writable: the database and those of its
-        /// `-wal` and `-shm` files that are write-protected.
-        files: Vec<PathBuf>,
+        /// Why, and what to do.
+        why: TmProtection,
     },
     /// There is no translation memory where one was expected (a read-only
     /// command creates none).
@@ -249,6 +242,54 @@ impl Error {
             line,
             column,
             message: message.into(),
+        }
+    }
+}
+
+/// Why a translation memory cannot be written ([`Error::TmReadOnly`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TmProtection {
+    /// These files are write-protected: the database, and those of its
+    /// `-wal` and `-shm` files that are (SQLite creates them with the
+    /// database's permissions).
+    Files(Vec<PathBuf>),
+    /// The folder may not be written (SQLite writes its `-wal` and `-shm`
+    /// files beside the memory).
+    Folder(PathBuf),
+    /// The file system is mounted read-only.
+    FileSystem,
+}
+
+impl TmProtection {
+    /// Is it only the files' permissions (which SQLite can read past)?
+    pub fn is_file_only(&self) -> bool {
+        matches!(self, TmProtection::Files(_))
+    }
+}
+
+impl std::fmt::Display for TmProtection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const COPY: &str = "copy it to a writable place and set [tm] path to the copy";
+        match self {
+            TmProtection::Files(files) => {
+                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+                write!(
+                    f,
+                    "the file is write-protected and this command writes to it; make it writable \
+                     (for example `chmod u+w {}`), or {COPY}",
+                    files.join(" ")
+                )
+            }
+            TmProtection::Folder(folder) => write!(
+                f,
+                "its folder {} is write-protected, and this command writes to the memory (SQLite \
+                 keeps its -wal and -shm files beside it); make the folder writable, or {COPY}",
+                folder.display()
+            ),
+            TmProtection::FileSystem => write!(
+                f,
+                "it is on a read-only file system and this command writes to it; {COPY}"
+            ),
         }
     }
 }

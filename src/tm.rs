@@ -604,25 +604,85 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     tx.commit()
 }
 
-/// [`Error::TmReadOnly`] for the memory at `path`, naming its files that
-/// are write-protected: the database, and its `-wal` and `-shm` files when
-/// they exist (SQLite creates them with the database's permissions, so a
-/// process that opened the memory while it was write-protected may have
-/// left them so).
-fn read_only(path: &Path) -> Error {
-    let mut files = vec![path.to_path_buf()];
-    for suffix in ["-wal", "-shm"] {
+/// Why the memory at `path` cannot be written, if it cannot: the file has
+/// no write permission bit (treated as write-protected even for root, who
+/// could write it: the bits are the owner's statement), the process may not
+/// write it, its folder may not be written (SQLite writes its `-wal` and
+/// `-shm` files beside the memory), or the file system is read-only.
+pub fn write_protection(path: &Path) -> Option<crate::error::TmProtection> {
+    use crate::error::TmProtection;
+    use rustix::fs::{Access, access};
+    let rofs = |e: rustix::io::Errno| e == rustix::io::Errno::ROFS;
+    let meta = std::fs::metadata(path).ok()?;
+    let side = |suffix: &str| {
         let mut side = path.as_os_str().to_owned();
         side.push(suffix);
-        let side = PathBuf::from(side);
-        if std::fs::metadata(&side).is_ok_and(|m| m.permissions().readonly()) {
-            files.push(side);
+        PathBuf::from(side)
+    };
+    let not_writable = |p: &Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly())
+            || access(p, Access::WRITE_OK).is_err()
+    };
+    match access(path, Access::WRITE_OK) {
+        Err(e) if rofs(e) => return Some(TmProtection::FileSystem),
+        Err(_) => {}
+        Ok(()) if !meta.permissions().readonly() => {
+            // The file may be written; its -wal and -shm files and folder
+            // must be too.
+            let mut files: Vec<PathBuf> = ["-wal", "-shm"]
+                .iter()
+                .map(|s| side(s))
+                .filter(|f| f.exists() && not_writable(f))
+                .collect();
+            if !files.is_empty() {
+                files.insert(0, path.to_path_buf());
+                return Some(TmProtection::Files(files));
+            }
+            let folder = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            if access(&folder, Access::WRITE_OK).is_err() {
+                return Some(TmProtection::Folder(folder));
+            }
+            return None;
         }
+        Ok(()) => {}
     }
+    let mut files = vec![path.to_path_buf()];
+    files.extend(
+        ["-wal", "-shm"]
+            .iter()
+            .map(|s| side(s))
+            .filter(|f| f.exists() && not_writable(f)),
+    );
+    Some(TmProtection::Files(files))
+}
+
+/// [`Error::TmReadOnly`] for the memory at `path`, saying why (see
+/// [`write_protection`]); for a write SQLite refused whose cause the
+/// checks cannot see, the file is named.
+fn read_only(path: &Path) -> Error {
     Error::TmReadOnly {
         path: path.to_path_buf(),
-        files,
+        why: write_protection(path)
+            .unwrap_or_else(|| crate::error::TmProtection::Files(vec![path.to_path_buf()])),
     }
+}
+
+/// `file:PATH?immutable=1` with the characters a URI path may not hold
+/// percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in abs.as_os_str().as_encoded_bytes() {
+        match b {
+            b'%' | b'?' | b'#' | 0..=0x20 | 0x7f..=0xff => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(char::from(*b)),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// A SQLite error of the memory at `path` as a [`Error`]: a write refused
@@ -644,6 +704,9 @@ impl Tm {
     /// # Errors
     /// [`Error::Tm`] naming the file.
     pub fn open(path: &Path) -> Result<Tm> {
+        if path.is_file() && write_protection(path).is_some() {
+            return Err(read_only(path));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::Tm {
                 path: path.to_path_buf(),
@@ -679,6 +742,9 @@ impl Tm {
                 path: path.to_path_buf(),
             });
         }
+        if write_protection(path).is_some() {
+            return Err(read_only(path));
+        }
         Self::open_with(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -687,8 +753,28 @@ impl Tm {
         )
     }
 
+    /// Opens an existing memory to read it: as [`Tm::open_existing`] (which
+    /// upgrades an older schema) when it may be written, else read-only
+    /// ([`Tm::open_read_only`]). For the commands that only read (`tm
+    /// stats`, `tm export`, `tm corrections` without `--delete`, an offline
+    /// run).
+    ///
+    /// # Errors
+    /// As [`Tm::open_existing`].
+    pub fn open_to_read(path: &Path) -> Result<Tm> {
+        if path.is_file() && write_protection(path).is_some() {
+            Self::open_read_only(path)
+        } else {
+            Self::open_existing(path)
+        }
+    }
+
     /// Opens an existing memory read-only (for a dry run: it consults the
-    /// memory and writes nothing).
+    /// memory and writes nothing). A memory SQLite cannot read in place
+    /// without writing beside it (write-ahead log mode in a folder the
+    /// process may not write, or on a read-only file system, with no
+    /// `-shm` file there) is opened as immutable: nothing can change it
+    /// meanwhile, since nobody can write there.
     ///
     /// # Errors
     /// As [`Tm::open_existing`].
@@ -702,19 +788,25 @@ impl Tm {
             path: path.to_path_buf(),
             message: e.to_string(),
         };
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| err(&e))?;
-        let tables: i64 = conn
-            .query_row(
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let check = |conn: &Connection| -> rusqlite::Result<i64> {
+            conn.query_row(
                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('machine', 'human')",
                 [],
                 |r| r.get(0),
             )
+        };
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| err(&e))?;
+        let mut tables = check(&conn);
+        if tables.is_err() && matches!(write_protection(path), Some(p) if !p.is_file_only()) {
+            conn = Connection::open_with_flags(
+                immutable_uri(path),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
             .map_err(|e| err(&e))?;
-        if tables != 2 {
+            tables = check(&conn);
+        }
+        if tables.map_err(|e| err(&e))? != 2 {
             return Err(err(&"not a songngu translation memory"));
         }
         Ok(Tm::new(conn, path))

@@ -423,8 +423,7 @@ fn a_write_protected_memory_is_read_by_offline_runs_and_named_by_commands_that_w
 
     let want = "songngu: error: translation memory tm.sqlite: the file is write-protected and \
                 this command writes to it; make it writable (for example `chmod u+w \
-                tm.sqlite tm.sqlite-wal tm.sqlite-shm`), or copy it to a writable place and \
-                set [tm] path to the copy\n";
+                tm.sqlite`), or copy it to a writable place and set [tm] path to the copy\n";
     std::fs::write(d.join("again.jsonl"), reviewed("It is a fine day.")).unwrap();
     for args in [
         &["tm", "corrections", "--delete", "1"][..],
@@ -458,12 +457,109 @@ fn a_write_protected_memory_is_read_by_offline_runs_and_named_by_commands_that_w
     assert_eq!(seg["origin"], "human");
     assert_eq!(std::fs::read(&tm).unwrap(), before, "memory untouched");
 
-    // Writable again, the deletion works. SQLite gives the `-wal` and
-    // `-shm` files the database's permissions, so the protected runs left
-    // them write-protected too: the message named all three.
-    for f in ["tm.sqlite", "tm.sqlite-wal", "tm.sqlite-shm"] {
+    // SQLite gives the `-wal` and `-shm` files it creates the database's
+    // permissions, so the read-only run may have left them write-protected
+    // too: the message names those that are, and making them all writable
+    // lets the deletion work.
+    let (code, _, err) = songngu_unprivileged(d, &["tm", "corrections", "--delete", "1"]);
+    assert_eq!(code, 2, "{err}");
+    let mut files = vec!["tm.sqlite"];
+    for f in ["tm.sqlite-wal", "tm.sqlite-shm"] {
+        if d.join(f).exists() {
+            assert!(
+                std::fs::metadata(d.join(f))
+                    .unwrap()
+                    .permissions()
+                    .readonly()
+            );
+            files.push(f);
+        }
+    }
+    assert!(
+        err.contains(&format!("`chmod u+w {}`", files.join(" "))),
+        "{files:?}: {err}"
+    );
+    for f in files {
         set_readonly(&d.join(f), false);
     }
     let (code, _, err) = songngu_unprivileged(d, &["tm", "corrections", "--delete", "1"]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// A memory in a folder that may not be written (a shared or archived
+/// memory in write-ahead-log mode, no `-shm` file beside it): commands that
+/// only read it (an offline run, `tm stats`, `tm corrections`) read it as it
+/// is; one that writes names the folder, not the file. And a file with no
+/// write permission bit is write-protected even for root, who could write
+/// it.
+#[cfg(unix)]
+#[test]
+fn a_memory_in_a_write_protected_folder_is_read_and_a_mode_0444_file_is_protected_even_for_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[tm]\npath = \"m/tm.sqlite\"\n[glossary]\npaths = []\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("bai.txt"), "Hôm nay trời đẹp.\n").unwrap();
+    let (code, _, err) = songngu(d, &["run", "bai.txt", "-o", "out", "--quiet"], b"");
+    assert_eq!(code, 0, "{err}");
+    let reviewed = std::fs::read_to_string(d.join("out/bai.jsonl"))
+        .unwrap()
+        .replace(
+            "\"target\":null",
+            "\"target\":\"The weather is fine today.\"",
+        )
+        .replace("\"origin\":null", "\"origin\":\"human\"");
+    std::fs::write(d.join("reviewed.jsonl"), &reviewed).unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "reviewed.jsonl"], b"");
+    assert_eq!(code, 0, "{err}");
+    let m = d.join("m");
+    assert!(!m.join("tm.sqlite-shm").exists(), "closed cleanly");
+    std::fs::set_permissions(&m, std::fs::Permissions::from_mode(0o555)).unwrap();
+
+    let (code, _, err) = songngu_unprivileged(d, &["run", "bai.txt", "-o", "ro", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    let seg = segment(&d.join("ro/bai.jsonl"), "Hôm nay trời đẹp.");
+    assert_eq!(seg["target"], "The weather is fine today.");
+    assert_eq!(seg["origin"], "human");
+    let (code, out, err) = songngu_unprivileged(d, &["tm", "stats"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1  human corrections"), "{out}");
+    let (code, out, err) = songngu_unprivileged(d, &["tm", "corrections"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\tThe weather is fine today.\n"), "{out}");
+    let (code, _, err) = songngu_unprivileged(d, &["tm", "corrections", "--delete", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "songngu: error: translation memory m/tm.sqlite: its folder m is write-protected, and \
+         this command writes to the memory (SQLite keeps its -wal and -shm files beside it); \
+         make the folder writable, or copy it to a writable place and set [tm] path to the \
+         copy\n"
+    );
+    std::fs::set_permissions(&m, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // Mode 0444, run as whoever runs the tests (root in CI): refused all
+    // the same, and the memory is left as it was.
+    let tm = m.join("tm.sqlite");
+    set_readonly(&tm, true);
+    let before = std::fs::read(&tm).unwrap();
+    std::fs::write(
+        d.join("again.jsonl"),
+        reviewed.replace("The weather is fine today.", "It is a fine day."),
+    )
+    .unwrap();
+    let (code, _, err) = songngu(d, &["tm", "import", "again.jsonl"], b"");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the file is write-protected"), "{err}");
+    assert_eq!(std::fs::read(&tm).unwrap(), before);
+    let (code, _, err) = songngu(d, &["run", "bai.txt", "-o", "ro2", "--quiet"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        segment(&d.join("ro2/bai.jsonl"), "Hôm nay trời đẹp.")["target"],
+        "The weather is fine today."
+    );
 }

@@ -118,11 +118,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     let tm_path = config.resolve(&config.tm.path);
     // Only read then: a write-protected memory is read as it is.
     if engine.is_none() && tm_path.exists() {
-        let tm = match Tm::open(&tm_path) {
-            Err(songngu::Error::TmReadOnly { .. }) => Tm::open_read_only(&tm_path),
-            opened => opened,
-        };
-        pipeline = pipeline.memory(tm.map_err(BeforeWork)?);
+        pipeline = pipeline.memory(Tm::open_to_read(&tm_path).map_err(BeforeWork)?);
     }
     let mt = if let Some(engine) = engine {
         // Opening the memory is set-up: a failure is a usage error (exit 2).

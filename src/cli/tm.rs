@@ -16,6 +16,12 @@ fn existing(path: &Path) -> anyhow::Result<Tm> {
     Ok(Tm::open_existing(path).map_err(BeforeWork)?)
 }
 
+/// The memory at `path` for a command that only reads it: read as it is
+/// when it is write-protected.
+fn to_read(path: &Path) -> anyhow::Result<Tm> {
+    Ok(Tm::open_to_read(path).map_err(BeforeWork)?)
+}
+
 /// The document a corrections file belongs to: its name without the
 /// extensions `run` and the review page give it (`bai.corrections.jsonl`,
 /// `bai.jsonl`, `bai.tsv`, `bai.xlf` → `bai`).
@@ -110,13 +116,13 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
     let path = config.resolve(&config.tm.path);
     match cmd {
         TmCommand::Stats => {
-            let tm = existing(&path)?;
+            let tm = to_read(&path)?;
             for (what, n) in tm.stats().map_err(BeforeWork)? {
                 writeln!(super::Out::new(), "{n:>8}  {what}")?;
             }
         }
         TmCommand::Export { output } => {
-            let tm = existing(&path)?;
+            let tm = to_read(&path)?;
             let pairs = tm.pairs().map_err(BeforeWork)?;
             // Every language pair of the memory, each unit with its own
             // tags in the recommended case (`vi`, `en-GB`): rows stored as
@@ -206,7 +212,11 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
             since: after,
             delete,
         } => {
-            let mut tm = existing(&path)?;
+            let mut tm = if delete.is_empty() {
+                to_read(&path)?
+            } else {
+                existing(&path)?
+            };
             if !delete.is_empty() {
                 let n = tm.delete_corrections(&delete).map_err(BeforeWork)?;
                 if !quiet {
