@@ -405,14 +405,26 @@ fn starter_glossary_has_the_former_provinces_and_the_daily_terms() {
 /// The bare names of merged provinces that are also words stay words: peace
 /// (`hòa bình`), peaceful (`thái bình`), to pacify (`bình định`), the Pacific
 /// (`Thái Bình Dương`, not `Thái Bình` + `Bình Dương`), tragicomic (`bi hài`,
-/// no misspelt `bị hại`), street vending (`bán rong`, no `bán ròng`).
+/// no misspelt `bị hại`), street vending (`bán rong`, no `bán ròng`); and the
+/// names met in copy that contain one are found whole.
 #[test]
 fn starter_glossary_keeps_province_names_apart_from_common_words() {
     let h = classed(
         "Vì hòa bình, Giải Nobel Hòa bình; HÒA BÌNH LÀ KHÁT VỌNG; đất nước thái bình.\n\
          Chiến dịch bình định; khu vực châu Á - Thái Bình Dương và Thái Bình Dương.\n\
-         Vở kịch bi hài về người bán rong.\n",
+         Vở kịch bi hài về người bán rong.\n\
+         Ông Nguyễn Hòa Bình đến phường Nguyễn Thái Bình; giàn khoan Hải Dương 981.\n",
     );
     let targets: Vec<&str> = h.iter().map(|(_, g, _)| g.as_str()).collect();
-    assert_eq!(targets, ["Asia-Pacific", "Pacific"], "{h:?}");
+    assert_eq!(
+        targets,
+        [
+            "Asia-Pacific",
+            "Pacific",
+            "Nguyen Hoa Binh",
+            "Nguyen Thai Binh",
+            "Haiyang Shiyou-981"
+        ],
+        "{h:?}"
+    );
 }
