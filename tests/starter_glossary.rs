@@ -330,3 +330,101 @@ fn starter_glossary_reports_a_misspelt_deputy_secretary() {
         "{h:?}"
     );
 }
+
+/// A fourth audit (86 excerpts of 2025-2026 copy): the 29 provinces merged
+/// away in 2025 under their bare names, and the sport, weather, diplomacy,
+/// court and market terms a desk meets daily, each one confident hit.
+#[test]
+fn starter_glossary_has_the_former_provinces_and_the_daily_terms() {
+    let h = classed(
+        "Hợp nhất Vĩnh Phúc, Phú Thọ và Hòa Bình; Lào Cai và Yên Bái; Bà Rịa - Vũng Tàu, Đắk Nông.\n\
+         Đoàn Việt Nam giành 58 HCV, 50 HCB, 8 HCĐ và 2 HC vàng tại SEA Games 33; HLV và VĐV.\n\
+         Áp thấp nhiệt đới mạnh lên thành bão số 3; sốt xuất huyết tăng.\n\
+         Chủ tịch nước và Phu nhân thăm cấp Nhà nước tới Singapore và thăm Tòa thánh Vatican.\n\
+         Bị cáo phạm tội lừa đảo chiếm đoạt tài sản, trộm cắp tài sản; có 2 tiền án; bị hại vắng mặt.\n\
+         HĐXX tuyên án theo khoản 1 Điều 174 Bộ luật Hình sự; Điều 12 BLHS; bắt tạm giam.\n\
+         Khối ngoại bán ròng trên HoSE; Bộ trưởng Bộ Tài nguyên và Môi trường phát biểu.\n\
+         Chủ tịch HĐND phường dự; các trung tâm phục vụ hành chính công cấp xã.\n",
+    );
+    for (text, target) in [
+        ("Vĩnh Phúc", "Vinh Phuc"),
+        ("Hòa Bình", "Hoa Binh"),
+        ("Yên Bái", "Yen Bai"),
+        ("Bà Rịa - Vũng Tàu", "Ba Ria - Vung Tau"),
+        ("Đắk Nông", "Dak Nong"),
+        ("HCV", "gold medal"),
+        ("HCB", "silver medal"),
+        ("HCĐ", "bronze medal"),
+        ("HC vàng", "gold medal"),
+        ("SEA Games 33", "33rd SEA Games"),
+        ("HLV", "coach"),
+        ("VĐV", "athlete"),
+        ("Áp thấp nhiệt đới", "tropical depression"),
+        ("bão số 3", "Storm No. 3"),
+        ("sốt xuất huyết", "dengue fever"),
+        ("Phu nhân", "spouse"),
+        ("thăm cấp Nhà nước", "state visit"),
+        ("Tòa thánh Vatican", "Vatican"),
+        ("lừa đảo chiếm đoạt tài sản", "obtaining property by fraud"),
+        ("trộm cắp tài sản", "theft of property"),
+        ("tiền án", "previous conviction"),
+        ("bị hại", "victim"),
+        ("HĐXX", "trial panel"),
+        (
+            "khoản 1 Điều 174 Bộ luật Hình sự",
+            "Clause 1, Article 174 of the Penal Code",
+        ),
+        ("Điều 12 BLHS", "Article 12 of the Penal Code"),
+        ("bắt tạm giam", "arrest and temporarily detain"),
+        ("Khối ngoại", "foreign investors"),
+        ("bán ròng", "net selling"),
+        ("HoSE", "Ho Chi Minh City Stock Exchange"),
+        (
+            "Bộ trưởng Bộ Tài nguyên và Môi trường",
+            "Minister of Natural Resources and Environment",
+        ),
+        (
+            "Chủ tịch HĐND phường",
+            "Chairman of the ward People's Council",
+        ),
+        (
+            "trung tâm phục vụ hành chính công",
+            "Public Administration Service Centre",
+        ),
+    ] {
+        assert!(
+            h.iter().any(|(t, g, c)| t == text
+                && g == target
+                && matches!(c.as_str(), "exact" | "case-variant")),
+            "{text} -> {target} not a confident hit in {h:?}"
+        );
+    }
+    assert!(!h.iter().any(|(_, _, c)| c == "partial"), "{h:?}");
+}
+
+/// The bare names of merged provinces that are also words stay words: peace
+/// (`hòa bình`), peaceful (`thái bình`), to pacify (`bình định`), the Pacific
+/// (`Thái Bình Dương`, not `Thái Bình` + `Bình Dương`), tragicomic (`bi hài`,
+/// no misspelt `bị hại`), street vending (`bán rong`, no `bán ròng`); and the
+/// names met in copy that contain one are found whole.
+#[test]
+fn starter_glossary_keeps_province_names_apart_from_common_words() {
+    let h = classed(
+        "Vì hòa bình, Giải Nobel Hòa bình; HÒA BÌNH LÀ KHÁT VỌNG; đất nước thái bình.\n\
+         Chiến dịch bình định; khu vực châu Á - Thái Bình Dương và Thái Bình Dương.\n\
+         Vở kịch bi hài về người bán rong.\n\
+         Ông Nguyễn Hòa Bình đến phường Nguyễn Thái Bình; giàn khoan Hải Dương 981.\n",
+    );
+    let targets: Vec<&str> = h.iter().map(|(_, g, _)| g.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "Asia-Pacific",
+            "Pacific",
+            "Nguyen Hoa Binh",
+            "Nguyen Thai Binh",
+            "Haiyang Shiyou-981"
+        ],
+        "{h:?}"
+    );
+}
