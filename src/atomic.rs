@@ -17,8 +17,9 @@
 //! - **Permissions** (Unix): a new file gets `0666 & !umask`, as `touch`
 //!   or a shell redirection would create it (the temporary file is created
 //!   with mode 0666 and the kernel applies the umask); a file that is
-//!   replaced keeps its permission bits and, where the process may set them,
-//!   its owner and group.
+//!   replaced keeps its read, write and execute bits (never set-id or
+//!   sticky bits) and, where the process may set them and the old file has
+//!   no other hard link, its owner and group.
 //! - **Containment**: [`write_inside`] writes `ROOT/REL` only when `REL` is
 //!   a plain relative name and its folder, with the symbolic links of the
 //!   folders that already exist resolved, lies inside `ROOT` (resolved the
@@ -692,17 +693,23 @@ impl Write for AtomicFile {
     }
 }
 
-/// Gives `file` the owner (where allowed) and the permission bits of `old`.
+/// Gives `file` the read, write and execute bits of `old` and (where
+/// allowed) its owner. Never the set-user-id, set-group-id or sticky bits:
+/// songngu writes data, and a file planted at an output's name must not
+/// lend a new file those powers. The owner only when `old` has no other
+/// hard link: a file linked from elsewhere (perhaps planted by another
+/// user) says nothing about who should own what is written here.
 #[cfg(unix)]
 fn keep_mode_and_owner(file: &std::fs::File, old: &std::fs::Metadata) -> std::io::Result<()> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    // The owner first: changing it may clear set-id bits, which the mode
-    // then restores. Only root may give a file away; a member of the
-    // file's group may still keep the group.
-    if std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())).is_err() {
+    // Only root may give a file away; a member of the file's group may
+    // still keep the group.
+    if old.nlink() == 1
+        && std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())).is_err()
+    {
         let _ = std::os::unix::fs::fchown(file, None, Some(old.gid()));
     }
-    file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
+    file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o777))
 }
 
 #[cfg(not(unix))]
@@ -817,6 +824,32 @@ mod tests {
         std::fs::remove_dir_all(root.join("c")).unwrap();
         let err = fsync_each(&[root.join("c/w.txt")], &HashSet::new()).unwrap_err();
         assert!(err.to_string().contains("w.txt"), "{err}");
+    }
+
+    /// A file planted at the name with set-id bits, linked from elsewhere:
+    /// the new file gets its rwx bits only, and (when this process could
+    /// give files away, as root) not the planted file's owner.
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_never_takes_set_id_bits_or_a_hard_linked_files_owner() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("victim");
+        std::fs::write(&elsewhere, b"old").unwrap();
+        let planted = dir.path().join("s.tsv");
+        std::fs::hard_link(&elsewhere, &planted).unwrap();
+        let given_away = std::os::unix::fs::chown(&elsewhere, Some(65534), Some(65534)).is_ok();
+        std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o6755)).unwrap();
+        write_atomic(&planted, b"new").unwrap();
+        let meta = std::fs::metadata(&planted).unwrap();
+        assert_eq!(meta.mode() & 0o7777, 0o755);
+        assert_eq!(meta.nlink(), 1);
+        if given_away {
+            let mine = dir.path().join("mine");
+            std::fs::write(&mine, b"").unwrap();
+            assert_eq!(meta.uid(), std::fs::metadata(&mine).unwrap().uid());
+        }
+        assert_eq!(std::fs::read(&elsewhere).unwrap(), b"old");
     }
 
     #[cfg(unix)]
