@@ -786,6 +786,177 @@ fn openai_prompt_parser_split_and_429_kinds() {
     assert!(msg.contains("no credit left"), "{msg}");
 }
 
+/// The `[N] text` lines of a chat request's user message, each text through
+/// [`fake`]: what a model following the prompt answers.
+fn numbered_answer(req: &Request) -> String {
+    let b: Value = serde_json::from_slice(&req.body).unwrap();
+    b["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (n, text) = l.split_once("] ").unwrap();
+            format!("{n}] {}", fake(text))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A chat completion whose message is `message` (its `role` added).
+fn chat_reply(mut message: Value) -> ResponseTemplate {
+    message["role"] = json!("assistant");
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": "chatcmpl-9", "object": "chat.completion", "created": 1, "model": "test-model",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}
+    }))
+}
+
+/// A chat message built around a model's answer.
+type MessageOf = dyn Fn(String) -> Value + Send + Sync;
+
+/// Reasoning models on OpenAI-compatible servers, as they really answer:
+/// Ollama and llama.cpp (no reasoning parser) put `<think>…</think>`, with
+/// draft `[N]` lines, before the answer in `content`; a template that opens
+/// the block in the prompt leaves only `</think>`; vLLM's parser, when the
+/// model wrote no tags, leaves `content` null and the answer in
+/// `reasoning_content` (vllm#19222); Ollama's and vLLM's `reasoning` field
+/// beside a clean `content`. Every segment gets the answer, never a draft.
+#[test]
+fn openai_reasoning_models_answer_after_their_thinking() {
+    let rt = runtime();
+    let drafts = "Okay, the user wants these translated.\n[1] draft one\nHmm, better wording:\n[2] draft two\n";
+    let shapes: Vec<(&str, Box<MessageOf>)> = vec![
+        (
+            "<think> block in content",
+            Box::new(move |a| json!({"content": format!("<think>\n{drafts}</think>\n\n{a}")})),
+        ),
+        (
+            "closing tag only",
+            Box::new(move |a| json!({"content": format!("{drafts}</think>\n{a}")})),
+        ),
+        (
+            "content null, answer in reasoning_content",
+            Box::new(|a| json!({"content": null, "reasoning_content": a})),
+        ),
+        (
+            "reasoning field beside the content",
+            Box::new(move |a| json!({"content": a, "reasoning": drafts})),
+        ),
+    ];
+    for (what, shape) in shapes {
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            chat_reply(shape(numbered_answer(r)))
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{what}: {report:?}");
+        assert_eq!(
+            docs[0][3].target.as_deref(),
+            Some("NGƯỜI DÂN PHẤN KHỞI."),
+            "{what}"
+        );
+        assert_eq!(
+            docs[0][1].target.as_deref(),
+            Some("HỘI NGHỊ KẾT THÚC."),
+            "{what}"
+        );
+        // One request for the batch (and the glossary's enforcement), no splits.
+        assert_eq!(report.requests, 2, "{what}: {report:?}");
+    }
+    // Reasoning that never reaches an answer is unusable, not a translation.
+    let server = fake_server(&rt, "POST", "/v1/chat/completions", move |_: &Request| {
+        chat_reply(json!({"content": format!("<think>\n{drafts}")}))
+    });
+    let tm = tempfile::tempdir().unwrap();
+    let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+    assert_eq!(report.failed, 4, "{report:?}");
+    assert!(docs[0].iter().all(|s| s.target.is_none()));
+    assert!(mt_failed(&docs[0][0]).contains("reasoning only"));
+}
+
+/// The other servers' error bodies: a prompt over the context of llama.cpp
+/// (400 `exceed_context_size_error`, or an older build's 500 "Context size
+/// has been exceeded.") or vLLM (its top-level `{"object": "error"}` body)
+/// splits the batch like OpenAI's `context_length_exceeded`; a model the
+/// server does not have (Ollama's 404 "try pulling it first", vLLM's 404)
+/// stops the run at its first request, with the server's words.
+#[test]
+fn openai_compatible_servers_error_shapes() {
+    let rt = runtime();
+    let overflows = [
+        ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400,
+            "message": "request (5210 tokens) exceeds the available context size (4096 tokens), try increasing it",
+            "type": "exceed_context_size_error", "n_prompt_tokens": 5210, "n_ctx": 4096}})),
+        ResponseTemplate::new(500).set_body_json(json!({"error": {"code": 500,
+            "message": "Context size has been exceeded.", "type": "server_error"}})),
+        ResponseTemplate::new(400).set_body_json(json!({"object": "error",
+            "message": "This model's maximum context length is 4096 tokens. However, you requested 5210 tokens (5210 in the messages, 0 in the completion). Please reduce the length of the messages or completion.",
+            "type": "BadRequestError", "param": null, "code": 400})),
+    ];
+    for overflow in overflows {
+        // The whole batch is too long; halves fit.
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            let answer = numbered_answer(r);
+            if answer.lines().count() > 2 {
+                overflow.clone()
+            } else {
+                chat_reply(json!({"content": answer}))
+            }
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{report:?}");
+        assert_eq!(report.retries, 0, "split, not retried: {report:?}");
+        assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+    }
+    let unknown = [
+        (
+            json!({"error": {"message": "model \"qwen3:8b\" not found, try pulling it first",
+                "type": "api_error", "param": null, "code": null}}),
+            "try pulling it first",
+        ),
+        (
+            json!({"object": "error", "message": "The model `qwen3:8b` does not exist.",
+                "type": "NotFoundError", "param": null, "code": 404}),
+            "does not exist",
+        ),
+        (json!({"error": "model 'qwen3:8b' not found"}), "not found"),
+    ];
+    for (body, words) in unknown {
+        let server = fake_server(
+            &rt,
+            "POST",
+            "/v1/chat/completions",
+            ResponseTemplate::new(404).set_body_json(body),
+        );
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(
+            &EngineConfig {
+                model: Some("qwen3:8b".into()),
+                ..settings(&server.uri(), 1, 1)
+            },
+            None,
+        )
+        .unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(
+            (report.failed, report.requests, report.retries),
+            (4, 1, 0),
+            "{report:?}"
+        );
+        let why = report.stopped.expect("the run stopped");
+        assert!(
+            why.contains(words) && why.contains("[engines.openai]"),
+            "{why}"
+        );
+        assert!(mt_failed(&docs[0][3]).contains(words));
+    }
+}
+
 /// The binary with a provider's canary key in the environment: the key
 /// reaches the server in its header and appears nowhere else.
 #[test]

@@ -106,6 +106,11 @@ pub enum EngineError {
     /// not supported): stop the run, retrying or running again cannot help.
     #[error("language pair not offered: {0}")]
     Unsupported(String),
+    /// The engine's settings do not fit the server (a model it does not
+    /// have, a url that is not its base): stop the run, every request
+    /// would fail the same way.
+    #[error("the settings do not fit the server: {0}")]
+    Misconfigured(String),
     /// The server refused the request as such: no retry.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -124,6 +129,7 @@ impl EngineError {
                 | EngineError::Auth(_)
                 | EngineError::Unreachable(_)
                 | EngineError::Unsupported(_)
+                | EngineError::Misconfigured(_)
         )
     }
 
@@ -372,6 +378,7 @@ impl EngineError {
             EngineError::Transient(m) => EngineError::Transient(s(m)),
             EngineError::BadRequest(m) => EngineError::BadRequest(s(m)),
             EngineError::Unsupported(m) => EngineError::Unsupported(s(m)),
+            EngineError::Misconfigured(m) => EngineError::Misconfigured(s(m)),
             EngineError::BadOutput(m) => EngineError::BadOutput(s(m)),
             e @ EngineError::RateLimited { .. } => e,
         }

@@ -16,10 +16,21 @@
 //! halves, down to single segments. Token usage is added up
 //! ([`OpenAi::usage`]).
 //!
-//! Errors: 429 `insufficient_quota` stops the run (no retry); 429
-//! `rate_limit_exceeded` (and any other 429) is retried, honouring
-//! `retry-after-ms` and `Retry-After`; 401/403 authentication; 400
-//! `context_length_exceeded` splits; 404 (unknown model) fails; 5xx is
+//! Reasoning models: the answer is what follows the last `</think>` of
+//! `content` (Ollama and llama.cpp without a reasoning parser write the
+//! thinking, draft `[N]` lines included, before it); when `content` is
+//! empty the answer is read from `reasoning_content` or `reasoning` (vLLM's
+//! parser puts a tagless answer there); a reply opening `<think>` and never
+//! closing it is unusable ([`strip_reasoning`]).
+//!
+//! Errors, in OpenAI's `{"error": {…}}`, Ollama's `{"error": "…"}` or vLLM's
+//! top-level `{"object": "error", …}` body: 429 `insufficient_quota` stops
+//! the run (no retry); 429 `rate_limit_exceeded` (and any other 429) is
+//! retried, honouring `retry-after-ms` and `Retry-After`; 401/403
+//! authentication; a prompt over the model's context splits (OpenAI's
+//! `context_length_exceeded`, llama.cpp's `exceed_context_size_error` with
+//! 400 or 500, vLLM's "maximum context length"); 404 (a model the server
+//! does not have, a url that is not its base) stops the run; 5xx is
 //! retried.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,8 +41,8 @@ use serde_json::json;
 
 use super::registry::{Capabilities, EngineSpec};
 use super::{
-    AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, ErrorReply, Failure,
-    Limits, TagMode, call_json, connect, retry_after,
+    AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
+    call_json, connect, retry_after,
 };
 use crate::error::{Error, Result};
 use crate::glossary::{CaseRule, Diacritics};
@@ -109,6 +120,28 @@ struct Choice {
 struct Message {
     #[serde(default)]
     content: Option<String>,
+    /// vLLM's and DeepSeek's reasoning field (vLLM ≥ 0.11 also writes
+    /// `reasoning`); llama.cpp's with `--reasoning-format deepseek`.
+    #[serde(default)]
+    reasoning_content: Option<String>,
+    /// Ollama's and newer vLLM's name for the reasoning field.
+    #[serde(default)]
+    reasoning: Option<String>,
+}
+
+impl Message {
+    /// The text that holds the answer: the content, or, when a server's
+    /// reasoning parser put the whole answer in the reasoning field (vLLM
+    /// with a model that wrote no `<think>` tags: `content` null), that
+    /// field.
+    fn answer_text(&self) -> &str {
+        [&self.content, &self.reasoning_content, &self.reasoning]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .find(|t| !t.trim().is_empty())
+            .unwrap_or("")
+    }
 }
 
 #[derive(Deserialize)]
@@ -117,16 +150,6 @@ struct Usage {
     prompt_tokens: u64,
     #[serde(default)]
     completion_tokens: u64,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-    #[serde(default)]
-    code: Option<serde_json::Value>,
 }
 
 fn language_name(code: &str) -> &str {
@@ -154,6 +177,31 @@ pub fn estimate_tokens(texts: &[String]) -> usize {
         .sum();
     // Instructions and the reply's numbering; the reply about as long as the input.
     150 + 2 * body
+}
+
+/// The answer of a reply without the reasoning a model wrote before it.
+///
+/// Reasoning models served without a reasoning parser (Ollama and llama.cpp
+/// with DeepSeek-R1, Qwen3, QwQ; vLLM without `--reasoning-parser`) start
+/// `content` with `<think>…</think>`, often with draft `[N]` lines inside;
+/// templates that open the block in the prompt leave only the closing
+/// `</think>`. The answer is what follows the last `</think>`. A reply
+/// that opens `<think>` and never closes it is reasoning only.
+///
+/// # Errors
+/// [`EngineError::BadOutput`] for reasoning without an answer.
+pub fn strip_reasoning(content: &str) -> EngineResult<&str> {
+    const OPEN: &str = "<think>";
+    const CLOSE: &str = "</think>";
+    if let Some(at) = content.rfind(CLOSE) {
+        return Ok(&content[at + CLOSE.len()..]);
+    }
+    if content.trim_start().starts_with(OPEN) {
+        return Err(EngineError::BadOutput(
+            "the model's reply is reasoning only (`<think>` without `</think>`)".into(),
+        ));
+    }
+    Ok(content)
 }
 
 /// Parses a numbered reply for `n` segments (see the module documentation).
@@ -326,18 +374,13 @@ impl OpenAi {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
             .or_else(|| retry_after(&headers));
-        let (message, kind, code) = match serde_json::from_str::<ErrorReply<ErrorBody>>(&f.body) {
-            Ok(e) => (
-                e.error.message,
-                e.error.kind.unwrap_or_default(),
-                e.error
-                    .code
-                    .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned))
-                    .unwrap_or_default(),
-            ),
-            Err(_) => (format!("HTTP {status}"), String::new(), String::new()),
-        };
+        let (message, kind, code) = error_parts(&f.body)
+            .filter(|(m, _, _)| !m.trim().is_empty())
+            .unwrap_or_else(|| (format!("HTTP {status}"), String::new(), String::new()));
         let is = |what: &str| kind == what || code == what;
+        let overflow = is("context_length_exceeded")
+            || is("exceed_context_size_error")
+            || names_the_context(&message);
         match status {
             429 if is("insufficient_quota") => EngineError::Quota(format!(
                 "the server says the account has no credit left ({message}): check the plan and billing"
@@ -349,13 +392,46 @@ impl OpenAi {
             401 | 403 => EngineError::Auth(format!(
                 "the server refused the request ({message}); check OPENAI_API_KEY"
             )),
-            400 if is("context_length_exceeded") => EngineError::TooLarge(message),
-            404 => EngineError::BadRequest(format!(
-                "HTTP 404: {message} (is the model name right, and the url the server's base?)"
+            400 | 413 | 500 if overflow => EngineError::TooLarge(message),
+            404 => EngineError::Misconfigured(format!(
+                "HTTP 404: {message} (is `model` in [engines.openai] a model the server has — pulled, for Ollama — and the url the server's base?)"
             )),
             _ => EngineError::from_status(status, message, after),
         }
     }
+}
+
+/// The message, type and code of an error body, in the shapes the
+/// OpenAI-compatible servers write: `{"error": {"message", "type", "code"}}`
+/// (OpenAI, Ollama's `/v1`, llama.cpp), `{"error": "…"}` (Ollama's own
+/// routes, proxies) and vLLM's top-level `{"object": "error", "message",
+/// "type", "code"}`; a code may be a number.
+fn error_parts(body: &str) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    let v: Value = serde_json::from_str(body).ok()?;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let e = match v.get("error") {
+        Some(Value::String(m)) => return Some((m.clone(), String::new(), String::new())),
+        Some(e @ Value::Object(_)) => e,
+        _ if v.get("message").is_some() => &v,
+        _ => return None,
+    };
+    Some((text(&e["message"]), text(&e["type"]), text(&e["code"])))
+}
+
+/// Does an error message say the prompt does not fit the model's context?
+/// vLLM: "This model's maximum context length is 4096 tokens…", "…too long
+/// to fit into the model (context length 4096)"; llama.cpp: "the request
+/// exceeds the available context size", "Context size has been exceeded".
+fn names_the_context(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["context length", "context size", "context window"]
+        .iter()
+        .any(|w| m.contains(w))
 }
 
 impl Engine for OpenAi {
@@ -431,7 +507,7 @@ impl Engine for OpenAi {
             }
             _ => {}
         }
-        parse_reply(choice.message.content.as_deref().unwrap_or(""), texts.len())
+        parse_reply(strip_reasoning(choice.message.answer_text())?, texts.len())
     }
 
     async fn check(&self, _from: &str, _to: &str) -> EngineResult<String> {
@@ -485,6 +561,59 @@ mod tests {
             let e = parse_reply(reply, 2).unwrap_err().to_string();
             assert!(e.contains(why), "{reply:?}: {e}");
         }
+    }
+
+    #[test]
+    fn reasoning_before_the_answer_is_left_out() {
+        let answer = |c: &str| strip_reasoning(c).map(|a| parse_reply(a, 2));
+        for content in [
+            "<think>\n[1] draft\nno, better\n</think>\n\n[1] A\n[2] B",
+            "[1] draft\nno, better</think>[1] A\n[2] B",
+            "<think>\n\n</think>\n\n[1] A\n[2] B",
+            "[1] A\n[2] B",
+        ] {
+            assert_eq!(answer(content).unwrap().unwrap(), ["A", "B"], "{content:?}");
+        }
+        let e = strip_reasoning("<think>\n[1] A\n[2] B").unwrap_err();
+        assert!(e.to_string().contains("reasoning only"), "{e}");
+    }
+
+    #[test]
+    fn error_bodies_of_every_server() {
+        let f = |status: u16, body: &str| {
+            OpenAi::failure(Failure {
+                status,
+                headers: reqwest::header::HeaderMap::new(),
+                body: body.into(),
+            })
+        };
+        assert_eq!(
+            error_parts(r#"{"object":"error","message":"m","type":"BadRequestError","code":400}"#),
+            Some(("m".into(), "BadRequestError".into(), "400".into()))
+        );
+        assert_eq!(
+            error_parts(r#"{"error":"model 'x' not found"}"#),
+            Some(("model 'x' not found".into(), String::new(), String::new()))
+        );
+        assert_eq!(error_parts("404 page not found"), None);
+        assert!(matches!(
+            f(
+                400,
+                r#"{"error":{"message":"too long","type":"invalid_request_error","code":"context_length_exceeded"}}"#
+            ),
+            EngineError::TooLarge(_)
+        ));
+        assert!(matches!(
+            f(
+                400,
+                r#"{"error":{"message":"bad","type":"invalid_request_error","code":null}}"#
+            ),
+            EngineError::BadRequest(_)
+        ));
+        // A plain-text 404 (a url that is not the server's base) stops the run too.
+        let e = f(404, "404 page not found");
+        assert!(e.is_fatal() && e.to_string().contains("HTTP 404"), "{e}");
+        assert!(matches!(f(503, "{}"), EngineError::Transient(_)));
     }
 
     #[test]
