@@ -597,6 +597,79 @@ fn google_limits_entities_and_403_reasons() {
     );
 }
 
+/// Cloud Translation's quota reply today: 429 RESOURCE_EXHAUSTED naming
+/// the limit, with an `ErrorInfo` detail.
+fn google_quota(limit: &str) -> ResponseTemplate {
+    let message = format!(
+        "Quota exceeded for quota metric 'v2 and v3 general model characters' and limit '{limit}' of service 'translate.googleapis.com' for consumer 'project_number:123'."
+    );
+    ResponseTemplate::new(429).set_body_json(json!({"error": {"code": 429, "message": message,
+        "errors": [{"message": message, "domain": "global", "reason": "rateLimitExceeded"}],
+        "status": "RESOURCE_EXHAUSTED",
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+            "domain": "googleapis.com", "metadata": {"service": "translate.googleapis.com"}}]}}))
+}
+
+/// Google's other real refusals: the per-minute character quota (429) is
+/// waited out, the per-day one stops the run like `dailyLimitExceeded`; an
+/// expired key (400 INVALID_ARGUMENT, `API_KEY_INVALID`) is a key problem
+/// that stops the run, not a bad request per batch; "Text is too long"
+/// splits the batch.
+#[test]
+fn google_cloud_quotas_expired_key_and_text_too_long() {
+    let rt = runtime();
+    let key = "CANARY-google-7777";
+    let expired = "API key expired. Please renew the API key.";
+    let cases = [
+        (
+            google_quota("v2 and v3 general model characters per minute"),
+            (0, 1),
+            None,
+        ),
+        (
+            google_quota("v2 and v3 general model characters per day"),
+            (4, 0),
+            Some("daily limit"),
+        ),
+        (
+            ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400, "message": expired,
+                "errors": [{"message": expired, "domain": "global", "reason": "badRequest"}],
+                "status": "INVALID_ARGUMENT",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+                    "domain": "googleapis.com", "metadata": {"service": "translate.googleapis.com"}}]}})),
+            (4, 0),
+            Some("GOOGLE_API_KEY"),
+        ),
+        (
+            google_error(400, "invalid", "Text is too long."),
+            (0, 0),
+            None,
+        ),
+    ];
+    for (fault, (failed, retries), stop) in cases {
+        let (server, _) = google_server(&rt, google_fake(key, vec![fault], false));
+        let tm = tempfile::tempdir().unwrap();
+        let engine = Google::with_key(&settings(&server.uri(), 10, 1), key.into()).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(
+            (report.failed, report.retries),
+            (failed, retries),
+            "{report:?}"
+        );
+        match stop {
+            Some(words) => {
+                assert_eq!(report.requests, 1, "{report:?}");
+                let why = report.stopped.expect("the run stopped");
+                assert!(why.contains(words) && !why.contains("CANARY"), "{why}");
+            }
+            None => {
+                assert!(report.stopped.is_none(), "{report:?}");
+                assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+            }
+        }
+    }
+}
+
 #[test]
 fn enforcement_resends_a_segment_whose_term_was_dropped() {
     let rt = runtime();
