@@ -1176,22 +1176,29 @@ fn dry_run_estimates_openai_tokens() {
 #[test]
 fn engines_check_against_fakes() {
     let rt = runtime();
-    let server = fake_server(&rt, "GET", "/v1/models", ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"}]})));
+    let server = fake_server(&rt, "GET", "/v1/models", ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"},
+        {"id": "qwen3:latest", "object": "model", "created": 1, "owned_by": "library"}]})));
     let ok = OpenAi::with_key(&openai_settings(&server.uri(), 1), None).unwrap();
     assert!(
         rt.block_on(ok.check("vi", "en"))
             .unwrap()
             .contains("test-model")
     );
-    let other = OpenAi::with_key(
-        &EngineConfig {
-            model: Some("other".into()),
-            ..settings(&server.uri(), 1, 1)
-        },
-        None,
-    )
-    .unwrap();
-    assert!(rt.block_on(other.check("vi", "en")).is_err());
+    let model = |m: &str| {
+        OpenAi::with_key(
+            &EngineConfig {
+                model: Some(m.into()),
+                ..settings(&server.uri(), 1, 1)
+            },
+            None,
+        )
+        .unwrap()
+    };
+    let e = rt.block_on(model("other").check("vi", "en")).unwrap_err();
+    assert!(e.to_string().contains("test-model, qwen3:latest"), "{e}");
+    // Ollama serves `qwen3` as the `qwen3:latest` it lists.
+    assert!(rt.block_on(model("qwen3").check("vi", "en")).is_ok());
+    assert!(rt.block_on(model("qwen3:8b").check("vi", "en")).is_err());
 }
 
 /// Part 1's faults on the new engines: a cut-off reply (`finish_reason:

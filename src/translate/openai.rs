@@ -524,10 +524,19 @@ impl Engine for OpenAi {
             request = request.bearer_auth(k.expose());
         }
         let models: Models = call_json(request, Self::failure).await?;
-        if !models.data.iter().any(|m| m.id == self.model) {
+        // Ollama lists `qwen3:latest` for the `qwen3` it serves.
+        let listed = |id: &str| id == self.model || id.strip_suffix(":latest") == Some(&self.model);
+        if !models.data.iter().any(|m| listed(&m.id)) {
+            let some: Vec<&str> = models.data.iter().take(10).map(|m| m.id.as_str()).collect();
             return Err(EngineError::BadRequest(format!(
-                "the server at {} does not list the model `{}`",
-                self.url, self.model
+                "the server at {} does not list the model `{}` (it lists: {})",
+                self.url,
+                self.model,
+                if some.is_empty() {
+                    "none".into()
+                } else {
+                    some.join(", ")
+                }
             )));
         }
         Ok(format!(
