@@ -1030,6 +1030,52 @@ fn openai_compatible_servers_error_shapes() {
     }
 }
 
+/// OpenAI's reasoning models (gpt-5, o1, o3) refuse `temperature: 0` with
+/// 400 `unsupported_value` (or the parameter itself with
+/// `unsupported_parameter`): the refused request goes again without it, and
+/// so does every later one; nothing fails.
+#[test]
+fn openai_models_refusing_temperature_get_requests_without_it() {
+    let rt = runtime();
+    let refusals = [
+        (
+            "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+            "unsupported_value",
+        ),
+        (
+            "Unsupported parameter: 'temperature' is not supported with this model.",
+            "unsupported_parameter",
+        ),
+    ];
+    for (message, code) in refusals {
+        let refused = Arc::new(AtomicUsize::new(0));
+        let count = refused.clone();
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            let b: Value = serde_json::from_slice(&r.body).unwrap();
+            if b.get("temperature").is_some() {
+                count.fetch_add(1, Ordering::SeqCst);
+                return ResponseTemplate::new(400)
+                    .set_body_json(json!({"error": {"message": message,
+                    "type": "invalid_request_error", "param": "temperature", "code": code}}));
+            }
+            chat_reply(json!({"content": numbered_answer(r)}))
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(
+            &EngineConfig {
+                model: Some("gpt-5-mini".into()),
+                ..settings(&server.uri(), 1, 1)
+            },
+            None,
+        )
+        .unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{code}: {report:?}");
+        assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+        assert_eq!(refused.load(Ordering::SeqCst), 1, "{code}: asked once");
+    }
+}
+
 /// The binary with a provider's canary key in the environment: the key
 /// reaches the server in its header and appears nowhere else.
 #[test]

@@ -3,7 +3,10 @@
 //!
 //! Base URL and model come from `[engines.openai]`; the key, when set, from
 //! `OPENAI_API_KEY` as `Authorization: Bearer …` (local servers need none).
-//! Temperature 0 by default (`temperature` in the table).
+//! Temperature 0 by default (`temperature` in the table); a model that
+//! refuses it (OpenAI's reasoning models: 400 `unsupported_value` or
+//! `unsupported_parameter`, `param: "temperature"`) gets that request again
+//! without it, and every later one without it.
 //!
 //! The prompt numbers the batch's segments `[1] …`, `[2] …` and lists only
 //! the glossary entries whose source (or a variant) occurs in the batch,
@@ -33,7 +36,7 @@
 //! does not have, a url that is not its base) stops the run; 5xx is
 //! retried.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -100,6 +103,9 @@ pub struct OpenAi {
     finder: Option<Matcher>,
     prompt_tokens: AtomicU64,
     completion_tokens: AtomicU64,
+    /// Set once the server refused the `temperature` parameter (OpenAI's
+    /// reasoning models): later requests go without it.
+    no_temperature: AtomicBool,
 }
 
 #[derive(Deserialize)]
@@ -281,6 +287,7 @@ impl OpenAi {
             finder: None,
             prompt_tokens: AtomicU64::new(0),
             completion_tokens: AtomicU64::new(0),
+            no_temperature: AtomicBool::new(false),
         })
     }
 
@@ -365,6 +372,18 @@ impl OpenAi {
         (system, user)
     }
 
+    /// A chat completions request with `body`, the key when there is one.
+    fn chat(&self, body: &serde_json::Value) -> reqwest::RequestBuilder {
+        let request = self
+            .client
+            .post(format!("{}/v1/chat/completions", self.url))
+            .json(body);
+        match &self.key {
+            Some(k) => request.bearer_auth(k.expose()),
+            None => request,
+        }
+    }
+
     fn failure(f: Failure) -> EngineError {
         let status = f.status;
         let headers = f.headers;
@@ -374,9 +393,17 @@ impl OpenAi {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
             .or_else(|| retry_after(&headers));
-        let (message, kind, code) = error_parts(&f.body)
-            .filter(|(m, _, _)| !m.trim().is_empty())
-            .unwrap_or_else(|| (format!("HTTP {status}"), String::new(), String::new()));
+        let ErrorParts {
+            message,
+            kind,
+            code,
+            ..
+        } = error_parts(&f.body)
+            .filter(|e| !e.message.trim().is_empty())
+            .unwrap_or_else(|| ErrorParts {
+                message: format!("HTTP {status}"),
+                ..ErrorParts::default()
+            });
         let is = |what: &str| kind == what || code == what;
         let overflow = is("context_length_exceeded")
             || is("exceed_context_size_error")
@@ -401,12 +428,21 @@ impl OpenAi {
     }
 }
 
-/// The message, type and code of an error body, in the shapes the
-/// OpenAI-compatible servers write: `{"error": {"message", "type", "code"}}`
+/// What an error body says: message, type, code and the parameter named.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ErrorParts {
+    message: String,
+    kind: String,
+    code: String,
+    param: String,
+}
+
+/// The parts of an error body, in the shapes the OpenAI-compatible
+/// servers write: `{"error": {"message", "type", "param", "code"}}`
 /// (OpenAI, Ollama's `/v1`, llama.cpp), `{"error": "…"}` (Ollama's own
 /// routes, proxies) and vLLM's top-level `{"object": "error", "message",
 /// "type", "code"}`; a code may be a number.
-fn error_parts(body: &str) -> Option<(String, String, String)> {
+fn error_parts(body: &str) -> Option<ErrorParts> {
     use serde_json::Value;
     let v: Value = serde_json::from_str(body).ok()?;
     let text = |v: &Value| match v {
@@ -415,12 +451,36 @@ fn error_parts(body: &str) -> Option<(String, String, String)> {
         other => other.to_string(),
     };
     let e = match v.get("error") {
-        Some(Value::String(m)) => return Some((m.clone(), String::new(), String::new())),
+        Some(Value::String(m)) => {
+            return Some(ErrorParts {
+                message: m.clone(),
+                ..ErrorParts::default()
+            });
+        }
         Some(e @ Value::Object(_)) => e,
         _ if v.get("message").is_some() => &v,
         _ => return None,
     };
-    Some((text(&e["message"]), text(&e["type"]), text(&e["code"])))
+    Some(ErrorParts {
+        message: text(&e["message"]),
+        kind: text(&e["type"]),
+        code: text(&e["code"]),
+        param: text(&e["param"]),
+    })
+}
+
+/// Does a refusal say the model takes no `temperature` (or not this one)?
+/// OpenAI's reasoning models: 400 `unsupported_value` "'temperature' does
+/// not support 0 with this model. Only the default (1) value is
+/// supported." or `unsupported_parameter` "'temperature' is not supported
+/// with this model.", `param: "temperature"`.
+fn refuses_temperature(f: &Failure) -> bool {
+    f.status == 400
+        && error_parts(&f.body).is_some_and(|e| {
+            e.param == "temperature"
+                || e.message.to_ascii_lowercase().contains("unsupported")
+                    && e.message.contains("'temperature'")
+        })
 }
 
 /// Does an error message say the prompt does not fit the model's context?
@@ -469,22 +529,37 @@ impl Engine for OpenAi {
 
     async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         let (system, user) = self.prompt(texts, from, to);
-        let mut request = self
-            .client
-            .post(format!("{}/v1/chat/completions", self.url))
-            .json(&json!({
-                "model": self.model,
-                "messages": [
-                    {"role": "system", "content": system},
-                    {"role": "user", "content": user},
-                ],
-                "temperature": self.temperature,
-                "stream": false,
-            }));
-        if let Some(k) = &self.key {
-            request = request.bearer_auth(k.expose());
+        let mut body = json!({
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+            "stream": false,
+        });
+        let with_temperature = !self.no_temperature.load(Ordering::Relaxed);
+        if with_temperature {
+            body["temperature"] = json!(self.temperature);
         }
-        let reply: Reply = call_json(request, Self::failure).await?;
+        let refused = AtomicBool::new(false);
+        let sent = call_json(self.chat(&body), |f| {
+            refused.store(refuses_temperature(&f), Ordering::Relaxed);
+            Self::failure(f)
+        })
+        .await;
+        // A model that takes no temperature gets the same request without
+        // it, and so does every later request: one exchange of the
+        // protocol, not a retry of a failure.
+        let reply: Reply = match sent {
+            Err(_) if with_temperature && refused.load(Ordering::Relaxed) => {
+                self.no_temperature.store(true, Ordering::Relaxed);
+                if let Some(b) = body.as_object_mut() {
+                    b.remove("temperature");
+                }
+                call_json(self.chat(&body), Self::failure).await?
+            }
+            other => other?,
+        };
         if let Some(u) = &reply.usage {
             self.prompt_tokens
                 .fetch_add(u.prompt_tokens, Ordering::Relaxed);
@@ -598,11 +673,19 @@ mod tests {
         };
         assert_eq!(
             error_parts(r#"{"object":"error","message":"m","type":"BadRequestError","code":400}"#),
-            Some(("m".into(), "BadRequestError".into(), "400".into()))
+            Some(ErrorParts {
+                message: "m".into(),
+                kind: "BadRequestError".into(),
+                code: "400".into(),
+                param: String::new()
+            })
         );
         assert_eq!(
             error_parts(r#"{"error":"model 'x' not found"}"#),
-            Some(("model 'x' not found".into(), String::new(), String::new()))
+            Some(ErrorParts {
+                message: "model 'x' not found".into(),
+                ..ErrorParts::default()
+            })
         );
         assert_eq!(error_parts("404 page not found"), None);
         assert!(matches!(
