@@ -1076,6 +1076,80 @@ fn openai_models_refusing_temperature_get_requests_without_it() {
     }
 }
 
+/// A reply body built around a model's answer.
+type BodyOf = dyn Fn(String) -> String + Send + Sync;
+
+/// Servers that answer `stream: false` with server-sent events anyway
+/// (unsloth's and kaito's `/v1/chat/completions`, some proxies): deltas
+/// spread over events, one event holding the whole completion, and a
+/// completion followed by a stray `data: [DONE]` are all read.
+#[test]
+fn openai_servers_streaming_although_asked_not_to() {
+    let rt = runtime();
+    let chunk = |delta: Value, finish: Value| {
+        format!(
+            "data: {}\n\n",
+            json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "test-model",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+        )
+    };
+    let shapes: Vec<(&str, Box<BodyOf>)> = vec![
+        (
+            "deltas",
+            Box::new(move |a: String| {
+                let mid = a
+                    .char_indices()
+                    .nth(a.chars().count() / 2)
+                    .map_or(0, |(i, _)| i);
+                let (head, tail) = a.split_at(mid);
+                let head = head.to_owned();
+                let tail = tail.to_owned();
+                chunk(json!({"role": "assistant", "content": ""}), Value::Null)
+                    + &chunk(json!({"content": head}), Value::Null)
+                    + &chunk(json!({"content": tail}), Value::Null)
+                    + &chunk(json!({}), json!("stop"))
+                    + "data: [DONE]\n\n"
+            }),
+        ),
+        (
+            "one event, whole message",
+            Box::new(|a: String| {
+                format!(
+                    "data: {}\n\ndata: [DONE]\n\n",
+                    json!({"id": "c", "object": "chat.completion", "created": 1, "model": "test-model",
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}]})
+                )
+            }),
+        ),
+        (
+            "completion then [DONE]",
+            Box::new(|a: String| {
+                format!(
+                    "{}\n\ndata: [DONE]\n\n",
+                    json!({"id": "c", "object": "chat.completion", "created": 1, "model": "test-model",
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}]})
+                )
+            }),
+        ),
+    ];
+    for (what, shape) in shapes {
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            ResponseTemplate::new(200)
+                .set_body_raw(shape(numbered_answer(r)).into_bytes(), "text/event-stream")
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{what}: {report:?}");
+        assert_eq!(report.requests, 2, "{what}: no split: {report:?}");
+        assert_eq!(
+            docs[0][3].target.as_deref(),
+            Some("NGƯỜI DÂN PHẤN KHỞI."),
+            "{what}"
+        );
+    }
+}
+
 /// The binary with a provider's canary key in the environment: the key
 /// reaches the server in its header and appears nowhere else.
 #[test]

@@ -335,16 +335,15 @@ pub(crate) async fn read_reply(
     })
 }
 
-/// Sends `request` and parses a successful JSON reply; a transport failure
-/// is classified by [`EngineError::from_reqwest`], an error status by the
-/// engine's own `failure` (which reads the protocol's error body). The body
-/// is scrubbed of secrets before it is parsed or quoted.
-pub(crate) async fn call_json<T, F>(
+/// Sends `request` and returns a successful reply's body; a transport
+/// failure is classified by [`EngineError::from_reqwest`], an error status
+/// by the engine's own `failure` (which reads the protocol's error body).
+/// The body is scrubbed of secrets before it is returned or quoted.
+pub(crate) async fn call_text<F>(
     request: reqwest::RequestBuilder,
     failure: F,
-) -> std::result::Result<T, EngineError>
+) -> std::result::Result<String, EngineError>
 where
-    T: serde::de::DeserializeOwned,
     F: FnOnce(Failure) -> EngineError,
 {
     let resp = request
@@ -356,7 +355,26 @@ where
     if !success {
         return Err(failure(reply));
     }
-    serde_json::from_str(&reply.body).map_err(|e| {
+    Ok(reply.body)
+}
+
+/// [`call_text`], the body parsed as JSON ([`parse_json`]).
+pub(crate) async fn call_json<T, F>(
+    request: reqwest::RequestBuilder,
+    failure: F,
+) -> std::result::Result<T, EngineError>
+where
+    T: serde::de::DeserializeOwned,
+    F: FnOnce(Failure) -> EngineError,
+{
+    parse_json(&call_text(request, failure).await?)
+}
+
+/// A successful reply's JSON, or [`EngineError::BadOutput`] saying why not.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    body: &str,
+) -> std::result::Result<T, EngineError> {
+    serde_json::from_str(body).map_err(|e| {
         let mut why = e.to_string();
         if why.chars().count() > 200 {
             why = why.chars().take(200).collect::<String>() + "…";

@@ -19,6 +19,9 @@
 //! halves, down to single segments. Token usage is added up
 //! ([`OpenAi::usage`]).
 //!
+//! A server that streams although asked not to (server-sent events for
+//! `stream: false`) is read all the same.
+//!
 //! Reasoning models: the answer is what follows the last `</think>` of
 //! `content` (Ollama and llama.cpp without a reasoning parser write the
 //! thinking, draft `[N]` lines included, before it); when `content` is
@@ -45,7 +48,7 @@ use serde_json::json;
 use super::registry::{Capabilities, EngineSpec};
 use super::{
     AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
-    call_json, connect, retry_after,
+    call_json, call_text, connect, parse_json, retry_after,
 };
 use crate::error::{Error, Result};
 use crate::glossary::{CaseRule, Diacritics};
@@ -183,6 +186,68 @@ pub fn estimate_tokens(texts: &[String]) -> usize {
         .sum();
     // Instructions and the reply's numbering; the reply about as long as the input.
     150 + 2 * body
+}
+
+/// A reply's completion. Servers that stream although asked not to (some
+/// model servers and proxies answer `stream: false` with server-sent
+/// events) are read too: the `data:` events' deltas (or whole messages)
+/// joined, the last `finish_reason` and `usage` kept; so is a completion
+/// followed by a stray `data: [DONE]`.
+fn completion(body: &str) -> EngineResult<Reply> {
+    let json = parse_json::<Reply>(body);
+    if json.is_ok() || !body.contains("data:") {
+        return json;
+    }
+    if let Some(front) = body.trim_end().strip_suffix("data: [DONE]")
+        && let Ok(reply) = serde_json::from_str(front)
+    {
+        return Ok(reply);
+    }
+    from_events(body).map_or(json, Ok)
+}
+
+/// The completion the `data:` events of a streamed reply make up; `None`
+/// when an event is not JSON or there is none.
+fn from_events(body: &str) -> Option<Reply> {
+    use serde_json::Value;
+    let (mut content, mut reasoning) = (String::new(), String::new());
+    let (mut finish_reason, mut usage, mut events) = (None, None, 0);
+    for line in body.lines() {
+        let Some(data) = line.strip_prefix("data:").map(str::trim) else {
+            continue;
+        };
+        if data == "[DONE]" {
+            continue;
+        }
+        let v: Value = serde_json::from_str(data).ok()?;
+        events += 1;
+        if let Some(u) = v.get("usage").filter(|u| !u.is_null()) {
+            usage = serde_json::from_value(u.clone()).ok();
+        }
+        let Some(choice) = v["choices"].get(0) else {
+            continue;
+        };
+        if let Some(part) = choice.get("delta").or_else(|| choice.get("message")) {
+            content.push_str(part["content"].as_str().unwrap_or(""));
+            for field in ["reasoning_content", "reasoning"] {
+                reasoning.push_str(part[field].as_str().unwrap_or(""));
+            }
+        }
+        if let Some(f) = choice["finish_reason"].as_str() {
+            finish_reason = Some(f.to_owned());
+        }
+    }
+    (events > 0).then(|| Reply {
+        choices: vec![Choice {
+            message: Message {
+                content: Some(content),
+                reasoning_content: Some(reasoning),
+                reasoning: None,
+            },
+            finish_reason,
+        }],
+        usage,
+    })
 }
 
 /// The answer of a reply without the reasoning a model wrote before it.
@@ -542,7 +607,7 @@ impl Engine for OpenAi {
             body["temperature"] = json!(self.temperature);
         }
         let refused = AtomicBool::new(false);
-        let sent = call_json(self.chat(&body), |f| {
+        let sent = call_text(self.chat(&body), |f| {
             refused.store(refuses_temperature(&f), Ordering::Relaxed);
             Self::failure(f)
         })
@@ -550,16 +615,17 @@ impl Engine for OpenAi {
         // A model that takes no temperature gets the same request without
         // it, and so does every later request: one exchange of the
         // protocol, not a retry of a failure.
-        let reply: Reply = match sent {
+        let text = match sent {
             Err(_) if with_temperature && refused.load(Ordering::Relaxed) => {
                 self.no_temperature.store(true, Ordering::Relaxed);
                 if let Some(b) = body.as_object_mut() {
                     b.remove("temperature");
                 }
-                call_json(self.chat(&body), Self::failure).await?
+                call_text(self.chat(&body), Self::failure).await?
             }
             other => other?,
         };
+        let reply = completion(&text)?;
         if let Some(u) = &reply.usage {
             self.prompt_tokens
                 .fetch_add(u.prompt_tokens, Ordering::Relaxed);
