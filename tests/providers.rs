@@ -875,12 +875,13 @@ fn numbered_answer(req: &Request) -> String {
         .join("\n")
 }
 
-/// A chat completion whose message is `message` (its `role` added).
+/// A chat completion whose message is `message` (its `role` added), with
+/// `finish_reason: null` as some servers write it.
 fn chat_reply(mut message: Value) -> ResponseTemplate {
     message["role"] = json!("assistant");
     ResponseTemplate::new(200).set_body_json(json!({
         "id": "chatcmpl-9", "object": "chat.completion", "created": 1, "model": "test-model",
-        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": null}],
         "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}
     }))
 }
