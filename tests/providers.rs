@@ -1151,6 +1151,56 @@ fn openai_servers_streaming_although_asked_not_to() {
     }
 }
 
+/// A local model (Ollama, llama.cpp) or a reasoning model takes minutes
+/// for a batch; a request abandoned at 30 s is cancelled by the server and
+/// started again from nothing. `[engines.openai] timeout_s` defaults to
+/// 300 s (OpenAI's own clients wait 600 s); the other engines keep 30 s,
+/// and a file still sets it.
+#[test]
+fn openai_waits_minutes_by_default_other_engines_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let timeout = |printed: &str, engine: &str| -> String {
+        let table = printed
+            .split(&format!("[engines.{engine}]\n"))
+            .nth(1)
+            .unwrap()
+            .split("\n\n")
+            .next()
+            .unwrap()
+            .to_owned();
+        table
+            .lines()
+            .find_map(|l| l.strip_prefix("timeout_s = "))
+            .unwrap()
+            .to_owned()
+    };
+    let defaults = config(&["config"]);
+    assert_eq!(timeout(&defaults, "openai"), "300", "{defaults}");
+    for engine in ["apertium", "libretranslate", "deepl", "google"] {
+        assert_eq!(timeout(&defaults, engine), "30", "{engine}");
+    }
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[engines.openai]\ntimeout_s = 45\n",
+    )
+    .unwrap();
+    assert_eq!(
+        timeout(&config(&["config", "--config", "c.toml"]), "openai"),
+        "45"
+    );
+}
+
 /// The binary with a provider's canary key in the environment: the key
 /// reaches the server in its header and appears nowhere else.
 #[test]

@@ -64,6 +64,11 @@ pub const SPEC: EngineSpec =
         OpenAi::with_key(settings, key).map(AnyEngine::new)
     })
     .key(KEY, false)
+    // A batch of 20 segments takes a local model (Ollama, llama.cpp on a
+    // CPU or a small GPU), or any reasoning model, minutes; a request
+    // abandoned at 30 s is cancelled by the server and started again from
+    // nothing. OpenAI's own clients wait 600 s.
+    .timeout(300)
     .capabilities(Capabilities {
         native_glossary: true,
         server_glossaries: false,
