@@ -875,6 +875,16 @@ fn numbered_answer(req: &Request) -> String {
         .join("\n")
 }
 
+/// An openai engine for `model` at `url`: one segment per request, one
+/// request in flight, no key.
+fn openai_one_by_one(url: &str, model: &str) -> AnyEngine {
+    let settings = EngineConfig {
+        model: Some(model.into()),
+        ..settings(url, 1, 1)
+    };
+    AnyEngine::new(OpenAi::with_key(&settings, None).unwrap())
+}
+
 /// A chat completion whose message is `message` (its `role` added), with
 /// `finish_reason: null` as some servers write it.
 fn chat_reply(mut message: Value) -> ResponseTemplate {
@@ -1008,15 +1018,8 @@ fn openai_compatible_servers_error_shapes() {
             ResponseTemplate::new(404).set_body_json(body),
         );
         let tm = tempfile::tempdir().unwrap();
-        let engine = OpenAi::with_key(
-            &EngineConfig {
-                model: Some("qwen3:8b".into()),
-                ..settings(&server.uri(), 1, 1)
-            },
-            None,
-        )
-        .unwrap();
-        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        let engine = openai_one_by_one(&server.uri(), "qwen3:8b");
+        let (docs, report) = run_article(engine, &tm.path().join("t.sqlite"));
         assert_eq!(
             (report.failed, report.requests, report.retries),
             (4, 1, 0),
@@ -1062,15 +1065,8 @@ fn openai_models_refusing_temperature_get_requests_without_it() {
             chat_reply(json!({"content": numbered_answer(r)}))
         });
         let tm = tempfile::tempdir().unwrap();
-        let engine = OpenAi::with_key(
-            &EngineConfig {
-                model: Some("gpt-5-mini".into()),
-                ..settings(&server.uri(), 1, 1)
-            },
-            None,
-        )
-        .unwrap();
-        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        let engine = openai_one_by_one(&server.uri(), "gpt-5-mini");
+        let (docs, report) = run_article(engine, &tm.path().join("t.sqlite"));
         assert_eq!(report.failed, 0, "{code}: {report:?}");
         assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
         assert_eq!(refused.load(Ordering::SeqCst), 1, "{code}: asked once");
@@ -1094,6 +1090,10 @@ fn openai_servers_streaming_although_asked_not_to() {
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
         )
     };
+    let whole = |a: String| {
+        json!({"id": "c", "object": "chat.completion", "created": 1, "model": "test-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}]})
+    };
     let shapes: Vec<(&str, Box<BodyOf>)> = vec![
         (
             "deltas",
@@ -1114,23 +1114,11 @@ fn openai_servers_streaming_although_asked_not_to() {
         ),
         (
             "one event, whole message",
-            Box::new(|a: String| {
-                format!(
-                    "data: {}\n\ndata: [DONE]\n\n",
-                    json!({"id": "c", "object": "chat.completion", "created": 1, "model": "test-model",
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}]})
-                )
-            }),
+            Box::new(move |a: String| format!("data: {}\n\ndata: [DONE]\n\n", whole(a))),
         ),
         (
             "completion then [DONE]",
-            Box::new(|a: String| {
-                format!(
-                    "{}\n\ndata: [DONE]\n\n",
-                    json!({"id": "c", "object": "chat.completion", "created": 1, "model": "test-model",
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}]})
-                )
-            }),
+            Box::new(move |a: String| format!("{}\n\ndata: [DONE]\n\n", whole(a))),
         ),
     ];
     for (what, shape) in shapes {
