@@ -23,6 +23,10 @@
 //! DeepL has no glossaries for is translated without one (the verify stage
 //! still checks the terms).
 //!
+//! DeepL drops spaces next to XML tags at times (deepl-node#48): a space
+//! the text sent had beside a placeholder, and the reply lost between it
+//! and a letter, is put back (targets written with spaces).
+//!
 //! Errors: 429 and 529 retried with backoff; **456** quota exhausted (the
 //! run stops); 403 authentication; 413/414 split; 5xx retried; other 400s
 //! fail their segments.
@@ -148,6 +152,35 @@ fn xml_text(text: &str) -> String {
         rest = &tail[end..];
     }
     out.push_str(&crate::xml::escape(rest));
+    out
+}
+
+/// Target languages written without spaces between words: a placeholder
+/// next to a letter is right there.
+const UNSPACED: [&str; 6] = ["zh", "ja", "th", "lo", "km", "my"];
+
+/// Puts back the spaces DeepL drops next to XML tags (DeepL's own client
+/// reports them: "Spaces before XML tags are randomly removed",
+/// deepl-node#48): where the text sent had whitespace on a side of a
+/// `<x id="N"/>` and the reply has a letter or digit right on that side,
+/// a space goes between them ("met with<x id="2"/>." → "met with
+/// <x id="2"/>."). Punctuation next to a tag is left as it is.
+fn respace(sent: &str, reply: &str) -> String {
+    let mut out = reply.to_owned();
+    for token in super::protect::placeholder_tokens(sent) {
+        let (Some(s), Some(r)) = (sent.find(token), out.find(token)) else {
+            continue;
+        };
+        let end = r + token.len();
+        let spaced_after = sent[s + token.len()..].starts_with(char::is_whitespace);
+        if spaced_after && out[end..].starts_with(char::is_alphanumeric) {
+            out.insert(end, ' ');
+        }
+        let spaced_before = sent[..s].ends_with(char::is_whitespace);
+        if spaced_before && out[..r].ends_with(char::is_alphanumeric) {
+            out.insert(r, ' ');
+        }
+    }
     out
 }
 
@@ -383,15 +416,15 @@ impl Engine for DeepL {
                 texts.len()
             )));
         }
+        let spaced = !UNSPACED.contains(&base(to).as_str());
         Ok(reply
             .translations
             .into_iter()
-            .map(|t| {
-                if tagged {
-                    xml_unescape(&t.text)
-                } else {
-                    t.text
-                }
+            .zip(texts)
+            .map(|(t, sent)| match (tagged, spaced) {
+                (true, true) => respace(sent, &xml_unescape(&t.text)),
+                (true, false) => xml_unescape(&t.text),
+                (false, _) => t.text,
             })
             .collect())
     }
@@ -476,6 +509,18 @@ mod tests {
         assert_eq!(
             xml_unescape("A &amp; B <x id=\"1\"/>"),
             "A & B <x id=\"1\"/>"
+        );
+        let sent = "<x id=\"1\"/> họp với <x id=\"2\"/>, \"<x id=\"3\"/>\" nói.";
+        assert_eq!(
+            respace(
+                sent,
+                "<x id=\"1\"/>met with<x id=\"2\"/>, \"<x id=\"3\"/>\" said."
+            ),
+            "<x id=\"1\"/> met with <x id=\"2\"/>, \"<x id=\"3\"/>\" said."
+        );
+        assert_eq!(
+            respace("a<x id=\"1\"/>b", "A<x id=\"1\"/>B"),
+            "A<x id=\"1\"/>B"
         );
         assert_eq!(
             glossary_name("0123456789abcdef0123"),
