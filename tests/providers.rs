@@ -442,6 +442,39 @@ fn deepl_protect_mode_sends_xml_tags() {
     );
 }
 
+/// DeepL drops the space before an XML tag at times (its Node client's
+/// issue 48: "Spaces before XML tags are randomly removed"): the fake glues
+/// every `<x id="N"/>` to the word before it, and the restored target still
+/// reads "… VỚI Secretariat", not "… VỚISecretariat".
+#[test]
+fn deepl_puts_back_the_space_it_drops_before_a_tag() {
+    let rt = runtime();
+    let server = fake_server(&rt, "POST", "/v2/translate", |req: &Request| {
+        let b: Value = serde_json::from_slice(&req.body).unwrap();
+        let out: Vec<Value> = b["text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| json!({"detected_source_language": "VI", "text": fake(t.as_str().unwrap()).replace(" <x", "<x")}))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({"translations": out}))
+    });
+    let tm = tempfile::tempdir().unwrap();
+    let engine = DeepL::with_key(&settings(&server.uri(), 10, 1), "k".into()).unwrap();
+    let (docs, report) = run_mt(
+        AnyEngine::new(engine),
+        &["Lãnh đạo Bộ Công an họp với Ban Bí thư.\n"],
+        true,
+        &tm.path().join("t.sqlite"),
+        &NoWait::default(),
+    );
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(
+        docs[0][0].target.as_deref(),
+        Some("LÃNH ĐẠO Ministry of Public Security HỌP VỚI Secretariat.")
+    );
+}
+
 // ---------------------------------------------------------------- Google
 
 struct GoogleFake {
@@ -595,6 +628,79 @@ fn google_limits_entities_and_403_reasons() {
         msg.contains("GOOGLE_API_KEY") && !msg.contains("CANARY"),
         "{msg}"
     );
+}
+
+/// Cloud Translation's quota reply today: 429 RESOURCE_EXHAUSTED naming
+/// the limit, with an `ErrorInfo` detail.
+fn google_quota(limit: &str) -> ResponseTemplate {
+    let message = format!(
+        "Quota exceeded for quota metric 'v2 and v3 general model characters' and limit '{limit}' of service 'translate.googleapis.com' for consumer 'project_number:123'."
+    );
+    ResponseTemplate::new(429).set_body_json(json!({"error": {"code": 429, "message": message,
+        "errors": [{"message": message, "domain": "global", "reason": "rateLimitExceeded"}],
+        "status": "RESOURCE_EXHAUSTED",
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+            "domain": "googleapis.com", "metadata": {"service": "translate.googleapis.com"}}]}}))
+}
+
+/// Google's other real refusals: the per-minute character quota (429) is
+/// waited out, the per-day one stops the run like `dailyLimitExceeded`; an
+/// expired key (400 INVALID_ARGUMENT, `API_KEY_INVALID`) is a key problem
+/// that stops the run, not a bad request per batch; "Text is too long"
+/// splits the batch.
+#[test]
+fn google_cloud_quotas_expired_key_and_text_too_long() {
+    let rt = runtime();
+    let key = "CANARY-google-7777";
+    let expired = "API key expired. Please renew the API key.";
+    let cases = [
+        (
+            google_quota("v2 and v3 general model characters per minute"),
+            (0, 1),
+            None,
+        ),
+        (
+            google_quota("v2 and v3 general model characters per day"),
+            (4, 0),
+            Some("daily limit"),
+        ),
+        (
+            ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400, "message": expired,
+                "errors": [{"message": expired, "domain": "global", "reason": "badRequest"}],
+                "status": "INVALID_ARGUMENT",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+                    "domain": "googleapis.com", "metadata": {"service": "translate.googleapis.com"}}]}})),
+            (4, 0),
+            Some("GOOGLE_API_KEY"),
+        ),
+        (
+            google_error(400, "invalid", "Text is too long."),
+            (0, 0),
+            None,
+        ),
+    ];
+    for (fault, (failed, retries), stop) in cases {
+        let (server, _) = google_server(&rt, google_fake(key, vec![fault], false));
+        let tm = tempfile::tempdir().unwrap();
+        let engine = Google::with_key(&settings(&server.uri(), 10, 1), key.into()).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(
+            (report.failed, report.retries),
+            (failed, retries),
+            "{report:?}"
+        );
+        match stop {
+            Some(words) => {
+                assert_eq!(report.requests, 1, "{report:?}");
+                let why = report.stopped.expect("the run stopped");
+                assert!(why.contains(words) && !why.contains("CANARY"), "{why}");
+            }
+            None => {
+                assert!(report.stopped.is_none(), "{report:?}");
+                assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+            }
+        }
+    }
 }
 
 #[test]
@@ -786,6 +892,336 @@ fn openai_prompt_parser_split_and_429_kinds() {
     assert!(msg.contains("no credit left"), "{msg}");
 }
 
+/// The `[N] text` lines of a chat request's user message, each text through
+/// [`fake`]: what a model following the prompt answers.
+fn numbered_answer(req: &Request) -> String {
+    let b: Value = serde_json::from_slice(&req.body).unwrap();
+    b["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (n, text) = l.split_once("] ").unwrap();
+            format!("{n}] {}", fake(text))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An openai engine for `model` at `url`: one segment per request, one
+/// request in flight, no key.
+fn openai_one_by_one(url: &str, model: &str) -> AnyEngine {
+    let settings = EngineConfig {
+        model: Some(model.into()),
+        ..settings(url, 1, 1)
+    };
+    AnyEngine::new(OpenAi::with_key(&settings, None).unwrap())
+}
+
+/// A chat completion whose message is `message` (its `role` added), with
+/// `finish_reason: null` as some servers write it.
+fn chat_reply(mut message: Value) -> ResponseTemplate {
+    message["role"] = json!("assistant");
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": "chatcmpl-9", "object": "chat.completion", "created": 1, "model": "test-model",
+        "choices": [{"index": 0, "message": message, "finish_reason": null}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}
+    }))
+}
+
+/// A chat message built around a model's answer.
+type MessageOf = dyn Fn(String) -> Value + Send + Sync;
+
+/// Reasoning models on OpenAI-compatible servers, as they really answer:
+/// Ollama and llama.cpp (no reasoning parser) put `<think>…</think>`, with
+/// draft `[N]` lines, before the answer in `content`; a template that opens
+/// the block in the prompt leaves only `</think>`; vLLM's parser, when the
+/// model wrote no tags, leaves `content` null and the answer in
+/// `reasoning_content` (vllm#19222); Ollama's and vLLM's `reasoning` field
+/// beside a clean `content`. Every segment gets the answer, never a draft.
+#[test]
+fn openai_reasoning_models_answer_after_their_thinking() {
+    let rt = runtime();
+    let drafts = "Okay, the user wants these translated.\n[1] draft one\nHmm, better wording:\n[2] draft two\n";
+    let shapes: Vec<(&str, Box<MessageOf>)> = vec![
+        (
+            "<think> block in content",
+            Box::new(move |a| json!({"content": format!("<think>\n{drafts}</think>\n\n{a}")})),
+        ),
+        (
+            "closing tag only",
+            Box::new(move |a| json!({"content": format!("{drafts}</think>\n{a}")})),
+        ),
+        (
+            "content null, answer in reasoning_content",
+            Box::new(|a| json!({"content": null, "reasoning_content": a})),
+        ),
+        (
+            "reasoning field beside the content",
+            Box::new(move |a| json!({"content": a, "reasoning": drafts})),
+        ),
+    ];
+    for (what, shape) in shapes {
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            chat_reply(shape(numbered_answer(r)))
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{what}: {report:?}");
+        assert_eq!(
+            docs[0][3].target.as_deref(),
+            Some("NGƯỜI DÂN PHẤN KHỞI."),
+            "{what}"
+        );
+        assert_eq!(
+            docs[0][1].target.as_deref(),
+            Some("HỘI NGHỊ KẾT THÚC."),
+            "{what}"
+        );
+        // One request for the batch (and the glossary's enforcement), no splits.
+        assert_eq!(report.requests, 2, "{what}: {report:?}");
+    }
+    // Reasoning that never reaches an answer is unusable, not a translation.
+    let server = fake_server(&rt, "POST", "/v1/chat/completions", move |_: &Request| {
+        chat_reply(json!({"content": format!("<think>\n{drafts}")}))
+    });
+    let tm = tempfile::tempdir().unwrap();
+    let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+    assert_eq!(report.failed, 4, "{report:?}");
+    assert!(docs[0].iter().all(|s| s.target.is_none()));
+    assert!(mt_failed(&docs[0][0]).contains("reasoning only"));
+}
+
+/// The other servers' error bodies: a prompt over the context of llama.cpp
+/// (400 `exceed_context_size_error`, or an older build's 500 "Context size
+/// has been exceeded.") or vLLM (its top-level `{"object": "error"}` body)
+/// splits the batch like OpenAI's `context_length_exceeded`; a model the
+/// server does not have (Ollama's 404 "try pulling it first", vLLM's 404)
+/// stops the run at its first request, with the server's words.
+#[test]
+fn openai_compatible_servers_error_shapes() {
+    let rt = runtime();
+    let overflows = [
+        ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400,
+            "message": "request (5210 tokens) exceeds the available context size (4096 tokens), try increasing it",
+            "type": "exceed_context_size_error", "n_prompt_tokens": 5210, "n_ctx": 4096}})),
+        ResponseTemplate::new(500).set_body_json(json!({"error": {"code": 500,
+            "message": "Context size has been exceeded.", "type": "server_error"}})),
+        ResponseTemplate::new(400).set_body_json(json!({"object": "error",
+            "message": "This model's maximum context length is 4096 tokens. However, you requested 5210 tokens (5210 in the messages, 0 in the completion). Please reduce the length of the messages or completion.",
+            "type": "BadRequestError", "param": null, "code": 400})),
+    ];
+    for overflow in overflows {
+        // The whole batch is too long; halves fit.
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            let answer = numbered_answer(r);
+            if answer.lines().count() > 2 {
+                overflow.clone()
+            } else {
+                chat_reply(json!({"content": answer}))
+            }
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{report:?}");
+        assert_eq!(report.retries, 0, "split, not retried: {report:?}");
+        assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+    }
+    let unknown = [
+        (
+            json!({"error": {"message": "model \"qwen3:8b\" not found, try pulling it first",
+                "type": "api_error", "param": null, "code": null}}),
+            "try pulling it first",
+        ),
+        (
+            json!({"object": "error", "message": "The model `qwen3:8b` does not exist.",
+                "type": "NotFoundError", "param": null, "code": 404}),
+            "does not exist",
+        ),
+        (json!({"error": "model 'qwen3:8b' not found"}), "not found"),
+    ];
+    for (body, words) in unknown {
+        let server = fake_server(
+            &rt,
+            "POST",
+            "/v1/chat/completions",
+            ResponseTemplate::new(404).set_body_json(body),
+        );
+        let tm = tempfile::tempdir().unwrap();
+        let engine = openai_one_by_one(&server.uri(), "qwen3:8b");
+        let (docs, report) = run_article(engine, &tm.path().join("t.sqlite"));
+        assert_eq!(
+            (report.failed, report.requests, report.retries),
+            (4, 1, 0),
+            "{report:?}"
+        );
+        let why = report.stopped.expect("the run stopped");
+        assert!(
+            why.contains(words) && why.contains("[engines.openai]"),
+            "{why}"
+        );
+        assert!(mt_failed(&docs[0][3]).contains(words));
+    }
+}
+
+/// OpenAI's reasoning models (gpt-5, o1, o3) refuse `temperature: 0` with
+/// 400 `unsupported_value` (or the parameter itself with
+/// `unsupported_parameter`): the refused request goes again without it, and
+/// so does every later one; nothing fails.
+#[test]
+fn openai_models_refusing_temperature_get_requests_without_it() {
+    let rt = runtime();
+    let refusals = [
+        (
+            "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+            "unsupported_value",
+        ),
+        (
+            "Unsupported parameter: 'temperature' is not supported with this model.",
+            "unsupported_parameter",
+        ),
+    ];
+    for (message, code) in refusals {
+        let refused = Arc::new(AtomicUsize::new(0));
+        let count = refused.clone();
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            let b: Value = serde_json::from_slice(&r.body).unwrap();
+            if b.get("temperature").is_some() {
+                count.fetch_add(1, Ordering::SeqCst);
+                return ResponseTemplate::new(400)
+                    .set_body_json(json!({"error": {"message": message,
+                    "type": "invalid_request_error", "param": "temperature", "code": code}}));
+            }
+            chat_reply(json!({"content": numbered_answer(r)}))
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = openai_one_by_one(&server.uri(), "gpt-5-mini");
+        let (docs, report) = run_article(engine, &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{code}: {report:?}");
+        assert_eq!(docs[0][3].target.as_deref(), Some("NGƯỜI DÂN PHẤN KHỞI."));
+        assert_eq!(refused.load(Ordering::SeqCst), 1, "{code}: asked once");
+    }
+}
+
+/// A reply body built around a model's answer.
+type BodyOf = dyn Fn(String) -> String + Send + Sync;
+
+/// Servers that answer `stream: false` with server-sent events anyway
+/// (unsloth's and kaito's `/v1/chat/completions`, some proxies): deltas
+/// spread over events, one event holding the whole completion, and a
+/// completion followed by a stray `data: [DONE]` are all read.
+#[test]
+fn openai_servers_streaming_although_asked_not_to() {
+    let rt = runtime();
+    let chunk = |delta: Value, finish: Value| {
+        format!(
+            "data: {}\n\n",
+            json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "test-model",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+        )
+    };
+    let whole = |a: String| {
+        json!({"id": "c", "object": "chat.completion", "created": 1, "model": "test-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}]})
+    };
+    let shapes: Vec<(&str, Box<BodyOf>)> = vec![
+        (
+            "deltas",
+            Box::new(move |a: String| {
+                let mid = a
+                    .char_indices()
+                    .nth(a.chars().count() / 2)
+                    .map_or(0, |(i, _)| i);
+                let (head, tail) = a.split_at(mid);
+                let head = head.to_owned();
+                let tail = tail.to_owned();
+                chunk(json!({"role": "assistant", "content": ""}), Value::Null)
+                    + &chunk(json!({"content": head}), Value::Null)
+                    + &chunk(json!({"content": tail}), Value::Null)
+                    + &chunk(json!({}), json!("stop"))
+                    + "data: [DONE]\n\n"
+            }),
+        ),
+        (
+            "one event, whole message",
+            Box::new(move |a: String| format!("data: {}\n\ndata: [DONE]\n\n", whole(a))),
+        ),
+        (
+            "completion then [DONE]",
+            Box::new(move |a: String| format!("{}\n\ndata: [DONE]\n\n", whole(a))),
+        ),
+    ];
+    for (what, shape) in shapes {
+        let server = fake_server(&rt, "POST", "/v1/chat/completions", move |r: &Request| {
+            ResponseTemplate::new(200)
+                .set_body_raw(shape(numbered_answer(r)).into_bytes(), "text/event-stream")
+        });
+        let tm = tempfile::tempdir().unwrap();
+        let engine = OpenAi::with_key(&openai_settings(&server.uri(), 10), None).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("t.sqlite"));
+        assert_eq!(report.failed, 0, "{what}: {report:?}");
+        assert_eq!(report.requests, 2, "{what}: no split: {report:?}");
+        assert_eq!(
+            docs[0][3].target.as_deref(),
+            Some("NGƯỜI DÂN PHẤN KHỞI."),
+            "{what}"
+        );
+    }
+}
+
+/// A local model (Ollama, llama.cpp) or a reasoning model takes minutes
+/// for a batch; a request abandoned at 30 s is cancelled by the server and
+/// started again from nothing. `[engines.openai] timeout_s` defaults to
+/// 300 s (OpenAI's own clients wait 600 s); the other engines keep 30 s,
+/// and a file still sets it.
+#[test]
+fn openai_waits_minutes_by_default_other_engines_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let timeout = |printed: &str, engine: &str| -> String {
+        let table = printed
+            .split(&format!("[engines.{engine}]\n"))
+            .nth(1)
+            .unwrap()
+            .split("\n\n")
+            .next()
+            .unwrap()
+            .to_owned();
+        table
+            .lines()
+            .find_map(|l| l.strip_prefix("timeout_s = "))
+            .unwrap()
+            .to_owned()
+    };
+    let defaults = config(&["config"]);
+    assert_eq!(timeout(&defaults, "openai"), "300", "{defaults}");
+    for engine in ["apertium", "libretranslate", "deepl", "google"] {
+        assert_eq!(timeout(&defaults, engine), "30", "{engine}");
+    }
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[engines.openai]\ntimeout_s = 45\n",
+    )
+    .unwrap();
+    assert_eq!(
+        timeout(&config(&["config", "--config", "c.toml"]), "openai"),
+        "45"
+    );
+}
+
 /// The binary with a provider's canary key in the environment: the key
 /// reaches the server in its header and appears nowhere else.
 #[test]
@@ -932,22 +1368,29 @@ fn dry_run_estimates_openai_tokens() {
 #[test]
 fn engines_check_against_fakes() {
     let rt = runtime();
-    let server = fake_server(&rt, "GET", "/v1/models", ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"}]})));
+    let server = fake_server(&rt, "GET", "/v1/models", ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [{"id": "test-model", "object": "model", "created": 1, "owned_by": "me"},
+        {"id": "qwen3:latest", "object": "model", "created": 1, "owned_by": "library"}]})));
     let ok = OpenAi::with_key(&openai_settings(&server.uri(), 1), None).unwrap();
     assert!(
         rt.block_on(ok.check("vi", "en"))
             .unwrap()
             .contains("test-model")
     );
-    let other = OpenAi::with_key(
-        &EngineConfig {
-            model: Some("other".into()),
-            ..settings(&server.uri(), 1, 1)
-        },
-        None,
-    )
-    .unwrap();
-    assert!(rt.block_on(other.check("vi", "en")).is_err());
+    let model = |m: &str| {
+        OpenAi::with_key(
+            &EngineConfig {
+                model: Some(m.into()),
+                ..settings(&server.uri(), 1, 1)
+            },
+            None,
+        )
+        .unwrap()
+    };
+    let e = rt.block_on(model("other").check("vi", "en")).unwrap_err();
+    assert!(e.to_string().contains("test-model, qwen3:latest"), "{e}");
+    // Ollama serves `qwen3` as the `qwen3:latest` it lists.
+    assert!(rt.block_on(model("qwen3").check("vi", "en")).is_ok());
+    assert!(rt.block_on(model("qwen3:8b").check("vi", "en")).is_err());
 }
 
 /// Part 1's faults on the new engines: a cut-off reply (`finish_reason:

@@ -311,6 +311,67 @@ fn libretranslate_fewer_texts_and_rate_limits() {
     assert_eq!(report.term_compliant, report.term_segments);
 }
 
+/// LibreTranslate's refusals as its `app.py` writes them: a pair it does
+/// not offer (a 400 its translate route wraps in a 500 "Cannot translate
+/// text: …") and a ban stop the run at the first request; a server that
+/// needs a key and got none says so and stops; `--batch-limit` ("request
+/// (N) exceeds text limit (L)") splits the batch.
+#[test]
+fn libretranslate_refusals_as_its_server_writes_them() {
+    let rt = runtime();
+    let stops = [
+        (
+            500,
+            "Cannot translate text: 400 Bad Request: English (en) is not available as a target language from Vietnamese (vi)",
+            "does not translate this language pair",
+        ),
+        (
+            400,
+            "Please contact the server operator to get an API key",
+            "LIBRETRANSLATE_API_KEY",
+        ),
+        (403, "Too many request limits violations", "request limit"),
+    ];
+    for (status, error, words) in stops {
+        let server = fake_server(
+            &rt,
+            "POST",
+            "/translate",
+            ResponseTemplate::new(status).set_body_json(serde_json::json!({ "error": error })),
+        );
+        let tm = tempfile::tempdir().unwrap();
+        let engine = LibreTranslate::with_key(&settings(&server.uri(), 20, 1), None).unwrap();
+        let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("tm.sqlite"));
+        assert_eq!(
+            (report.failed, report.requests, report.retries),
+            (4, 1, 0),
+            "{error}: {report:?}"
+        );
+        let why = report.stopped.expect("the run stopped");
+        assert!(why.contains(words), "{why}");
+        assert!(docs[0].iter().all(|s| s.target.is_none()));
+    }
+    // `--batch-limit 1`: every request of more texts is refused, one by one they pass.
+    let server = fake_server(&rt, "POST", "/translate", |req: &Request| {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+        let n = body["q"].as_array().unwrap().len();
+        if n > 1 {
+            return ResponseTemplate::new(400).set_body_json(serde_json::json!({
+                "error": format!("Invalid request: request ({n}) exceeds text limit (1)")
+            }));
+        }
+        Libre::answering(None).respond(req)
+    });
+    let tm = tempfile::tempdir().unwrap();
+    let engine = LibreTranslate::with_key(&settings(&server.uri(), 20, 1), None).unwrap();
+    let (docs, report) = run_article(AnyEngine::new(engine), &tm.path().join("tm.sqlite"));
+    assert_eq!((report.failed, report.retries), (0, 0), "{report:?}");
+    assert_eq!(
+        docs[0][3].target.as_deref(),
+        Some(expected(&docs[0][3].source).as_str())
+    );
+}
+
 #[test]
 fn canary_key_never_leaks_and_auth_stops_the_run() {
     let canary = "sk-CANARY-4242-do-not-log";

@@ -2,7 +2,11 @@
 //!
 //! The key comes from `DEEPL_API_KEY` and travels only in the
 //! `Authorization: DeepL-Auth-Key …` header (never in a URL or body, never
-//! in an error). Requests hold at most 50 texts and stay well under the
+//! in an error; the `auth_key` parameter DeepL no longer accepts is never
+//! used). When the url is one of DeepL's own hosts, the key chooses it, as
+//! DeepL's clients do: API Free keys (ending in `:fx`) go to
+//! `api-free.deepl.com`, the others to `api.deepl.com` (each host answers
+//! the other's keys 403 "Wrong endpoint"). Requests hold at most 50 texts and stay well under the
 //! 128 KiB body limit. Codes: the source as its upper-case base (`VI`), the
 //! target with its regional variant where DeepL needs one (`en` → `EN-US`
 //! unless `target_variant = "EN-GB"`, `pt` → `PT-BR`). `tag_handling=xml`
@@ -18,6 +22,10 @@
 //! deletes the account's other `songngu-…` glossaries. A language pair
 //! DeepL has no glossaries for is translated without one (the verify stage
 //! still checks the terms).
+//!
+//! DeepL drops spaces next to XML tags at times (deepl-node#48): a space
+//! the text sent had beside a placeholder, and the reply lost between it
+//! and a letter, is put back (targets written with spaces).
 //!
 //! Errors: 429 and 529 retried with backoff; **456** quota exhausted (the
 //! run stops); 403 authentication; 413/414 split; 5xx retried; other 400s
@@ -39,16 +47,15 @@ use crate::secrets::Secret;
 const KEY: &str = "DEEPL_API_KEY";
 
 /// The registry entry.
-pub const SPEC: EngineSpec =
-    EngineSpec::new("deepl", "https://api-free.deepl.com", 4, |settings, key| {
-        DeepL::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new)
-    })
-    .key(KEY, true)
-    .capabilities(Capabilities {
-        native_glossary: true,
-        server_glossaries: true,
-        tags: TagMode::Xml,
-    });
+pub const SPEC: EngineSpec = EngineSpec::new("deepl", FREE_HOST, 4, |settings, key| {
+    DeepL::with_key(settings, key.unwrap_or_default()).map(AnyEngine::new)
+})
+.key(KEY, true)
+.capabilities(Capabilities {
+    native_glossary: true,
+    server_glossaries: true,
+    tags: TagMode::Xml,
+});
 
 /// A DeepL API account.
 ///
@@ -101,6 +108,26 @@ struct Usage {
     character_limit: Option<u64>,
 }
 
+/// DeepL's two hosts: API Free keys (ending in `:fx`) work only on the one,
+/// API Pro keys only on the other; the wrong one answers 403 "Wrong
+/// endpoint. Use https://…".
+const FREE_HOST: &str = "https://api-free.deepl.com";
+const PRO_HOST: &str = "https://api.deepl.com";
+
+/// The host a key works on when `url` is one of DeepL's own (as DeepL's
+/// clients choose it, by the `:fx` suffix); any other url (a proxy, a
+/// test server) as it is.
+fn host_for_key(url: String, key: &str) -> String {
+    if url != FREE_HOST && url != PRO_HOST {
+        return url;
+    }
+    if key.trim().ends_with(":fx") {
+        FREE_HOST.into()
+    } else {
+        PRO_HOST.into()
+    }
+}
+
 /// The name of the glossary for a content hash.
 fn glossary_name(hash: &str) -> String {
     format!("songngu-{}", &hash[..hash.len().min(16)])
@@ -128,6 +155,35 @@ fn xml_text(text: &str) -> String {
     out
 }
 
+/// Target languages written without spaces between words: a placeholder
+/// next to a letter is right there.
+const UNSPACED: [&str; 6] = ["zh", "ja", "th", "lo", "km", "my"];
+
+/// Puts back the spaces DeepL drops next to XML tags (DeepL's own client
+/// reports them: "Spaces before XML tags are randomly removed",
+/// deepl-node#48): where the text sent had whitespace on a side of a
+/// `<x id="N"/>` and the reply has a letter or digit right on that side,
+/// a space goes between them ("met with<x id="2"/>." → "met with
+/// <x id="2"/>."). Punctuation next to a tag is left as it is.
+fn respace(sent: &str, reply: &str) -> String {
+    let mut out = reply.to_owned();
+    for token in super::protect::placeholder_tokens(sent) {
+        let (Some(s), Some(r)) = (sent.find(token), out.find(token)) else {
+            continue;
+        };
+        let end = r + token.len();
+        let spaced_after = sent[s + token.len()..].starts_with(char::is_whitespace);
+        if spaced_after && out[end..].starts_with(char::is_alphanumeric) {
+            out.insert(end, ' ');
+        }
+        let spaced_before = sent[..s].ends_with(char::is_whitespace);
+        if spaced_before && out[..r].ends_with(char::is_alphanumeric) {
+            out.insert(r, ' ');
+        }
+    }
+    out
+}
+
 /// Undoes XML escaping in a reply (placeholders pass through).
 fn xml_unescape(text: &str) -> String {
     quick_xml::escape::unescape(text).map_or_else(|_| text.to_owned(), |c| c.into_owned())
@@ -143,7 +199,7 @@ impl DeepL {
         let (client, url) = connect(settings)?;
         Ok(DeepL {
             client,
-            url,
+            url: host_for_key(url, &key),
             key: Secret::new(KEY, key),
             // At most 4 bytes per character in UTF-8 (Vietnamese letters
             // take 1 to 3), plus a little JSON: under the 128 KiB body
@@ -205,7 +261,7 @@ impl DeepL {
                 "DeepL's character quota is used up ({message}): raise the limit or wait for the next period"
             )),
             403 => EngineError::Auth(format!(
-                "DeepL refused the key ({message}); check DEEPL_API_KEY, and the url: free keys (ending in :fx) use https://api-free.deepl.com"
+                "DeepL refused the key ({message}); check DEEPL_API_KEY, and the url: free keys (ending in :fx) use {FREE_HOST}, the others {PRO_HOST}"
             )),
             429 | 529 => EngineError::RateLimited {
                 status,
@@ -360,15 +416,15 @@ impl Engine for DeepL {
                 texts.len()
             )));
         }
+        let spaced = !UNSPACED.contains(&base(to).as_str());
         Ok(reply
             .translations
             .into_iter()
-            .map(|t| {
-                if tagged {
-                    xml_unescape(&t.text)
-                } else {
-                    t.text
-                }
+            .zip(texts)
+            .map(|(t, sent)| match (tagged, spaced) {
+                (true, true) => respace(sent, &xml_unescape(&t.text)),
+                (true, false) => xml_unescape(&t.text),
+                (false, _) => t.text,
             })
             .collect())
     }
@@ -414,6 +470,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_key_chooses_between_deepls_hosts() {
+        let at = |url: &str, key: &str| {
+            let s = EngineConfig {
+                url: url.into(),
+                ..EngineConfig::default()
+            };
+            DeepL::with_key(&s, key.into()).unwrap().url
+        };
+        // The default url with a Pro key, the Pro url with a Free key.
+        assert_eq!(at(FREE_HOST, "0123-abcd"), PRO_HOST);
+        assert_eq!(at("https://api.deepl.com/", "0123-abcd:fx"), FREE_HOST);
+        assert_eq!(at(FREE_HOST, "0123-abcd:fx"), FREE_HOST);
+        assert_eq!(at(PRO_HOST, "0123-abcd"), PRO_HOST);
+        // Any other server is left as configured.
+        assert_eq!(
+            at("http://127.0.0.1:3000", "0123-abcd:fx"),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(SPEC.default_url, FREE_HOST);
+    }
+
+    #[test]
     fn codes_and_escaping() {
         let d = DeepL::with_key(&EngineConfig::default(), "k".into()).unwrap();
         assert_eq!(d.target_code("en"), "EN-US");
@@ -431,6 +509,18 @@ mod tests {
         assert_eq!(
             xml_unescape("A &amp; B <x id=\"1\"/>"),
             "A & B <x id=\"1\"/>"
+        );
+        let sent = "<x id=\"1\"/> họp với <x id=\"2\"/>, \"<x id=\"3\"/>\" nói.";
+        assert_eq!(
+            respace(
+                sent,
+                "<x id=\"1\"/>met with<x id=\"2\"/>, \"<x id=\"3\"/>\" said."
+            ),
+            "<x id=\"1\"/> met with <x id=\"2\"/>, \"<x id=\"3\"/>\" said."
+        );
+        assert_eq!(
+            respace("a<x id=\"1\"/>b", "A<x id=\"1\"/>B"),
+            "A<x id=\"1\"/>B"
         );
         assert_eq!(
             glossary_name("0123456789abcdef0123"),

@@ -6,11 +6,14 @@
 //! up in proxy logs and error messages). Requests hold at most 128 texts
 //! and 5,000 code points; `format=text`, and HTML entities still found in
 //! replies (`&#39;`, `&amp;`) are decoded. Errors are classified on the
-//! reply's `error.errors[].reason`: 403 `dailyLimitExceeded` (or "Daily
-//! Limit Exceeded") stops the run as a quota; 403
-//! `userRateLimitExceeded`/`rateLimitExceeded` and 429 are retried; other
-//! 403s and 401 are authentication failures; 400 "payload size exceeds"
-//! splits; 5xx is retried.
+//! reply's `error.errors[].reason` and `error.details[].reason`: 403
+//! `dailyLimitExceeded` (or "Daily Limit Exceeded") and the Cloud quota's
+//! 429 RESOURCE_EXHAUSTED naming a limit "per day" stop the run as a
+//! quota; 403 `userRateLimitExceeded`/`rateLimitExceeded` and other 429s
+//! (the per-minute quota) are retried; other 403s, 401 and 400 "API key
+//! not valid"/"API key expired" (`API_KEY_INVALID`) are authentication
+//! failures; 400 "Too many text segments", "Text is too long", "payload
+//! size exceeds the limit" split; 5xx is retried.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -70,6 +73,10 @@ struct ErrorBody {
     errors: Vec<ErrorItem>,
     #[serde(default)]
     status: String,
+    /// `google.rpc.ErrorInfo` and the like: their `reason`
+    /// (`API_KEY_INVALID`, `RATE_LIMIT_EXCEEDED`).
+    #[serde(default)]
+    details: Vec<ErrorItem>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +161,7 @@ impl Google {
                 e.error
                     .errors
                     .into_iter()
+                    .chain(e.error.details)
                     .map(|i| i.reason)
                     .collect::<Vec<_>>(),
                 e.error.status,
@@ -162,7 +170,10 @@ impl Google {
         };
         let has = |r: &str| reasons.iter().any(|x| x == r);
         let lower = message.to_lowercase();
-        if has("dailyLimitExceeded") || lower.contains("daily limit exceeded") {
+        // Cloud quotas answer 429 RESOURCE_EXHAUSTED "Quota exceeded for quota
+        // metric '…' and limit '… per day' …": a daily cap, like the old 403.
+        let per_day = lower.contains("per day") && lower.contains("quota");
+        if has("dailyLimitExceeded") || lower.contains("daily limit exceeded") || per_day {
             return EngineError::Quota(format!(
                 "Google's daily limit is used up ({message}): raise the quota or wait until tomorrow"
             ));
@@ -177,7 +188,12 @@ impl Google {
                 retry_after: after,
             };
         }
-        if has("keyInvalid") || lower.contains("api key not valid") || status == 401 {
+        if has("keyInvalid")
+            || has("API_KEY_INVALID")
+            || lower.contains("api key not valid")
+            || lower.contains("api key expired")
+            || status == 401
+        {
             return EngineError::Auth(format!(
                 "Google refused the key ({message}); check GOOGLE_API_KEY"
             ));
@@ -187,6 +203,7 @@ impl Google {
                 "Google refused the request ({message}); check GOOGLE_API_KEY and that the Cloud Translation API is enabled"
             )),
             400 if lower.contains("too large")
+                || lower.contains("too long")
                 || lower.contains("exceeds the limit")
                 || lower.contains("too many text segments") =>
             {

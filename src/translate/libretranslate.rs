@@ -6,6 +6,15 @@
 //! (`--batch-limit`, `--char-limit`), unknown to the client: the configured
 //! `batch_size` and a 5,000-character request cap are the defaults, and a
 //! server that says "too large" gets a split batch.
+//!
+//! Errors are `{"error": "…"}` (its `app.py`): 400 "request (N) exceeds
+//! text limit (L)" (`--batch-limit`, `--char-limit`) splits; 400 "Please
+//! contact the server operator to get an API key" / "Visit … to get an API
+//! key" and 403 "Invalid API key" are key failures; 403 "Too many request
+//! limits violations" (a ban) stops the run as a quota; 429 "Slowdown: …"
+//! is retried; "xx is not supported" (400) and "… is not available as a
+//! target language from …" (a 500 wrapping a 400) stop the run as a pair
+//! not offered; other 500s ("Cannot translate text: …") are retried.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -84,6 +93,12 @@ impl LibreTranslate {
             .unwrap_or_default();
         let lower = message.to_lowercase();
         match status {
+            // Its translate route wraps this 400 in a 500 ("Cannot translate
+            // text: 400 Bad Request: English (en) is not available as a
+            // target language from …"): no retry makes the pair appear.
+            _ if lower.contains("is not available as a target language") => {
+                EngineError::Unsupported(format!("HTTP {status}: {message}"))
+            }
             403 if lower.contains("too many request limits") => EngineError::Quota(format!(
                 "LibreTranslate's request limit is used up ({message}): wait, or ask the server's operator for a higher limit"
             )),

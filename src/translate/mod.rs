@@ -106,6 +106,11 @@ pub enum EngineError {
     /// not supported): stop the run, retrying or running again cannot help.
     #[error("language pair not offered: {0}")]
     Unsupported(String),
+    /// The engine's settings do not fit the server (a model it does not
+    /// have, a url that is not its base): stop the run, every request
+    /// would fail the same way.
+    #[error("the settings do not fit the server: {0}")]
+    Misconfigured(String),
     /// The server refused the request as such: no retry.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -124,6 +129,7 @@ impl EngineError {
                 | EngineError::Auth(_)
                 | EngineError::Unreachable(_)
                 | EngineError::Unsupported(_)
+                | EngineError::Misconfigured(_)
         )
     }
 
@@ -329,16 +335,15 @@ pub(crate) async fn read_reply(
     })
 }
 
-/// Sends `request` and parses a successful JSON reply; a transport failure
-/// is classified by [`EngineError::from_reqwest`], an error status by the
-/// engine's own `failure` (which reads the protocol's error body). The body
-/// is scrubbed of secrets before it is parsed or quoted.
-pub(crate) async fn call_json<T, F>(
+/// Sends `request` and returns a successful reply's body; a transport
+/// failure is classified by [`EngineError::from_reqwest`], an error status
+/// by the engine's own `failure` (which reads the protocol's error body).
+/// The body is scrubbed of secrets before it is returned or quoted.
+pub(crate) async fn call_text<F>(
     request: reqwest::RequestBuilder,
     failure: F,
-) -> std::result::Result<T, EngineError>
+) -> std::result::Result<String, EngineError>
 where
-    T: serde::de::DeserializeOwned,
     F: FnOnce(Failure) -> EngineError,
 {
     let resp = request
@@ -350,7 +355,26 @@ where
     if !success {
         return Err(failure(reply));
     }
-    serde_json::from_str(&reply.body).map_err(|e| {
+    Ok(reply.body)
+}
+
+/// [`call_text`], the body parsed as JSON ([`parse_json`]).
+pub(crate) async fn call_json<T, F>(
+    request: reqwest::RequestBuilder,
+    failure: F,
+) -> std::result::Result<T, EngineError>
+where
+    T: serde::de::DeserializeOwned,
+    F: FnOnce(Failure) -> EngineError,
+{
+    parse_json(&call_text(request, failure).await?)
+}
+
+/// A successful reply's JSON, or [`EngineError::BadOutput`] saying why not.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    body: &str,
+) -> std::result::Result<T, EngineError> {
+    serde_json::from_str(body).map_err(|e| {
         let mut why = e.to_string();
         if why.chars().count() > 200 {
             why = why.chars().take(200).collect::<String>() + "…";
@@ -372,6 +396,7 @@ impl EngineError {
             EngineError::Transient(m) => EngineError::Transient(s(m)),
             EngineError::BadRequest(m) => EngineError::BadRequest(s(m)),
             EngineError::Unsupported(m) => EngineError::Unsupported(s(m)),
+            EngineError::Misconfigured(m) => EngineError::Misconfigured(s(m)),
             EngineError::BadOutput(m) => EngineError::BadOutput(s(m)),
             e @ EngineError::RateLimited { .. } => e,
         }

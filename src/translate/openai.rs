@@ -3,7 +3,10 @@
 //!
 //! Base URL and model come from `[engines.openai]`; the key, when set, from
 //! `OPENAI_API_KEY` as `Authorization: Bearer …` (local servers need none).
-//! Temperature 0 by default (`temperature` in the table).
+//! Temperature 0 by default (`temperature` in the table); a model that
+//! refuses it (OpenAI's reasoning models: 400 `unsupported_value` or
+//! `unsupported_parameter`, `param: "temperature"`) gets that request again
+//! without it, and every later one without it.
 //!
 //! The prompt numbers the batch's segments `[1] …`, `[2] …` and lists only
 //! the glossary entries whose source (or a variant) occurs in the batch,
@@ -16,13 +19,27 @@
 //! halves, down to single segments. Token usage is added up
 //! ([`OpenAi::usage`]).
 //!
-//! Errors: 429 `insufficient_quota` stops the run (no retry); 429
-//! `rate_limit_exceeded` (and any other 429) is retried, honouring
-//! `retry-after-ms` and `Retry-After`; 401/403 authentication; 400
-//! `context_length_exceeded` splits; 404 (unknown model) fails; 5xx is
+//! A server that streams although asked not to (server-sent events for
+//! `stream: false`) is read all the same.
+//!
+//! Reasoning models: the answer is what follows the last `</think>` of
+//! `content` (Ollama and llama.cpp without a reasoning parser write the
+//! thinking, draft `[N]` lines included, before it); when `content` is
+//! empty the answer is read from `reasoning_content` or `reasoning` (vLLM's
+//! parser puts a tagless answer there); a reply opening `<think>` and never
+//! closing it is unusable ([`strip_reasoning`]).
+//!
+//! Errors, in OpenAI's `{"error": {…}}`, Ollama's `{"error": "…"}` or vLLM's
+//! top-level `{"object": "error", …}` body: 429 `insufficient_quota` stops
+//! the run (no retry); 429 `rate_limit_exceeded` (and any other 429) is
+//! retried, honouring `retry-after-ms` and `Retry-After`; 401/403
+//! authentication; a prompt over the model's context splits (OpenAI's
+//! `context_length_exceeded`, llama.cpp's `exceed_context_size_error` with
+//! 400 or 500, vLLM's "maximum context length"); 404 (a model the server
+//! does not have, a url that is not its base) stops the run; 5xx is
 //! retried.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -30,8 +47,8 @@ use serde_json::json;
 
 use super::registry::{Capabilities, EngineSpec};
 use super::{
-    AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, ErrorReply, Failure,
-    Limits, TagMode, call_json, connect, retry_after,
+    AnyEngine, Billing, Engine, EngineConfig, EngineError, EngineResult, Failure, Limits, TagMode,
+    call_json, call_text, connect, parse_json, retry_after,
 };
 use crate::error::{Error, Result};
 use crate::glossary::{CaseRule, Diacritics};
@@ -47,6 +64,11 @@ pub const SPEC: EngineSpec =
         OpenAi::with_key(settings, key).map(AnyEngine::new)
     })
     .key(KEY, false)
+    // A batch of 20 segments takes a local model (Ollama, llama.cpp on a
+    // CPU or a small GPU), or any reasoning model, minutes; a request
+    // abandoned at 30 s is cancelled by the server and started again from
+    // nothing. OpenAI's own clients wait 600 s.
+    .timeout(300)
     .capabilities(Capabilities {
         native_glossary: true,
         server_glossaries: false,
@@ -89,6 +111,9 @@ pub struct OpenAi {
     finder: Option<Matcher>,
     prompt_tokens: AtomicU64,
     completion_tokens: AtomicU64,
+    /// Set once the server refused the `temperature` parameter (OpenAI's
+    /// reasoning models): later requests go without it.
+    no_temperature: AtomicBool,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +134,28 @@ struct Choice {
 struct Message {
     #[serde(default)]
     content: Option<String>,
+    /// vLLM's and DeepSeek's reasoning field (vLLM ≥ 0.11 also writes
+    /// `reasoning`); llama.cpp's with `--reasoning-format deepseek`.
+    #[serde(default)]
+    reasoning_content: Option<String>,
+    /// Ollama's and newer vLLM's name for the reasoning field.
+    #[serde(default)]
+    reasoning: Option<String>,
+}
+
+impl Message {
+    /// The text that holds the answer: the content, or, when a server's
+    /// reasoning parser put the whole answer in the reasoning field (vLLM
+    /// with a model that wrote no `<think>` tags: `content` null), that
+    /// field.
+    fn answer_text(&self) -> &str {
+        [&self.content, &self.reasoning_content, &self.reasoning]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .find(|t| !t.trim().is_empty())
+            .unwrap_or("")
+    }
 }
 
 #[derive(Deserialize)]
@@ -117,16 +164,6 @@ struct Usage {
     prompt_tokens: u64,
     #[serde(default)]
     completion_tokens: u64,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-    #[serde(default)]
-    code: Option<serde_json::Value>,
 }
 
 fn language_name(code: &str) -> &str {
@@ -154,6 +191,93 @@ pub fn estimate_tokens(texts: &[String]) -> usize {
         .sum();
     // Instructions and the reply's numbering; the reply about as long as the input.
     150 + 2 * body
+}
+
+/// A reply's completion. Servers that stream although asked not to (some
+/// model servers and proxies answer `stream: false` with server-sent
+/// events) are read too: the `data:` events' deltas (or whole messages)
+/// joined, the last `finish_reason` and `usage` kept; so is a completion
+/// followed by a stray `data: [DONE]`.
+fn completion(body: &str) -> EngineResult<Reply> {
+    let json = parse_json::<Reply>(body);
+    if json.is_ok() || !body.contains("data:") {
+        return json;
+    }
+    if let Some(front) = body.trim_end().strip_suffix("data: [DONE]")
+        && let Ok(reply) = serde_json::from_str(front)
+    {
+        return Ok(reply);
+    }
+    from_events(body).map_or(json, Ok)
+}
+
+/// The completion the `data:` events of a streamed reply make up; `None`
+/// when an event is not JSON or there is none.
+fn from_events(body: &str) -> Option<Reply> {
+    use serde_json::Value;
+    let (mut content, mut reasoning) = (String::new(), String::new());
+    let (mut finish_reason, mut usage, mut events) = (None, None, 0);
+    for line in body.lines() {
+        let Some(data) = line.strip_prefix("data:").map(str::trim) else {
+            continue;
+        };
+        if data == "[DONE]" {
+            continue;
+        }
+        let v: Value = serde_json::from_str(data).ok()?;
+        events += 1;
+        if let Some(u) = v.get("usage").filter(|u| !u.is_null()) {
+            usage = serde_json::from_value(u.clone()).ok();
+        }
+        let Some(choice) = v["choices"].get(0) else {
+            continue;
+        };
+        if let Some(part) = choice.get("delta").or_else(|| choice.get("message")) {
+            content.push_str(part["content"].as_str().unwrap_or(""));
+            for field in ["reasoning_content", "reasoning"] {
+                reasoning.push_str(part[field].as_str().unwrap_or(""));
+            }
+        }
+        if let Some(f) = choice["finish_reason"].as_str() {
+            finish_reason = Some(f.to_owned());
+        }
+    }
+    (events > 0).then(|| Reply {
+        choices: vec![Choice {
+            message: Message {
+                content: Some(content),
+                reasoning_content: Some(reasoning),
+                reasoning: None,
+            },
+            finish_reason,
+        }],
+        usage,
+    })
+}
+
+/// The answer of a reply without the reasoning a model wrote before it.
+///
+/// Reasoning models served without a reasoning parser (Ollama and llama.cpp
+/// with DeepSeek-R1, Qwen3, QwQ; vLLM without `--reasoning-parser`) start
+/// `content` with `<think>…</think>`, often with draft `[N]` lines inside;
+/// templates that open the block in the prompt leave only the closing
+/// `</think>`. The answer is what follows the last `</think>`. A reply
+/// that opens `<think>` and never closes it is reasoning only.
+///
+/// # Errors
+/// [`EngineError::BadOutput`] for reasoning without an answer.
+pub fn strip_reasoning(content: &str) -> EngineResult<&str> {
+    const OPEN: &str = "<think>";
+    const CLOSE: &str = "</think>";
+    if let Some(at) = content.rfind(CLOSE) {
+        return Ok(&content[at + CLOSE.len()..]);
+    }
+    if content.trim_start().starts_with(OPEN) {
+        return Err(EngineError::BadOutput(
+            "the model's reply is reasoning only (`<think>` without `</think>`)".into(),
+        ));
+    }
+    Ok(content)
 }
 
 /// Parses a numbered reply for `n` segments (see the module documentation).
@@ -233,6 +357,7 @@ impl OpenAi {
             finder: None,
             prompt_tokens: AtomicU64::new(0),
             completion_tokens: AtomicU64::new(0),
+            no_temperature: AtomicBool::new(false),
         })
     }
 
@@ -317,6 +442,18 @@ impl OpenAi {
         (system, user)
     }
 
+    /// A chat completions request with `body`, the key when there is one.
+    fn chat(&self, body: &serde_json::Value) -> reqwest::RequestBuilder {
+        let request = self
+            .client
+            .post(format!("{}/v1/chat/completions", self.url))
+            .json(body);
+        match &self.key {
+            Some(k) => request.bearer_auth(k.expose()),
+            None => request,
+        }
+    }
+
     fn failure(f: Failure) -> EngineError {
         let status = f.status;
         let headers = f.headers;
@@ -326,18 +463,21 @@ impl OpenAi {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
             .or_else(|| retry_after(&headers));
-        let (message, kind, code) = match serde_json::from_str::<ErrorReply<ErrorBody>>(&f.body) {
-            Ok(e) => (
-                e.error.message,
-                e.error.kind.unwrap_or_default(),
-                e.error
-                    .code
-                    .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned))
-                    .unwrap_or_default(),
-            ),
-            Err(_) => (format!("HTTP {status}"), String::new(), String::new()),
-        };
+        let ErrorParts {
+            message,
+            kind,
+            code,
+            ..
+        } = error_parts(&f.body)
+            .filter(|e| !e.message.trim().is_empty())
+            .unwrap_or_else(|| ErrorParts {
+                message: format!("HTTP {status}"),
+                ..ErrorParts::default()
+            });
         let is = |what: &str| kind == what || code == what;
+        let overflow = is("context_length_exceeded")
+            || is("exceed_context_size_error")
+            || names_the_context(&message);
         match status {
             429 if is("insufficient_quota") => EngineError::Quota(format!(
                 "the server says the account has no credit left ({message}): check the plan and billing"
@@ -349,13 +489,79 @@ impl OpenAi {
             401 | 403 => EngineError::Auth(format!(
                 "the server refused the request ({message}); check OPENAI_API_KEY"
             )),
-            400 if is("context_length_exceeded") => EngineError::TooLarge(message),
-            404 => EngineError::BadRequest(format!(
-                "HTTP 404: {message} (is the model name right, and the url the server's base?)"
+            400 | 413 | 500 if overflow => EngineError::TooLarge(message),
+            404 => EngineError::Misconfigured(format!(
+                "HTTP 404: {message} (is `model` in [engines.openai] a model the server has — pulled, for Ollama — and the url the server's base?)"
             )),
             _ => EngineError::from_status(status, message, after),
         }
     }
+}
+
+/// What an error body says: message, type, code and the parameter named.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ErrorParts {
+    message: String,
+    kind: String,
+    code: String,
+    param: String,
+}
+
+/// The parts of an error body, in the shapes the OpenAI-compatible
+/// servers write: `{"error": {"message", "type", "param", "code"}}`
+/// (OpenAI, Ollama's `/v1`, llama.cpp), `{"error": "…"}` (Ollama's own
+/// routes, proxies) and vLLM's top-level `{"object": "error", "message",
+/// "type", "code"}`; a code may be a number.
+fn error_parts(body: &str) -> Option<ErrorParts> {
+    use serde_json::Value;
+    let v: Value = serde_json::from_str(body).ok()?;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let e = match v.get("error") {
+        Some(Value::String(m)) => {
+            return Some(ErrorParts {
+                message: m.clone(),
+                ..ErrorParts::default()
+            });
+        }
+        Some(e @ Value::Object(_)) => e,
+        _ if v.get("message").is_some() => &v,
+        _ => return None,
+    };
+    Some(ErrorParts {
+        message: text(&e["message"]),
+        kind: text(&e["type"]),
+        code: text(&e["code"]),
+        param: text(&e["param"]),
+    })
+}
+
+/// Does a refusal say the model takes no `temperature` (or not this one)?
+/// OpenAI's reasoning models: 400 `unsupported_value` "'temperature' does
+/// not support 0 with this model. Only the default (1) value is
+/// supported." or `unsupported_parameter` "'temperature' is not supported
+/// with this model.", `param: "temperature"`.
+fn refuses_temperature(f: &Failure) -> bool {
+    f.status == 400
+        && error_parts(&f.body).is_some_and(|e| {
+            e.param == "temperature"
+                || e.message.to_ascii_lowercase().contains("unsupported")
+                    && e.message.contains("'temperature'")
+        })
+}
+
+/// Does an error message say the prompt does not fit the model's context?
+/// vLLM: "This model's maximum context length is 4096 tokens…", "…too long
+/// to fit into the model (context length 4096)"; llama.cpp: "the request
+/// exceeds the available context size", "Context size has been exceeded".
+fn names_the_context(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["context length", "context size", "context window"]
+        .iter()
+        .any(|w| m.contains(w))
 }
 
 impl Engine for OpenAi {
@@ -393,22 +599,38 @@ impl Engine for OpenAi {
 
     async fn translate(&self, texts: &[String], from: &str, to: &str) -> EngineResult<Vec<String>> {
         let (system, user) = self.prompt(texts, from, to);
-        let mut request = self
-            .client
-            .post(format!("{}/v1/chat/completions", self.url))
-            .json(&json!({
-                "model": self.model,
-                "messages": [
-                    {"role": "system", "content": system},
-                    {"role": "user", "content": user},
-                ],
-                "temperature": self.temperature,
-                "stream": false,
-            }));
-        if let Some(k) = &self.key {
-            request = request.bearer_auth(k.expose());
+        let mut body = json!({
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+            "stream": false,
+        });
+        let with_temperature = !self.no_temperature.load(Ordering::Relaxed);
+        if with_temperature {
+            body["temperature"] = json!(self.temperature);
         }
-        let reply: Reply = call_json(request, Self::failure).await?;
+        let refused = AtomicBool::new(false);
+        let sent = call_text(self.chat(&body), |f| {
+            refused.store(refuses_temperature(&f), Ordering::Relaxed);
+            Self::failure(f)
+        })
+        .await;
+        // A model that takes no temperature gets the same request without
+        // it, and so does every later request: one exchange of the
+        // protocol, not a retry of a failure.
+        let text = match sent {
+            Err(_) if with_temperature && refused.load(Ordering::Relaxed) => {
+                self.no_temperature.store(true, Ordering::Relaxed);
+                if let Some(b) = body.as_object_mut() {
+                    b.remove("temperature");
+                }
+                call_text(self.chat(&body), Self::failure).await?
+            }
+            other => other?,
+        };
+        let reply = completion(&text)?;
         if let Some(u) = &reply.usage {
             self.prompt_tokens
                 .fetch_add(u.prompt_tokens, Ordering::Relaxed);
@@ -431,7 +653,7 @@ impl Engine for OpenAi {
             }
             _ => {}
         }
-        parse_reply(choice.message.content.as_deref().unwrap_or(""), texts.len())
+        parse_reply(strip_reasoning(choice.message.answer_text())?, texts.len())
     }
 
     async fn check(&self, _from: &str, _to: &str) -> EngineResult<String> {
@@ -448,10 +670,19 @@ impl Engine for OpenAi {
             request = request.bearer_auth(k.expose());
         }
         let models: Models = call_json(request, Self::failure).await?;
-        if !models.data.iter().any(|m| m.id == self.model) {
+        // Ollama lists `qwen3:latest` for the `qwen3` it serves.
+        let listed = |id: &str| id == self.model || id.strip_suffix(":latest") == Some(&self.model);
+        if !models.data.iter().any(|m| listed(&m.id)) {
+            let some: Vec<&str> = models.data.iter().take(10).map(|m| m.id.as_str()).collect();
             return Err(EngineError::BadRequest(format!(
-                "the server at {} does not list the model `{}`",
-                self.url, self.model
+                "the server at {} does not list the model `{}` (it lists: {})",
+                self.url,
+                self.model,
+                if some.is_empty() {
+                    "none".into()
+                } else {
+                    some.join(", ")
+                }
             )));
         }
         Ok(format!(
@@ -485,6 +716,67 @@ mod tests {
             let e = parse_reply(reply, 2).unwrap_err().to_string();
             assert!(e.contains(why), "{reply:?}: {e}");
         }
+    }
+
+    #[test]
+    fn reasoning_before_the_answer_is_left_out() {
+        let answer = |c: &str| strip_reasoning(c).map(|a| parse_reply(a, 2));
+        for content in [
+            "<think>\n[1] draft\nno, better\n</think>\n\n[1] A\n[2] B",
+            "[1] draft\nno, better</think>[1] A\n[2] B",
+            "<think>\n\n</think>\n\n[1] A\n[2] B",
+            "[1] A\n[2] B",
+        ] {
+            assert_eq!(answer(content).unwrap().unwrap(), ["A", "B"], "{content:?}");
+        }
+        let e = strip_reasoning("<think>\n[1] A\n[2] B").unwrap_err();
+        assert!(e.to_string().contains("reasoning only"), "{e}");
+    }
+
+    #[test]
+    fn error_bodies_of_every_server() {
+        let f = |status: u16, body: &str| {
+            OpenAi::failure(Failure {
+                status,
+                headers: reqwest::header::HeaderMap::new(),
+                body: body.into(),
+            })
+        };
+        assert_eq!(
+            error_parts(r#"{"object":"error","message":"m","type":"BadRequestError","code":400}"#),
+            Some(ErrorParts {
+                message: "m".into(),
+                kind: "BadRequestError".into(),
+                code: "400".into(),
+                param: String::new()
+            })
+        );
+        assert_eq!(
+            error_parts(r#"{"error":"model 'x' not found"}"#),
+            Some(ErrorParts {
+                message: "model 'x' not found".into(),
+                ..ErrorParts::default()
+            })
+        );
+        assert_eq!(error_parts("404 page not found"), None);
+        assert!(matches!(
+            f(
+                400,
+                r#"{"error":{"message":"too long","type":"invalid_request_error","code":"context_length_exceeded"}}"#
+            ),
+            EngineError::TooLarge(_)
+        ));
+        assert!(matches!(
+            f(
+                400,
+                r#"{"error":{"message":"bad","type":"invalid_request_error","code":null}}"#
+            ),
+            EngineError::BadRequest(_)
+        ));
+        // A plain-text 404 (a url that is not the server's base) stops the run too.
+        let e = f(404, "404 page not found");
+        assert!(e.is_fatal() && e.to_string().contains("HTTP 404"), "{e}");
+        assert!(matches!(f(503, "{}"), EngineError::Transient(_)));
     }
 
     #[test]

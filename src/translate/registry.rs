@@ -56,6 +56,8 @@ pub struct EngineSpec {
     pub default_url: &'static str,
     /// `[engines.NAME] concurrency` when the file gives none.
     pub default_concurrency: u32,
+    /// `[engines.NAME] timeout_s` when the file gives none.
+    pub default_timeout_s: u64,
     /// Where its API key comes from, if it takes one.
     pub key: Option<KeyVar>,
     /// What it can do.
@@ -84,6 +86,7 @@ impl EngineSpec {
             name,
             default_url: url,
             default_concurrency: concurrency,
+            default_timeout_s: 30,
             key: None,
             capabilities: Capabilities {
                 native_glossary: false,
@@ -99,6 +102,13 @@ impl EngineSpec {
     /// it when `required`.
     pub const fn key(mut self, var: &'static str, required: bool) -> EngineSpec {
         self.key = Some(KeyVar { var, required });
+        self
+    }
+
+    /// Its `[engines.NAME] timeout_s` default, when 30 seconds is too
+    /// short for its servers.
+    pub const fn timeout(mut self, seconds: u64) -> EngineSpec {
+        self.default_timeout_s = seconds;
         self
     }
 
@@ -119,7 +129,10 @@ impl EngineSpec {
 
     /// The engine's `[engines.NAME]` defaults.
     pub fn default_settings(&self) -> EngineConfig {
-        EngineConfig::with_url(self.default_url, self.default_concurrency)
+        EngineConfig {
+            timeout_s: self.default_timeout_s,
+            ..EngineConfig::with_url(self.default_url, self.default_concurrency)
+        }
     }
 
     /// Why a run could not start with this engine and `settings` (a
