@@ -1843,3 +1843,131 @@ fn engines_shows_ready_only_with_the_key_present() {
     );
     assert_eq!(engines(Some("k-0000:fx")), want("yes", "set"));
 }
+
+/// A redirect to another origin is not followed: Google's key travels in a
+/// header and LibreTranslate's in the body, which the HTTP client would
+/// carry to the other server. The run stops at once (a misconfiguration,
+/// not a transient failure) and says where the server pointed; the other
+/// server receives nothing. A redirect within the same server is followed.
+#[test]
+fn a_redirect_to_another_server_is_refused_and_the_key_stays_home() {
+    let rt = runtime();
+    let elsewhere = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(&elsewhere),
+    );
+    let home = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(wiremock::matchers::any())
+            .respond_with(
+                ResponseTemplate::new(307).insert_header("location", elsewhere.uri() + "/steal"),
+            )
+            .mount(&home),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = []\n[tm]\npath = \"tm.sqlite\"\n[engines.google]\nurl = \"{0}\"\n\
+             [engines.libretranslate]\nurl = \"{0}\"\n",
+            home.uri()
+        ),
+    )
+    .unwrap();
+    for (engine, var, key) in [
+        ("google", "GOOGLE_API_KEY", "AIzaCanaryRedirectKey0001"),
+        (
+            "libretranslate",
+            "LIBRETRANSLATE_API_KEY",
+            "lt-canary-redirect-0002",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(["run", "bai.txt", "--engine", engine, "-o", engine])
+            .current_dir(d)
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .env(var, key)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{engine}: {err}");
+        let to = elsewhere.uri();
+        assert!(
+            err.contains(&format!(
+                "the server redirected the request to {to}; songngu follows redirects only within \
+                 the configured server"
+            )),
+            "{engine}: {err}"
+        );
+        assert!(!err.contains(key), "{err}");
+    }
+    let stolen = rt.block_on(elsewhere.received_requests()).unwrap();
+    assert!(
+        stolen.is_empty(),
+        "{} request(s) reached the other server",
+        stolen.len()
+    );
+}
+
+/// A key pasted with its line break is used without it; a key with a
+/// control character inside is a configuration error (exit 2) naming the
+/// variable, never the key, before anything is sent.
+#[test]
+fn a_key_with_a_line_break_is_trimmed_or_refused_before_sending() {
+    let rt = runtime();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(path("/translate"))
+            .respond_with(|req: &Request| common::mt::libre_reply(req, |t| t.to_uppercase()))
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bai.txt"), ARTICLE).unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[glossary]\npaths = []\n[tm]\npath = \"tm.sqlite\"\n[translate]\nengine = \
+             \"libretranslate\"\n[engines.libretranslate]\nurl = \"{}\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let run = |key: &str, out: &str| {
+        Command::new(env!("CARGO_BIN_EXE_songngu"))
+            .args(["run", "bai.txt", "-o", out])
+            .current_dir(d)
+            .env_remove("SONGNGU_CONFIG")
+            .env_remove("SONGNGU_ENGINE")
+            .env("LIBRETRANSLATE_API_KEY", key)
+            .output()
+            .unwrap()
+    };
+    let out = run("lt-inner\nbreak-0003", "bad");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the API key in LIBRETRANSLATE_API_KEY has a line break"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("lt-inner") && !err.contains("break-0003"),
+        "{err}"
+    );
+    assert!(rt.block_on(server.received_requests()).unwrap().is_empty());
+
+    let out = run("lt-pasted-key-0004\n", "good");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let sent = rt.block_on(server.received_requests()).unwrap();
+    assert!(!sent.is_empty());
+    for req in &sent {
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        assert_eq!(body["api_key"], "lt-pasted-key-0004");
+    }
+}

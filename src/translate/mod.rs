@@ -153,6 +153,16 @@ impl EngineError {
     /// Classifies a transport error (never includes the URL, which may
     /// carry a key for some protocols).
     pub fn from_reqwest(e: &reqwest::Error) -> EngineError {
+        if e.is_redirect() {
+            let to = std::error::Error::source(e)
+                .and_then(|s| s.downcast_ref::<CrossOrigin>())
+                .map_or_else(|| "another server".to_owned(), |c| c.0.clone());
+            return EngineError::Misconfigured(format!(
+                "the server redirected the request to {to}; songngu follows redirects only \
+                 within the configured server, since the API key would go along: set the \
+                 engine's `url` in config.toml to where the service is"
+            ));
+        }
         let what = if e.is_timeout() {
             "timed out"
         } else if e.is_connect() {
@@ -266,11 +276,41 @@ pub trait Engine: Send + Sync {
 pub fn http_client(settings: &EngineConfig) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .user_agent(concat!("songngu/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::custom(same_origin_redirects))
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(settings.timeout_s.max(1)))
         .build()
         .map_err(|e| Error::Engine(format!("cannot build the HTTP client: {e}")))
 }
+
+/// Follows a redirect only within the origin (scheme, host and port) of
+/// the first request, at most 10 times. Across origins it stops with an
+/// error: a key travels in a header (`x-goog-api-key`) or in the body
+/// (LibreTranslate's `api_key`, re-sent on a 307/308) that the HTTP client
+/// would carry to the other server.
+fn same_origin_redirects(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let first = attempt.previous().first().map(reqwest::Url::origin);
+    if first.as_ref() != Some(&attempt.url().origin()) {
+        let to = attempt.url().origin().ascii_serialization();
+        return attempt.error(CrossOrigin(to));
+    }
+    if attempt.previous().len() > 10 {
+        return attempt.error(CrossOrigin("a loop of redirects".into()));
+    }
+    attempt.follow()
+}
+
+/// A redirect [`same_origin_redirects`] refused; what it led to.
+#[derive(Debug)]
+struct CrossOrigin(String);
+
+impl std::fmt::Display for CrossOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CrossOrigin {}
 
 /// The HTTP client for `settings` ([`http_client`]) and the server's base
 /// URL without a trailing `/`.
@@ -284,12 +324,32 @@ pub(crate) fn connect(settings: &EngineConfig) -> Result<(reqwest::Client, Strin
     ))
 }
 
-/// The API key in the environment variable `var`, if set and not blank;
-/// registered as a secret (see [`crate::secrets`]) as it is read.
-pub(crate) fn env_key(var: &str) -> Option<String> {
-    let key = std::env::var(var).ok().filter(|k| !k.trim().is_empty())?;
-    crate::secrets::register(var, &key);
-    Some(key)
+/// The API key in the environment variable `var`, if set and not blank,
+/// without the spaces and line breaks around it (a key pasted with its
+/// line break); registered as a secret (see [`crate::secrets`]) as it is
+/// read, as set and as used.
+///
+/// # Errors
+/// [`Error::Engine`] naming the variable (never the key) when the key
+/// holds a control character or space inside it, which no HTTP header can
+/// carry.
+pub(crate) fn env_key(var: &str) -> Result<Option<String>> {
+    let Ok(raw) = std::env::var(var) else {
+        return Ok(None);
+    };
+    let key = raw.trim();
+    if key.is_empty() {
+        return Ok(None);
+    }
+    crate::secrets::register(var, &raw);
+    crate::secrets::register(var, key);
+    if key.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::Engine(format!(
+            "the API key in {var} has a line break, tab or other control character inside it, \
+             which no request can carry; set the variable to the key alone"
+        )));
+    }
+    Ok(Some(key.to_owned()))
 }
 
 /// Is the API key variable `var` set (not blank)? Reads nothing else.

@@ -178,7 +178,7 @@ pub fn open(engines: &Engines, kind: EngineKind, purpose: Purpose) -> Result<Any
     })?;
     let key = match spec.key {
         None => None,
-        Some(k) => match (super::env_key(k.var), k.required, purpose) {
+        Some(k) => match (super::env_key(k.var)?, k.required, purpose) {
             (Some(key), _, _) => Some(key),
             (None, true, Purpose::Send) => {
                 return Err(Error::Engine(format!(
