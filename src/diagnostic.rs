@@ -9,6 +9,28 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+/// `path` as a message shows it: its control characters (a line break, an
+/// escape that would recolour or clear a terminal) written as `\u{…}`, so a
+/// hostile file name can neither forge a line of output nor drive the
+/// terminal. Every other character is shown as [`Path::display`] shows it.
+///
+/// [`Path::display`]: std::path::Path::display
+pub fn shown(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Where something was defined: file, 1-based line and column (characters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {
@@ -22,7 +44,7 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.path.display(), self.line, self.col)
+        write!(f, "{}:{}:{}", shown(&self.path), self.line, self.col)
     }
 }
 

@@ -24,7 +24,7 @@ pub enum Error {
         message: String,
     },
     /// An input or output file could not be read or written.
-    #[error("{}: {cause}", path.display())]
+    #[error("{}: {cause}", crate::diagnostic::shown(path))]
     Io {
         /// The file.
         path: PathBuf,
@@ -42,7 +42,7 @@ pub enum Error {
     #[error("{0}")]
     Engine(String),
     /// The translation memory could not be read or written.
-    #[error("translation memory {}: {message}", path.display())]
+    #[error("translation memory {}: {message}", crate::diagnostic::shown(path))]
     Tm {
         /// The SQLite file.
         path: PathBuf,
@@ -57,8 +57,8 @@ pub enum Error {
          file for writing, and this file is write-protected; make it writable once (for example \
          `chmod u+w {}`) and run the command again, or copy it to a writable place and set \
          [tm] path to the copy",
-        path.display(),
-        path.display()
+        crate::diagnostic::shown(path),
+        crate::diagnostic::shown(path)
     )]
     TmOldSchema {
         /// The SQLite file.
@@ -66,7 +66,7 @@ pub enum Error {
     },
     /// The memory cannot be written and the command must write to it
     /// (store corrections or engine replies, delete corrections).
-    #[error("translation memory {}: {}", path.display(), why)]
+    #[error("translation memory {}: {}", crate::diagnostic::shown(path), why)]
     TmReadOnly {
         /// The SQLite file.
         path: PathBuf,
@@ -75,7 +75,7 @@ pub enum Error {
     },
     /// There is no translation memory where one was expected (a read-only
     /// command creates none).
-    #[error("no translation memory at {}", path.display())]
+    #[error("no translation memory at {}", crate::diagnostic::shown(path))]
     NoTm {
         /// Where it was looked for.
         path: PathBuf,
@@ -98,7 +98,7 @@ pub enum Error {
     #[error(
         "{}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (for example \
          `iconv -f WINDOWS-1258 -t UTF-8`)",
-        path.display()
+        crate::diagnostic::shown(path)
     )]
     InvalidUtf8 {
         /// The file, or `<stdin>`.
@@ -110,7 +110,7 @@ pub enum Error {
     /// with `..`, or a folder that is a symbolic link leading out).
     #[error(
         "{}: refusing to write outside the output folder {}: {reason}",
-        path.display(),
+        crate::diagnostic::shown(path),
         root.display()
     )]
     OutsideOutput {
@@ -152,7 +152,7 @@ pub enum Error {
     #[error(
         "{} is a file, but the outputs of {} need a folder there; nothing was written: \
          move the file or choose another output folder (-o)",
-        path.display(),
+        crate::diagnostic::shown(path),
         input.display()
     )]
     OutputFolderIsFile {
@@ -164,7 +164,7 @@ pub enum Error {
     /// The output folder named is a file.
     #[error(
         "{} is a file, not a folder: name a folder for the outputs with -o (it is created if missing)",
-        path.display()
+        crate::diagnostic::shown(path)
     )]
     OutputDirIsFile {
         /// The file named as the output folder.
@@ -193,8 +193,14 @@ fn parse_message(
     message: &str,
 ) -> String {
     match column {
-        Some(col) => format!("{}:{line}:{col}: error: {message}", file.display()),
-        None => format!("{}:{line}: error: {message}", file.display()),
+        Some(col) => format!(
+            "{}:{line}:{col}: error: {message}",
+            crate::diagnostic::shown(file)
+        ),
+        None => format!(
+            "{}:{line}: error: {message}",
+            crate::diagnostic::shown(file)
+        ),
     }
 }
 

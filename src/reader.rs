@@ -878,11 +878,26 @@ fn named(path: PathBuf, form: &OsString) -> Input {
         .next()
         .unwrap_or_default()
         .to_owned();
+    // A control character in the name (a line break, a terminal escape)
+    // would reach every output's name, the segment ids and the messages:
+    // the document fails alone, with its name shown escaped.
+    let unreadable = form
+        .to_string_lossy()
+        .chars()
+        .any(char::is_control)
+        .then(|| {
+            (
+                std::io::ErrorKind::InvalidInput,
+                "its name holds a control character (shown as \\u{…}), which would reach the \
+             outputs' names and the segment ids; rename the file"
+                    .to_owned(),
+            )
+        });
     Input {
         path,
         out_stem: PathBuf::from(form),
         name,
-        unreadable: None,
+        unreadable,
     }
 }
 

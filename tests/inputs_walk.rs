@@ -317,3 +317,43 @@ fn qa_says_which_links_to_folders_it_did_not_follow() {
     assert_eq!(qa_files(&out), "2 file(s)", "{out}");
     assert!(!err.contains("not followed"), "{err}");
 }
+
+/// A file whose name holds a control character (a line break that would
+/// forge a line of output, an escape that would clear the terminal) fails
+/// alone with its name shown escaped; the other documents are written, and
+/// no output name or message carries the raw character.
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_control_characters_fails_alone_and_is_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    std::fs::create_dir(d.join("q")).unwrap();
+    std::fs::write(
+        d.join("q").join("x\nsongngu run: all fine\u{1b}[2J.txt"),
+        "Câu chín mươi.\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("q/ok.txt"), "Câu một.\n").unwrap();
+    let (code, out, err) = sn(d, &["run", "q", "-o", "out"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "songngu: error: q/x\\u{a}songngu run: all fine\\u{1b}[2J.txt: its name holds a \
+             control character"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}') && !out.contains('\u{1b}'), "{err}");
+    assert!(
+        !err.lines().any(|l| l.starts_with("songngu run: all fine")),
+        "{err}"
+    );
+    let mut written: Vec<String> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert!(written.iter().all(|n| n.starts_with("ok.")), "{written:?}");
+    assert!(written.contains(&"ok.jsonl".to_owned()), "{written:?}");
+}
