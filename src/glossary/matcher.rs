@@ -2241,6 +2241,39 @@ mod tests {
         }
     }
 
+    /// The byte scans of [`last_word`] and [`ends_in_a_name`] say what
+    /// splitting by characters says, with `à` (`C3 A0`) and `Ạ` (`E1 BA
+    /// A0`), whose last byte is NBSP's, next to real NBSPs.
+    #[test]
+    fn last_words_by_bytes_equal_splits_by_characters() {
+        fn reference_last(t: &str) -> &str {
+            t.rsplit([' ', '\u{a0}', '.']).next().unwrap_or(t)
+        }
+        let reference_name = |t: &str| {
+            let mut words = t.rsplit([' ', '\u{a0}']);
+            let capital = |w: Option<&str>| w.and_then(|w| w.chars().next()).is_some_and(is_upper);
+            capital(words.next()) && capital(words.next())
+        };
+        let pieces = ["Hà", "Nội", "là", "Ạ", "TP", "à", "x", "Đà", ""];
+        let gaps = [" ", "\u{a0}", ".", "  ", "à", "Ạ"];
+        let mut texts = Vec::new();
+        for a in pieces {
+            for g in gaps {
+                for b in pieces {
+                    for g2 in gaps {
+                        for c in pieces {
+                            texts.push(format!("{a}{g}{b}{g2}{c}"));
+                        }
+                    }
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(last_word(t), reference_last(t), "{t:?}");
+            assert_eq!(ends_in_a_name(t), reference_name(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn family_names_fold_and_the_list_is_sorted() {
         assert!(SURNAMES.windows(2).all(|w| w[0] < w[1]));
