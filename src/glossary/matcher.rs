@@ -120,6 +120,9 @@ struct Key {
     /// misspelt, since every Vietnamese syllable folds like several real
     /// ones (`Huệ`, a given name, folds like `Huế`).
     one_word: bool,
+    /// Has the ASCII fold of `written` a capital letter? If not, the
+    /// permissive case rule passes every folded candidate.
+    fold_upper: bool,
     /// `written`, `cased` and `lkey` back to back.
     spellings: Box<str>,
     written_len: usize,
@@ -269,6 +272,10 @@ impl KeySet {
             needs_number: shared.2,
             edges,
             one_word: !written.contains(char::is_whitespace),
+            fold_upper: written
+                .chars()
+                .flat_map(|c| crate::transliterate::fold_char(c).chars())
+                .any(|c| c.is_ascii_uppercase()),
             spellings: format!("{written}{cased}{lkey}").into_boxed_str(),
             written_len: written.len(),
             cased_len: cased.len(),
@@ -689,42 +696,9 @@ impl Matcher {
                         folded_left = true;
                         continue;
                     }
-                    let class = if has_diacritics(slice) {
-                        HitClass::DiacriticMismatch
-                    } else {
-                        HitClass::AsciiSpan
+                    let Some(class) = folded_class(nfc, (ns, ne), slice, k) else {
+                        continue;
                     };
-                    // A misspelling is reported against the term whose words are
-                    // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
-                    // built on it, whose slot would hide the misspelt words.
-                    // Nor against a one-word term: its fold is the fold of
-                    // several real syllables (`Huệ` for `Huế`).
-                    if class == HitClass::DiacriticMismatch
-                        && (k.kind == KeyKind::Pattern || k.one_word)
-                    {
-                        continue;
-                    }
-                    // An unaccented one-word span right after an accented
-                    // syllable is a real word of accented copy (`Tình báo Anh:`,
-                    // Britain, is no `Ảnh:`).
-                    // Likewise a longer one with an accented syllable right
-                    // before or after it (`thành phố Nha Trang` is no `Nhà Trắng`).
-                    if class == HitClass::AsciiSpan
-                        && (accented_before(nfc, ns) || (!k.one_word && accented_after(nfc, ne)))
-                    {
-                        continue;
-                    }
-                    // A person's name (`Phạm Thị Trân` is no `thị trấn`), or a
-                    // document type without its number, is no misspelt term.
-                    if class == HitClass::DiacriticMismatch
-                        && ((k.needs_number && !number_follows(nfc, ns, ne))
-                            || after_family_name(nfc, ns))
-                    {
-                        continue;
-                    }
-                    if !case_ok_folded(rule, slice, k.written()) {
-                        continue;
-                    }
                     class
                 };
                 self.push_candidate(nfc, (ns, ne, e), k, class, cands, misses);
@@ -830,6 +804,50 @@ impl Matcher {
             }
         }
     }
+}
+
+/// The report-only class of a candidate whose letters are the key's only
+/// once folded (`diacritic-mismatch` or `ascii-span`), or `None` when the
+/// rules drop it. Out of line: [`Matcher::check`]'s common path (a real
+/// hit) stays small.
+#[inline(never)]
+fn folded_class(nfc: &str, (ns, ne): (usize, usize), slice: &str, k: &Key) -> Option<HitClass> {
+    let class = if has_diacritics(slice) {
+        HitClass::DiacriticMismatch
+    } else {
+        HitClass::AsciiSpan
+    };
+    // A misspelling is reported against the term whose words are
+    // misspelt (`Chị thị` → `Chỉ thị`), not against a pattern
+    // built on it, whose slot would hide the misspelt words.
+    // Nor against a one-word term: its fold is the fold of
+    // several real syllables (`Huệ` for `Huế`).
+    if class == HitClass::DiacriticMismatch && (k.kind == KeyKind::Pattern || k.one_word) {
+        return None;
+    }
+    // An unaccented one-word span right after an accented
+    // syllable is a real word of accented copy (`Tình báo Anh:`,
+    // Britain, is no `Ảnh:`).
+    // Likewise a longer one with an accented syllable right
+    // before or after it (`thành phố Nha Trang` is no `Nhà Trắng`).
+    if class == HitClass::AsciiSpan
+        && (accented_before(nfc, ns) || (!k.one_word && accented_after(nfc, ne)))
+    {
+        return None;
+    }
+    // A person's name (`Phạm Thị Trân` is no `thị trấn`), or a
+    // document type without its number, is no misspelt term.
+    if class == HitClass::DiacriticMismatch
+        && ((k.needs_number && !number_follows(nfc, ns, ne)) || after_family_name(nfc, ns))
+    {
+        return None;
+    }
+    if (k.case != CaseRule::Permissive || k.fold_upper)
+        && !case_ok_folded(k.case, slice, k.written())
+    {
+        return None;
+    }
+    Some(class)
 }
 
 /// The class of a chosen hit in its context. A confident or `ascii-span` hit
@@ -1232,9 +1250,30 @@ const FUNCTION_WORDS: [&str; 24] = [
 /// name: `Thái Nguyên`, `Hải Phòng`)? A name is whole: a lower-case word
 /// after it does not finish it.
 fn ends_in_a_name(text: &str) -> bool {
-    let mut words = text.rsplit([' ', '\u{a0}']);
-    let capital = |w: Option<&str>| w.and_then(|w| w.chars().next()).is_some_and(is_upper);
-    capital(words.next()) && capital(words.next())
+    let capital = |w: &str| w.chars().next().is_some_and(is_upper);
+    let Some(cut) = last_gap(text, false) else {
+        return false;
+    };
+    let (before, last) = (&text[..cut.0], &text[cut.1..]);
+    capital(last) && capital(&before[last_gap(before, false).map_or(0, |g| g.1)..])
+}
+
+/// The last space, NBSP or (with `stop`) full stop in `text`: its byte
+/// range. By bytes: `C2 A0` is always NBSP in UTF-8 (`C2` is a lead byte).
+#[inline]
+fn last_gap(text: &str, stop: bool) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let i = b
+        .iter()
+        .rposition(|&c| c == b' ' || c == 0xA0 || (stop && c == b'.'))?;
+    if b[i] != 0xA0 {
+        return Some((i, i + 1));
+    }
+    if i > 0 && b[i - 1] == 0xC2 {
+        return Some((i - 1, i + 1));
+    }
+    // A continuation byte of another character: look further back.
+    last_gap(&text[..text.floor_char_boundary(i)], stop)
 }
 
 /// Are the syllables at these NFC byte ranges (in text order) together a
@@ -1267,7 +1306,7 @@ fn listed_in_view(view: &View<'_>, syllables: &[(usize, usize)]) -> bool {
 
 /// The last word of `text` (after its last space or full stop).
 fn last_word(text: &str) -> &str {
-    text.rsplit([' ', '\u{a0}', '.']).next().unwrap_or(text)
+    &text[last_gap(text, true).map_or(0, |g| g.1)..]
 }
 
 /// The abbreviations of administrative units written before a name
@@ -1291,8 +1330,47 @@ fn glued_name(nfc: &str, i: usize) -> bool {
 /// Does `word` fold (ASCII, lower case) to one of [`SURNAMES`]? The word
 /// is folded once, on the stack, and looked up in the sorted list.
 fn is_surname(word: &str) -> bool {
-    in_folded_list::<8>(word, &SURNAMES)
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for c in word.chars() {
+        for b in crate::transliterate::fold_char(c).bytes() {
+            // Longer than every name, or a byte no name has.
+            let Some(slot) = buf.get_mut(n).filter(|_| b != 0) else {
+                return false;
+            };
+            *slot = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    SURNAME_KEYS.binary_search(&pack8(&buf[..n])).is_ok()
 }
+
+/// Up to eight bytes as one number, big-endian and zero-padded: for
+/// strings without a zero byte, the numbers sort as the strings do.
+const fn pack8(b: &[u8]) -> u64 {
+    let mut x = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        x <<= 8;
+        if i < b.len() {
+            x |= b[i] as u64;
+        }
+        i += 1;
+    }
+    x
+}
+
+/// [`SURNAMES`] packed by [`pack8`], in their (sorted) order: a look-up
+/// compares numbers, not strings.
+const SURNAME_KEYS: [u64; SURNAMES.len()] = {
+    let mut out = [0u64; SURNAMES.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = pack8(SURNAMES[i].as_bytes());
+        i += 1;
+    }
+    out
+};
 
 /// Does `text` fold (ASCII, lower case, NBSP as a space) to one of the
 /// sorted `list`, whose items are at most `N` bytes? Folded on the stack.
@@ -1352,6 +1430,7 @@ fn number_follows(nfc: &str, start: usize, end: usize) -> bool {
 /// syllable a word with the one or two before it, or its last syllable a
 /// word with the one or two after it (`ra quân triệt phá`: not `quán triệt`)?
 /// Each syllable's fold is read from the view's folded text.
+#[inline(never)]
 fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     use super::words::Syllable;
     let nfc = view.nfc;
@@ -2162,9 +2241,44 @@ mod tests {
         }
     }
 
+    /// The byte scans of [`last_word`] and [`ends_in_a_name`] say what
+    /// splitting by characters says, with `à` (`C3 A0`) and `Ạ` (`E1 BA
+    /// A0`), whose last byte is NBSP's, next to real NBSPs.
+    #[test]
+    fn last_words_by_bytes_equal_splits_by_characters() {
+        fn reference_last(t: &str) -> &str {
+            t.rsplit([' ', '\u{a0}', '.']).next().unwrap_or(t)
+        }
+        let reference_name = |t: &str| {
+            let mut words = t.rsplit([' ', '\u{a0}']);
+            let capital = |w: Option<&str>| w.and_then(|w| w.chars().next()).is_some_and(is_upper);
+            capital(words.next()) && capital(words.next())
+        };
+        let pieces = ["Hà", "Nội", "là", "Ạ", "TP", "à", "x", "Đà", ""];
+        let gaps = [" ", "\u{a0}", ".", "  ", "à", "Ạ"];
+        let mut texts = Vec::new();
+        for a in pieces {
+            for g in gaps {
+                for b in pieces {
+                    for g2 in gaps {
+                        for c in pieces {
+                            texts.push(format!("{a}{g}{b}{g2}{c}"));
+                        }
+                    }
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(last_word(t), reference_last(t), "{t:?}");
+            assert_eq!(ends_in_a_name(t), reference_name(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn family_names_fold_and_the_list_is_sorted() {
         assert!(SURNAMES.windows(2).all(|w| w[0] < w[1]));
+        assert!(SURNAME_KEYS.windows(2).all(|w| w[0] < w[1]));
+        assert!(SURNAMES.iter().all(|s| s.len() <= 8));
         for w in [
             "Trần", "TRẦN", "Nguyễn", "Đỗ", "Hồ", "Ngô", "Trương", "Nghiêm",
         ] {

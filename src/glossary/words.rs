@@ -82,9 +82,17 @@ struct Index {
     keys: Vec<std::borrow::Cow<'static, str>>,
     /// Per line: [`fold_hash`] of its lower-cased ASCII fold.
     hashes: Vec<u64>,
-    /// Open addressing by the hash's top bits: line index + 1, 0 empty.
+    /// Open addressing by the hash's top bits: line index + 1 in the low
+    /// 16 bits (0: empty), the 16 hash bits below the slot's in the high
+    /// ones, so that a probe reads one slot and no line's hash unless
+    /// those bits agree (most probes are for unlisted runs).
     slots: Vec<u32>,
     shift: u32,
+}
+
+/// The 16 bits of `h` stored in a slot next to its line.
+fn tag(h: u64, shift: u32) -> u32 {
+    ((h >> (shift - 16)) & 0xFFFF) as u32
 }
 
 impl Index {
@@ -107,7 +115,11 @@ impl Index {
             while slots[s] != 0 {
                 s = (s + 1) & mask;
             }
-            slots[s] = u32::try_from(i + 1).expect("fewer than 2^32 lines");
+            let line = u32::try_from(i + 1)
+                .ok()
+                .filter(|&l| l <= 0xFFFF)
+                .expect("fewer than 2^16 lines");
+            slots[s] = line | (tag(h, 64 - bits) << 16);
         }
         Index {
             keys: lines.iter().map(|l| line_key(l)).collect(),
@@ -127,6 +139,7 @@ impl Index {
     fn ids_with_hash(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
         let mask = self.slots.len() - 1;
         let mut s = (h >> self.shift) as usize;
+        let t = tag(h, self.shift);
         std::iter::from_fn(move || {
             loop {
                 let slot = self.slots[s];
@@ -134,7 +147,10 @@ impl Index {
                     return None;
                 }
                 s = (s + 1) & mask;
-                let i = slot as usize - 1;
+                if slot >> 16 != t {
+                    continue;
+                }
+                let i = (slot & 0xFFFF) as usize - 1;
                 if self.hashes[i] == h {
                     return Some(i);
                 }
