@@ -164,13 +164,29 @@ impl Unit {
 }
 
 /// An XLIFF 1.2 file read back: the language pair of its (first) `<file>`
-/// that states both, and its units in order.
+/// that states both, and its units in order, each with the pair of its
+/// own `<file>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct XliffFile {
-    /// `(source-language, target-language)`.
+    /// `(source-language, target-language)` of the first `<file>` that
+    /// states both.
     pub langs: Option<(String, String)>,
     /// Every `trans-unit`.
     pub units: Vec<Unit>,
+    /// For each unit of `units`, the pair its `<file>` states (`None` when
+    /// that `<file>` lacks one of the two attributes), as written.
+    pub unit_langs: Vec<Option<FileLangs>>,
+}
+
+/// The language pair one `<file>` element states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLangs {
+    /// `source-language`.
+    pub source: String,
+    /// `target-language`.
+    pub target: String,
+    /// The 1-based line where the `<file>` element starts.
+    pub line: usize,
 }
 
 /// Reads the XLIFF 1.2 `text` of `file` (as `run` writes it, or as a CAT
@@ -183,6 +199,7 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
     use super::Xml;
     let mut out = XliffFile::default();
     let mut unit = Unit::default();
+    let mut file_langs: Option<FileLangs> = None;
     let (mut in_source, mut in_target) = (false, false);
     // Elements open inside the current `trans-unit`: only its own `source`
     // and `target` (depth 0) are the unit's text, not those of an
@@ -196,13 +213,22 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
         "XLIFF",
         "give the .xlf `songngu run` wrote, or your tool's XLIFF 1.2 export of it",
         |x| match x {
-            Xml::Open(e, _, _) if e.local_name().as_ref() == "file" => {
-                if let (Some(s), Some(t)) = (
+            Xml::Open(e, _, line) if e.local_name().as_ref() == "file" => {
+                file_langs = match (
                     super::attribute(e, "source-language"),
                     super::attribute(e, "target-language"),
                 ) {
-                    out.langs.get_or_insert((s, t));
-                }
+                    (Some(source), Some(target)) => {
+                        out.langs
+                            .get_or_insert_with(|| (source.clone(), target.clone()));
+                        Some(FileLangs {
+                            source,
+                            target,
+                            line,
+                        })
+                    }
+                    _ => None,
+                };
             }
             Xml::Open(_, true, _) => {}
             Xml::Open(e, false, line) => {
@@ -229,7 +255,10 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
                 }
                 depth += 1;
             }
-            Xml::Close("trans-unit") => out.units.push(std::mem::take(&mut unit)),
+            Xml::Close("trans-unit") => {
+                out.units.push(std::mem::take(&mut unit));
+                out.unit_langs.push(file_langs.clone());
+            }
             Xml::Close(name) => {
                 depth = depth.saturating_sub(1);
                 match name {
