@@ -323,15 +323,16 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
         }
         TmCommand::Import { file, from, to } => {
             // Flags are checked as `run` checks them (exit 2).
-            for (flag, value) in [("--from", &from), ("--to", &to)] {
-                if let Some(tag) = value {
-                    songngu::config::check_language_tag(tag).map_err(|why| {
-                        anyhow::anyhow!(
-                            "{flag} `{}` is not a language code: {why}",
-                            tag.escape_debug()
-                        )
-                    })?;
-                }
+            let flags = [("--from", from.as_deref()), ("--to", to.as_deref())];
+            if let Some((flag, tag, why)) = flags.iter().find_map(|&(flag, tag)| {
+                let tag = tag?;
+                let why = songngu::config::check_language_tag(tag).err()?;
+                Some((flag, tag, why))
+            }) {
+                anyhow::bail!(
+                    "{flag} `{}` is not a language code: {why}",
+                    tag.escape_debug()
+                );
             }
             // The file first: a missing, unreadable or malformed file is an
             // input error (exit 2) and creates no memory.
