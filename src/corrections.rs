@@ -8,9 +8,11 @@
 //! reviewed (`origin` `human` in JSONL/TSV; `state` `translated`, `final`,
 //! `signed-off` or `approved="yes"` in XLIFF), and the review page's
 //! `status` and `replaces`; the page's rows without a target (sent back,
-//! commented) come too, so that they are counted. ASCII captions are
+//! commented) come too, so that they are counted, each with the language
+//! pair the file states for it (an XLIFF `<file>`'s, the review page's
+//! export line's; a run's JSONL and TSV state none). ASCII captions are
 //! skipped. Which pairs are corrections is decided by [`import`], with the
-//! translation memory at hand.
+//! translation memory and the glossary-only drafts at hand.
 
 use std::path::Path;
 

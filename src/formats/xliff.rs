@@ -320,6 +320,38 @@ mod tests {
     }
 
     #[test]
+    fn each_unit_has_its_own_files_pair_and_a_reference_to_no_text_is_refused() {
+        let text = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">\n\
+            <file original=\"a\" source-language=\"vi\" target-language=\"en\"><body>\
+            <trans-unit id=\"1\"><source>Một.</source><target>One.</target></trans-unit></body></file>\n\
+            <file original=\"b\" source-language=\"vi\"><body>\
+            <trans-unit id=\"2\"><source>Hai.</source><target>Deux.</target></trans-unit></body></file>\n\
+            <file original=\"c\" source-language=\"vi\" target-language=\"fr\"><body>\
+            <trans-unit id=\"3\"><source>Ba.</source><target>Trois.</target></trans-unit></body></file>\n</xliff>";
+        let x = read(Path::new("a.xlf"), text).unwrap();
+        assert_eq!(x.langs, Some(("vi".into(), "en".into())));
+        let pairs: Vec<Option<(&str, &str, usize)>> = x
+            .unit_langs
+            .iter()
+            .map(|l| {
+                l.as_ref()
+                    .map(|l| (l.source.as_str(), l.target.as_str(), l.line))
+            })
+            .collect();
+        assert_eq!(pairs, [Some(("vi", "en", 3)), None, Some(("vi", "fr", 5))]);
+        let err = read(
+            Path::new("a.xlf"),
+            "<xliff>\n<file><body><trans-unit id=\"1\"><source>A &#X41;</source></trans-unit></body></file></xliff>",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.xlf:2:42: error: the reference `&#X41;` stands for no text"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn alt_trans_cdata_and_native_code_are_read_as_xliff_means_them() {
         // A CAT tool's suggestion (`alt-trans`) is not the unit's text nor
         // its state; CDATA is text; the content of `ph`/`bpt`/`ept`/`it` is
