@@ -876,3 +876,51 @@ fn build_warns_when_the_browser_tests_would_be_skipped_and_says_how_to_enable_th
         None
     );
 }
+
+/// The `--to en` and `--to fr` pages of one article, offline without a
+/// glossary (one document hash), in one browser (`tests/browser/pairs.mjs`):
+/// an edit approved on one page does not come back on the other, each
+/// export names its pair, and `tm import` stores each for its pair.
+#[test]
+fn review_page_keeps_edits_per_language_pair_in_chromium() {
+    let Some((chromium, browser_dir, _one_browser)) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[glossary]\npaths = []\n[tm]\npath = \"tm.sqlite\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("bai.txt"), "Ban Bí thư họp.\n").unwrap();
+    for (out, to) in [("out-en", "en"), ("out-fr", "fr")] {
+        let (code, _, err) = songngu(d, &["run", "bai.txt", "-o", out, "--to", to, "-q"], b"");
+        assert_eq!(code, 0, "{err}");
+    }
+    let (en, fr) = (d.join("en.jsonl"), d.join("fr.jsonl"));
+    let log = run_browser_script(
+        &chromium,
+        &browser_dir.join("pairs.mjs"),
+        &[
+            &d.join("out-en/bai.html"),
+            &d.join("out-fr/bai.html"),
+            &en,
+            &fr,
+        ],
+    );
+    assert!(
+        log.contains("ok - the fr page does not show the en page's edit"),
+        "{log}"
+    );
+    for (file, pair) in [("en.jsonl", "vi->en"), ("fr.jsonl", "vi->fr")] {
+        let (code, _, err) = songngu(d, &["tm", "import", file], b"");
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains(&format!(
+                "  language pair: {pair} (as the file states): 1 stored"
+            )),
+            "{err}"
+        );
+    }
+}

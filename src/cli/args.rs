@@ -409,14 +409,22 @@ pub enum TmCommand {
         long_about = "Store reviewed corrections from FILE (.jsonl or .tsv as `songngu run` writes them, \
                       edited; or .xlf XLIFF 1.2 with edited targets). A pair is imported when the file \
                       marks it reviewed (origin `human`; XLIFF state translated/final/signed-off or \
-                      approved=\"yes\") or when its target is not what an engine produced. The next run \
-                      uses it with origin `human`.",
-        after_help = "Examples:\n  $ songngu tm import out/bai.jsonl\n  $ songngu tm import reviewed/bai.xlf"
+                      approved=\"yes\") or when its target is neither what an engine produced nor \
+                      the glossary-only draft. Each is stored for the language pair the file states \
+                      (XLIFF: each <file>'s; the review page's export: each line's), else the \
+                      configured one; --from/--to set it. The next run uses it with origin `human`.",
+        after_help = "Examples:\n  $ songngu tm import out/bai.jsonl\n  $ songngu tm import reviewed/bai.xlf\n  $ songngu tm import out-fr/bai.tsv --to fr"
     )]
     Import {
         /// The corrections file.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Source language of the corrections (BCP 47); overrides the file's and the config's.
+        #[arg(long, value_name = "LANG")]
+        from: Option<String>,
+        /// Target language of the corrections (BCP 47); overrides the file's and the config's.
+        #[arg(long, value_name = "LANG")]
+        to: Option<String>,
     },
     /// List the stored human corrections (id, time, document, file:line, source, target), or
     /// delete some by id.

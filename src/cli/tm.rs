@@ -111,6 +111,158 @@ fn since(value: &str) -> anyhow::Result<String> {
     Ok(v)
 }
 
+/// Where the language pair of an imported row came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PairFrom {
+    /// The file states it (an XLIFF `<file>`, a review-page export line).
+    File,
+    /// `--from`/`--to` (over the file's, if it states one).
+    Flags,
+    /// `[languages]`: neither the file nor a flag says.
+    Config,
+}
+
+/// An imported row with its language pair and where that came from.
+type PairedRow = (
+    ((String, String), PairFrom),
+    songngu::corrections::Correction,
+);
+
+/// Gives each row of `found` its language pair: `--from`/`--to` where
+/// given, else the one the file states for it, else the configured one.
+/// The tags a file states are checked as `--from`/`--to` are.
+///
+/// # Errors
+/// A located [`songngu::Error::Parse`] (exit 2) naming a tag that is no
+/// BCP 47 language tag.
+fn with_pairs(
+    file: &Path,
+    found: Vec<songngu::corrections::Correction>,
+    from: Option<&str>,
+    to: Option<&str>,
+    config: &songngu::Config,
+) -> anyhow::Result<Vec<PairedRow>> {
+    let mut out = Vec::with_capacity(found.len());
+    for c in found {
+        if let Some(l) = &c.langs {
+            for (which, tag) in [("source", &l.source), ("target", &l.target)] {
+                songngu::config::check_language_tag(tag).map_err(|why| {
+                    BeforeWork(songngu::Error::parse(
+                        file,
+                        l.line,
+                        None,
+                        format!(
+                            "the {which} language `{}` the file states is not a language code: \
+                             {why} (nothing was imported)",
+                            tag.escape_debug()
+                        ),
+                    ))
+                })?;
+            }
+        }
+        let stated = c
+            .langs
+            .as_ref()
+            .map(|l| (l.source.clone(), l.target.clone()));
+        let how = match (&stated, from.is_some() || to.is_some()) {
+            (_, true) => PairFrom::Flags,
+            (Some(_), false) => PairFrom::File,
+            (None, false) => PairFrom::Config,
+        };
+        let (file_from, file_to) = stated.unwrap_or_else(|| {
+            (
+                config.languages.source.clone(),
+                config.languages.target.clone(),
+            )
+        });
+        let pair = (
+            from.map_or(file_from, str::to_owned),
+            to.map_or(file_to, str::to_owned),
+        );
+        out.push(((pair, how), c));
+    }
+    Ok(out)
+}
+
+/// The summary's line on language pairs: each pair the rows were read for,
+/// where it came from, and how many corrections were stored for it.
+fn pair_summary(rows: &[PairedRow], stored: &[((String, String), usize)]) -> String {
+    let mut seen: Vec<&((String, String), PairFrom)> = Vec::new();
+    for (p, _) in rows {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    if seen.is_empty() {
+        return "language pair: none (no row with a target)".to_owned();
+    }
+    let parts: Vec<String> = seen
+        .iter()
+        .map(|((from, to), how)| {
+            let n = stored
+                .iter()
+                .find(|(p, _)| p.0 == *from && p.1 == *to)
+                .map_or(0, |(_, n)| *n);
+            let why = match how {
+                PairFrom::File => "as the file states",
+                PairFrom::Flags => "from --from/--to",
+                PairFrom::Config => {
+                    "from the config's [languages]: the file names no pair; give --from/--to \
+                     if the review was for another"
+                }
+            };
+            format!("{from}->{to} ({why}): {n} stored")
+        })
+        .collect();
+    format!("language pair: {}", parts.join("; "))
+}
+
+/// The glossary-only draft (`replace` mode) of a source, per language
+/// pair: the configured glossary for that pair, matched as `run` does.
+struct Drafts {
+    matchers: Vec<((String, String), songngu::glossary::Matcher)>,
+}
+
+impl Drafts {
+    /// Loads the configured glossary for each pair of `pairs`.
+    ///
+    /// # Errors
+    /// A glossary with errors, as `run` reports it (exit 2).
+    fn load<'p>(
+        config: &songngu::Config,
+        pairs: impl IntoIterator<Item = &'p (String, String)>,
+    ) -> anyhow::Result<Drafts> {
+        let mut matchers: Vec<((String, String), songngu::glossary::Matcher)> = Vec::new();
+        for pair in pairs {
+            if matchers.iter().any(|(p, _)| p == pair) {
+                continue;
+            }
+            let mut c = config.clone();
+            c.languages.source.clone_from(&pair.0);
+            c.languages.target.clone_from(&pair.1);
+            let (glossary, _) = songngu::glossary::Glossary::load(&c, &[]).map_err(BeforeWork)?;
+            let m = songngu::glossary::Matcher::new(
+                &glossary,
+                config.glossary.case,
+                config.glossary.diacritics,
+            )
+            .map_err(BeforeWork)?;
+            matchers.push((pair.clone(), m));
+        }
+        Ok(Drafts { matchers })
+    }
+
+    /// The draft of `source` for `from` → `to`.
+    fn draft(&self, from: &str, to: &str, source: &str) -> String {
+        match self.matchers.iter().find(|(p, _)| p.0 == from && p.1 == to) {
+            Some((_, m)) => {
+                songngu::glossary::modes::replace(source, &m.find(source).hits, m.entries())
+            }
+            None => source.to_owned(),
+        }
+    }
+}
+
 pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Result<ExitCode> {
     let config = load_config(config)?;
     let path = config.resolve(&config.tm.path);
@@ -175,10 +327,26 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
                 );
             }
         }
-        TmCommand::Import { file } => {
+        TmCommand::Import { file, from, to } => {
+            // Flags are checked as `run` checks them (exit 2).
+            let flags = [("--from", from.as_deref()), ("--to", to.as_deref())];
+            if let Some((flag, tag, why)) = flags.iter().find_map(|&(flag, tag)| {
+                let tag = tag?;
+                let why = songngu::config::check_language_tag(tag).err()?;
+                Some((flag, tag, why))
+            }) {
+                anyhow::bail!(
+                    "{flag} `{}` is not a language code: {why}",
+                    tag.escape_debug()
+                );
+            }
             // The file first: a missing, unreadable or malformed file is an
             // input error (exit 2) and creates no memory.
-            let (found, langs) = read_corrections(&file).map_err(BeforeWork)?;
+            let found = read_corrections(&file).map_err(BeforeWork)?;
+            let rows = with_pairs(&file, found, from.as_deref(), to.as_deref(), &config)?;
+            // The glossary-only draft of each pair, to tell an untouched
+            // draft (`replace` mode) from a correction.
+            let drafts = Drafts::load(&config, rows.iter().map(|(p, _)| &p.0))?;
             // An existing memory must be one (a corrupt file is exit 2, as
             // for the other `tm` commands); a new one is created.
             let tm = if path.exists() {
@@ -186,25 +354,38 @@ pub fn run(cmd: TmCommand, config: Option<PathBuf>, quiet: bool) -> anyhow::Resu
             } else {
                 Tm::open(&path).map_err(BeforeWork)?
             };
-            let (from, to) = langs.unwrap_or((
-                config.languages.source.clone(),
-                config.languages.target.clone(),
-            ));
             let doc = doc_of(&file);
-            let n = songngu::corrections::import(&tm, &from, &to, &found, &file, &doc)?;
+            let pairs: Vec<((String, String), songngu::corrections::Correction)> =
+                rows.iter().map(|(p, c)| (p.0.clone(), c.clone())).collect();
+            let n = songngu::corrections::import(&tm, &pairs, &file, &doc, &|f, t, s| {
+                drafts.draft(f, t, s)
+            })?;
             if !quiet {
-                let skipped = n.unchanged + n.machine + n.needs_work + n.commented;
+                let skipped =
+                    n.unchanged + n.machine + n.drafts + n.needs_work + n.commented + n.duplicates;
+                let duplicates = if n.duplicates > 0 {
+                    format!(
+                        ", {} repeating a source a later row of the file corrects too (the last \
+                         row is stored)",
+                        n.duplicates
+                    )
+                } else {
+                    String::new()
+                };
                 eprintln!(
                     "imported {} correction(s) into {}; {skipped} row(s) skipped: {} unchanged \
                      (already in the memory, or an edit that gives back the target it replaces), \
-                     {} unchanged machine target(s), {} needing work, {} only commented or without a target",
+                     {} unchanged machine target(s), {} needing work, {} only commented or without a target, \
+                     {} unchanged glossary draft(s){duplicates}",
                     n.imported,
                     path.display(),
                     n.unchanged,
                     n.machine,
                     n.needs_work,
-                    n.commented
+                    n.commented,
+                    n.drafts
                 );
+                eprintln!("  {}", pair_summary(&rows, &n.per_pair));
             }
         }
         TmCommand::Corrections {

@@ -259,7 +259,8 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
 
 /// A line of a corrections file in JSONL: a run's segment line edited by a
 /// reviewer, or a line of the review page's export (`{"id", "doc",
-/// "source", "target", "origin", "status", "comment", "replaces"}`). Every
+/// "source", "target", "origin", "status", "comment", "replaces",
+/// "source_lang", "target_lang"}`). Every
 /// field may be absent or `null`; other fields are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
@@ -276,6 +277,11 @@ pub struct ReviewLine {
     pub status: Option<String>,
     /// The target the page showed before the edit.
     pub replaces: Option<String>,
+    /// The language pair of the page the row was reviewed on (the page's
+    /// export writes it; a run's JSONL and older exports have none).
+    pub source_lang: Option<String>,
+    /// See `source_lang`.
+    pub target_lang: Option<String>,
 }
 
 /// Reads the JSONL `text` of `file`: every line that is not blank as a

@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 pub use jsonl::{Record, ReviewLine, Term as RecordTerm, read_lines as read_jsonl};
 pub use tmx::{TmxFile, TmxPair, Tu as TmxUnit, read as read_tmx, tmx_date, tmx_document};
 pub use tsv::{Row as TsvRow, escape as tsv_escape, read as read_tsv, unescape as tsv_unescape};
-pub use xliff::{Unit as XliffUnit, XliffFile, read as read_xliff};
+pub use xliff::{FileLangs as XliffFileLangs, Unit as XliffUnit, XliffFile, read as read_xliff};
 
 /// `[output]`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -544,9 +544,13 @@ fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String
         .map(|v| v.into_owned())
 }
 
-/// The text a general reference (`&amp;`, `&#x1EA0;`) stands for; empty
-/// for an unknown entity.
-fn resolve(name: &str) -> String {
+/// The text a general reference (`&amp;`, `&#x1EA0;`) stands for: one of
+/// XML's five predefined entities, or a character reference (`&#N;`,
+/// `&#xH;`) to a character XML 1.0 allows. `None` for anything else: an
+/// entity a DTD declares (never expanded: no external entity is read and
+/// no entity grows), an undeclared one, `&#X41;` (XML's `x` is lower case)
+/// or a reference to no allowed character (`&#0;`, `&#xD800;`).
+fn resolve(name: &str) -> Option<String> {
     let s = match name {
         "lt" => "<",
         "gt" => ">",
@@ -554,17 +558,22 @@ fn resolve(name: &str) -> String {
         "quot" => "\"",
         "apos" => "'",
         other => {
-            let cp = other.strip_prefix('#').and_then(|n| {
-                n.strip_prefix('x')
-                    .map_or_else(|| n.parse().ok(), |h| u32::from_str_radix(h, 16).ok())
-            });
+            let n = other.strip_prefix('#')?;
+            let cp = match n.strip_prefix('x') {
+                Some(h) if !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    u32::from_str_radix(h, 16).ok()
+                }
+                Some(_) => None,
+                None if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
+                None => None,
+            };
             return cp
                 .and_then(char::from_u32)
-                .map(String::from)
-                .unwrap_or_default();
+                .filter(|&c| crate::xml::is_xml_char(c))
+                .map(String::from);
         }
     };
-    s.to_owned()
+    Some(s.to_owned())
 }
 
 /// What [`read_xml`] reports: an element opened (`true` when it is empty,
@@ -647,7 +656,28 @@ fn read_xml(
                 f(Xml::Close(e.local_name().as_ref()));
             }
             Event::Text(t) => f(Xml::Text(t.xml10_content().into_owned())),
-            Event::GeneralRef(r) => f(Xml::Text(resolve(&r.xml10_content()))),
+            Event::GeneralRef(r) => {
+                let name = r.xml10_content();
+                let Some(piece) = resolve(&name) else {
+                    // The reader stands after `;`; the reference began at `&`.
+                    let at = (reader.buffer_position() as usize).saturating_sub(r.len() + 2);
+                    let (line, column) = line_col(text, at);
+                    return Err(Error::parse(
+                        file,
+                        line,
+                        Some(column),
+                        format!(
+                            "the reference `&{};` stands for no text {format} may hold here: only \
+                             `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;` and character references \
+                             (`&#233;`, `&#xE9;`) to characters XML allows are read, and entities \
+                             a DTD declares are never expanded (nothing was imported from the \
+                             file); write the text itself there; {hint}",
+                            name.escape_debug()
+                        ),
+                    ));
+                };
+                f(Xml::Text(piece));
+            }
             // CDATA is text, taken as written (no references inside).
             Event::CData(t) => f(Xml::Text(t.into_inner().into_owned())),
             _ => {}

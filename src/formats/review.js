@@ -4,7 +4,9 @@
   // set with textContent: this script never parses data as HTML.
   var data = JSON.parse(document.getElementById('songngu-data').textContent);
   var ids = data.ids;
-  var storeKey = 'songngu:' + data.doc + ':' + data.key;
+  // Saved edits belong to one document, text and language pair: the page
+  // of the same article for another target language starts clean.
+  var storeKey = 'songngu:' + data.doc + ':' + data.source_lang + '>' + data.target_lang + ':' + data.key;
   var saved = {};
   try {
     saved = JSON.parse(localStorage.getItem(storeKey) || '{}') || {};
@@ -416,7 +418,10 @@
         comment: s.comment || '',
         // The target as the page showed it: `tm import` stores an edit
         // that gives the same text back as nothing.
-        replaces: before === '' ? null : before
+        replaces: before === '' ? null : before,
+        // The page's language pair: `tm import` stores the row for it.
+        source_lang: data.source_lang,
+        target_lang: data.target_lang
       }));
     });
     var blob = new Blob([lines.join('\n') + (lines.length ? '\n' : '')], { type: 'application/x-ndjson' });

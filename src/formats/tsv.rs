@@ -160,14 +160,37 @@ pub struct Row {
 /// `target` must be there. Blank lines are skipped; an empty file has no
 /// rows.
 ///
+/// A spreadsheet that saves TSV quotes a cell holding a tab, a line break
+/// or a `"` (RFC 4180 style: the cell in `"`, each `"` inside doubled), and
+/// may quote every cell. Such a cell is read as the spreadsheet meant it:
+/// a cell that starts with `"` is read quoted when the whole file is (its
+/// header's cells are all quoted), or when its quoting was needed (a `""`,
+/// a tab or a line break inside); otherwise as written, so the `"…"` of a
+/// quotation `run` wrote stays. A quoted cell may span lines only in a row
+/// that is short of cells without it. The row's line is its first.
+///
 /// # Errors
-/// [`Error::Parse`] at line 1 when the header lacks `source` or `target`.
+/// [`Error::Parse`] at line 1 when the header lacks `source` or `target`;
+/// at a row's line when it has more non-empty cells than the header (a tab
+/// typed in a cell splits it: the target would be cut), or when it is short
+/// of cells and a cell opens a quote that never closes (a cell cut in two).
 pub fn read(file: &Path, text: &str) -> Result<Vec<Row>> {
-    let mut lines = text.lines().enumerate();
-    let Some((_, header)) = lines.next() else {
+    let header_end = text.find('\n').unwrap_or(text.len());
+    let header = text[..header_end]
+        .strip_suffix('\r')
+        .unwrap_or(&text[..header_end]);
+    if header.trim().is_empty() && header_end == text.len() {
         return Ok(Vec::new());
-    };
-    let cols: Vec<&str> = header.split('\t').collect();
+    }
+    let raw_cols: Vec<&str> = header.split('\t').collect();
+    // Every header cell quoted: a spreadsheet set to quote all text cells.
+    let all_quoted = raw_cols
+        .iter()
+        .all(|c| c.len() >= 2 && c.starts_with('"') && c.ends_with('"'));
+    let cols: Vec<&str> = raw_cols
+        .iter()
+        .map(|c| if all_quoted { &c[1..c.len() - 1] } else { c })
+        .collect();
     let col = |name: &str| cols.iter().position(|c| c.trim() == name);
     if col("source").is_none() || col("target").is_none() {
         return Err(Error::parse(
@@ -179,18 +202,55 @@ pub fn read(file: &Path, text: &str) -> Result<Vec<Row>> {
     }
     let at = ["id", "kind", "source", "ascii", "target", "origin"].map(col);
     let mut rows = Vec::new();
-    for (n, line) in lines {
-        if line.trim().is_empty() {
+    let mut pos = (header_end + 1).min(text.len());
+    let mut line = 2usize;
+    while pos < text.len() {
+        let (fields, next, lines) = row(file, text, pos, line, cols.len(), all_quoted)?;
+        let first = line;
+        line += lines;
+        pos = next;
+        if fields.len() == 1 && fields[0].trim().is_empty() {
             continue;
         }
-        let fields: Vec<&str> = line.split('\t').collect();
+        if let Some(extra) = fields.get(cols.len()..)
+            && extra.iter().any(|f| !f.trim().is_empty())
+        {
+            return Err(Error::parse(
+                file,
+                first,
+                None,
+                format!(
+                    "this row has {} cells and the header {}: a tab typed inside a cell splits \
+                     it, and its target would be cut (nothing was imported); write a tab in a \
+                     cell as \\t, or save the file from a spreadsheet, which quotes such a cell",
+                    fields.len(),
+                    cols.len()
+                ),
+            ));
+        }
         let [id, kind, source, ascii, target, origin] = at.map(|i| {
             i.and_then(|i| fields.get(i))
                 .map(|s| unescape(s))
                 .unwrap_or_default()
         });
+        // No origin has a space in it (`human`, `engine:deepl`): words
+        // there are the end of a target a typed tab cut off.
+        if origin.contains(char::is_whitespace) {
+            return Err(Error::parse(
+                file,
+                first,
+                None,
+                format!(
+                    "the origin cell holds `{}`, which is no origin (`human`, `glossary`, `tm`, \
+                     `engine:NAME`): a tab typed inside the target splits it, and its target \
+                     would be cut (nothing was imported); write a tab in a cell as \\t, or save \
+                     the file from a spreadsheet, which quotes such a cell",
+                    origin.escape_debug()
+                ),
+            ));
+        }
         rows.push(Row {
-            line: n + 1,
+            line: first,
             id,
             kind,
             source,
@@ -200,6 +260,109 @@ pub fn read(file: &Path, text: &str) -> Result<Vec<Row>> {
         });
     }
     Ok(rows)
+}
+
+/// The cells of the row starting at byte `start` of `text` (line `line`),
+/// the byte after it, and the number of lines it took (see [`read`] for
+/// when a cell is read quoted).
+fn row(
+    file: &Path,
+    text: &str,
+    start: usize,
+    line: usize,
+    columns: usize,
+    all_quoted: bool,
+) -> Result<(Vec<String>, usize, usize)> {
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let raw_line = &text[start..line_end];
+    let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+    let short = raw_line.split('\t').count() < columns;
+    let mut fields = Vec::new();
+    let mut pos = start;
+    loop {
+        if text[pos..].starts_with('"')
+            && let Some((cell, after)) = quoted(text, pos)
+        {
+            let spans_lines = cell.contains('\n');
+            let needed = cell.contains(['"', '\t', '\n', '\r']);
+            if (all_quoted || needed) && (!spans_lines || short) {
+                fields.push(cell);
+                pos = after;
+                match text[pos..].chars().next() {
+                    Some('\t') => {
+                        pos += 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        let end = text[pos..]
+            .find(['\t', '\n'])
+            .map_or(text.len(), |i| pos + i);
+        let cell = &text[pos..end];
+        let cell = if text[end..].starts_with('\t') {
+            cell
+        } else {
+            cell.strip_suffix('\r').unwrap_or(cell)
+        };
+        if short && cell.starts_with('"') && quoted(text, pos).is_none() && !all_quoted {
+            // A quote opened and never closed in a short row: a cell a
+            // spreadsheet quoted, cut in two.
+            return Err(Error::parse(
+                file,
+                line,
+                None,
+                format!(
+                    "a cell opens a quote `\"` that never closes, in a row of {} cells (the \
+                     header has {columns}): the cell would be cut (nothing was imported); close \
+                     the quote, or save the file again from the spreadsheet",
+                    raw_line.split('\t').count()
+                ),
+            ));
+        }
+        fields.push(cell.to_owned());
+        pos = end;
+        if text[pos..].starts_with('\t') {
+            pos += 1;
+            continue;
+        }
+        break;
+    }
+    // `pos` is at the row's line break (or the end).
+    let consumed = &text[start..pos];
+    let lines = 1 + consumed.matches('\n').count();
+    let next = if text[pos..].starts_with("\r\n") {
+        pos + 2
+    } else if text[pos..].starts_with('\n') || text[pos..].starts_with('\r') {
+        pos + 1
+    } else {
+        pos
+    };
+    Ok((fields, next.min(text.len()).max(pos), lines))
+}
+
+/// The RFC 4180 quoted cell starting with the `"` at byte `at` of `text`:
+/// its content (`""` read as `"`) and the byte after its closing quote,
+/// when that quote is followed by a tab, a line break or the end.
+fn quoted(text: &str, at: usize) -> Option<(String, usize)> {
+    let mut cell = String::new();
+    let mut pos = at + 1;
+    loop {
+        let i = pos + text[pos..].find('"')?;
+        cell.push_str(&text[pos..i]);
+        if text[i + 1..].starts_with('"') {
+            cell.push('"');
+            pos = i + 2;
+            continue;
+        }
+        let after = i + 1;
+        let rest = &text[after..];
+        if rest.is_empty() || rest.starts_with(['\t', '\n']) || rest.starts_with("\r\n") {
+            return Some((cell, after));
+        }
+        return None;
+    }
 }
 
 #[cfg(test)]

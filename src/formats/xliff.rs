@@ -164,13 +164,29 @@ impl Unit {
 }
 
 /// An XLIFF 1.2 file read back: the language pair of its (first) `<file>`
-/// that states both, and its units in order.
+/// that states both, and its units in order, each with the pair of its
+/// own `<file>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct XliffFile {
-    /// `(source-language, target-language)`.
+    /// `(source-language, target-language)` of the first `<file>` that
+    /// states both.
     pub langs: Option<(String, String)>,
     /// Every `trans-unit`.
     pub units: Vec<Unit>,
+    /// For each unit of `units`, the pair its `<file>` states (`None` when
+    /// that `<file>` lacks one of the two attributes), as written.
+    pub unit_langs: Vec<Option<FileLangs>>,
+}
+
+/// The language pair one `<file>` element states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLangs {
+    /// `source-language`.
+    pub source: String,
+    /// `target-language`.
+    pub target: String,
+    /// The 1-based line where the `<file>` element starts.
+    pub line: usize,
 }
 
 /// Reads the XLIFF 1.2 `text` of `file` (as `run` writes it, or as a CAT
@@ -183,6 +199,7 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
     use super::Xml;
     let mut out = XliffFile::default();
     let mut unit = Unit::default();
+    let mut file_langs: Option<FileLangs> = None;
     let (mut in_source, mut in_target) = (false, false);
     // Elements open inside the current `trans-unit`: only its own `source`
     // and `target` (depth 0) are the unit's text, not those of an
@@ -196,13 +213,22 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
         "XLIFF",
         "give the .xlf `songngu run` wrote, or your tool's XLIFF 1.2 export of it",
         |x| match x {
-            Xml::Open(e, _, _) if e.local_name().as_ref() == "file" => {
-                if let (Some(s), Some(t)) = (
+            Xml::Open(e, _, line) if e.local_name().as_ref() == "file" => {
+                file_langs = match (
                     super::attribute(e, "source-language"),
                     super::attribute(e, "target-language"),
                 ) {
-                    out.langs.get_or_insert((s, t));
-                }
+                    (Some(source), Some(target)) => {
+                        out.langs
+                            .get_or_insert_with(|| (source.clone(), target.clone()));
+                        Some(FileLangs {
+                            source,
+                            target,
+                            line,
+                        })
+                    }
+                    _ => None,
+                };
             }
             Xml::Open(_, true, _) => {}
             Xml::Open(e, false, line) => {
@@ -229,7 +255,10 @@ pub fn read(file: &Path, text: &str) -> Result<XliffFile> {
                 }
                 depth += 1;
             }
-            Xml::Close("trans-unit") => out.units.push(std::mem::take(&mut unit)),
+            Xml::Close("trans-unit") => {
+                out.units.push(std::mem::take(&mut unit));
+                out.unit_langs.push(file_langs.clone());
+            }
             Xml::Close(name) => {
                 depth = depth.saturating_sub(1);
                 match name {
@@ -286,6 +315,38 @@ mod tests {
         assert!(
             err.to_string()
                 .starts_with("a.xlf:3:3: error: not well-formed XLIFF"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn each_unit_has_its_own_files_pair_and_a_reference_to_no_text_is_refused() {
+        let text = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">\n\
+            <file original=\"a\" source-language=\"vi\" target-language=\"en\"><body>\
+            <trans-unit id=\"1\"><source>Một.</source><target>One.</target></trans-unit></body></file>\n\
+            <file original=\"b\" source-language=\"vi\"><body>\
+            <trans-unit id=\"2\"><source>Hai.</source><target>Deux.</target></trans-unit></body></file>\n\
+            <file original=\"c\" source-language=\"vi\" target-language=\"fr\"><body>\
+            <trans-unit id=\"3\"><source>Ba.</source><target>Trois.</target></trans-unit></body></file>\n</xliff>";
+        let x = read(Path::new("a.xlf"), text).unwrap();
+        assert_eq!(x.langs, Some(("vi".into(), "en".into())));
+        let pairs: Vec<Option<(&str, &str, usize)>> = x
+            .unit_langs
+            .iter()
+            .map(|l| {
+                l.as_ref()
+                    .map(|l| (l.source.as_str(), l.target.as_str(), l.line))
+            })
+            .collect();
+        assert_eq!(pairs, [Some(("vi", "en", 3)), None, Some(("vi", "fr", 5))]);
+        let err = read(
+            Path::new("a.xlf"),
+            "<xliff>\n<file><body><trans-unit id=\"1\"><source>A &#X41;</source></trans-unit></body></file></xliff>",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.xlf:2:42: error: the reference `&#X41;` stands for no text"),
             "{err}"
         );
     }
