@@ -121,6 +121,24 @@ pub enum Error {
         /// Why the path is outside.
         reason: String,
     },
+    /// An output's file name would be longer than file systems allow
+    /// ([`crate::formats::NAME_MAX`] bytes): checked before anything is
+    /// written, so no document leaves part of its set.
+    #[error(
+        "{}: the output name {} is {bytes} bytes, longer than a file system allows ({max}); \
+         shorten the input's name (or the language tags in it)",
+        crate::diagnostic::shown(input),
+        crate::diagnostic::shown(output),
+        max = crate::formats::NAME_MAX
+    )]
+    OutputNameTooLong {
+        /// The input.
+        input: PathBuf,
+        /// The output file.
+        output: PathBuf,
+        /// The length of its name in bytes.
+        bytes: usize,
+    },
     /// Two inputs (or two outputs of one input) would be written to the
     /// same file.
     #[error("{}", clash_message(first, second, output))]

@@ -758,3 +758,32 @@ fn glossary_import_into_a_folder_or_a_non_toml_name_is_a_usage_error() {
     let (code, _, err) = sn(d, &["glossary", "import", "rows.tsv", "--into", "g.toml"]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// An output whose file name would pass the file systems' 255-byte limit
+/// (a long article name with a long `--to` tag) stops the run before
+/// anything is written (exit 2), instead of failing midway and leaving part
+/// of the document's set.
+#[test]
+fn an_output_name_too_long_for_the_file_system_stops_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "[glossary]\npaths = []\n").unwrap();
+    let name = format!("{}.txt", "b".repeat(240));
+    std::fs::write(d.join(&name), "Câu một.\n").unwrap();
+    let (code, _, err) = sn(
+        d,
+        &["run", &name, "-o", "out", "--to", "en-abcdefgh-abcdefgh"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            ".en-abcdefgh-abcdefgh.txt is 265 bytes, longer than a file system allows (255)"
+        ),
+        "{err}"
+    );
+    let written = std::fs::read_dir(d.join("out")).map_or(0, |r| r.count());
+    assert_eq!(written, 0);
+    // With a short tag every name fits: the run is whole.
+    let (code, _, err) = sn(d, &["run", &name, "-o", "out"]);
+    assert_eq!(code, 0, "{err}");
+}

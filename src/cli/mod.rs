@@ -400,6 +400,7 @@ fn exit_code(err: &songngu::Error) -> u8 {
         | E::TmReadOnly { .. }
         | E::OutsideOutput { .. }
         | E::OutputClash { .. }
+        | E::OutputNameTooLong { .. }
         | E::OutputIsInput { .. }
         | E::OutputFolderIsFile { .. } => EXIT_USAGE,
         // A missing input file, as every command reports it.

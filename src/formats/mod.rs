@@ -300,6 +300,11 @@ pub fn output_file(stem: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The longest file name, in bytes, that the usual file systems take
+/// (ext4, XFS, Btrfs, tmpfs, APFS, NTFS in UTF-16 units aside): an output
+/// name longer than this is refused by [`plan`].
+pub const NAME_MAX: usize = 255;
+
 /// Checks, before a batch writes anything, every output of `docs`
 /// (`(input, output name)` pairs) in `formats`: each must lie inside `dir`
 /// ([`crate::atomic::inside`]), no two may be the same file (two inputs
@@ -309,7 +314,8 @@ pub fn output_file(stem: &Path, suffix: &str) -> PathBuf {
 ///
 /// # Errors
 /// [`Error::OutsideOutput`] or [`Error::OutputClash`] naming the inputs
-/// and the file.
+/// and the file; [`Error::OutputNameTooLong`] for a file name longer than
+/// [`NAME_MAX`] bytes.
 pub fn plan<'a>(
     dir: &Path,
     docs: impl IntoIterator<Item = (&'a Path, &'a Path)>,
@@ -353,6 +359,14 @@ pub fn plan<'a>(
     for (input, stem) in docs {
         for suffix in &suffixes {
             let rel = output_file(stem, suffix);
+            let name_bytes = rel.file_name().map_or(0, |n| n.as_encoded_bytes().len());
+            if name_bytes > NAME_MAX {
+                return Err(Error::OutputNameTooLong {
+                    input: input.to_path_buf(),
+                    output: dir.join(&rel),
+                    bytes: name_bytes,
+                });
+            }
             let path = folder.check(&rel)?;
             if std::fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
                 return Err(Error::OutputIsInput {
