@@ -981,31 +981,129 @@ fn credit_only(line: &str) -> bool {
 /// it. Only the desks' names: `Ban` opens many a caption (`Ban Chấp hành
 /// …`).
 fn desk_credit(line: &str) -> bool {
-    const DESKS: &[&str] = &[
-        "Thời sự",
-        "Chính trị",
-        "Kinh tế",
-        "Xã hội",
-        "Quốc tế",
-        "Thế giới",
-        "Pháp luật",
-        "Văn hóa",
-        "Văn hoá",
-        "Giải trí",
-        "Thể thao",
-        "Giáo dục",
-        "Sức khỏe",
-        "Sức khoẻ",
-        "Đời sống",
-        "Công nghệ",
-        "Du lịch",
-        "Bạn đọc",
-        "Điện tử",
-        "Nội chính",
-        "Biên tập",
-    ];
     line.strip_prefix("Ban ")
         .is_some_and(|desks| desks.split(['-', '–']).all(|d| DESKS.contains(&d.trim())))
+}
+
+/// A newsroom's desks (`Ban Thời sự`), also sections of a site's menu.
+const DESKS: &[&str] = &[
+    "Thời sự",
+    "Chính trị",
+    "Kinh tế",
+    "Xã hội",
+    "Quốc tế",
+    "Thế giới",
+    "Pháp luật",
+    "Văn hóa",
+    "Văn hoá",
+    "Giải trí",
+    "Thể thao",
+    "Giáo dục",
+    "Sức khỏe",
+    "Sức khoẻ",
+    "Đời sống",
+    "Công nghệ",
+    "Du lịch",
+    "Bạn đọc",
+    "Điện tử",
+    "Nội chính",
+    "Biên tập",
+];
+
+/// The other sections of a news site's menu, as a breadcrumb shows them
+/// (`Trang chủ > Thời sự > Chính trị`, `Nghiên cứu - Phân tích`), and its
+/// home (the first three).
+const SECTIONS: &[&str] = &[
+    "Trang chủ",
+    "Trang nhất",
+    "Home",
+    "Tin tức",
+    "Tin mới",
+    "Mới nhất",
+    "Sự kiện",
+    "Tiêu điểm",
+    "Trong nước",
+    "Địa phương",
+    "Chính sách",
+    "Đối ngoại",
+    "Quốc phòng",
+    "An ninh",
+    "Quân sự",
+    "Kinh doanh",
+    "Tài chính",
+    "Ngân hàng",
+    "Chứng khoán",
+    "Bất động sản",
+    "Doanh nghiệp",
+    "Thị trường",
+    "Tiêu dùng",
+    "Nông nghiệp",
+    "Lao động",
+    "Việc làm",
+    "Giao thông",
+    "Đô thị",
+    "Môi trường",
+    "Y tế",
+    "Khoa học",
+    "Số hóa",
+    "Xe",
+    "Nhịp sống",
+    "Góc nhìn",
+    "Ý kiến",
+    "Bình luận",
+    "Xã luận",
+    "Nghiên cứu",
+    "Phân tích",
+    "Chuyên đề",
+    "Tư liệu",
+    "Tôn giáo",
+    "Multimedia",
+    "Video",
+    "Podcast",
+];
+
+/// Is `piece` a section of a site's menu (any case: `THỜI SỰ`)?
+fn section(piece: &str) -> bool {
+    let piece = piece.trim().to_lowercase();
+    DESKS
+        .iter()
+        .chain(SECTIONS)
+        .any(|s| s.to_lowercase() == piece)
+}
+
+/// A breadcrumb, the path of sections above the headline: only sections
+/// joined by `>`, `›`, `»`, `|`, `/` or a dash (`Thời sự | Chính trị`,
+/// `Nghiên cứu - Phân tích`), the site's home and the sections under it
+/// (`Trang chủ > Thời sự > Ông A được bầu`: the pieces after the home are
+/// anything of at most 8 words), or a line ending in a path that opens at
+/// `Tin tức` or the home (`Những chủ trương công tác lớn Tin tức - Thời
+/// sự`: the menu's last item glued to it).
+fn breadcrumb(line: &str) -> bool {
+    const SEPARATORS: &[char] = &['>', '›', '»', '|', '/', '-', '–', '—'];
+    let all_sections = |path: &str| {
+        path.split(SEPARATORS)
+            .filter(|p| !p.trim().is_empty())
+            .all(section)
+    };
+    if line.contains(char::is_alphabetic) && all_sections(line) {
+        return true;
+    }
+    let mut pieces = line.split(['>', '›', '»', '|']).map(str::trim);
+    if pieces.next().is_some_and(|home| {
+        ["trang chủ", "trang nhất", "home"].contains(&home.to_lowercase().as_str())
+    }) {
+        let rest: Vec<&str> = pieces.collect();
+        if !rest.is_empty() && rest.iter().all(|p| p.split_whitespace().count() <= 8) {
+            return true;
+        }
+    }
+    ["Tin tức", "Trang chủ", "TIN TỨC", "TRANG CHỦ"]
+        .iter()
+        .filter_map(|open| line.rfind(&format!(" {open}")))
+        .any(|at| {
+            let path = &line[at..];
+            path.contains(SEPARATORS) && all_sections(path)
+        })
 }
 
 /// A source credit closing the article's last line after its last
@@ -1231,8 +1329,9 @@ fn mark_title(
 
 /// A line of the site's chrome above the headline, never a title: no
 /// letter at all (`![]() |`, `* * *`), a breadcrumb ending in ` >`
-/// (`Trang chủ >`) or a tag (`#Bộ trưởng Nguyễn Văn A`: `#` glued to a
-/// letter, so a Markdown heading `# Tiêu đề` is not one).
+/// (`Trang chủ >`) or made of the site's sections (see [`breadcrumb`]), or
+/// a tag (`#Bộ trưởng Nguyễn Văn A`: `#` glued to a letter, so a Markdown
+/// heading `# Tiêu đề` is not one).
 fn chrome_line(line: &str) -> bool {
     !line.chars().any(char::is_alphabetic)
         || line.ends_with(" >")
@@ -1240,6 +1339,7 @@ fn chrome_line(line: &str) -> bool {
         || line
             .strip_prefix('#')
             .is_some_and(|tag| tag.starts_with(char::is_alphabetic))
+        || (line.len() <= 200 && breadcrumb(line))
 }
 
 /// An official document's header line, metadata above its title: its
@@ -2074,6 +2174,46 @@ mod tests {
         // A breadcrumb-like arrow inside a headline does not count.
         let text = "Lãi suất > 7% khiến doanh nghiệp lo\n\nThân bài.\n";
         assert_eq!(kinds(text, Unit::Sentence)[0].1, SegmentKind::Title);
+    }
+
+    /// Audit 3, B6 (006): a breadcrumb of the site's sections above the
+    /// headline, in any of its forms, is chrome (text), not the title; the
+    /// headline under it is the title.
+    #[test]
+    fn breadcrumbs_of_sections_are_not_the_title() {
+        use SegmentKind::*;
+        let headline = "Tỉnh khởi công tuyến đường ven biển dài 80 km";
+        for crumb in [
+            "Trang chủ > Thời sự > Chính trị",
+            "Trang chủ › Kinh tế",
+            "Thời sự | Chính trị",
+            "THỜI SỰ / XÃ HỘI",
+            "Nghiên cứu - Phân tích",
+            "Tin tức - Sự kiện",
+            "Thế giới",
+            "Hoạt động của lãnh đạo Tin tức - Thời sự",
+            "Trang chủ > Giao thông > Tỉnh khởi công tuyến đường ven biển",
+        ] {
+            let text = format!("{crumb}\n\n{headline}\n\nSáng 2/3, tỉnh khởi công dự án.\n");
+            for unit in [Unit::Sentence, Unit::Paragraph] {
+                assert_eq!(
+                    kinds_only(&text, unit)[..2],
+                    [(Text, crumb), (Title, headline)],
+                    "{crumb} {unit:?}"
+                );
+            }
+        }
+        // Headlines that name a field or hold a separator stay headlines.
+        for headline in [
+            "Hội nghị phát triển Kinh tế - Xã hội vùng Tây Nguyên",
+            "Giải bóng đá Việt Nam - Thái Lan khởi tranh",
+            "Thể thao học đường | Bơi lội được đưa vào trường",
+            "Tin tức mới về Thời sự",
+            "Xe khách lật trên đèo, 5 người bị thương",
+        ] {
+            let text = format!("{headline}\n\nNội dung.\n");
+            assert_eq!(kinds_only(&text, Unit::Sentence)[0], (Title, headline));
+        }
     }
 
     #[test]
