@@ -181,7 +181,8 @@ fn byline_re() -> &'static Regex {
             // a bare agency credit `(TTXVN/Vietnam+)`, `(Theo TTXVN)`
             r"|\((?:Theo\s+)?[\p{L}\p{N} .+/&-]+\)",
             // `Name (TTXVN/…)`, `Minh Anh (tổng hợp)`, `Theo Minh Châu (từ Hàn Quốc) (…)`
-            r"|\p{Lu}[\p{L}\p{M} .'’-]+(?:\s*\([^()\n]+\)){1,2}",
+            // (no full stop before a space: `Câu cuối. (Còn nữa)` is a sentence)
+            r"|\p{Lu}(?:[\p{L}\p{M} '’-]|\.[^\s.])+(?:\s*\([^()\n]+\)){1,2}",
             // a short name line: capitalised words, authors joined by `-`, `,`, `/`
             r"|\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*",
             r"(?:(?:\s+|\s*[-–,/&]\s*)\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*)*",
@@ -1204,6 +1205,13 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool)
             // A date line (`15/02/2019 10:05`): the name may be above it.
             continue;
         }
+        // A series note (`(Còn nữa)`) is text: the author's line may be
+        // above it; a line closed by one is no byline.
+        match series_note_at(line) {
+            Some(0) => continue,
+            Some(_) => break,
+            None => {}
+        }
         // A photo credit closing the article (`Ảnh: …`): the desk's or the
         // author's line may be above it (`Ban Giải trí`, see `desk_credit`).
         if li + 1 == lines.len()
@@ -1526,8 +1534,68 @@ fn for_each_sentence(line: &str, work: &mut usize, mut emit: impl FnMut(usize, u
         add((from, s + piece.len()), work);
     }
     if let Some(last) = cur {
-        push(last);
+        // A series note closing the line is a sentence of its own, full
+        // stop before it or not (`… ngày hội (Còn tiếp)`).
+        let sentence = line[last.0..last.1].trim_end();
+        *work += sentence.len().min(NOTE_LOOK_BACK);
+        match series_note_at(sentence) {
+            // A numbered part after no full stop names the headline's part
+            // (`Bí ẩn rừng sâu (Kỳ 1)`).
+            Some(at)
+                if at > 0
+                    && (!series_part(&sentence[at..])
+                        || sentence[..at].trim_end().ends_with(['.', '!', '?', '…'])) =>
+            {
+                push((last.0, last.0 + at));
+                push((last.0 + at, last.1));
+            }
+            _ => push(last),
+        }
     }
+}
+
+/// How many bytes at the end of a line [`series_note_at`] looks at.
+const NOTE_LOOK_BACK: usize = 200;
+
+/// Where a series note closes `line` (trimmed), if one does: the whole
+/// line (`(Còn nữa)`, `Còn tiếp`, `HẾT`, `(Kỳ 2: Những mùa nước nổi)`,
+/// offset 0), or a bracketed note after a space at its end (`Câu cuối.
+/// (Còn nữa)`). A note says the instalment goes on or ends: text to
+/// translate, never a byline, and never one segment with the sentence
+/// before it.
+fn series_note_at(line: &str) -> Option<usize> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        let note = concat!(
+            r"(?:(?i:còn nữa|còn tiếp|hết|tiếp theo|xem tiếp(?: kỳ sau| kỳ tới)?)",
+            r"|(?:Kỳ|KỲ|kỳ|Bài|BÀI|bài|Phần|PHẦN)\s+(?:[0-9]{1,2}|[IVX]{1,4}",
+            r"|(?i:cuối|sau|tới|tiếp))(?:\s*[:.–-]\s*[^()\[\]
+]*)?)\s*[.…]*",
+        );
+        Regex::new(&format!(
+            r"^(?:{note}|\(\s*{note}\)|\[\s*{note}\]|[-–—]\s*{note}\s*[-–—])$"
+        ))
+        .expect("regex")
+    });
+    if line.len() <= NOTE_LOOK_BACK && re.is_match(line) {
+        return Some(0);
+    }
+    let window = &line[ceil_char_boundary(line, line.len().saturating_sub(NOTE_LOOK_BACK))..];
+    let open = match line.chars().next_back()? {
+        ')' => '(',
+        ']' => '[',
+        _ => return None,
+    };
+    let at = line.len() - window.len() + window.rfind(open)?;
+    (at > 0 && line[..at].ends_with(char::is_whitespace) && re.is_match(&line[at..])).then_some(at)
+}
+
+/// Is `note` (a series note) a numbered part (`(Kỳ 2: …)`, `(Bài 3)`)?
+fn series_part(note: &str) -> bool {
+    note.trim_start_matches(['(', '[', '-', '–', '—', ' '])
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit() || "IVX".contains(c)))
 }
 
 fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
@@ -2902,6 +2970,68 @@ mod tests {
         assert_eq!(
             kinds_only(text, Unit::Sentence)[2],
             (Caption, "Ban Chấp hành khóa mới ra mắt")
+        );
+    }
+
+    /// A series note closing an instalment (`(Còn nữa)`, `(Hết)`, `(Kỳ 2:
+    /// …)`) is a text segment of its own: never a byline, never one
+    /// segment with the sentence before it; the author's line above it is
+    /// still a byline. A numbered part in a headline stays in it.
+    #[test]
+    fn series_notes_are_text_of_their_own() {
+        use SegmentKind::*;
+        let head = "Những mùa nước nổi ở miền Tây\n\nNước lên từ tháng Bảy.\n\n";
+        for (end, want) in [
+            (
+                "Người dân chờ mùa cá linh. (Còn nữa)\n",
+                &[(Text, "Người dân chờ mùa cá linh."), (Text, "(Còn nữa)")][..],
+            ),
+            (
+                "Người dân chờ mùa cá linh (Còn tiếp)\n",
+                &[(Text, "Người dân chờ mùa cá linh"), (Text, "(Còn tiếp)")],
+            ),
+            (
+                "Người dân chờ mùa cá linh.\n(Hết)\n",
+                &[(Text, "Người dân chờ mùa cá linh."), (Text, "(Hết)")],
+            ),
+            (
+                "Người dân chờ mùa cá linh.\n\nTRẦN BÌNH\n\n(Kỳ 2: Những đêm đặt lờ)\n",
+                &[
+                    (Text, "Người dân chờ mùa cá linh."),
+                    (Byline, "TRẦN BÌNH"),
+                    (Text, "(Kỳ 2: Những đêm đặt lờ)"),
+                ],
+            ),
+            (
+                "Người dân chờ mùa cá linh. (Kỳ sau: Những đêm đặt lờ)\n\nTrần Bình\n",
+                &[
+                    (Text, "Người dân chờ mùa cá linh."),
+                    (Text, "(Kỳ sau: Những đêm đặt lờ)"),
+                    (Byline, "Trần Bình"),
+                ],
+            ),
+            (
+                "Người dân chờ mùa cá linh.\n\nHẾT\n",
+                &[(Text, "Người dân chờ mùa cá linh."), (Text, "HẾT")],
+            ),
+        ] {
+            let text = format!("{head}{end}");
+            assert_eq!(kinds_only(&text, Unit::Sentence)[2..], *want, "{end}");
+        }
+        // A part's number in the headline stays in it.
+        let text = "Những mùa nước nổi (Kỳ 1)\n\nNước lên.\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence)[0],
+            (Title, "Những mùa nước nổi (Kỳ 1)")
+        );
+        // A sentence closed by a bracket that is no note is no byline.
+        let text = format!("{head}Người dân chờ mùa cá linh. (Ảnh chụp năm 2000)\n");
+        assert!(!any_kind(&text, Byline));
+        // The paragraph unit keeps the note in its line, as text.
+        let text = format!("{head}Người dân chờ mùa cá linh. (Còn nữa)\n");
+        assert_eq!(
+            kinds_only(&text, Unit::Paragraph)[2],
+            (Text, "Người dân chờ mùa cá linh. (Còn nữa)")
         );
     }
 
