@@ -406,7 +406,8 @@ impl Segmenter {
             Title::Open => {
                 let first = mark_title(text, &lines, &mut fine, alt_title, &sentence_count);
                 if let Some(li) = first.filter(|&li| headline_at(&fine, li)) {
-                    mark_author(text, &lines, &mut fine, li + 1);
+                    let line = &text[lines[li].start..lines[li].end];
+                    mark_under(text, &lines, &mut fine, li + 1, document_type(line));
                 }
                 first
             }
@@ -414,15 +415,17 @@ impl Segmenter {
                 mark_alt_title(text, &mut fine, alt_title);
                 None
             }
-            Title::Under => {
-                mark_author(text, &lines, &mut fine, 0);
+            Title::Under | Title::Subject => {
+                mark_under(text, &lines, &mut fine, 0, state.title == Title::Subject);
                 None
             }
             Title::Done => None,
         };
         mark_overview_captions(text, &lines, &mut fine);
         // What the next part needs to know.
-        if state.title == Title::Under && lines.first().is_some_and(|l| l.start < keep) {
+        if matches!(state.title, Title::Under | Title::Subject)
+            && lines.first().is_some_and(|l| l.start < keep)
+        {
             state.title = Title::Done;
         } else if fine
             .spans
@@ -434,10 +437,15 @@ impl Segmenter {
             let under = first.is_some_and(|li| {
                 headline_at(&fine, li) && lines.get(li + 1).is_none_or(|l| l.start >= keep)
             });
-            state.title = if under && !last {
-                Title::Under
-            } else {
-                Title::Done
+            state.title = match first {
+                Some(li) if under && !last => {
+                    if document_type(&text[lines[li].start..lines[li].end]) {
+                        Title::Subject
+                    } else {
+                        Title::Under
+                    }
+                }
+                _ => Title::Done,
             };
         } else if first.is_some_and(|li| lines[li].start < keep) {
             // The headline was looked for, and not found, where it is final.
@@ -654,6 +662,10 @@ enum Title {
     /// The headline was the last line before this part: its first line may
     /// be the author's (see `mark_author`).
     Under,
+    /// The same, the headline being an official document's type
+    /// (`NGHỊ QUYẾT`): its first line may be the subject (see
+    /// `mark_subject`).
+    Subject,
     /// The title was found (or nothing is left to look for).
     Done,
 }
@@ -1297,6 +1309,8 @@ fn mark_title(
     sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
 ) -> Option<usize> {
     let mut first = None;
+    // An official document's header was met.
+    let mut document = false;
     for (li, &l) in lines.iter().enumerate() {
         let kinds = |fine: &Fine, want: &[SegmentKind]| {
             fine.line(li).iter().all(|s| want.contains(&s.kind))
@@ -1313,8 +1327,17 @@ fn mark_title(
         }
         // A source credit or a dateline alone above the headline, or an
         // official document's header (its number, place and date).
+        let line = &text[l.start..l.end];
+        if kinds(fine, &[SegmentKind::Text]) && (source_line(line) || document_header(line)) {
+            document |= document_header(line);
+            make_byline(fine, li, l);
+            continue;
+        }
+        // Its issuing body and session (`HỘI ĐỒNG NHÂN DÂN TỈNH …`, `KHÓA
+        // XVI, KỲ HỌP THỨ HAI`), after the header or above it.
         if kinds(fine, &[SegmentKind::Text])
-            && (source_line(&text[l.start..l.end]) || document_header(&text[l.start..l.end]))
+            && issuing_body(line)
+            && (document || header_below(text, lines, li))
         {
             make_byline(fine, li, l);
             continue;
@@ -1354,23 +1377,136 @@ fn chrome_line(line: &str) -> bool {
 /// number (`Số: 34/2016/NQ-HĐND`), place and date (`Hà Nội, ngày 5 tháng 7
 /// năm 2016`) and the national motto (`CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM`,
 /// `Độc lập - Tự do - Hạnh phúc`), alone or several on one line separated
-/// by `|` (a scraped table's row). Pieces with no letter (`-----`) pass.
+/// by `|` (a scraped table's row). Pieces with no letter (`-----`) and, next
+/// to one of those, the issuing body in capitals (`ỦY BAN NHÂN DÂN TỈNH X |
+/// CỘNG HÒA …`) pass.
 fn document_header(line: &str) -> bool {
+    let mut header = false;
+    line.len() <= 200
+        && line.split('|').all(|piece| {
+            let piece = piece.trim();
+            let own = header_piece(piece);
+            header |= own;
+            own || !piece.chars().any(char::is_alphabetic) || issuing_body(piece)
+        })
+        && header
+}
+
+/// One piece of an official document's header (see [`document_header`]).
+fn header_piece(piece: &str) -> bool {
     /// One piece of the header.
     const PIECE: &str = concat!(
         r"^(?:(?:Số|SỐ)\s*:\s*[0-9][^\s|]*",
         r"|\p{Lu}[\p{L}\p{M} .]{0,40},\s*ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}",
-        r"|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc)$",
+        r"|(?i:CỘNG HÒA|CỘNG HOÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        r"|(?i:Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc))$",
     );
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(PIECE).expect("regex"));
+    RE.get_or_init(|| Regex::new(PIECE).expect("regex"))
+        .is_match(piece)
+}
+
+/// A line in capitals, not a document's type: in an official document's
+/// header, its issuing body or session (`ỦY BAN NHÂN DÂN TỈNH BẮC NINH`,
+/// `KHÓA XVI, KỲ HỌP THỨ HAI`).
+fn issuing_body(line: &str) -> bool {
     line.len() <= 200
-        && line.contains(|c: char| c.is_alphabetic())
-        && line.split('|').all(|piece| {
-            let piece = piece.trim();
-            !piece.chars().any(char::is_alphabetic) || re.is_match(piece)
-        })
+        && line.split_whitespace().count() <= 20
+        && line.contains(char::is_alphabetic)
+        && !line.contains(char::is_lowercase)
+        && !document_type(line)
+}
+
+/// Does an official document's header (see [`document_header`]) come
+/// under line `li` within four lines, past lines in capitals or with no
+/// letter (`ỦY BAN NHÂN DÂN` / `TỈNH BẮC NINH` / `-------` / `Số: …`)?
+fn header_below(text: &str, lines: &[Line], li: usize) -> bool {
+    for l in lines.iter().skip(li + 1).take(4) {
+        let line = &text[l.start..l.end];
+        if document_header(line) {
+            return true;
+        }
+        if !issuing_body(line) && line.contains(char::is_alphabetic) {
+            return false;
+        }
+    }
+    false
+}
+
+/// An official document's type in capitals, opening its title line:
+/// `NGHỊ QUYẾT`, `QUYẾT ĐỊNH`, `THÔNG TƯ`, `LUẬT ĐẤT ĐAI`…
+fn document_type(line: &str) -> bool {
+    const TYPES: &[&str] = &[
+        "NGHỊ QUYẾT",
+        "QUYẾT ĐỊNH",
+        "NGHỊ ĐỊNH",
+        "THÔNG TƯ",
+        "CHỈ THỊ",
+        "CÔNG VĂN",
+        "CÔNG ĐIỆN",
+        "THÔNG BÁO",
+        "KẾ HOẠCH",
+        "TỜ TRÌNH",
+        "BÁO CÁO",
+        "LUẬT",
+        "BỘ LUẬT",
+        "PHÁP LỆNH",
+        "LỆNH",
+        "HIẾN PHÁP",
+        "QUY ĐỊNH",
+        "QUY CHẾ",
+        "HƯỚNG DẪN",
+        "KẾT LUẬN",
+        "ĐIỀU LỆ",
+        "CHƯƠNG TRÌNH",
+        "ĐỀ ÁN",
+        "BẢN ÁN",
+        "BIÊN BẢN",
+    ];
+    TYPES.iter().any(|t| {
+        line.strip_prefix(t)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    })
+}
+
+/// Under the headline `li - 1`: the author's line ([`mark_author`]), or,
+/// under an official document's type (`document`), its subject
+/// ([`mark_subject`]).
+fn mark_under(text: &str, lines: &[Line], fine: &mut Fine, li: usize, document: bool) {
+    if document {
+        mark_subject(text, lines, fine, li);
+    } else {
+        mark_author(text, lines, fine, li);
+    }
+}
+
+/// The subject of an official document, the line under its type
+/// (`NGHỊ QUYẾT` / `Về việc ban hành Nội quy kỳ họp`): one plain sentence
+/// of at most 400 characters opening with `Về`, `V/v`, `Ban hành`, `Quy
+/// định`, `Sửa đổi`, `Hướng dẫn` or `Phê duyệt` (any case), not closed by
+/// `.`, `:`, `;` or `,`. It is part of the title.
+fn mark_subject(text: &str, lines: &[Line], fine: &mut Fine, li: usize) {
+    const OPENERS: &[&str] = &[
+        "về ",
+        "v/v",
+        "ban hành ",
+        "quy định ",
+        "sửa đổi",
+        "hướng dẫn ",
+        "phê duyệt ",
+    ];
+    let Some(&l) = lines.get(li) else { return };
+    let line = &text[l.start..l.end];
+    let opening: String = line.chars().take(12).collect::<String>().to_lowercase();
+    if OPENERS.iter().any(|o| opening.starts_with(o))
+        && line.chars().count() <= 400
+        && !line.ends_with(['.', ':', ';', ','])
+        && sentences(line).len() == 1
+        && let [only] = fine.line_mut(li)
+        && only.kind == SegmentKind::Text
+    {
+        only.kind = SegmentKind::Title;
+    }
 }
 
 /// The author's line under the headline (vneconomy, Người Lao Động): a
@@ -3094,6 +3230,81 @@ mod tests {
             first("Số: 12 người bị thương trong vụ tai nạn\n\nNội dung.\n"),
             Title
         );
+    }
+
+    /// Point 3 of session 9 (audit 3, 057): around an official document's
+    /// header, its issuing body and session in capitals are bylines, above
+    /// the header or under it; the document's type and the subject under it
+    /// are the title. A headline in capitals with no header is a title.
+    #[test]
+    fn issuing_body_is_a_byline_and_the_document_type_and_subject_the_title() {
+        use SegmentKind::*;
+        let text = "Số: 15/2024/NQ-HĐND | Thái Bình, ngày 10 tháng 7 năm 2024 |\n\
+                    HỘI ĐỒNG NHÂN DÂN TỈNH THÁI BÌNH\nKHÓA XVII, KỲ HỌP THỨ BẢY\n\n\
+                    NGHỊ QUYẾT\nVề việc quy định mức hỗ trợ học phí năm học 2024 - 2025\n\n\
+                    Căn cứ Luật Tổ chức chính quyền địa phương;\n";
+        for unit in [Unit::Sentence, Unit::Paragraph, Unit::Line] {
+            let got = kinds_only(text, unit);
+            let want: &[SegmentKind] = match unit {
+                Unit::Paragraph => &[Byline, Title, Text],
+                _ => &[Byline, Byline, Byline, Title, Title, Text],
+            };
+            assert_eq!(
+                got.iter().map(|k| k.0).collect::<Vec<_>>(),
+                want,
+                "{unit:?} {got:?}"
+            );
+        }
+        let text = "ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\
+                    ------- | ĐỘC LẬP - TỰ DO - HẠNH PHÚC\n\
+                    Số: 21/2024/QĐ-UBND | Nam Định, ngày 3 tháng 5 năm 2024\n\n\
+                    QUYẾT ĐỊNH\n\nBAN HÀNH QUY ĐỊNH VỀ QUẢN LÝ CHỢ TRÊN ĐỊA BÀN TỈNH\n\n\
+                    Căn cứ Luật Tổ chức chính quyền địa phương;\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence)
+                .iter()
+                .map(|k| k.0)
+                .collect::<Vec<_>>(),
+            [Byline, Byline, Byline, Title, Title, Text]
+        );
+        // The body on its own lines above the number, a rule between.
+        let text = "ỦY BAN NHÂN DÂN\nTỈNH HÀ NAM\n--------\nSố: 30/KH-UBND\n\n\
+                    KẾ HOẠCH\nV/v tổ chức Ngày hội đọc sách năm 2024\n\nI. MỤC ĐÍCH\n\nKhơi dậy văn hóa đọc.\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence),
+            [
+                (Byline, "ỦY BAN NHÂN DÂN"),
+                (Byline, "TỈNH HÀ NAM"),
+                (Text, "--------"),
+                (Byline, "Số: 30/KH-UBND"),
+                (Title, "KẾ HOẠCH"),
+                (Title, "V/v tổ chức Ngày hội đọc sách năm 2024"),
+                (Text, "I. MỤC ĐÍCH"),
+                (Text, "Khơi dậy văn hóa đọc."),
+            ]
+        );
+        // No header: a headline in capitals is the title; the lead under a
+        // document's type is not its subject.
+        for (text, want) in [
+            (
+                "HỘI ĐỒNG NHÂN DÂN TỈNH KHAI MẠC KỲ HỌP THỨ TÁM\n\nSáng 5/7, kỳ họp khai mạc.\n",
+                [Title, Text],
+            ),
+            (
+                "NGHỊ QUYẾT MỚI VỀ GIÁ ĐIỆN\n\nVề giá điện, Bộ đã có ý kiến.\n",
+                [Title, Text],
+            ),
+            ("NGHỊ QUYẾT\nVề việc thành lập thôn mới\n", [Title, Title]),
+        ] {
+            assert_eq!(
+                kinds_only(text, Unit::Sentence)
+                    .iter()
+                    .map(|k| k.0)
+                    .collect::<Vec<_>>(),
+                want,
+                "{text}"
+            );
+        }
     }
 
     /// Audit 3, B7: a lone `Quang cảnh …` / `Toàn cảnh …` line with no
