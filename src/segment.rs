@@ -2122,7 +2122,19 @@ mod tests {
             "(Ảnh: TTXVN)\n\n".repeat(k)
                 + "Tiêu đề bài\n\nĐỗ Minh\n\n13/09/2025, 10:22\n\nNội dung.\n"
         });
-        let authors: Vec<String> = authors.collect();
+        // An official document's subject under its type, and its issuing
+        // body above its header, likewise.
+        let documents = (0..48).map(|k| {
+            let header = if k % 2 == 0 {
+                "Số: 5/NQ-HĐND\nHỘI ĐỒNG NHÂN DÂN\n\n"
+            } else {
+                "HỘI ĐỒNG NHÂN DÂN\nTỈNH AN GIANG\n\nSố: 5/NQ-HĐND\n\n"
+            };
+            "(Ảnh: TTXVN)\n\n".repeat(k / 2)
+                + header
+                + "NGHỊ QUYẾT\nVề việc đặt tên đường\n\nCăn cứ.\n"
+        });
+        let authors: Vec<String> = authors.chain(documents).collect();
         for text in [article, &long, headline_late, alt_title]
             .into_iter()
             .chain(authors.iter().map(String::as_str))
