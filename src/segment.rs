@@ -98,7 +98,21 @@ const ABBREVIATIONS: &[&str] = &[
     // trưởng, Ni sư or nhạc sĩ, linh mục, giám mục, tổng giám mục
     // (`HT. Thích Thanh X`, `Lm. Giuse`); `TT.` (Thượng tọa) is above.
     "HT", "Ht", "ĐĐ", "Đđ", "NT", "NS", "Lm", "LM", "Gm", "TGM",
+    // Luật sư (`Ls. Trần Văn B`, `TS.Ls. Nguyễn Văn A`), Facebook (`FBK.
+    // Quang D`).
+    "Ls", "LS", "FBK",
 ];
+
+/// Is `word` (the word before a full stop) an abbreviation: on the list,
+/// or abbreviations of two letters or more joined by full stops
+/// (`TS.Ls`, `ThS.Ls`)?
+fn abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.contains(&word)
+        || (word.contains('.')
+            && word
+                .split('.')
+                .all(|p| p.chars().count() >= 2 && ABBREVIATIONS.contains(&p)))
+}
 
 /// Words for a person that an initial can stand after as the whole name
 /// (`anh A.`, `chị L.`, `đối tượng T.`, `bị can H.`).
@@ -291,13 +305,15 @@ fn lead_time_re() -> &'static Regex {
 }
 
 /// A legal or list enumerator standing alone: `Điều 1.`, `1.`, `2.1.`,
-/// `II.`, `a.`.
+/// `II.`, `a.`; also as Markdown writes it, after a heading's `#`
+/// (`# Điều 2.`) or with its full stop escaped (`1\.`), and a keycap
+/// digit (`1️.`).
 fn enumerator_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"^(?:(?:Điều|Chương|Mục|Phần|Khoản|Điểm)\s+[0-9IVXLC]+[a-zđ]?\.",
-            r"|[0-9]{1,3}(?:\.[0-9]{1,3})*\.|[IVXLC]{1,6}\.|[a-zđ][.)])$",
+            r"^(?:#{1,6}\s+)?(?:(?:Điều|Chương|Mục|Phần|Khoản|Điểm)\s+[0-9IVXLC]+[a-zđ]?\\?\.",
+            r"|[0-9]{1,3}\x{FE0F}?\x{20E3}?(?:\.[0-9]{1,3})*\\?\.|[IVXLC]{1,6}\.|[a-zđ][.)])$",
         ))
         .expect("regex")
     })
@@ -2022,7 +2038,7 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
             // `bệnh nhân H. Đức Trọng`, `nạn nhân X. Phú Cường`: a place.
             .is_some_and(|w| PERSON_WORDS.contains(&w) && !matches!(w, "nhân" | "hại"))
     };
-    if ABBREVIATIONS.contains(&word) && !(place_letter && after_person()) {
+    if abbreviation(word) && !(place_letter && after_person()) {
         // `v.v.` before a capital ends its sentence.
         return !(capital_next && matches!(word, "v.v" | "vv"));
     }
@@ -2047,6 +2063,11 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     let mut capitalised = 0;
     for w in words.filter(|w| !w.is_empty()).take(5) {
         if capitalised == 0 && PERSON_WORDS.contains(&w) {
+            return false;
+        }
+        // After a common noun it is a label, not a name: `bảng F.`,
+        // `phương án A.`, `vitamin C.` end their sentence.
+        if capitalised == 0 && w.chars().all(char::is_lowercase) {
             return false;
         }
         // Only plain capitalised words are names: `TP.HCM,`, `Nội,` or
@@ -3181,6 +3202,56 @@ mod tests {
             kinds_only(&text, Unit::Paragraph)[2],
             (Text, "Người dân chờ mùa cá linh. (Còn nữa)")
         );
+    }
+
+    /// Audit 4, A1–A5: a one-letter label after a common noun ends its
+    /// sentence before a capital; `Ls.` (luật sư), `TS.Ls.` and `FBK.` do
+    /// not; Markdown's `# Điều 2.`, `1\.` and a keycap `1️.` stay with their
+    /// text.
+    #[test]
+    fn labels_lawyers_and_markdown_enumerators() {
+        for (line, want) in [
+            (
+                "Đội tuyển nằm ở bảng C. Trận đầu diễn ra tối mai.",
+                &["Đội tuyển nằm ở bảng C.", "Trận đầu diễn ra tối mai."][..],
+            ),
+            (
+                "Bệnh nhân thiếu vitamin D. Bác sĩ kê đơn bổ sung.",
+                &["Bệnh nhân thiếu vitamin D.", "Bác sĩ kê đơn bổ sung."],
+            ),
+            (
+                "Theo ThS.Ls. Lê Văn Hùng, vụ việc còn phức tạp.",
+                &["Theo ThS.Ls. Lê Văn Hùng, vụ việc còn phức tạp."],
+            ),
+            (
+                "Ls. Phạm Thị Lan nêu ý kiến.",
+                &["Ls. Phạm Thị Lan nêu ý kiến."],
+            ),
+            (
+                "Bài đăng của FBK. Minh Hà được chia sẻ.",
+                &["Bài đăng của FBK. Minh Hà được chia sẻ."],
+            ),
+            (
+                "# Điều 4. Hiệu lực thi hành",
+                &["# Điều 4. Hiệu lực thi hành"],
+            ),
+            (
+                "2\\. Quyết định này có hiệu lực từ ngày ký.",
+                &["2\\. Quyết định này có hiệu lực từ ngày ký."],
+            ),
+            ("3️. GIẢM CHI PHÍ VẬN TẢI", &["3️. GIẢM CHI PHÍ VẬN TẢI"]),
+            // Names keep their middle initial; a person's initial as before.
+            (
+                "Ông Lê V. Hải dự họp. Bà Trần T. Mai phát biểu.",
+                &["Ông Lê V. Hải dự họp.", "Bà Trần T. Mai phát biểu."],
+            ),
+            (
+                "Gặp chị M. Hôm sau chị đi.",
+                &["Gặp chị M.", "Hôm sau chị đi."],
+            ),
+        ] {
+            assert_eq!(sents(line), want, "{line}");
+        }
     }
 
     /// Audit 3, B3: Người Lao Động's alt line `… - Ảnh 1.` is an image-alt
