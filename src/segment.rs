@@ -144,7 +144,12 @@ fn credit_re() -> &'static Regex {
         Regex::new(concat!(
             r"(?:^|[\s(\[–—-])(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
             r"Ảnh chụp màn hình|Nguồn ảnh|Nguồn video|Nguồn đồ họa|Nguồn đồ hoạ|Đồ họa|Đồ hoạ|",
-            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic)\s*:\s*\S",
+            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO)\s*:\s*\S",
+            // in lower case in brackets: `… bên hồ (ảnh: Minh Anh).`
+            r"|\(\s*ảnh\s*:\s*\S",
+            // the place of a person in the photo: `Bà A (thứ 4 từ phải qua)`,
+            // `Ông B (trái)`, `(từ trái sang)`
+            r"|\((?:[^()\n]*\s)?từ (?:trái|phải)[^()\n]*\)|\((?:bìa |đứng )?(?:trái|phải|giữa)\)",
             // glued to the word before by the CMS: `…trước trận đấuẢnh: VFF`
             r"|[\p{Ll}.](?:Ảnh|ẢNH)\s*:\s*\S",
             r"|\(\s*(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\s*\)",
@@ -155,7 +160,7 @@ fn credit_re() -> &'static Regex {
             r#"|[.!?…]["”’»)]*\s+(?:Ảnh|ẢNH)\s+\p{Lu}(?:\S*\s+){0,7}\S*[^\s.!?:;,]$"#,
             // a chart's source after a dash, at the end of the line:
             // `… trong quý I – Nguồn: Bộ Công Thương`
-            r"|\s[–—-]\s*(?:Nguồn|NGUỒN)\s*:\s*\S+(?:\s+\S+){0,7}$",
+            r"|\s[–—-]\s*(?:Nguồn|NGUỒN)\s*:\s*\S+(?:\s+\S+){0,11}$",
         ))
         .expect("regex")
     })
@@ -169,7 +174,7 @@ fn credit_only_re() -> &'static Regex {
         Regex::new(concat!(
             r"^[(\[–—-]?\s*(?:(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
             r"Nguồn ảnh|Nguồn đồ họa|Nguồn đồ hoạ|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|",
-            r"Infographic)\s*:\s*([^\n]*)",
+            r"Infographic|Photo|PHOTO)\s*:\s*([^\n]*)",
             r"|(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)[).]*)$",
         ))
         .expect("regex")
@@ -184,6 +189,8 @@ fn byline_re() -> &'static Regex {
             // `Tác giả: …`, `Nguồn: …`, `Nguồn tin: Báo …`, `Bài và ảnh: …`
             r"^(?:(?:Tác giả|Nguồn|Nguồn tin|Bài và ảnh|Bài, ảnh|Bài & ảnh|Bài/ảnh|",
             r"Bài và clip|Bài và video|Thực hiện|Nhóm phóng viên|Nhóm PV)\s*:\s*\S.*",
+            // a source and its address: `Nguồn Bắc Giang: http://…`
+            r"|Nguồn\s+\p{Lu}[^\n:]{0,40}:\s*https?://\S+",
             // the newsroom's own credit: `Nhóm phóng viên`, `Nhóm PV`, `PV Thời sự`
             r"|(?:Nhóm phóng viên|Nhóm PV|Phóng viên|PV)(?:\s+[\p{L}\p{N}]+){0,3}",
             // `Theo TTXVN`, `Theo Báo Tuổi Trẻ`, `Theo vov.vn`
@@ -230,12 +237,26 @@ fn date_line(line: &str) -> bool {
             Regex::new(&format!("^{DATE_PIECES}+$")).expect("regex"),
             Regex::new(concat!(
                 r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}|[0-9]{4}-[0-9]{1,2}",
-                r"|[Tt]háng\s+[0-9]{1,2}\s+[Nn]ăm\s+[0-9]{4}",
+                r"|[Tt]háng\s+[0-9]{1,2}\s+[Nn]ăm\s+[0-9]{4}|[Tt]háng\s+[0-9]{1,2},\s*[0-9]{4}",
             ))
             .expect("regex"),
         )
     });
     line.len() <= 100 && date_like(line) && year.is_match(line) && whole.is_match(line)
+}
+
+/// A line that stamps the article's time or place and date, metadata
+/// wherever it stands: a date line ([`date_line`]), a relative stamp
+/// (`58 phút trước`, `2 giờ trước`) or a document's or letter's place and
+/// date (`Hà Nội, ngày 19 tháng 2 năm 2024`).
+fn stamp_line(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let relative = RE.get_or_init(|| {
+        Regex::new(r"^[0-9]{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước$").expect("regex")
+    });
+    date_line(line)
+        || (line.len() <= 30 && relative.is_match(line))
+        || (line.contains(", ngày ") && header_piece(line))
 }
 
 /// The cheap tests before the date regexes: four ASCII digits in a row (a
@@ -912,10 +933,12 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
 
 /// Người Lao Động's image-alt line, the whole line: a capitalised title of
 /// at most 300 bytes with no sentence end in it, then `-` (glued or not),
-/// `Ảnh N` and a full stop (`Bộ trưởng tiếp Đại sứ- Ảnh 1.`); the length of
-/// its title part.
+/// `Ảnh N` and a full stop or not (`Bộ trưởng tiếp Đại sứ- Ảnh 1.`,
+/// baomoi's `Chủ tịch nước thăm Italia - Ảnh 1`); the length of its title
+/// part.
 fn nld_alt(line: &str) -> Option<usize> {
-    let rest = line.strip_suffix('.')?;
+    // baomoi's copy has no full stop (`… tới Italia - Ảnh 1`).
+    let rest = line.strip_suffix('.').unwrap_or(line);
     let number = rest.trim_end_matches(|c: char| c.is_ascii_digit());
     if !(1..=3).contains(&(rest.len() - number.len())) {
         return None;
@@ -988,6 +1011,7 @@ fn mark_captions(
             && fine.line(prev).iter().all(|s| s.kind == SegmentKind::Text)
             && sentence_count(fine.line(prev)) <= 3
             && !desk_credit(&text[lines[prev].start..lines[prev].end])
+            && !dateline_re().is_match(&text[lines[prev].start..lines[prev].end])
         {
             for s in fine.line_mut(prev).iter_mut() {
                 s.kind = SegmentKind::Caption;
@@ -1089,6 +1113,13 @@ const SECTIONS: &[&str] = &[
     "Multimedia",
     "Video",
     "Podcast",
+    "Nóng",
+    "Tin nóng",
+    "Tư vấn",
+    "Menu",
+    // a language switcher: `Tiếng Việt | English`
+    "Tiếng Việt",
+    "English",
 ];
 
 /// Is `piece` a section of a site's menu (any case: `THỜI SỰ`)?
@@ -1102,9 +1133,9 @@ fn section(piece: &str) -> bool {
 
 /// A breadcrumb, the path of sections above the headline: only sections
 /// joined by `>`, `›`, `»`, `|`, `/` or a dash (`Thời sự | Chính trị`,
-/// `Nghiên cứu - Phân tích`), the site's home and the sections under it
-/// (`Trang chủ > Thời sự > Ông A được bầu`: the pieces after the home are
-/// anything of at most 8 words), or a line ending in a path that opens at
+/// `Nghiên cứu - Phân tích`), the site's home and the path under it
+/// (`Trang chủ > Thời sự > Ông A được bầu`, `Trang chủ / TP.HCM: Xét xử
+/// …`: whatever follows the home), or a line ending in a path that opens at
 /// `Tin tức` or the home (`Những chủ trương công tác lớn Tin tức - Thời
 /// sự`: the menu's last item glued to it).
 fn breadcrumb(line: &str) -> bool {
@@ -1117,14 +1148,12 @@ fn breadcrumb(line: &str) -> bool {
     if line.contains(char::is_alphabetic) && all_sections(line) {
         return true;
     }
-    let mut pieces = line.split(['>', '›', '»', '|']).map(str::trim);
+    let mut pieces = line.split(['>', '›', '»', '|', '/']).map(str::trim);
     if pieces.next().is_some_and(|home| {
         ["trang chủ", "trang nhất", "home"].contains(&home.to_lowercase().as_str())
-    }) {
-        let rest: Vec<&str> = pieces.collect();
-        if !rest.is_empty() && rest.iter().all(|p| p.split_whitespace().count() <= 8) {
-            return true;
-        }
+    }) && pieces.next().is_some()
+    {
+        return true;
     }
     ["Tin tức", "Trang chủ", "TIN TỨC", "TRANG CHỦ"]
         .iter()
@@ -1151,6 +1180,39 @@ fn trailing_source(sentence: &str) -> bool {
             })
 }
 
+/// The author's name closing the last line after its last sentence, as
+/// PLO and others print it (`… hơn hai tỷ đồng. HOÀNG ANH`, `…/2022.PV`):
+/// `PV`, or two to four words in capitals, each a Vietnamese syllable.
+fn trailing_author(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    matches!(sentence, "PV" | "PV.")
+        || ((2..=4).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.chars().all(char::is_uppercase) && vietnamese_syllable(w)))
+}
+
+/// The page's chrome under an article (`Ý kiến bạn đọc`, `Bình luận`,
+/// `Chia sẻ`, `Tin liên quan`), a colon after it or not.
+fn end_chrome(line: &str) -> bool {
+    const CHROME: &[&str] = &[
+        "ý kiến bạn đọc",
+        "ý kiến của bạn",
+        "bình luận",
+        "gửi bình luận",
+        "chia sẻ",
+        "tin liên quan",
+        "bài liên quan",
+        "tin cùng chuyên mục",
+        "xem thêm",
+        "đọc thêm",
+    ];
+    line.len() <= 40 && {
+        let lower = line.trim_end_matches([':', ' ']).to_lowercase();
+        CHROME.contains(&lower.as_str())
+    }
+}
+
 /// Does `line` hold a credit (rule K1)? A literal search first: most lines
 /// hold none of the credit words.
 fn has_credit(line: &str) -> bool {
@@ -1158,7 +1220,7 @@ fn has_credit(line: &str) -> bool {
     let words = WORDS.get_or_init(|| {
         Regex::new(concat!(
             r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
-            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic",
+            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO|\(\s*ảnh|trái|phải|giữa",
         ))
         .expect("regex")
     });
@@ -1248,15 +1310,23 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool)
         {
             continue;
         }
+        // The comments' or sharing chrome closing the page: the author's
+        // line may be above it.
+        if end_chrome(line) {
+            continue;
+        }
         let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
         if plain && li + 1 == lines.len() {
-            // `… tới. (Theo Vnews)`: the last sentence of the last line.
-            if let [.., before, last] = fine.line_mut(li)
-                && before.end < last.start
-                && trailing_source(&text[last.start..last.end])
-            {
-                last.kind = SegmentKind::Byline;
-                break;
+            // `… tới. (Theo Vnews)`, `… đồng. HOÀNG ANH`, `….PV`: the last
+            // sentence of the last line.
+            if let [.., before, last] = fine.line_mut(li) {
+                let sentence = &text[last.start..last.end];
+                if (before.end < last.start && trailing_source(sentence))
+                    || (before.end <= last.start && trailing_author(sentence))
+                {
+                    last.kind = SegmentKind::Byline;
+                    break;
+                }
             }
         }
         if !plain
@@ -1298,11 +1368,11 @@ fn make_byline(fine: &mut Fine, li: usize, l: Line) {
 }
 
 /// Date lines: a plain-text line that is only a date stamp
-/// (`15/02/2019 10:05`, `Thứ Tư, 5/6/2024`) is metadata, a byline,
-/// wherever it stands.
+/// (`15/02/2019 10:05`, `Thứ Tư, 5/6/2024`, `58 phút trước`, see
+/// [`stamp_line`]) is metadata, a byline, wherever it stands.
 fn mark_date_lines(text: &str, lines: &[Line], fine: &mut Fine) {
     for (li, &l) in lines.iter().enumerate() {
-        if date_line(&text[l.start..l.end])
+        if stamp_line(&text[l.start..l.end])
             && fine.line(li).iter().all(|s| s.kind == SegmentKind::Text)
         {
             make_byline(fine, li, l);
@@ -1529,22 +1599,28 @@ fn mark_subject(text: &str, lines: &[Line], fine: &mut Fine, li: usize) {
 /// plain line in a byline's form (`Đỗ Như`, `Hà Lê`), at most 60
 /// characters and 6 words with no digit, followed by a date line
 /// (`13/09/2025, 10:22`) or by a lead opening with a dateline
-/// (`(NLĐO)- Chiều 12-9, …`) is a byline. `li` is the line under the
-/// headline.
+/// (`(NLĐO)- Chiều 12-9, …`) is a byline, and so is a source credit or a
+/// dateline alone (`NDO -`). `li` is the line under the headline.
 fn mark_author(text: &str, lines: &[Line], fine: &mut Fine, li: usize) {
     let (Some(&l), Some(next)) = (lines.get(li), lines.get(li + 1)) else {
         return;
     };
     let line = &text[l.start..l.end];
+    let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
+    // A source credit or dateline alone (`NDO -`, `(TTXVN)`).
+    if plain && source_line(line) {
+        make_byline(fine, li, l);
+        return;
+    }
     let next = &text[next.start..next.end];
     let words = line.split_whitespace().count();
-    if fine.line(li).iter().all(|s| s.kind == SegmentKind::Text)
+    if plain
         && line.chars().count() <= 60
         && words <= 6
         && (words >= 2 || line.chars().all(|c| c.is_uppercase() || c == '.'))
         && !line.contains(|c: char| c.is_ascii_digit())
         && byline_re().is_match(line)
-        && (date_line(next) || dateline_re().is_match(next))
+        && (stamp_line(next) || dateline_re().is_match(next))
     {
         make_byline(fine, li, l);
     }
