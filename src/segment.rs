@@ -3330,6 +3330,86 @@ mod tests {
         }
     }
 
+    /// Audit 4, B1–B10: stamps, chrome, credits and bylines in the forms
+    /// that audit met, each with text of our own.
+    #[test]
+    fn audit4_stamps_chrome_credits_and_bylines() {
+        use SegmentKind::*;
+        let headline = "Cầu vượt sông Hậu thông xe";
+        // B1, B2: a stamp or the site's chrome above the headline.
+        for top in [
+            "Thứ Bảy, 14 tháng 3, 2026",
+            "45 phút trước",
+            "Tiếng Việt | English",
+            "Trang chủ / Giao thông: Cầu vượt sông Hậu thông xe sau ba năm thi công",
+            "Nóng",
+            "Photo : Minh Khôi",
+        ] {
+            let text = format!("{top}\n{headline}\n\nSáng nay, cầu thông xe.\n");
+            let got = kinds_only(&text, Unit::Sentence);
+            assert_eq!(got[1], (Title, headline), "{top} {got:?}");
+            assert_ne!(got[0].0, Title, "{top}");
+        }
+        // B1: a place and date line, wherever it stands; B7: a dateline
+        // alone under the headline.
+        let text = format!(
+            "{headline}\nHNM -\n\nSáng nay, cầu thông xe.\n\nCần Thơ, ngày 4 tháng 3 năm 2026\n\nHết.\n"
+        );
+        let got = kinds_only(&text, Unit::Sentence);
+        assert_eq!(got[1], (Byline, "HNM -"));
+        assert_eq!(got[3], (Byline, "Cần Thơ, ngày 4 tháng 3 năm 2026"));
+        // B3: the author closing the last line; B4: a source with its
+        // address, and the comments' chrome under the author.
+        for (end, want) in [
+            (
+                "Vụ việc đang được điều tra. TRẦN KHOA\n",
+                (Byline, "TRẦN KHOA"),
+            ),
+            ("Vụ việc xảy ra vào tháng 5/2025.PV\n", (Byline, "PV")),
+            ("Vụ việc đang được điều tra. ASEAN\n", (Text, "ASEAN")),
+            (
+                "Hết.\n\nNguồn Cần Thơ: https://baocantho.example/a.html\n",
+                (Byline, "Nguồn Cần Thơ: https://baocantho.example/a.html"),
+            ),
+            (
+                "Hết.\n\nThu Trang\n\nÝ kiến bạn đọc\n",
+                (Byline, "Thu Trang"),
+            ),
+        ] {
+            let text = format!("{headline}\n\nSáng nay, cầu thông xe.\n\n{end}");
+            assert!(
+                kinds_only(&text, Unit::Sentence).contains(&want),
+                "{end} {:?}",
+                kinds_only(&text, Unit::Sentence)
+            );
+        }
+        // B5, B8: credits and a person's place in the photo make captions.
+        for caption in [
+            "Ông Trần Văn Nam (thứ hai từ trái sang) nhận bằng khen",
+            "Bà Lê Thị Hoa (giữa) thăm gia đình chính sách",
+            "Người dân xem pháo hoa bên hồ (ảnh: Minh Anh).",
+            "Đường đi của cơn bão - Nguồn: Trung tâm Dự báo khí tượng thủy văn quốc gia Việt Nam",
+        ] {
+            let text = format!("{headline}\n\nSáng nay, cầu thông xe.\n{caption}\nHết.\n");
+            assert_eq!(
+                kinds_only(&text, Unit::Sentence)[2],
+                (Caption, caption),
+                "{caption}"
+            );
+        }
+        // B9: a lead opening with a dateline is no photo's description.
+        let text =
+            format!("{headline}\n\n(HNM) - Sáng nay, cầu thông xe.\nẢnh: Minh Khôi\n\nHết.\n");
+        assert_eq!(
+            kinds_only(&text, Unit::Sentence)[1],
+            (Text, "(HNM) - Sáng nay, cầu thông xe.")
+        );
+        // B10: baomoi's alt line with no full stop.
+        let alt = "Cầu vượt sông Hậu thông xe - Ảnh 1";
+        let text = format!("{headline}\n\nSáng nay, cầu thông xe.\n\n{alt}\n\nHết.\n");
+        assert_eq!(kinds_only(&text, Unit::Sentence)[2], (AsciiCaption, alt));
+    }
+
     /// Audit 3, B3: Người Lao Động's alt line `… - Ảnh 1.` is an image-alt
     /// line (never translated); a sentence about a photo is not.
     #[test]
