@@ -988,8 +988,9 @@ fn mark_captions(
             continue;
         };
         let body = &text[body_start..lines[li].end];
-        let credit =
-            has_credit(body) || (ends_in_caps_name(body) && sentence_count(fine.line(li)) == 1);
+        let credit = has_credit(body)
+            || ((ends_in_caps_name(body) || ends_in_agency(body))
+                && sentence_count(fine.line(li)) == 1);
         if !credit {
             continue;
         }
@@ -1262,6 +1263,26 @@ fn ends_in_caps_name(line: &str) -> bool {
             .rev()
             .take(name)
             .all(vietnamese_syllable)
+}
+
+/// A one-sentence caption closed by a photo agency's name with no `Ảnh:`
+/// and no punctuation (Thanh Niên: `… ở Tel Aviv (Israel) AFP`): the
+/// agency (`AFP`, `REUTERS`, `AP`, `EPA`, `TTXVN`…) right after a word
+/// ending in a lower-case letter or a closing bracket, with three more
+/// words before. After `theo`, `của`, `với`, `và` or `hãng` it is a
+/// sentence's source (`… theo AFP`), not a credit.
+fn ends_in_agency(line: &str) -> bool {
+    const AGENCIES: &[&str] = &[
+        "AFP", "REUTERS", "Reuters", "AP", "EPA", "TTXVN", "XINHUA", "Xinhua", "TASS", "GETTY",
+        "YONHAP", "Yonhap", "KYODO", "Kyodo",
+    ];
+    let mut words = line.split_whitespace().rev();
+    words.next().is_some_and(|last| AGENCIES.contains(&last))
+        && words.next().is_some_and(|w| {
+            w.ends_with(|c: char| c.is_lowercase() || c == ')')
+                && !["theo", "Theo", "của", "với", "và", "hãng"].contains(&w)
+        })
+        && words.take(3).count() == 3
 }
 
 /// Is `word` (letters, any case) one Vietnamese syllable: an initial
@@ -3389,6 +3410,7 @@ mod tests {
             "Bà Lê Thị Hoa (giữa) thăm gia đình chính sách",
             "Người dân xem pháo hoa bên hồ (ảnh: Minh Anh).",
             "Đường đi của cơn bão - Nguồn: Trung tâm Dự báo khí tượng thủy văn quốc gia Việt Nam",
+            "Người dân sơ tán khỏi khu vực ven biển (Philippines) REUTERS",
         ] {
             let text = format!("{headline}\n\nSáng nay, cầu thông xe.\n{caption}\nHết.\n");
             assert_eq!(
@@ -3397,6 +3419,8 @@ mod tests {
                 "{caption}"
             );
         }
+        let text = format!("{headline}\n\nNgười dân sơ tán sớm, theo AFP\nHết.\n");
+        assert!(!any_kind(&text, Caption));
         // B9: a lead opening with a dateline is no photo's description.
         let text =
             format!("{headline}\n\n(HNM) - Sáng nay, cầu thông xe.\nẢnh: Minh Khôi\n\nHết.\n");
