@@ -1628,8 +1628,9 @@ fn mark_author(text: &str, lines: &[Line], fine: &mut Fine, li: usize) {
     };
     let line = &text[l.start..l.end];
     let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
-    // A source credit or dateline alone (`NDO -`, `(TTXVN)`).
-    if plain && source_line(line) {
+    // A source credit or dateline alone (`NDO -`, `(TTXVN)`; not the
+    // part's number, `(Kỳ 1)`).
+    if plain && source_line(line) && series_note_at(line).is_none() {
         make_byline(fine, li, l);
         return;
     }
@@ -3363,6 +3364,8 @@ mod tests {
             assert_eq!(got[1], (Title, headline), "{top} {got:?}");
             assert_ne!(got[0].0, Title, "{top}");
         }
+        let text = format!("{headline}\n(Kỳ 1)\n\nSáng nay, cầu thông xe.\n");
+        assert_eq!(kinds_only(&text, Unit::Sentence)[1], (Text, "(Kỳ 1)"));
         // B1: a place and date line, wherever it stands; B7: a dateline
         // alone under the headline.
         let text = format!(
