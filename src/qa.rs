@@ -14,7 +14,7 @@
 //! | `suspected-misspelling` | warning | the source has a misspelt term (`diacritic-mismatch`, `suspect`) |
 //! | `code-missing` | error | a document code (`44-KL/TW`) of the source is in the target neither verbatim nor ASCII-folded (`NĐ-CP` → `ND-CP`, as the glossary's patterns render it) |
 //! | `date-missing` | error | a date (`22/1/2019`, `ngày 22 tháng 1 năm 2019`; `tháng 1/2019`) is in neither `22 January 2019`, `January 22, 2019` nor its own form |
-//! | `number-missing` | warning | a number (`12,5%` ↔ `12.5%`, `1.500` ↔ `1,500`) outside codes and dates is not in the target |
+//! | `number-missing` | warning | a number (`12,5%` ↔ `12.5%`, `1.500` ↔ `1,500`) outside codes and dates is not in the target; a month alone (`tháng 9`) may be there as its English name (`September`) |
 //! | `placeholder-left` | error | a protect placeholder (`{{N}}`, `<x id="N"/>`) is in the target |
 //! | `partly-untranslated` | warning | most words of the target still carry Vietnamese diacritics |
 //!
@@ -219,6 +219,9 @@ static LONG_DATE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid")
 });
+/// A month with no day or year: `tháng 9` (September).
+static MONTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\btháng\s+(\d{1,2})\b").expect("valid"));
 /// A source number, Vietnamese style: `.` groups thousands, `,` is the
 /// decimal point.
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+(?:[.,]\d+)*").expect("valid"));
@@ -578,13 +581,42 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
         });
     }
 
+    // A month alone (`tháng 9`, not in a date or code): its number or its
+    // English name (`September`) carries it over.
+    let mut months: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for c in MONTH.captures_iter(source) {
+        let whole = c.get(0).expect("match");
+        let Ok(month @ 1..=12) = c[1].parse::<usize>() else {
+            continue;
+        };
+        if overlaps(&code_spans, whole.start(), whole.end(), work)
+            || overlaps(&date_spans, whole.start(), whole.end(), work)
+        {
+            continue;
+        }
+        let name = in_lower.ask(MONTHS[month - 1].to_owned());
+        months.push((whole.start(), whole.end(), month, name));
+    }
+    let month_spans: Vec<(usize, usize)> = months.iter().map(|&(s, e, _, _)| (s, e)).collect();
+
     // Numbers not inside codes or dates; those glued to letters are
     // looked for as written.
     let mut numbers: Vec<(regex::Match<'_>, Option<usize>)> = Vec::new();
+    // (number's index, month's start, end, month, its name asked)
+    let mut month_of: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
     for m in NUMBER.find_iter(source) {
         if overlaps(&code_spans, m.start(), m.end(), work)
             || overlaps(&date_spans, m.start(), m.end(), work)
         {
+            continue;
+        }
+        if overlaps(&month_spans, m.start(), m.end(), work) {
+            // The month's own number, checked with its name below.
+            let i = month_spans.partition_point(|&(_, e)| e <= m.start());
+            work.lookups += 1;
+            let (start, end, month, name) = months[i];
+            numbers.push((m, None));
+            month_of.push((numbers.len() - 1, start, end, month, name));
             continue;
         }
         // Part of a word (`Covid-19`, `G20`) or a code the regex missed.
@@ -626,7 +658,9 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
     let mut values = target_values(target);
     values.sort_by(f64::total_cmp);
     let mut reported = HashSet::new();
-    for (m, asked) in numbers {
+    let mut month_of = month_of.into_iter().peekable();
+    for (i, (m, asked)) in numbers.into_iter().enumerate() {
+        let month = month_of.next_if(|&(n, ..)| n == i);
         if let Some(asked) = asked {
             if !in_target[asked] && reported.insert(m.as_str()) {
                 out.push(flag(
@@ -637,12 +671,32 @@ fn numbers_counted(source: &str, target: &str, work: &mut Work) -> Vec<Flag> {
             }
             continue;
         }
+        if month.is_some_and(|(.., name)| in_lower[name]) {
+            continue;
+        }
         let Some(v) = value(m.as_str(), false) else {
             continue;
         };
         let found = has_value(&values, v, work)
             || value(m.as_str(), true).is_some_and(|e| has_value(&values, e, work));
-        if !found && reported.insert(m.as_str()) {
+        if found {
+            continue;
+        }
+        if let Some((_, start, end, month, _)) = month {
+            let written = &source[start..end];
+            if reported.insert(written) {
+                let name = MONTHS[month - 1];
+                out.push(flag(
+                    FlagCode::NumberMissing,
+                    Severity::Warning,
+                    format!(
+                        "the month `{written}` is not in the target (as `{}{}` or `{month}`)",
+                        name[..1].to_uppercase(),
+                        &name[1..]
+                    ),
+                ));
+            }
+        } else if reported.insert(m.as_str()) {
             out.push(flag(
                 FlagCode::NumberMissing,
                 Severity::Warning,
@@ -987,11 +1041,67 @@ mod tests {
                 "{source}"
             );
         }
-        // Out of range: numbers, as before (`40` and `9` missing).
+        // Out of range: no date; the day is a number, as before (`40`
+        // missing), the month a month (`September` carries it over, else
+        // it is missing too).
+        let flags = target_checks(
+            SegmentKind::Text,
+            "ngày 40 tháng 9 năm 2025",
+            "on September 2025",
+        );
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].message, "the number `40` is not in the target");
         assert_eq!(
-            codes("ngày 40 tháng 9 năm 2025", "on September 2025"),
+            codes("ngày 40 tháng 9 năm 2025", "in 2025"),
             ["number-missing", "number-missing"]
         );
+    }
+
+    /// A month with no day or year (`tháng 9`) is carried over by its
+    /// English name or its number, and missing it names the month once.
+    #[test]
+    fn a_month_alone_is_its_english_name_or_its_number() {
+        for (source, target) in [
+            (
+                "Từ tháng 9, giá điện tăng.",
+                "From September, power prices rise.",
+            ),
+            (
+                "Từ Tháng 9, giá điện tăng.",
+                "From september, power prices rise.",
+            ),
+            (
+                "Từ tháng 09, giá điện tăng.",
+                "From September, power prices rise.",
+            ),
+            (
+                "Từ tháng 9, giá điện tăng.",
+                "From month 9, power prices rise.",
+            ),
+            (
+                "Tháng 3 và tháng 12 có 5 đợt rét.",
+                "March and December have five cold spells.",
+            ),
+            // Years, months and days of a term are numbers in English.
+            (
+                "Án tù 1 năm 3 tháng 9 ngày.",
+                "A term of 1 year, 3 months and 9 days.",
+            ),
+        ] {
+            assert!(codes(source, target).is_empty(), "{source} → {target}");
+        }
+        let flags = target_checks(
+            SegmentKind::Text,
+            "Từ tháng 9 đến tháng 9 năm sau, giá tăng.",
+            "From October to October next year, prices rise.",
+        );
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(
+            flags[0].message,
+            "the month `tháng 9` is not in the target (as `September` or `9`)"
+        );
+        // Out of range: a number, as before.
+        assert_eq!(codes("tháng 13", "month"), ["number-missing"]);
     }
 
     #[test]

@@ -98,7 +98,21 @@ const ABBREVIATIONS: &[&str] = &[
     // trưởng, Ni sư or nhạc sĩ, linh mục, giám mục, tổng giám mục
     // (`HT. Thích Thanh X`, `Lm. Giuse`); `TT.` (Thượng tọa) is above.
     "HT", "Ht", "ĐĐ", "Đđ", "NT", "NS", "Lm", "LM", "Gm", "TGM",
+    // Luật sư (`Ls. Trần Văn B`, `TS.Ls. Nguyễn Văn A`), Facebook (`FBK.
+    // Quang D`).
+    "Ls", "LS", "FBK",
 ];
+
+/// Is `word` (the word before a full stop) an abbreviation: on the list,
+/// or abbreviations of two letters or more joined by full stops
+/// (`TS.Ls`, `ThS.Ls`)?
+fn abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.contains(&word)
+        || (word.contains('.')
+            && word
+                .split('.')
+                .all(|p| p.chars().count() >= 2 && ABBREVIATIONS.contains(&p)))
+}
 
 /// Words for a person that an initial can stand after as the whole name
 /// (`anh A.`, `chị L.`, `đối tượng T.`, `bị can H.`).
@@ -130,7 +144,12 @@ fn credit_re() -> &'static Regex {
         Regex::new(concat!(
             r"(?:^|[\s(\[–—-])(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
             r"Ảnh chụp màn hình|Nguồn ảnh|Nguồn video|Nguồn đồ họa|Nguồn đồ hoạ|Đồ họa|Đồ hoạ|",
-            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic)\s*:\s*\S",
+            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO)\s*:\s*\S",
+            // in lower case in brackets: `… bên hồ (ảnh: Minh Anh).`
+            r"|\(\s*ảnh\s*:\s*\S",
+            // the place of a person in the photo: `Bà A (thứ 4 từ phải qua)`,
+            // `Ông B (trái)`, `(từ trái sang)`
+            r"|\((?:[^()\n]*\s)?từ (?:trái|phải)[^()\n]*\)|\((?:bìa |đứng )?(?:trái|phải|giữa)\)",
             // glued to the word before by the CMS: `…trước trận đấuẢnh: VFF`
             r"|[\p{Ll}.](?:Ảnh|ẢNH)\s*:\s*\S",
             r"|\(\s*(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)\s*\)",
@@ -141,7 +160,7 @@ fn credit_re() -> &'static Regex {
             r#"|[.!?…]["”’»)]*\s+(?:Ảnh|ẢNH)\s+\p{Lu}(?:\S*\s+){0,7}\S*[^\s.!?:;,]$"#,
             // a chart's source after a dash, at the end of the line:
             // `… trong quý I – Nguồn: Bộ Công Thương`
-            r"|\s[–—-]\s*(?:Nguồn|NGUỒN)\s*:\s*\S+(?:\s+\S+){0,7}$",
+            r"|\s[–—-]\s*(?:Nguồn|NGUỒN)\s*:\s*\S+(?:\s+\S+){0,11}$",
         ))
         .expect("regex")
     })
@@ -155,7 +174,7 @@ fn credit_only_re() -> &'static Regex {
         Regex::new(concat!(
             r"^[(\[–—-]?\s*(?:(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
             r"Nguồn ảnh|Nguồn đồ họa|Nguồn đồ hoạ|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|",
-            r"Infographic)\s*:\s*([^\n]*)",
+            r"Infographic|Photo|PHOTO)\s*:\s*([^\n]*)",
             r"|(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)[).]*)$",
         ))
         .expect("regex")
@@ -170,6 +189,8 @@ fn byline_re() -> &'static Regex {
             // `Tác giả: …`, `Nguồn: …`, `Nguồn tin: Báo …`, `Bài và ảnh: …`
             r"^(?:(?:Tác giả|Nguồn|Nguồn tin|Bài và ảnh|Bài, ảnh|Bài & ảnh|Bài/ảnh|",
             r"Bài và clip|Bài và video|Thực hiện|Nhóm phóng viên|Nhóm PV)\s*:\s*\S.*",
+            // a source and its address: `Nguồn Bắc Giang: http://…`
+            r"|Nguồn\s+\p{Lu}[^\n:]{0,40}:\s*https?://\S+",
             // the newsroom's own credit: `Nhóm phóng viên`, `Nhóm PV`, `PV Thời sự`
             r"|(?:Nhóm phóng viên|Nhóm PV|Phóng viên|PV)(?:\s+[\p{L}\p{N}]+){0,3}",
             // `Theo TTXVN`, `Theo Báo Tuổi Trẻ`, `Theo vov.vn`
@@ -181,7 +202,8 @@ fn byline_re() -> &'static Regex {
             // a bare agency credit `(TTXVN/Vietnam+)`, `(Theo TTXVN)`
             r"|\((?:Theo\s+)?[\p{L}\p{N} .+/&-]+\)",
             // `Name (TTXVN/…)`, `Minh Anh (tổng hợp)`, `Theo Minh Châu (từ Hàn Quốc) (…)`
-            r"|\p{Lu}[\p{L}\p{M} .'’-]+(?:\s*\([^()\n]+\)){1,2}",
+            // (no full stop before a space: `Câu cuối. (Còn nữa)` is a sentence)
+            r"|\p{Lu}(?:[\p{L}\p{M} '’-]|\.[^\s.])+(?:\s*\([^()\n]+\)){1,2}",
             // a short name line: capitalised words, authors joined by `-`, `,`, `/`
             r"|\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*",
             r"(?:(?:\s+|\s*[-–,/&]\s*)\p{Lu}[\p{L}\p{M}.]*(?:-\p{Lu}[\p{L}\p{M}.]*)*)*",
@@ -215,12 +237,26 @@ fn date_line(line: &str) -> bool {
             Regex::new(&format!("^{DATE_PIECES}+$")).expect("regex"),
             Regex::new(concat!(
                 r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}|[0-9]{4}-[0-9]{1,2}",
-                r"|[Tt]háng\s+[0-9]{1,2}\s+[Nn]ăm\s+[0-9]{4}",
+                r"|[Tt]háng\s+[0-9]{1,2}\s+[Nn]ăm\s+[0-9]{4}|[Tt]háng\s+[0-9]{1,2},\s*[0-9]{4}",
             ))
             .expect("regex"),
         )
     });
     line.len() <= 100 && date_like(line) && year.is_match(line) && whole.is_match(line)
+}
+
+/// A line that stamps the article's time or place and date, metadata
+/// wherever it stands: a date line ([`date_line`]), a relative stamp
+/// (`58 phút trước`, `2 giờ trước`) or a document's or letter's place and
+/// date (`Hà Nội, ngày 19 tháng 2 năm 2024`).
+fn stamp_line(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let relative = RE.get_or_init(|| {
+        Regex::new(r"^[0-9]{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước$").expect("regex")
+    });
+    date_line(line)
+        || (line.len() <= 30 && relative.is_match(line))
+        || (line.contains(", ngày ") && header_piece(line))
 }
 
 /// The cheap tests before the date regexes: four ASCII digits in a row (a
@@ -290,13 +326,15 @@ fn lead_time_re() -> &'static Regex {
 }
 
 /// A legal or list enumerator standing alone: `Điều 1.`, `1.`, `2.1.`,
-/// `II.`, `a.`.
+/// `II.`, `a.`; also as Markdown writes it, after a heading's `#`
+/// (`# Điều 2.`) or with its full stop escaped (`1\.`), and a keycap
+/// digit (`1️.`).
 fn enumerator_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"^(?:(?:Điều|Chương|Mục|Phần|Khoản|Điểm)\s+[0-9IVXLC]+[a-zđ]?\.",
-            r"|[0-9]{1,3}(?:\.[0-9]{1,3})*\.|[IVXLC]{1,6}\.|[a-zđ][.)])$",
+            r"^(?:#{1,6}\s+)?(?:(?:Điều|Chương|Mục|Phần|Khoản|Điểm)\s+[0-9IVXLC]+[a-zđ]?\\?\.",
+            r"|[0-9]{1,3}\x{FE0F}?\x{20E3}?(?:\.[0-9]{1,3})*\\?\.|[IVXLC]{1,6}\.|[a-zđ][.)])$",
         ))
         .expect("regex")
     })
@@ -405,7 +443,8 @@ impl Segmenter {
             Title::Open => {
                 let first = mark_title(text, &lines, &mut fine, alt_title, &sentence_count);
                 if let Some(li) = first.filter(|&li| headline_at(&fine, li)) {
-                    mark_author(text, &lines, &mut fine, li + 1);
+                    let line = &text[lines[li].start..lines[li].end];
+                    mark_under(text, &lines, &mut fine, li + 1, document_type(line));
                 }
                 first
             }
@@ -413,15 +452,17 @@ impl Segmenter {
                 mark_alt_title(text, &mut fine, alt_title);
                 None
             }
-            Title::Under => {
-                mark_author(text, &lines, &mut fine, 0);
+            Title::Under | Title::Subject => {
+                mark_under(text, &lines, &mut fine, 0, state.title == Title::Subject);
                 None
             }
             Title::Done => None,
         };
         mark_overview_captions(text, &lines, &mut fine);
         // What the next part needs to know.
-        if state.title == Title::Under && lines.first().is_some_and(|l| l.start < keep) {
+        if matches!(state.title, Title::Under | Title::Subject)
+            && lines.first().is_some_and(|l| l.start < keep)
+        {
             state.title = Title::Done;
         } else if fine
             .spans
@@ -433,10 +474,15 @@ impl Segmenter {
             let under = first.is_some_and(|li| {
                 headline_at(&fine, li) && lines.get(li + 1).is_none_or(|l| l.start >= keep)
             });
-            state.title = if under && !last {
-                Title::Under
-            } else {
-                Title::Done
+            state.title = match first {
+                Some(li) if under && !last => {
+                    if document_type(&text[lines[li].start..lines[li].end]) {
+                        Title::Subject
+                    } else {
+                        Title::Under
+                    }
+                }
+                _ => Title::Done,
             };
         } else if first.is_some_and(|li| lines[li].start < keep) {
             // The headline was looked for, and not found, where it is final.
@@ -653,6 +699,10 @@ enum Title {
     /// The headline was the last line before this part: its first line may
     /// be the author's (see `mark_author`).
     Under,
+    /// The same, the headline being an official document's type
+    /// (`NGHỊ QUYẾT`): its first line may be the subject (see
+    /// `mark_subject`).
+    Subject,
     /// The title was found (or nothing is left to look for).
     Done,
 }
@@ -883,10 +933,12 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
 
 /// Người Lao Động's image-alt line, the whole line: a capitalised title of
 /// at most 300 bytes with no sentence end in it, then `-` (glued or not),
-/// `Ảnh N` and a full stop (`Bộ trưởng tiếp Đại sứ- Ảnh 1.`); the length of
-/// its title part.
+/// `Ảnh N` and a full stop or not (`Bộ trưởng tiếp Đại sứ- Ảnh 1.`,
+/// baomoi's `Chủ tịch nước thăm Italia - Ảnh 1`); the length of its title
+/// part.
 fn nld_alt(line: &str) -> Option<usize> {
-    let rest = line.strip_suffix('.')?;
+    // baomoi's copy has no full stop (`… tới Italia - Ảnh 1`).
+    let rest = line.strip_suffix('.').unwrap_or(line);
     let number = rest.trim_end_matches(|c: char| c.is_ascii_digit());
     if !(1..=3).contains(&(rest.len() - number.len())) {
         return None;
@@ -936,8 +988,9 @@ fn mark_captions(
             continue;
         };
         let body = &text[body_start..lines[li].end];
-        let credit =
-            has_credit(body) || (ends_in_caps_name(body) && sentence_count(fine.line(li)) == 1);
+        let credit = has_credit(body)
+            || ((ends_in_caps_name(body) || ends_in_agency(body))
+                && sentence_count(fine.line(li)) == 1);
         if !credit {
             continue;
         }
@@ -959,6 +1012,7 @@ fn mark_captions(
             && fine.line(prev).iter().all(|s| s.kind == SegmentKind::Text)
             && sentence_count(fine.line(prev)) <= 3
             && !desk_credit(&text[lines[prev].start..lines[prev].end])
+            && !dateline_re().is_match(&text[lines[prev].start..lines[prev].end])
         {
             for s in fine.line_mut(prev).iter_mut() {
                 s.kind = SegmentKind::Caption;
@@ -981,31 +1035,134 @@ fn credit_only(line: &str) -> bool {
 /// it. Only the desks' names: `Ban` opens many a caption (`Ban Chấp hành
 /// …`).
 fn desk_credit(line: &str) -> bool {
-    const DESKS: &[&str] = &[
-        "Thời sự",
-        "Chính trị",
-        "Kinh tế",
-        "Xã hội",
-        "Quốc tế",
-        "Thế giới",
-        "Pháp luật",
-        "Văn hóa",
-        "Văn hoá",
-        "Giải trí",
-        "Thể thao",
-        "Giáo dục",
-        "Sức khỏe",
-        "Sức khoẻ",
-        "Đời sống",
-        "Công nghệ",
-        "Du lịch",
-        "Bạn đọc",
-        "Điện tử",
-        "Nội chính",
-        "Biên tập",
-    ];
     line.strip_prefix("Ban ")
         .is_some_and(|desks| desks.split(['-', '–']).all(|d| DESKS.contains(&d.trim())))
+}
+
+/// A newsroom's desks (`Ban Thời sự`), also sections of a site's menu.
+const DESKS: &[&str] = &[
+    "Thời sự",
+    "Chính trị",
+    "Kinh tế",
+    "Xã hội",
+    "Quốc tế",
+    "Thế giới",
+    "Pháp luật",
+    "Văn hóa",
+    "Văn hoá",
+    "Giải trí",
+    "Thể thao",
+    "Giáo dục",
+    "Sức khỏe",
+    "Sức khoẻ",
+    "Đời sống",
+    "Công nghệ",
+    "Du lịch",
+    "Bạn đọc",
+    "Điện tử",
+    "Nội chính",
+    "Biên tập",
+];
+
+/// The other sections of a news site's menu, as a breadcrumb shows them
+/// (`Trang chủ > Thời sự > Chính trị`, `Nghiên cứu - Phân tích`), and its
+/// home (the first three).
+const SECTIONS: &[&str] = &[
+    "Trang chủ",
+    "Trang nhất",
+    "Home",
+    "Tin tức",
+    "Tin mới",
+    "Mới nhất",
+    "Sự kiện",
+    "Tiêu điểm",
+    "Trong nước",
+    "Địa phương",
+    "Chính sách",
+    "Đối ngoại",
+    "Quốc phòng",
+    "An ninh",
+    "Quân sự",
+    "Kinh doanh",
+    "Tài chính",
+    "Ngân hàng",
+    "Chứng khoán",
+    "Bất động sản",
+    "Doanh nghiệp",
+    "Thị trường",
+    "Tiêu dùng",
+    "Nông nghiệp",
+    "Lao động",
+    "Việc làm",
+    "Giao thông",
+    "Đô thị",
+    "Môi trường",
+    "Y tế",
+    "Khoa học",
+    "Số hóa",
+    "Xe",
+    "Nhịp sống",
+    "Góc nhìn",
+    "Ý kiến",
+    "Bình luận",
+    "Xã luận",
+    "Nghiên cứu",
+    "Phân tích",
+    "Chuyên đề",
+    "Tư liệu",
+    "Tôn giáo",
+    "Multimedia",
+    "Video",
+    "Podcast",
+    "Nóng",
+    "Tin nóng",
+    "Tư vấn",
+    "Menu",
+    // a language switcher: `Tiếng Việt | English`
+    "Tiếng Việt",
+    "English",
+];
+
+/// Is `piece` a section of a site's menu (any case: `THỜI SỰ`)?
+fn section(piece: &str) -> bool {
+    let piece = piece.trim().to_lowercase();
+    DESKS
+        .iter()
+        .chain(SECTIONS)
+        .any(|s| s.to_lowercase() == piece)
+}
+
+/// A breadcrumb, the path of sections above the headline: only sections
+/// joined by `>`, `›`, `»`, `|`, `/` or a dash (`Thời sự | Chính trị`,
+/// `Nghiên cứu - Phân tích`), the site's home and the path under it
+/// (`Trang chủ > Thời sự > Ông A được bầu`, `Trang chủ / TP.HCM: Xét xử
+/// …`: whatever follows the home), or a line ending in a path that opens at
+/// `Tin tức` or the home (`Những chủ trương công tác lớn Tin tức - Thời
+/// sự`: the menu's last item glued to it).
+fn breadcrumb(line: &str) -> bool {
+    const SEPARATORS: &[char] = &['>', '›', '»', '|', '/', '-', '–', '—'];
+    let all_sections = |path: &str| {
+        path.split(SEPARATORS)
+            .filter(|p| !p.trim().is_empty())
+            .all(section)
+    };
+    if line.contains(char::is_alphabetic) && all_sections(line) {
+        return true;
+    }
+    let mut pieces = line.split(['>', '›', '»', '|', '/']).map(str::trim);
+    if pieces.next().is_some_and(|home| {
+        ["trang chủ", "trang nhất", "home"].contains(&home.to_lowercase().as_str())
+    }) && pieces.next().is_some()
+    {
+        return true;
+    }
+    ["Tin tức", "Trang chủ", "TIN TỨC", "TRANG CHỦ"]
+        .iter()
+        .filter_map(|open| line.rfind(&format!(" {open}")))
+        .any(|at| {
+            let path = &line[at..];
+            path.contains(SEPARATORS) && all_sections(path)
+        })
 }
 
 /// A source credit closing the article's last line after its last
@@ -1024,6 +1181,39 @@ fn trailing_source(sentence: &str) -> bool {
             })
 }
 
+/// The author's name closing the last line after its last sentence, as
+/// PLO and others print it (`… hơn hai tỷ đồng. HOÀNG ANH`, `…/2022.PV`):
+/// `PV`, or two to four words in capitals, each a Vietnamese syllable.
+fn trailing_author(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    matches!(sentence, "PV" | "PV.")
+        || ((2..=4).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.chars().all(char::is_uppercase) && vietnamese_syllable(w)))
+}
+
+/// The page's chrome under an article (`Ý kiến bạn đọc`, `Bình luận`,
+/// `Chia sẻ`, `Tin liên quan`), a colon after it or not.
+fn end_chrome(line: &str) -> bool {
+    const CHROME: &[&str] = &[
+        "ý kiến bạn đọc",
+        "ý kiến của bạn",
+        "bình luận",
+        "gửi bình luận",
+        "chia sẻ",
+        "tin liên quan",
+        "bài liên quan",
+        "tin cùng chuyên mục",
+        "xem thêm",
+        "đọc thêm",
+    ];
+    line.len() <= 40 && {
+        let lower = line.trim_end_matches([':', ' ']).to_lowercase();
+        CHROME.contains(&lower.as_str())
+    }
+}
+
 /// Does `line` hold a credit (rule K1)? A literal search first: most lines
 /// hold none of the credit words.
 fn has_credit(line: &str) -> bool {
@@ -1031,7 +1221,7 @@ fn has_credit(line: &str) -> bool {
     let words = WORDS.get_or_init(|| {
         Regex::new(concat!(
             r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
-            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic",
+            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO|\(\s*ảnh|trái|phải|giữa",
         ))
         .expect("regex")
     });
@@ -1075,6 +1265,26 @@ fn ends_in_caps_name(line: &str) -> bool {
             .all(vietnamese_syllable)
 }
 
+/// A one-sentence caption closed by a photo agency's name with no `Ảnh:`
+/// and no punctuation (Thanh Niên: `… ở Tel Aviv (Israel) AFP`): the
+/// agency (`AFP`, `REUTERS`, `AP`, `EPA`, `TTXVN`…) right after a word
+/// ending in a lower-case letter or a closing bracket, with three more
+/// words before. After `theo`, `của`, `với`, `và` or `hãng` it is a
+/// sentence's source (`… theo AFP`), not a credit.
+fn ends_in_agency(line: &str) -> bool {
+    const AGENCIES: &[&str] = &[
+        "AFP", "REUTERS", "Reuters", "AP", "EPA", "TTXVN", "XINHUA", "Xinhua", "TASS", "GETTY",
+        "YONHAP", "Yonhap", "KYODO", "Kyodo",
+    ];
+    let mut words = line.split_whitespace().rev();
+    words.next().is_some_and(|last| AGENCIES.contains(&last))
+        && words.next().is_some_and(|w| {
+            w.ends_with(|c: char| c.is_lowercase() || c == ')')
+                && !["theo", "Theo", "của", "với", "và", "hãng"].contains(&w)
+        })
+        && words.take(3).count() == 3
+}
+
 /// Is `word` (letters, any case) one Vietnamese syllable: an initial
 /// consonant or none, one to three vowels, a final consonant or none?
 fn vietnamese_syllable(word: &str) -> bool {
@@ -1106,6 +1316,13 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool)
             // A date line (`15/02/2019 10:05`): the name may be above it.
             continue;
         }
+        // A series note (`(Còn nữa)`) is text: the author's line may be
+        // above it; a line closed by one is no byline.
+        match series_note_at(line) {
+            Some(0) => continue,
+            Some(_) => break,
+            None => {}
+        }
         // A photo credit closing the article (`Ảnh: …`): the desk's or the
         // author's line may be above it (`Ban Giải trí`, see `desk_credit`).
         if li + 1 == lines.len()
@@ -1114,15 +1331,23 @@ fn mark_bylines(text: &str, lines: &[Line], fine: &mut Fine, lines_before: bool)
         {
             continue;
         }
+        // The comments' or sharing chrome closing the page: the author's
+        // line may be above it.
+        if end_chrome(line) {
+            continue;
+        }
         let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
         if plain && li + 1 == lines.len() {
-            // `… tới. (Theo Vnews)`: the last sentence of the last line.
-            if let [.., before, last] = fine.line_mut(li)
-                && before.end < last.start
-                && trailing_source(&text[last.start..last.end])
-            {
-                last.kind = SegmentKind::Byline;
-                break;
+            // `… tới. (Theo Vnews)`, `… đồng. HOÀNG ANH`, `….PV`: the last
+            // sentence of the last line.
+            if let [.., before, last] = fine.line_mut(li) {
+                let sentence = &text[last.start..last.end];
+                if (before.end < last.start && trailing_source(sentence))
+                    || (before.end <= last.start && trailing_author(sentence))
+                {
+                    last.kind = SegmentKind::Byline;
+                    break;
+                }
             }
         }
         if !plain
@@ -1164,11 +1389,11 @@ fn make_byline(fine: &mut Fine, li: usize, l: Line) {
 }
 
 /// Date lines: a plain-text line that is only a date stamp
-/// (`15/02/2019 10:05`, `Thứ Tư, 5/6/2024`) is metadata, a byline,
-/// wherever it stands.
+/// (`15/02/2019 10:05`, `Thứ Tư, 5/6/2024`, `58 phút trước`, see
+/// [`stamp_line`]) is metadata, a byline, wherever it stands.
 fn mark_date_lines(text: &str, lines: &[Line], fine: &mut Fine) {
     for (li, &l) in lines.iter().enumerate() {
-        if date_line(&text[l.start..l.end])
+        if stamp_line(&text[l.start..l.end])
             && fine.line(li).iter().all(|s| s.kind == SegmentKind::Text)
         {
             make_byline(fine, li, l);
@@ -1191,6 +1416,8 @@ fn mark_title(
     sentence_count: &dyn Fn(&[SegmentSpan]) -> usize,
 ) -> Option<usize> {
     let mut first = None;
+    // An official document's header was met.
+    let mut document = false;
     for (li, &l) in lines.iter().enumerate() {
         let kinds = |fine: &Fine, want: &[SegmentKind]| {
             fine.line(li).iter().all(|s| want.contains(&s.kind))
@@ -1207,8 +1434,17 @@ fn mark_title(
         }
         // A source credit or a dateline alone above the headline, or an
         // official document's header (its number, place and date).
+        let line = &text[l.start..l.end];
+        if kinds(fine, &[SegmentKind::Text]) && (source_line(line) || document_header(line)) {
+            document |= document_header(line);
+            make_byline(fine, li, l);
+            continue;
+        }
+        // Its issuing body and session (`HỘI ĐỒNG NHÂN DÂN TỈNH …`, `KHÓA
+        // XVI, KỲ HỌP THỨ HAI`), after the header or above it.
         if kinds(fine, &[SegmentKind::Text])
-            && (source_line(&text[l.start..l.end]) || document_header(&text[l.start..l.end]))
+            && issuing_body(line)
+            && (document || header_below(text, lines, li))
         {
             make_byline(fine, li, l);
             continue;
@@ -1231,8 +1467,9 @@ fn mark_title(
 
 /// A line of the site's chrome above the headline, never a title: no
 /// letter at all (`![]() |`, `* * *`), a breadcrumb ending in ` >`
-/// (`Trang chủ >`) or a tag (`#Bộ trưởng Nguyễn Văn A`: `#` glued to a
-/// letter, so a Markdown heading `# Tiêu đề` is not one).
+/// (`Trang chủ >`) or made of the site's sections (see [`breadcrumb`]), or
+/// a tag (`#Bộ trưởng Nguyễn Văn A`: `#` glued to a letter, so a Markdown
+/// heading `# Tiêu đề` is not one).
 fn chrome_line(line: &str) -> bool {
     !line.chars().any(char::is_alphabetic)
         || line.ends_with(" >")
@@ -1240,51 +1477,172 @@ fn chrome_line(line: &str) -> bool {
         || line
             .strip_prefix('#')
             .is_some_and(|tag| tag.starts_with(char::is_alphabetic))
+        || (line.len() <= 200 && breadcrumb(line))
 }
 
 /// An official document's header line, metadata above its title: its
 /// number (`Số: 34/2016/NQ-HĐND`), place and date (`Hà Nội, ngày 5 tháng 7
 /// năm 2016`) and the national motto (`CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM`,
 /// `Độc lập - Tự do - Hạnh phúc`), alone or several on one line separated
-/// by `|` (a scraped table's row). Pieces with no letter (`-----`) pass.
+/// by `|` (a scraped table's row). Pieces with no letter (`-----`) and, next
+/// to one of those, the issuing body in capitals (`ỦY BAN NHÂN DÂN TỈNH X |
+/// CỘNG HÒA …`) pass.
 fn document_header(line: &str) -> bool {
+    let mut header = false;
+    line.len() <= 200
+        && line.split('|').all(|piece| {
+            let piece = piece.trim();
+            let own = header_piece(piece);
+            header |= own;
+            own || !piece.chars().any(char::is_alphabetic) || issuing_body(piece)
+        })
+        && header
+}
+
+/// One piece of an official document's header (see [`document_header`]).
+fn header_piece(piece: &str) -> bool {
     /// One piece of the header.
     const PIECE: &str = concat!(
         r"^(?:(?:Số|SỐ)\s*:\s*[0-9][^\s|]*",
         r"|\p{Lu}[\p{L}\p{M} .]{0,40},\s*ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}",
-        r"|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc)$",
+        r"|(?i:CỘNG HÒA|CỘNG HOÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        r"|(?i:Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc))$",
     );
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(PIECE).expect("regex"));
+    RE.get_or_init(|| Regex::new(PIECE).expect("regex"))
+        .is_match(piece)
+}
+
+/// A line in capitals, not a document's type: in an official document's
+/// header, its issuing body or session (`ỦY BAN NHÂN DÂN TỈNH BẮC NINH`,
+/// `KHÓA XVI, KỲ HỌP THỨ HAI`).
+fn issuing_body(line: &str) -> bool {
     line.len() <= 200
-        && line.contains(|c: char| c.is_alphabetic())
-        && line.split('|').all(|piece| {
-            let piece = piece.trim();
-            !piece.chars().any(char::is_alphabetic) || re.is_match(piece)
-        })
+        && line.split_whitespace().count() <= 20
+        && line.contains(char::is_alphabetic)
+        && !line.contains(char::is_lowercase)
+        && !document_type(line)
+}
+
+/// Does an official document's header (see [`document_header`]) come
+/// under line `li` within four lines, past lines in capitals or with no
+/// letter (`ỦY BAN NHÂN DÂN` / `TỈNH BẮC NINH` / `-------` / `Số: …`)?
+fn header_below(text: &str, lines: &[Line], li: usize) -> bool {
+    for l in lines.iter().skip(li + 1).take(4) {
+        let line = &text[l.start..l.end];
+        if document_header(line) {
+            return true;
+        }
+        if !issuing_body(line) && line.contains(char::is_alphabetic) {
+            return false;
+        }
+    }
+    false
+}
+
+/// An official document's type in capitals, opening its title line:
+/// `NGHỊ QUYẾT`, `QUYẾT ĐỊNH`, `THÔNG TƯ`, `LUẬT ĐẤT ĐAI`…
+fn document_type(line: &str) -> bool {
+    const TYPES: &[&str] = &[
+        "NGHỊ QUYẾT",
+        "QUYẾT ĐỊNH",
+        "NGHỊ ĐỊNH",
+        "THÔNG TƯ",
+        "CHỈ THỊ",
+        "CÔNG VĂN",
+        "CÔNG ĐIỆN",
+        "THÔNG BÁO",
+        "KẾ HOẠCH",
+        "TỜ TRÌNH",
+        "BÁO CÁO",
+        "LUẬT",
+        "BỘ LUẬT",
+        "PHÁP LỆNH",
+        "LỆNH",
+        "HIẾN PHÁP",
+        "QUY ĐỊNH",
+        "QUY CHẾ",
+        "HƯỚNG DẪN",
+        "KẾT LUẬN",
+        "ĐIỀU LỆ",
+        "CHƯƠNG TRÌNH",
+        "ĐỀ ÁN",
+        "BẢN ÁN",
+        "BIÊN BẢN",
+    ];
+    TYPES.iter().any(|t| {
+        line.strip_prefix(t)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    })
+}
+
+/// Under the headline `li - 1`: the author's line ([`mark_author`]), or,
+/// under an official document's type (`document`), its subject
+/// ([`mark_subject`]).
+fn mark_under(text: &str, lines: &[Line], fine: &mut Fine, li: usize, document: bool) {
+    if document {
+        mark_subject(text, lines, fine, li);
+    } else {
+        mark_author(text, lines, fine, li);
+    }
+}
+
+/// The subject of an official document, the line under its type
+/// (`NGHỊ QUYẾT` / `Về việc ban hành Nội quy kỳ họp`): one plain sentence
+/// of at most 400 characters opening with `Về`, `V/v`, `Ban hành`, `Quy
+/// định`, `Sửa đổi`, `Hướng dẫn` or `Phê duyệt` (any case), not closed by
+/// `.`, `:`, `;` or `,`. It is part of the title.
+fn mark_subject(text: &str, lines: &[Line], fine: &mut Fine, li: usize) {
+    const OPENERS: &[&str] = &[
+        "về ",
+        "v/v",
+        "ban hành ",
+        "quy định ",
+        "sửa đổi",
+        "hướng dẫn ",
+        "phê duyệt ",
+    ];
+    let Some(&l) = lines.get(li) else { return };
+    let line = &text[l.start..l.end];
+    let opening: String = line.chars().take(12).collect::<String>().to_lowercase();
+    if OPENERS.iter().any(|o| opening.starts_with(o))
+        && line.chars().count() <= 400
+        && !line.ends_with(['.', ':', ';', ','])
+        && sentences(line).len() == 1
+        && let [only] = fine.line_mut(li)
+        && only.kind == SegmentKind::Text
+    {
+        only.kind = SegmentKind::Title;
+    }
 }
 
 /// The author's line under the headline (vneconomy, Người Lao Động): a
 /// plain line in a byline's form (`Đỗ Như`, `Hà Lê`), at most 60
 /// characters and 6 words with no digit, followed by a date line
 /// (`13/09/2025, 10:22`) or by a lead opening with a dateline
-/// (`(NLĐO)- Chiều 12-9, …`) is a byline. `li` is the line under the
-/// headline.
+/// (`(NLĐO)- Chiều 12-9, …`) is a byline, and so is a source credit or a
+/// dateline alone (`NDO -`). `li` is the line under the headline.
 fn mark_author(text: &str, lines: &[Line], fine: &mut Fine, li: usize) {
     let (Some(&l), Some(next)) = (lines.get(li), lines.get(li + 1)) else {
         return;
     };
     let line = &text[l.start..l.end];
+    let plain = fine.line(li).iter().all(|s| s.kind == SegmentKind::Text);
+    // A source credit or dateline alone (`NDO -`, `(TTXVN)`; not the
+    // part's number, `(Kỳ 1)`).
+    if plain && source_line(line) && series_note_at(line).is_none() {
+        make_byline(fine, li, l);
+        return;
+    }
     let next = &text[next.start..next.end];
     let words = line.split_whitespace().count();
-    if fine.line(li).iter().all(|s| s.kind == SegmentKind::Text)
+    if plain
         && line.chars().count() <= 60
         && words <= 6
         && (words >= 2 || line.chars().all(|c| c.is_uppercase() || c == '.'))
         && !line.contains(|c: char| c.is_ascii_digit())
         && byline_re().is_match(line)
-        && (date_line(next) || dateline_re().is_match(next))
+        && (stamp_line(next) || dateline_re().is_match(next))
     {
         make_byline(fine, li, l);
     }
@@ -1426,8 +1784,68 @@ fn for_each_sentence(line: &str, work: &mut usize, mut emit: impl FnMut(usize, u
         add((from, s + piece.len()), work);
     }
     if let Some(last) = cur {
-        push(last);
+        // A series note closing the line is a sentence of its own, full
+        // stop before it or not (`… ngày hội (Còn tiếp)`).
+        let sentence = line[last.0..last.1].trim_end();
+        *work += sentence.len().min(NOTE_LOOK_BACK);
+        match series_note_at(sentence) {
+            // A numbered part after no full stop names the headline's part
+            // (`Bí ẩn rừng sâu (Kỳ 1)`).
+            Some(at)
+                if at > 0
+                    && (!series_part(&sentence[at..])
+                        || sentence[..at].trim_end().ends_with(['.', '!', '?', '…'])) =>
+            {
+                push((last.0, last.0 + at));
+                push((last.0 + at, last.1));
+            }
+            _ => push(last),
+        }
     }
+}
+
+/// How many bytes at the end of a line [`series_note_at`] looks at.
+const NOTE_LOOK_BACK: usize = 200;
+
+/// Where a series note closes `line` (trimmed), if one does: the whole
+/// line (`(Còn nữa)`, `Còn tiếp`, `HẾT`, `(Kỳ 2: Những mùa nước nổi)`,
+/// offset 0), or a bracketed note after a space at its end (`Câu cuối.
+/// (Còn nữa)`). A note says the instalment goes on or ends: text to
+/// translate, never a byline, and never one segment with the sentence
+/// before it.
+fn series_note_at(line: &str) -> Option<usize> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        let note = concat!(
+            r"(?:(?i:còn nữa|còn tiếp|hết|tiếp theo|xem tiếp(?: kỳ sau| kỳ tới)?)",
+            r"|(?:Kỳ|KỲ|kỳ|Bài|BÀI|bài|Phần|PHẦN)\s+(?:[0-9]{1,2}|[IVX]{1,4}",
+            r"|(?i:cuối|sau|tới|tiếp))(?:\s*[:.–-]\s*[^()\[\]
+]*)?)\s*[.…]*",
+        );
+        Regex::new(&format!(
+            r"^(?:{note}|\(\s*{note}\)|\[\s*{note}\]|[-–—]\s*{note}\s*[-–—])$"
+        ))
+        .expect("regex")
+    });
+    if line.len() <= NOTE_LOOK_BACK && re.is_match(line) {
+        return Some(0);
+    }
+    let window = &line[ceil_char_boundary(line, line.len().saturating_sub(NOTE_LOOK_BACK))..];
+    let open = match line.chars().next_back()? {
+        ')' => '(',
+        ']' => '[',
+        _ => return None,
+    };
+    let at = line.len() - window.len() + window.rfind(open)?;
+    (at > 0 && line[..at].ends_with(char::is_whitespace) && re.is_match(&line[at..])).then_some(at)
+}
+
+/// Is `note` (a series note) a numbered part (`(Kỳ 2: …)`, `(Bài 3)`)?
+fn series_part(note: &str) -> bool {
+    note.trim_start_matches(['(', '[', '-', '–', '—', ' '])
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit() || "IVX".contains(c)))
 }
 
 fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
@@ -1718,7 +2136,7 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
             // `bệnh nhân H. Đức Trọng`, `nạn nhân X. Phú Cường`: a place.
             .is_some_and(|w| PERSON_WORDS.contains(&w) && !matches!(w, "nhân" | "hại"))
     };
-    if ABBREVIATIONS.contains(&word) && !(place_letter && after_person()) {
+    if abbreviation(word) && !(place_letter && after_person()) {
         // `v.v.` before a capital ends its sentence.
         return !(capital_next && matches!(word, "v.v" | "vv"));
     }
@@ -1743,6 +2161,11 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     let mut capitalised = 0;
     for w in words.filter(|w| !w.is_empty()).take(5) {
         if capitalised == 0 && PERSON_WORDS.contains(&w) {
+            return false;
+        }
+        // After a common noun it is a label, not a name: `bảng F.`,
+        // `phương án A.`, `vitamin C.` end their sentence.
+        if capitalised == 0 && w.chars().all(char::is_lowercase) {
             return false;
         }
         // Only plain capitalised words are names: `TP.HCM,`, `Nội,` or
@@ -1818,7 +2241,19 @@ mod tests {
             "(Ảnh: TTXVN)\n\n".repeat(k)
                 + "Tiêu đề bài\n\nĐỗ Minh\n\n13/09/2025, 10:22\n\nNội dung.\n"
         });
-        let authors: Vec<String> = authors.collect();
+        // An official document's subject under its type, and its issuing
+        // body above its header, likewise.
+        let documents = (0..48).map(|k| {
+            let header = if k % 2 == 0 {
+                "Số: 5/NQ-HĐND\nHỘI ĐỒNG NHÂN DÂN\n\n"
+            } else {
+                "HỘI ĐỒNG NHÂN DÂN\nTỈNH AN GIANG\n\nSố: 5/NQ-HĐND\n\n"
+            };
+            "(Ảnh: TTXVN)\n\n".repeat(k / 2)
+                + header
+                + "NGHỊ QUYẾT\nVề việc đặt tên đường\n\nCăn cứ.\n"
+        });
+        let authors: Vec<String> = authors.chain(documents).collect();
         for text in [article, &long, headline_late, alt_title]
             .into_iter()
             .chain(authors.iter().map(String::as_str))
@@ -2074,6 +2509,43 @@ mod tests {
         // A breadcrumb-like arrow inside a headline does not count.
         let text = "Lãi suất > 7% khiến doanh nghiệp lo\n\nThân bài.\n";
         assert_eq!(kinds(text, Unit::Sentence)[0].1, SegmentKind::Title);
+    }
+
+    /// Audit 3, B6 (006): a breadcrumb of the site's sections above the
+    /// headline, in any of its forms, is chrome (text), not the title; the
+    /// headline under it is the title.
+    #[test]
+    fn breadcrumbs_of_sections_are_not_the_title() {
+        use SegmentKind::*;
+        let headline = "Tỉnh khởi công tuyến đường ven biển dài 80 km";
+        for crumb in [
+            "Trang chủ > Thời sự > Chính trị",
+            "Trang chủ › Kinh tế",
+            "Thời sự | Chính trị",
+            "THỜI SỰ / XÃ HỘI",
+            "Nghiên cứu - Phân tích",
+            "Tin tức - Sự kiện",
+            "Thế giới",
+            "Hoạt động của lãnh đạo Tin tức - Thời sự",
+            "Trang chủ > Giao thông > Tỉnh khởi công tuyến đường ven biển",
+        ] {
+            let text = format!("{crumb}\n\n{headline}\n\nSáng 2/3, tỉnh khởi công dự án.\n");
+            let top = |unit| kinds_only(&text, unit)[..2].to_vec();
+            let want = vec![(Text, crumb), (Title, headline)];
+            assert_eq!(top(Unit::Sentence), want, "{crumb}");
+            assert_eq!(top(Unit::Paragraph), want, "{crumb}");
+        }
+        // Headlines that name a field or hold a separator stay headlines.
+        for headline in [
+            "Hội nghị phát triển Kinh tế - Xã hội vùng Tây Nguyên",
+            "Giải bóng đá Việt Nam - Thái Lan khởi tranh",
+            "Thể thao học đường | Bơi lội được đưa vào trường",
+            "Tin tức mới về Thời sự",
+            "Xe khách lật trên đèo, 5 người bị thương",
+        ] {
+            let text = format!("{headline}\n\nNội dung.\n");
+            assert_eq!(kinds_only(&text, Unit::Sentence)[0], (Title, headline));
+        }
     }
 
     #[test]
@@ -2765,6 +3237,198 @@ mod tests {
         );
     }
 
+    /// A series note closing an instalment (`(Còn nữa)`, `(Hết)`, `(Kỳ 2:
+    /// …)`) is a text segment of its own: never a byline, never one
+    /// segment with the sentence before it; the author's line above it is
+    /// still a byline. A numbered part in a headline stays in it.
+    #[test]
+    fn series_notes_are_text_of_their_own() {
+        use SegmentKind::*;
+        let head = "Những mùa nước nổi ở miền Tây\n\nNước lên từ tháng Bảy.\n\n";
+        for (end, want) in [
+            (
+                "Người dân chờ mùa cá linh. (Còn nữa)\n",
+                &[(Text, "Người dân chờ mùa cá linh."), (Text, "(Còn nữa)")][..],
+            ),
+            (
+                "Người dân chờ mùa cá linh (Còn tiếp)\n",
+                &[(Text, "Người dân chờ mùa cá linh"), (Text, "(Còn tiếp)")],
+            ),
+            (
+                "Người dân chờ mùa cá linh.\n(Hết)\n",
+                &[(Text, "Người dân chờ mùa cá linh."), (Text, "(Hết)")],
+            ),
+            (
+                "Người dân chờ mùa cá linh.\n\nTRẦN BÌNH\n\n(Kỳ 2: Những đêm đặt lờ)\n",
+                &[
+                    (Text, "Người dân chờ mùa cá linh."),
+                    (Byline, "TRẦN BÌNH"),
+                    (Text, "(Kỳ 2: Những đêm đặt lờ)"),
+                ],
+            ),
+            (
+                "Người dân chờ mùa cá linh. (Kỳ sau: Những đêm đặt lờ)\n\nTrần Bình\n",
+                &[
+                    (Text, "Người dân chờ mùa cá linh."),
+                    (Text, "(Kỳ sau: Những đêm đặt lờ)"),
+                    (Byline, "Trần Bình"),
+                ],
+            ),
+            (
+                "Người dân chờ mùa cá linh.\n\nHẾT\n",
+                &[(Text, "Người dân chờ mùa cá linh."), (Text, "HẾT")],
+            ),
+        ] {
+            let text = format!("{head}{end}");
+            assert_eq!(kinds_only(&text, Unit::Sentence)[2..], *want, "{end}");
+        }
+        // A part's number in the headline stays in it.
+        let text = "Những mùa nước nổi (Kỳ 1)\n\nNước lên.\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence)[0],
+            (Title, "Những mùa nước nổi (Kỳ 1)")
+        );
+        // A sentence closed by a bracket that is no note is no byline.
+        let text = format!("{head}Người dân chờ mùa cá linh. (Ảnh chụp năm 2000)\n");
+        assert!(!any_kind(&text, Byline));
+        // The paragraph unit keeps the note in its line, as text.
+        let text = format!("{head}Người dân chờ mùa cá linh. (Còn nữa)\n");
+        assert_eq!(
+            kinds_only(&text, Unit::Paragraph)[2],
+            (Text, "Người dân chờ mùa cá linh. (Còn nữa)")
+        );
+    }
+
+    /// Audit 4, A1–A5: a one-letter label after a common noun ends its
+    /// sentence before a capital; `Ls.` (luật sư), `TS.Ls.` and `FBK.` do
+    /// not; Markdown's `# Điều 2.`, `1\.` and a keycap `1️.` stay with their
+    /// text.
+    #[test]
+    fn labels_lawyers_and_markdown_enumerators() {
+        for (line, want) in [
+            (
+                "Đội tuyển nằm ở bảng C. Trận đầu diễn ra tối mai.",
+                &["Đội tuyển nằm ở bảng C.", "Trận đầu diễn ra tối mai."][..],
+            ),
+            (
+                "Bệnh nhân thiếu vitamin D. Bác sĩ kê đơn bổ sung.",
+                &["Bệnh nhân thiếu vitamin D.", "Bác sĩ kê đơn bổ sung."],
+            ),
+            (
+                "Theo ThS.Ls. Lê Văn Hùng, vụ việc còn phức tạp.",
+                &["Theo ThS.Ls. Lê Văn Hùng, vụ việc còn phức tạp."],
+            ),
+            (
+                "Ls. Phạm Thị Lan nêu ý kiến.",
+                &["Ls. Phạm Thị Lan nêu ý kiến."],
+            ),
+            (
+                "Bài đăng của FBK. Minh Hà được chia sẻ.",
+                &["Bài đăng của FBK. Minh Hà được chia sẻ."],
+            ),
+            (
+                "# Điều 4. Hiệu lực thi hành",
+                &["# Điều 4. Hiệu lực thi hành"],
+            ),
+            (
+                "2\\. Quyết định này có hiệu lực từ ngày ký.",
+                &["2\\. Quyết định này có hiệu lực từ ngày ký."],
+            ),
+            ("3️. GIẢM CHI PHÍ VẬN TẢI", &["3️. GIẢM CHI PHÍ VẬN TẢI"]),
+            // Names keep their middle initial; a person's initial as before.
+            (
+                "Ông Lê V. Hải dự họp. Bà Trần T. Mai phát biểu.",
+                &["Ông Lê V. Hải dự họp.", "Bà Trần T. Mai phát biểu."],
+            ),
+            (
+                "Gặp chị M. Hôm sau chị đi.",
+                &["Gặp chị M.", "Hôm sau chị đi."],
+            ),
+        ] {
+            assert_eq!(sents(line), want, "{line}");
+        }
+    }
+
+    /// Audit 4, B1–B10: stamps, chrome, credits and bylines in the forms
+    /// that audit met, each with text of our own.
+    #[test]
+    fn audit4_stamps_chrome_credits_and_bylines() {
+        use SegmentKind::*;
+        let headline = "Cầu vượt sông Hậu thông xe";
+        // B1, B2: a stamp or the site's chrome above the headline.
+        let tops = "Thứ Bảy, 14 tháng 3, 2026|45 phút trước|Tiếng Việt / English|Nóng|\
+                    Trang chủ / Giao thông: Cầu vượt sông Hậu thông xe sau ba năm|Photo : Minh Khôi";
+        for top in tops.split('|') {
+            let text = format!("{top}\n{headline}\n\nSáng nay, cầu thông xe.\n");
+            let got = kinds_only(&text, Unit::Sentence);
+            assert_eq!(got[1], (Title, headline), "{top} {got:?}");
+            assert_ne!(got[0].0, Title, "{top}");
+        }
+        let text = format!("{headline}\n(Kỳ 1)\n\nSáng nay, cầu thông xe.\n");
+        assert_eq!(kinds_only(&text, Unit::Sentence)[1], (Text, "(Kỳ 1)"));
+        // B1: a place and date line, wherever it stands; B7: a dateline
+        // alone under the headline.
+        let text = format!(
+            "{headline}\nHNM -\n\nSáng nay, cầu thông xe.\n\nCần Thơ, ngày 4 tháng 3 năm 2026\n\nHết.\n"
+        );
+        let got = kinds_only(&text, Unit::Sentence);
+        assert_eq!(got[1], (Byline, "HNM -"));
+        assert_eq!(got[3], (Byline, "Cần Thơ, ngày 4 tháng 3 năm 2026"));
+        // B3: the author closing the last line; B4: a source with its
+        // address, and the comments' chrome under the author.
+        for (end, want) in [
+            (
+                "Vụ việc đang được điều tra. TRẦN KHOA\n",
+                (Byline, "TRẦN KHOA"),
+            ),
+            ("Vụ việc xảy ra vào tháng 5/2025.PV\n", (Byline, "PV")),
+            ("Vụ việc đang được điều tra. ASEAN\n", (Text, "ASEAN")),
+            (
+                "Hết.\n\nNguồn Cần Thơ: https://baocantho.example/a.html\n",
+                (Byline, "Nguồn Cần Thơ: https://baocantho.example/a.html"),
+            ),
+            (
+                "Hết.\n\nThu Trang\n\nÝ kiến bạn đọc\n",
+                (Byline, "Thu Trang"),
+            ),
+        ] {
+            let text = format!("{headline}\n\nSáng nay, cầu thông xe.\n\n{end}");
+            assert!(
+                kinds_only(&text, Unit::Sentence).contains(&want),
+                "{end} {:?}",
+                kinds_only(&text, Unit::Sentence)
+            );
+        }
+        // B5, B8: credits and a person's place in the photo make captions.
+        for caption in [
+            "Ông Trần Văn Nam (thứ hai từ trái sang) nhận bằng khen",
+            "Bà Lê Thị Hoa (giữa) thăm gia đình chính sách",
+            "Người dân xem pháo hoa bên hồ (ảnh: Minh Anh).",
+            "Đường đi của cơn bão - Nguồn: Trung tâm Dự báo khí tượng thủy văn quốc gia Việt Nam",
+            "Người dân sơ tán khỏi khu vực ven biển (Philippines) REUTERS",
+        ] {
+            let text = format!("{headline}\n\nSáng nay, cầu thông xe.\n{caption}\nHết.\n");
+            assert_eq!(
+                kinds_only(&text, Unit::Sentence)[2],
+                (Caption, caption),
+                "{caption}"
+            );
+        }
+        let text = format!("{headline}\n\nNgười dân sơ tán sớm, theo AFP\nHết.\n");
+        assert!(!any_kind(&text, Caption));
+        // B9: a lead opening with a dateline is no photo's description.
+        let text =
+            format!("{headline}\n\n(HNM) - Sáng nay, cầu thông xe.\nẢnh: Minh Khôi\n\nHết.\n");
+        assert_eq!(
+            kinds_only(&text, Unit::Sentence)[1],
+            (Text, "(HNM) - Sáng nay, cầu thông xe.")
+        );
+        // B10: baomoi's alt line with no full stop.
+        let alt = "Cầu vượt sông Hậu thông xe - Ảnh 1";
+        let text = format!("{headline}\n\nSáng nay, cầu thông xe.\n\n{alt}\n\nHết.\n");
+        assert_eq!(kinds_only(&text, Unit::Sentence)[2], (AsciiCaption, alt));
+    }
+
     /// Audit 3, B3: Người Lao Động's alt line `… - Ảnh 1.` is an image-alt
     /// line (never translated); a sentence about a photo is not.
     #[test]
@@ -2824,6 +3488,81 @@ mod tests {
             first("Số: 12 người bị thương trong vụ tai nạn\n\nNội dung.\n"),
             Title
         );
+    }
+
+    /// Point 3 of session 9 (audit 3, 057): around an official document's
+    /// header, its issuing body and session in capitals are bylines, above
+    /// the header or under it; the document's type and the subject under it
+    /// are the title. A headline in capitals with no header is a title.
+    #[test]
+    fn issuing_body_is_a_byline_and_the_document_type_and_subject_the_title() {
+        use SegmentKind::*;
+        let text = "Số: 15/2024/NQ-HĐND | Thái Bình, ngày 10 tháng 7 năm 2024 |\n\
+                    HỘI ĐỒNG NHÂN DÂN TỈNH THÁI BÌNH\nKHÓA XVII, KỲ HỌP THỨ BẢY\n\n\
+                    NGHỊ QUYẾT\nVề việc quy định mức hỗ trợ học phí năm học 2024 - 2025\n\n\
+                    Căn cứ Luật Tổ chức chính quyền địa phương;\n";
+        for unit in [Unit::Sentence, Unit::Paragraph, Unit::Line] {
+            let got = kinds_only(text, unit);
+            let want: &[SegmentKind] = match unit {
+                Unit::Paragraph => &[Byline, Title, Text],
+                _ => &[Byline, Byline, Byline, Title, Title, Text],
+            };
+            assert_eq!(
+                got.iter().map(|k| k.0).collect::<Vec<_>>(),
+                want,
+                "{unit:?} {got:?}"
+            );
+        }
+        let text = "ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\
+                    ------- | ĐỘC LẬP - TỰ DO - HẠNH PHÚC\n\
+                    Số: 21/2024/QĐ-UBND | Nam Định, ngày 3 tháng 5 năm 2024\n\n\
+                    QUYẾT ĐỊNH\n\nBAN HÀNH QUY ĐỊNH VỀ QUẢN LÝ CHỢ TRÊN ĐỊA BÀN TỈNH\n\n\
+                    Căn cứ Luật Tổ chức chính quyền địa phương;\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence)
+                .iter()
+                .map(|k| k.0)
+                .collect::<Vec<_>>(),
+            [Byline, Byline, Byline, Title, Title, Text]
+        );
+        // The body on its own lines above the number, a rule between.
+        let text = "ỦY BAN NHÂN DÂN\nTỈNH HÀ NAM\n--------\nSố: 30/KH-UBND\n\n\
+                    KẾ HOẠCH\nV/v tổ chức Ngày hội đọc sách năm 2024\n\nI. MỤC ĐÍCH\n\nKhơi dậy văn hóa đọc.\n";
+        assert_eq!(
+            kinds_only(text, Unit::Sentence),
+            [
+                (Byline, "ỦY BAN NHÂN DÂN"),
+                (Byline, "TỈNH HÀ NAM"),
+                (Text, "--------"),
+                (Byline, "Số: 30/KH-UBND"),
+                (Title, "KẾ HOẠCH"),
+                (Title, "V/v tổ chức Ngày hội đọc sách năm 2024"),
+                (Text, "I. MỤC ĐÍCH"),
+                (Text, "Khơi dậy văn hóa đọc."),
+            ]
+        );
+        // No header: a headline in capitals is the title; the lead under a
+        // document's type is not its subject.
+        for (text, want) in [
+            (
+                "HỘI ĐỒNG NHÂN DÂN TỈNH KHAI MẠC KỲ HỌP THỨ TÁM\n\nSáng 5/7, kỳ họp khai mạc.\n",
+                [Title, Text],
+            ),
+            (
+                "NGHỊ QUYẾT MỚI VỀ GIÁ ĐIỆN\n\nVề giá điện, Bộ đã có ý kiến.\n",
+                [Title, Text],
+            ),
+            ("NGHỊ QUYẾT\nVề việc thành lập thôn mới\n", [Title, Title]),
+        ] {
+            assert_eq!(
+                kinds_only(text, Unit::Sentence)
+                    .iter()
+                    .map(|k| k.0)
+                    .collect::<Vec<_>>(),
+                want,
+                "{text}"
+            );
+        }
     }
 
     /// Audit 3, B7: a lone `Quang cảnh …` / `Toàn cảnh …` line with no

@@ -710,3 +710,71 @@ fn help_texts_match_their_snapshots() {
     assert!(qa.contains("Prints on stdout"), "{qa}");
     help_snapshot("config", &["config", "--help"]);
 }
+
+/// `(kind, source)` of each segment of a `run --format jsonl` output file.
+fn kinds_in(jsonl: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(jsonl).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let (Some(kind), Some(source)) = (v["kind"].as_str(), v["source"].as_str()) {
+            out.push((kind.to_owned(), source.to_owned()));
+        }
+    }
+    out
+}
+
+/// Session 9's segmentation fixes, where a user meets them: a breadcrumb
+/// is not the title, a series note closing the article is a text segment
+/// of its own, and an official document's issuing body is a byline, its
+/// type and subject the title.
+#[test]
+fn run_kinds_breadcrumbs_series_notes_and_a_document_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("in")).unwrap();
+    std::fs::write(
+        d.join("in/a.txt"),
+        "Trang chủ > Thời sự > Xã hội\n\nMùa nước nổi về sớm\n\n\
+         Nước lên từ tháng Bảy.\n\nNgười dân chờ mùa cá linh. (Còn nữa)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("in/b.txt"),
+        "Số: 15/2024/NQ-HĐND | Thái Bình, ngày 10 tháng 7 năm 2024 |\n\
+         HỘI ĐỒNG NHÂN DÂN TỈNH THÁI BÌNH\n\nNGHỊ QUYẾT\n\
+         Về việc quy định mức hỗ trợ học phí\n\nCăn cứ Luật Giáo dục;\n",
+    )
+    .unwrap();
+    Run::new(&["run", "in", "--format", "jsonl", "-q"])
+        .dir(d)
+        .code(0);
+    let pairs = |want: &[(&str, &str)]| -> Vec<(String, String)> {
+        want.iter()
+            .map(|(k, s)| (k.to_string(), s.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        kinds_in(&d.join("out/a.jsonl")),
+        pairs(&[
+            ("text", "Trang chủ > Thời sự > Xã hội"),
+            ("title", "Mùa nước nổi về sớm"),
+            ("text", "Nước lên từ tháng Bảy."),
+            ("text", "Người dân chờ mùa cá linh."),
+            ("text", "(Còn nữa)"),
+        ])
+    );
+    assert_eq!(
+        kinds_in(&d.join("out/b.jsonl")),
+        pairs(&[
+            (
+                "byline",
+                "Số: 15/2024/NQ-HĐND | Thái Bình, ngày 10 tháng 7 năm 2024 |"
+            ),
+            ("byline", "HỘI ĐỒNG NHÂN DÂN TỈNH THÁI BÌNH"),
+            ("title", "NGHỊ QUYẾT"),
+            ("title", "Về việc quy định mức hỗ trợ học phí"),
+            ("text", "Căn cứ Luật Giáo dục;"),
+        ])
+    );
+}

@@ -121,3 +121,25 @@ fn qa_reads_a_written_out_vietnamese_date_as_one_date() {
         "date `Ngày 14 tháng 10 năm 2025` is not in the target (as `14 october 2025` or `14 october, 2025`)",
     );
 }
+
+/// A month with no year (`tháng 9`) is carried over by its English name;
+/// a wrong month is one warning naming it, not a bare number.
+#[test]
+fn qa_reads_a_month_without_a_year_as_a_month() {
+    let (code, found, all) = qa(&[
+        (
+            "Từ tháng 9, học phí tăng 5%.",
+            "From September, tuition fees rise by 5%.",
+        ),
+        (
+            "Trong tháng 11, tỉnh đón 3 đoàn khách.",
+            "In October, the province received 3 delegations.",
+        ),
+    ]);
+    assert_eq!(found, ["a:0001 number-missing"], "{all}");
+    assert_eq!(code, 0, "{all}");
+    assert!(
+        all.contains("the month `tháng 11` is not in the target (as `November` or `11`)"),
+        "{all}"
+    );
+}
