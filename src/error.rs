@@ -122,14 +122,13 @@ pub enum Error {
         reason: String,
     },
     /// An output's file name would be longer than file systems allow
-    /// ([`crate::formats::NAME_MAX`] bytes): checked before anything is
-    /// written, so no document leaves part of its set.
+    /// (`max` bytes): checked before anything is written, so no document
+    /// leaves part of its set.
     #[error(
         "{}: the output name {} is {bytes} bytes, longer than a file system allows ({max}); \
          shorten the input's name (or the language tags in it)",
         crate::diagnostic::shown(input),
-        crate::diagnostic::shown(output),
-        max = crate::formats::NAME_MAX
+        crate::diagnostic::shown(output)
     )]
     OutputNameTooLong {
         /// The input.
@@ -138,6 +137,8 @@ pub enum Error {
         output: PathBuf,
         /// The length of its name in bytes.
         bytes: usize,
+        /// The longest name allowed, in bytes.
+        max: usize,
     },
     /// Two inputs (or two outputs of one input) would be written to the
     /// same file.

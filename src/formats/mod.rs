@@ -365,6 +365,7 @@ pub fn plan<'a>(
                     input: input.to_path_buf(),
                     output: dir.join(&rel),
                     bytes: name_bytes,
+                    max: NAME_MAX,
                 });
             }
             let path = folder.check(&rel)?;
