@@ -1190,3 +1190,40 @@ fn cli_run_reads_each_hit_in_its_context() {
     assert_eq!(found[0]["text"], "Quốc hội");
     assert_eq!(found[0]["class"], "exact");
 }
+
+/// Audit 4, E1: a one-word term in capitals (`HĐXX`) matches only itself
+/// under the default `permissive` case, so `glossary check` does not warn
+/// that it may match ordinary words; it does when the entry or the
+/// configuration makes the case `insensitive`. A one-word term with a
+/// lower-case letter is still warned about.
+#[test]
+fn capitals_warn_as_single_syllables_only_under_insensitive_case() {
+    let text = format!(
+        "{META}[terms]\n\"HĐXX\" = \"trial panel\"\n\"Huế\" = \"Hue\"\n\"BLHS\" = {{ target = \"Penal Code\", case = \"insensitive\" }}\n"
+    );
+    let (code, out, err) = check_file(&text, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("`HĐXX`"), "{out}");
+    assert!(
+        out.contains("g.toml:6:1: warning: `Huế` is a single syllable"),
+        "{out}"
+    );
+    assert!(
+        out.contains("g.toml:7:1: warning: `BLHS` is a single syllable in capitals, and under case = \"insensitive\""),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), &text).unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[glossary]\ncase = \"insensitive\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = songngu(dir.path(), &["glossary", "check", "g.toml"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("g.toml:5:1: warning: `HĐXX` is a single syllable in capitals"),
+        "{out}"
+    );
+    assert_eq!(out.matches("`BLHS`").count(), 1, "{out}");
+}

@@ -1238,7 +1238,10 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     }
     // A place abbreviation ending the hit (`UBND TP`, `Công an TP`) is
     // followed by the place's name, even after an acronym.
-    if is_place_abbreviation(last_word(text)) && word.chars().next().is_some_and(is_upper) {
+    if is_place_abbreviation(last_word(text))
+        && word.chars().next().is_some_and(is_upper)
+        && !person_at(nfc, (s, e))
+    {
         return Some(s);
     }
     if !word.chars().next().is_some_and(is_upper)
@@ -1251,18 +1254,24 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     {
         return None;
     }
-    if word.len() <= 10
-        && is_surname(word)
-        && !is_place(nfc, s, e)
-        && syllable_after(nfc, e)
-            .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
-    {
+    if person_at(nfc, (s, e)) {
         return None;
     }
     if !continues_a_name(nfc, text, (s, e)) {
         return None;
     }
     Some(s)
+}
+
+/// Does a person's name start at the capitalised word `[s, e)`: a family
+/// name followed by another capitalised syllable, not a place (`PLACES`)?
+fn person_at(nfc: &str, (s, e): (usize, usize)) -> bool {
+    let word = &nfc[s..e];
+    word.len() <= 10
+        && is_surname(word)
+        && !is_place(nfc, s, e)
+        && syllable_after(nfc, e)
+            .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
 }
 
 /// Does the capitalised word at `[s, e)` after the hit `text` continue its
@@ -1276,7 +1285,9 @@ fn continues_a_name(nfc: &str, text: &str, (s, e): (usize, usize)) -> bool {
     let word = &nfc[s..e];
     if !word.chars().any(char::is_lowercase) {
         let acronym = word.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+        // `TP`, `TPHCM` (`Thành ủy TPHCM`) name the place.
         return !(acronym
+            && !word.starts_with("TP")
             && !is_place_abbreviation(word)
             && last_word(text)
                 .chars()
@@ -1390,7 +1401,7 @@ const COUNTRIES: [&str; 33] = [
 /// Does a country's name start at the capitalised word `[s, e)`? One of
 /// [`COUNTRIES_ONE`] not followed by a capitalised Vietnamese syllable (that
 /// is a place: `Lào Cai`, `Mỹ Tho`, `Đức Phổ`) unless a foreign word follows
-/// that (`Anh Tom Baker`), or two to four syllables
+/// that (`Anh Tom Baker`), nor beginning a compound word (`Pháp luật`), or two to four syllables
 /// folding to one of [`COUNTRIES`].
 fn country_at(nfc: &str, s: usize, e: usize) -> bool {
     let word = &nfc[s..e];
@@ -1401,9 +1412,12 @@ fn country_at(nfc: &str, s: usize, e: usize) -> bool {
             nfc[s..].chars().next().is_some_and(is_upper) && !vietnamese_syllable(&nfc[s..e])
         };
         return !next.is_some_and(|(s2, e2)| {
-            nfc[s2..].chars().next().is_some_and(is_upper)
-                && vietnamese_syllable(&nfc[s2..e2])
-                && !syllable_after(nfc, e2).is_some_and(foreign)
+            if nfc[s2..].chars().next().is_some_and(is_upper) {
+                vietnamese_syllable(&nfc[s2..e2]) && !syllable_after(nfc, e2).is_some_and(foreign)
+            } else {
+                // A word begins there (`Phó Tư lệnh Pháp luật`).
+                super::words::is_compound_nfc(nfc[s..e2].split([' ', '\u{a0}']))
+            }
         });
     }
     for _ in 0..3 {
@@ -1630,7 +1644,7 @@ const UNITS: [&str; 24] = [
 
 /// Does `text` start with a number that counts: digits (with `.` or `,`
 /// inside) then `%`, or a space and a unit ([`UNITS`]; `năm` not before a
-/// year: `Nghị quyết 57 năm 2024`)?
+/// number: `Nghị quyết 57 năm 2024`, `số 19 ngày 13-7`)?
 fn quantity_at(text: &str) -> bool {
     let digits = text
         .bytes()
@@ -1643,8 +1657,9 @@ fn quantity_at(text: &str) -> bool {
     text[digits..].starts_with('%') || unit_after(text, digits)
 }
 
-/// Is the word after the space at `i` a unit ([`UNITS`]), not `năm` before
-/// a year, and the text before `i` a digit?
+/// Is the word after the space at `i` a unit ([`UNITS`]) not before a
+/// number (that is a date: `năm 2024`, `số 19 ngày 13-7`), and the text
+/// before `i` a digit?
 fn unit_after(text: &str, i: usize) -> bool {
     if !text[..i].ends_with(|c: char| c.is_ascii_digit()) {
         return false;
@@ -1655,10 +1670,9 @@ fn unit_after(text: &str, i: usize) -> bool {
     let word = &text[s..e];
     word.len() <= "người".len()
         && UNITS.iter().any(|u| eq_lower(word, u))
-        && !(eq_lower(word, "năm")
-            && text[e..]
-                .strip_prefix(' ')
-                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())))
+        && !text[e..]
+            .strip_prefix(' ')
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Does the term key `lkey` end with `số` (`Chính phủ số`, digital
@@ -2811,6 +2825,8 @@ mod tests {
             ("Bí thư Tỉnh ủy Đắk Lắk phát biểu", "Bí thư Tỉnh ủy"),
             ("Bí thư Tỉnh ủy Bắc Ninh phát biểu", "Bí thư Tỉnh ủy"),
             ("Tổng thống Cộng hòa Pháp phát biểu", "Tổng thống"),
+            // A country's syllable beginning a word is no country.
+            ("Thủ tướng Pháp luật", "Thủ tướng"),
         ] {
             assert_eq!(only_hit(&m, text), (hit, HitClass::Partial), "{text}");
         }
@@ -2886,6 +2902,7 @@ mod tests {
             "Công an TP",
             "Ủy ban nhân dân",
             "Cần Thơ",
+            "Chủ tịch UBND TP",
         ];
         let m = matcher(terms.map(|s| Entry::term(s, "a body")).to_vec());
         assert_eq!(
@@ -2908,6 +2925,16 @@ mod tests {
             ("Ủy ban nhân dân", HitClass::Partial)
         );
         assert_eq!(only_hit(&m, "UBND TP. Các"), ("UBND TP", HitClass::Exact));
+        // A person after it is the unit's head, the city unnamed.
+        assert_eq!(
+            only_hit(&m, "Chủ tịch UBND TP Nguyễn Văn Tám"),
+            ("Chủ tịch UBND TP", HitClass::Exact)
+        );
+        // `TPHCM` names the place: no new body.
+        assert_eq!(
+            only_hit(&m, "Hội đồng xét xử TPHCM"),
+            ("Hội đồng xét xử", HitClass::Partial)
+        );
     }
 
     /// Audit 4, C3: a longer term that starts inside a hit and ends beyond
@@ -3012,6 +3039,10 @@ mod tests {
         assert_eq!(
             found(&m, "Nghị quyết 57 năm 2024"),
             [t("Nghị quyết 57", "exact", "Resolution 57")]
+        );
+        assert_eq!(
+            found(&m, "Nghị quyết 19 ngày 13-7"),
+            [t("Nghị quyết 19", "exact", "Resolution 19")]
         );
         assert_eq!(
             found(&m, "Kế hoạch số 81/KH-UBND ngày 2/3"),
