@@ -1286,15 +1286,16 @@ fn continues_a_name(nfc: &str, text: &str, (s, e): (usize, usize)) -> bool {
     if !word.chars().any(char::is_lowercase) {
         let acronym = word.chars().filter(|c| c.is_alphabetic()).count() >= 2;
         // `TP`, `TPHCM` (`Thành ủy TPHCM`) name the place.
-        return !(acronym
+        let new_body = acronym
             && !word.starts_with("TP")
             && !is_place_abbreviation(word)
             && last_word(text)
                 .chars()
                 .next()
-                .is_some_and(char::is_lowercase));
+                .is_some_and(char::is_lowercase);
+        return !new_body;
     }
-    !(!vietnamese_syllable(word) || country_at(nfc, s, e))
+    vietnamese_syllable(word) && !country_at(nfc, s, e)
 }
 
 /// Vietnamese letters with diacritics (lower case, NFC; `đ` too): any
