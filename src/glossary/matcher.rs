@@ -602,7 +602,9 @@ impl Matcher {
         let hay = &view.folded[..];
         let mut found = Vec::new();
         let mut unused = Vec::new();
-        let spaces = nfc[c.start..c.end].match_indices([' ', '\u{a0}']);
+        // A crossing term covers the hit's last one or two syllables (`tỉnh
+        // Bắc Giang`, `Thành phố Hồ Chí Minh`).
+        let spaces = nfc[c.start..c.end].rmatch_indices([' ', '\u{a0}']).take(2);
         for (i, space) in spaces {
             let p = c.start + i + space.len();
             let fp = fmap.partition_point(|&m| (m as usize) < p);
@@ -1342,17 +1344,25 @@ fn vietnamese_syllable(word: &str) -> bool {
         n += 1;
     }
     let w = &buf[..n];
-    INITIALS.iter().any(|i| {
-        w.strip_prefix(i.as_bytes()).is_some_and(|rest| {
-            VOWELS.iter().any(|v| {
-                rest.strip_prefix(v.as_bytes()).is_some_and(|fin| {
-                    FINALS.iter().any(|f| f.as_bytes() == fin)
-                        // `oo` only in `boong`, `xoong`, `moóc`.
-                        && (*v != "oo" || fin == b"ng" || fin == b"c")
-                })
-            })
-        })
-    })
+    let vowel = |b: &u8| b"aeiouy".contains(b);
+    let Some(v0) = w.iter().position(vowel) else {
+        return false;
+    };
+    let v1 = v0 + w[v0..].iter().take_while(|b| vowel(b)).count();
+    let (initial, vowels, fin) = (&w[..v0], &w[v0..v1], &w[v1..]);
+    let rhyme_ok = |vowels: &[u8]| {
+        !vowels.is_empty()
+            && VOWELS.iter().any(|v| v.as_bytes() == vowels)
+            && FINALS.iter().any(|f| f.as_bytes() == fin)
+            // `oo` only in `boong`, `xoong`, `moóc`.
+            && (vowels != b"oo" || fin == b"ng" || fin == b"c")
+    };
+    // `gi` and `qu` take the vowel after their consonant (`giường`, `quốc`).
+    match initial {
+        b"g" if vowels.first() == Some(&b'i') => rhyme_ok(vowels) || rhyme_ok(&vowels[1..]),
+        b"q" if vowels.first() == Some(&b'u') => rhyme_ok(&vowels[1..]),
+        _ => INITIALS.iter().any(|i| i.as_bytes() == initial) && rhyme_ok(vowels),
+    }
 }
 
 /// Countries of one syllable, as written (lower case): a title before one
@@ -1420,6 +1430,25 @@ fn country_at(nfc: &str, s: usize, e: usize) -> bool {
                 super::words::is_compound_nfc(nfc[s..e2].split([' ', '\u{a0}']))
             }
         });
+    }
+    // Most words begin no country's name: told by the first word's fold.
+    let mut first = [0u8; 8];
+    let mut n = 0;
+    for b in word
+        .chars()
+        .flat_map(|c| crate::transliterate::fold_char(c).bytes())
+    {
+        let Some(slot) = first.get_mut(n) else {
+            return false;
+        };
+        *slot = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let i = COUNTRIES.partition_point(|c| c.as_bytes() < &first[..n]);
+    if !COUNTRIES.get(i).is_some_and(|c| {
+        c.as_bytes().starts_with(&first[..n]) && c.as_bytes().get(n) == Some(&b' ')
+    }) {
+        return false;
     }
     for _ in 0..3 {
         let Some((_, end)) = next else {
