@@ -1227,3 +1227,44 @@ fn capitals_warn_as_single_syllables_only_under_insensitive_case() {
     );
     assert_eq!(out.matches("`BLHS`").count(), 1, "{out}");
 }
+
+/// Audit 4, C1–C4 through the binary: titles before a country or a foreign
+/// name stay exact; `số` before a number is the number's and the type is
+/// numbered after its issuer; a quantity is no document number; a longer
+/// term across a hit's end makes it partial.
+#[test]
+fn cli_find_reads_titles_issuers_quantities_and_crossing_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let glossary = format!(
+        "{META}[terms]\n\"Tổng thống\" = \"President\"\n\"Chính phủ\" = \"Government\"\n\"Chính phủ số\" = \"digital government\"\n\"Nghị quyết\" = {{ target = \"Resolution\", needs = \"number\" }}\n\"Kế hoạch\" = {{ target = \"Plan\", needs = \"number\" }}\n\"Tòa án nhân dân thành phố\" = \"municipal People's Court\"\n\"Thành phố Hồ Chí Minh\" = \"Ho Chi Minh City\"\n\"Hồ Chí Minh\" = \"Ho Chi Minh\"\n"
+    );
+    std::fs::write(dir.path().join("g.toml"), glossary).unwrap();
+    let text = "Tổng thống Nga Ivan Petrov gặp Tổng thống Lee.\nNghị quyết của Chính phủ số 01/NQ-CP.\nKế hoạch 21 điểm.\nTòa án nhân dân Thành phố Hồ Chí Minh xử.\n";
+    let (code, out, err) = songngu(
+        dir.path(),
+        &["glossary", "find", "--glossary", "g.toml", "-"],
+        text.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let classes: Vec<(&str, &str)> = out
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split("  ").collect();
+            (f[1], f[2])
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("exact", "Tổng thống"),
+            ("exact", "Tổng thống"),
+            ("exact", "Nghị quyết"),
+            ("exact", "Chính phủ"),
+            ("unnumbered", "Kế hoạch"),
+            ("partial", "Tòa án nhân dân Thành phố"),
+            ("partial", "Hồ Chí Minh"),
+        ],
+        "{out}"
+    );
+    assert!(!err.contains("pattern-unparsed"), "{err}");
+}
