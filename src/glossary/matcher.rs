@@ -585,17 +585,20 @@ impl Matcher {
     /// Does a longer term start at a syllable inside the confident term hit
     /// `c` and end beyond it (`Thành phố Hồ Chí Minh` inside `Tòa án nhân dân
     /// Thành phố` + `Hồ Chí Minh`)? Then `c` is only part of that name.
-    /// Looked for only when a capitalised word follows the hit.
+    /// Looked for only when a person's name seems to follow the hit.
     fn crossed_by_longer(&self, view: &View<'_>, c: &Candidate) -> bool {
         let (nfc, fmap) = (view.nfc, &view.fmap[..]);
         let Some(ac) = self.terms.as_ref() else {
             return false;
         };
+        // Only where a person's name seems to follow (a place's name would
+        // have made the hit partial already): `Hồ Chí Minh`.
         if c.fend == 0
             || !nfc[c.end..]
                 .strip_prefix([' ', '\u{a0}'])
                 .and_then(|r| r.chars().next())
                 .is_some_and(is_upper)
+            || !syllable_after(nfc, c.end).is_some_and(|w| person_at(nfc, w))
         {
             return false;
         }
