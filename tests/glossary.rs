@@ -1190,3 +1190,81 @@ fn cli_run_reads_each_hit_in_its_context() {
     assert_eq!(found[0]["text"], "Quốc hội");
     assert_eq!(found[0]["class"], "exact");
 }
+
+/// Audit 4, E1: a one-word term in capitals (`HĐXX`) matches only itself
+/// under the default `permissive` case, so `glossary check` does not warn
+/// that it may match ordinary words; it does when the entry or the
+/// configuration makes the case `insensitive`. A one-word term with a
+/// lower-case letter is still warned about.
+#[test]
+fn capitals_warn_as_single_syllables_only_under_insensitive_case() {
+    let text = format!(
+        "{META}[terms]\n\"HĐXX\" = \"trial panel\"\n\"Huế\" = \"Hue\"\n\"BLHS\" = {{ target = \"Penal Code\", case = \"insensitive\" }}\n"
+    );
+    let (code, out, err) = check_file(&text, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("`HĐXX`"), "{out}");
+    assert!(
+        out.contains("g.toml:6:1: warning: `Huế` is a single syllable"),
+        "{out}"
+    );
+    assert!(
+        out.contains("g.toml:7:1: warning: `BLHS` is a single syllable in capitals, and under case = \"insensitive\""),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), &text).unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[glossary]\ncase = \"insensitive\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = songngu(dir.path(), &["glossary", "check", "g.toml"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("g.toml:5:1: warning: `HĐXX` is a single syllable in capitals"),
+        "{out}"
+    );
+    assert_eq!(out.matches("`BLHS`").count(), 1, "{out}");
+}
+
+/// Audit 4, C1–C4 through the binary: titles before a country or a foreign
+/// name stay exact; `số` before a number is the number's and the type is
+/// numbered after its issuer; a quantity is no document number; a longer
+/// term across a hit's end makes it partial.
+#[test]
+fn cli_find_reads_titles_issuers_quantities_and_crossing_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let glossary = format!(
+        "{META}[terms]\n\"Tổng thống\" = \"President\"\n\"Chính phủ\" = \"Government\"\n\"Chính phủ số\" = \"digital government\"\n\"Nghị quyết\" = {{ target = \"Resolution\", needs = \"number\" }}\n\"Kế hoạch\" = {{ target = \"Plan\", needs = \"number\" }}\n\"Tòa án nhân dân thành phố\" = \"municipal People's Court\"\n\"Thành phố Hồ Chí Minh\" = \"Ho Chi Minh City\"\n\"Hồ Chí Minh\" = \"Ho Chi Minh\"\n"
+    );
+    std::fs::write(dir.path().join("g.toml"), glossary).unwrap();
+    let text = "Tổng thống Nga Ivan Petrov gặp Tổng thống Lee.\nNghị quyết của Chính phủ số 01/NQ-CP.\nKế hoạch 21 điểm.\nTòa án nhân dân Thành phố Hồ Chí Minh xử.\n";
+    let (code, out, err) = songngu(
+        dir.path(),
+        &["glossary", "find", "--glossary", "g.toml", "-"],
+        text.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let classes: Vec<(&str, &str)> = out
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split("  ").collect();
+            (f[1], f[2])
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("exact", "Tổng thống"),
+            ("exact", "Tổng thống"),
+            ("exact", "Nghị quyết"),
+            ("exact", "Chính phủ"),
+            ("unnumbered", "Kế hoạch"),
+            ("partial", "Tòa án nhân dân Thành phố"),
+            ("partial", "Hồ Chí Minh"),
+        ],
+        "{out}"
+    );
+    assert!(!err.contains("pattern-unparsed"), "{err}");
+}

@@ -55,7 +55,18 @@ fn check(
         config.languages.source.as_str(),
         config.languages.target.as_str(),
     );
-    let (glossary, diags) = load_paths(&paths, pair);
+    let (glossary, mut diags) = load_paths(&paths, pair);
+    diags.extend(validate::configured_case_warnings(
+        &glossary,
+        config.glossary.case,
+    ));
+    diags.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.col).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.col,
+        ))
+    });
     // Terms inside longer terms are how a glossary works, not a problem:
     // counted, and listed only on request.
     let notes = validate::notes(&glossary);

@@ -502,7 +502,13 @@ impl Matcher {
                 // The first folded offset of the text after the term.
                 fcur = pick.fend;
             }
-            let class = context_class(&view, &pick, &mut continued_at);
+            let mut class = context_class(&view, &pick, &mut continued_at);
+            if class.is_confident() && self.crossed_by_longer(&view, &pick) {
+                // `Tòa án nhân dân Thành phố` + `Hồ Chí Minh`: the name
+                // after it is the place's, not the President's.
+                class = HitClass::Partial;
+                continued_at = syllable_after(view.nfc, pick.end).map(|(s, _)| s);
+            }
             let (start, end) = (nfc_map.map(pick.start), nfc_map.map(pick.end));
             hits.push(Hit {
                 start,
@@ -581,6 +587,59 @@ impl Matcher {
             from = self.next_start(view, p + 1);
         }
         None
+    }
+
+    /// Does a longer term start at a syllable inside the confident term hit
+    /// `c` and end beyond it (`Thành phố Hồ Chí Minh` inside `Tòa án nhân dân
+    /// Thành phố` + `Hồ Chí Minh`)? Then `c` is only part of that name.
+    /// Looked for only when a person's name seems to follow the hit.
+    fn crossed_by_longer(&self, view: &View<'_>, c: &Candidate) -> bool {
+        let (nfc, fmap) = (view.nfc, &view.fmap[..]);
+        let Some(ac) = self.terms.as_ref() else {
+            return false;
+        };
+        // Only where a person's name seems to follow (a place's name would
+        // have made the hit partial already): `Hồ Chí Minh`.
+        if c.fend == 0
+            || !nfc[c.end..]
+                .strip_prefix([' ', '\u{a0}'])
+                .and_then(|r| r.chars().next())
+                .is_some_and(is_upper)
+            || !syllable_after(nfc, c.end).is_some_and(|w| person_at(nfc, w))
+        {
+            return false;
+        }
+        let hay = &view.folded[..];
+        let mut found = Vec::new();
+        let mut unused = Vec::new();
+        // A crossing term covers the hit's last one or two syllables (`tỉnh
+        // Bắc Giang`, `Thành phố Hồ Chí Minh`).
+        let spaces = nfc[c.start..c.end].rmatch_indices([' ', '\u{a0}']).take(2);
+        for (i, space) in spaces {
+            let p = c.start + i + space.len();
+            let fp = fmap.partition_point(|&m| (m as usize) < p);
+            let Some(m) = ac.find(Input::new(hay).span(fp..hay.len()).anchored(Anchored::Yes))
+            else {
+                continue;
+            };
+            if m.end() <= c.fend {
+                continue;
+            }
+            found.clear();
+            self.check(
+                view,
+                fp,
+                m.end(),
+                self.term_keys.of(m.pattern()),
+                &mut found,
+                &mut unused,
+            );
+            if take_valid(view, &mut found).is_some_and(|l| l.class.is_confident() && l.end > c.end)
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// The first folded offset at or after `from` where a term can start:
@@ -733,6 +792,9 @@ impl Matcher {
         misses: &mut Vec<PatternMiss>,
     ) {
         let Some(rest) = &k.template else {
+            if number_takes_so(nfc, k.lkey(), ne) {
+                return;
+            }
             cands.push(Candidate {
                 start: ns,
                 end: ne,
@@ -748,6 +810,8 @@ impl Matcher {
         };
         let entry = &self.entries[k.entry];
         match extend(nfc, ne, rest) {
+            // A number that counts (`Kế hoạch 5 năm`) is no document's.
+            Some((end, _)) if unit_after(nfc, end) => {}
             Some((end, values)) => {
                 let target = Template::parse(&entry.target, &entry.slots)
                     .map(|t| t.fill(&values))
@@ -789,7 +853,7 @@ impl Matcher {
                             }
                             _ => c.is_ascii_digit(),
                         };
-                        looks && ty.parse_value_at(&nfc[ne..]).is_none()
+                        looks && ty.parse_value_at(&nfc[ne..]).is_none() && !quantity_at(&nfc[ne..])
                     }
                     _ => false,
                 };
@@ -917,6 +981,22 @@ fn in_code(nfc: &str, start: usize) -> bool {
         .take(40)
         .take_while(|c| !c.is_ascii_whitespace() && **c != 0xA0)
         .any(u8::is_ascii_digit)
+        && !year_glued_to_a_word(nfc, start)
+}
+
+/// Is the hit at `start` a word in lower and upper case glued by a hyphen
+/// to a bare number (`Trong năm 2024-Chính phủ`, a missing space)? A
+/// code's part after a number is in capitals (`79-NQ/TW`).
+fn year_glued_to_a_word(nfc: &str, start: usize) -> bool {
+    let number = nfc[..start - 1]
+        .rsplit([' ', '\u{a0}'])
+        .next()
+        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()));
+    number
+        && nfc[start..]
+            .split([' ', '\u{a0}', '/', '-'])
+            .next()
+            .is_some_and(|w| w.chars().any(char::is_lowercase))
 }
 
 /// Is the syllable right before `start` a capitalised family name, and the
@@ -1179,6 +1259,14 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     if is_place_abbreviation(word) && glued_name(nfc, e) {
         return Some(s);
     }
+    // A place abbreviation ending the hit (`UBND TP`, `Công an TP`) is
+    // followed by the place's name, even after an acronym.
+    if is_place_abbreviation(last_word(text))
+        && word.chars().next().is_some_and(is_upper)
+        && !person_at(nfc, (s, e))
+    {
+        return Some(s);
+    }
     if !word.chars().next().is_some_and(is_upper)
         || !text.chars().next_back().is_some_and(is_alnum)
         // No lower-case letter: a headline in capitals, or an acronym
@@ -1189,15 +1277,210 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     {
         return None;
     }
-    if word.len() <= 10
+    if person_at(nfc, (s, e)) {
+        return None;
+    }
+    if !continues_a_name(nfc, text, (s, e)) {
+        return None;
+    }
+    Some(s)
+}
+
+/// Does a person's name start at the capitalised word `[s, e)`: a family
+/// name followed by another capitalised syllable, not a place (`PLACES`)?
+fn person_at(nfc: &str, (s, e): (usize, usize)) -> bool {
+    let word = &nfc[s..e];
+    word.len() <= 10
         && is_surname(word)
         && !is_place(nfc, s, e)
         && syllable_after(nfc, e)
             .is_some_and(|(s2, _)| nfc[s2..].chars().next().is_some_and(is_upper))
-    {
-        return None;
+}
+
+/// Does the capitalised word at `[s, e)` after the hit `text` continue its
+/// name, as far as the words tell? Not a foreign word (`Tổng thống Putin`,
+/// `Nhà Trắng Karoline Leavitt`: no Vietnamese syllable), not a country
+/// (`Tổng thống Nga`, `Thủ tướng Nhật Bản`: the title of its leader), not an
+/// acronym after a hit ending in lower case (`Hội đồng xét xử TAND`: the
+/// court is another body; a place abbreviation, `nhân dân TP`, is the
+/// name's place and goes on).
+fn continues_a_name(nfc: &str, text: &str, (s, e): (usize, usize)) -> bool {
+    let word = &nfc[s..e];
+    if !word.chars().any(char::is_lowercase) {
+        let acronym = word.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+        // `TP`, `TPHCM` (`Thành ủy TPHCM`) name the place.
+        let new_body = acronym
+            && !word.starts_with("TP")
+            && !is_place_abbreviation(word)
+            && last_word(text)
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
+        return !new_body;
     }
-    Some(s)
+    vietnamese_syllable(word) && !country_at(nfc, s, e)
+}
+
+/// Vietnamese letters with diacritics (lower case, NFC; `đ` too): any
+/// other non-ASCII letter (`ü`, `ñ`) is no Vietnamese one.
+const VI_LETTERS: &str = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ";
+/// Initial consonants of a Vietnamese syllable, ASCII-folded (`đ` is `d`),
+/// longest first within a letter; none is allowed.
+const INITIALS: [&str; 27] = [
+    "b", "ch", "c", "d", "gh", "gi", "g", "h", "kh", "k", "l", "ngh", "ng", "nh", "n", "m", "ph",
+    "p", "qu", "r", "s", "th", "tr", "t", "v", "x", "",
+];
+/// The vowels of a Vietnamese rhyme, ASCII-folded (`ươ` is `uo`, `iê` is
+/// `ie`, `uyê` is `uye`).
+const VOWELS: [&str; 38] = [
+    "uyu", "uye", "uya", "uou", "uoi", "uay", "oeo", "oay", "oao", "oai", "yeu", "ieu", "ye", "uy",
+    "uu", "uo", "ui", "ue", "ua", "oo", "oi", "oe", "oa", "iu", "ie", "ia", "eu", "eo", "ay", "au",
+    "ao", "ai", "y", "u", "o", "i", "e", "a",
+];
+/// Final consonants (`k` for the names of the Central Highlands: `Đắk Lắk`).
+const FINALS: [&str; 10] = ["", "c", "ch", "k", "m", "n", "ng", "nh", "p", "t"];
+
+/// Is `word` one Vietnamese syllable by its letters: an initial, a rhyme's
+/// vowels, a final (`Nga`, `Nguyễn`, `Đắk`), and no other letter? `Putin`,
+/// `Israel`, `Lee`, `Trump`, `Takaichi` are not. Folded on the stack.
+fn vietnamese_syllable(word: &str) -> bool {
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for c in word.chars() {
+        let folded = if c.is_ascii_alphabetic() {
+            c.to_ascii_lowercase()
+        } else if VI_LETTERS.contains(super::text::lower_char(c)) {
+            let f = crate::transliterate::fold_char(c).as_bytes();
+            match f {
+                [b] => b.to_ascii_lowercase() as char,
+                _ => return false,
+            }
+        } else {
+            return false;
+        };
+        let Some(slot) = buf.get_mut(n) else {
+            return false;
+        };
+        *slot = folded as u8;
+        n += 1;
+    }
+    let w = &buf[..n];
+    let vowel = |b: &u8| b"aeiouy".contains(b);
+    let Some(v0) = w.iter().position(vowel) else {
+        return false;
+    };
+    let v1 = v0 + w[v0..].iter().take_while(|b| vowel(b)).count();
+    let (initial, vowels, fin) = (&w[..v0], &w[v0..v1], &w[v1..]);
+    let rhyme_ok = |vowels: &[u8]| {
+        !vowels.is_empty()
+            && VOWELS.iter().any(|v| v.as_bytes() == vowels)
+            && FINALS.iter().any(|f| f.as_bytes() == fin)
+            // `oo` only in `boong`, `xoong`, `moóc`.
+            && (vowels != b"oo" || fin == b"ng" || fin == b"c")
+    };
+    // `gi` and `qu` take the vowel after their consonant (`giường`, `quốc`).
+    match initial {
+        b"g" if vowels.first() == Some(&b'i') => rhyme_ok(vowels) || rhyme_ok(&vowels[1..]),
+        b"q" if vowels.first() == Some(&b'u') => rhyme_ok(&vowels[1..]),
+        _ => INITIALS.iter().any(|i| i.as_bytes() == initial) && rhyme_ok(vowels),
+    }
+}
+
+/// Countries of one syllable, as written (lower case): a title before one
+/// is its leader's (`Tổng thống Nga`); compared with their diacritics
+/// (`Y` is no `Ý`).
+const COUNTRIES_ONE: [&str; 11] = [
+    "anh", "áo", "bỉ", "lào", "mỹ", "nga", "pháp", "séc", "úc", "ý", "đức",
+];
+/// Countries of two to four syllables, ASCII-folded and sorted (the names
+/// written in Vietnamese syllables; `Israel`, `Ukraine` are foreign words).
+const COUNTRIES: [&str; 33] = [
+    "a rap xe ut",
+    "ai cap",
+    "an do",
+    "anh quoc",
+    "ba lan",
+    "bac trieu tien",
+    "bo dao nha",
+    "cu ba",
+    "dai loan",
+    "dan mach",
+    "ha lan",
+    "han quoc",
+    "hoa ky",
+    "hong kong",
+    "hy lap",
+    "lien bang nga",
+    "lien hop quoc",
+    "mong co",
+    "na uy",
+    "nam phi",
+    "nhat ban",
+    "phan lan",
+    "tan tay lan",
+    "tay ban nha",
+    "thai lan",
+    "tho nhi ky",
+    "thuy dien",
+    "thuy si",
+    "tiep khac",
+    "trieu tien",
+    "trung quoc",
+    "viet nam",
+    "xo viet",
+];
+
+/// Does a country's name start at the capitalised word `[s, e)`? One of
+/// [`COUNTRIES_ONE`] not followed by a capitalised Vietnamese syllable (that
+/// is a place: `Lào Cai`, `Mỹ Tho`, `Đức Phổ`) unless a foreign word follows
+/// that (`Anh Tom Baker`), nor beginning a compound word (`Pháp luật`), or two to four syllables
+/// folding to one of [`COUNTRIES`].
+fn country_at(nfc: &str, s: usize, e: usize) -> bool {
+    let word = &nfc[s..e];
+    let mut next = syllable_after(nfc, e);
+    if word.len() <= "pháp".len() && COUNTRIES_ONE.iter().any(|c| eq_lower(word, c)) {
+        // A foreign name after it (`Anh Tom Baker`) is its leader's.
+        let foreign = |(s, e): (usize, usize)| {
+            nfc[s..].chars().next().is_some_and(is_upper) && !vietnamese_syllable(&nfc[s..e])
+        };
+        return !next.is_some_and(|(s2, e2)| {
+            if nfc[s2..].chars().next().is_some_and(is_upper) {
+                vietnamese_syllable(&nfc[s2..e2]) && !syllable_after(nfc, e2).is_some_and(foreign)
+            } else {
+                // A word begins there (`Phó Tư lệnh Pháp luật`).
+                super::words::is_compound_nfc(nfc[s..e2].split([' ', '\u{a0}']))
+            }
+        });
+    }
+    // Most words begin no country's name: told by the first word's fold.
+    let mut first = [0u8; 8];
+    let mut n = 0;
+    for b in word
+        .chars()
+        .flat_map(|c| crate::transliterate::fold_char(c).bytes())
+    {
+        let Some(slot) = first.get_mut(n) else {
+            return false;
+        };
+        *slot = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let i = COUNTRIES.partition_point(|c| c.as_bytes() < &first[..n]);
+    if !COUNTRIES.get(i).is_some_and(|c| {
+        c.as_bytes().starts_with(&first[..n]) && c.as_bytes().get(n) == Some(&b' ')
+    }) {
+        return false;
+    }
+    for _ in 0..3 {
+        let Some((_, end)) = next else {
+            return false;
+        };
+        if in_folded_list::<16>(&nfc[s..end], &COUNTRIES) {
+            return true;
+        }
+        next = syllable_after(nfc, end);
+    }
+    false
 }
 
 /// Where a lower-case syllable that makes a listed compound word with the
@@ -1399,6 +1682,19 @@ fn number_follows(nfc: &str, start: usize, end: usize) -> bool {
     let Some(rest) = nfc[end..].strip_prefix([' ', '\u{a0}']) else {
         return false;
     };
+    if let Some(issuer) = ["của ", "Của ", "CỦA "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+    {
+        return issuer_and_number(issuer);
+    }
+    let after_so = ["số ", "Số ", "SỐ ", "so ", "So "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+    if quantity_at(after_so) {
+        return false;
+    }
     // In a run of capitals (`QUY ĐỊNH TRONG`), every word is capitalised:
     // only a digit counts.
     if !nfc[start..end].chars().any(char::is_lowercase)
@@ -1423,6 +1719,81 @@ fn number_follows(nfc: &str, start: usize, end: usize) -> bool {
     rest.chars()
         .next()
         .is_some_and(|c| c.is_ascii_digit() || is_upper(c))
+}
+
+/// Is `text` (what follows `của `) an issuer, capitalised, then `số` and a
+/// number within eight words, no punctuation between: `Nghị quyết của
+/// Chính phủ số 01/NQ-CP`, `Quyết định của Thủ tướng Chính phủ số 12`?
+fn issuer_and_number(text: &str) -> bool {
+    if !text.chars().next().is_some_and(is_upper) {
+        return false;
+    }
+    let mut words = text.split([' ', '\u{a0}']);
+    for _ in 0..9 {
+        let Some(w) = words.next() else {
+            return false;
+        };
+        if matches!(w, "số" | "Số" | "SỐ") {
+            return words.next().is_some_and(|n| {
+                n.trim_start_matches(['“', '"'])
+                    .starts_with(|c: char| c.is_ascii_digit())
+            });
+        }
+        if !w.chars().all(is_alnum) {
+            return false;
+        }
+    }
+    false
+}
+
+/// Counters and units: a number before one counts something (`Kế hoạch 21
+/// điểm`, `5 năm`, `3 tỷ đồng`) and numbers no document.
+const UNITS: [&str; 24] = [
+    "bước", "giờ", "ha", "hộ", "km", "lần", "ngày", "người", "nghìn", "ngàn", "năm", "phút",
+    "trang", "triệu", "trăm", "tuần", "tuổi", "tấn", "tháng", "tỉ", "tỷ", "usd", "điểm", "đồng",
+];
+
+/// Does `text` start with a number that counts: digits (with `.` or `,`
+/// inside) then `%`, or a space and a unit ([`UNITS`]; `năm` not before a
+/// number: `Nghị quyết 57 năm 2024`, `số 19 ngày 13-7`)?
+fn quantity_at(text: &str) -> bool {
+    let digits = text
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b',')
+        .count();
+    if digits == 0 || !text.as_bytes()[0].is_ascii_digit() {
+        return false;
+    }
+    let digits = text[..digits].trim_end_matches(['.', ',']).len();
+    text[digits..].starts_with('%') || unit_after(text, digits)
+}
+
+/// Is the word after the space at `i` a unit ([`UNITS`]) not before a
+/// number (that is a date: `năm 2024`, `số 19 ngày 13-7`), and the text
+/// before `i` a digit?
+fn unit_after(text: &str, i: usize) -> bool {
+    if !text[..i].ends_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let Some((s, e)) = syllable_after(text, i) else {
+        return false;
+    };
+    let word = &text[s..e];
+    word.len() <= "người".len()
+        && UNITS.iter().any(|u| eq_lower(word, u))
+        && !text[e..]
+            .strip_prefix(' ')
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Does the term key `lkey` end with `số` (`Chính phủ số`, digital
+/// government) and a number follow it at `end`? Then `số` is the number's
+/// (`của Chính phủ số 01/NQ-CP`): the term is not there.
+fn number_takes_so(nfc: &str, lkey: &str, end: usize) -> bool {
+    lkey.ends_with(" số")
+        && nfc[end..]
+            .strip_prefix([' ', '\u{a0}'])
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Is the candidate `nfc[ns..ne]` better explained by real words than as a
@@ -2562,5 +2933,273 @@ mod tests {
         f.status = Status::Forbidden;
         let m = matcher(vec![f]);
         assert!(m.find("Bộ Công an").hits.is_empty());
+    }
+
+    /// Audit 4, C1: a foreign name (no Vietnamese syllable) or a country
+    /// after a title is no continuation of its name: the title stays
+    /// confident. Provinces, Vietnamese names and the bodies after a title
+    /// are read as before.
+    #[test]
+    fn foreign_names_and_countries_do_not_continue_a_title() {
+        let terms = [
+            "Tổng thống",
+            "Thủ tướng",
+            "Nhà Trắng",
+            "Phó Thủ tướng",
+            "Chính phủ",
+            "Bí thư Tỉnh ủy",
+            "Chủ tịch Quốc hội",
+        ];
+        let m = matcher(terms.map(|s| Entry::term(s, "a title")).to_vec());
+        for (text, hit) in [
+            ("Tổng thống Nga Ivan Petrov đến thăm", "Tổng thống"),
+            ("Tổng thống Mỹ John Miller phát biểu", "Tổng thống"),
+            ("Tổng thống Mỹ cho biết", "Tổng thống"),
+            ("Thủ tướng Israel David Levi nói", "Thủ tướng"),
+            ("Thủ tướng Nhật Bản Suzuki Hana họp báo", "Thủ tướng"),
+            ("Thủ tướng Thái Lan phát biểu", "Thủ tướng"),
+            ("Thủ tướng Trung Quốc Lý Minh nói", "Thủ tướng"),
+            ("Tổng thống Park thăm Busan", "Tổng thống"),
+            ("Tổng thống Petrov nói", "Tổng thống"),
+            ("Tổng thống Ukraine cảm ơn", "Tổng thống"),
+            ("Thủ tướng Anh Tom Baker", "Thủ tướng"),
+            ("người phát ngôn Nhà Trắng Anna Smith nói", "Nhà Trắng"),
+        ] {
+            assert_eq!(only_hit(&m, text), (hit, HitClass::Exact), "{text}");
+        }
+        for (text, hit) in [
+            ("Bí thư Tỉnh ủy Lào Cai phát biểu", "Bí thư Tỉnh ủy"),
+            ("Bí thư Tỉnh ủy Đắk Lắk phát biểu", "Bí thư Tỉnh ủy"),
+            ("Bí thư Tỉnh ủy Bắc Ninh phát biểu", "Bí thư Tỉnh ủy"),
+            ("Tổng thống Cộng hòa Pháp phát biểu", "Tổng thống"),
+            // A country's syllable beginning a word is no country.
+            ("Thủ tướng Pháp luật", "Thủ tướng"),
+        ] {
+            assert_eq!(only_hit(&m, text), (hit, HitClass::Partial), "{text}");
+        }
+        // The chain and Vietnamese names as before.
+        assert_eq!(
+            found(&m, "Phó Thủ tướng Chính phủ Mỹ"),
+            [
+                t("Phó Thủ tướng", "partial", "a title"),
+                t("Chính phủ", "partial", "a title")
+            ]
+        );
+        assert_eq!(
+            only_hit(&m, "Chủ tịch Quốc hội Trần Văn Minh"),
+            ("Chủ tịch Quốc hội", HitClass::Exact)
+        );
+        assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn vietnamese_syllables_are_told_from_foreign_words() {
+        for w in [
+            "Nga",
+            "Nguyễn",
+            "nghiêng",
+            "Đắk",
+            "Lắk",
+            "khuya",
+            "người",
+            "Quốc",
+            "giường",
+            "xoong",
+            "Huế",
+            "thuở",
+            "ươu",
+            "Yên",
+            "gì",
+            "Trắng",
+            "LÊ",
+        ] {
+            assert!(vietnamese_syllable(w), "{w}");
+        }
+        for w in [
+            "Putin",
+            "Israel",
+            "Lee",
+            "Trump",
+            "Takaichi",
+            "Ukraine",
+            "Moon",
+            "Zelensky",
+            "Biden",
+            "Karoline",
+            "Jae",
+            "Müller",
+            "Sanae",
+            "Washington",
+            "Park",
+        ] {
+            assert!(!vietnamese_syllable(w), "{w}");
+        }
+    }
+
+    /// Audit 4, C7: an acronym after a title ending in lower case is
+    /// another body (`Hội đồng xét xử TAND`); a place abbreviation ending a
+    /// hit is followed by the place, acronym or not (`UBND TP Cần Thơ` is
+    /// partial like `Công an TP Cần Thơ`).
+    #[test]
+    fn acronyms_after_a_title_and_places_after_an_abbreviation() {
+        let terms = [
+            "Hội đồng xét xử",
+            "TAND TP",
+            "UBND TP",
+            "Công an TP",
+            "Ủy ban nhân dân",
+            "Cần Thơ",
+            "Chủ tịch UBND TP",
+        ];
+        let m = matcher(terms.map(|s| Entry::term(s, "a body")).to_vec());
+        assert_eq!(
+            found(&m, "Hội đồng xét xử TAND TP Hà Nội tuyên án"),
+            [
+                t("Hội đồng xét xử", "exact", "a body"),
+                t("TAND TP", "partial", "a body")
+            ]
+        );
+        for text in ["UBND TP Cần Thơ họp", "Công an TP Cần Thơ cho biết"] {
+            let r = m.find(text);
+            assert_eq!(r.hits.len(), 2, "{text}");
+            assert!(
+                r.hits.iter().all(|h| h.class == HitClass::Partial),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            only_hit(&m, "Ủy ban nhân dân TP Huế"),
+            ("Ủy ban nhân dân", HitClass::Partial)
+        );
+        assert_eq!(only_hit(&m, "UBND TP. Các"), ("UBND TP", HitClass::Exact));
+        // A person after it is the unit's head, the city unnamed.
+        assert_eq!(
+            only_hit(&m, "Chủ tịch UBND TP Nguyễn Văn Tám"),
+            ("Chủ tịch UBND TP", HitClass::Exact)
+        );
+        // `TPHCM` names the place: no new body.
+        assert_eq!(
+            only_hit(&m, "Hội đồng xét xử TPHCM"),
+            ("Hội đồng xét xử", HitClass::Partial)
+        );
+    }
+
+    /// Audit 4, C3: a longer term that starts inside a hit and ends beyond
+    /// it makes the hit partial, and the name after it too.
+    #[test]
+    fn a_longer_term_across_the_end_of_a_hit_makes_it_partial() {
+        let m = matcher(vec![
+            Entry::term("Tòa án nhân dân thành phố", "municipal People's Court"),
+            Entry::term("Thành phố Hồ Chí Minh", "Ho Chi Minh City"),
+            Entry::term("Hồ Chí Minh", "Ho Chi Minh"),
+            Entry::term("Chủ tịch", "President"),
+        ]);
+        assert_eq!(
+            found(&m, "Tòa án nhân dân Thành phố Hồ Chí Minh mở phiên tòa"),
+            [
+                t(
+                    "Tòa án nhân dân Thành phố",
+                    "partial",
+                    "municipal People's Court"
+                ),
+                t("Hồ Chí Minh", "partial", "Ho Chi Minh")
+            ]
+        );
+        assert_eq!(
+            found(&m, "Chủ tịch Hồ Chí Minh"),
+            [
+                t("Chủ tịch", "exact", "President"),
+                t("Hồ Chí Minh", "exact", "Ho Chi Minh")
+            ]
+        );
+        assert_eq!(
+            only_hit(&m, "Tòa án nhân dân thành phố xử"),
+            ("Tòa án nhân dân thành phố", HitClass::Exact)
+        );
+    }
+
+    /// Audit 4, C2/C5/C4 and audit 3's `2024-Chính phủ`: `số` before a
+    /// number is the number's; a type's number may follow its issuer; a
+    /// number that counts is no document's.
+    #[test]
+    fn issuers_quantities_and_years_around_numbers() {
+        let mut plan = Entry::term("Kế hoạch số {code}", "Plan No. {code}");
+        plan.kind = EntryKind::Pattern;
+        plan.slots = vec![("code".into(), SlotType::Docnum)];
+        plan.variants = vec!["Kế hoạch {code}".into()];
+        let mut n = Entry::term("Nghị quyết {n}", "Resolution {n}");
+        n.kind = EntryKind::Pattern;
+        n.slots = vec![("n".into(), SlotType::Int)];
+        let m = matcher(vec![
+            plan,
+            n,
+            with_number(Entry::term("Kế hoạch", "Plan")),
+            with_number(Entry::term("Nghị quyết", "Resolution")),
+            with_number(Entry::term("Quyết định", "Decision")),
+            Entry::term("Chính phủ số", "digital government"),
+            Entry::term("Chính phủ", "Government"),
+            Entry::term("Thủ tướng Chính phủ", "Prime Minister"),
+        ]);
+        assert_eq!(
+            found(&m, "Nghị quyết của Chính phủ số 01/NQ-CP được ban hành"),
+            [
+                t("Nghị quyết", "exact", "Resolution"),
+                t("Chính phủ", "exact", "Government")
+            ]
+        );
+        assert_eq!(
+            found(&m, "NGHỊ ĐỊNH CỦA CHÍNH PHỦ SỐ 19/2002/NĐ-CP"),
+            [t("CHÍNH PHỦ", "case-variant", "Government")]
+        );
+        assert_eq!(
+            found(&m, "Quyết định của Thủ tướng Chính phủ số 12/QĐ-TTg"),
+            [
+                t("Quyết định", "exact", "Decision"),
+                t("Thủ tướng Chính phủ", "exact", "Prime Minister")
+            ]
+        );
+        assert_eq!(
+            only_hit(&m, "xây dựng Chính phủ số hiện đại"),
+            ("Chính phủ số", HitClass::Exact)
+        );
+        for text in [
+            "Nghị quyết của Đảng về kinh tế",
+            "Nghị quyết của Chính phủ, số liệu",
+        ] {
+            assert_eq!(m.find(text).hits[0].class, HitClass::Unnumbered, "{text}");
+        }
+        for text in [
+            "Mỹ công bố Kế hoạch 21 điểm cho khu vực",
+            "Kế hoạch 5 năm tới",
+            "Kế hoạch 3,5 tỷ đồng",
+            "Kế hoạch 12% tăng trưởng",
+        ] {
+            let r = m.find(text);
+            assert_eq!(r.misses, [], "{text}");
+            assert_eq!(r.hits[0].text(text), "Kế hoạch", "{text}");
+            assert_eq!(r.hits[0].class, HitClass::Unnumbered, "{text}");
+        }
+        assert_eq!(
+            only_hit(&m, "Nghị quyết 10 người đọc"),
+            ("Nghị quyết", HitClass::Unnumbered)
+        );
+        assert_eq!(
+            found(&m, "Nghị quyết 57 năm 2024"),
+            [t("Nghị quyết 57", "exact", "Resolution 57")]
+        );
+        assert_eq!(
+            found(&m, "Nghị quyết 19 ngày 13-7"),
+            [t("Nghị quyết 19", "exact", "Resolution 19")]
+        );
+        assert_eq!(
+            found(&m, "Kế hoạch số 81/KH-UBND ngày 2/3"),
+            [t("Kế hoạch số 81/KH-UBND", "exact", "Plan No. 81/KH-UBND")]
+        );
+        // A year glued to a word by a hyphen is no code.
+        assert_eq!(
+            only_hit(&m, "Trong năm 2024-Chính phủ đã làm"),
+            ("Chính phủ", HitClass::Exact)
+        );
+        assert_eq!(m.find("số 12/2024/NQ-Chính").hits, []);
     }
 }

@@ -171,6 +171,15 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
             && e.source.split_whitespace().count() == 1
             && e.case != Some(super::CaseRule::Sensitive)
         {
+            if !e.source.chars().any(char::is_lowercase) {
+                // `HĐXX`: under `permissive` (the default) an upper-case
+                // letter matches only itself, so only `insensitive` lets it
+                // match ordinary words.
+                if e.case == Some(super::CaseRule::Insensitive) {
+                    diags.push(warn(i, insensitive_capitals(&e.source)));
+                }
+                continue;
+            }
             diags.push(warn(
                 i,
                 format!(
@@ -182,6 +191,42 @@ fn check(entries: &[&Entry]) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+/// The warning for a one-word term in capitals (`HĐXX`) matched in any
+/// case.
+fn insensitive_capitals(source: &str) -> String {
+    format!(
+        "`{source}` is a single syllable in capitals, and under case = \"insensitive\" it also \
+         matches it in lower case, an ordinary word perhaps; set case = \"permissive\" or \
+         \"sensitive\" on the entry"
+    )
+}
+
+/// The warnings that hold only when the configured case rule is `case`:
+/// with `insensitive`, every one-word term in capitals without a case of
+/// its own (`HĐXX`) also matches ordinary words in lower case. (Under
+/// `permissive`, the default, and `sensitive` it matches only itself.)
+pub fn configured_case_warnings(glossary: &Glossary, case: super::CaseRule) -> Vec<Diagnostic> {
+    if case != super::CaseRule::Insensitive {
+        return Vec::new();
+    }
+    glossary
+        .entries
+        .iter()
+        .filter(|e| {
+            e.kind == EntryKind::Term
+                && e.case.is_none()
+                && e.source.split_whitespace().count() == 1
+                && e.source.chars().any(char::is_uppercase)
+                && !e.source.chars().any(char::is_lowercase)
+        })
+        .map(|e| Diagnostic {
+            location: e.location.clone(),
+            severity: Severity::Warning,
+            message: insensitive_capitals(&e.source),
+        })
+        .collect()
 }
 
 /// Information about a glossary that needs no action: printed as
