@@ -412,7 +412,7 @@ fn starter_glossary_keeps_province_names_apart_from_common_words() {
     let h = classed(
         "Vì hòa bình, Giải Nobel Hòa bình; HÒA BÌNH LÀ KHÁT VỌNG; đất nước thái bình.\n\
          Chiến dịch bình định; khu vực châu Á - Thái Bình Dương và Thái Bình Dương.\n\
-         Vở kịch bi hài về người bán rong.\n\
+         Vở kịch bi hài về người bán rong. Kế toán lập khống chứng từ tiền ăn cho học viên.\n\
          Ông Nguyễn Hòa Bình đến phường Nguyễn Thái Bình; giàn khoan Hải Dương 981.\n",
     );
     let targets: Vec<&str> = h.iter().map(|(_, g, _)| g.as_str()).collect();
