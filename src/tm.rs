@@ -623,40 +623,29 @@ pub fn write_protection(path: &Path) -> Option<crate::error::TmProtection> {
         std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly())
             || access(p, Access::WRITE_OK).is_err()
     };
-    match access(path, Access::WRITE_OK) {
+    let file_writable = match access(path, Access::WRITE_OK) {
         Err(e) if rofs(e) => return Some(TmProtection::FileSystem),
-        Err(_) => {}
-        Ok(()) if !meta.permissions().readonly() => {
-            // The file may be written; its -wal and -shm files and folder
-            // must be too.
-            let mut files: Vec<PathBuf> = ["-wal", "-shm"]
-                .iter()
-                .map(|s| side(s))
-                .filter(|f| f.exists() && not_writable(f))
-                .collect();
-            if !files.is_empty() {
-                files.insert(0, path.to_path_buf());
-                return Some(TmProtection::Files(files));
-            }
-            let folder = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            if access(&folder, Access::WRITE_OK).is_err() {
-                return Some(TmProtection::Folder(folder));
-            }
-            return None;
-        }
-        Ok(()) => {}
+        Err(_) => false,
+        Ok(()) => !meta.permissions().readonly(),
+    };
+    // The -wal and -shm files must be writable too, and the folder.
+    let sides: Vec<PathBuf> = ["-wal", "-shm"]
+        .iter()
+        .map(|s| side(s))
+        .filter(|f| f.exists() && not_writable(f))
+        .collect();
+    if !file_writable || !sides.is_empty() {
+        let mut files = vec![path.to_path_buf()];
+        files.extend(sides);
+        return Some(TmProtection::Files(files));
     }
-    let mut files = vec![path.to_path_buf()];
-    files.extend(
-        ["-wal", "-shm"]
-            .iter()
-            .map(|s| side(s))
-            .filter(|f| f.exists() && not_writable(f)),
-    );
-    Some(TmProtection::Files(files))
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    access(&folder, Access::WRITE_OK)
+        .is_err()
+        .then_some(TmProtection::Folder(folder))
 }
 
 /// [`Error::TmReadOnly`] for the memory at `path`, saying why (see
