@@ -250,6 +250,48 @@ pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
     (String::from_utf8(out).expect("the fold is ASCII"), map)
 }
 
+/// A character the fold drops (a combining mark, a zero-width space).
+const DROPPED: u8 = 0;
+/// A character folded on the slow path (to several letters, or a
+/// pictograph that breaks words).
+const SLOW_PATH: u8 = 0x80;
+
+/// [`crate::transliterate::fold_fast_fn`]'s answer for the folded view:
+/// the letter in lower case, [`DROPPED`] or [`SLOW_PATH`].
+#[inline(always)]
+fn lower_fold(f: Option<u8>) -> u8 {
+    match f {
+        None => SLOW_PATH,
+        Some(f) => f.to_ascii_lowercase(),
+    }
+}
+
+/// The folded view's byte for each two-byte character (U+0080..U+07FF, by
+/// code point) and for the Vietnamese block U+1E80..U+1EFF (`E1 BA xx`,
+/// `E1 BB xx`, by their last two bytes' low bits), as [`lower_fold`] gives.
+struct LowerTables {
+    two: [u8; 0x800],
+    viet: [u8; 0x80],
+}
+
+fn lower_tables() -> &'static LowerTables {
+    static TABLES: std::sync::OnceLock<Box<LowerTables>> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let fold = crate::transliterate::fold_fast_fn();
+        let mut t = Box::new(LowerTables {
+            two: [SLOW_PATH; 0x800],
+            viet: [SLOW_PATH; 0x80],
+        });
+        for cp in 0x80..0x800u32 {
+            t.two[cp as usize] = lower_fold(fold(cp));
+        }
+        for cp in 0x1E80..0x1F00u32 {
+            t.viet[(cp - 0x1E80) as usize] = lower_fold(fold(cp));
+        }
+        t
+    })
+}
+
 /// [`fold_with_map`] into reusable buffers (cleared first); `out` is ASCII.
 /// Returns whether `text` passed the fast NFC test on the way (every
 /// character below U+0300 or a precomposed Vietnamese letter): then it is
@@ -260,6 +302,7 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> 
     const CHUNK: usize = 256;
     let mut surely_nfc = true;
     let fold_fast = crate::transliterate::fold_fast_fn();
+    let lower = lower_tables();
     out.clear();
     map.clear();
     out.reserve(text.len());
@@ -305,19 +348,28 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> 
                 i += 1;
                 continue;
             }
-            let (cp, len) = crate::transliterate::decode_at(bytes, i);
-            surely_nfc &= cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp);
-            match fold_fast(cp) {
-                Some(0) => {}
-                Some(f) => {
-                    ob[k] = f.to_ascii_lowercase();
-                    mb[k] = i as u32;
-                    k += 1;
-                }
-                None => {
+            // Latin letters (two bytes) and the Vietnamese block (`E1 BA`,
+            // `E1 BB`) by their bytes, from small tables: no decoding.
+            let (f, len) = if b < 0xE0 {
+                // U+0300 is `CC 80`: a lead byte below `CC` is below it.
+                surely_nfc &= b < 0xCC;
+                let idx = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+                (lower.two[idx], 2)
+            } else if b == 0xE1 && bytes[i + 1] | 1 == 0xBB {
+                let idx = (usize::from(bytes[i + 1] & 1) << 6) | usize::from(bytes[i + 2] & 0x3F);
+                (lower.viet[idx], 3)
+            } else {
+                let (cp, len) = crate::transliterate::decode_at(bytes, i);
+                surely_nfc &= cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp);
+                (lower_fold(fold_fast(cp)), len)
+            };
+            match f {
+                DROPPED => {}
+                SLOW_PATH => {
                     out.extend_from_slice(&ob[..k]);
                     map.extend_from_slice(&mb[..k]);
                     k = 0;
+                    let (cp, _) = crate::transliterate::decode_at(bytes, i);
                     let c = char::from_u32(cp).expect("valid UTF-8");
                     // A pictograph that vanishes from the ASCII form still
                     // breaks words (`Bộ Y tế👉Xem`): a space in the folded view.
@@ -325,6 +377,11 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> 
                         out.push(f.to_ascii_lowercase());
                         map.push(i as u32);
                     }
+                }
+                f => {
+                    ob[k] = f;
+                    mb[k] = i as u32;
+                    k += 1;
                 }
             }
             i += len;
