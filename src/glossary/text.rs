@@ -315,39 +315,42 @@ pub fn fold_with_map_into(text: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) -> 
     while i < n {
         let mut k = 0;
         while i < n && k < CHUNK {
-            // Eight bytes at a time while they are ASCII: all eight are
-            // lower-cased and mapped, and the ASCII prefix is kept (the rest
-            // is written again by what follows).
-            if let (Some(w), Some(ow), Some(mw)) = (
-                bytes.get(i..i + 8),
-                ob.get_mut(k..k + 8),
-                mb.get_mut(k..k + 8),
-            ) {
+            if bytes[i] < 0x80 {
+                // Eight bytes at a time while they are ASCII: all eight are
+                // lower-cased and mapped, and the ASCII prefix is kept (the
+                // rest is written again by what follows).
+                let (Some(w), Some(ow), Some(mw)) = (
+                    bytes.get(i..i + 8),
+                    ob.get_mut(k..k + 8),
+                    mb.get_mut(k..k + 8),
+                ) else {
+                    ob[k] = bytes[i].to_ascii_lowercase();
+                    mb[k] = i as u32;
+                    k += 1;
+                    i += 1;
+                    continue;
+                };
                 let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
                 let high = w & 0x8080_8080_8080_8080;
+                // At least one: the first byte is ASCII.
                 let ascii = if high == 0 {
                     8
                 } else {
                     (high.trailing_zeros() / 8) as usize
                 };
-                if ascii > 0 {
-                    ow.copy_from_slice(&ascii_lower8(w).to_le_bytes());
-                    for (j, m) in mw.iter_mut().enumerate() {
-                        *m = (i + j) as u32;
-                    }
-                    k += ascii;
-                    i += ascii;
+                ow.copy_from_slice(&ascii_lower8(w).to_le_bytes());
+                for (j, m) in mw.iter_mut().enumerate() {
+                    *m = (i + j) as u32;
+                }
+                k += ascii;
+                i += ascii;
+                // Fewer than eight: a non-ASCII character is next (the
+                // window was whole), handled below without another try.
+                if ascii == 8 {
                     continue;
                 }
             }
             let b = bytes[i];
-            if b < 0x80 {
-                ob[k] = b.to_ascii_lowercase();
-                mb[k] = i as u32;
-                k += 1;
-                i += 1;
-                continue;
-            }
             // Latin letters (two bytes) and the Vietnamese block (`E1 BA`,
             // `E1 BB`) by their bytes, from small tables: no decoding.
             let (f, len) = if b < 0xE0 {
