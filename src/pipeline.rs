@@ -1094,7 +1094,13 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            ["bai.ascii.txt", "bai.en.txt", "bai.jsonl", "bai.vi.txt"]
+            [
+                ".songngu-written",
+                "bai.ascii.txt",
+                "bai.en.txt",
+                "bai.jsonl",
+                "bai.vi.txt"
+            ]
         );
         // `-o` naming a file: one error before anything is written.
         let err = pipeline.plan(&inputs, &file).unwrap_err();
@@ -1380,7 +1386,11 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["a.jsonl", "c.jsonl"], "nothing left of b");
+        assert_eq!(
+            names,
+            [".songngu-written", "a.jsonl", "c.jsonl"],
+            "nothing left of b"
+        );
         let c = std::fs::read_to_string(out.join("c.jsonl")).unwrap();
         assert_eq!(c.lines().count(), 3);
     }
