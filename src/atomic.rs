@@ -485,11 +485,14 @@ impl AtomicFile {
 
     /// Checks that [`AtomicFile::commit`] can rename over the destination:
     /// it is not a folder now. For a set of files that should all be put in
-    /// place or none: check every one before committing any.
+    /// place or none: check every one before committing any. Returns what
+    /// the file system says of the file now at the destination, when it is
+    /// a regular file (not a symbolic link), for a caller that must know
+    /// whether it may be replaced.
     ///
     /// # Errors
     /// [`Error::Io`] naming the destination when a folder is in its place.
-    pub fn check_replaceable(&self) -> Result<()> {
+    pub fn check_replaceable(&self) -> Result<Option<std::fs::Metadata>> {
         match std::fs::symlink_metadata(&self.dest) {
             Ok(m) if m.is_dir() => Err(Error::io(
                 &self.shown,
@@ -498,8 +501,21 @@ impl AtomicFile {
                     "a folder is where this output goes; move or rename it",
                 ),
             )),
-            _ => Ok(()),
+            Ok(m) if m.is_file() => Ok(Some(m)),
+            _ => Ok(None),
         }
+    }
+
+    /// What the file system says of the file written so far (its size,
+    /// modification time, inode: the rename keeps them).
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the destination.
+    pub fn metadata(&self) -> Result<std::fs::Metadata> {
+        self.tmp
+            .as_file()
+            .metadata()
+            .map_err(|e| Error::io(&self.shown, e))
     }
 
     /// Renames the file over its destination: flushed to disk before, or,

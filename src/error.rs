@@ -180,6 +180,18 @@ pub enum Error {
         /// The file in the way.
         path: PathBuf,
     },
+    /// An output `songngu run` would replace was changed since it wrote it
+    /// (a translator's edits, a CAT tool's save): the document failed and
+    /// none of its files was written.
+    #[error("{}", edited_message(input, files, written))]
+    OutputEdited {
+        /// The input whose outputs they are.
+        input: PathBuf,
+        /// The outputs changed (at least one).
+        files: Vec<PathBuf>,
+        /// When songngu wrote the first of them.
+        written: std::time::SystemTime,
+    },
     /// The output folder named is a file.
     #[error(
         "{} is a file, not a folder: name a folder for the outputs with -o (it is created if missing)",
@@ -221,6 +233,49 @@ fn parse_message(
             crate::diagnostic::shown(file)
         ),
     }
+}
+
+fn edited_message(
+    input: &std::path::Path,
+    files: &[PathBuf],
+    written: &std::time::SystemTime,
+) -> String {
+    let first = files
+        .first()
+        .map_or_else(String::new, |f| crate::diagnostic::shown(f));
+    let others = match files.len() {
+        0 | 1 => String::new(),
+        n => format!(
+            " (and {} other output(s) of it: {})",
+            n - 1,
+            files[1..]
+                .iter()
+                .map(|f| crate::diagnostic::shown(f))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    // The formats `songngu tm import` reads.
+    let importable = files.first().and_then(|f| f.extension()).is_some_and(|e| {
+        ["jsonl", "tsv", "xlf"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
+    let what = if importable {
+        format!(
+            "to keep its corrections, import them with `songngu tm import {first}` and run again \
+             with --overwrite-edited (the new outputs then carry them as reviewed targets); or \
+             move the file away; or run with --overwrite-edited to replace it"
+        )
+    } else {
+        "move the file away to keep it, or run with --overwrite-edited to replace it".to_owned()
+    };
+    format!(
+        "{first} was changed since songngu wrote it ({}){others}; none of the outputs of {} \
+         were written, so the change is kept: {what}",
+        httpdate::fmt_http_date(*written),
+        crate::diagnostic::shown(input)
+    )
 }
 
 fn clash_message(

@@ -122,6 +122,10 @@ pub struct BatchSettings {
     /// segments gather in batches of at most `[segment] max_bytes` of
     /// source, each looked up and sent as one set (identical texts once).
     pub chunk: usize,
+    /// Replace outputs changed since songngu wrote them (`--overwrite-edited`);
+    /// without it such a document fails and keeps them (see
+    /// [`formats::record`]).
+    pub overwrite_edited: bool,
 }
 
 impl Default for BatchSettings {
@@ -130,6 +134,7 @@ impl Default for BatchSettings {
         BatchSettings {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             chunk: 64,
+            overwrite_edited: false,
         }
     }
 }
@@ -359,6 +364,7 @@ impl Pipeline {
         stages.plan(inputs, out_dir, formats)?;
         let flush = crate::atomic::Flush::new();
         let root = crate::atomic::OutputFolder::new(out_dir)?;
+        let record = formats::record::OutputRecord::open(out_dir, self.batch.overwrite_edited)?;
         let translating = stages.translate.is_some();
         let (workers, chunk) = if translating {
             (1, self.batch.chunk.max(1))
@@ -379,6 +385,7 @@ impl Pipeline {
                             folder: &mut folder,
                             formats,
                             flush: &flush,
+                            record: &record,
                             rt: rt.as_ref(),
                             clock: self.clock.as_ref(),
                         };
@@ -409,7 +416,9 @@ impl Pipeline {
         if let Some(e) = done.error {
             return Err(e);
         }
+        record.save(&flush)?;
         flush.flush()?;
+        record.settle();
         Ok(done.finish(translating))
     }
 }
@@ -453,6 +462,7 @@ struct Worker<'a> {
     folder: &'a mut crate::atomic::OutputFolder,
     formats: &'a [Format],
     flush: &'a crate::atomic::Flush,
+    record: &'a formats::record::OutputRecord,
     rt: Option<&'a tokio::runtime::Runtime>,
     clock: &'a dyn Sleeper,
 }
@@ -901,7 +911,9 @@ impl Stages {
                 Ok(()) if !doc.read => still.push(doc),
                 Ok(()) => {
                     let mut stats = doc.stats;
-                    let files = doc.writer.map(|w| w.finish(Some(ctx.flush)));
+                    let files = doc
+                        .writer
+                        .map(|w| w.finish(Some(ctx.flush), Some(ctx.record)));
                     batch.results[doc.at] = Some(match files {
                         Some(Err(e)) => Err(e),
                         Some(Ok(files)) => {
@@ -1082,7 +1094,13 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            ["bai.ascii.txt", "bai.en.txt", "bai.jsonl", "bai.vi.txt"]
+            [
+                ".songngu-written",
+                "bai.ascii.txt",
+                "bai.en.txt",
+                "bai.jsonl",
+                "bai.vi.txt"
+            ]
         );
         // `-o` naming a file: one error before anything is written.
         let err = pipeline.plan(&inputs, &file).unwrap_err();
@@ -1173,7 +1191,11 @@ mod tests {
         let mut config = Config::default();
         config.output.formats = vec![Format::Jsonl];
         let pipeline = Pipeline::builder(&config, &glossary_of(Vec::new()))
-            .batch(BatchSettings { jobs: 3, chunk: 2 })
+            .batch(BatchSettings {
+                jobs: 3,
+                chunk: 2,
+                overwrite_edited: false,
+            })
             .build()
             .unwrap();
         let heard = Mutex::new(Vec::new());
@@ -1364,7 +1386,11 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["a.jsonl", "c.jsonl"], "nothing left of b");
+        assert_eq!(
+            names,
+            [".songngu-written", "a.jsonl", "c.jsonl"],
+            "nothing left of b"
+        );
         let c = std::fs::read_to_string(out.join("c.jsonl")).unwrap();
         assert_eq!(c.lines().count(), 3);
     }

@@ -504,7 +504,7 @@ fn run_into_a_file_is_one_usage_error_and_a_format_named_twice_is_written_once()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["a.jsonl", "a.tsv"]);
+    assert_eq!(names, [".songngu-written", "a.jsonl", "a.tsv"]);
     // Text files named by languages that differ only in case are one file
     // on a case-insensitive file system: refused before any work.
     for to in ["VI", "ASCII"] {

@@ -354,6 +354,10 @@ fn a_file_name_with_control_characters_fails_alone_and_is_shown_escaped() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     written.sort();
-    assert!(written.iter().all(|n| n.starts_with("ok.")), "{written:?}");
+    assert_eq!(written[0], ".songngu-written");
+    assert!(
+        written[1..].iter().all(|n| n.starts_with("ok.")),
+        "{written:?}"
+    );
     assert!(written.contains(&"ok.jsonl".to_owned()), "{written:?}");
 }

@@ -245,7 +245,12 @@ fn a_txt_and_a_md_in_one_folder_do_not_overwrite_each_other() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         tree(&d.join("out")),
-        ["c.jsonl", "in/a.md.jsonl", "in/a.txt.jsonl"]
+        [
+            ".songngu-written",
+            "c.jsonl",
+            "in/a.md.jsonl",
+            "in/a.txt.jsonl"
+        ]
     );
     assert_eq!(sources(&d.join("out/in/a.txt.jsonl")), ["Bài txt."]);
     assert_eq!(sources(&d.join("out/in/a.md.jsonl")), ["Bài md."]);
@@ -282,7 +287,7 @@ fn files_named_on_the_command_line_and_found_in_a_folder_keep_apart() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         tree(&d.join("out")),
-        ["p/a.jsonl", "q/a.jsonl", "r/p/a.jsonl"]
+        [".songngu-written", "p/a.jsonl", "q/a.jsonl", "r/p/a.jsonl"]
     );
     assert_eq!(sources(&d.join("out/p/a.jsonl")), ["P."]);
     assert_eq!(sources(&d.join("out/q/a.jsonl")), ["Q."]);
@@ -297,7 +302,10 @@ fn dot_names_like_dot_dot_txt_keep_their_own_outputs() {
     write(&d.join("d/...txt"), "Ba chấm.\n");
     let (code, _, err) = sn(d, &["run", "d", "-o", "out", "--format", "jsonl", "-q"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(tree(&d.join("out")), ["...jsonl", "..jsonl"]);
+    assert_eq!(
+        tree(&d.join("out")),
+        ["...jsonl", "..jsonl", ".songngu-written"]
+    );
     assert_eq!(sources(&d.join("out/..jsonl")), ["Hai chấm."]);
     assert_eq!(sources(&d.join("out/...jsonl")), ["Ba chấm."]);
     // Given on the command line too.
@@ -333,7 +341,7 @@ fn a_file_given_twice_is_processed_once() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("1 document(s)"), "{err}");
-    assert_eq!(tree(&d.join("out")), ["a.jsonl"]);
+    assert_eq!(tree(&d.join("out")), [".songngu-written", "a.jsonl"]);
 }
 
 #[test]
@@ -376,7 +384,10 @@ fn symlink_to_a_parent_folder_does_not_repeat_or_loop_the_walk() {
         err.contains("--follow-links"),
         "the skipped links are mentioned: {err}"
     );
-    assert_eq!(tree(&d.join("out")), ["a.jsonl", "sub/b.jsonl"]);
+    assert_eq!(
+        tree(&d.join("out")),
+        [".songngu-written", "a.jsonl", "sub/b.jsonl"]
+    );
     // Followed on request, still each folder and file once.
     let (code, _, err) = sn(
         d,
@@ -392,7 +403,10 @@ fn symlink_to_a_parent_folder_does_not_repeat_or_loop_the_walk() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("2 document(s)"), "{err}");
-    assert_eq!(tree(&d.join("o2")), ["a.jsonl", "sub/b.jsonl"]);
+    assert_eq!(
+        tree(&d.join("o2")),
+        [".songngu-written", "a.jsonl", "sub/b.jsonl"]
+    );
     // A linked folder outside the input is walked when followed.
     write(&d.join("extra/c.txt"), "Ba.\n");
     std::os::unix::fs::symlink(d.join("extra"), d.join("in/extra")).unwrap();
@@ -412,7 +426,12 @@ fn symlink_to_a_parent_folder_does_not_repeat_or_loop_the_walk() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         tree(&d.join("o3")),
-        ["a.jsonl", "extra/c.jsonl", "sub/b.jsonl"]
+        [
+            ".songngu-written",
+            "a.jsonl",
+            "extra/c.jsonl",
+            "sub/b.jsonl"
+        ]
     );
 }
 
@@ -481,7 +500,8 @@ fn new_files_get_0666_minus_umask_and_rewritten_files_keep_their_mode() {
     let (code, _, err) = run_in(d, Some("002"), &["run", "a.txt", "-o", "out", "-q"]);
     assert_eq!(code, 0, "{err}");
     let outs = tree(&d.join("out"));
-    assert_eq!(outs.len(), 8, "{outs:?}");
+    // The 8 outputs and the record of what was written.
+    assert_eq!(outs.len(), 9, "{outs:?}");
     for f in &outs {
         assert_eq!(mode(&d.join("out").join(f)), 0o664, "{f}");
     }

@@ -355,6 +355,11 @@ pub struct RunArgs {
     /// visited once). Without it such links are skipped, with a note.
     #[arg(long)]
     pub follow_links: bool,
+
+    /// Replace outputs changed since songngu wrote them (a translator's or a CAT tool's edits).
+    /// Without it, a document with such an output fails and none of its files is written.
+    #[arg(long)]
+    pub overwrite_edited: bool,
 }
 
 /// `--jobs N`: a count of at least 1.

@@ -144,6 +144,7 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     if let Some(jobs) = args.jobs {
         batch.jobs = jobs;
     }
+    batch.overwrite_edited = args.overwrite_edited;
     let pipeline = pipeline.batch(batch).build()?;
 
     let bar = progress::Bar::new(inputs.len(), quiet);

@@ -14,6 +14,7 @@
 
 mod html;
 mod jsonl;
+pub mod record;
 mod tmx;
 mod tsv;
 mod txt;
@@ -420,12 +421,16 @@ pub fn plan<'a>(
 pub struct DocWriter<'a> {
     writers: Vec<(Box<dyn Writer + 'a>, std::ops::Range<usize>)>,
     files: Vec<Sink>,
+    /// The input (named when an output was changed since it was written).
+    original: &'a str,
 }
 
-/// One output file being written, remembering whether a write failed (so
-/// an error names its file).
+/// One output file being written (its name inside the output folder, its
+/// contents hashed on the way), remembering whether a write failed (so an
+/// error names its file).
 struct Sink {
-    w: std::io::BufWriter<crate::atomic::AtomicFile>,
+    w: std::io::BufWriter<record::Hashing<crate::atomic::AtomicFile>>,
+    rel: PathBuf,
     failed: bool,
 }
 
@@ -460,15 +465,21 @@ impl<'a> DocWriter<'a> {
         for &f in formats {
             let from = files.len();
             for suffix in f.suffixes(info.source_lang, info.target_lang) {
-                let file = folder.create(&output_file(stem, &suffix))?;
+                let rel = output_file(stem, &suffix);
+                let file = folder.create(&rel)?;
                 files.push(Sink {
-                    w: std::io::BufWriter::with_capacity(1 << 16, file),
+                    w: std::io::BufWriter::with_capacity(1 << 16, record::Hashing::new(file)),
+                    rel,
                     failed: false,
                 });
             }
             writers.push((writer(f, info), from..files.len()));
         }
-        Ok(DocWriter { writers, files })
+        Ok(DocWriter {
+            writers,
+            files,
+            original: info.original,
+        })
     }
 
     /// Runs `step` for each format with its files.
@@ -484,7 +495,7 @@ impl<'a> DocWriter<'a> {
                 // A failed write names its file; a writer's own spool, its
                 // format's first file.
                 let at = files.iter().position(|f| f.failed).unwrap_or(0);
-                return Err(Error::io(files[at].w.get_ref().path(), e));
+                return Err(Error::io(files[at].w.get_ref().get_ref().path(), e));
             }
         }
         Ok(())
@@ -501,32 +512,60 @@ impl<'a> DocWriter<'a> {
     /// Ends every file and puts each at its name atomically; with `flush`,
     /// the files are recorded there to reach the disk together with the
     /// rest of the batch ([`crate::atomic::Flush::flush`]); without, each
-    /// is flushed before it replaces the old one. Returns the files.
+    /// is flushed before it replaces the old one. With `record` (the output
+    /// folder's [`record::OutputRecord`]), an output changed since songngu
+    /// wrote it is not replaced, and the new files' entries are noted
+    /// there. Returns the files.
     ///
     /// Every file is complete and every destination checked before the
     /// first is renamed into place, so what usually fails (a full disk, a
-    /// folder where an output goes) leaves the document's old outputs all
-    /// in place; only a rename failing midway (an I/O error between two
-    /// renames) can leave some new and some old.
+    /// folder where an output goes, an output someone changed) leaves the
+    /// document's old outputs all in place; only a rename failing midway
+    /// (an I/O error between two renames) can leave some new and some old.
     ///
     /// # Errors
-    /// [`crate::Error::Io`] for the first file that cannot be written
-    /// (files already put in place stay, each complete).
-    pub fn finish(mut self, flush: Option<&crate::atomic::Flush>) -> Result<Vec<PathBuf>> {
+    /// [`crate::Error::OutputEdited`] naming the changed outputs (nothing
+    /// written); [`crate::Error::Io`] for the first file that cannot be
+    /// written (files already put in place stay, each complete).
+    pub fn finish(
+        mut self,
+        flush: Option<&crate::atomic::Flush>,
+        record: Option<&record::OutputRecord>,
+    ) -> Result<Vec<PathBuf>> {
         self.each(|w, out| w.finish(out))?;
         let mut files = Vec::with_capacity(self.files.len());
+        let mut entries = Vec::with_capacity(self.files.len());
+        let mut changed = Vec::new();
         for f in self.files {
-            let path = f.w.get_ref().path().to_path_buf();
-            let file =
+            let path = f.w.get_ref().get_ref().path().to_path_buf();
+            let (file, hash) =
                 f.w.into_inner()
-                    .map_err(|e| Error::io(&path, e.into_error()))?;
-            file.check_replaceable()?;
+                    .map_err(|e| Error::io(&path, e.into_error()))?
+                    .into_parts();
+            let now = file.check_replaceable()?;
+            if let Some(record) = record {
+                changed.extend(record.changed(&f.rel, &path, now.as_ref())?);
+                entries.push(record::OutputRecord::entry(&f.rel, hash, &file.metadata()?));
+            }
             files.push((path, file));
+        }
+        if let Some(first) = changed.first() {
+            return Err(Error::OutputEdited {
+                input: PathBuf::from(self.original),
+                written: first.written,
+                files: changed.into_iter().map(|c| c.path).collect(),
+            });
+        }
+        if let Some(record) = record {
+            record.before_commit(&entries)?;
         }
         let mut written = Vec::with_capacity(files.len());
         for (path, file) in files {
             file.commit(flush)?;
             written.push(path);
+        }
+        if let Some(record) = record {
+            record.committed(entries);
         }
         Ok(written)
     }
@@ -547,7 +586,7 @@ pub fn write_all(
 ) -> Result<Vec<PathBuf>> {
     let mut w = DocWriter::new(folder, stem, formats, out.info())?;
     w.write(out.segments)?;
-    w.finish(flush)
+    w.finish(flush, None)
 }
 
 /// The value of the attribute called `name` (any namespace), normalised.
