@@ -1472,7 +1472,14 @@ const COUNTRIES: [&str; 33] = [
 fn country_at(nfc: &str, s: usize, e: usize) -> bool {
     let word = &nfc[s..e];
     let mut next = syllable_after(nfc, e);
-    if word.len() <= "pháp".len() && COUNTRIES_ONE.iter().any(|c| eq_lower(word, c)) {
+    // The first letters compared first (the list is in lower case and has
+    // no dash, so `eq_lower` needs them equal once lower-cased).
+    let first = word.chars().next().map(super::text::lower_char);
+    if word.len() <= "pháp".len()
+        && COUNTRIES_ONE
+            .iter()
+            .any(|c| c.chars().next() == first && eq_lower(word, c))
+    {
         // A foreign name after it (`Anh Tom Baker`) is its leader's.
         let foreign = |(s, e): (usize, usize)| {
             nfc[s..].chars().next().is_some_and(is_upper) && !vietnamese_syllable(&nfc[s..e])
