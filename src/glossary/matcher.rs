@@ -1172,6 +1172,21 @@ fn syllable_before(text: &str, i: usize) -> Option<usize> {
     (j < gap).then_some(j)
 }
 
+/// The length of the character at byte `j` of `b` (valid UTF-8, `j` a
+/// character boundary, `b[j]` not ASCII) when its bytes alone show it is a
+/// word character: U+00C0..U+023F but `×` and `÷` (leads `C3`..`C8`), and
+/// Latin Extended Additional (`E1 B8`..`E1 BB`), where Vietnamese letters
+/// are; `None` for any other character (told by decoding it).
+#[inline]
+fn vietnamese_letter_len(b: &[u8], j: usize) -> Option<usize> {
+    match b[j] {
+        0xC3 => (b[j + 1] != 0x97 && b[j + 1] != 0xB7).then_some(2),
+        0xC4..=0xC8 => Some(2),
+        0xE1 if (0xB8..=0xBB).contains(&b[j + 1]) => Some(3),
+        _ => None,
+    }
+}
+
 /// The syllable after the single space (or NBSP) at byte `i` of `text`: its
 /// byte range (by bytes, as [`syllable_before`]).
 fn syllable_after(text: &str, i: usize) -> Option<(usize, usize)> {
@@ -1188,6 +1203,8 @@ fn syllable_after(text: &str, i: usize) -> Option<(usize, usize)> {
                 break;
             }
             j += 1;
+        } else if let Some(len) = vietnamese_letter_len(b, j) {
+            j += len;
         } else {
             match text[j..].chars().next() {
                 Some(ch) if is_word_char(ch) => j += ch.len_utf8(),
@@ -3033,6 +3050,21 @@ mod tests {
             ("Chủ tịch Quốc hội", HitClass::Exact)
         );
         assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn letters_told_by_their_bytes_are_word_characters() {
+        for cp in 0x80..=0x2FFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                let mut buf = [0u8; 8];
+                let s = c.encode_utf8(&mut buf);
+                let b = format!("{s}a");
+                if let Some(len) = vietnamese_letter_len(b.as_bytes(), 0) {
+                    assert!(is_word_char(c), "U+{cp:04X}");
+                    assert_eq!(len, c.len_utf8(), "U+{cp:04X}");
+                }
+            }
+        }
     }
 
     #[test]
