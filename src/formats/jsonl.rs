@@ -28,9 +28,13 @@ pub struct Jsonl {
 impl Writer for Jsonl {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         self.buf.clear();
+        // One vector of terms serves every record of the group.
+        let mut terms = Vec::new();
         for seg in segments {
-            Record::of(seg).write_json(&mut self.buf)?;
+            let mut record = Record::of_with(seg, terms);
+            record.write_json(&mut self.buf)?;
             self.buf.push(b'\n');
+            terms = std::mem::take(&mut record.terms);
         }
         out[0].write_all(&self.buf)
     }
@@ -101,6 +105,21 @@ pub struct Term<'a> {
 impl<'a> Record<'a> {
     /// The record of `seg`, borrowing it.
     pub fn of(seg: &'a Segment) -> Record<'a> {
+        Record::of_with(seg, Vec::new())
+    }
+
+    /// [`Record::of`], its terms put in `terms` (emptied first; a vector
+    /// of an earlier record, so that a group of records allocates once).
+    fn of_with(seg: &'a Segment, mut terms: Vec<Term<'a>>) -> Record<'a> {
+        terms.clear();
+        terms.extend(seg.terms.iter().map(|h| Term {
+            start: h.start,
+            end: h.end,
+            text: Cow::Borrowed(seg.source.get(h.start..h.end).unwrap_or("")),
+            entry: Cow::Borrowed(h.entry.as_str()),
+            target: Cow::Borrowed(h.target.as_str()),
+            class: Cow::Borrowed(h.class.name()),
+        }));
         Record {
             id: Cow::Borrowed(&seg.id),
             doc: Cow::Borrowed(&seg.doc),
@@ -111,18 +130,7 @@ impl<'a> Record<'a> {
             ascii: Cow::Borrowed(&seg.ascii),
             target: seg.target.as_deref().map(Cow::Borrowed),
             origin: seg.origin.as_ref().map(Cow::Borrowed),
-            terms: seg
-                .terms
-                .iter()
-                .map(|h| Term {
-                    start: h.start,
-                    end: h.end,
-                    text: Cow::Borrowed(seg.source.get(h.start..h.end).unwrap_or("")),
-                    entry: Cow::Borrowed(h.entry.as_str()),
-                    target: Cow::Borrowed(h.target.as_str()),
-                    class: Cow::Borrowed(h.class.name()),
-                })
-                .collect(),
+            terms,
             flags: Cow::Borrowed(&seg.flags),
         }
     }
@@ -216,14 +224,15 @@ fn push_number(out: &mut Vec<u8>, n: usize) {
 /// everything else (DEL and all non-ASCII) as it is.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let escaped = |c: u8| c < 0x20 || c == b'"' || c == b'\\';
+    // `|`, not `||`: the block test below stays branch-free (vectorised).
+    let escaped = |c: u8| (c < 0x20) | (c == b'"') | (c == b'\\');
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
     let (mut clean, mut i) = (0, 0);
     while i < b.len() {
         // A block of 16 without an escape is skipped at once (vectorised).
-        if let Some(block) = b.get(i..i + 16)
+        if let Some(block) = b[i..].first_chunk::<16>()
             && !block.iter().fold(false, |any, &c| any | escaped(c))
         {
             i += 16;
