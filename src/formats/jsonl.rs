@@ -219,48 +219,83 @@ fn push_number(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
+/// Does JSON need an escape for byte `c` (a control character, `"`, `\\`)?
+/// `|`, not `||`: the block tests below stay branch-free (vectorised).
+fn json_escaped(c: u8) -> bool {
+    (c < 0x20) | (c == b'"') | (c == b'\\')
+}
+
+/// Does the block hold a byte [`json_escaped`]?
+fn block_escaped(block: &[u8; 16]) -> bool {
+    block.iter().fold(false, |any, &c| any | json_escaped(c))
+}
+
+/// The index of the first byte of `b` from `i` on that needs an escape, or
+/// `b.len()`: whole 16-byte blocks at once, and a shorter tail (most of the
+/// short strings: hit texts, entries, targets) as one padded block.
+fn next_escape(b: &[u8], mut i: usize) -> usize {
+    loop {
+        while let Some(block) = b[i..].first_chunk::<16>() {
+            if block_escaped(block) {
+                break;
+            }
+            i += 16;
+        }
+        let rest = &b[i..];
+        if rest.len() < 16 {
+            let mut block = [b'a'; 16];
+            block[..rest.len()].copy_from_slice(rest);
+            if !block_escaped(&block) {
+                return b.len();
+            }
+        }
+        let end = (i + 16).min(b.len());
+        while i < end {
+            if json_escaped(b[i]) {
+                return i;
+            }
+            i += 1;
+        }
+        if i == b.len() {
+            return i;
+        }
+    }
+}
+
 /// `s` as a JSON string, escaped as `serde_json` does: `"` and `\\`, the
 /// short forms `\b \f \n \r \t`, other control characters as `\u00xx`;
 /// everything else (DEL and all non-ASCII) as it is.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    // `|`, not `||`: the block test below stays branch-free (vectorised).
-    let escaped = |c: u8| (c < 0x20) | (c == b'"') | (c == b'\\');
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
     let (mut clean, mut i) = (0, 0);
-    while i < b.len() {
-        // A block of 16 without an escape is skipped at once (vectorised).
-        if let Some(block) = b[i..].first_chunk::<16>()
-            && !block.iter().fold(false, |any, &c| any | escaped(c))
-        {
-            i += 16;
-            continue;
-        }
-        let c = b[i];
-        if escaped(c) {
-            out.extend_from_slice(&b[clean..i]);
-            match c {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                0x08 => out.extend_from_slice(b"\\b"),
-                0x0C => out.extend_from_slice(b"\\f"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                _ => out.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(c >> 4)],
-                    HEX[usize::from(c & 15)],
-                ]),
-            }
-            clean = i + 1;
+    loop {
+        i = next_escape(b, i);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        out.extend_from_slice(&b[clean..i]);
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(c >> 4)],
+                HEX[usize::from(c & 15)],
+            ]),
         }
         i += 1;
+        clean = i;
     }
     out.extend_from_slice(&b[clean..]);
     out.push(b'"');
@@ -444,6 +479,34 @@ mod tests {
         let mut fast = Vec::new();
         push_json_str(&mut fast, &all);
         assert_eq!(fast, serde_json::to_vec(&all).unwrap());
+    }
+
+    #[test]
+    fn an_escape_at_any_position_of_short_and_long_strings_is_serde_json_s() {
+        // Blocks of 16, the padded tail and the byte-by-byte pass meet at
+        // every offset: each escaped character at each position of strings
+        // of 0 to 40 characters, ASCII and Vietnamese.
+        for base in ["abcdefghij", "Kết luận Bí"] {
+            let chars: Vec<char> = base.chars().cycle().take(40).collect();
+            for len in 0..=chars.len() {
+                for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}'] {
+                    for at in 0..=len {
+                        let t: String = chars[..at]
+                            .iter()
+                            .chain([special].iter())
+                            .chain(chars[at..len].iter())
+                            .collect();
+                        let mut fast = Vec::new();
+                        push_json_str(&mut fast, &t);
+                        assert_eq!(fast, serde_json::to_vec(&t).unwrap(), "{t:?}");
+                    }
+                }
+                let t: String = chars[..len].iter().collect();
+                let mut fast = Vec::new();
+                push_json_str(&mut fast, &t);
+                assert_eq!(fast, serde_json::to_vec(&t).unwrap(), "{t:?}");
+            }
+        }
     }
 
     #[derive(serde::Deserialize, Debug, PartialEq)]
