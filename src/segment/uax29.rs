@@ -211,8 +211,9 @@ fn quiet(w: &[u8; 17]) -> bool {
     for j in 0..16 {
         let (x, next) = (w[j], w[j + 1]);
         let ascii = (x == b'.') | (x == b'!') | (x == b'?') | (x == b'\n') | (x == b'\r');
-        let other_lead = (x >= 0xC0) & !((x >= 0xC3) & (x <= 0xC9)) & (x != 0xE1);
-        let e1_other = (x == 0xE1) & !((next >= 0xB8) & (next <= 0xBB));
+        // `x` in C3..=C9 and `next` in B8..=BB, as one comparison each.
+        let other_lead = (x >= 0xC0) & (x.wrapping_sub(0xC3) > 6) & (x != 0xE1);
+        let e1_other = (x == 0xE1) & (next.wrapping_sub(0xB8) > 3);
         stop |= ascii | other_lead | e1_other;
     }
     !stop
