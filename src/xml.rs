@@ -37,36 +37,47 @@ fn maybe_special(c: u8) -> bool {
     (c < 0x20) | (c == b'<') | (c == b'>') | (c == b'&') | (c == b'"') | (c == b'\'') | (c == 0xEF)
 }
 
-/// Does the block hold a byte [`maybe_special`]?
-fn block_maybe_special(block: &[u8; 16]) -> bool {
-    block.iter().fold(false, |any, &c| any | maybe_special(c))
+/// The index of the first byte of `b` from `i` on that is in [`SPECIAL`],
+/// or `b.len()`.
+fn next_special(b: &[u8], i: usize) -> usize {
+    next_stop(b, i, maybe_special, |c| SPECIAL[c as usize])
 }
 
-/// The index of the first byte of `b` from `i` on that is in [`SPECIAL`],
-/// or `b.len()`. Blocks of 16 bytes without one are skipped at once.
-fn next_special(b: &[u8], mut i: usize) -> usize {
+/// The index of the first byte of `b` from `i` on for which `stop` holds, or
+/// `b.len()`: the scan of the escapers (this one and the JSONL writer's).
+/// `maybe` must hold for every byte `stop` holds for, and not for `a`; it is
+/// tested on whole 16-byte blocks (written with `|`, not `||`, it is
+/// vectorised), and a tail shorter than a block (most short strings: hit
+/// texts, targets, the pieces of a marked source cell) as one block padded
+/// with `a`; only a block where it holds is looked at byte by byte.
+pub(crate) fn next_stop(
+    b: &[u8],
+    mut i: usize,
+    maybe: impl Fn(u8) -> bool + Copy,
+    stop: impl Fn(u8) -> bool,
+) -> usize {
+    let block_maybe = |block: &[u8; 16]| block.iter().fold(false, |any, &c| any | maybe(c));
     loop {
         while let Some(block) = b[i..].first_chunk::<16>() {
-            if block_maybe_special(block) {
+            if block_maybe(block) {
                 break;
             }
             i += 16;
         }
-        // A tail shorter than a block (most pieces of a marked source cell,
-        // the hits' texts and targets) is tested as one padded block.
         let rest = &b[i..];
         if rest.len() < 16 {
             let mut block = [b'a'; 16];
             block[..rest.len()].copy_from_slice(rest);
-            if !block_maybe_special(&block) {
+            if !block_maybe(&block) {
                 return b.len();
             }
         }
         // A block with a candidate (or the tail): byte by byte, then back
-        // to whole blocks (a tab, LF or CR is a candidate but no stop).
+        // to whole blocks (for XML, a tab, LF or CR is a candidate but no
+        // stop).
         let end = (i + 16).min(b.len());
         while i < end {
-            if SPECIAL[b[i] as usize] {
+            if stop(b[i]) {
                 return i;
             }
             i += 1;

@@ -225,41 +225,10 @@ fn json_escaped(c: u8) -> bool {
     (c < 0x20) | (c == b'"') | (c == b'\\')
 }
 
-/// Does the block hold a byte [`json_escaped`]?
-fn block_escaped(block: &[u8; 16]) -> bool {
-    block.iter().fold(false, |any, &c| any | json_escaped(c))
-}
-
 /// The index of the first byte of `b` from `i` on that needs an escape, or
-/// `b.len()`: whole 16-byte blocks at once, and a shorter tail (most of the
-/// short strings: hit texts, entries, targets) as one padded block.
-fn next_escape(b: &[u8], mut i: usize) -> usize {
-    loop {
-        while let Some(block) = b[i..].first_chunk::<16>() {
-            if block_escaped(block) {
-                break;
-            }
-            i += 16;
-        }
-        let rest = &b[i..];
-        if rest.len() < 16 {
-            let mut block = [b'a'; 16];
-            block[..rest.len()].copy_from_slice(rest);
-            if !block_escaped(&block) {
-                return b.len();
-            }
-        }
-        let end = (i + 16).min(b.len());
-        while i < end {
-            if json_escaped(b[i]) {
-                return i;
-            }
-            i += 1;
-        }
-        if i == b.len() {
-            return i;
-        }
-    }
+/// `b.len()` (blocks of 16 bytes at once: [`crate::xml::next_stop`]).
+fn next_escape(b: &[u8], i: usize) -> usize {
+    crate::xml::next_stop(b, i, json_escaped, json_escaped)
 }
 
 /// `s` as a JSON string, escaped as `serde_json` does: `"` and `\\`, the
