@@ -11,16 +11,19 @@
 # baseline and with this tree's build alternately, and each run's speed ratio
 # (this tree / baseline) is printed, then the medians.
 #
-# Usage: [BASE_REV=rev | BASE_BIN=path] [GLOSSARY=path] benches/run.sh [RUNS] [JOBS]
+# Usage: [BASE_REV=rev | BASE_BIN=path] [GLOSSARY=path] [WORK=dir] benches/run.sh [RUNS] [JOBS]
 #   RUNS defaults to 3; JOBS defaults to none (`--jobs` left at its default,
 #   the number of CPUs). GLOSSARY is passed as `--glossary` (default: the
-#   configured one, the starter glossary in glossary/).
+#   configured one, the starter glossary in glossary/). WORK is the folder
+#   the work folder (corpora and every run's outputs) is made in, default
+#   $TMPDIR or /tmp: WORK=/dev/shm puts the outputs on tmpfs, which takes the
+#   disk (and the file system's costs) out of the figures and leaves the CPU.
 # Needs: python3, GNU time (/usr/bin/time); git for BASE_REV.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 JOBS=${2:-}
-work=$(mktemp -d)
+work=$(mktemp -d ${WORK:+-p "$WORK"})
 base_tree=""
 cleanup() {
   rm -rf "$work"
@@ -69,10 +72,14 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # (measured with strace -c and -T on the 50 MB run: 922 us per openat after a
 # deletion of ~30,000 files, 166 us without) -- a cost of the benchmark's cleanup, not of the
 # tool. Needs free disk for all runs' outputs (~1.3 GB per 50 MB run).
+# On tmpfs (WORK=/dev/shm) there is no such trap, and the outputs are held in
+# memory: each run's outputs are deleted right after it.
+on_tmpfs=$([ "$(stat -f -c %T "$work")" = tmpfs ] && echo 1 || true)
 once() { # once BINARY CORPUS -> "seconds rss_kb"
   local out; out=$(mktemp -d "$work/out-XXXXXX")
   /usr/bin/time -f "%e %M" -o "$work/one" "$1" run "$2" -o "$out" "${extra[@]}" --quiet
   du -sb "$out" | cut -f1 > "$work/outbytes"
+  if [ -n "$on_tmpfs" ]; then rm -rf "$out"; fi
   cat "$work/one"
 }
 measure() { # measure BINARY CORPUS -> "seconds rss_kb" (medians)

@@ -735,7 +735,7 @@ impl Stages {
                 };
                 let flags = crate::qa::unparsed(source, &misses);
                 let mut seg = Segment {
-                    id: format!("{name}:{seq:04}"),
+                    id: segment_id(name, seq),
                     doc: name.to_owned(),
                     para: span.para,
                     seq,
@@ -973,6 +973,20 @@ impl Stages {
         };
         DocWriter::new(folder, &input.out_stem, formats, info)
     }
+}
+
+/// `NAME:0004`: the document name and the segment number, four digits at
+/// least (as `format!("{name}:{seq:04}")`, without `fmt`'s machinery).
+fn segment_id(name: &str, seq: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(seq);
+    let zeros = 4usize.saturating_sub(digits.len());
+    let mut id = String::with_capacity(name.len() + 1 + zeros + digits.len());
+    id.push_str(name);
+    id.push(':');
+    id.extend(std::iter::repeat_n('0', zeros));
+    id.push_str(digits);
+    id
 }
 
 /// The input's name as given (`stdin` for stdin).
@@ -1236,6 +1250,15 @@ mod tests {
         };
         assert_eq!(outcome.untranslated(), 2);
         assert!(!outcome.is_complete());
+    }
+
+    #[test]
+    fn segment_ids_are_the_name_and_four_digits_at_least() {
+        for seq in [0, 7, 42, 999, 1000, 9999, 10_000, 123_456, usize::MAX] {
+            for name in ["bai", "", "Bài báo:1"] {
+                assert_eq!(super::segment_id(name, seq), format!("{name}:{seq:04}"));
+            }
+        }
     }
 
     #[test]

@@ -43,7 +43,7 @@ use sha2::{Digest, Sha256};
 use super::{DocInfo, Spool, Writer};
 use crate::document::{FlagCode, Provenance, Segment, SegmentKind};
 use crate::glossary::{HitClass, Severity};
-use crate::xml::{escape, escape_attr};
+use crate::xml::{escape, escape_attr, push_escaped};
 
 const CSS: &str = include_str!("review.css");
 const JS: &str = include_str!("review.js");
@@ -125,6 +125,21 @@ fn script_json(v: &impl serde::Serialize) -> String {
     out
 }
 
+/// [`script_json`] of the string `s`, without serde when `s` needs no
+/// escape (a segment id, as a rule): no control character, `"`, `\\`,
+/// `<`, `>`, `&`, nor the first byte of U+2028 and U+2029.
+fn script_json_str(s: &str) -> String {
+    let plain = |c: &u8| *c >= 0x20 && !matches!(c, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2);
+    if !s.as_bytes().iter().all(plain) {
+        return script_json(&s);
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
+    out
+}
+
 /// Appends `n` in decimal (the rows' numbers, without `fmt`'s machinery).
 fn push_number(p: &mut String, n: usize) {
     p.push_str(itoa::Buffer::new().format(n));
@@ -145,8 +160,9 @@ fn target_state(seg: &Segment) -> &'static str {
 #[derive(Default)]
 struct Glossary<'a> {
     entries: Vec<DataEntry<'a>>,
-    /// Glossary index → page index.
-    at: std::collections::HashMap<usize, usize>,
+    /// Glossary index → page index (`usize::MAX`: not on the page yet),
+    /// grown as entries come.
+    at: Vec<usize>,
 }
 
 /// What the tooltip, the term filter and the missing-term check need of
@@ -169,8 +185,12 @@ impl<'a> Glossary<'a> {
     fn index(&mut self, entries: &'a [crate::glossary::Entry], index: usize) -> Option<usize> {
         let e = entries.get(index)?;
         let next = self.entries.len();
-        let at = *self.at.entry(index).or_insert(next);
-        if at == next {
+        if self.at.len() <= index {
+            self.at.resize(index + 1, usize::MAX);
+        }
+        let at = &mut self.at[index];
+        if *at == usize::MAX {
+            *at = next;
             self.entries.push(DataEntry {
                 entry: &e.source,
                 target: e.approved_target(),
@@ -178,7 +198,7 @@ impl<'a> Glossary<'a> {
                 forbidden: &e.forbidden,
             });
         }
-        Some(at)
+        Some(*at)
     }
 }
 
@@ -197,7 +217,7 @@ fn source_cell<'a>(
             unmarked.push(h.entry);
             continue;
         }
-        page.push_str(&escape(&seg.source[last..h.start]));
+        push_escaped(page, &seg.source[last..h.start]);
         page.push_str("<mark class=\"term ");
         page.push_str(h.class.name());
         page.push('"');
@@ -222,11 +242,11 @@ fn source_cell<'a>(
             page.push('"');
         }
         page.push('>');
-        page.push_str(&escape(&seg.source[h.start..h.end]));
+        push_escaped(page, &seg.source[h.start..h.end]);
         page.push_str("</mark>");
         last = h.end;
     }
-    page.push_str(&escape(&seg.source[last..]));
+    push_escaped(page, &seg.source[last..]);
 }
 
 /// The review page, written as its segments come: the rows and the data
@@ -250,7 +270,7 @@ pub struct Html<'a> {
     warnings: usize,
     codes: BTreeSet<String>,
     kinds: BTreeSet<SegmentKind>,
-    terms: std::collections::HashSet<ustr::Ustr>,
+    terms: ustr::UstrSet,
     para: usize,
     gl: Glossary<'a>,
     /// The entries of hits without a mark, by row (rare: the matcher's
@@ -276,7 +296,7 @@ impl<'a> Html<'a> {
             warnings: 0,
             codes: BTreeSet::new(),
             kinds: BTreeSet::new(),
-            terms: std::collections::HashSet::new(),
+            terms: ustr::UstrSet::default(),
             para: usize::MAX,
             gl: Glossary::default(),
             unmarked: Vec::new(),
@@ -358,7 +378,7 @@ impl<'a> Html<'a> {
             self.unmarked.push((i, unmarked));
         }
         p.push_str("</td><td class=\"ascii\">");
-        p.push_str(&escape(&s.ascii));
+        push_escaped(p, &s.ascii);
         if s.kind == SegmentKind::AsciiCaption {
             p.push_str(
                 "</td><td class=\"tgt\"><span class=\"no-translate\">not translated (ASCII image caption)</span>",
@@ -517,7 +537,7 @@ impl Writer for Html<'_> {
             if self.n > 0 {
                 self.data.write_all(b",")?;
             }
-            self.data.write_all(script_json(&s.id).as_bytes())?;
+            self.data.write_all(script_json_str(&s.id).as_bytes())?;
             self.n += 1;
         }
         Ok(())
@@ -951,6 +971,23 @@ mod tests {
         // Every hit's entry is in the term filter.
         for t in ["ban bí thư", "Bí thư", "Bộ Công an"] {
             assert!(m.contains(&format!("<option value=\"{t}\">")), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_plain_id_in_the_data_block_is_what_serde_writes() {
+        for id in [
+            "bai-00000:0000",
+            "",
+            "Bài báo:0001",
+            "a\"b:1",
+            "a\\b",
+            "x<y>&z",
+            "tab\there",
+            "\u{2028}\u{2029}\u{2027}",
+            "\u{7f}\u{1f}",
+        ] {
+            assert_eq!(script_json_str(id), script_json(&id), "{id:?}");
         }
     }
 

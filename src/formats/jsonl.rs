@@ -28,9 +28,13 @@ pub struct Jsonl {
 impl Writer for Jsonl {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         self.buf.clear();
+        // One vector of terms serves every record of the group.
+        let mut terms = Vec::new();
         for seg in segments {
-            Record::of(seg).write_json(&mut self.buf)?;
+            let mut record = Record::of_with(seg, terms);
+            record.write_json(&mut self.buf)?;
             self.buf.push(b'\n');
+            terms = std::mem::take(&mut record.terms);
         }
         out[0].write_all(&self.buf)
     }
@@ -101,6 +105,21 @@ pub struct Term<'a> {
 impl<'a> Record<'a> {
     /// The record of `seg`, borrowing it.
     pub fn of(seg: &'a Segment) -> Record<'a> {
+        Record::of_with(seg, Vec::new())
+    }
+
+    /// [`Record::of`], its terms put in `terms` (emptied first; a vector
+    /// of an earlier record, so that a group of records allocates once).
+    fn of_with(seg: &'a Segment, mut terms: Vec<Term<'a>>) -> Record<'a> {
+        terms.clear();
+        terms.extend(seg.terms.iter().map(|h| Term {
+            start: h.start,
+            end: h.end,
+            text: Cow::Borrowed(seg.source.get(h.start..h.end).unwrap_or("")),
+            entry: Cow::Borrowed(h.entry.as_str()),
+            target: Cow::Borrowed(h.target.as_str()),
+            class: Cow::Borrowed(h.class.name()),
+        }));
         Record {
             id: Cow::Borrowed(&seg.id),
             doc: Cow::Borrowed(&seg.doc),
@@ -111,18 +130,7 @@ impl<'a> Record<'a> {
             ascii: Cow::Borrowed(&seg.ascii),
             target: seg.target.as_deref().map(Cow::Borrowed),
             origin: seg.origin.as_ref().map(Cow::Borrowed),
-            terms: seg
-                .terms
-                .iter()
-                .map(|h| Term {
-                    start: h.start,
-                    end: h.end,
-                    text: Cow::Borrowed(seg.source.get(h.start..h.end).unwrap_or("")),
-                    entry: Cow::Borrowed(h.entry.as_str()),
-                    target: Cow::Borrowed(h.target.as_str()),
-                    class: Cow::Borrowed(h.class.name()),
-                })
-                .collect(),
+            terms,
             flags: Cow::Borrowed(&seg.flags),
         }
     }
@@ -211,47 +219,52 @@ fn push_number(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
+/// Does JSON need an escape for byte `c` (a control character, `"`, `\\`)?
+/// `|`, not `||`: the block tests below stay branch-free (vectorised).
+fn json_escaped(c: u8) -> bool {
+    (c < 0x20) | (c == b'"') | (c == b'\\')
+}
+
+/// The index of the first byte of `b` from `i` on that needs an escape, or
+/// `b.len()` (blocks of 16 bytes at once: [`crate::xml::next_stop`]).
+fn next_escape(b: &[u8], i: usize) -> usize {
+    crate::xml::next_stop(b, i, json_escaped, json_escaped)
+}
+
 /// `s` as a JSON string, escaped as `serde_json` does: `"` and `\\`, the
 /// short forms `\b \f \n \r \t`, other control characters as `\u00xx`;
 /// everything else (DEL and all non-ASCII) as it is.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let escaped = |c: u8| c < 0x20 || c == b'"' || c == b'\\';
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
     let (mut clean, mut i) = (0, 0);
-    while i < b.len() {
-        // A block of 16 without an escape is skipped at once (vectorised).
-        if let Some(block) = b.get(i..i + 16)
-            && !block.iter().fold(false, |any, &c| any | escaped(c))
-        {
-            i += 16;
-            continue;
-        }
-        let c = b[i];
-        if escaped(c) {
-            out.extend_from_slice(&b[clean..i]);
-            match c {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                0x08 => out.extend_from_slice(b"\\b"),
-                0x0C => out.extend_from_slice(b"\\f"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                _ => out.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(c >> 4)],
-                    HEX[usize::from(c & 15)],
-                ]),
-            }
-            clean = i + 1;
+    loop {
+        i = next_escape(b, i);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        out.extend_from_slice(&b[clean..i]);
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(c >> 4)],
+                HEX[usize::from(c & 15)],
+            ]),
         }
         i += 1;
+        clean = i;
     }
     out.extend_from_slice(&b[clean..]);
     out.push(b'"');
@@ -435,6 +448,34 @@ mod tests {
         let mut fast = Vec::new();
         push_json_str(&mut fast, &all);
         assert_eq!(fast, serde_json::to_vec(&all).unwrap());
+    }
+
+    #[test]
+    fn an_escape_at_any_position_of_short_and_long_strings_is_serde_json_s() {
+        // Blocks of 16, the padded tail and the byte-by-byte pass meet at
+        // every offset: each escaped character at each position of strings
+        // of 0 to 40 characters, ASCII and Vietnamese.
+        for base in ["abcdefghij", "Kết luận Bí"] {
+            let chars: Vec<char> = base.chars().cycle().take(40).collect();
+            for len in 0..=chars.len() {
+                for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}'] {
+                    for at in 0..=len {
+                        let t: String = chars[..at]
+                            .iter()
+                            .chain([special].iter())
+                            .chain(chars[at..len].iter())
+                            .collect();
+                        let mut fast = Vec::new();
+                        push_json_str(&mut fast, &t);
+                        assert_eq!(fast, serde_json::to_vec(&t).unwrap(), "{t:?}");
+                    }
+                }
+                let t: String = chars[..len].iter().collect();
+                let mut fast = Vec::new();
+                push_json_str(&mut fast, &t);
+                assert_eq!(fast, serde_json::to_vec(&t).unwrap(), "{t:?}");
+            }
+        }
     }
 
     #[derive(serde::Deserialize, Debug, PartialEq)]

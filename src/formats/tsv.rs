@@ -85,7 +85,12 @@ impl Writer for Tsv {
                 if i > 0 {
                     field.push_str(" | ");
                 }
-                let _ = write!(field, "{} => {} [{}]", h.entry, h.target, h.class.name());
+                field.push_str(&h.entry);
+                field.push_str(" => ");
+                field.push_str(&h.target);
+                field.push_str(" [");
+                field.push_str(h.class.name());
+                field.push(']');
             }
             push_escaped(&mut s, field);
             s.push('\t');

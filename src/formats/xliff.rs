@@ -17,7 +17,7 @@ use super::{DocInfo, Writer};
 use crate::document::{Provenance, Segment};
 use crate::error::Result;
 use crate::glossary::Severity;
-use crate::xml::{escape, escape_attr};
+use crate::xml::{escape, escape_attr, push_escaped};
 
 pub struct Xliff<'a> {
     info: DocInfo<'a>,
@@ -63,26 +63,28 @@ impl Writer for Xliff<'_> {
                 env!("CARGO_PKG_VERSION")
             );
         }
+        // The segments' lines are pushed piece by piece (no `fmt`
+        // machinery); the language attributes are escaped once.
+        let source_lang = escape_attr(info.source_lang);
+        let target_lang = escape_attr(info.target_lang);
         for seg in segments {
             let approved = seg.origin.as_ref().is_some_and(Provenance::is_human);
-            let translate = if seg.kind == crate::document::SegmentKind::AsciiCaption {
-                " translate=\"no\""
+            x.push_str("      <trans-unit id=\"");
+            x.push_str(&escape_attr(&seg.id));
+            x.push_str("\" restype=\"x-");
+            x.push_str(seg.kind.name());
+            x.push_str(if approved {
+                "\" approved=\"yes\""
             } else {
-                ""
-            };
-            let _ = writeln!(
-                x,
-                "      <trans-unit id=\"{}\" restype=\"x-{}\" approved=\"{}\"{translate} xml:space=\"preserve\">",
-                escape_attr(&seg.id),
-                seg.kind.name(),
-                if approved { "yes" } else { "no" }
-            );
-            let _ = writeln!(
-                x,
-                "        <source xml:lang=\"{}\">{}</source>",
-                escape_attr(info.source_lang),
-                escape(&seg.source)
-            );
+                "\" approved=\"no\""
+            });
+            if seg.kind == crate::document::SegmentKind::AsciiCaption {
+                x.push_str(" translate=\"no\"");
+            }
+            x.push_str(" xml:space=\"preserve\">\n        <source xml:lang=\"");
+            x.push_str(&source_lang);
+            x.push_str("\">");
+            push_escaped(&mut x, &seg.source);
             let (state, qualifier) = match seg.origin.as_ref() {
                 None => ("new", None),
                 Some(Provenance::Human) => ("translated", None),
@@ -92,23 +94,27 @@ impl Writer for Xliff<'_> {
                 Some(Provenance::Tm) => ("needs-review-translation", Some("leveraged-tm")),
                 Some(_) => ("needs-review-translation", Some("leveraged-mt")),
             };
-            let qualifier = qualifier
-                .map(|q| format!(" state-qualifier=\"{q}\""))
-                .unwrap_or_default();
-            let _ = writeln!(
-                x,
-                "        <target xml:lang=\"{}\" state=\"{state}\"{qualifier}>{}</target>",
-                escape_attr(info.target_lang),
-                escape(seg.target.as_deref().unwrap_or(""))
-            );
+            x.push_str("</source>\n        <target xml:lang=\"");
+            x.push_str(&target_lang);
+            x.push_str("\" state=\"");
+            x.push_str(state);
+            x.push('"');
+            if let Some(q) = qualifier {
+                x.push_str(" state-qualifier=\"");
+                x.push_str(q);
+                x.push('"');
+            }
+            x.push('>');
+            push_escaped(&mut x, seg.target.as_deref().unwrap_or(""));
+            x.push_str("</target>\n");
             for h in &seg.terms {
-                let _ = writeln!(
-                    x,
-                    "        <note from=\"glossary\" annotates=\"source\">{} =&gt; {} [{}]</note>",
-                    escape(h.text(&seg.source)),
-                    escape(&h.target),
-                    h.class.name()
-                );
+                x.push_str("        <note from=\"glossary\" annotates=\"source\">");
+                push_escaped(&mut x, h.text(&seg.source));
+                x.push_str(" =&gt; ");
+                push_escaped(&mut x, &h.target);
+                x.push_str(" [");
+                x.push_str(h.class.name());
+                x.push_str("]</note>\n");
             }
             for f in &seg.flags {
                 let priority = if f.severity == Severity::Error { 1 } else { 5 };

@@ -159,6 +159,16 @@ fn triggers(line: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < b.len() {
+            // 16 bytes without a trigger (and without a character that
+            // would need a look-up) are skipped at once, then the
+            // continuation bytes of a letter that crosses the block's end.
+            if b[i..].first_chunk::<17>().is_some_and(quiet) {
+                i += 16;
+                while b.get(i).is_some_and(|&x| x & 0xC0 == 0x80) {
+                    i += 1;
+                }
+                continue;
+            }
             let at = i;
             let x = b[i];
             if x < 0x80 {
@@ -188,6 +198,25 @@ fn triggers(line: &str) -> impl Iterator<Item = (usize, char)> + '_ {
         }
         None
     })
+}
+
+/// Do the first 16 bytes of `w` (a character boundary at `w[0]`) hold no
+/// byte the scan of [`triggers`] would stop at: no ASCII trigger, no lead
+/// byte of a character that is not a Vietnamese letter (C3–C9, or E1
+/// followed by B8–BB; `w[16]` is the byte after the block)? Continuation
+/// bytes belong to a character started before them. Branch-free, so that
+/// the block is tested at once (vectorised).
+fn quiet(w: &[u8; 17]) -> bool {
+    let mut stop = false;
+    for j in 0..16 {
+        let (x, next) = (w[j], w[j + 1]);
+        let ascii = (x == b'.') | (x == b'!') | (x == b'?') | (x == b'\n') | (x == b'\r');
+        // `x` in C3..=C9 and `next` in B8..=BB, as one comparison each.
+        let other_lead = (x >= 0xC0) & (x.wrapping_sub(0xC3) > 6) & (x != 0xE1);
+        let e1_other = (x == 0xE1) & (next.wrapping_sub(0xB8) > 3);
+        stop |= ascii | other_lead | e1_other;
+    }
+    !stop
 }
 
 /// A window: byte offsets into the line, end excluded.
@@ -414,6 +443,46 @@ mod tests {
         let all: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
         let want: Vec<(usize, char)> = all.char_indices().filter(|&(_, c)| is_trigger(c)).collect();
         assert_eq!(triggers(&all).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn the_block_skip_finds_every_trigger_at_every_offset() {
+        // Each kind of character the blocks must not skip (ASCII triggers,
+        // other triggers, letters that are looked up, E1 characters that
+        // are not Vietnamese) at every offset of Vietnamese and ASCII copy.
+        let want = |t: &str| -> Vec<(usize, char)> {
+            t.char_indices().filter(|&(_, c)| is_trigger(c)).collect()
+        };
+        for fill in [
+            "Kết luận số Ủy ban nhân dân tỉnh",
+            "abcdefghijklmnopqrstuvwxyz 0123456789",
+        ] {
+            let chars: Vec<char> = fill.chars().collect();
+            for odd in [
+                '.',
+                '!',
+                '?',
+                '\n',
+                '\r',
+                '。',
+                '…',
+                '\u{1362}',
+                '\u{0589}',
+                'ß',
+                'Ω',
+                'ῼ',
+                '\u{1F600}',
+            ] {
+                for at in 0..=chars.len() {
+                    let t: String = chars[..at]
+                        .iter()
+                        .chain([odd].iter())
+                        .chain(chars[at..].iter())
+                        .collect();
+                    assert_eq!(triggers(&t).collect::<Vec<_>>(), want(&t), "{t:?}");
+                }
+            }
+        }
     }
 
     #[test]
