@@ -718,7 +718,7 @@ impl Matcher {
                     continue;
                 }
                 // The common case, exactly as written, passes every case rule.
-                if slice == k.written() {
+                if same_bytes(slice.as_bytes(), k.written().as_bytes()) {
                     if folded_pass {
                         continue;
                     }
@@ -2068,6 +2068,29 @@ fn take_best(found: &mut Vec<Candidate>) -> Option<Candidate> {
     Some(found.swap_remove(i))
 }
 
+/// `a == b`, eight bytes at a time and inline: the keys compared per
+/// candidate are short, and a call to `memcmp` costs more than the compare.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last eight bytes (overlapping what was compared).
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// Are `a` and `b` equal once lower-cased (length-preserving lower case)?
 #[inline]
 fn eq_lower(a: &str, b: &str) -> bool {
@@ -3063,6 +3086,21 @@ mod tests {
                     assert!(is_word_char(c), "U+{cp:04X}");
                     assert_eq!(len, c.len_utf8(), "U+{cp:04X}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        let base: Vec<u8> = (0..40u8).collect();
+        for n in 0..40 {
+            let a = &base[..n];
+            assert!(same_bytes(a, a));
+            assert!(!same_bytes(a, &base[..n + 1]));
+            for i in 0..n {
+                let mut b = a.to_vec();
+                b[i] ^= 0x20;
+                assert!(!same_bytes(a, &b), "{n} {i}");
             }
         }
     }
