@@ -1132,10 +1132,12 @@ fn head_before(nfc: &str, start: usize) -> bool {
     };
     let end = start - if nfc[..start].ends_with(' ') { 1 } else { 2 };
     let last = &nfc[s1..end];
-    if !HEAD_ENDS
-        .iter()
-        .any(|h| h.len() == last.len() && eq_lower(last, h))
-    {
+    // Length and last byte first (a head's last letter is lower case, as
+    // in the text: a word in capitals is no head), then the letters.
+    let same = |a: &str, h: &str| {
+        h.len() == a.len() && h.as_bytes().last() == a.as_bytes().last() && eq_lower(a, h)
+    };
+    if !HEAD_ENDS.iter().any(|h| same(last, h)) {
         return glued_dateline(last);
     }
     let mut s = s1;
@@ -1144,9 +1146,7 @@ fn head_before(nfc: &str, start: usize) -> bool {
         // A head in capitals (`TRỤ SỞ UBND`) is a headline's word.
         if phrase.chars().next().is_some_and(is_upper)
             && phrase.chars().any(char::is_lowercase)
-            && HEADS
-                .iter()
-                .any(|h| h.len() == phrase.len() && eq_lower(phrase, h))
+            && HEADS.iter().any(|h| same(phrase, h))
         {
             // An acronym after `Văn phòng` is a body of its own (`Văn
             // phòng HĐND-UBND`: the office of both).
