@@ -1411,13 +1411,29 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     {
         return None;
     }
-    if person_at(nfc, (s, e)) {
+    if person_at(nfc, (s, e)) || given_name_alone(nfc, (s, e)) {
         return None;
     }
     if !continues_a_name(nfc, text, (s, e)) {
         return None;
     }
     Some(s)
+}
+
+/// Is the capitalised syllable at `[s, e)` a given name used alone after a
+/// title or rank (`Theo Thiếu tướng Toản, vụ việc …`): closed by a comma
+/// and followed by a lower-case word it makes no compound word with? A
+/// name's word goes on (`Luật Phòng, chống …`: `phòng chống` is a word),
+/// and a capital after the comma (`Trung ương Đảng, Bộ trưởng`) or a full
+/// stop tells nothing. Only read when a comma follows the syllable.
+fn given_name_alone(nfc: &str, (s, e): (usize, usize)) -> bool {
+    if nfc.as_bytes().get(e) != Some(&b',') || !nfc[s..e].chars().any(char::is_lowercase) {
+        return false;
+    }
+    syllable_after(nfc, e + 1).is_some_and(|(ns, ne)| {
+        let next = &nfc[ns..ne];
+        next.starts_with(char::is_lowercase) && !super::words::is_compound_nfc([&nfc[s..e], next])
+    })
 }
 
 /// Does a person's name start at the capitalised word `[s, e)`: a family
@@ -3425,6 +3441,26 @@ mod tests {
             class_of("Lãnh đạo HĐND-UBND tỉnh", "UBND tỉnh"),
             HitClass::Exact
         );
+    }
+
+    #[test]
+    fn a_given_name_alone_after_a_rank_ends_it() {
+        let terms = ["Đại tá", "Luật", "BCH Trung ương"];
+        let m = matcher(terms.map(|s| Entry::term(s, "a title")).to_vec());
+        assert_eq!(
+            only_hit(&m, "Theo Đại tá Khoa, vụ việc đã rõ."),
+            ("Đại tá", HitClass::Exact)
+        );
+        for text in [
+            // `phòng chống` is a word: the name goes on.
+            "thông qua Luật Phòng, chống thiên tai",
+            // A capital after the comma tells nothing.
+            "Ủy viên BCH Trung ương Đảng, Bộ trưởng",
+            // Nor a full stop (`Công an Huế.` ends with a place).
+            "gặp Đại tá Khoa.",
+        ] {
+            assert_eq!(m.find(text).hits[0].class, HitClass::Partial, "{text}");
+        }
     }
 
     #[test]
