@@ -1411,10 +1411,10 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     {
         return None;
     }
-    if person_at(nfc, (s, e)) || given_name_alone(nfc, (s, e)) {
+    if person_at(nfc, (s, e)) {
         return None;
     }
-    if !continues_a_name(nfc, text, (s, e)) {
+    if !continues_a_name(nfc, text, (s, e)) || given_name_alone(nfc, (s, e)) {
         return None;
     }
     Some(s)
