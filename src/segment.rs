@@ -161,6 +161,8 @@ fn credit_re() -> &'static Regex {
             // a chart's source after a dash, at the end of the line:
             // `… trong quý I – Nguồn: Bộ Công Thương`
             r"|\s[–—-]\s*(?:Nguồn|NGUỒN)\s*:\s*\S+(?:\s+\S+){0,11}$",
+            // a source alone in brackets on its line: `(Nguồn: Ban tổ chức)`
+            r"|^\(\s*(?:Nguồn|NGUỒN)\s*:\s*[^()\n]{1,60}\)$",
         ))
         .expect("regex")
     })
@@ -175,7 +177,8 @@ fn credit_only_re() -> &'static Regex {
             r"^[(\[–—-]?\s*(?:(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ|ẢNH MINH HỌA|Ảnh tư liệu|",
             r"Nguồn ảnh|Nguồn đồ họa|Nguồn đồ hoạ|Đồ họa|Đồ hoạ|ĐỒ HỌA|Video|VIDEO|Clip|",
             r"Infographic|Photo|PHOTO)\s*:\s*([^\n]*)",
-            r"|(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)[).]*)$",
+            r"|(?:Ảnh|ẢNH) (?:minh họa|minh hoạ|tư liệu)[).]*",
+            r"|\(\s*(?:Nguồn|NGUỒN)\s*:\s*[^()\n]{1,60}\))$",
         ))
         .expect("regex")
     })
@@ -221,7 +224,7 @@ const DATE_PIECES: &str = concat!(
     r"|[0-9]{1,2}[/.-][0-9]{1,2}(?:[/.-][0-9]{4})?|[0-9]{4}-[0-9]{1,2}(?:-[0-9]{1,2})?",
     r"|[0-9]{1,2}(?::[0-9]{2}){1,2}(?:\s*(?:AM|PM|SA|CH))?|[0-9]{1,2}h(?:[0-9]{2})?",
     r"|(?:GMT|UTC)\s*[+-]\s*[0-9]{1,2}(?::?[0-9]{2})?",
-    r"|[Tt]hứ\s+(?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy|[2-7])|[Cc]hủ\s+[Nn]hật|CN|T[2-7]",
+    r"|[Tt]hứ\s+(?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy|[2-7])|[Cc]hủ\s+[Nn]hật|CN|T[2-7]|Th\s+[2-7]",
     r"|[Nn]gày|[Tt]háng|[Nn]ăm|[Ll]úc|[Cc]ập nhật|[Đđ]ăng|[Xx]uất bản|[Tt]hời gian",
     r"|Published|Updated|Posted|[Dd]ate",
     r"|[0-9]{1,4})",
@@ -257,6 +260,21 @@ fn stamp_line(line: &str) -> bool {
     date_line(line)
         || (line.len() <= 30 && relative.is_match(line))
         || (line.contains(", ngày ") && header_piece(line))
+        || author_and_date(line)
+}
+
+/// An author's name and the date stamp on one line, joined by ` | `
+/// (`Minh Hà | 12/03/2024 08:15`): the date after the bar, a short name
+/// line before it.
+fn author_and_date(line: &str) -> bool {
+    line.len() <= 100
+        && line.split_once(" | ").is_some_and(|(name, date)| {
+            name.len() <= 40
+                && name.starts_with(char::is_uppercase)
+                && !name.contains(|c: char| c.is_ascii_digit())
+                && date_line(date)
+                && byline_re().is_match(name)
+        })
 }
 
 /// The cheap tests before the date regexes: four ASCII digits in a row (a
@@ -1013,6 +1031,7 @@ fn mark_captions(
             && sentence_count(fine.line(prev)) <= 3
             && !desk_credit(&text[lines[prev].start..lines[prev].end])
             && !dateline_re().is_match(&text[lines[prev].start..lines[prev].end])
+            && !stamp_line(&text[lines[prev].start..lines[prev].end])
         {
             for s in fine.line_mut(prev).iter_mut() {
                 s.kind = SegmentKind::Caption;
@@ -1117,6 +1136,7 @@ const SECTIONS: &[&str] = &[
     "Nóng",
     "Tin nóng",
     "Tư vấn",
+    "Nghề nghiệp",
     "Menu",
     // a language switcher: `Tiếng Việt | English`
     "Tiếng Việt",
@@ -1478,6 +1498,25 @@ fn chrome_line(line: &str) -> bool {
             .strip_prefix('#')
             .is_some_and(|tag| tag.starts_with(char::is_alphabetic))
         || (line.len() <= 200 && breadcrumb(line))
+        || site_chrome(line)
+}
+
+/// The site's own words above an article, never its title: a hotline
+/// (`Hotline: 0865…`), a follow or share prompt (`Theo dõi Báo X trên`,
+/// `chia sẻ với`), a menu (`Tất cả chuyên mục`), a reader's controls (`Xem
+/// với cỡ chữ …`). A short line opening in lower case, with no digit or
+/// bracket (`date 2022-05 (PLO) -` is a dateline), is no headline.
+fn site_chrome(line: &str) -> bool {
+    line.len() <= 160
+        && ((line.starts_with("Hotline") || line.starts_with("HOTLINE"))
+            && line.contains(|c: char| c.is_ascii_digit())
+            || (line.starts_with("Theo dõi ") && line.ends_with(" trên"))
+            || line == "Tất cả chuyên mục"
+            || line.starts_with("Xem với cỡ chữ")
+            || (line.len() <= 60
+                && line.starts_with(char::is_lowercase)
+                && !line.contains(|c: char| c.is_ascii_digit() || c == '(')
+                && !line.ends_with(['.', '!', '?', ':'])))
 }
 
 /// An official document's header line, metadata above its title: its
@@ -2509,6 +2548,67 @@ mod tests {
         // A breadcrumb-like arrow inside a headline does not count.
         let text = "Lãi suất > 7% khiến doanh nghiệp lo\n\nThân bài.\n";
         assert_eq!(kinds(text, Unit::Sentence)[0].1, SegmentKind::Title);
+    }
+
+    /// Audit 5: the site's own words above the headline (a hotline, a follow
+    /// or share prompt, a menu, the reader's controls, a section pair) are
+    /// never the title; the headline under them is.
+    #[test]
+    fn site_chrome_above_the_headline_is_not_the_title() {
+        let headline = "Thành phố mở thêm ba tuyến xe buýt điện";
+        for chrome in [
+            "Hotline: 0901234567 Báo Mẫu Tòa soạn Quảng cáo",
+            "Theo dõi Báo Mẫu trên",
+            "Tất cả chuyên mục",
+            "Xem với cỡ chữ Tương phản",
+            "chia sẻ với",
+            "Giáo dục - Nghề nghiệp",
+        ] {
+            let text =
+                format!("{chrome}\n\n{headline}\n\nTừ tháng sau, người dân đi xe miễn phí.\n");
+            let k = kinds(&text, Unit::Sentence);
+            assert_eq!(k[0].1, SegmentKind::Text, "{chrome}");
+            assert_eq!((k[1].1, k[1].2), (SegmentKind::Title, headline), "{chrome}");
+        }
+        // A headline that mentions a hotline without a number stays one.
+        let text = "Hotline hỗ trợ người dân mùa mưa bão\n\nThân bài.\n";
+        assert_eq!(kinds(text, Unit::Sentence)[0].1, SegmentKind::Title);
+    }
+
+    /// Audit 5: an author and the date on one line, a weekday written `Th
+    /// 6`, a date stamp above a photo credit, a source alone in brackets.
+    #[test]
+    fn author_date_lines_short_weekdays_and_bracketed_sources() {
+        let text = "Tiêu đề bài viết mẫu\n\nThân bài thứ nhất.\n\nMinh Hà | 12/03/2024 08:15\n";
+        let k = kinds(text, Unit::Sentence);
+        assert_eq!(k.last().unwrap().1, SegmentKind::Byline, "{k:?}");
+        let text = "Tiêu đề bài viết mẫu\n\nTh 5, 04/03/2021 | 10:15 SA\n\nThân bài.\n";
+        let k = kinds(text, Unit::Sentence);
+        assert_eq!(
+            k[1],
+            (1, SegmentKind::Byline, "Th 5, 04/03/2021 | 10:15 SA")
+        );
+        let text = "Tiêu đề bài viết mẫu\n\nCập nhật lúc: 09:40 15/06/2021\n\
+                    Ảnh minh họa\n\nThân bài.\n";
+        let k = kinds(text, Unit::Sentence);
+        assert!(
+            k.iter()
+                .any(|x| x.1 == SegmentKind::Byline && x.2.starts_with("Cập nhật lúc")),
+            "{k:?}"
+        );
+        let text = "Tiêu đề bài viết mẫu\n\nThân bài.\n\nKhán giả cổ vũ đội nhà.\n\
+                    (Nguồn: Ban tổ chức)\n\nĐoạn cuối.\n";
+        let k = kinds(text, Unit::Sentence);
+        assert!(
+            k.iter()
+                .any(|x| x.1 == SegmentKind::Caption && x.2 == "(Nguồn: Ban tổ chức)"),
+            "{k:?}"
+        );
+        assert!(
+            k.iter()
+                .any(|x| x.1 == SegmentKind::Caption && x.2 == "Khán giả cổ vũ đội nhà."),
+            "{k:?}"
+        );
     }
 
     /// Audit 3, B6 (006): a breadcrumb of the site's sections above the

@@ -428,3 +428,99 @@ fn starter_glossary_keeps_province_names_apart_from_common_words() {
         "{h:?}"
     );
 }
+
+/// Audit 5: the Party Congress and the Central Committee with their ordinal
+/// in the forms of real copy, lower-case spellings of names written with an
+/// inner capital, short ministers' titles, numbered regional courts; and
+/// heads of units or titles before a body make it partial (never drafted).
+#[test]
+fn starter_glossary_reads_ordinal_forms_short_titles_and_heads_before_a_body() {
+    let h = classed(
+        "Văn kiện Đại hội đại biểu toàn quốc lần thứ XIII được phát hành.\n\
+         Ai cũng nhắc Đại hội lần thứ XIII của Đảng; Đại hội XIII đã thành công.\n\
+         Hội nghị lần thứ 6 Ban Chấp hành Trung ương Đảng khoá XII bàn về nhân sự.\n\
+         Ông từng là Ủy viên Ban chấp hành Trung ương khóa XII, Ban Chấp hành TW XII.\n\
+         Hội đồng bầu cử quốc gia họp; Chánh văn phòng Trung ương Đảng dự.\n\
+         Bộ trưởng Tài chính và Thứ trưởng Ngoại giao tiếp đoàn; Cục trưởng Cục Thống kê.\n\
+         Tòa án nhân dân khu vực 3 xét xử; Phó chủ tịch Quốc hội đến dự.\n\
+         Cục Cảnh sát kinh tế phối hợp với Phòng CSGT và Tòa nhà Quốc hội.\n\
+         Ủy ban Thường vụ Quốc hội (UBTVQH) cho ý kiến.\n",
+    );
+    let is = |text: &str, target: &str, class: &str| {
+        h.iter()
+            .any(|(t, g, c)| t == text && g == target && c == class)
+    };
+    for (text, target) in [
+        (
+            "Đại hội đại biểu toàn quốc lần thứ XIII",
+            "13th National Party Congress",
+        ),
+        (
+            "Đại hội lần thứ XIII của Đảng",
+            "13th National Party Congress",
+        ),
+        ("Đại hội XIII", "13th National Party Congress"),
+        (
+            "Hội nghị lần thứ 6 Ban Chấp hành Trung ương Đảng khoá XII",
+            "6th plenum of the 12th Party Central Committee",
+        ),
+        (
+            "Ban chấp hành Trung ương khóa XII",
+            "12th Party Central Committee",
+        ),
+        ("Ban Chấp hành TW XII", "12th Party Central Committee"),
+        ("Hội đồng bầu cử quốc gia", "National Election Council"),
+        (
+            "Chánh văn phòng Trung ương Đảng",
+            "Chief of the Office of the Party Central Committee",
+        ),
+        ("Bộ trưởng Tài chính", "Minister of Finance"),
+        (
+            "Thứ trưởng Ngoại giao",
+            "Deputy Minister of Foreign Affairs",
+        ),
+        (
+            "Cục trưởng Cục Thống kê",
+            "Director General of the National Statistics Office",
+        ),
+        ("Tòa án nhân dân khu vực 3", "Regional People's Court No. 3"),
+        (
+            "Phó chủ tịch Quốc hội",
+            "Vice Chairman of the National Assembly",
+        ),
+    ] {
+        assert!(is(text, target, "exact"), "{text} => {target} in {h:?}");
+    }
+    for (text, target) in [
+        ("Cảnh sát kinh tế", "economic police"),
+        ("CSGT", "traffic police"),
+        ("Quốc hội", "National Assembly"),
+        ("UBTVQH", "National Assembly Standing Committee"),
+    ] {
+        assert!(is(text, target, "partial"), "{text} partial in {h:?}");
+    }
+}
+
+/// `glossary find --help` names every class and which are report-only.
+#[test]
+fn glossary_find_help_lists_every_class() {
+    let (code, out, err) = songngu(&repo(), &["glossary", "find", "--help"], b"");
+    assert_eq!(code, 0, "{err}");
+    let text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for class in [
+        "exact",
+        "case-variant",
+        "tone-variant",
+        "ascii-span",
+        "diacritic-mismatch",
+        "suspect",
+        "partial",
+        "unnumbered",
+    ] {
+        assert!(text.contains(class), "{class} in {text}");
+    }
+    assert!(
+        text.contains("report-only diacritic-mismatch, suspect, partial"),
+        "{text}"
+    );
+}

@@ -231,7 +231,11 @@ pub enum GlossaryCommand {
     #[command(
         long_about = "List the glossary terms found in FILE (or stdin, `-` or nothing): position, class, \
                       matched text, approved target and entry. Classes: exact, case-variant, \
-                      tone-variant, ascii-span, diacritic-mismatch, suspect (the last three are report-only).",
+                      tone-variant (confident: replaced in drafts, protected, checked by verify); \
+                      ascii-span (text without diacritics: checked by verify, never replaced or \
+                      protected); and the report-only diacritic-mismatch, suspect, partial (part of \
+                      a longer name) and unnumbered (a document type without its number), never \
+                      replaced, protected or checked.",
         after_help = "Examples:\n  $ songngu glossary find examples/bai-bao-mau.txt\n  $ echo 'Uỷ viên Bộ Chính trị' | songngu glossary find --json"
     )]
     Find {

@@ -939,6 +939,9 @@ fn context_class(view: &View<'_>, c: &Candidate, continued_at: &mut Option<usize
         || next.is_some()
         || modifier_before(nfc, c.start, c.class == HitClass::AsciiSpan)
         || (c.class.is_confident() && head_before(nfc, c.start))
+        || (nfc.as_bytes()[..c.start].last() == Some(&b'(')
+            && c.class.is_confident()
+            && initials_before(nfc, c.start, c.end))
     {
         *continued_at = next;
         return HitClass::Partial;
@@ -947,6 +950,37 @@ fn context_class(view: &View<'_>, c: &Candidate, continued_at: &mut Option<usize
         return HitClass::Unnumbered;
     }
     c.class
+}
+
+/// Is the acronym `nfc[start..end]`, in brackets, the initials of the words
+/// right before the bracket (`Ủy ban Thường vụ Quốc hội (UBTVQH)`, `Viện
+/// kiểm sát nhân dân (VKSND)`)? Then it is that name again, introduced for
+/// later: translating it too repeats the name. Capitals only (`Đ` as `D`);
+/// `KH&CN` and the like are not compared.
+fn initials_before(nfc: &str, start: usize, end: usize) -> bool {
+    let acronym = &nfc[start..end];
+    if !nfc[end..].starts_with(')') || !(2..=8).contains(&acronym.chars().count()) {
+        return false;
+    }
+    let mut at = start - 1;
+    for a in acronym.chars().rev() {
+        let Some(s) = syllable_before(nfc, at) else {
+            return false;
+        };
+        let first = nfc[s..].chars().next().unwrap_or(' ');
+        if !is_upper(a) || !first_letters_alike(a, first) {
+            return false;
+        }
+        at = s;
+    }
+    true
+}
+
+/// Do two letters fold to the same ASCII letter, in any case (`Đ`, `đ`, `D`)?
+fn first_letters_alike(a: char, b: char) -> bool {
+    let fa = crate::transliterate::fold_char(a).bytes().next();
+    let fb = crate::transliterate::fold_char(b).bytes().next();
+    fa.is_some() && fa.map(|x| x.to_ascii_lowercase()) == fb.map(|x| x.to_ascii_lowercase())
 }
 
 /// Has the syllable right before `start` (in the same clause: one space
@@ -1011,63 +1045,100 @@ fn after_family_name(nfc: &str, start: usize) -> bool {
 }
 
 /// The head nouns of official names, lower case (either tone placement of
-/// `ủy`): a confident hit right after one, capitalised, is only part of the
-/// name (`Ban Chấp hành Đảng bộ tỉnh`, `Nhà Quốc hội`, `Báo CAND`).
-const HEADS: [&str; 17] = [
+/// `ủy`, `tòa`): a confident hit right after one, capitalised, is only part
+/// of the name (`Ban Chấp hành Đảng bộ tỉnh`, `Nhà Quốc hội`, `Báo CAND`),
+/// and so is one after the head of a unit or a title that is not itself a
+/// hit (`Cục Cảnh sát kinh tế`, `Phòng CSGT`, `Văn phòng Cơ quan Cảnh sát
+/// điều tra`, `Trưởng Ban …`, `Tòa nhà Quốc hội`, `Đảng ủy UBND tỉnh`).
+const HEADS: [&str; 35] = [
     "ban",
     "báo",
     "bộ",
+    "cục",
     "nhà",
+    "phòng",
     "sở",
+    "trưởng",
     "trường",
     "viện",
+    "vụ",
     "đoàn",
+    "ban cán sự đảng",
+    "bộ tham mưu",
+    "chánh văn phòng",
     "chấp hành",
     "chủ tịch",
     "học viện",
     "kiểm tra",
+    "toà nhà",
+    "trưởng ban",
+    "trưởng phòng",
+    "tòa nhà",
     "uỷ ban",
+    "uỷ ban trung ương",
+    "văn phòng",
     "ủy ban",
+    "ủy ban trung ương",
     "đại học",
     "đại hội",
     "đại hội đại biểu",
+    "đảng uỷ",
+    "đảng ủy",
+    "chánh án",
+    "viện trưởng",
 ];
 /// The last syllables of [`HEADS`]: a quick test before the phrases.
-const HEAD_ENDS: [&str; 14] = [
+const HEAD_ENDS: [&str; 24] = [
     "ban",
     "biểu",
     "báo",
     "bộ",
+    "cục",
     "hành",
     "học",
     "hội",
+    "mưu",
     "nhà",
+    "phòng",
     "sở",
     "tra",
+    "trưởng",
     "trường",
     "tịch",
+    "uỷ",
     "viện",
+    "vụ",
+    "án",
     "đoàn",
+    "đảng",
+    "ương",
+    "ủy",
 ];
 
 /// Is the capitalised hit at `start` directly (one space) after a
 /// capitalised head noun of an official name ([`HEADS`], up to four
 /// syllables)? A name goes on with capitals; a hit in lower case is told
-/// at once, before any syllable is read.
+/// at once, before any syllable is read. An acronym glued by a hyphen to
+/// another before it is read from that one (`Sở GD-KH&CN`: the head is
+/// `Sở`). A hit after a word glued to a dateline (`Hà NộiTổng Bí thư`, no
+/// space after the place) is partial too: the glued word may begin the name.
 fn head_before(nfc: &str, start: usize) -> bool {
     if !nfc[start..].chars().next().is_some_and(is_upper) {
         return false;
     }
+    let start = glued_acronym_start(nfc, start);
     let Some(s1) = syllable_before(nfc, start) else {
         return false;
     };
     let end = start - if nfc[..start].ends_with(' ') { 1 } else { 2 };
     let last = &nfc[s1..end];
-    if !HEAD_ENDS
-        .iter()
-        .any(|h| h.len() == last.len() && eq_lower(last, h))
-    {
-        return false;
+    // Length and last byte first (a head's last letter is lower case, as
+    // in the text: a word in capitals is no head), then the letters.
+    let same = |a: &str, h: &str| {
+        h.len() == a.len() && h.as_bytes().last() == a.as_bytes().last() && eq_lower(a, h)
+    };
+    if !HEAD_ENDS.iter().any(|h| same(last, h)) {
+        return glued_dateline(last);
     }
     let mut s = s1;
     for _ in 0..4 {
@@ -1075,10 +1146,20 @@ fn head_before(nfc: &str, start: usize) -> bool {
         // A head in capitals (`TRỤ SỞ UBND`) is a headline's word.
         if phrase.chars().next().is_some_and(is_upper)
             && phrase.chars().any(char::is_lowercase)
-            && HEADS
-                .iter()
-                .any(|h| h.len() == phrase.len() && eq_lower(phrase, h))
+            && HEADS.iter().any(|h| same(phrase, h))
         {
+            // An acronym after `Văn phòng` is a body of its own (`Văn
+            // phòng HĐND-UBND`: the office of both).
+            if phrase
+                .get(phrase.len().saturating_sub("văn phòng".len())..)
+                .is_some_and(|t| eq_lower(t, "văn phòng"))
+                && !nfc[start..]
+                    .split([' ', '\u{a0}'])
+                    .next()
+                    .is_some_and(|w| w.chars().any(char::is_lowercase))
+            {
+                return false;
+            }
             // A person's name after a title (`Chủ tịch Hồ Chí Minh`) is the
             // whole name.
             return !syllable_after(nfc, end).is_some_and(|(ws, we)| {
@@ -1094,6 +1175,47 @@ fn head_before(nfc: &str, start: usize) -> bool {
         }
     }
     false
+}
+
+/// Where the acronym glued by a hyphen before byte `start` begins (`GD` in
+/// `Sở GD-KH&CN`, two to five capitals, no digit: a code has one), or
+/// `start` when there is none.
+fn glued_acronym_start(nfc: &str, start: usize) -> usize {
+    let b = nfc.as_bytes();
+    if b[..start].last() != Some(&b'-') {
+        return start;
+    }
+    let token = nfc[..start - 1]
+        .rsplit([' ', '\u{a0}'])
+        .next()
+        .unwrap_or("");
+    let letters = token.chars().count();
+    if (2..=5).contains(&letters) && token.chars().all(is_upper) {
+        start - 1 - token.len()
+    } else {
+        start
+    }
+}
+
+/// Is `word` two Vietnamese syllables glued by a missing space, the first
+/// ending in lower case and the second capitalised (`NộiTổng` in `Hà
+/// NộiTổng Bí thư`, a dateline glued to the sentence)? Not a brand
+/// (`VnExpress`: `Vn` is no syllable). By bytes first: the second syllable
+/// opens with an ASCII capital or `Đ` (most words do; a vowel-initial one,
+/// `NộiÔng`, is not looked for), so a plain syllable costs one pass over
+/// its few bytes and no decoding.
+fn glued_dateline(word: &str) -> bool {
+    let b = word.as_bytes();
+    let Some(at) = (1..b.len())
+        .find(|&i| b[i].is_ascii_uppercase() || (b[i] == 0xC4 && b.get(i + 1) == Some(&0x90)))
+    else {
+        return false;
+    };
+    let (head, tail) = word.split_at(at);
+    head.ends_with(char::is_lowercase)
+        && tail.chars().any(char::is_lowercase)
+        && vietnamese_syllable(head)
+        && vietnamese_syllable(tail)
 }
 
 /// Provinces (after the 2025 merger, and a few earlier ones and cities)
@@ -1265,6 +1387,18 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     if glued_name(nfc, end) && is_place_abbreviation(last_word(text)) {
         return Some(end + 1);
     }
+    // `TAND TP. Hà Nội`: an abbreviation's full stop, a space, the place
+    // (two capitalised syllables; `UBND TP. Các …` is a new sentence).
+    if nfc.as_bytes().get(end) == Some(&b'.') && is_place_abbreviation(last_word(text)) {
+        let capital = |s: usize| nfc[s..].chars().next().is_some_and(is_upper);
+        return syllable_after(nfc, end + 1)
+            .filter(|&(s, e)| {
+                capital(s)
+                    && syllable_after(nfc, e).is_some_and(|(s2, _)| capital(s2))
+                    && !person_at(nfc, (s, e))
+            })
+            .map(|(s, _)| s);
+    }
     // Most hits are followed by no capital: tell that before scanning the
     // syllable (a capital is a word character, so the syllable starts there).
     let next = nfc[end..].strip_prefix([' ', '\u{a0}'])?.chars().next();
@@ -1297,10 +1431,26 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     if person_at(nfc, (s, e)) {
         return None;
     }
-    if !continues_a_name(nfc, text, (s, e)) {
+    if !continues_a_name(nfc, text, (s, e)) || given_name_alone(nfc, (s, e)) {
         return None;
     }
     Some(s)
+}
+
+/// Is the capitalised syllable at `[s, e)` a given name used alone after a
+/// title or rank (`Theo Thiếu tướng Toản, vụ việc …`): closed by a comma
+/// and followed by a lower-case word it makes no compound word with? A
+/// name's word goes on (`Luật Phòng, chống …`: `phòng chống` is a word),
+/// and a capital after the comma (`Trung ương Đảng, Bộ trưởng`) or a full
+/// stop tells nothing. Only read when a comma follows the syllable.
+fn given_name_alone(nfc: &str, (s, e): (usize, usize)) -> bool {
+    if nfc.as_bytes().get(e) != Some(&b',') || !nfc[s..e].chars().any(char::is_lowercase) {
+        return false;
+    }
+    syllable_after(nfc, e + 1).is_some_and(|(ns, ne)| {
+        let next = &nfc[ns..ne];
+        next.starts_with(char::is_lowercase) && !super::words::is_compound_nfc([&nfc[s..e], next])
+    })
 }
 
 /// Does a person's name start at the capitalised word `[s, e)`: a family
@@ -1806,10 +1956,15 @@ fn issuer_and_number(text: &str) -> bool {
 
 /// Counters and units: a number before one counts something (`Kế hoạch 21
 /// điểm`, `5 năm`, `3 tỷ đồng`) and numbers no document.
-const UNITS: [&str; 24] = [
-    "bước", "giờ", "ha", "hộ", "km", "lần", "ngày", "người", "nghìn", "ngàn", "năm", "phút",
-    "trang", "triệu", "trăm", "tuần", "tuổi", "tấn", "tháng", "tỉ", "tỷ", "usd", "điểm", "đồng",
+const UNITS: [&str; 25] = [
+    "bước", "giây", "giờ", "ha", "hộ", "km", "lần", "ngày", "người", "nghìn", "ngàn", "năm",
+    "phút", "trang", "triệu", "trăm", "tuần", "tuổi", "tấn", "tháng", "tỉ", "tỷ", "usd", "điểm",
+    "đồng",
 ];
+/// The units that name a date when a number follows them (`năm 2024`,
+/// `ngày 13-7`, `tháng 3`); a time goes on with a number and still counts
+/// (`3 phút 49 giây`, `8 giờ 30`).
+const DATE_UNITS: [&str; 3] = ["ngày", "năm", "tháng"];
 
 /// Does `text` start with a number that counts: digits (with `.` or `,`
 /// inside) then `%`, or a space and a unit ([`UNITS`]; `năm` not before a
@@ -1826,9 +1981,9 @@ fn quantity_at(text: &str) -> bool {
     text[digits..].starts_with('%') || unit_after(text, digits)
 }
 
-/// Is the word after the space at `i` a unit ([`UNITS`]) not before a
-/// number (that is a date: `năm 2024`, `số 19 ngày 13-7`), and the text
-/// before `i` a digit?
+/// Is the word after the space at `i` a unit ([`UNITS`]), and the text
+/// before `i` a digit? Not a date word before a number (`năm 2024`, `số 19
+/// ngày 13-7`: [`DATE_UNITS`]); a time is (`SEA Games 3 phút 49 giây`).
 fn unit_after(text: &str, i: usize) -> bool {
     if !text[..i].ends_with(|c: char| c.is_ascii_digit()) {
         return false;
@@ -1839,9 +1994,10 @@ fn unit_after(text: &str, i: usize) -> bool {
     let word = &text[s..e];
     word.len() <= "người".len()
         && UNITS.iter().any(|u| eq_lower(word, u))
-        && !text[e..]
-            .strip_prefix(' ')
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        && !(DATE_UNITS.iter().any(|u| eq_lower(word, u))
+            && text[e..]
+                .strip_prefix(' ')
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())))
 }
 
 /// Does the term key `lkey` end with `số` (`Chính phủ số`, digital
@@ -3323,5 +3479,138 @@ mod tests {
             ("Chính phủ", HitClass::Exact)
         );
         assert_eq!(m.find("số 12/2024/NQ-Chính").hits, []);
+    }
+
+    #[test]
+    fn heads_of_units_titles_acronyms_and_datelines_before_a_hit() {
+        let terms = [
+            "Quốc hội",
+            "Cảnh sát kinh tế",
+            "Cơ quan Cảnh sát điều tra",
+            "CSGT",
+            "UBND tỉnh",
+            "KH&CN",
+            "HĐND",
+            "UBND",
+            "Bí thư",
+            "Ủy ban Thường vụ Quốc hội",
+            "UBTVQH",
+            "VKSND",
+            "TAND TP",
+        ];
+        let m = matcher(terms.map(|s| Entry::term(s, "a body")).to_vec());
+        let class_of = |text: &str, hit: &str| {
+            let r = m.find(text);
+            let h = r
+                .hits
+                .iter()
+                .find(|h| h.text(text) == hit)
+                .unwrap_or_else(|| panic!("{hit} in {text}: {:?}", r.hits));
+            h.class
+        };
+        for (text, hit) in [
+            ("Ông dẫn khách thăm Tòa nhà Quốc hội mới xây.", "Quốc hội"),
+            ("Toà nhà Quốc hội sáng đèn.", "Quốc hội"),
+            (
+                "Cục Cảnh sát kinh tế vừa khởi tố vụ án.",
+                "Cảnh sát kinh tế",
+            ),
+            (
+                "Phòng Cảnh sát kinh tế Công an tỉnh vào cuộc.",
+                "Cảnh sát kinh tế",
+            ),
+            ("Phòng CSGT đã lập biên bản.", "CSGT"),
+            ("Phó Trưởng phòng CSGT cho biết thêm.", "CSGT"),
+            (
+                "Văn phòng Cơ quan Cảnh sát điều tra thông báo.",
+                "Cơ quan Cảnh sát điều tra",
+            ),
+            ("Chánh văn phòng Quốc hội đọc tờ trình.", "Quốc hội"),
+            ("Đảng ủy UBND tỉnh tổ chức hội nghị.", "UBND tỉnh"),
+            ("Ban cán sự đảng UBND tỉnh họp.", "UBND tỉnh"),
+            (
+                "Trưởng Cơ quan Cảnh sát điều tra ký.",
+                "Cơ quan Cảnh sát điều tra",
+            ),
+            ("Lãnh đạo Sở GD-KH&CN tỉnh dự họp.", "KH&CN"),
+            ("Hà NộiTổng Bí thư phát biểu khai mạc.", "Bí thư"),
+            (
+                "Ủy ban Thường vụ Quốc hội (UBTVQH) họp phiên thứ 50.",
+                "UBTVQH",
+            ),
+            ("theo Viện kiểm sát nhân dân (VKSND) cùng cấp", "VKSND"),
+            ("Hôm qua, TAND TP. Cần Thơ mở phiên tòa.", "TAND TP"),
+        ] {
+            assert_eq!(class_of(text, hit), HitClass::Partial, "{hit} in {text}");
+        }
+        for (text, hit) in [
+            // A head in lower case, or a word that is none.
+            ("tại phòng họp Quốc hội", "Quốc hội"),
+            ("các cục Cảnh sát kinh tế", "Cảnh sát kinh tế"),
+            // Two acronyms joined by a hyphen, no head before them.
+            ("Lãnh đạo HĐND-UBND tỉnh", "HĐND"),
+            // A brand with an inner capital is no glued dateline.
+            ("Theo VnExpress Bí thư xã cho biết", "Bí thư"),
+            // An acronym in brackets that is not the words before it.
+            ("ý kiến của Quốc hội (VKSND) nêu", "VKSND"),
+            // A sentence's full stop after a place abbreviation needs a
+            // capitalised word after it to make the hit partial.
+            ("Hồ sơ đã chuyển TAND TP. rồi", "TAND TP"),
+        ] {
+            assert!(class_of(text, hit).is_confident(), "{hit} in {text}");
+        }
+        assert_eq!(
+            class_of("Lãnh đạo HĐND-UBND tỉnh", "UBND tỉnh"),
+            HitClass::Exact
+        );
+    }
+
+    #[test]
+    fn a_given_name_alone_after_a_rank_ends_it() {
+        let terms = ["Đại tá", "Luật", "BCH Trung ương"];
+        let m = matcher(terms.map(|s| Entry::term(s, "a title")).to_vec());
+        let first_class = |text: &str| m.find(text).hits[0].class;
+        assert_eq!(
+            first_class("Theo Đại tá Khoa, vụ việc đã rõ."),
+            HitClass::Exact
+        );
+        // `phòng chống` is a word: the name goes on.
+        assert_eq!(
+            first_class("thông qua Luật Phòng, chống thiên tai"),
+            HitClass::Partial
+        );
+        // A capital after the comma tells nothing; nor a full stop (`Công
+        // an Huế.` ends with a place).
+        assert_eq!(
+            first_class("Ủy viên BCH Trung ương Đảng, Bộ trưởng"),
+            HitClass::Partial
+        );
+        assert_eq!(first_class("gặp Đại tá Khoa."), HitClass::Partial);
+    }
+
+    #[test]
+    fn a_time_after_a_pattern_is_a_quantity_not_its_value() {
+        let games = Entry {
+            kind: EntryKind::Pattern,
+            slots: vec![("n".into(), SlotType::Numeral)],
+            ..Entry::term("Đại hội Thể thao {n}", "{n} Sports Games")
+        };
+        let m = matcher(vec![games, Entry::term("Đại hội Thể thao", "Sports Games")]);
+        // No miss, and the name alone is the hit.
+        let name_only = |text: &str| {
+            let r = m.find(text);
+            r.misses.is_empty() && r.hits.first().map(|h| h.text(text)) == Some("Đại hội Thể thao")
+        };
+        for text in [
+            "phá kỷ lục Đại hội Thể thao 4 phút 12 giây 35 của năm trước",
+            "về đích tại Đại hội Thể thao 2 giờ 5 phút sau xuất phát",
+            "chạy ở Đại hội Thể thao 58 giây 20",
+        ] {
+            assert!(name_only(text), "{text}: {:?}", m.find(text));
+        }
+        assert_eq!(
+            found(&m, "Đại hội Thể thao 12 diễn ra ở Đà Nẵng"),
+            [t("Đại hội Thể thao 12", "exact", "12th Sports Games")]
+        );
     }
 }
