@@ -283,6 +283,9 @@ pub struct DocStats {
     pub cleaned: crate::document::Cleaned,
     /// Segments whose target is a human correction from the memory.
     pub human: usize,
+    /// Outputs changed since songngu wrote them that `--overwrite-edited`
+    /// replaced: each path and where the changed file was kept.
+    pub kept: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Pipeline {
@@ -916,8 +919,9 @@ impl Stages {
                         .map(|w| w.finish(Some(ctx.flush), Some(ctx.record)));
                     batch.results[doc.at] = Some(match files {
                         Some(Err(e)) => Err(e),
-                        Some(Ok(files)) => {
-                            stats.files = files;
+                        Some(Ok(written)) => {
+                            stats.files = written.files;
+                            stats.kept = written.kept;
                             Ok(stats)
                         }
                         None => Ok(stats),

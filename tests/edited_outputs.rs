@@ -185,9 +185,30 @@ fn overwrite_edited_replaces_the_changed_output() {
         "{}",
         stderr(&refused)
     );
-    let forced = run(d, &["a.txt", "-q", "--overwrite-edited"]);
+    let forced = run(d, &["a.txt", "--overwrite-edited"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
     assert_eq!(std::fs::read(&tsv).unwrap(), written);
+    // The changed file is not lost: kept beside its replacement, and said.
+    let kept: Vec<_> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("a.tsv.edited-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        std::fs::read(&kept[0]).unwrap(),
+        b"id\tkind\nedited in a spreadsheet\n"
+    );
+    assert!(
+        stderr(&forced).contains("the changed file kept as out/a.tsv.edited-"),
+        "{}",
+        stderr(&forced)
+    );
     let plain = run(d, &["a.txt"]);
     assert!(plain.status.success(), "{}", stderr(&plain));
     assert!(!stderr(&plain).contains("error"), "{}", stderr(&plain));

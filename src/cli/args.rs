@@ -360,7 +360,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub follow_links: bool,
 
-    /// Replace outputs changed since songngu wrote them (a translator's or a CAT tool's edits).
+    /// Replace outputs changed since songngu wrote them (a translator's or a CAT tool's edits);
+    /// each changed file is kept beside its replacement as NAME.edited-YYYYMMDDThhmmssZ.
     /// Without it, a document with such an output fails and none of its files is written.
     #[arg(long)]
     pub overwrite_edited: bool,

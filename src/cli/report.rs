@@ -6,6 +6,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use songngu::diagnostic::shown;
 use songngu::glossary::{Glossary, HitClass};
 use songngu::pipeline::{BatchOutcome, DocOutcome};
 use songngu::reader::Collected;
@@ -153,6 +154,14 @@ fn cleaned_and_human(outcomes: &[DocOutcome]) {
     if human > 0 {
         eprintln!(
             "  {human} human correction(s) applied (reviewed targets from the translation memory)"
+        );
+    }
+    for (changed, kept) in ok().flat_map(|(_, s)| &s.kept) {
+        eprintln!(
+            "songngu: note: {} was changed since songngu wrote it; replaced (--overwrite-edited), \
+             the changed file kept as {}",
+            shown(changed),
+            shown(kept)
         );
     }
     let cleaned: Vec<_> = ok().filter(|(_, s)| s.cleaned.total() > 0).collect();

@@ -531,7 +531,7 @@ impl<'a> DocWriter<'a> {
         mut self,
         flush: Option<&crate::atomic::Flush>,
         record: Option<&record::OutputRecord>,
-    ) -> Result<Vec<PathBuf>> {
+    ) -> Result<Written> {
         self.each(|w, out| w.finish(out))?;
         let mut files = Vec::with_capacity(self.files.len());
         let mut entries = Vec::with_capacity(self.files.len());
@@ -549,12 +549,23 @@ impl<'a> DocWriter<'a> {
             }
             files.push((path, file));
         }
+        let mut kept = Vec::new();
         if let Some(first) = changed.first() {
-            return Err(Error::OutputEdited {
-                input: PathBuf::from(self.original),
-                written: first.written,
-                files: changed.into_iter().map(|c| c.path).collect(),
-            });
+            if !record.is_some_and(record::OutputRecord::overwrites) {
+                return Err(Error::OutputEdited {
+                    input: PathBuf::from(self.original),
+                    written: first.written,
+                    files: changed.into_iter().map(|c| c.path).collect(),
+                });
+            }
+            // `--overwrite-edited`: each changed output is kept beside its
+            // replacement (`bai.en.txt.edited-20261129T054512Z`), never lost.
+            let stamp = tmx::tmx_date();
+            for c in changed {
+                let keep = kept_name(&c.path, &stamp);
+                std::fs::rename(&c.path, &keep).map_err(|e| Error::io(&c.path, e))?;
+                kept.push((c.path, keep));
+            }
         }
         if let Some(record) = record {
             record.before_commit(&entries)?;
@@ -567,7 +578,39 @@ impl<'a> DocWriter<'a> {
         if let Some(record) = record {
             record.committed(entries);
         }
-        Ok(written)
+        Ok(Written {
+            files: written,
+            kept,
+        })
+    }
+}
+
+/// What [`DocWriter::finish`] did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// The files written.
+    pub files: Vec<PathBuf>,
+    /// Outputs changed since songngu wrote them, replaced with
+    /// `--overwrite-edited`: each path and where the changed file was kept.
+    pub kept: Vec<(PathBuf, PathBuf)>,
+}
+
+/// A free name beside `path` for the changed output it replaces:
+/// `NAME.edited-STAMP`, then `NAME.edited-STAMP-2`, … (a name no run reads as
+/// an article: it does not end in `.txt` or `.md`).
+fn kept_name(path: &Path, stamp: &str) -> PathBuf {
+    let mut n = 1;
+    loop {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".edited-{stamp}"));
+        if n > 1 {
+            name.push(format!("-{n}"));
+        }
+        let candidate = PathBuf::from(name);
+        if std::fs::symlink_metadata(&candidate).is_err() {
+            return candidate;
+        }
+        n += 1;
     }
 }
 
@@ -586,7 +629,7 @@ pub fn write_all(
 ) -> Result<Vec<PathBuf>> {
     let mut w = DocWriter::new(folder, stem, formats, out.info())?;
     w.write(out.segments)?;
-    w.finish(flush, None)
+    w.finish(flush, None).map(|w| w.files)
 }
 
 /// The value of the attribute called `name` (any namespace), normalised.

@@ -151,8 +151,8 @@ struct State {
 
 impl OutputRecord {
     /// The record of `dir` (empty when the folder or the record does not
-    /// exist). With `overwrite`, [`OutputRecord::changed`] finds nothing: every
-    /// output is replaced, and the record still updated.
+    /// exist). With `overwrite` ([`OutputRecord::overwrites`]), a changed
+    /// output is replaced all the same, kept beside its replacement.
     ///
     /// # Errors
     /// [`Error::Parse`] for a record (or pending list) that is not one,
@@ -170,6 +170,12 @@ impl OutputRecord {
         })
     }
 
+    /// Whether changed outputs are replaced (`--overwrite-edited`), each kept
+    /// beside its replacement, instead of failing their document.
+    pub fn overwrites(&self) -> bool {
+        self.overwrite
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -178,8 +184,7 @@ impl OutputRecord {
     /// the folder) was changed since songngu wrote it: `Some` when the
     /// record has entries for `rel` and the file matches none of them.
     /// `None` for no file (or not a regular file: `now` is `None`), a file
-    /// the record does not name, the file songngu wrote, or with
-    /// `overwrite`.
+    /// the record does not name, or the file songngu wrote.
     ///
     /// # Errors
     /// [`Error::Io`] when the file must be read and cannot be.
@@ -189,7 +194,7 @@ impl OutputRecord {
         path: &Path,
         now: Option<&std::fs::Metadata>,
     ) -> Result<Option<Changed>> {
-        let (Some(now), false) = (now, self.overwrite) else {
+        let Some(now) = now else {
             return Ok(None);
         };
         let Some(entries) = self.known.get(&key(rel)).filter(|e| !e.is_empty()) else {
@@ -397,6 +402,9 @@ fn read_into(path: &Path, header: bool, into: &mut HashMap<String, Vec<Entry>>) 
     };
     let cut = !text.is_empty() && !text.ends_with('\n');
     for (n, l) in text.split('\n').enumerate() {
+        // A record converted to CRLF line ends (an editor, a copy through
+        // another system) is read as it was written.
+        let l = l.strip_suffix('\r').unwrap_or(l);
         if header && n == 0 {
             if l != HEADER {
                 return Err(bad(
@@ -575,8 +583,15 @@ mod tests {
         assert!(changed(&r, d, "a.tsv"));
         std::fs::write(d.join("sub/b.xlf"), b"longer\n").unwrap();
         assert!(changed(&r, d, "sub/b.xlf"));
-        // Overwrite finds nothing; a missing file is nothing.
-        assert!(!changed(&OutputRecord::open(d, true).unwrap(), d, "a.tsv"));
+        // With overwrite the change is still found (its file is kept beside
+        // the replacement); a missing file is nothing.
+        assert!(changed(&OutputRecord::open(d, true).unwrap(), d, "a.tsv"));
+        // A record with CRLF line ends reads the same.
+        let text = std::fs::read_to_string(d.join(RECORD)).unwrap();
+        std::fs::write(d.join(RECORD), text.replace('\n', "\r\n")).unwrap();
+        let crlf = OutputRecord::open(d, false).unwrap();
+        assert!(changed(&crlf, d, "a.tsv"));
+        assert!(changed(&crlf, d, "sub/b.xlf"));
         std::fs::remove_file(d.join("a.tsv")).unwrap();
         assert!(!changed(&r, d, "a.tsv"));
     }
