@@ -2,6 +2,8 @@
 //! the outputs are flushed to disk once per batch instead of once per file,
 //! and a killed run still never leaves a partial or mixed output file.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,30 +17,10 @@ fn songngu(dir: &Path) -> Command {
     c
 }
 
-/// `n` articles of about 20 KB under `dir/in`, paragraphs of the shipped
-/// example in a different order each.
+/// `n` articles of about 20 KB under `dir/in` (see [`common::articles`])
+/// and a small glossary.
 fn corpus(dir: &Path, n: usize) {
-    let example = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bai-bao-mau.txt"),
-    )
-    .unwrap();
-    let paras: Vec<&str> = example
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    for i in 0..n {
-        let mut body = String::new();
-        let mut k = i;
-        while body.len() < 20_000 {
-            body.push_str(paras[k % paras.len()]);
-            body.push_str("\n\n");
-            k = (k * 7 + 3) % 1_000_003;
-        }
-        let path = dir.join(format!("in/d{}/bai-{i:04}.txt", i % 4));
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, body).unwrap();
-    }
+    common::articles(dir, n, 20_000, "");
     std::fs::write(
         dir.join("g.toml"),
         "[meta]\nsource_lang = \"vi\"\ntarget_lang = \"en\"\n\n[terms]\n\"Ban Bí thư\" = { target = \"Secretariat\" }\n\"Hà Nội\" = { target = \"Hanoi\" }\n",

@@ -3,6 +3,8 @@
 //! them"): the record `.songngu-written` in the output folder, through the
 //! binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -299,42 +301,17 @@ fn a_record_missing_the_newest_hashes_is_completed_by_the_pending_list() {
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
 }
 
-/// `n` articles under `dir/in`, of about `size` bytes.
-fn corpus(dir: &Path, n: usize, size: usize, variant: &str) {
-    let example = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bai-bao-mau.txt"),
-    )
-    .unwrap();
-    let paras: Vec<&str> = example
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    for i in 0..n {
-        let mut body = format!("{variant} {i}.\n\n");
-        let mut k = i;
-        while body.len() < size {
-            body.push_str(paras[k % paras.len()]);
-            body.push_str("\n\n");
-            k = (k * 7 + 3) % 1_000_003;
-        }
-        let path = dir.join(format!("in/d{}/bai-{i:04}.txt", i % 4));
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, body).unwrap();
-    }
-}
-
 /// A real kill -9 in the middle of a run that replaces every output: the
 /// next run finds no output "changed", however far the killed one got.
 #[test]
 fn a_run_killed_midway_leaves_no_false_refusal() {
     let dir = workspace();
     let d = dir.path();
-    corpus(d, 80, 20_000, "Bản một");
+    common::articles(d, 80, 20_000, "Bản một");
     assert!(run(d, &["in", "-o", "out", "-q"]).status.success());
     let pending = d.join("out/.songngu-written.pending");
     for (round, wait_for) in [(2, 8usize), (3, 40)] {
-        corpus(d, 80, 20_000, &format!("Bản {round}"));
+        common::articles(d, 80, 20_000, &format!("Bản {round}"));
         let mut child = songngu(d)
             .args(["run", "in", "-o", "out", "-q"])
             .stdout(Stdio::null())
@@ -367,7 +344,7 @@ fn a_run_killed_midway_leaves_no_false_refusal() {
 fn with_jobs_the_edited_documents_fail_alone() {
     let dir = workspace();
     let d = dir.path();
-    corpus(d, 40, 3_000, "Bản một");
+    common::articles(d, 40, 3_000, "Bản một");
     assert!(
         run(d, &["in", "-o", "out", "-q", "--jobs", "4"])
             .status
@@ -390,7 +367,7 @@ fn with_jobs_the_edited_documents_fail_alone() {
     for (f, text) in edited {
         std::fs::write(d.join(f), text).unwrap();
     }
-    corpus(d, 40, 3_000, "Bản hai");
+    common::articles(d, 40, 3_000, "Bản hai");
     let again = run(d, &["in", "-o", "out", "-q", "--jobs", "4"]);
     assert_eq!(again.status.code(), Some(1));
     let err = stderr(&again);

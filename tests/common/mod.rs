@@ -49,3 +49,34 @@ pub fn songngu(dir: &Path, args: &[&str], stdin: &[u8]) -> (i32, String, String)
     )
 }
 pub mod mt;
+
+/// `n` articles of about `size` bytes under `dir/in/d0` … `d3`, paragraphs
+/// of the shipped example in a different order each; each begins with the
+/// line `{heading} {i}.` unless `heading` is empty.
+pub fn articles(dir: &Path, n: usize, size: usize, heading: &str) {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bai-bao-mau.txt"),
+    )
+    .unwrap();
+    let paras: Vec<&str> = example
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    for i in 0..n {
+        let mut body = if heading.is_empty() {
+            String::new()
+        } else {
+            format!("{heading} {i}.\n\n")
+        };
+        let mut k = i;
+        while body.len() < size {
+            body.push_str(paras[k % paras.len()]);
+            body.push_str("\n\n");
+            k = (k * 7 + 3) % 1_000_003;
+        }
+        let path = dir.join(format!("in/d{}/bai-{i:04}.txt", i % 4));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+}
