@@ -224,9 +224,9 @@ impl Candidate {
     }
 }
 
-/// The most key bytes for which the terms' automaton is a DFA (with 10,000
-/// synthetic terms, 150 KB of keys: 22 MB more than the NFA, 19 % faster).
-const DFA_MAX_KEY_BYTES: usize = 200_000;
+/// The most key bytes for which the terms' automaton keeps the default
+/// dense depth (about 13,000 terms): a bigger one is dense deeper.
+const SHALLOW_MAX_KEY_BYTES: usize = 200_000;
 
 /// Keys to automaton patterns, deduplicated.
 #[derive(Default)]
@@ -304,17 +304,18 @@ impl KeySet {
         b.match_kind(kind);
         if anchored_too {
             b.start_kind(StartKind::Both);
-            // The terms' automaton: states of the first six bytes (a
+            // The terms' automaton is a contiguous NFA (aho-corasick's
+            // default for these sizes), not a DFA: at 1,000 terms a DFA is
+            // 2.4 MB against 150 KB, a full row per state that misses the
+            // first-level cache twice as often, and runs slower by the clock
+            // though it runs fewer instructions (docs/benchmarks.md, session
+            // 11). A big glossary's states of the first six bytes (a
             // syllable and a half, where the search spends its time) look
-            // their next state up in one step instead of scanning a list.
-            // With 100,000 entries: 3 MB more, 5 % fewer instructions.
-            b.dense_depth(6);
-            // A glossary of up to about 13,000 terms gets a DFA: one table
-            // look-up per byte and no failure links to follow, for a few MB
-            // more (the starter glossary: about 2 MB); a bigger one keeps
-            // the NFA, whose size grows with the keys, not with the alphabet.
-            if self.patterns.iter().map(String::len).sum::<usize>() <= DFA_MAX_KEY_BYTES {
-                b.kind(Some(aho_corasick::AhoCorasickKind::DFA));
+            // their next state up in one step instead of scanning a list:
+            // with 100,000 entries 3 MB more, 5 % fewer instructions; a small
+            // one keeps the default three, whose dense states stay in cache.
+            if self.patterns.iter().map(String::len).sum::<usize>() > SHALLOW_MAX_KEY_BYTES {
+                b.dense_depth(6);
             }
         }
         b.build(&self.patterns)
@@ -422,6 +423,9 @@ impl Matcher {
     }
 
     /// Finds every glossary term in `text` (see the module documentation).
+    // Out of line (one call per segment): profiles and the cache
+    // simulation in docs/benchmarks.md attribute the search to it.
+    #[inline(never)]
     pub fn find(&self, text: &str) -> Matches {
         if self.terms.is_none() && self.patterns.is_none() {
             return Matches::default();
