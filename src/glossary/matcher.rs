@@ -1529,21 +1529,94 @@ fn vi_letter(c: char) -> bool {
         )
 }
 
-/// Initial consonants of a Vietnamese syllable, ASCII-folded (`đ` is `d`),
-/// longest first within a letter; none is allowed.
-const INITIALS: [&str; 27] = [
-    "b", "ch", "c", "d", "gh", "gi", "g", "h", "kh", "k", "l", "ngh", "ng", "nh", "n", "m", "ph",
-    "p", "qu", "r", "s", "th", "tr", "t", "v", "x", "",
-];
-/// The vowels of a Vietnamese rhyme, ASCII-folded (`ươ` is `uo`, `iê` is
-/// `ie`, `uyê` is `uye`).
-const VOWELS: [&str; 38] = [
-    "uyu", "uye", "uya", "uou", "uoi", "uay", "oeo", "oay", "oao", "oai", "yeu", "ieu", "ye", "uy",
-    "uu", "uo", "ui", "ue", "ua", "oo", "oi", "oe", "oa", "iu", "ie", "ia", "eu", "eo", "ay", "au",
-    "ao", "ai", "y", "u", "o", "i", "e", "a",
-];
-/// Final consonants (`k` for the names of the Central Highlands: `Đắk Lắk`).
-const FINALS: [&str; 10] = ["", "c", "ch", "k", "m", "n", "ng", "nh", "p", "t"];
+/// Is `b` an initial consonant of a Vietnamese syllable, ASCII-folded
+/// (`đ` is `d`), or none? A `match`: compiled to a switch on the length
+/// and a few compares, not a scan of a list.
+fn vi_initial(b: &[u8]) -> bool {
+    matches!(
+        b,
+        b"" | b"b"
+            | b"c"
+            | b"ch"
+            | b"d"
+            | b"g"
+            | b"gh"
+            | b"gi"
+            | b"h"
+            | b"k"
+            | b"kh"
+            | b"l"
+            | b"m"
+            | b"n"
+            | b"ng"
+            | b"ngh"
+            | b"nh"
+            | b"p"
+            | b"ph"
+            | b"qu"
+            | b"r"
+            | b"s"
+            | b"t"
+            | b"th"
+            | b"tr"
+            | b"v"
+            | b"x"
+    )
+}
+
+/// Are `b` the vowels of a Vietnamese rhyme, ASCII-folded (`ươ` is `uo`,
+/// `iê` is `ie`, `uyê` is `uye`)?
+fn vi_vowels(b: &[u8]) -> bool {
+    matches!(
+        b,
+        b"a" | b"e"
+            | b"i"
+            | b"o"
+            | b"u"
+            | b"y"
+            | b"ai"
+            | b"ao"
+            | b"au"
+            | b"ay"
+            | b"eo"
+            | b"eu"
+            | b"ia"
+            | b"ie"
+            | b"iu"
+            | b"oa"
+            | b"oe"
+            | b"oi"
+            | b"oo"
+            | b"ua"
+            | b"ue"
+            | b"ui"
+            | b"uo"
+            | b"uu"
+            | b"uy"
+            | b"ye"
+            | b"ieu"
+            | b"oai"
+            | b"oao"
+            | b"oay"
+            | b"oeo"
+            | b"uay"
+            | b"uoi"
+            | b"uou"
+            | b"uya"
+            | b"uye"
+            | b"uyu"
+            | b"yeu"
+    )
+}
+
+/// Is `b` a final consonant, or none (`k` for the names of the Central
+/// Highlands: `Đắk Lắk`)?
+fn vi_final(b: &[u8]) -> bool {
+    matches!(
+        b,
+        b"" | b"c" | b"ch" | b"k" | b"m" | b"n" | b"ng" | b"nh" | b"p" | b"t"
+    )
+}
 
 /// Is `word` one Vietnamese syllable by its letters: an initial, a rhyme's
 /// vowels, a final (`Nga`, `Nguyễn`, `Đắk`), and no other letter? `Putin`,
@@ -1578,8 +1651,8 @@ fn vietnamese_syllable(word: &str) -> bool {
     let (initial, vowels, fin) = (&w[..v0], &w[v0..v1], &w[v1..]);
     let rhyme_ok = |vowels: &[u8]| {
         !vowels.is_empty()
-            && VOWELS.iter().any(|v| v.as_bytes() == vowels)
-            && FINALS.iter().any(|f| f.as_bytes() == fin)
+            && vi_vowels(vowels)
+            && vi_final(fin)
             // `oo` only in `boong`, `xoong`, `moóc`.
             && (vowels != b"oo" || fin == b"ng" || fin == b"c")
     };
@@ -1587,7 +1660,7 @@ fn vietnamese_syllable(word: &str) -> bool {
     match initial {
         b"g" if vowels.first() == Some(&b'i') => rhyme_ok(vowels) || rhyme_ok(&vowels[1..]),
         b"q" if vowels.first() == Some(&b'u') => rhyme_ok(&vowels[1..]),
-        _ => INITIALS.iter().any(|i| i.as_bytes() == initial) && rhyme_ok(vowels),
+        _ => vi_initial(initial) && rhyme_ok(vowels),
     }
 }
 
