@@ -807,9 +807,14 @@ fn lines(text: &str) -> Vec<Line> {
     let mut para = 0;
     let mut in_para = false;
     let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let (s, e) = trim_span(text, pos, pos + line.len());
-        pos += line.len();
+    // The ends of `split_inclusive('\n')`'s pieces, found by memchr.
+    let last = (!text.ends_with('\n') && !text.is_empty()).then_some(text.len());
+    for end in memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(|i| i + 1)
+        .chain(last)
+    {
+        let (s, e) = trim_span(text, pos, end);
+        pos = end;
         if s == e {
             if in_para {
                 para += 1;
@@ -2225,6 +2230,43 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lines found by memchr are `split_inclusive('\n')`'s pieces,
+    /// trimmed, blank ones ending a paragraph.
+    #[test]
+    fn lines_are_the_trimmed_pieces_between_line_feeds() {
+        let reference = |text: &str| {
+            let (mut out, mut para, mut in_para, mut pos) = (Vec::new(), 0, false, 0);
+            for piece in text.split_inclusive('\n') {
+                let (s, e) = trim_span(text, pos, pos + piece.len());
+                pos += piece.len();
+                if s == e {
+                    para += usize::from(in_para);
+                    in_para = false;
+                } else {
+                    in_para = true;
+                    out.push((para, s, e));
+                }
+            }
+            out
+        };
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "\n\na",
+            " a \n\n \n b\nc ",
+            "Hà Nội\n\nđ\n\n\n",
+            "x\r\ny",
+        ] {
+            let got: Vec<_> = lines(text)
+                .iter()
+                .map(|l| (l.para, l.start, l.end))
+                .collect();
+            assert_eq!(got, reference(text), "{text:?}");
+        }
+    }
 
     /// A document segmented part by part ([`Parts`]) in `block`-byte
     /// pieces: its spans as offsets into the whole text, and the most
