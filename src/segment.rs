@@ -1555,9 +1555,8 @@ fn header_piece(piece: &str) -> bool {
     /// bound counted below: a bounded repeat of a Unicode class compiles
     /// to one copy of the class per repeat (40 copies took a third of the
     /// process's start).
-    const PLACE_DATE: &str = concat!(
-        r"^\p{Lu}[\p{L}\p{M} .]*,\s*ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}$",
-    );
+    const PLACE_DATE: &str =
+        r"^\p{Lu}[\p{L}\p{M} .]*,\s*ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}$";
     static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
     let (piece_re, place_date) = RE.get_or_init(|| {
         (
