@@ -367,6 +367,12 @@ impl Pipeline {
         stages.plan(inputs, out_dir, formats)?;
         let flush = crate::atomic::Flush::new();
         let root = crate::atomic::OutputFolder::new(out_dir)?;
+        // One run at a time writes into a folder (its record holds what it wrote).
+        let dry_run =
+            (stages.translate.as_ref()).is_some_and(|m| m.lock().is_ok_and(|m| m.is_dry_run()));
+        let _lock = (!dry_run)
+            .then(|| formats::record::RunLock::take(out_dir))
+            .transpose()?;
         let record = formats::record::OutputRecord::open(out_dir, self.batch.overwrite_edited)?;
         let translating = stages.translate.is_some();
         let (workers, chunk) = if translating {

@@ -438,6 +438,11 @@ pub struct WalkOptions<'a> {
     /// [`earlier_outputs`]): [`collect`] does not read them, they are in
     /// [`Collected::earlier_outputs`].
     pub skip_aligned_outputs: bool,
+    /// The output folder's record ([`crate::formats::record::Recorded`]): in a
+    /// walk of that folder (or of a folder inside it), the files it names are
+    /// outputs, whatever their lines: [`collect`] does not read them, they
+    /// are in [`Collected::recorded_outputs`].
+    pub recorded: Option<&'a crate::formats::record::Recorded>,
 }
 
 /// Is `name` hidden: one dot, then anything but a dot (`.git`, `.txt`,
@@ -715,6 +720,9 @@ pub struct Collected {
     /// Files a walk found that are line-aligned outputs of a run
     /// ([`WalkOptions::skip_aligned_outputs`]), not read.
     pub earlier_outputs: Vec<PathBuf>,
+    /// Other files a walk found that the output folder's record names
+    /// ([`WalkOptions::recorded`]), not read.
+    pub recorded_outputs: Vec<PathBuf>,
 }
 
 /// The inputs named on the command line, in order: files as given (any
@@ -809,6 +817,13 @@ pub fn collect_matching(
             let (old, files): (Vec<PathBuf>, Vec<PathBuf>) =
                 found.files.into_iter().partition(|f| earlier.contains(f));
             out.earlier_outputs.extend(old);
+            let inside = options.recorded.and_then(|r| Some((r, r.inside(p)?)));
+            let (old, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
+                inside
+                    .as_ref()
+                    .is_some_and(|(r, at)| r.names(&at.join(f.strip_prefix(p).unwrap_or(f))))
+            });
+            out.recorded_outputs.extend(old);
             let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = files
                 .into_iter()
                 .map(|f| (f, None))
@@ -839,12 +854,18 @@ pub fn collect_matching(
         }
     }
     // A folder given twice (or inside another given) reports once.
-    for v in [&mut out.skipped, &mut out.hidden, &mut out.earlier_outputs] {
+    for v in [
+        &mut out.skipped,
+        &mut out.hidden,
+        &mut out.earlier_outputs,
+        &mut out.recorded_outputs,
+    ] {
         v.sort();
         v.dedup();
     }
     // A file left out of a walk but named too is read: not reported.
-    if !out.hidden.is_empty() || !out.earlier_outputs.is_empty() {
+    if !out.hidden.is_empty() || !out.earlier_outputs.is_empty() || !out.recorded_outputs.is_empty()
+    {
         let id = |p: &Path| std::fs::metadata(p).ok().map(|m| file_id(p, &m));
         let read: std::collections::HashSet<FileId> = out
             .inputs
@@ -852,7 +873,11 @@ pub fn collect_matching(
             .filter(|i| !i.is_stdin() && !i.is_unreadable())
             .filter_map(|i| id(&i.path))
             .collect();
-        for v in [&mut out.hidden, &mut out.earlier_outputs] {
+        for v in [
+            &mut out.hidden,
+            &mut out.earlier_outputs,
+            &mut out.recorded_outputs,
+        ] {
             v.retain(|p| id(p).is_none_or(|i| !read.contains(&i)));
         }
     }
