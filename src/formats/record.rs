@@ -12,8 +12,16 @@
 //! is the one songngu wrote (no read); otherwise its bytes are hashed and
 //! compared. A file that matches no entry of its name was changed since:
 //! its document fails ([`crate::Error::OutputEdited`]) and none of its
-//! files is written. A file the record does not name (an older songngu's
-//! output, a folder copied without the record) is replaced as before.
+//! files is written. A file the record does not name is replaced as before
+//! (an older songngu's output, a folder copied without the record) unless
+//! it came to its name after the record's `# created` time (a hand-made
+//! file), or the record has lines that cannot be read (they are skipped,
+//! [`Recorded::warnings`]; such a record is not rewritten). A record in a
+//! folder above or below the output folder that a run would bypass stops
+//! it ([`OutputRecord::open`], [`OutputRecord::check_folder`]).
+//!
+//! **One run at a time**: a run holds `OUT/.songngu-written.lock`
+//! ([`RunLock`], an advisory lock) while it reads and writes the record.
 //!
 //! **Crash safety**: the record is rewritten once, at the end of the run
 //! ([`OutputRecord::save`], atomically, flushed with the run's outputs). Before
@@ -27,7 +35,7 @@
 //! ([`OutputRecord::settle`]). Several threads of one run share one [`OutputRecord`].
 //!
 //! Format (text, one entry a line, the first line `songngu-written 1`,
-//! lines starting with `#` are comments):
+//! lines starting with `#` are comments, `# created NANOS` among them):
 //! `HASH SIZE MTIME INODE NAME`: the hash in 32 hex digits, the size in
 //! bytes, the modification time in nanoseconds since 1970 (UTC), the
 //! inode number (0 where the system has none), the file's path inside
@@ -623,7 +631,8 @@ fn check_above(dir: &Path) -> Result<()> {
         if named.is_none() && parsed.bad.is_empty() {
             continue;
         }
-        let example = named.map_or_else(String::new, |k| format!(" ({}{k}…)", above.display()));
+        let example =
+            named.map_or_else(String::new, |k| format!(" ({}…)", above.join(k).display()));
         return Err(Error::OutputRecord {
             path: record,
             message: format!(
@@ -795,8 +804,11 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
     let text = String::from_utf8_lossy(&bytes);
     let cut = !text.is_empty() && !text.ends_with('\n');
     if header && text.is_empty() {
-        into.bad
-            .push((1, "the file is empty, not songngu's record".to_owned()));
+        into.bad.push((
+            1,
+            "the file is empty (songngu's record starts with the line `songngu-written 1`)"
+                .to_owned(),
+        ));
         return Ok(false);
     }
     let count = text.split('\n').count();
