@@ -948,6 +948,16 @@ mod tests {
         OutputRecord::entry(Path::new(rel), hash, &file.metadata().unwrap())
     }
 
+    /// A run into `dir` that writes `files`, saved and settled.
+    fn run_writing(dir: &Path, files: &[(&str, &[u8])]) {
+        let r = OutputRecord::open(dir, false).unwrap();
+        let entries: Vec<NewEntry> = files.iter().map(|(f, b)| written(dir, f, b)).collect();
+        r.before_commit(&entries).unwrap();
+        r.committed(entries);
+        r.save(&crate::atomic::Flush::new()).unwrap();
+        r.settle();
+    }
+
     fn changed(r: &OutputRecord, dir: &Path, rel: &str) -> bool {
         let path = dir.join(rel);
         let meta = std::fs::symlink_metadata(&path).ok();
@@ -1052,13 +1062,7 @@ mod tests {
     fn lines_that_cannot_be_read_are_skipped_and_leave_nothing_unprotected() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let r = OutputRecord::open(d, false).unwrap();
-        let a = written(d, "a.tsv", b"a\n");
-        let b = written(d, "b.xlf", b"b\n");
-        r.before_commit(&[a.clone(), b.clone()]).unwrap();
-        r.committed(vec![a, b]);
-        r.save(&crate::atomic::Flush::new()).unwrap();
-        r.settle();
+        run_writing(d, &[("a.tsv", b"a\n"), ("b.xlf", b"b\n")]);
         let good = std::fs::read_to_string(d.join(RECORD)).unwrap();
         assert!(good.contains("\n# created "), "{good}");
         // A hand-made line, then the last line cut inside its name.
@@ -1106,11 +1110,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::write(d.join("old.en.txt"), b"from before the record\n").unwrap();
-        let r = OutputRecord::open(d, false).unwrap();
-        let a = written(d, "a.tsv", b"a\n");
-        r.before_commit(std::slice::from_ref(&a)).unwrap();
-        r.committed(vec![a]);
-        r.save(&crate::atomic::Flush::new()).unwrap();
+        run_writing(d, &[("a.tsv", b"a\n")]);
         let r = OutputRecord::open(d, false).unwrap();
         assert!(r.parsed.created.is_some());
         assert!(!changed(&r, d, "old.en.txt"));
