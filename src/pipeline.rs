@@ -225,6 +225,9 @@ pub struct BatchOutcome {
     pub documents: Vec<DocOutcome>,
     /// The translate stage's counts, with an engine.
     pub translation: Option<MtReport>,
+    /// The lines of the output folder's record that could not be read
+    /// ([`formats::record::OutputRecord::warnings`]).
+    pub record_warnings: Vec<String>,
 }
 
 impl BatchOutcome {
@@ -428,7 +431,9 @@ impl Pipeline {
         record.save(&flush)?;
         flush.flush()?;
         record.settle();
-        Ok(done.finish(translating))
+        let mut outcome = done.finish(translating);
+        outcome.record_warnings = record.warnings();
+        Ok(outcome)
     }
 }
 
@@ -462,6 +467,7 @@ impl Done {
         BatchOutcome {
             documents: self.groups.into_iter().flat_map(|(_, o)| o).collect(),
             translation: translating.then_some(self.report),
+            record_warnings: Vec::new(),
         }
     }
 }
@@ -1257,6 +1263,7 @@ mod tests {
                 failed: 2,
                 ..MtReport::default()
             }),
+            record_warnings: Vec::new(),
         };
         assert_eq!(outcome.untranslated(), 2);
         assert!(!outcome.is_complete());

@@ -89,18 +89,16 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     // entered, and the line-aligned txt outputs of a run are not read;
     // hidden entries neither. Each is reported (docs/output-naming.md,
     // "Which files a folder gives").
-    // The files the output folder's record names are outputs too; lines
-    // of it that cannot be read are said (docs/output-naming.md).
-    let recorded = songngu::formats::record::Recorded::read(&out_dir).map_err(BeforeWork)?;
-    for w in recorded.warnings() {
-        eprintln!("songngu: warning: {w}");
-    }
+    // In a walk of the output folder, the files its record names are
+    // outputs too (docs/output-naming.md).
+    let recorded =
+        songngu::formats::record::Recorded::for_walk(&out_dir, &args.inputs).map_err(BeforeWork)?;
     let walk = songngu::reader::WalkOptions {
         follow_links: args.follow_links,
         skip: Some(&out_dir),
         skip_hidden: true,
         skip_aligned_outputs: true,
-        recorded: Some(&recorded),
+        recorded: recorded.as_ref(),
     };
     // A missing input is a usage error (exit 2): nothing has run yet.
     let collected = songngu::reader::collect(&args.inputs, walk).map_err(BeforeWork)?;
@@ -160,6 +158,10 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     let started = Instant::now();
     let outcome = pipeline.run(inputs, &out_dir, &bar)?;
     bar.finish();
+    // Lines of the output folder's record that could not be read.
+    for w in &outcome.record_warnings {
+        eprintln!("songngu: warning: {w}");
+    }
     let elapsed = started.elapsed().as_secs_f64();
     if !bar.showed_errors() {
         report::failures(&outcome);

@@ -167,16 +167,23 @@ struct Parsed {
     created: Option<i128>,
     /// The record's lines that cannot be read: line number and why.
     bad: Vec<(usize, String)>,
+    /// Keep only the entries of names a walk could take for an article
+    /// (`.txt`, `.md`).
+    texts_only: bool,
 }
 
 impl Parsed {
     /// The record of `dir` and its pending list; whether the pending list
     /// ends inside a line.
     fn of(dir: &Path) -> Result<(Parsed, bool)> {
-        let mut parsed = Parsed::default();
-        read_into(&dir.join(RECORD), true, &mut parsed)?;
-        let cut = read_into(&dir.join(PENDING), false, &mut parsed)?;
-        Ok((parsed, cut))
+        Parsed::default().read(dir)
+    }
+
+    /// [`Parsed::of`] into `self`.
+    fn read(mut self, dir: &Path) -> Result<(Parsed, bool)> {
+        read_into(&dir.join(RECORD), true, &mut self)?;
+        let cut = read_into(&dir.join(PENDING), false, &mut self)?;
+        Ok((self, cut))
     }
 
     /// The numbers of the lines that cannot be read (`3, 7`).
@@ -199,13 +206,39 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// The names in the record of the output folder `dir` that a walk of
+    /// one of the folders `inputs` could take for articles: `None` when no
+    /// input is that folder or inside it (a walk does not enter it
+    /// otherwise, [`crate::reader::WalkOptions::skip`]).
+    ///
+    /// # Errors
+    /// As [`OutputRecord::open`].
+    pub fn for_walk(dir: &Path, inputs: &[PathBuf]) -> Result<Option<Recorded>> {
+        let Ok(root) = std::fs::canonicalize(dir) else {
+            return Ok(None);
+        };
+        let walked = inputs
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .any(|p| p.starts_with(&root));
+        if walked {
+            Recorded::read(dir).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The record (and pending list) of the output folder `dir`; nothing
     /// when there is none.
     ///
     /// # Errors
     /// As [`OutputRecord::open`].
     pub fn read(dir: &Path) -> Result<Recorded> {
-        let (parsed, _) = Parsed::of(dir)?;
+        let only_texts = Parsed {
+            texts_only: true,
+            ..Parsed::default()
+        };
+        let (parsed, _) = only_texts.read(dir)?;
         Ok(Recorded {
             root: std::fs::canonicalize(dir).ok(),
             record: dir.join(RECORD),
@@ -230,18 +263,22 @@ impl Recorded {
     /// A warning for each line of the record that cannot be read, saying
     /// what follows and what to do.
     pub fn warnings(&self) -> Vec<String> {
-        self.bad
-            .iter()
-            .map(|(n, why)| {
-                format!(
-                    "{}:{n}: {why}; the line is skipped. Until it is mended or deleted, songngu \
-                     replaces no output this record does not name (their documents fail, their \
-                     files are kept) and does not rewrite the record (new entries go to {PENDING})",
-                    crate::diagnostic::shown(&self.record)
-                )
-            })
-            .collect()
+        warnings(&self.record, &self.bad)
     }
+}
+
+/// A warning for each line of `record` that cannot be read (`bad`).
+fn warnings(record: &Path, bad: &[(usize, String)]) -> Vec<String> {
+    bad.iter()
+        .map(|(n, why)| {
+            format!(
+                "{}:{n}: {why}; the line is skipped. Until it is mended or deleted, songngu \
+                 replaces no output this record does not name (their documents fail, their \
+                 files are kept) and does not rewrite the record (new entries go to {PENDING})",
+                crate::diagnostic::shown(record)
+            )
+        })
+        .collect()
 }
 
 /// A run's exclusive hold on its output folder: an advisory lock on
@@ -364,8 +401,9 @@ pub struct OutputRecord {
     /// The pending list ends inside a line (a write cut short).
     cut: bool,
     /// Subfolders of the folder checked for a record of their own (see
-    /// [`OutputRecord::check_folder`]): whether they hold one.
-    nested: Mutex<HashMap<PathBuf, bool>>,
+    /// [`OutputRecord::check_folder`]): the folder on their path that holds
+    /// one, if any.
+    nested: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     state: Mutex<State>,
 }
 
@@ -404,6 +442,12 @@ impl OutputRecord {
             nested: Mutex::new(HashMap::new()),
             state: Mutex::new(State::default()),
         })
+    }
+
+    /// A warning for each line of the record that cannot be read, as the
+    /// run began ([`Recorded::warnings`]).
+    pub fn warnings(&self) -> Vec<String> {
+        warnings(&self.dir.join(RECORD), &self.parsed.bad)
     }
 
     /// Whether changed outputs are replaced (`--overwrite-edited`), each kept
@@ -483,33 +527,42 @@ impl OutputRecord {
     /// # Errors
     /// [`Error::OutputRecord`] naming that record.
     pub fn check_folder(&self, rel: &Path, input: &str) -> Result<()> {
-        let mut sub = PathBuf::new();
-        let folders = rel.parent().map(Path::components).into_iter().flatten();
-        for c in folders.filter(|c| matches!(c, Component::Normal(_))) {
-            sub.push(c);
-            let record = self.dir.join(&sub).join(RECORD);
-            let held = *self
-                .nested
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .entry(sub.clone())
-                .or_insert_with(|| std::fs::symlink_metadata(&record).is_ok());
-            if held {
-                let folder = self.dir.join(&sub);
-                return Err(Error::OutputRecord {
-                    message: format!(
-                        "{} holds the record of a run into it, which a run into {} does not \
-                         keep; none of the outputs of {input} were written: run that input with \
-                         -o {}, or choose another output folder (see docs/output-naming.md)",
-                        crate::diagnostic::shown(&folder),
-                        crate::diagnostic::shown(&self.dir),
-                        crate::diagnostic::shown(&folder)
-                    ),
-                    path: record,
-                });
+        let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) else {
+            return Ok(());
+        };
+        let mut nested = self.nested.lock().unwrap_or_else(PoisonError::into_inner);
+        let found = match nested.get(parent) {
+            Some(found) => found.clone(),
+            None => {
+                let mut sub = PathBuf::new();
+                let found = parent
+                    .components()
+                    .filter(|c| matches!(c, Component::Normal(_)))
+                    .find_map(|c| {
+                        sub.push(c);
+                        let folder = self.dir.join(&sub);
+                        std::fs::symlink_metadata(folder.join(RECORD))
+                            .is_ok()
+                            .then_some(folder)
+                    });
+                nested.insert(parent.to_path_buf(), found.clone());
+                found
             }
-        }
-        Ok(())
+        };
+        let Some(folder) = found else {
+            return Ok(());
+        };
+        Err(Error::OutputRecord {
+            message: format!(
+                "{} holds the record of a run into it, which a run into {} does not keep; none \
+                 of the outputs of {input} were written: run that input with -o {}, or choose \
+                 another output folder (see docs/output-naming.md)",
+                crate::diagnostic::shown(&folder),
+                crate::diagnostic::shown(&self.dir),
+                crate::diagnostic::shown(&folder)
+            ),
+            path: folder.join(RECORD),
+        })
     }
 
     /// The entry of the output `rel` whose contents hash to `hash`, written
@@ -801,7 +854,11 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
     let Some(bytes) = read_bytes(path)? else {
         return Ok(false);
     };
-    let text = String::from_utf8_lossy(&bytes);
+    // Not UTF-8 (damage): its bad lines are named as such.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(&bytes),
+    };
     let cut = !text.is_empty() && !text.ends_with('\n');
     if header && text.is_empty() {
         into.bad.push((
@@ -854,7 +911,10 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
             }
             continue;
         };
-        let entries = into.known.entry(k).or_default();
+        if into.texts_only && !is_text(k) {
+            continue;
+        }
+        let entries = into.known.entry(k.to_owned()).or_default();
         if !entries.contains(&e) {
             entries.push(e);
         }
@@ -862,8 +922,15 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
     Ok(cut)
 }
 
+/// Whether the record's name `k` is one a walk could take for an article
+/// (`.txt`, `.md`).
+fn is_text(k: &str) -> bool {
+    let ext = k.rsplit_once('.').map_or("", |(_, e)| e);
+    ext.eq_ignore_ascii_case("txt") || ext.eq_ignore_ascii_case("md")
+}
+
 /// One line of the record: the name and its entry.
-fn parse_line(l: &str) -> Option<(String, Entry)> {
+fn parse_line(l: &str) -> Option<(&str, Entry)> {
     let mut f = l.splitn(5, ' ');
     let hash = f.next().filter(|h| h.len() == 32)?;
     let hash = u128::from_str_radix(hash, 16).ok()?;
@@ -874,7 +941,7 @@ fn parse_line(l: &str) -> Option<(String, Entry)> {
         .next()
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_graphic()))?;
     Some((
-        name.to_owned(),
+        name,
         Entry {
             hash,
             stamp: Stamp { size, mtime, ino },
@@ -980,10 +1047,7 @@ mod tests {
         };
         let mut text = String::new();
         line(&mut text, "x/b\\x20c", &e);
-        assert_eq!(
-            parse_line(text.trim_end()),
-            Some(("x/b\\x20c".to_owned(), e))
-        );
+        assert_eq!(parse_line(text.trim_end()), Some(("x/b\\x20c", e)));
         assert_eq!(time(-5), UNIX_EPOCH - Duration::from_nanos(5));
         assert_eq!(nanos(time(-5)), -5);
     }
