@@ -87,10 +87,9 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     super::warn_if_empty(&glossary, &warnings, &config, quiet);
     // A run's own outputs are never its articles: the output folder is not
     // entered, and the line-aligned txt outputs of a run are not read;
-    // hidden entries neither. Each is reported (docs/output-naming.md,
+    // hidden entries neither; in a walk of the output folder, the files its
+    // record names are outputs too. Each is reported (docs/output-naming.md,
     // "Which files a folder gives").
-    // In a walk of the output folder, the files its record names are
-    // outputs too (docs/output-naming.md).
     let recorded =
         songngu::formats::record::Recorded::for_walk(&out_dir, &args.inputs).map_err(BeforeWork)?;
     let walk = songngu::reader::WalkOptions {
