@@ -438,11 +438,31 @@ pub struct WalkOptions<'a> {
     /// [`earlier_outputs`]): [`collect`] does not read them, they are in
     /// [`Collected::earlier_outputs`].
     pub skip_aligned_outputs: bool,
-    /// The output folder's record ([`crate::formats::record::Recorded`]): in a
-    /// walk of that folder (or of a folder inside it), the files it names are
-    /// outputs, whatever their lines: [`collect`] does not read them, they
-    /// are in [`Collected::recorded_outputs`].
-    pub recorded: Option<&'a crate::formats::record::Recorded>,
+    /// The files an output folder's record names: in a walk of that folder
+    /// (or of a folder inside it), they are outputs, whatever their lines:
+    /// [`collect`] does not read them, they are in
+    /// [`Collected::recorded_outputs`].
+    pub recorded: Option<&'a KnownOutputs>,
+}
+
+/// Files of an output folder that are outputs whatever they hold (those
+/// its record of what `songngu run` wrote names, see
+/// `formats::record::Recorded`).
+#[derive(Debug, Default)]
+pub struct KnownOutputs {
+    /// The output folder, resolved.
+    pub root: PathBuf,
+    /// The files, each by its path inside the folder.
+    pub files: std::collections::HashSet<PathBuf>,
+}
+
+impl KnownOutputs {
+    /// Where the walked folder `walked` is inside the output folder (empty
+    /// for the folder itself), if it is.
+    fn inside(&self, walked: &Path) -> Option<PathBuf> {
+        let walked = std::fs::canonicalize(walked).ok()?;
+        walked.strip_prefix(&self.root).ok().map(Path::to_path_buf)
+    }
 }
 
 /// Is `name` hidden: one dot, then anything but a dot (`.git`, `.txt`,
@@ -819,9 +839,9 @@ pub fn collect_matching(
             out.earlier_outputs.extend(old);
             let inside = options.recorded.and_then(|r| Some((r, r.inside(p)?)));
             let (old, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
-                inside
-                    .as_ref()
-                    .is_some_and(|(r, at)| r.names(&at.join(f.strip_prefix(p).unwrap_or(f))))
+                inside.as_ref().is_some_and(|(r, at)| {
+                    r.files.contains(&at.join(f.strip_prefix(p).unwrap_or(f)))
+                })
             });
             out.recorded_outputs.extend(old);
             let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = files

@@ -90,8 +90,14 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     // hidden entries neither; in a walk of the output folder, the files its
     // record names are outputs too. Each is reported (docs/output-naming.md,
     // "Which files a folder gives").
-    let recorded =
-        songngu::formats::record::Recorded::for_walk(&out_dir, &args.inputs).map_err(BeforeWork)?;
+    let recorded = songngu::formats::record::Recorded::for_walk(&out_dir, &args.inputs)
+        .map_err(BeforeWork)?
+        .and_then(|r| {
+            Some(songngu::reader::KnownOutputs {
+                root: r.root()?.to_path_buf(),
+                files: r.files().collect(),
+            })
+        });
     let walk = songngu::reader::WalkOptions {
         follow_links: args.follow_links,
         skip: Some(&out_dir),

@@ -247,17 +247,15 @@ impl Recorded {
         })
     }
 
-    /// Where the walked folder `walked` is inside the output folder (`""`
-    /// for the folder itself), if it is.
-    pub fn inside(&self, walked: &Path) -> Option<PathBuf> {
-        let root = self.root.as_ref()?;
-        let walked = std::fs::canonicalize(walked).ok()?;
-        walked.strip_prefix(root).ok().map(Path::to_path_buf)
+    /// The output folder, resolved (`None`: it does not exist).
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
     }
 
-    /// Whether the record names the output `rel` of the folder.
-    pub fn names(&self, rel: &Path) -> bool {
-        self.names.contains(&key(rel))
+    /// The files the record names (that a walk could take for articles),
+    /// each by its path inside the output folder.
+    pub fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        self.names.iter().map(|k| unkey(k))
     }
 
     /// A warning for each line of the record that cannot be read, saying
@@ -775,6 +773,35 @@ fn key(rel: &Path) -> String {
     out
 }
 
+/// The path inside the folder that the record's name `k` stands for (the
+/// reverse of [`key`]).
+fn unkey(k: &str) -> PathBuf {
+    let mut bytes = Vec::with_capacity(k.len());
+    let mut rest = k.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = tail.get(1..3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(byte) if b == b'\\' && tail.first() == Some(&b'x') => {
+                bytes.push(byte);
+                rest = &tail[3..];
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
 /// Appends the line of `key`'s entry `e` to `out`.
 fn line(out: &mut String, key: &str, e: &Entry) {
     use std::fmt::Write as _;
@@ -1037,6 +1064,9 @@ mod tests {
     fn names_are_printable_ascii_with_slashes() {
         assert_eq!(key(Path::new("./x/b c\\d.jsonl")), "x/b\\x20c\\x5cd.jsonl");
         assert_eq!(key(Path::new("bài.vi.txt")), "b\\xc3\\xa0i.vi.txt");
+        for p in ["x/b c\\d.jsonl", "bài.vi.txt", "a\\x41.txt"] {
+            assert_eq!(unkey(&key(Path::new(p))), Path::new(p));
+        }
         let e = Entry {
             hash: u128::MAX - 7,
             stamp: Stamp {
