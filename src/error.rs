@@ -183,14 +183,25 @@ pub enum Error {
     /// An output `songngu run` would replace was changed since it wrote it
     /// (a translator's edits, a CAT tool's save): the document failed and
     /// none of its files was written.
-    #[error("{}", edited_message(input, files, written))]
+    #[error("{}", edited_message(input, files, why))]
     OutputEdited {
         /// The input whose outputs they are.
         input: PathBuf,
         /// The outputs changed (at least one).
         files: Vec<PathBuf>,
-        /// When songngu wrote the first of them.
-        written: std::time::SystemTime,
+        /// Why the first of them is taken for changed.
+        why: Edited,
+    },
+    /// The output folder's record of what `songngu run` wrote there
+    /// (`.songngu-written`, its pending list or its lock) cannot be used: a
+    /// link, too large, another run holding the folder, another run's
+    /// record in the way.
+    #[error("{}: {message}", crate::diagnostic::shown(path))]
+    OutputRecord {
+        /// The file concerned.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
     },
     /// The output folder named is a file.
     #[error(
@@ -235,11 +246,32 @@ fn parse_message(
     }
 }
 
-fn edited_message(
-    input: &std::path::Path,
-    files: &[PathBuf],
-    written: &std::time::SystemTime,
-) -> String {
+/// Why `songngu run` takes an existing output for someone's work
+/// ([`Error::OutputEdited`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edited {
+    /// The record names it, and it was changed since songngu wrote it (at
+    /// this time).
+    Changed(std::time::SystemTime),
+    /// The record does not name it, and the record is older than the file
+    /// (kept since this time): it is not one songngu wrote.
+    NotNamed {
+        /// The record.
+        record: PathBuf,
+        /// When the record was started.
+        since: std::time::SystemTime,
+    },
+    /// The record does not name it, and some of its lines cannot be read
+    /// (they could have named it).
+    Unvouched {
+        /// The record.
+        record: PathBuf,
+        /// The lines that cannot be read (`4, 9`).
+        lines: String,
+    },
+}
+
+fn edited_message(input: &std::path::Path, files: &[PathBuf], why: &Edited) -> String {
     let first = files
         .first()
         .map_or_else(String::new, |f| crate::diagnostic::shown(f));
@@ -270,10 +302,35 @@ fn edited_message(
     } else {
         "move the file away to keep it, or run with --overwrite-edited to replace it".to_owned()
     };
+    let (cause, fix) = match why {
+        Edited::Changed(written) => (
+            format!(
+                "was changed since songngu wrote it ({})",
+                httpdate::fmt_http_date(*written)
+            ),
+            String::new(),
+        ),
+        Edited::NotNamed { record, since } => (
+            format!(
+                "is not a file songngu wrote: its record {}, kept since {}, does not name it, \
+                 and the file is newer",
+                crate::diagnostic::shown(record),
+                httpdate::fmt_http_date(*since)
+            ),
+            String::new(),
+        ),
+        Edited::Unvouched { record, lines } => (
+            format!(
+                "may have been changed: songngu's record {} does not name it, and its line(s) \
+                 {lines} cannot be read",
+                crate::diagnostic::shown(record)
+            ),
+            " (or mend those lines of the record)".to_owned(),
+        ),
+    };
     format!(
-        "{first} was changed since songngu wrote it ({}){others}; none of the outputs of {} \
-         were written, so the change is kept: {what}",
-        httpdate::fmt_http_date(*written),
+        "{first} {cause}{others}; none of the outputs of {} were written, so the change is \
+         kept: {what}{fix}",
         crate::diagnostic::shown(input)
     )
 }

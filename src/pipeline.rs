@@ -225,6 +225,9 @@ pub struct BatchOutcome {
     pub documents: Vec<DocOutcome>,
     /// The translate stage's counts, with an engine.
     pub translation: Option<MtReport>,
+    /// The lines of the output folder's record that could not be read
+    /// ([`formats::record::OutputRecord::warnings`]).
+    pub record_warnings: Vec<String>,
 }
 
 impl BatchOutcome {
@@ -367,6 +370,12 @@ impl Pipeline {
         stages.plan(inputs, out_dir, formats)?;
         let flush = crate::atomic::Flush::new();
         let root = crate::atomic::OutputFolder::new(out_dir)?;
+        // One run at a time writes into a folder (its record holds what it wrote).
+        let dry_run =
+            (stages.translate.as_ref()).is_some_and(|m| m.lock().is_ok_and(|m| m.is_dry_run()));
+        let _lock = (!dry_run)
+            .then(|| formats::record::RunLock::take(out_dir))
+            .transpose()?;
         let record = formats::record::OutputRecord::open(out_dir, self.batch.overwrite_edited)?;
         let translating = stages.translate.is_some();
         let (workers, chunk) = if translating {
@@ -422,7 +431,9 @@ impl Pipeline {
         record.save(&flush)?;
         flush.flush()?;
         record.settle();
-        Ok(done.finish(translating))
+        let mut outcome = done.finish(translating);
+        outcome.record_warnings = record.warnings();
+        Ok(outcome)
     }
 }
 
@@ -456,6 +467,7 @@ impl Done {
         BatchOutcome {
             documents: self.groups.into_iter().flat_map(|(_, o)| o).collect(),
             translation: translating.then_some(self.report),
+            record_warnings: Vec::new(),
         }
     }
 }
@@ -1251,6 +1263,7 @@ mod tests {
                 failed: 2,
                 ..MtReport::default()
             }),
+            record_warnings: Vec::new(),
         };
         assert_eq!(outcome.untranslated(), 2);
         assert!(!outcome.is_complete());

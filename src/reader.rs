@@ -443,6 +443,31 @@ pub struct WalkOptions<'a> {
     /// [`earlier_outputs`]): [`collect`] does not read them, they are in
     /// [`Collected::earlier_outputs`].
     pub skip_aligned_outputs: bool,
+    /// The files an output folder's record names: in a walk of that folder
+    /// (or of a folder inside it), they are outputs, whatever their lines:
+    /// [`collect`] does not read them, they are in
+    /// [`Collected::recorded_outputs`].
+    pub recorded: Option<&'a KnownOutputs>,
+}
+
+/// Files of an output folder that are outputs whatever they hold (those
+/// its record of what `songngu run` wrote names, see
+/// `formats::record::Recorded`).
+#[derive(Debug, Default)]
+pub struct KnownOutputs {
+    /// The output folder, resolved.
+    pub root: PathBuf,
+    /// The files, each by its path inside the folder.
+    pub files: std::collections::HashSet<PathBuf>,
+}
+
+impl KnownOutputs {
+    /// Where the walked folder `walked` is inside the output folder (empty
+    /// for the folder itself), if it is.
+    fn inside(&self, walked: &Path) -> Option<PathBuf> {
+        let walked = std::fs::canonicalize(walked).ok()?;
+        walked.strip_prefix(&self.root).ok().map(Path::to_path_buf)
+    }
 }
 
 /// Is `name` hidden: one dot, then anything but a dot (`.git`, `.txt`,
@@ -720,6 +745,9 @@ pub struct Collected {
     /// Files a walk found that are line-aligned outputs of a run
     /// ([`WalkOptions::skip_aligned_outputs`]), not read.
     pub earlier_outputs: Vec<PathBuf>,
+    /// Other files a walk found that the output folder's record names
+    /// ([`WalkOptions::recorded`]), not read.
+    pub recorded_outputs: Vec<PathBuf>,
 }
 
 /// The inputs named on the command line, in order: files as given (any
@@ -814,6 +842,13 @@ pub fn collect_matching(
             let (old, files): (Vec<PathBuf>, Vec<PathBuf>) =
                 found.files.into_iter().partition(|f| earlier.contains(f));
             out.earlier_outputs.extend(old);
+            let inside = options.recorded.and_then(|r| Some((r, r.inside(p)?)));
+            let (old, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
+                inside.as_ref().is_some_and(|(r, at)| {
+                    r.files.contains(&at.join(f.strip_prefix(p).unwrap_or(f)))
+                })
+            });
+            out.recorded_outputs.extend(old);
             let mut entries: Vec<(PathBuf, Option<std::io::Error>)> = files
                 .into_iter()
                 .map(|f| (f, None))
@@ -844,12 +879,18 @@ pub fn collect_matching(
         }
     }
     // A folder given twice (or inside another given) reports once.
-    for v in [&mut out.skipped, &mut out.hidden, &mut out.earlier_outputs] {
+    for v in [
+        &mut out.skipped,
+        &mut out.hidden,
+        &mut out.earlier_outputs,
+        &mut out.recorded_outputs,
+    ] {
         v.sort();
         v.dedup();
     }
     // A file left out of a walk but named too is read: not reported.
-    if !out.hidden.is_empty() || !out.earlier_outputs.is_empty() {
+    if !out.hidden.is_empty() || !out.earlier_outputs.is_empty() || !out.recorded_outputs.is_empty()
+    {
         let id = |p: &Path| std::fs::metadata(p).ok().map(|m| file_id(p, &m));
         let read: std::collections::HashSet<FileId> = out
             .inputs
@@ -857,7 +898,11 @@ pub fn collect_matching(
             .filter(|i| !i.is_stdin() && !i.is_unreadable())
             .filter_map(|i| id(&i.path))
             .collect();
-        for v in [&mut out.hidden, &mut out.earlier_outputs] {
+        for v in [
+            &mut out.hidden,
+            &mut out.earlier_outputs,
+            &mut out.recorded_outputs,
+        ] {
             v.retain(|p| id(p).is_none_or(|i| !read.contains(&i)));
         }
     }

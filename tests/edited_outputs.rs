@@ -395,3 +395,410 @@ fn with_jobs_the_edited_documents_fail_alone() {
     let plain = run(d, &["in", "-o", "out", "-q", "--jobs", "4"]);
     assert!(plain.status.success(), "{}", stderr(&plain));
 }
+
+/// The names of the files in `dir` and below, sorted, `/` between parts.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy();
+                out.push(rel.replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Attack 10, F7: a run holds its output folder locked; a second run
+/// waits for it, then stops (exit 2) naming the lock file and the holder.
+/// Two real runs started together never take each other's files for
+/// changed ones.
+#[test]
+fn a_second_run_into_the_same_folder_waits_for_the_lock() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 60, 4_000, "Bài");
+    // Another process holds the lock (this test, with its process id).
+    std::fs::create_dir(d.join("out")).unwrap();
+    let lock_path = d.join("out/.songngu-written.lock");
+    let mut lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    std::io::Write::write_all(&mut lock, format!("{}\n", std::process::id()).as_bytes()).unwrap();
+    let stopped = run(d, &["in", "-o", "out", "-q"]);
+    assert_eq!(stopped.status.code(), Some(2), "{}", stderr(&stopped));
+    assert!(
+        stderr(&stopped).contains(&format!(
+            "songngu: error: out/.songngu-written.lock: another songngu run (process {}) is \
+             writing into out and holds this lock",
+            std::process::id()
+        )),
+        "{}",
+        stderr(&stopped)
+    );
+    assert_eq!(tree(&d.join("out")), [".songngu-written.lock"]);
+    drop(lock);
+    // The attack's commands: two runs started together, other settings.
+    let first = songngu(d)
+        .args([
+            "run",
+            "in",
+            "-o",
+            "out",
+            "-q",
+            "--unit",
+            "paragraph",
+            "--jobs",
+            "1",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let second = run(
+        d,
+        &[
+            "in", "-o", "out", "-q", "--unit", "sentence", "--format", "jsonl", "--jobs", "2",
+        ],
+    );
+    let first = first.wait_with_output().unwrap();
+    for o in [&first, &second] {
+        let code = o.status.code();
+        assert!(
+            code == Some(0) || (code == Some(2) && stderr(o).contains("holds this lock")),
+            "{}",
+            stderr(o)
+        );
+    }
+    let third = run(d, &["in", "-o", "out", "-q", "--format", "jsonl"]);
+    assert!(third.status.success(), "{}", stderr(&third));
+    assert!(
+        !stderr(&third).contains("changed since"),
+        "{}",
+        stderr(&third)
+    );
+    // A finished run leaves no lock file behind.
+    assert!(!lock_path.exists());
+}
+
+/// Attack 10, F5: a record with CRLF line ends, or with a line that is
+/// not an entry, never turns protection off: the line is skipped and
+/// named, an edited output is still refused, one the record cannot vouch
+/// for too, and the record is kept as it is.
+#[test]
+fn a_record_with_a_bad_line_keeps_protecting_every_output() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 3, 1_500, "Bài");
+    assert!(run(d, &["in", "-o", "oc", "-q"]).status.success());
+    let record = d.join("oc/.songngu-written");
+    std::fs::write(d.join("oc/d0/bai-0000.en.txt"), "x\n").unwrap();
+    // CRLF: read as written.
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(&record, text.replace('\n', "\r\n")).unwrap();
+    let crlf = run(d, &["in", "-o", "oc", "-q"]);
+    assert_eq!(crlf.status.code(), Some(1), "{}", stderr(&crlf));
+    assert!(stderr(&crlf).contains("oc/d0/bai-0000.en.txt was changed since songngu wrote it"));
+    // A merge left its markers in; the entry of another output is lost in
+    // it, and that output was edited too.
+    let text = std::fs::read_to_string(&record).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let lost = lines
+        .iter()
+        .position(|l| l.ends_with(" d1/bai-0001.tsv"))
+        .unwrap();
+    let mut merged: Vec<&str> = lines.clone();
+    merged[lost] = "<<<<<<< HEAD";
+    let merged = merged.join("\n") + "\n";
+    std::fs::write(&record, &merged).unwrap();
+    std::fs::write(d.join("oc/d1/bai-0001.tsv"), "id\tmy corrections\n").unwrap();
+    let bad = run(d, &["in", "-o", "oc", "-q"]);
+    let err = stderr(&bad);
+    assert_eq!(bad.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "songngu: warning: oc/.songngu-written:{}: not an entry `HASH SIZE MTIME INODE NAME`",
+            lost + 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("oc/d0/bai-0000.en.txt was changed since songngu wrote it"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "oc/d1/bai-0001.tsv may have been changed: songngu's record oc/.songngu-written does \
+             not name it, and its line(s) {} cannot be read",
+            lost + 1
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("remove the file"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("oc/d0/bai-0000.en.txt")).unwrap(),
+        "x\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("oc/d1/bai-0001.tsv")).unwrap(),
+        "id\tmy corrections\n"
+    );
+    // The third document was written; the record is left as found, the
+    // new entries pending.
+    assert_eq!(err.matches("songngu: error:").count(), 2, "{err}");
+    assert_eq!(std::fs::read_to_string(&record).unwrap(), merged);
+    assert!(d.join("oc/.songngu-written.pending").exists());
+    let same = run(d, &["in", "-o", "oc", "-q"]);
+    assert_eq!(same.status.code(), Some(1), "{}", stderr(&same));
+    assert_eq!(
+        stderr(&same).matches("songngu: error:").count(),
+        2,
+        "{}",
+        stderr(&same)
+    );
+    // --overwrite-edited replaces them, each kept beside.
+    let forced = run(d, &["in", "-o", "oc", "-q", "--overwrite-edited"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let kept = tree(&d.join("oc"));
+    assert!(
+        kept.iter()
+            .any(|f| f.starts_with("d1/bai-0001.tsv.edited-")),
+        "{kept:?}"
+    );
+    assert!(
+        kept.iter()
+            .any(|f| f.starts_with("d0/bai-0000.en.txt.edited-")),
+        "{kept:?}"
+    );
+}
+
+/// Attack 10, F6: a record cut short inside its last line (an interrupted
+/// copy) does not leave the output that line named unprotected.
+#[test]
+fn a_record_cut_short_leaves_no_output_unprotected() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 3, 1_500, "Bài");
+    assert!(run(d, &["in", "-o", "otr", "-q"]).status.success());
+    let record = d.join("otr/.songngu-written");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let last = text.lines().count();
+    let name = text
+        .lines()
+        .last()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    // `truncate -s -2`: the last line now ends inside its name.
+    std::fs::write(&record, &text[..text.len() - 2]).unwrap();
+    std::fs::write(d.join("otr").join(&name), "<edited/>\n").unwrap();
+    let again = run(d, &["in", "-o", "otr", "-q"]);
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "songngu: warning: otr/.songngu-written:{last}: the last line has no line break"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "otr/{name} may have been changed: songngu's record"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("otr").join(&name)).unwrap(),
+        "<edited/>\n"
+    );
+}
+
+/// Attack 10, F4: in `run d -o d`, a target file the translator gave a
+/// line more is still an output (the record names it): its document fails
+/// alone with the documented message, the other is written.
+#[test]
+fn outputs_beside_the_inputs_stay_outputs_whatever_their_lines() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 2, 1_500, "Bài");
+    std::fs::create_dir(d.join("d")).unwrap();
+    std::fs::rename(d.join("in/d0/bai-0000.txt"), d.join("d/bai1.txt")).unwrap();
+    std::fs::rename(d.join("in/d1/bai-0001.txt"), d.join("d/bai2.txt")).unwrap();
+    assert!(run(d, &["d", "-o", "d", "-q"]).status.success());
+    std::fs::write(d.join("d/bai1.en.txt"), "edit\n").unwrap();
+    std::fs::write(d.join("d/bai2.txt"), "Bài hai, bản mới.\n").unwrap();
+    let again = run(d, &["d", "-o", "d"]);
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("songngu: error: d/bai1.en.txt was changed since songngu wrote it (")
+            && err.contains("none of the outputs of d/bai1.txt were written"),
+        "{err}"
+    );
+    assert!(
+        err.contains("songngu: note: skipped 3 file(s) that the output folder's record"),
+        "{err}"
+    );
+    assert!(err.contains("2 document(s) (1 failed)"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("d/bai1.en.txt")).unwrap(),
+        "edit\n"
+    );
+    assert!(
+        std::fs::read_to_string(d.join("d/bai2.jsonl"))
+            .unwrap()
+            .contains("bản mới")
+    );
+}
+
+/// Attack 10, F3: in a folder whose record existed before, a file the
+/// record does not name is someone's (a hand translation made ahead): not
+/// replaced. Files from before the record are replaced as before.
+#[test]
+fn a_hand_made_file_in_a_recorded_folder_is_not_replaced() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 5, 1_500, "Bài");
+    let fifth = d.join("in/d0/bai-0004.txt");
+    std::fs::rename(&fifth, d.join("bai4.txt")).unwrap();
+    // An older songngu's output, from before the record: replaced as before.
+    std::fs::create_dir_all(d.join("on/d1")).unwrap();
+    std::fs::write(d.join("on/d1/bai-0001.en.txt"), "older output\n").unwrap();
+    assert!(run(d, &["in", "-o", "on", "-q"]).status.success());
+    assert_ne!(
+        std::fs::read_to_string(d.join("on/d1/bai-0001.en.txt")).unwrap(),
+        "older output\n"
+    );
+    let hand = "Pre-translated by hand, line 1\nline 2\nline 3\n";
+    std::fs::write(d.join("on/d0/bai-0004.en.txt"), hand).unwrap();
+    std::fs::rename(d.join("bai4.txt"), &fifth).unwrap();
+    let again = run(d, &["in", "-o", "on", "-q"]);
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "on/d0/bai-0004.en.txt is not a file songngu wrote: its record on/.songngu-written, \
+             kept since "
+        ) && err.contains("does not name it, and the file is newer")
+            && err.contains("none of the outputs of in/d0/bai-0004.txt were written"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("on/d0/bai-0004.en.txt")).unwrap(),
+        hand
+    );
+    assert!(!d.join("on/d0/bai-0004.jsonl").exists());
+    // --overwrite-edited: replaced, kept beside.
+    let forced = run(d, &["in", "-o", "on", "-q", "--overwrite-edited"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(
+        tree(&d.join("on"))
+            .iter()
+            .any(|f| f.starts_with("d0/bai-0004.en.txt.edited-"))
+    );
+}
+
+/// Attack 10, F2: nested output folders. A run into `OUT/sub` while `OUT`'s
+/// record names files there stops before writing (exit 2); a run into
+/// `OUT` that would write into a subfolder holding its own record fails
+/// those documents and writes the rest; neither loses an edit or later
+/// refuses songngu's own files.
+#[test]
+fn nested_output_folders_neither_lose_edits_nor_refuse_their_own_files() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 2, 1_500, "Bài");
+    std::fs::create_dir_all(d.join("in2/sub")).unwrap();
+    std::fs::rename(d.join("in/d0/bai-0000.txt"), d.join("in2/top.txt")).unwrap();
+    std::fs::rename(d.join("in/d1/bai-0001.txt"), d.join("in2/sub/x.txt")).unwrap();
+    // (a) The edit under the parent's record.
+    assert!(run(d, &["in2", "-o", "o2", "-q"]).status.success());
+    std::fs::write(d.join("o2/sub/x.en.txt"), "TRANSLATOR WORK\n").unwrap();
+    let inner = run(d, &["in2/sub", "-o", "o2/sub", "-q"]);
+    let err = stderr(&inner);
+    assert_eq!(inner.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("/o2/.songngu-written: the record of a run into ")
+            && err.contains("names outputs inside o2/sub"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("o2/sub/x.en.txt")).unwrap(),
+        "TRANSLATOR WORK\n"
+    );
+    assert!(!d.join("o2/sub/.songngu-written").exists());
+    assert!(!d.join("o2/sub/.songngu-written.lock").exists());
+    // (b) The parent run does not write beside the subfolder's record.
+    assert!(run(d, &["in2/sub", "-o", "o3/sub", "-q"]).status.success());
+    std::fs::write(d.join("in2/sub/x.txt"), "Bài mới hoàn toàn khác.\n").unwrap();
+    let outer = run(d, &["in2", "-o", "o3", "-q"]);
+    let err = stderr(&outer);
+    assert_eq!(outer.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "o3/sub/.songngu-written: o3/sub holds the record of a run into it, which a run into \
+             o3 does not keep; none of the outputs of in2/sub/x.txt were written"
+        ),
+        "{err}"
+    );
+    assert!(d.join("o3/top.jsonl").exists());
+    assert!(
+        !std::fs::read_to_string(d.join("o3/sub/x.jsonl"))
+            .unwrap()
+            .contains("Bài mới")
+    );
+    let again = run(d, &["in2/sub", "-o", "o3/sub", "-q"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(!stderr(&again).contains("changed"), "{}", stderr(&again));
+}
+
+/// Attack 10, F8: a record or pending list that is a link (to /dev/zero,
+/// to itself) or far too large stops the run at once, exit 2, named.
+#[cfg(unix)]
+#[test]
+fn a_record_that_is_a_link_or_too_large_stops_the_run() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 1, 1_000, "Bài");
+    assert!(run(d, &["in", "-o", "out", "-q"]).status.success());
+    let record = d.join("out/.songngu-written");
+    let pending = d.join("out/.songngu-written.pending");
+    std::fs::rename(&record, d.join("saved")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &record).unwrap();
+    let zero = run(d, &["in", "-o", "out", "-q"]);
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+    assert!(
+        stderr(&zero).contains("songngu: error: out/.songngu-written: is a symbolic link"),
+        "{}",
+        stderr(&zero)
+    );
+    std::fs::remove_file(&record).unwrap();
+    std::fs::rename(d.join("saved"), &record).unwrap();
+    std::os::unix::fs::symlink(".songngu-written.pending", &pending).unwrap();
+    let looped = run(d, &["in", "-o", "out", "-q"]);
+    assert_eq!(looped.status.code(), Some(2), "{}", stderr(&looped));
+    assert!(
+        stderr(&looped).contains("out/.songngu-written.pending: is a symbolic link"),
+        "{}",
+        stderr(&looped)
+    );
+    std::fs::remove_file(&pending).unwrap();
+    let huge = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&record)
+        .unwrap();
+    huge.set_len(300 << 20).unwrap();
+    let big = run(d, &["in", "-o", "out", "-q"]);
+    assert_eq!(big.status.code(), Some(2), "{}", stderr(&big));
+    assert!(
+        stderr(&big).contains("out/.songngu-written: is larger than 256 MiB"),
+        "{}",
+        stderr(&big)
+    );
+}

@@ -136,12 +136,28 @@ fn outputs_beside_the_inputs_are_not_read_again() {
         );
     }
     assert!(d.join("parent/bai.fr.txt").exists());
-    // The editor's own `bai.en.txt` (not a line-aligned set) is still an
-    // input that the run refuses to overwrite.
+    // The editor's own `bai.en.txt` (not a line-aligned set): the folder's
+    // record names it, so it is an output still, changed since: its
+    // document fails alone and keeps it (attack 10, F4).
     std::fs::remove_file(d.join("parent/bai.vi.txt")).unwrap();
     std::fs::remove_file(d.join("parent/bai.fr.txt")).unwrap();
     let human = "Hanoi has showers today.\n";
     write(&d.join("parent/bai.en.txt"), human);
+    let (code, _, err) = sn(d, &args);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("skipped 2 file(s) that the output folder's record (.songngu-written) names")
+            && err.contains("parent/bai.en.txt was changed since songngu wrote it")
+            && err.contains("none of the outputs of parent/bai.txt were written"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("parent/bai.en.txt")).unwrap(),
+        human
+    );
+    // Without the record (an older songngu's folder), it is an input that
+    // the run refuses to overwrite.
+    std::fs::remove_file(d.join("parent/.songngu-written")).unwrap();
     let (code, _, err) = sn(d, &args);
     assert_eq!(code, 2, "{err}");
     assert!(

@@ -402,7 +402,8 @@ fn exit_code(err: &songngu::Error) -> u8 {
         | E::OutputClash { .. }
         | E::OutputNameTooLong { .. }
         | E::OutputIsInput { .. }
-        | E::OutputFolderIsFile { .. } => EXIT_USAGE,
+        | E::OutputFolderIsFile { .. }
+        | E::OutputRecord { .. } => EXIT_USAGE,
         // A missing input file, as every command reports it.
         E::Io { cause, .. } if cause.kind() == io::ErrorKind::NotFound => EXIT_USAGE,
         _ => EXIT_FAILED,

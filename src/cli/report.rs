@@ -48,6 +48,15 @@ pub fn walk_notes(c: &Collected) {
             some(&c.earlier_outputs)
         );
     }
+    if !c.recorded_outputs.is_empty() {
+        eprintln!(
+            "songngu: note: skipped {} file(s) that the output folder's record \
+             (.songngu-written) names as outputs of a run, not articles: {}; \
+             name a file to read it anyway",
+            c.recorded_outputs.len(),
+            some(&c.recorded_outputs)
+        );
+    }
     if !c.hidden.is_empty() {
         eprintln!(
             "songngu: note: skipped {} hidden file(s) or folder(s) (name starting with one dot): {}; \

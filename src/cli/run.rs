@@ -87,13 +87,23 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     super::warn_if_empty(&glossary, &warnings, &config, quiet);
     // A run's own outputs are never its articles: the output folder is not
     // entered, and the line-aligned txt outputs of a run are not read;
-    // hidden entries neither. Each is reported (docs/output-naming.md,
+    // hidden entries neither; in a walk of the output folder, the files its
+    // record names are outputs too. Each is reported (docs/output-naming.md,
     // "Which files a folder gives").
+    let recorded = songngu::formats::record::Recorded::for_walk(&out_dir, &args.inputs)
+        .map_err(BeforeWork)?
+        .and_then(|r| {
+            Some(songngu::reader::KnownOutputs {
+                root: r.root()?.to_path_buf(),
+                files: r.files().collect(),
+            })
+        });
     let walk = songngu::reader::WalkOptions {
         follow_links: args.follow_links,
         skip: Some(&out_dir),
         skip_hidden: true,
         skip_aligned_outputs: true,
+        recorded: recorded.as_ref(),
     };
     // A missing input is a usage error (exit 2): nothing has run yet.
     let collected = songngu::reader::collect(&args.inputs, walk).map_err(BeforeWork)?;
@@ -153,6 +163,10 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
     let started = Instant::now();
     let outcome = pipeline.run(inputs, &out_dir, &bar)?;
     bar.finish();
+    // Lines of the output folder's record that could not be read.
+    for w in &outcome.record_warnings {
+        eprintln!("songngu: warning: {w}");
+    }
     let elapsed = started.elapsed().as_secs_f64();
     if !bar.showed_errors() {
         report::failures(&outcome);

@@ -544,6 +544,7 @@ impl<'a> DocWriter<'a> {
                     .into_parts();
             let now = file.check_replaceable()?;
             if let Some(record) = record {
+                record.check_folder(&f.rel, self.original)?;
                 changed.extend(record.changed(&f.rel, &path, now.as_ref())?);
                 entries.push(record::OutputRecord::entry(&f.rel, hash, &file.metadata()?));
             }
@@ -554,7 +555,7 @@ impl<'a> DocWriter<'a> {
             if !record.is_some_and(record::OutputRecord::overwrites) {
                 return Err(Error::OutputEdited {
                     input: PathBuf::from(self.original),
-                    written: first.written,
+                    why: first.why.clone(),
                     files: changed.into_iter().map(|c| c.path).collect(),
                 });
             }

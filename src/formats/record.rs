@@ -12,8 +12,16 @@
 //! is the one songngu wrote (no read); otherwise its bytes are hashed and
 //! compared. A file that matches no entry of its name was changed since:
 //! its document fails ([`crate::Error::OutputEdited`]) and none of its
-//! files is written. A file the record does not name (an older songngu's
-//! output, a folder copied without the record) is replaced as before.
+//! files is written. A file the record does not name is replaced as before
+//! (an older songngu's output, a folder copied without the record) unless
+//! it came to its name after the record's `# created` time (a hand-made
+//! file), or the record has lines that cannot be read (they are skipped,
+//! [`Recorded::warnings`]; such a record is not rewritten). A record in a
+//! folder above or below the output folder that a run would bypass stops
+//! it ([`OutputRecord::open`], [`OutputRecord::check_folder`]).
+//!
+//! **One run at a time**: a run holds `OUT/.songngu-written.lock`
+//! ([`RunLock`], an advisory lock) while it reads and writes the record.
 //!
 //! **Crash safety**: the record is rewritten once, at the end of the run
 //! ([`OutputRecord::save`], atomically, flushed with the run's outputs). Before
@@ -27,27 +35,37 @@
 //! ([`OutputRecord::settle`]). Several threads of one run share one [`OutputRecord`].
 //!
 //! Format (text, one entry a line, the first line `songngu-written 1`,
-//! lines starting with `#` are comments):
+//! lines starting with `#` are comments, `# created NANOS` among them):
 //! `HASH SIZE MTIME INODE NAME`: the hash in 32 hex digits, the size in
 //! bytes, the modification time in nanoseconds since 1970 (UTC), the
 //! inode number (0 where the system has none), the file's path inside
 //! the folder with `/` between its parts and every byte that is not a
 //! printable ASCII character other than `\` written `\xHH`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::error::{Error, Result};
+use crate::error::{Edited, Error, Result};
 
 /// The record's file name in the output folder.
 pub const RECORD: &str = ".songngu-written";
 /// The entries of files being put in place, until a run saves the record.
 pub const PENDING: &str = ".songngu-written.pending";
+/// The file a run holds locked while it writes into the folder
+/// ([`RunLock`]).
+pub const LOCK: &str = ".songngu-written.lock";
 /// The record's first line.
 const HEADER: &str = "songngu-written 1";
+/// The comment line that says since when the record is kept (an older
+/// songngu reads it as a comment).
+const CREATED: &str = "# created ";
+/// The largest record or pending list read: about 2.5 million entries.
+const MAX_BYTES: u64 = 256 << 20;
+/// How long a run waits for another run writing into the same folder.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// What the file system says of a file: enough to know, without reading
 /// it, that it is still the file songngu wrote.
@@ -73,30 +91,46 @@ impl Stamp {
         }
         #[cfg(not(unix))]
         {
-            let mtime = m
-                .modified()
-                .ok()
-                .map_or(0, |t| match t.duration_since(UNIX_EPOCH) {
-                    Ok(d) => d.as_nanos() as i128,
-                    Err(e) => -(e.duration().as_nanos() as i128),
-                });
             Stamp {
                 size: m.len(),
-                mtime,
+                mtime: m.modified().map_or(0, nanos),
                 ino: 0,
             }
         }
     }
+}
 
-    /// The modification time.
-    fn time(&self) -> SystemTime {
-        let nanos =
-            Duration::from_nanos(self.mtime.unsigned_abs().min(u128::from(u64::MAX)) as u64);
-        if self.mtime >= 0 {
-            UNIX_EPOCH + nanos
-        } else {
-            UNIX_EPOCH - nanos
-        }
+/// `t` in nanoseconds since 1970 (negative before).
+fn nanos(t: SystemTime) -> i128 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
+}
+
+/// The time `n` nanoseconds after 1970 (before, when negative).
+fn time(n: i128) -> SystemTime {
+    let d = Duration::from_nanos(n.unsigned_abs().min(u128::from(u64::MAX)) as u64);
+    if n >= 0 {
+        UNIX_EPOCH + d
+    } else {
+        UNIX_EPOCH - d
+    }
+}
+
+/// When the file `m` describes came to be at its name, as far as the
+/// system tells: the inode's change time where there is one (set by the
+/// system when the file is made, copied, renamed or linked there; no tool
+/// sets it back), else the modification time.
+fn arrived(m: &std::fs::Metadata) -> i128 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec())
+    }
+    #[cfg(not(unix))]
+    {
+        m.modified().map_or(0, nanos)
     }
 }
 
@@ -115,13 +149,240 @@ pub struct NewEntry {
     entry: Entry,
 }
 
-/// An output changed since songngu wrote it ([`OutputRecord::changed`]).
+/// An output taken for someone's work ([`OutputRecord::changed`]).
 #[derive(Debug, Clone)]
 pub struct Changed {
     /// The file.
     pub path: PathBuf,
-    /// When songngu wrote it (the latest entry of its name).
-    pub written: SystemTime,
+    /// Why.
+    pub why: Edited,
+}
+
+/// What a record and its pending list hold.
+#[derive(Debug, Default)]
+struct Parsed {
+    /// The entries, by name.
+    known: HashMap<String, Vec<Entry>>,
+    /// Since when the record is kept (its `# created` line).
+    created: Option<i128>,
+    /// The record's lines that cannot be read: line number and why.
+    bad: Vec<(usize, String)>,
+    /// Keep only the entries of names a walk could take for an article
+    /// (`.txt`, `.md`).
+    texts_only: bool,
+}
+
+impl Parsed {
+    /// The record of `dir` and its pending list; whether the pending list
+    /// ends inside a line.
+    fn of(dir: &Path) -> Result<(Parsed, bool)> {
+        Parsed::default().read(dir)
+    }
+
+    /// [`Parsed::of`] into `self`.
+    fn read(mut self, dir: &Path) -> Result<(Parsed, bool)> {
+        read_into(&dir.join(RECORD), true, &mut self)?;
+        let cut = read_into(&dir.join(PENDING), false, &mut self)?;
+        Ok((self, cut))
+    }
+
+    /// The numbers of the lines that cannot be read (`3, 7`).
+    fn bad_lines(&self) -> String {
+        let lines: Vec<String> = self.bad.iter().map(|(n, _)| n.to_string()).collect();
+        lines.join(", ")
+    }
+}
+
+/// What an output folder's record names, read before a run: the input
+/// walk leaves these files out (they are outputs, whatever their lines
+/// say), and the run warns about lines it cannot read.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// The folder, resolved (`None`: it does not exist).
+    root: Option<PathBuf>,
+    record: PathBuf,
+    names: HashSet<String>,
+    bad: Vec<(usize, String)>,
+}
+
+impl Recorded {
+    /// The names in the record of the output folder `dir` that a walk of
+    /// one of the folders `inputs` could take for articles: `None` when no
+    /// input is that folder or inside it (a walk does not enter it
+    /// otherwise, [`crate::reader::WalkOptions::skip`]).
+    ///
+    /// # Errors
+    /// As [`OutputRecord::open`].
+    pub fn for_walk(dir: &Path, inputs: &[PathBuf]) -> Result<Option<Recorded>> {
+        let Ok(root) = std::fs::canonicalize(dir) else {
+            return Ok(None);
+        };
+        let walked = inputs
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .any(|p| p.starts_with(&root));
+        if walked {
+            Recorded::read(dir).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The record (and pending list) of the output folder `dir`; nothing
+    /// when there is none.
+    ///
+    /// # Errors
+    /// As [`OutputRecord::open`].
+    pub fn read(dir: &Path) -> Result<Recorded> {
+        let only_texts = Parsed {
+            texts_only: true,
+            ..Parsed::default()
+        };
+        let (parsed, _) = only_texts.read(dir)?;
+        Ok(Recorded {
+            root: std::fs::canonicalize(dir).ok(),
+            record: dir.join(RECORD),
+            names: parsed.known.into_keys().collect(),
+            bad: parsed.bad,
+        })
+    }
+
+    /// The output folder, resolved (`None`: it does not exist).
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The files the record names (that a walk could take for articles),
+    /// each by its path inside the output folder.
+    pub fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        self.names.iter().map(|k| unkey(k))
+    }
+
+    /// A warning for each line of the record that cannot be read, saying
+    /// what follows and what to do.
+    pub fn warnings(&self) -> Vec<String> {
+        warnings(&self.record, &self.bad)
+    }
+}
+
+/// A warning for each line of `record` that cannot be read (`bad`).
+fn warnings(record: &Path, bad: &[(usize, String)]) -> Vec<String> {
+    bad.iter()
+        .map(|(n, why)| {
+            format!(
+                "{}:{n}: {why}; the line is skipped. Until it is mended or deleted, songngu \
+                 replaces no output this record does not name (their documents fail, their \
+                 files are kept) and does not rewrite the record (new entries go to {PENDING})",
+                crate::diagnostic::shown(record)
+            )
+        })
+        .collect()
+}
+
+/// A run's exclusive hold on its output folder: an advisory lock on
+/// `OUT/.songngu-written.lock`, which holds the run's process id. Dropped,
+/// it removes the file (and the output folder when it made it and nothing
+/// was written there), then lets go; the system lets go of it too when the
+/// process ends, however.
+#[derive(Debug)]
+pub struct RunLock {
+    file: std::fs::File,
+    path: PathBuf,
+    /// The folders made for it, the innermost first.
+    made: Vec<PathBuf>,
+}
+
+impl RunLock {
+    /// Takes the lock of the output folder `dir` (made if missing), waiting
+    /// up to two seconds for a run that holds it.
+    ///
+    /// # Errors
+    /// [`Error::OutputRecord`] naming the lock file when another run holds
+    /// it, or a link stands at its name; [`Error::Io`] when it cannot be
+    /// made.
+    pub fn take(dir: &Path) -> Result<RunLock> {
+        let made: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        let path = dir.join(LOCK);
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            let mut file = open_here(&path, false)?;
+            match file.try_lock() {
+                // A run that lets go removes the file: the lock is the one
+                // on the file still at the name.
+                Ok(()) if still_at(&file, &path) => {
+                    let _ = file.set_len(0).and_then(|()| {
+                        file.write_all(format!("{}\n", std::process::id()).as_bytes())
+                    });
+                    return Ok(RunLock { file, path, made });
+                }
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(busy(&mut file, &path, dir)),
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+        }
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        // Removed while held, so a run waiting for it tries again.
+        #[cfg(unix)]
+        {
+            let _ = std::fs::remove_file(&self.path);
+            for folder in &self.made {
+                if std::fs::remove_dir(folder).is_err() {
+                    break;
+                }
+            }
+        }
+        let _ = self.file.unlock();
+    }
+}
+
+/// Whether `file` is (still) the file at `path`.
+fn still_at(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// The error for a lock another run holds (its process id read from it).
+fn busy(file: &mut std::fs::File, path: &Path, dir: &Path) -> Error {
+    let mut holder = String::new();
+    let _ = file.read_to_string(&mut holder);
+    let pid = holder.trim();
+    let who = if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        "another songngu run".to_owned()
+    } else {
+        format!("another songngu run (process {pid})")
+    };
+    Error::OutputRecord {
+        path: path.to_path_buf(),
+        message: format!(
+            "{who} is writing into {} and holds this lock (waited {} s); nothing was written: \
+             run again when it has finished, or give this run another output folder (-o)",
+            crate::diagnostic::shown(dir),
+            LOCK_WAIT.as_secs()
+        ),
+    }
 }
 
 /// The record of an output folder for one run (see the module
@@ -129,13 +390,18 @@ pub struct Changed {
 #[derive(Debug)]
 pub struct OutputRecord {
     dir: PathBuf,
-    /// The entries of the record and of the pending list when the run
-    /// began, by name.
-    known: HashMap<String, Vec<Entry>>,
+    /// The record and the pending list when the run began.
+    parsed: Parsed,
+    /// When this run began (the `# created` time of a new record).
+    began: i128,
     /// Replace changed outputs anyway (`--overwrite-edited`).
     overwrite: bool,
     /// The pending list ends inside a line (a write cut short).
     cut: bool,
+    /// Subfolders of the folder checked for a record of their own (see
+    /// [`OutputRecord::check_folder`]): the folder on their path that holds
+    /// one, if any.
+    nested: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     state: Mutex<State>,
 }
 
@@ -152,22 +418,34 @@ struct State {
 impl OutputRecord {
     /// The record of `dir` (empty when the folder or the record does not
     /// exist). With `overwrite` ([`OutputRecord::overwrites`]), a changed
-    /// output is replaced all the same, kept beside its replacement.
+    /// output is replaced all the same, kept beside its replacement. Lines
+    /// of the record that cannot be read are skipped (see
+    /// [`Recorded::warnings`]); while there are any, an output the record
+    /// does not name is taken for changed.
     ///
     /// # Errors
-    /// [`Error::Parse`] for a record (or pending list) that is not one,
-    /// located, [`Error::Io`] when one cannot be read.
+    /// [`Error::OutputRecord`] for a record or pending list that is a link,
+    /// not a regular file, or too large, and when a folder above `dir` holds
+    /// a record naming outputs inside `dir` (a run into that folder wrote
+    /// them); [`Error::Io`] when one cannot be read.
     pub fn open(dir: &Path, overwrite: bool) -> Result<OutputRecord> {
-        let mut known = HashMap::new();
-        read_into(&dir.join(RECORD), true, &mut known)?;
-        let cut = read_into(&dir.join(PENDING), false, &mut known)?;
+        let (parsed, cut) = Parsed::of(dir)?;
+        check_above(dir)?;
         Ok(OutputRecord {
             dir: dir.to_path_buf(),
-            known,
+            parsed,
+            began: nanos(SystemTime::now()),
             overwrite,
             cut,
+            nested: Mutex::new(HashMap::new()),
             state: Mutex::new(State::default()),
         })
+    }
+
+    /// A warning for each line of the record that cannot be read, as the
+    /// run began ([`Recorded::warnings`]).
+    pub fn warnings(&self) -> Vec<String> {
+        warnings(&self.dir.join(RECORD), &self.parsed.bad)
     }
 
     /// Whether changed outputs are replaced (`--overwrite-edited`), each kept
@@ -181,10 +459,12 @@ impl OutputRecord {
     }
 
     /// Whether the file `now` describes at `path` (the output `rel` inside
-    /// the folder) was changed since songngu wrote it: `Some` when the
-    /// record has entries for `rel` and the file matches none of them.
-    /// `None` for no file (or not a regular file: `now` is `None`), a file
-    /// the record does not name, or the file songngu wrote.
+    /// the folder) is someone's work: `Some` when the record has entries
+    /// for `rel` and the file matches none of them; when the record does
+    /// not name it and has lines that cannot be read; when the record does
+    /// not name it and the file came after the record's `# created` time.
+    /// `None` for no file (or not a regular file: `now` is `None`), the
+    /// file songngu wrote, or a file from before the record.
     ///
     /// # Errors
     /// [`Error::Io`] when the file must be read and cannot be.
@@ -197,8 +477,8 @@ impl OutputRecord {
         let Some(now) = now else {
             return Ok(None);
         };
-        let Some(entries) = self.known.get(&key(rel)).filter(|e| !e.is_empty()) else {
-            return Ok(None);
+        let Some(entries) = self.parsed.known.get(&key(rel)).filter(|e| !e.is_empty()) else {
+            return Ok(self.unnamed(path, now));
         };
         let stamp = Stamp::of(now);
         if entries.iter().any(|e| e.stamp == stamp) {
@@ -213,12 +493,74 @@ impl OutputRecord {
         let latest = entries.iter().map(|e| e.stamp.mtime).max().unwrap_or(0);
         Ok(Some(Changed {
             path: path.to_path_buf(),
-            written: Stamp {
-                mtime: latest,
-                ..stamp
-            }
-            .time(),
+            why: Edited::Changed(time(latest)),
         }))
+    }
+
+    /// [`OutputRecord::changed`] of a file the record does not name.
+    fn unnamed(&self, path: &Path, now: &std::fs::Metadata) -> Option<Changed> {
+        let record = self.dir.join(RECORD);
+        let why = if !self.parsed.bad.is_empty() {
+            Edited::Unvouched {
+                record,
+                lines: self.parsed.bad_lines(),
+            }
+        } else {
+            let since = self.parsed.created.filter(|&c| arrived(now) > c)?;
+            Edited::NotNamed {
+                record,
+                since: time(since),
+            }
+        };
+        Some(Changed {
+            path: path.to_path_buf(),
+            why,
+        })
+    }
+
+    /// Refuses the output `rel` of the input `input` when a subfolder it
+    /// goes in holds a record of its own (a run into that subfolder wrote
+    /// there): this run would not keep that record.
+    ///
+    /// # Errors
+    /// [`Error::OutputRecord`] naming that record.
+    pub fn check_folder(&self, rel: &Path, input: &str) -> Result<()> {
+        let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) else {
+            return Ok(());
+        };
+        let mut nested = self.nested.lock().unwrap_or_else(PoisonError::into_inner);
+        let found = match nested.get(parent) {
+            Some(found) => found.clone(),
+            None => {
+                let mut sub = PathBuf::new();
+                let found = parent
+                    .components()
+                    .filter(|c| matches!(c, Component::Normal(_)))
+                    .find_map(|c| {
+                        sub.push(c);
+                        let folder = self.dir.join(&sub);
+                        std::fs::symlink_metadata(folder.join(RECORD))
+                            .is_ok()
+                            .then_some(folder)
+                    });
+                nested.insert(parent.to_path_buf(), found.clone());
+                found
+            }
+        };
+        let Some(folder) = found else {
+            return Ok(());
+        };
+        Err(Error::OutputRecord {
+            message: format!(
+                "{} holds the record of a run into it, which a run into {} does not keep; none \
+                 of the outputs of {input} were written: run that input with -o {}, or choose \
+                 another output folder (see docs/output-naming.md)",
+                crate::diagnostic::shown(&folder),
+                crate::diagnostic::shown(&self.dir),
+                crate::diagnostic::shown(&folder)
+            ),
+            path: folder.join(RECORD),
+        })
     }
 
     /// The entry of the output `rel` whose contents hash to `hash`, written
@@ -247,7 +589,7 @@ impl OutputRecord {
         let path = self.dir.join(PENDING);
         let mut state = self.lock();
         if state.pending.is_none() {
-            state.pending = Some(open_append(&path).map_err(|e| Error::io(&path, e))?);
+            state.pending = Some(open_here(&path, true)?);
             if self.cut {
                 // The cut line ends here, alone.
                 text.insert(0, '\n');
@@ -266,7 +608,8 @@ impl OutputRecord {
     /// Writes the record (when this run put any file in place): what the
     /// record and the pending list on disk hold now, each name this run
     /// wrote holding only its new entry. Atomic, and among `flush`'s files
-    /// (flushed with the run's outputs).
+    /// (flushed with the run's outputs). A record with lines that cannot be
+    /// read is left as it is (the pending list keeps this run's entries).
     ///
     /// # Errors
     /// As [`OutputRecord::open`], and [`Error::Io`] when the record cannot be
@@ -276,21 +619,23 @@ impl OutputRecord {
         if state.done.is_empty() {
             return Ok(());
         }
-        let mut all = HashMap::new();
-        read_into(&self.dir.join(RECORD), true, &mut all)?;
-        read_into(&self.dir.join(PENDING), false, &mut all)?;
-        for w in &state.done {
-            all.insert(w.key.clone(), vec![w.entry]);
+        let (mut all, _) = Parsed::of(&self.dir)?;
+        if !all.bad.is_empty() {
+            return Ok(());
         }
-        let mut keys: Vec<&String> = all.keys().collect();
+        for w in &state.done {
+            all.known.insert(w.key.clone(), vec![w.entry]);
+        }
+        let mut keys: Vec<&String> = all.known.keys().collect();
         keys.sort();
         let mut text = format!(
             "{HEADER}\n# The outputs `songngu run` wrote in this folder, so that it never replaces \
-             one changed since (see docs/output-naming.md).\n# Removing this file makes the next \
-             run replace them all, as songngu did before it kept this record.\n"
+             one changed since (see docs/output-naming.md).\n{CREATED}{} (since then; a file \
+             this record does not name that came later is not replaced either)\n",
+            all.created.unwrap_or(self.began)
         );
         for k in keys {
-            for e in &all[k] {
+            for e in &all.known[k] {
                 line(&mut text, k, e);
             }
         }
@@ -315,24 +660,95 @@ impl OutputRecord {
     }
 }
 
-/// The pending list opened for appending; a symbolic link at its name is
-/// not followed (it could lead out of the output folder).
-fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
+/// Refuses an output folder `dir` inside a folder whose record names
+/// outputs in `dir` (or cannot be read whole): a run into that folder
+/// wrote them, and a run into `dir` would not see its record.
+fn check_above(dir: &Path) -> Result<()> {
+    let Ok(abs) = std::fs::canonicalize(dir).or_else(|_| std::path::absolute(dir)) else {
+        return Ok(());
+    };
+    for above in abs.ancestors().skip(1) {
+        let record = above.join(RECORD);
+        if std::fs::symlink_metadata(&record).is_err() {
+            continue;
+        }
+        let mut parsed = Parsed::default();
+        // Not this run's folder: a record that cannot be read is passed by.
+        if read_into(&record, true, &mut parsed).is_err() {
+            continue;
+        }
+        let inside = format!("{}/", key(abs.strip_prefix(above).unwrap_or(&abs)));
+        let named = parsed.known.keys().filter(|k| k.starts_with(&inside)).min();
+        if named.is_none() && parsed.bad.is_empty() {
+            continue;
+        }
+        let example =
+            named.map_or_else(String::new, |k| format!(" ({}…)", above.join(k).display()));
+        return Err(Error::OutputRecord {
+            path: record,
+            message: format!(
+                "the record of a run into {} names outputs inside {}{example}; a run into {} \
+                 would not see it and could replace a file changed since: run into {} (with \
+                 that run's inputs), or choose an output folder outside it; nothing was written",
+                above.display(),
+                crate::diagnostic::shown(dir),
+                crate::diagnostic::shown(dir),
+                above.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// A file of the output folder opened for reading and writing (or for
+/// appending), made if missing; a symbolic link at its name is not
+/// followed (it could lead out of the output folder).
+///
+/// # Errors
+/// [`Error::OutputRecord`] for a link at its name, [`Error::Io`] else.
+fn open_here(path: &Path, append: bool) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
+    if append {
+        options.create(true).append(true);
+    } else {
+        options.create(true).read(true).write(true).truncate(false);
+    }
+    no_follow(&mut options);
+    let is_link = || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    #[cfg(not(target_os = "linux"))]
+    if is_link() {
+        return Err(a_link(path));
+    }
+    options.open(path).map_err(|e| {
+        if is_link() {
+            a_link(path)
+        } else {
+            Error::io(path, e)
+        }
+    })
+}
+
+/// Opens no symbolic link at the last part of the name (Linux).
+fn no_follow(options: &mut std::fs::OpenOptions) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
     }
     #[cfg(not(target_os = "linux"))]
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "a symbolic link is at the name of songngu's pending list; remove it",
-        ));
+    let _ = options;
+}
+
+/// The error for one of songngu's files in the output folder that is a
+/// symbolic link.
+fn a_link(path: &Path) -> Error {
+    Error::OutputRecord {
+        path: path.to_path_buf(),
+        message: "is a symbolic link; songngu keeps its record of the outputs it wrote here in \
+                  plain files, and follows no link there: put the file it points to in its place \
+                  (cp --remove-destination), or remove the link if it leads nowhere"
+            .to_owned(),
     }
-    options.open(path)
 }
 
 /// The name of the output `rel` in the record (see the module
@@ -357,6 +773,35 @@ fn key(rel: &Path) -> String {
     out
 }
 
+/// The path inside the folder that the record's name `k` stands for (the
+/// reverse of [`key`]).
+fn unkey(k: &str) -> PathBuf {
+    let mut bytes = Vec::with_capacity(k.len());
+    let mut rest = k.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = tail.get(1..3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(byte) if b == b'\\' && tail.first() == Some(&b'x') => {
+                bytes.push(byte);
+                rest = &tail[3..];
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
 /// Appends the line of `key`'s entry `e` to `out`.
 fn line(out: &mut String, key: &str, e: &Entry) {
     use std::fmt::Write as _;
@@ -367,50 +812,115 @@ fn line(out: &mut String, key: &str, e: &Entry) {
     );
 }
 
-/// Adds the entries of the record (`header`) or pending list at `path`
-/// to `into`; nothing when there is no file. An entry already there is
-/// not added twice. In the pending list, a line that is not an entry (a
-/// write cut short by a power loss) is left out; returns whether its last
-/// line is cut (no line break).
-fn read_into(path: &Path, header: bool, into: &mut HashMap<String, Vec<Entry>>) -> Result<bool> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+/// The bytes of the record or pending list at `path`; `None` when there is
+/// no file.
+///
+/// # Errors
+/// [`Error::OutputRecord`] for a link, not a regular file, or a file larger
+/// than any record; [`Error::Io`] when it cannot be read.
+fn read_bytes(path: &Path) -> Result<Option<Vec<u8>>> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
         Err(e)
             if matches!(
                 e.kind(),
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
             ) =>
         {
-            return Ok(false);
+            return Ok(None);
         }
         Err(e) => return Err(Error::io(path, e)),
     };
-    let bad = |n: usize, why: &str| {
-        Error::parse(
-            path,
-            n,
-            None,
-            format!(
-                "{why}: this is songngu's record of the outputs it wrote in this folder; \
-                 remove the file (the next run then replaces every output, as songngu did \
-                 before it kept this record)"
-            ),
-        )
+    if meta.file_type().is_symlink() {
+        return Err(a_link(path));
+    }
+    let unusable = |message: String| Error::OutputRecord {
+        path: path.to_path_buf(),
+        message,
     };
-    let Ok(text) = std::str::from_utf8(&text) else {
-        return Err(bad(1, "not UTF-8"));
+    if !meta.is_file() {
+        return Err(unusable(
+            "is not a regular file; songngu keeps its record of the outputs it wrote here in \
+             plain files: move it away"
+                .to_owned(),
+        ));
+    }
+    let too_large = || {
+        unusable(format!(
+            "is larger than {} MiB, more than songngu's record of any folder (about 100 bytes \
+             an output) holds: not a record songngu wrote; move it away and put the folder's \
+             record back",
+            MAX_BYTES >> 20
+        ))
+    };
+    if meta.len() > MAX_BYTES {
+        return Err(too_large());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    no_follow(&mut options);
+    let file = options.open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_large());
+    }
+    Ok(Some(bytes))
+}
+
+/// Adds the entries of the record (`header`) or pending list at `path`
+/// to `into`; nothing when there is no file. An entry already there is
+/// not added twice. A line of the record that is not an entry is skipped
+/// and noted in `into`'s bad lines (so is a last line without its line
+/// break: cut short, it could name another file); in the pending list,
+/// such a line (a write cut short by a power loss) is left out. Returns
+/// whether the last line is cut (no line break).
+fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
+    let Some(bytes) = read_bytes(path)? else {
+        return Ok(false);
+    };
+    // Not UTF-8 (damage): its bad lines are named as such.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(&bytes),
     };
     let cut = !text.is_empty() && !text.ends_with('\n');
+    if header && text.is_empty() {
+        into.bad.push((
+            1,
+            "the file is empty (songngu's record starts with the line `songngu-written 1`)"
+                .to_owned(),
+        ));
+        return Ok(false);
+    }
+    let count = text.split('\n').count();
     for (n, l) in text.split('\n').enumerate() {
         // A record converted to CRLF line ends (an editor, a copy through
         // another system) is read as it was written.
         let l = l.strip_suffix('\r').unwrap_or(l);
         if header && n == 0 {
             if l != HEADER {
-                return Err(bad(
+                into.bad.push((
                     1,
-                    &format!("the first line is not `{HEADER}` (a newer songngu's record?)"),
+                    format!("the first line is not `{HEADER}` (a newer songngu's record?)"),
                 ));
+            }
+            continue;
+        }
+        if header && cut && n + 1 == count {
+            into.bad.push((
+                n + 1,
+                "the last line has no line break: the file was cut short (a copy or a sync \
+                 interrupted, a full disk), so this line may have lost the end of its name"
+                    .to_owned(),
+            ));
+            continue;
+        }
+        if let Some(c) = l.strip_prefix(CREATED) {
+            if header {
+                into.created = c.split(' ').next().and_then(|c| c.parse().ok());
             }
             continue;
         }
@@ -418,36 +928,47 @@ fn read_into(path: &Path, header: bool, into: &mut HashMap<String, Vec<Entry>>) 
             continue;
         }
         let Some((k, e)) = parse_line(l) else {
-            if !header {
-                continue;
+            if header {
+                into.bad.push((
+                    n + 1,
+                    "not an entry `HASH SIZE MTIME INODE NAME` (32 hex digits, three numbers, \
+                     a name)"
+                        .to_owned(),
+                ));
             }
-            return Err(bad(
-                n + 1,
-                "not an entry `HASH SIZE MTIME INODE NAME` (32 hex digits, three numbers, a name)",
-            ));
+            continue;
         };
-        let entries = into.entry(k).or_default();
+        if into.texts_only && !is_text(k) {
+            continue;
+        }
+        let entries = into.known.entry(k.to_owned()).or_default();
         if !entries.contains(&e) {
             entries.push(e);
         }
     }
-    if header && text.is_empty() {
-        return Err(bad(1, "the file is empty"));
-    }
     Ok(cut)
 }
 
+/// Whether the record's name `k` is one a walk could take for an article
+/// (`.txt`, `.md`).
+fn is_text(k: &str) -> bool {
+    let ext = k.rsplit_once('.').map_or("", |(_, e)| e);
+    ext.eq_ignore_ascii_case("txt") || ext.eq_ignore_ascii_case("md")
+}
+
 /// One line of the record: the name and its entry.
-fn parse_line(l: &str) -> Option<(String, Entry)> {
+fn parse_line(l: &str) -> Option<(&str, Entry)> {
     let mut f = l.splitn(5, ' ');
     let hash = f.next().filter(|h| h.len() == 32)?;
     let hash = u128::from_str_radix(hash, 16).ok()?;
     let size = f.next()?.parse().ok()?;
     let mtime = f.next()?.parse().ok()?;
     let ino = f.next()?.parse().ok()?;
-    let name = f.next().filter(|n| !n.is_empty())?;
+    let name = f
+        .next()
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_graphic()))?;
     Some((
-        name.to_owned(),
+        name,
         Entry {
             hash,
             stamp: Stamp { size, mtime, ino },
@@ -521,6 +1042,16 @@ mod tests {
         OutputRecord::entry(Path::new(rel), hash, &file.metadata().unwrap())
     }
 
+    /// A run into `dir` that writes `files`, saved and settled.
+    fn run_writing(dir: &Path, files: &[(&str, &[u8])]) {
+        let r = OutputRecord::open(dir, false).unwrap();
+        let entries: Vec<NewEntry> = files.iter().map(|(f, b)| written(dir, f, b)).collect();
+        r.before_commit(&entries).unwrap();
+        r.committed(entries);
+        r.save(&crate::atomic::Flush::new()).unwrap();
+        r.settle();
+    }
+
     fn changed(r: &OutputRecord, dir: &Path, rel: &str) -> bool {
         let path = dir.join(rel);
         let meta = std::fs::symlink_metadata(&path).ok();
@@ -533,6 +1064,9 @@ mod tests {
     fn names_are_printable_ascii_with_slashes() {
         assert_eq!(key(Path::new("./x/b c\\d.jsonl")), "x/b\\x20c\\x5cd.jsonl");
         assert_eq!(key(Path::new("bài.vi.txt")), "b\\xc3\\xa0i.vi.txt");
+        for p in ["x/b c\\d.jsonl", "bài.vi.txt", "a\\x41.txt"] {
+            assert_eq!(unkey(&key(Path::new(p))), Path::new(p));
+        }
         let e = Entry {
             hash: u128::MAX - 7,
             stamp: Stamp {
@@ -543,18 +1077,9 @@ mod tests {
         };
         let mut text = String::new();
         line(&mut text, "x/b\\x20c", &e);
-        assert_eq!(
-            parse_line(text.trim_end()),
-            Some(("x/b\\x20c".to_owned(), e))
-        );
-        assert_eq!(
-            Stamp {
-                mtime: -5,
-                ..e.stamp
-            }
-            .time(),
-            UNIX_EPOCH - Duration::from_nanos(5)
-        );
+        assert_eq!(parse_line(text.trim_end()), Some(("x/b\\x20c", e)));
+        assert_eq!(time(-5), UNIX_EPOCH - Duration::from_nanos(5));
+        assert_eq!(nanos(time(-5)), -5);
     }
 
     #[test]
@@ -610,7 +1135,7 @@ mod tests {
         let new = written(d, "a.jsonl", b"new\n");
         r.before_commit(&[new]).unwrap();
         drop(r);
-        let mut f = open_append(&d.join(PENDING)).unwrap();
+        let mut f = open_here(&d.join(PENDING), true).unwrap();
         f.write_all(b"0123").unwrap();
         let r = OutputRecord::open(d, false).unwrap();
         assert!(r.cut);
@@ -628,15 +1153,76 @@ mod tests {
     }
 
     #[test]
-    fn a_record_that_is_not_one_is_a_located_error() {
+    fn lines_that_cannot_be_read_are_skipped_and_leave_nothing_unprotected() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        std::fs::write(d.join(RECORD), format!("{HEADER}\nnot an entry\n")).unwrap();
-        let e = OutputRecord::open(d, false).unwrap_err().to_string();
-        assert!(e.contains(".songngu-written:2: error: not an entry"), "{e}");
+        run_writing(d, &[("a.tsv", b"a\n"), ("b.xlf", b"b\n")]);
+        let good = std::fs::read_to_string(d.join(RECORD)).unwrap();
+        assert!(good.contains("\n# created "), "{good}");
+        // A hand-made line, then the last line cut inside its name.
+        let cut = good.replacen("\n# created", "\nnot an entry\n# created", 1);
+        std::fs::write(d.join(RECORD), &cut[..cut.len() - 2]).unwrap();
+        let r = OutputRecord::open(d, false).unwrap();
+        let lines: Vec<usize> = r.parsed.bad.iter().map(|b| b.0).collect();
+        assert_eq!(lines, [3, 6]);
+        assert!(!changed(&r, d, "a.tsv"));
+        // b.xlf's entry was cut: not vouched for, so not replaced.
+        let path = d.join("b.xlf");
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let why = r.changed(Path::new("b.xlf"), &path, Some(&meta)).unwrap();
+        assert!(
+            matches!(why, Some(Changed { why: Edited::Unvouched { ref lines, .. }, .. }) if lines == "3, 6"),
+            "{why:?}"
+        );
+        let warnings = Recorded::read(d).unwrap().warnings();
+        assert!(
+            warnings[0].contains(".songngu-written:3: not an entry"),
+            "{warnings:?}"
+        );
+        assert!(warnings[1].contains(":6: the last line has no line break"));
+        // Such a record is not rewritten: this run's entries stay pending.
+        let c = written(d, "c.tsv", b"c\n");
+        r.before_commit(std::slice::from_ref(&c)).unwrap();
+        r.committed(vec![c]);
+        r.save(&crate::atomic::Flush::new()).unwrap();
+        r.settle();
+        assert_eq!(
+            std::fs::read_to_string(d.join(RECORD)).unwrap(),
+            cut[..cut.len() - 2]
+        );
+        assert!(!changed(&OutputRecord::open(d, false).unwrap(), d, "c.tsv"));
+        // A newer songngu's record is read the same way, and kept.
         std::fs::write(d.join(RECORD), "songngu-written 9\n").unwrap();
-        let e = OutputRecord::open(d, false).unwrap_err().to_string();
-        assert!(e.contains(":1: error: the first line"), "{e}");
+        let r = OutputRecord::open(d, false).unwrap();
+        assert_eq!(r.parsed.bad[0].0, 1);
+        assert!(r.parsed.bad[0].1.contains("the first line"));
+        assert!(changed(&r, d, "a.tsv"));
+    }
+
+    #[test]
+    fn a_file_the_record_does_not_name_is_refused_only_if_it_came_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("old.en.txt"), b"from before the record\n").unwrap();
+        run_writing(d, &[("a.tsv", b"a\n")]);
+        let r = OutputRecord::open(d, false).unwrap();
+        assert!(r.parsed.created.is_some());
+        assert!(!changed(&r, d, "old.en.txt"));
+        std::fs::write(d.join("new.en.txt"), b"made by hand\n").unwrap();
+        assert!(changed(&r, d, "new.en.txt"));
+        // A record without the line (an older songngu's): as before.
+        let text = std::fs::read_to_string(d.join(RECORD)).unwrap();
+        let old: String = text
+            .lines()
+            .filter(|l| !l.starts_with(CREATED))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(d.join(RECORD), old).unwrap();
+        assert!(!changed(
+            &OutputRecord::open(d, false).unwrap(),
+            d,
+            "new.en.txt"
+        ));
     }
 
     #[cfg(target_os = "linux")]
@@ -645,16 +1231,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::write(d.join("victim"), b"keep").unwrap();
+        let r = OutputRecord::open(d, false).unwrap();
         std::os::unix::fs::symlink(d.join("victim"), d.join(PENDING)).unwrap();
-        let r = OutputRecord {
-            dir: d.to_path_buf(),
-            known: HashMap::new(),
-            overwrite: false,
-            cut: false,
-            state: Mutex::new(State::default()),
-        };
         let w = written(d, "a.txt", b"a");
-        assert!(r.before_commit(&[w]).is_err());
+        let e = r.before_commit(&[w]).unwrap_err().to_string();
+        assert!(
+            e.contains(".songngu-written.pending: is a symbolic link"),
+            "{e}"
+        );
+        // Read, as a record or a pending list: refused, not followed.
+        let e = OutputRecord::open(d, false).unwrap_err().to_string();
+        assert!(e.contains("is a symbolic link"), "{e}");
+        std::fs::remove_file(d.join(PENDING)).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", d.join(RECORD)).unwrap();
+        assert!(matches!(
+            OutputRecord::open(d, false),
+            Err(Error::OutputRecord { .. })
+        ));
         assert_eq!(std::fs::read(d.join("victim")).unwrap(), b"keep");
     }
 }
