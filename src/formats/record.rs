@@ -64,12 +64,14 @@ const HEADER: &str = "songngu-written 1";
 const CREATED: &str = "# created ";
 /// The largest record or pending list read: about 2.5 million entries.
 const MAX_BYTES: u64 = 256 << 20;
+/// The most lines that cannot be read a run names one by one.
+const MAX_WARNINGS: usize = 20;
 /// How long a run waits for another run writing into the same folder.
 const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// What the file system says of a file: enough to know, without reading
 /// it, that it is still the file songngu wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Stamp {
     size: u64,
     /// Modification time, nanoseconds since 1970 (negative before).
@@ -135,7 +137,7 @@ fn arrived(m: &std::fs::Metadata) -> i128 {
 }
 
 /// One output as songngu wrote it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
     hash: u128,
     stamp: Stamp,
@@ -187,9 +189,20 @@ impl Parsed {
     }
 
     /// The numbers of the lines that cannot be read (`3, 7`).
+    /// (The first [`MAX_WARNINGS`], then how many more.)
     fn bad_lines(&self) -> String {
-        let lines: Vec<String> = self.bad.iter().map(|(n, _)| n.to_string()).collect();
-        lines.join(", ")
+        let lines: Vec<String> = self
+            .bad
+            .iter()
+            .take(MAX_WARNINGS)
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let more = self.bad.len().saturating_sub(MAX_WARNINGS);
+        if more > 0 {
+            format!("{} and {more} more", lines.join(", "))
+        } else {
+            lines.join(", ")
+        }
     }
 }
 
@@ -265,9 +278,12 @@ impl Recorded {
     }
 }
 
-/// A warning for each line of `record` that cannot be read (`bad`).
+/// A warning for each line of `record` that cannot be read (`bad`): the
+/// first [`MAX_WARNINGS`], then one line saying how many more.
 fn warnings(record: &Path, bad: &[(usize, String)]) -> Vec<String> {
-    bad.iter()
+    let mut out: Vec<String> = bad
+        .iter()
+        .take(MAX_WARNINGS)
         .map(|(n, why)| {
             format!(
                 "{}:{n}: {why}; the line is skipped. Until it is mended or deleted, songngu \
@@ -276,7 +292,15 @@ fn warnings(record: &Path, bad: &[(usize, String)]) -> Vec<String> {
                 crate::diagnostic::shown(record)
             )
         })
-        .collect()
+        .collect();
+    let more = bad.len().saturating_sub(MAX_WARNINGS);
+    if more > 0 {
+        out.push(format!(
+            "{}: and {more} more lines that cannot be read (not shown), skipped the same way",
+            crate::diagnostic::shown(record)
+        ));
+    }
+    out
 }
 
 /// A run's exclusive hold on its output folder: an advisory lock on
@@ -941,10 +965,12 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
         if into.texts_only && !is_text(k) {
             continue;
         }
-        let entries = into.known.entry(k.to_owned()).or_default();
-        if !entries.contains(&e) {
-            entries.push(e);
-        }
+        into.known.entry(k.to_owned()).or_default().push(e);
+    }
+    // Each entry once (sorted, so linear in the lines whatever their names).
+    for entries in into.known.values_mut() {
+        entries.sort_unstable();
+        entries.dedup();
     }
     Ok(cut)
 }
@@ -1223,6 +1249,42 @@ mod tests {
             d,
             "new.en.txt"
         ));
+    }
+
+    #[test]
+    fn many_entries_for_one_name_are_read_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        run_writing(d, &[("a.en.txt", b"a\n")]);
+        // 20,000 entries for one name, each twice (a pending list that
+        // grew run after run), and 30 bad lines in the record.
+        let mut pending = String::new();
+        for i in 0..20_000u64 {
+            let e = Entry {
+                hash: u128::from(i),
+                stamp: Stamp {
+                    size: 3,
+                    mtime: i128::from(i),
+                    ino: i,
+                },
+            };
+            line(&mut pending, "a.en.txt", &e);
+            line(&mut pending, "a.en.txt", &e);
+        }
+        std::fs::write(d.join(PENDING), &pending).unwrap();
+        let mut record = std::fs::read_to_string(d.join(RECORD)).unwrap();
+        record.push_str(&"not an entry\n".repeat(30));
+        std::fs::write(d.join(RECORD), record).unwrap();
+        let r = OutputRecord::open(d, false).unwrap();
+        assert_eq!(r.parsed.known["a.en.txt"].len(), 20_001);
+        assert!(!changed(&r, d, "a.en.txt"));
+        let warnings = r.warnings();
+        assert_eq!(warnings.len(), MAX_WARNINGS + 1, "{warnings:?}");
+        assert!(
+            warnings[MAX_WARNINGS].contains("and 10 more lines"),
+            "{warnings:?}"
+        );
+        assert!(r.parsed.bad_lines().ends_with(" and 10 more"));
     }
 
     #[cfg(target_os = "linux")]
