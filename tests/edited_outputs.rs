@@ -802,3 +802,129 @@ fn a_record_that_is_a_link_or_too_large_stops_the_run() {
         stderr(&big)
     );
 }
+
+/// `songngu run ARGS` in `dir`, stopped by SIGINT (Ctrl-C) once its
+/// pending list `pending` holds `lines` lines; it must not have finished.
+#[cfg(unix)]
+fn interrupted(dir: &Path, args: &[&str], pending: &Path, lines: usize) {
+    let mut child = songngu(dir)
+        .arg("run")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none()
+        && std::fs::read_to_string(pending).map_or(0, |t| t.lines().count()) < lines
+        && start.elapsed() < Duration::from_secs(120)
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    let folder = pending.parent().unwrap();
+    assert!(pending.exists());
+    assert!(!folder.join(".songngu-written").exists());
+}
+
+/// An output of a document the pending list `pending` names.
+fn a_pending_output(pending: &Path) -> String {
+    let text = std::fs::read_to_string(pending).unwrap();
+    let name = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.splitn(5, ' ').nth(4))
+        .find(|n| n.ends_with(".en.txt"))
+        .unwrap();
+    name.to_owned()
+}
+
+/// Attack 11, F1: a first run stopped by Ctrl-C before it saved its
+/// record leaves only the pending list; that list keeps the folder as a
+/// record does: (a) a run into a subfolder it names stops (exit 2), (b) a
+/// run into the folder above a stopped run's folder does not write there,
+/// (c) a hand-made file the stopped run had not reached is not replaced.
+#[cfg(unix)]
+#[test]
+fn a_first_run_stopped_before_its_record_keeps_the_folder_all_the_same() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 120, 20_000, "Bài");
+    let pending = d.join("on/.songngu-written.pending");
+    interrupted(d, &["in", "-o", "on", "-q", "--jobs", "1"], &pending, 9);
+    assert!(
+        std::fs::read_to_string(&pending)
+            .unwrap()
+            .starts_with("# created ")
+    );
+    // (a)
+    let name = a_pending_output(&pending);
+    let (sub, _) = name.split_once('/').unwrap();
+    let edited = d.join("on").join(&name);
+    std::fs::write(&edited, "TRANSLATOR WORK\n").unwrap();
+    let inner = run(d, &[&format!("in/{sub}"), "-o", &format!("on/{sub}"), "-q"]);
+    let err = stderr(&inner);
+    assert_eq!(inner.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("/on/.songngu-written.pending: the record of a run into "),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&edited).unwrap(),
+        "TRANSLATOR WORK\n"
+    );
+    // (c) A document the stopped run had not reached.
+    let hand = d.join("on/d3/bai-0119.en.txt");
+    assert!(!hand.exists());
+    std::fs::create_dir_all(hand.parent().unwrap()).unwrap();
+    std::fs::write(&hand, "HAND MADE\n").unwrap();
+    let again = run(d, &["in", "-o", "on", "-q"]);
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "on/d3/bai-0119.en.txt is not a file songngu wrote: its record \
+             on/.songngu-written.pending, kept since "
+        ),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&hand).unwrap(), "HAND MADE\n");
+    assert_eq!(
+        std::fs::read_to_string(&edited).unwrap(),
+        "TRANSLATOR WORK\n"
+    );
+    // That run saved the record, which keeps the `# created` time.
+    let record = std::fs::read_to_string(d.join("on/.songngu-written")).unwrap();
+    assert!(record.contains("\n# created "), "{record}");
+    // (b)
+    let pending = d.join("on2/d0/.songngu-written.pending");
+    interrupted(
+        d,
+        &["in/d0", "-o", "on2/d0", "-q", "--jobs", "1"],
+        &pending,
+        9,
+    );
+    let name = a_pending_output(&pending);
+    let edited = d.join("on2/d0").join(&name);
+    std::fs::write(&edited, "TRANSLATOR WORK\n").unwrap();
+    let outer = run(d, &["in", "-o", "on2", "-q"]);
+    let err = stderr(&outer);
+    assert_eq!(outer.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "on2/d0/.songngu-written.pending: on2/d0 holds the record of a run into it, which a \
+             run into on2 does not keep"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&edited).unwrap(),
+        "TRANSLATOR WORK\n"
+    );
+    assert!(d.join("on2/d1/bai-0001.jsonl").exists());
+}

@@ -172,6 +172,8 @@ struct Parsed {
     /// Keep only the entries of names a walk could take for an article
     /// (`.txt`, `.md`).
     texts_only: bool,
+    /// There is a record (not only a pending list).
+    recorded: bool,
 }
 
 impl Parsed {
@@ -523,7 +525,7 @@ impl OutputRecord {
 
     /// [`OutputRecord::changed`] of a file the record does not name.
     fn unnamed(&self, path: &Path, now: &std::fs::Metadata) -> Option<Changed> {
-        let record = self.dir.join(RECORD);
+        let record = record_or_pending(&self.dir);
         let why = if !self.parsed.bad.is_empty() {
             Edited::Unvouched {
                 record,
@@ -563,9 +565,7 @@ impl OutputRecord {
                     .find_map(|c| {
                         sub.push(c);
                         let folder = self.dir.join(&sub);
-                        std::fs::symlink_metadata(folder.join(RECORD))
-                            .is_ok()
-                            .then_some(folder)
+                        kept(&folder).then_some(folder)
                     });
                 nested.insert(parent.to_path_buf(), found.clone());
                 found
@@ -583,7 +583,7 @@ impl OutputRecord {
                 crate::diagnostic::shown(&self.dir),
                 crate::diagnostic::shown(&folder)
             ),
-            path: folder.join(RECORD),
+            path: record_or_pending(&folder),
         })
     }
 
@@ -613,11 +613,16 @@ impl OutputRecord {
         let path = self.dir.join(PENDING);
         let mut state = self.lock();
         if state.pending.is_none() {
-            state.pending = Some(open_here(&path, true)?);
+            let file = open_here(&path, true)?;
             if self.cut {
                 // The cut line ends here, alone.
                 text.insert(0, '\n');
+            } else if file.metadata().is_ok_and(|m| m.len() == 0) {
+                // Until a record is saved beside it, the list says since
+                // when the folder is kept (a first run stopped midway).
+                text.insert_str(0, &format!("{CREATED}{}\n", self.began));
             }
+            state.pending = Some(file);
         }
         let file = state.pending.as_mut().expect("opened above");
         file.write_all(text.as_bytes())
@@ -692,15 +697,14 @@ fn check_above(dir: &Path) -> Result<()> {
         return Ok(());
     };
     for above in abs.ancestors().skip(1) {
-        let record = above.join(RECORD);
-        if std::fs::symlink_metadata(&record).is_err() {
+        if !kept(above) {
             continue;
         }
-        let mut parsed = Parsed::default();
+        let record = record_or_pending(above);
         // Not this run's folder: a record that cannot be read is passed by.
-        if read_into(&record, true, &mut parsed).is_err() {
+        let Ok((parsed, _)) = Parsed::of(above) else {
             continue;
-        }
+        };
         let inside = format!("{}/", key(abs.strip_prefix(above).unwrap_or(&abs)));
         let named = parsed.known.keys().filter(|k| k.starts_with(&inside)).min();
         if named.is_none() && parsed.bad.is_empty() {
@@ -722,6 +726,25 @@ fn check_above(dir: &Path) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Whether a run into `folder` keeps a record there: it has one, or a
+/// pending list (a first run stopped before it saved its record).
+fn kept(folder: &Path) -> bool {
+    [RECORD, PENDING]
+        .iter()
+        .any(|f| std::fs::symlink_metadata(folder.join(f)).is_ok())
+}
+
+/// The record of `folder`, or its pending list when it has no record (to
+/// name in a message).
+fn record_or_pending(folder: &Path) -> PathBuf {
+    let record = folder.join(RECORD);
+    if std::fs::symlink_metadata(&record).is_err() {
+        folder.join(PENDING)
+    } else {
+        record
+    }
 }
 
 /// A file of the output folder opened for reading and writing (or for
@@ -905,6 +928,7 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
     let Some(bytes) = read_bytes(path)? else {
         return Ok(false);
     };
+    into.recorded |= header;
     // Not UTF-8 (damage): its bad lines are named as such.
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
@@ -943,8 +967,18 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
             continue;
         }
         if let Some(c) = l.strip_prefix(CREATED) {
-            if header {
-                into.created = c.split(' ').next().and_then(|c| c.parse().ok());
+            let created = c.split(' ').next().and_then(|c| c.parse().ok());
+            if header && created.is_none() {
+                // Skipped, it would turn off the check of unnamed files.
+                into.bad.push((
+                    n + 1,
+                    "the `# created` line does not start with a time (a number of nanoseconds)"
+                        .to_owned(),
+                ));
+            } else if header || (!into.recorded && into.created.is_none()) {
+                // A pending list with no record beside it (a first run
+                // stopped before its record): kept since the list began.
+                into.created = created;
             }
             continue;
         }
