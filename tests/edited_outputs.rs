@@ -928,3 +928,50 @@ fn a_first_run_stopped_before_its_record_keeps_the_folder_all_the_same() {
     );
     assert!(d.join("on2/d1/bai-0001.jsonl").exists());
 }
+
+/// Attack 11, F4: a damaged `# created` line, or a record cut exactly on
+/// a line boundary, is a line that cannot be read: a hand-made file and
+/// an edited output whose entry was cut off are kept.
+#[test]
+fn a_damaged_created_line_or_a_record_cut_between_lines_keeps_protection_on() {
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 3, 1_500, "Bài");
+    let third = d.join("in/d2/bai-0002.txt");
+    let aside = d.join("bai2.txt");
+    std::fs::rename(&third, &aside).unwrap();
+    assert!(run(d, &["in", "-o", "ot", "-q"]).status.success());
+    let record = d.join("ot/.songngu-written");
+    let good = std::fs::read_to_string(&record).unwrap();
+    let damaged = good.replacen("# created 1", "# created 17959x", 1);
+    std::fs::write(&record, &damaged).unwrap();
+    std::fs::create_dir_all(d.join("ot/d2")).unwrap();
+    std::fs::write(d.join("ot/d2/bai-0002.en.txt"), "hand\n").unwrap();
+    std::fs::rename(&aside, &third).unwrap();
+    let hand = run(d, &["in", "-o", "ot", "-q"]);
+    let err = stderr(&hand);
+    assert_eq!(hand.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("ot/.songngu-written:3: the `# created` line does not start with a time"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("ot/d2/bai-0002.en.txt")).unwrap(),
+        "hand\n"
+    );
+    // `head -n 3`: the header, the comment, the `# created` line.
+    let head: String = good.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&record, head).unwrap();
+    std::fs::write(d.join("ot/d0/bai-0000.en.txt"), "TRANSLATOR\n").unwrap();
+    let cut = run(d, &["in", "-o", "ot", "-q"]);
+    let err = stderr(&cut);
+    assert_eq!(cut.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("entry lines and it has 0: lines were lost"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("ot/d0/bai-0000.en.txt")).unwrap(),
+        "TRANSLATOR\n"
+    );
+}

@@ -58,10 +58,17 @@ pub const PENDING: &str = ".songngu-written.pending";
 /// ([`RunLock`]).
 pub const LOCK: &str = ".songngu-written.lock";
 /// The record's first line.
-const HEADER: &str = "songngu-written 1";
+const HEADER: &str = "songngu-written 2";
+/// The first line of the records of songngu before the entry count (read
+/// the same way, without the count's check).
+const HEADER_1: &str = "songngu-written 1";
 /// The comment line that says since when the record is kept (an older
 /// songngu reads it as a comment).
 const CREATED: &str = "# created ";
+/// What follows the time on the `# created` line of a record (version 2):
+/// the number of entry lines, so that a record cut on a line boundary is
+/// found.
+const ENTRIES: &str = "entries";
 /// The largest record or pending list read: about 2.5 million entries.
 const MAX_BYTES: u64 = 256 << 20;
 /// The most lines that cannot be read a run names one by one.
@@ -659,9 +666,11 @@ impl OutputRecord {
         keys.sort();
         let mut text = format!(
             "{HEADER}\n# The outputs `songngu run` wrote in this folder, so that it never replaces \
-             one changed since (see docs/output-naming.md).\n{CREATED}{} (since then; a file \
-             this record does not name that came later is not replaced either)\n",
-            all.created.unwrap_or(self.began)
+             one changed since (see docs/output-naming.md).\n{CREATED}{} {ENTRIES} {} (since \
+             then; a file this record does not name that came later is not replaced either; the \
+             number of entry lines below)\n",
+            all.created.unwrap_or(self.began),
+            all.known.values().map(Vec::len).sum::<usize>()
         );
         for k in keys {
             for e in &all.known[k] {
@@ -938,18 +947,23 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
     if header && text.is_empty() {
         into.bad.push((
             1,
-            "the file is empty (songngu's record starts with the line `songngu-written 1`)"
-                .to_owned(),
+            format!("the file is empty (songngu's record starts with the line `{HEADER}`)"),
         ));
         return Ok(false);
     }
     let count = text.split('\n').count();
+    // A record of version 2: its `# created` line (line number, count)
+    // and the lines that are not comments.
+    let mut counted = false;
+    let mut said: Option<(usize, Option<usize>)> = None;
+    let mut lines = 0usize;
     for (n, l) in text.split('\n').enumerate() {
         // A record converted to CRLF line ends (an editor, a copy through
         // another system) is read as it was written.
         let l = l.strip_suffix('\r').unwrap_or(l);
         if header && n == 0 {
-            if l != HEADER {
+            counted = l == HEADER;
+            if !counted && l != HEADER_1 {
                 into.bad.push((
                     1,
                     format!("the first line is not `{HEADER}` (a newer songngu's record?)"),
@@ -967,7 +981,14 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
             continue;
         }
         if let Some(c) = l.strip_prefix(CREATED) {
-            let created = c.split(' ').next().and_then(|c| c.parse().ok());
+            let mut words = c.split(' ');
+            let created = words.next().and_then(|c| c.parse().ok());
+            if header {
+                let entries = (words.next() == Some(ENTRIES))
+                    .then(|| words.next().and_then(|w| w.parse().ok()))
+                    .flatten();
+                said = Some((n + 1, entries));
+            }
             if header && created.is_none() {
                 // Skipped, it would turn off the check of unnamed files.
                 into.bad.push((
@@ -985,6 +1006,7 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
         if l.starts_with('#') || l.is_empty() {
             continue;
         }
+        lines += 1;
         let Some((k, e)) = parse_line(l) else {
             if header {
                 into.bad.push((
@@ -1000,6 +1022,32 @@ fn read_into(path: &Path, header: bool, into: &mut Parsed) -> Result<bool> {
             continue;
         }
         into.known.entry(k.to_owned()).or_default().push(e);
+    }
+    // A record cut inside a line says so above.
+    if counted && !cut {
+        match said {
+            Some((_, Some(said))) if said == lines => {}
+            Some((n, Some(said))) => into.bad.push((
+                n,
+                format!(
+                    "the record says it holds {said} entry lines and it has {lines}: lines were \
+                     lost (a copy or a sync cut short, a full disk) or added by hand"
+                ),
+            )),
+            Some((n, None)) => into.bad.push((
+                n,
+                format!(
+                    "the `# created` line does not say how many entry lines the record holds \
+                     (`{ENTRIES} N` after the time)"
+                ),
+            )),
+            None => into.bad.push((
+                count.saturating_sub(1).max(1),
+                "the record has no `# created` line: it was cut short (a copy or a sync \
+                 interrupted, a full disk), so entries may be missing"
+                    .to_owned(),
+            )),
+        }
     }
     // Each entry once (sorted, so linear in the lines whatever their names).
     for entries in into.known.values_mut() {
@@ -1275,7 +1323,7 @@ mod tests {
         let old: String = text
             .lines()
             .filter(|l| !l.starts_with(CREATED))
-            .map(|l| format!("{l}\n"))
+            .map(|l| format!("{}\n", if l == HEADER { HEADER_1 } else { l }))
             .collect();
         std::fs::write(d.join(RECORD), old).unwrap();
         assert!(!changed(
@@ -1286,12 +1334,61 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_created_line_or_a_record_cut_on_a_line_boundary_is_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        run_writing(d, &[("a.tsv", b"a\n"), ("b.xlf", b"b\n")]);
+        let good = std::fs::read_to_string(d.join(RECORD)).unwrap();
+        assert!(good.starts_with("songngu-written 2\n"), "{good}");
+        assert!(good.contains(" entries 2 ("), "{good}");
+        assert!(OutputRecord::open(d, false).unwrap().parsed.bad.is_empty());
+        std::fs::write(d.join("new.en.txt"), b"made by hand\n").unwrap();
+        let bad_lines = |text: &str| {
+            std::fs::write(d.join(RECORD), text).unwrap();
+            let r = OutputRecord::open(d, false).unwrap();
+            // Protection stays on: an unnamed file is not replaced.
+            assert!(changed(&r, d, "new.en.txt"), "{text}");
+            r.parsed.bad
+        };
+        // A damaged time.
+        let damaged = good.replacen("# created 1", "# created x1", 1);
+        let bad = bad_lines(&damaged);
+        assert_eq!(bad[0].0, 3);
+        assert!(bad[0].1.contains("does not start with a time"), "{bad:?}");
+        // Cut after the second, the third, the fourth line; a line lost
+        // inside.
+        let lines: Vec<&str> = good.lines().collect();
+        for keep in 1..lines.len() {
+            let cut: String = lines[..keep].iter().map(|l| format!("{l}\n")).collect();
+            assert!(!bad_lines(&cut).is_empty(), "{cut}");
+        }
+        let lost = format!("{}\n{}\n{}\n{}\n", lines[0], lines[1], lines[2], lines[4]);
+        let bad = bad_lines(&lost);
+        assert!(
+            bad[0]
+                .1
+                .contains("says it holds 2 entry lines and it has 1"),
+            "{bad:?}"
+        );
+        // No count on the line.
+        let uncounted = good.replacen(" entries 2 ", " ", 1);
+        assert!(bad_lines(&uncounted)[0].1.contains("does not say how many"));
+        // The same record in version 1 (no count): read as before.
+        let v1 = uncounted.replacen(HEADER, HEADER_1, 1);
+        std::fs::write(d.join(RECORD), v1).unwrap();
+        let r = OutputRecord::open(d, false).unwrap();
+        assert!(r.parsed.bad.is_empty(), "{:?}", r.parsed.bad);
+        assert!(!changed(&r, d, "a.tsv"));
+    }
+
+    #[test]
     fn many_entries_for_one_name_are_read_once_each() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         run_writing(d, &[("a.en.txt", b"a\n")]);
         // 20,000 entries for one name, each twice (a pending list that
-        // grew run after run), and 30 bad lines in the record.
+        // grew run after run), and 30 bad lines in the record (31 with its
+        // `# created` line, whose count of entries is now wrong).
         let mut pending = String::new();
         for i in 0..20_000u64 {
             let e = Entry {
@@ -1315,10 +1412,10 @@ mod tests {
         let warnings = r.warnings();
         assert_eq!(warnings.len(), MAX_WARNINGS + 1, "{warnings:?}");
         assert!(
-            warnings[MAX_WARNINGS].contains("and 10 more lines"),
+            warnings[MAX_WARNINGS].contains("and 11 more lines"),
             "{warnings:?}"
         );
-        assert!(r.parsed.bad_lines().ends_with(" and 10 more"));
+        assert!(r.parsed.bad_lines().ends_with(" and 11 more"));
     }
 
     #[cfg(target_os = "linux")]
