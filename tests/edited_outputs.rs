@@ -975,3 +975,90 @@ fn a_damaged_created_line_or_a_record_cut_between_lines_keeps_protection_on() {
         "TRANSLATOR\n"
     );
 }
+
+/// `songngu run ARGS` in `dir` as a user the file system's permissions
+/// bind: under root, through `setpriv` without the capabilities that
+/// override them (as in tests/tm_tags.rs).
+#[cfg(unix)]
+fn run_unprivileged(dir: &Path, args: &[&str]) -> Output {
+    let probe = dir.join("probe");
+    std::fs::write(&probe, "x").unwrap();
+    let mut perms = std::fs::metadata(&probe).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&probe, perms).unwrap();
+    let privileged = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&probe)
+        .is_ok();
+    std::fs::remove_file(&probe).unwrap();
+    let mut c = if privileged {
+        let mut c = Command::new("setpriv");
+        c.args(["--bounding-set=-dac_override,-dac_read_search", "--"])
+            .arg(env!("CARGO_BIN_EXE_songngu"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_songngu"))
+    };
+    c.arg("run")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SONGNGU_CONFIG")
+        .env_remove("SONGNGU_ENGINE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("setpriv (util-linux) is needed to run this test as root")
+}
+
+/// Attack 11, F7: `--overwrite-edited -q` still says, in one line, that
+/// changed outputs were kept aside; an output folder that is not writable,
+/// or a folder at the lock's name, stops the run with a message saying so
+/// (exit 2).
+#[cfg(unix)]
+#[test]
+fn quiet_overwrite_still_notes_the_kept_files_and_an_unwritable_folder_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = workspace();
+    let d = dir.path();
+    common::articles(d, 2, 1_500, "Bài");
+    assert!(run(d, &["in", "-o", "oq", "-q"]).status.success());
+    std::fs::write(d.join("oq/d0/bai-0000.en.txt"), "mine\n").unwrap();
+    std::fs::write(d.join("oq/d1/bai-0001.tsv"), "mine\n").unwrap();
+    let forced = run(d, &["in", "-o", "oq", "-q", "--overwrite-edited"]);
+    let err = stderr(&forced);
+    assert!(forced.status.success(), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(
+            "songngu: note: 2 output(s) changed since songngu wrote them were replaced \
+             (--overwrite-edited), each changed file kept beside its replacement (oq/d"
+        ) && err.contains(".edited-"),
+        "{err}"
+    );
+    // Nothing changed: nothing said.
+    let quiet = run(d, &["in", "-o", "oq", "-q", "--overwrite-edited"]);
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet), "");
+    // Not writable.
+    std::fs::create_dir(d.join("oro")).unwrap();
+    std::fs::set_permissions(d.join("oro"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let ro = run_unprivileged(d, &["in", "-o", "oro", "-q"]);
+    let err = stderr(&ro);
+    assert_eq!(ro.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("oro: the output folder is not writable (Permission denied"),
+        "{err}"
+    );
+    let ro = run_unprivileged(d, &["in", "-o", "oro/sub", "-q"]);
+    assert_eq!(ro.status.code(), Some(2), "{}", stderr(&ro));
+    assert!(stderr(&ro).contains("the output folder is not writable"));
+    std::fs::set_permissions(d.join("oro"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // A folder at the lock's name.
+    std::fs::create_dir_all(d.join("old/.songngu-written.lock")).unwrap();
+    let folder = run(d, &["in", "-o", "old", "-q"]);
+    let err = stderr(&folder);
+    assert_eq!(folder.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("old/.songngu-written.lock: is a folder; songngu keeps its record"),
+        "{err}"
+    );
+}

@@ -151,6 +151,28 @@ pub fn summary_block(
     }
 }
 
+/// With `--quiet`, one line for the changed outputs `--overwrite-edited`
+/// replaced (each kept beside as `NAME.edited-STAMP`): a note about
+/// someone's work that `--quiet` does not silence.
+pub fn kept_in_short(outcome: &BatchOutcome) {
+    let kept: Vec<&(PathBuf, PathBuf)> = outcome
+        .documents
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .flat_map(|s| &s.kept)
+        .collect();
+    let Some((_, first)) = kept.first() else {
+        return;
+    };
+    eprintln!(
+        "songngu: note: {} output(s) changed since songngu wrote them were replaced \
+         (--overwrite-edited), each changed file kept beside its replacement ({}{})",
+        kept.len(),
+        shown(first),
+        if kept.len() > 1 { ", …" } else { "" }
+    );
+}
+
 /// The human corrections applied, and the documents the reader took
 /// control characters out of (see docs/review.md).
 fn cleaned_and_human(outcomes: &[DocOutcome]) {

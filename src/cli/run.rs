@@ -191,6 +191,9 @@ pub fn run(args: RunArgs, config: Option<PathBuf>, quiet: bool) -> anyhow::Resul
                     .is_some_and(|r| r.billing == Billing::Tokens),
             );
         }
+        if quiet {
+            report::kept_in_short(&outcome);
+        }
         if let Some(r) = outcome.translation.as_ref().filter(|r| r.failed > 0) {
             eprintln!("{}", report::closing_line(r));
         }

@@ -342,8 +342,15 @@ impl RunLock {
         let path = dir.join(LOCK);
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            let mut file = open_here(&path, false)?;
+            std::fs::create_dir_all(dir).map_err(|e| not_writable(dir, e))?;
+            let mut file = match open_here(&path, false) {
+                Err(Error::Io { cause, .. })
+                    if cause.kind() == std::io::ErrorKind::PermissionDenied =>
+                {
+                    return Err(not_writable(dir, cause));
+                }
+                file => file?,
+            };
             match file.try_lock() {
                 // A run that lets go removes the file: the lock is the one
                 // on the file still at the name.
@@ -377,6 +384,21 @@ impl Drop for RunLock {
             }
         }
         let _ = self.file.unlock();
+    }
+}
+
+/// The error for an output folder `dir` that cannot be made or written
+/// in (`e`): [`Error::OutputRecord`] saying so when permission is denied.
+fn not_writable(dir: &Path, e: std::io::Error) -> Error {
+    if e.kind() != std::io::ErrorKind::PermissionDenied {
+        return Error::io(dir, e);
+    }
+    Error::OutputRecord {
+        path: dir.to_path_buf(),
+        message: format!(
+            "the output folder is not writable ({e}); nothing was written: make it writable for \
+             this user, or choose another output folder (-o)"
+        ),
     }
 }
 
@@ -778,6 +800,13 @@ fn open_here(path: &Path, append: bool) -> Result<std::fs::File> {
     options.open(path).map_err(|e| {
         if is_link() {
             a_link(path)
+        } else if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            Error::OutputRecord {
+                path: path.to_path_buf(),
+                message: "is a folder; songngu keeps its record of the outputs it wrote here in \
+                          plain files: move it away"
+                    .to_owned(),
+            }
         } else {
             Error::io(path, e)
         }
