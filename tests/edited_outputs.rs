@@ -1052,6 +1052,19 @@ fn quiet_overwrite_still_notes_the_kept_files_and_an_unwritable_folder_is_named(
     assert_eq!(ro.status.code(), Some(2), "{}", stderr(&ro));
     assert!(stderr(&ro).contains("the output folder is not writable"));
     std::fs::set_permissions(d.join("oro"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // A lock file this user cannot open (another user's, in a shared folder).
+    std::fs::create_dir(d.join("osh")).unwrap();
+    let lock = d.join("osh/.songngu-written.lock");
+    std::fs::write(&lock, "4242\n").unwrap();
+    std::fs::set_permissions(&lock, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let shared = run_unprivileged(d, &["in", "-o", "osh", "-q"]);
+    let err = stderr(&shared);
+    assert_eq!(shared.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("osh/.songngu-written.lock: cannot be opened (Permission denied")
+            && err.contains("remove it when no run is writing into osh"),
+        "{err}"
+    );
     // A folder at the lock's name.
     std::fs::create_dir_all(d.join("old/.songngu-written.lock")).unwrap();
     let folder = run(d, &["in", "-o", "old", "-q"]);

@@ -34,8 +34,13 @@
 //! into the record and removed once a run has saved it
 //! ([`OutputRecord::settle`]). Several threads of one run share one [`OutputRecord`].
 //!
-//! Format (text, one entry a line, the first line `songngu-written 1`,
-//! lines starting with `#` are comments, `# created NANOS` among them):
+//! Format (text, one entry a line, the first line `songngu-written 2`,
+//! lines starting with `#` are comments, `# created NANOS entries N`
+//! among them: since when the record is kept and how many entry lines it
+//! has, so that a record cut between two lines is found; a record of
+//! version 1 has no count). A new pending list starts with `# created
+//! NANOS`: in a folder without a record (a first run stopped before it
+//! saved one), the pending list keeps the folder as a record would.
 //! `HASH SIZE MTIME INODE NAME`: the hash in 32 hex digits, the size in
 //! bytes, the modification time in nanoseconds since 1970 (UTC), the
 //! inode number (0 where the system has none), the file's path inside
@@ -347,7 +352,19 @@ impl RunLock {
                 Err(Error::Io { cause, .. })
                     if cause.kind() == std::io::ErrorKind::PermissionDenied =>
                 {
-                    return Err(not_writable(dir, cause));
+                    return Err(if std::fs::symlink_metadata(&path).is_ok() {
+                        Error::OutputRecord {
+                            message: format!(
+                                "cannot be opened ({cause}): another user's run made it (a \
+                                 shared folder?); nothing was written: remove it when no run \
+                                 is writing into {}, or choose another output folder (-o)",
+                                crate::diagnostic::shown(dir)
+                            ),
+                            path,
+                        }
+                    } else {
+                        not_writable(dir, cause)
+                    });
                 }
                 file => file?,
             };
