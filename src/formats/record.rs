@@ -1206,6 +1206,15 @@ mod tests {
         r.settle();
     }
 
+    /// A folder and the record of a run into it that wrote `a.tsv` and
+    /// `b.xlf`.
+    fn record_of_a_and_b() -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        run_writing(dir.path(), &[("a.tsv", b"a\n"), ("b.xlf", b"b\n")]);
+        let text = std::fs::read_to_string(dir.path().join(RECORD)).unwrap();
+        (dir, text)
+    }
+
     fn changed(r: &OutputRecord, dir: &Path, rel: &str) -> bool {
         let path = dir.join(rel);
         let meta = std::fs::symlink_metadata(&path).ok();
@@ -1308,10 +1317,8 @@ mod tests {
 
     #[test]
     fn lines_that_cannot_be_read_are_skipped_and_leave_nothing_unprotected() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, good) = record_of_a_and_b();
         let d = dir.path();
-        run_writing(d, &[("a.tsv", b"a\n"), ("b.xlf", b"b\n")]);
-        let good = std::fs::read_to_string(d.join(RECORD)).unwrap();
         assert!(good.contains("\n# created "), "{good}");
         // A hand-made line, then the last line cut inside its name.
         let cut = good.replacen("\n# created", "\nnot an entry\n# created", 1);
@@ -1381,10 +1388,8 @@ mod tests {
 
     #[test]
     fn a_damaged_created_line_or_a_record_cut_on_a_line_boundary_is_a_bad_line() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, good) = record_of_a_and_b();
         let d = dir.path();
-        run_writing(d, &[("a.tsv", b"a\n"), ("b.xlf", b"b\n")]);
-        let good = std::fs::read_to_string(d.join(RECORD)).unwrap();
         assert!(good.starts_with("songngu-written 2\n"), "{good}");
         assert!(good.contains(" entries 2 ("), "{good}");
         assert!(OutputRecord::open(d, false).unwrap().parsed.bad.is_empty());
