@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn songngu(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_songngu"));
@@ -91,19 +91,11 @@ fn killed_run_leaves_only_complete_outputs() {
         "a finished run leaves no temporary file"
     );
     // The same run, killed (SIGKILL on Unix) once some outputs exist.
-    let mut child = songngu(d)
-        .args(["run", "in", "-o", "out", "--glossary", g, "--quiet"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none()
-        && files(&d.join("out")).len() < 40
-        && start.elapsed() < Duration::from_secs(60)
-    {
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    let mut child = common::spawn_until(
+        songngu(d).args(["run", "in", "-o", "out", "--glossary", g, "--quiet"]),
+        Duration::from_secs(60),
+        || files(&d.join("out")).len() >= 40,
+    );
     let _ = child.kill();
     child.wait().unwrap();
     let left = files(&d.join("out"));

@@ -807,20 +807,11 @@ fn a_record_that_is_a_link_or_too_large_stops_the_run() {
 /// pending list `pending` holds `lines` lines; it must not have finished.
 #[cfg(unix)]
 fn interrupted(dir: &Path, args: &[&str], pending: &Path, lines: usize) {
-    let mut child = songngu(dir)
-        .arg("run")
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none()
-        && std::fs::read_to_string(pending).map_or(0, |t| t.lines().count()) < lines
-        && start.elapsed() < Duration::from_secs(120)
-    {
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    let mut child = common::spawn_until(
+        songngu(dir).arg("run").args(args),
+        Duration::from_secs(120),
+        || std::fs::read_to_string(pending).map_or(0, |t| t.lines().count()) >= lines,
+    );
     let sent = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -981,28 +972,9 @@ fn a_damaged_created_line_or_a_record_cut_between_lines_keeps_protection_on() {
 /// override them (as in tests/tm_tags.rs).
 #[cfg(unix)]
 fn run_unprivileged(dir: &Path, args: &[&str]) -> Output {
-    let probe = dir.join("probe");
-    std::fs::write(&probe, "x").unwrap();
-    let mut perms = std::fs::metadata(&probe).unwrap().permissions();
-    perms.set_readonly(true);
-    std::fs::set_permissions(&probe, perms).unwrap();
-    let privileged = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&probe)
-        .is_ok();
-    std::fs::remove_file(&probe).unwrap();
-    let mut c = if privileged {
-        let mut c = Command::new("setpriv");
-        c.args(["--bounding-set=-dac_override,-dac_read_search", "--"])
-            .arg(env!("CARGO_BIN_EXE_songngu"));
-        c
-    } else {
-        Command::new(env!("CARGO_BIN_EXE_songngu"))
-    };
-    c.arg("run")
+    common::unprivileged(dir)
+        .arg("run")
         .args(args)
-        .current_dir(dir)
-        .env_remove("SONGNGU_CONFIG")
         .env_remove("SONGNGU_ENGINE")
         .stdin(Stdio::null())
         .output()

@@ -239,28 +239,8 @@ fn a_machine_row_an_earlier_version_stored_under_en_in_capitals_is_used_by_a_run
 /// under root (who may write any file), through `setpriv` without the
 /// capabilities that override them.
 fn songngu_unprivileged(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let probe = dir.join("probe");
-    std::fs::write(&probe, "x").unwrap();
-    let mut perms = std::fs::metadata(&probe).unwrap().permissions();
-    perms.set_readonly(true);
-    std::fs::set_permissions(&probe, perms).unwrap();
-    let privileged = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&probe)
-        .is_ok();
-    std::fs::remove_file(&probe).unwrap();
-    let mut c = if privileged {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--bounding-set=-dac_override,-dac_read_search", "--"])
-            .arg(env!("CARGO_BIN_EXE_songngu"));
-        c
-    } else {
-        std::process::Command::new(env!("CARGO_BIN_EXE_songngu"))
-    };
-    let out = c
+    let out = common::unprivileged(dir)
         .args(args)
-        .current_dir(dir)
-        .env_remove("SONGNGU_CONFIG")
         .output()
         .expect("setpriv (util-linux) is needed to run this test as root");
     (

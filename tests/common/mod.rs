@@ -80,3 +80,49 @@ pub fn articles(dir: &Path, n: usize, size: usize, heading: &str) {
         std::fs::write(path, body).unwrap();
     }
 }
+
+/// A `songngu` command that the file system's permissions bind: under root
+/// (who may write any file), through `setpriv` without the capabilities
+/// that override them (util-linux's `setpriv` is then needed).
+#[cfg(unix)]
+pub fn unprivileged(dir: &Path) -> Command {
+    let probe = dir.join("probe");
+    std::fs::write(&probe, "x").unwrap();
+    let mut perms = std::fs::metadata(&probe).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&probe, perms).unwrap();
+    let privileged = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&probe)
+        .is_ok();
+    std::fs::remove_file(&probe).unwrap();
+    let mut c = if privileged {
+        let mut c = Command::new("setpriv");
+        c.args(["--bounding-set=-dac_override,-dac_read_search", "--"])
+            .arg(env!("CARGO_BIN_EXE_songngu"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_songngu"))
+    };
+    c.current_dir(dir).env_remove("SONGNGU_CONFIG");
+    c
+}
+
+/// Starts `cmd` (stdout and stderr to nowhere) and waits until `ready`
+/// holds, the child ends, or `limit` passes; returns the child.
+pub fn spawn_until(
+    cmd: &mut Command,
+    limit: std::time::Duration,
+    mut ready: impl FnMut() -> bool,
+) -> std::process::Child {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() && !ready() && start.elapsed() < limit {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child
+}
