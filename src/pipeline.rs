@@ -374,7 +374,7 @@ impl Pipeline {
         let dry_run =
             (stages.translate.as_ref()).is_some_and(|m| m.lock().is_ok_and(|m| m.is_dry_run()));
         let _lock = (!dry_run)
-            .then(|| formats::record::RunLock::take(out_dir))
+            .then(|| formats::run_lock::RunLock::take(out_dir))
             .transpose()?;
         let record = formats::record::OutputRecord::open(out_dir, self.batch.overwrite_edited)?;
         let translating = stages.translate.is_some();

@@ -15,6 +15,7 @@
 mod html;
 mod jsonl;
 pub mod record;
+pub mod run_lock;
 mod tmx;
 mod tsv;
 mod txt;

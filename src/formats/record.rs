@@ -21,7 +21,8 @@
 //! it ([`OutputRecord::open`], [`OutputRecord::check_folder`]).
 //!
 //! **One run at a time**: a run holds `OUT/.songngu-written.lock`
-//! ([`RunLock`], an advisory lock) while it reads and writes the record.
+//! ([`super::run_lock::RunLock`], an advisory lock) while it reads and
+//! writes the record.
 //!
 //! **Crash safety**: the record is rewritten once, at the end of the run
 //! ([`OutputRecord::save`], atomically, flushed with the run's outputs). Before
@@ -51,7 +52,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Edited, Error, Result};
 
@@ -59,9 +60,6 @@ use crate::error::{Edited, Error, Result};
 pub const RECORD: &str = ".songngu-written";
 /// The entries of files being put in place, until a run saves the record.
 pub const PENDING: &str = ".songngu-written.pending";
-/// The file a run holds locked while it writes into the folder
-/// ([`RunLock`]).
-pub const LOCK: &str = ".songngu-written.lock";
 /// The record's first line.
 const HEADER: &str = "songngu-written 2";
 /// The first line of the records of songngu before the entry count (read
@@ -78,8 +76,6 @@ const ENTRIES: &str = "entries";
 const MAX_BYTES: u64 = 256 << 20;
 /// The most lines that cannot be read a run names one by one.
 const MAX_WARNINGS: usize = 20;
-/// How long a run waits for another run writing into the same folder.
-const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// What the file system says of a file: enough to know, without reading
 /// it, that it is still the file songngu wrote.
@@ -315,146 +311,6 @@ fn warnings(record: &Path, bad: &[(usize, String)]) -> Vec<String> {
         ));
     }
     out
-}
-
-/// A run's exclusive hold on its output folder: an advisory lock on
-/// `OUT/.songngu-written.lock`, which holds the run's process id. Dropped,
-/// it removes the file (and the output folder when it made it and nothing
-/// was written there), then lets go; the system lets go of it too when the
-/// process ends, however.
-#[derive(Debug)]
-pub struct RunLock {
-    file: std::fs::File,
-    path: PathBuf,
-    /// The folders made for it, the innermost first.
-    made: Vec<PathBuf>,
-}
-
-impl RunLock {
-    /// Takes the lock of the output folder `dir` (made if missing), waiting
-    /// up to two seconds for a run that holds it.
-    ///
-    /// # Errors
-    /// [`Error::OutputRecord`] naming the lock file when another run holds
-    /// it, or a link stands at its name; [`Error::Io`] when it cannot be
-    /// made.
-    pub fn take(dir: &Path) -> Result<RunLock> {
-        let made: Vec<PathBuf> = dir
-            .ancestors()
-            .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
-            .map(Path::to_path_buf)
-            .collect();
-        let path = dir.join(LOCK);
-        let deadline = Instant::now() + LOCK_WAIT;
-        loop {
-            std::fs::create_dir_all(dir).map_err(|e| not_writable(dir, e))?;
-            let mut file = match open_here(&path, false) {
-                Err(Error::Io { cause, .. })
-                    if cause.kind() == std::io::ErrorKind::PermissionDenied =>
-                {
-                    return Err(if std::fs::symlink_metadata(&path).is_ok() {
-                        Error::OutputRecord {
-                            message: format!(
-                                "cannot be opened ({cause}): another user's run made it (a \
-                                 shared folder?); nothing was written: remove it when no run \
-                                 is writing into {}, or choose another output folder (-o)",
-                                crate::diagnostic::shown(dir)
-                            ),
-                            path,
-                        }
-                    } else {
-                        not_writable(dir, cause)
-                    });
-                }
-                file => file?,
-            };
-            match file.try_lock() {
-                // A run that lets go removes the file: the lock is the one
-                // on the file still at the name.
-                Ok(()) if still_at(&file, &path) => {
-                    let _ = file.set_len(0).and_then(|()| {
-                        file.write_all(format!("{}\n", std::process::id()).as_bytes())
-                    });
-                    return Ok(RunLock { file, path, made });
-                }
-                Ok(()) => {}
-                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                Err(std::fs::TryLockError::WouldBlock) => return Err(busy(&mut file, &path, dir)),
-                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
-            }
-        }
-    }
-}
-
-impl Drop for RunLock {
-    fn drop(&mut self) {
-        // Removed while held, so a run waiting for it tries again.
-        #[cfg(unix)]
-        {
-            let _ = std::fs::remove_file(&self.path);
-            for folder in &self.made {
-                if std::fs::remove_dir(folder).is_err() {
-                    break;
-                }
-            }
-        }
-        let _ = self.file.unlock();
-    }
-}
-
-/// The error for an output folder `dir` that cannot be made or written
-/// in (`e`): [`Error::OutputRecord`] saying so when permission is denied.
-fn not_writable(dir: &Path, e: std::io::Error) -> Error {
-    if e.kind() != std::io::ErrorKind::PermissionDenied {
-        return Error::io(dir, e);
-    }
-    Error::OutputRecord {
-        path: dir.to_path_buf(),
-        message: format!(
-            "the output folder is not writable ({e}); nothing was written: make it writable for \
-             this user, or choose another output folder (-o)"
-        ),
-    }
-}
-
-/// Whether `file` is (still) the file at `path`.
-fn still_at(file: &std::fs::File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), std::fs::symlink_metadata(path)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, path);
-        true
-    }
-}
-
-/// The error for a lock another run holds (its process id read from it).
-fn busy(file: &mut std::fs::File, path: &Path, dir: &Path) -> Error {
-    let mut holder = String::new();
-    let _ = file.read_to_string(&mut holder);
-    let pid = holder.trim();
-    let who = if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
-        "another songngu run".to_owned()
-    } else {
-        format!("another songngu run (process {pid})")
-    };
-    Error::OutputRecord {
-        path: path.to_path_buf(),
-        message: format!(
-            "{who} is writing into {} and holds this lock (waited {} s); nothing was written: \
-             run again when it has finished, or give this run another output folder (-o)",
-            crate::diagnostic::shown(dir),
-            LOCK_WAIT.as_secs()
-        ),
-    }
 }
 
 /// The record of an output folder for one run (see the module
@@ -797,11 +653,13 @@ fn record_or_pending(folder: &Path) -> PathBuf {
 
 /// A file of the output folder opened for reading and writing (or for
 /// appending), made if missing; a symbolic link at its name is not
-/// followed (it could lead out of the output folder).
+/// followed (it could lead out of the output folder). The pending list
+/// and the run's lock ([`super::run_lock`]) are opened so.
 ///
 /// # Errors
-/// [`Error::OutputRecord`] for a link at its name, [`Error::Io`] else.
-fn open_here(path: &Path, append: bool) -> Result<std::fs::File> {
+/// [`Error::OutputRecord`] for a link at its name or a folder there,
+/// [`Error::Io`] else.
+pub(super) fn open_here(path: &Path, append: bool) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     if append {
         options.create(true).append(true);
