@@ -349,6 +349,47 @@ fn start_writeback(file: &std::fs::File) {
     let _ = file;
 }
 
+/// Real paths of existing files, as [`std::fs::canonicalize`] gives them,
+/// for many files in few folders: each folder is resolved once, and a
+/// file's own name only when it is a symbolic link (one `lstat` per file
+/// instead of one `readlink` per component). A file in a folder that does
+/// not exist is not looked at.
+#[derive(Debug, Default)]
+pub struct RealPaths {
+    folders: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl RealPaths {
+    /// The real path of `path`, `None` when it does not exist (or cannot
+    /// be resolved): what `canonicalize(path).ok()` gives.
+    pub fn of(&mut self, path: &Path) -> Option<PathBuf> {
+        // A name that ends in a separator or `.` is resolved whole.
+        let plain = !path.as_os_str().as_encoded_bytes().ends_with(b"/")
+            && matches!(path.components().next_back(), Some(Component::Normal(_)))
+            && !path.as_os_str().as_encoded_bytes().ends_with(b"/.");
+        let (true, Some(parent), Some(name)) = (plain, path.parent(), path.file_name()) else {
+            return std::fs::canonicalize(path).ok();
+        };
+        let real_parent = self
+            .folders
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| {
+                let dir = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+                std::fs::canonicalize(dir).ok()
+            })
+            .as_ref()?;
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if meta.file_type().is_symlink() {
+            return std::fs::canonicalize(path).ok();
+        }
+        Some(real_parent.join(name))
+    }
+}
+
 /// `path` made absolute with the symbolic links of its existing part
 /// resolved: the longest existing prefix is canonicalised and the rest
 /// appended (`.` dropped, `..` removing the last component). A dangling
@@ -735,6 +776,54 @@ fn keep_mode_and_owner(file: &std::fs::File, old: &std::fs::Metadata) -> std::io
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn real_paths_are_what_canonicalize_gives() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("a/b")).expect("dirs");
+        std::fs::write(d.join("a/b/f.txt"), "x").expect("file");
+        symlink(d.join("a/b"), d.join("link-dir")).expect("link");
+        symlink(d.join("a/b/f.txt"), d.join("a/link-file.txt")).expect("link");
+        symlink(d.join("nowhere"), d.join("a/dangling.txt")).expect("link");
+        symlink("b/f.txt", d.join("a/relative-link.txt")).expect("link");
+        let cwd = std::env::current_dir().expect("cwd");
+        let mut paths: Vec<PathBuf> = [
+            "a/b/f.txt",
+            "a/b/missing.txt",
+            "missing/f.txt",
+            "link-dir/f.txt",
+            "link-dir/missing.txt",
+            "a/link-file.txt",
+            "a/dangling.txt",
+            "a/relative-link.txt",
+            "a/b/./f.txt",
+            "a/b/../b/f.txt",
+            "link-dir/../b/f.txt",
+            "a/b/",
+            "a/b/.",
+            "a/b/..",
+            "a/b/f.txt/",
+            "a/b/f.txt/.",
+        ]
+        .iter()
+        .map(|p| d.join(p))
+        .collect();
+        // Relative to the working directory, and the bare name forms.
+        paths.push(PathBuf::from("Cargo.toml"));
+        paths.push(PathBuf::from("src/../Cargo.toml"));
+        paths.push(PathBuf::from("."));
+        paths.push(PathBuf::from(""));
+        let mut real = RealPaths::default();
+        for p in &paths {
+            for _ in 0..2 {
+                assert_eq!(real.of(p), std::fs::canonicalize(p).ok(), "{}", p.display());
+            }
+        }
+        assert_eq!(std::env::current_dir().expect("cwd"), cwd);
+    }
+
     use super::*;
 
     #[test]

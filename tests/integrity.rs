@@ -717,6 +717,35 @@ fn an_output_never_overwrites_an_input_and_the_walk_skips_the_output_folder() {
     );
     assert!(!d.join("articles/bai.jsonl").exists(), "nothing is written");
 
+    // The same input reached through links: an output folder that is a
+    // link to the articles, and an output name that is a link to an input.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        symlink(d.join("articles"), d.join("alias")).unwrap();
+        let (code, _, err) = sn(d, &["run", "articles", "-o", "alias"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("would be overwritten"), "{err}");
+        std::fs::create_dir(d.join("linked")).unwrap();
+        symlink(d.join("articles/bai.en.txt"), d.join("linked/bai.en.txt")).unwrap();
+        let (code, _, err) = sn(
+            d,
+            &[
+                "run",
+                "articles/bai.txt",
+                "articles/bai.en.txt",
+                "-o",
+                "linked",
+            ],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("would be overwritten"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(d.join("articles/bai.en.txt")).unwrap(),
+            human
+        );
+    }
+
     let p = d.join("p");
     std::fs::create_dir(&p).unwrap();
     std::fs::write(p.join("config.toml"), "[glossary]\npaths = []\n").unwrap();

@@ -354,9 +354,13 @@ pub fn plan<'a>(
     // The inputs as files on disk: an output that is one of them (`run
     // articles -o articles` with `bai.txt` and the editor's `bai.en.txt`)
     // would destroy it.
+    // Real paths with each folder resolved once (a thousand inputs in one
+    // folder cost a thousand `stat`s, not a thousand `realpath`s), and an
+    // output looked at only when its folder exists.
+    let mut real = crate::atomic::RealPaths::default();
     let inputs: std::collections::HashSet<PathBuf> = docs
         .iter()
-        .filter_map(|(input, _)| std::fs::canonicalize(input).ok())
+        .filter_map(|(input, _)| real.of(input))
         .collect();
     for (input, stem) in docs {
         for suffix in &suffixes {
@@ -371,7 +375,7 @@ pub fn plan<'a>(
                 });
             }
             let path = folder.check(&rel)?;
-            if std::fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
+            if real.of(&path).is_some_and(|p| inputs.contains(&p)) {
                 return Err(Error::OutputIsInput {
                     input: input.to_path_buf(),
                     output: path,
