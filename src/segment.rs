@@ -281,6 +281,7 @@ fn stamp_line(line: &str) -> bool {
 /// line before it.
 fn author_and_date(line: &str) -> bool {
     line.len() <= 100
+        && memchr::memchr(b'|', line.as_bytes()).is_some()
         && line.split_once(" | ").is_some_and(|(name, date)| {
             name.len() <= 40
                 && name.starts_with(char::is_uppercase)
@@ -1308,7 +1309,7 @@ fn end_chrome(line: &str) -> bool {
 fn has_credit(line: &str) -> bool {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let words = WORDS.get_or_init(|| Regex::new(CREDIT_WORDS).expect("regex"));
-    if words.is_match(line) {
+    if words.is_match(line) || bracketed_anh(line) {
         return credit_re().is_match(line);
     }
     let b = line.as_bytes();
@@ -1317,11 +1318,22 @@ fn has_credit(line: &str) -> bool {
     bracket_or_source && place_word(line) && credit_re().is_match(line)
 }
 
-/// The credit words of [`has_credit`]'s literal search, but the place words.
+/// The credit words of [`has_credit`]'s literal search, but the place
+/// words and `(ảnh` ([`bracketed_anh`]): literals of three bytes or more,
+/// which the regex searches by their first three bytes (with `\(\s*ảnh`
+/// among them it searched by the first byte alone, and stopped at every
+/// `N`, `C`, `P`, `Đ` and Vietnamese letter of the line).
 const CREDIT_WORDS: &str = concat!(
     r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
-    r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO|\(\s*ảnh",
+    r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO",
 );
+
+/// Does `line` hold `\(\s*ảnh`, a bracket, whitespace (`\s`, Unicode's
+/// White_Space, as `char::is_whitespace`) or none, and `ảnh`?
+fn bracketed_anh(line: &str) -> bool {
+    memchr::memchr_iter(b'(', line.as_bytes())
+        .any(|i| line[i + 1..].trim_start().starts_with("ảnh"))
+}
 
 /// The words of a person's place in a photo that [`credit_re`] looks for.
 const PLACE_WORDS: [&str; 3] = ["trái", "phải", "giữa"];
@@ -2231,6 +2243,17 @@ fn dash_item(after: &str) -> Option<usize> {
     (word.len() < next.len() && word.chars().next().is_some_and(char::is_uppercase)).then_some(dash)
 }
 
+/// `c.is_alphabetic()`, the letters Vietnamese is written in answered
+/// without the Unicode table.
+fn alphabetic(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && (uax29::latin_letter(c) || c.is_alphabetic()))
+}
+
+/// `c.is_alphanumeric()`, as [`alphabetic`].
+fn alphanumeric(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && (uax29::latin_letter(c) || c.is_alphanumeric()))
+}
+
 /// Should `next` be joined to the piece before it, whose trimmed content
 /// ends with `tail` (at most [`LOOK_BACK`] bytes; `whole` when `tail` is
 /// all of it)?
@@ -2238,7 +2261,7 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     *work += next.len();
     let next = next.trim_start();
     // `/.`, a lone closing bracket or quote: no letter or digit of its own.
-    if !next.chars().any(char::is_alphanumeric) {
+    if !next.chars().any(alphanumeric) {
         return true;
     }
     // A numbered item after the end of a sentence or a `;` opens the next
@@ -2315,7 +2338,7 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
             || !w.chars().next().is_some_and(char::is_uppercase)
             || !w
                 .chars()
-                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-'))
+                .all(|c| alphabetic(c) || matches!(c, '\'' | '’' | '-'))
         {
             break;
         }
@@ -2369,12 +2392,16 @@ mod tests {
         assert!(pieces.iter().filter(|p| header_piece(p)).count() > 40);
     }
 
-    /// `has_credit` as it was: the whole literal search (the credit words
-    /// and the place words), then the credit regex.
+    /// `has_credit` as it was: the whole literal search (the credit words,
+    /// `(ảnh` and the place words), then the credit regex.
     fn has_credit_reference(line: &str) -> bool {
         static WORDS: OnceLock<Regex> = OnceLock::new();
         let words = WORDS.get_or_init(|| {
-            Regex::new(&format!("{CREDIT_WORDS}|{}", PLACE_WORDS.join("|"))).unwrap()
+            Regex::new(concat!(
+                r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
+                r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO|\(\s*ảnh|trái|phải|giữa",
+            ))
+            .unwrap()
         });
         words.is_match(line) && credit_re().is_match(line)
     }
@@ -2450,6 +2477,12 @@ mod tests {
         "a. ",
         "Hội nghị",
         "/",
+        "(ảnh",
+        "( ảnh",
+        "(\u{A0}\tảnh",
+        "(\u{85}ảnh",
+        "(\u{200B}ảnh",
+        "(ảNH",
     ];
 
     /// The cheaper order of `has_credit` (the credit words, then a bracket
@@ -2596,6 +2629,16 @@ mod tests {
         assert!(!may_be_ascii_caption(
             "Thượng tướng Nguyễn Văn Bình phát biểu hinh anh 1"
         ));
+    }
+
+    /// The shortcuts for the Latin letters answer as the Unicode tables do,
+    /// on every character.
+    #[test]
+    fn alphabetic_and_alphanumeric_agree_with_std_on_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     /// The lines found by memchr are `split_inclusive('\n')`'s pieces,

@@ -122,8 +122,9 @@ const TRIGGERS: &[(u32, u32)] = &[
 
 /// The line's UAX #29 sentence pieces as `(start, piece)`: the same as
 /// `line.split_sentence_bound_indices()`.
-pub(super) fn pieces(line: &str) -> Vec<(usize, &str)> {
-    let mut starts = vec![0];
+pub(super) fn pieces(line: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let mut starts = Vec::with_capacity(8);
+    starts.push(0);
     // The window being grown, its trigger when it has only one, and
     // whether each of its triggers is a full stop before a digit.
     let mut window: Option<(Window, Only, bool)> = None;
@@ -150,14 +151,10 @@ pub(super) fn pieces(line: &str) -> Vec<(usize, &str)> {
     {
         bounds(line, w, only, &mut starts);
     }
-    let mut out = Vec::with_capacity(starts.len());
-    for (k, &s) in starts.iter().enumerate() {
-        let e = starts.get(k + 1).copied().unwrap_or(line.len());
-        if s < e {
-            out.push((s, &line[s..e]));
-        }
-    }
-    out
+    (0..starts.len()).filter_map(move |k| {
+        let (s, e) = (starts[k], starts.get(k + 1).copied().unwrap_or(line.len()));
+        (s < e).then(|| (s, &line[s..e]))
+    })
 }
 
 /// The triggers of `line` with their offsets, by a scan of its bytes: an
@@ -387,6 +384,11 @@ fn is_latin_letter(u: u32) -> bool {
     ((0xC0..=0x24F).contains(&u) && u != 0xD7 && u != 0xF7) || (0x1E00..=0x1EFF).contains(&u)
 }
 
+/// [`is_latin_letter`] of a character.
+pub(super) fn latin_letter(c: char) -> bool {
+    is_latin_letter(u32::from(c))
+}
+
 /// Surely neither `Extend` nor `Format` (no ASCII character is).
 fn is_base(c: char) -> bool {
     c.is_ascii() || is_latin_letter(u32::from(c))
@@ -402,6 +404,11 @@ fn stops_lookahead(c: char) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The pieces, collected.
+    fn pieces(line: &str) -> Vec<(usize, &str)> {
+        super::pieces(line).collect()
+    }
 
     fn reference(line: &str) -> Vec<(usize, &str)> {
         line.split_sentence_bound_indices().collect()
