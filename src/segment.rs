@@ -299,10 +299,19 @@ fn author_and_date(line: &str) -> bool {
 fn date_like(line: &str) -> bool {
     let bytes = line.as_bytes();
     let mut run = 0;
-    if !bytes.iter().any(|b| {
-        run = if b.is_ascii_digit() { run + 1 } else { 0 };
-        run == 4
-    }) {
+    let mut year = false;
+    for b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                year = true;
+                break;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if !year {
         return false;
     }
     let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
