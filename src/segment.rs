@@ -22,6 +22,19 @@ use crate::document::SegmentKind;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+/// Does `haystack` hold `needle` (a literal)? By a searcher built once
+/// for the call site: what `str::contains` or `memmem::find` build on
+/// every call costs more than the search on a line of news copy.
+macro_rules! holds {
+    ($haystack:expr, $needle:literal) => {{
+        static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+        FINDER
+            .get_or_init(|| memchr::memmem::Finder::new($needle))
+            .find($haystack)
+            .is_some()
+    }};
+}
+
 mod uax29;
 
 /// `[segment]`
@@ -259,7 +272,7 @@ fn stamp_line(line: &str) -> bool {
     });
     date_line(line)
         || (line.len() <= 30 && relative.is_match(line))
-        || (line.contains(", ngày ") && header_piece(line))
+        || (holds!(line.as_bytes(), ", ngày ") && header_piece(line))
         || author_and_date(line)
 }
 
@@ -268,6 +281,7 @@ fn stamp_line(line: &str) -> bool {
 /// line before it.
 fn author_and_date(line: &str) -> bool {
     line.len() <= 100
+        && memchr::memchr(b'|', line.as_bytes()).is_some()
         && line.split_once(" | ").is_some_and(|(name, date)| {
             name.len() <= 40
                 && name.starts_with(char::is_uppercase)
@@ -285,10 +299,19 @@ fn author_and_date(line: &str) -> bool {
 fn date_like(line: &str) -> bool {
     let bytes = line.as_bytes();
     let mut run = 0;
-    if !bytes.iter().any(|b| {
-        run = if b.is_ascii_digit() { run + 1 } else { 0 };
-        run == 4
-    }) {
+    let mut year = false;
+    for b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                year = true;
+                break;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if !year {
         return false;
     }
     let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
@@ -397,14 +420,25 @@ impl Segmenter {
         keep: usize,
         last: bool,
     ) -> Vec<SegmentSpan> {
-        let lines = lines(text);
+        self.segment_lines(text, &lines(text), state, keep, last)
+    }
+
+    /// [`Segmenter::segment_part`], `lines` being `lines(text)`.
+    fn segment_lines(
+        &self,
+        text: &str,
+        lines: &[Line],
+        state: &mut PartState,
+        keep: usize,
+        last: bool,
+    ) -> Vec<SegmentSpan> {
         let per_sentence = self.unit == Unit::Sentence;
         // Fine spans (image-alt line, sentences) of all lines, and the range
         // of each line's spans in them.
         let mut spans: Vec<SegmentSpan> = Vec::with_capacity(lines.len() * 2);
         let mut ranges: Vec<Range<usize>> = Vec::with_capacity(lines.len());
         let mut alt_title: Option<&str> = state.alt_title.as_deref();
-        for l in &lines {
+        for l in lines {
             let from = spans.len();
             let mut body = l.start;
             let mut glued = false;
@@ -450,19 +484,19 @@ impl Segmenter {
                 _ => 0,
             }
         };
-        mark_captions(text, &lines, &mut fine, &sentence_count);
-        mark_date_lines(text, &lines, &mut fine);
+        mark_captions(text, lines, &mut fine, &sentence_count);
+        mark_date_lines(text, lines, &mut fine);
         if last {
-            mark_bylines(text, &lines, &mut fine, state.lines_before);
+            mark_bylines(text, lines, &mut fine, state.lines_before);
         }
         let headline_at =
             |fine: &Fine, li: usize| fine.line(li).iter().all(|s| s.kind == SegmentKind::Title);
         let first = match state.title {
             Title::Open => {
-                let first = mark_title(text, &lines, &mut fine, alt_title, &sentence_count);
+                let first = mark_title(text, lines, &mut fine, alt_title, &sentence_count);
                 if let Some(li) = first.filter(|&li| headline_at(&fine, li)) {
                     let line = &text[lines[li].start..lines[li].end];
-                    mark_under(text, &lines, &mut fine, li + 1, document_type(line));
+                    mark_under(text, lines, &mut fine, li + 1, document_type(line));
                 }
                 first
             }
@@ -471,12 +505,12 @@ impl Segmenter {
                 None
             }
             Title::Under | Title::Subject => {
-                mark_under(text, &lines, &mut fine, 0, state.title == Title::Subject);
+                mark_under(text, lines, &mut fine, 0, state.title == Title::Subject);
                 None
             }
             Title::Done => None,
         };
-        mark_overview_captions(text, &lines, &mut fine);
+        mark_overview_captions(text, lines, &mut fine);
         // What the next part needs to know.
         if matches!(state.title, Title::Under | Title::Subject)
             && lines.first().is_some_and(|l| l.start < keep)
@@ -644,12 +678,12 @@ impl Parts {
             }
             if l.end - start > self.max {
                 let (at, how) = cut_point(&self.buf[start..], self.max);
-                return Some(self.emit(segmenter, start + at, start + at, false, Some(how)));
+                return Some(self.emit(segmenter, start + at, start + at, false, Some(how), None));
             }
         }
         if end {
             let all = self.buf.len();
-            return Some(self.emit(segmenter, all, all, true, None));
+            return Some(self.emit(segmenter, all, all, true, None, Some(lines)));
         }
         // Keep the paragraphs of the last two lines.
         let keep = match lines.len() {
@@ -665,9 +699,15 @@ impl Parts {
         }
         // Complete lines only: the last may go on in the next block.
         let upto = self.buf.rfind('\n').map_or(keep, |i| i + 1);
-        Some(self.emit(segmenter, upto, keep, false, None))
+        // The lines of the text up to a line feed are the lines found
+        // that start before it.
+        let mut lines = lines;
+        lines.truncate(lines.partition_point(|l| l.start < upto));
+        Some(self.emit(segmenter, upto, keep, false, None, Some(lines)))
     }
 
+    /// The part of the text up to `keep`, segmented with the text up to
+    /// `upto`, whose lines are `lines` when known.
     fn emit(
         &mut self,
         segmenter: &Segmenter,
@@ -675,10 +715,21 @@ impl Parts {
         keep: usize,
         last: bool,
         cut: Option<Cut>,
+        lines: Option<Vec<Line>>,
     ) -> Part {
-        let spans = segmenter.segment_part(&self.buf[..upto], &mut self.state, keep, last);
-        let text = self.buf[..keep].to_owned();
-        self.buf.drain(..keep);
+        let text = &self.buf[..upto];
+        let spans = match lines {
+            Some(lines) => segmenter.segment_lines(text, &lines, &mut self.state, keep, last),
+            None => segmenter.segment_part(text, &mut self.state, keep, last),
+        };
+        // The whole text is moved, not copied, when it all goes.
+        let text = if keep == self.buf.len() {
+            std::mem::take(&mut self.buf)
+        } else {
+            let text = self.buf[..keep].to_owned();
+            self.buf.drain(..keep);
+            text
+        };
         let part = Part {
             text,
             base: self.base,
@@ -902,7 +953,9 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
     // (spaces skipped) means these are just words (`… hinh anh 3 doi tuong`).
     // The ` - Anh N` form, whose words could be a score (`Viet Nam - Anh 2-1`),
     // is followed as the diacritic form is.
-    if let Some(m) = ascii_caption_re().find(first_line) {
+    if may_be_ascii_caption(first_line)
+        && let Some(m) = ascii_caption_re().find(first_line)
+    {
         let rest = &first_line[m.end()..];
         let head = first_line[..m.end()].trim_end_matches(|c: char| c.is_ascii_digit());
         let (title, alt) = match head.strip_suffix(" hinh anh ") {
@@ -952,6 +1005,20 @@ fn split_alt(line: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Can [`ascii_caption_re`] match `line`? Its match is printable ASCII
+/// from the line's start and holds ` hinh anh ` or ` - Anh `: most lines
+/// have a Vietnamese letter in their first word, where the scan stops.
+fn may_be_ascii_caption(line: &str) -> bool {
+    let b = line.as_bytes();
+    let ascii = b
+        .iter()
+        .position(|c| !(0x20..=0x7E).contains(c))
+        .unwrap_or(b.len());
+    let head = &b[..ascii];
+    // The shortest match: a letter and ` - Anh 0`.
+    head.len() >= 9 && (holds!(head, " hinh anh ") || holds!(head, " - Anh "))
 }
 
 /// Người Lao Động's image-alt line, the whole line: a capitalised title of
@@ -1240,17 +1307,51 @@ fn end_chrome(line: &str) -> bool {
 }
 
 /// Does `line` hold a credit (rule K1)? A literal search first: most lines
-/// hold none of the credit words.
+/// hold none of the credit words ([`CREDIT_WORDS`], or a word of a
+/// person's place in the photo, [`PLACE_WORDS`]). The place words are
+/// common words (`phải` is also "must"): a line that holds only them can
+/// match [`credit_re`] only by its bracketed forms (`(trái)`, `(từ trái
+/// sang)`, `(Nguồn: …)`) or by a source whose colon follows other
+/// whitespace than one space (`– Nguồn\u{A0}: …`), so it needs a `(`, or
+/// a colon and `Nguồn`, before [`credit_re`] is run on it (see
+/// `place_words_alone_need_a_bracket_or_a_source`).
 fn has_credit(line: &str) -> bool {
     static WORDS: OnceLock<Regex> = OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        Regex::new(concat!(
-            r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
-            r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO|\(\s*ảnh|trái|phải|giữa",
-        ))
-        .expect("regex")
-    });
-    words.is_match(line) && credit_re().is_match(line)
+    let words = WORDS.get_or_init(|| Regex::new(CREDIT_WORDS).expect("regex"));
+    if words.is_match(line) || bracketed_anh(line) {
+        return credit_re().is_match(line);
+    }
+    let b = line.as_bytes();
+    let bracket_or_source = memchr::memchr(b'(', b).is_some()
+        || (memchr::memchr(b':', b).is_some() && (holds!(b, "Nguồn") || holds!(b, "NGUỒN")));
+    bracket_or_source && place_word(line) && credit_re().is_match(line)
+}
+
+/// The credit words of [`has_credit`]'s literal search, but the place
+/// words and `(ảnh` ([`bracketed_anh`]): literals of three bytes or more,
+/// which the regex searches by their first three bytes (with `\(\s*ảnh`
+/// among them it searched by the first byte alone, and stopped at every
+/// `N`, `C`, `P`, `Đ` and Vietnamese letter of the line).
+const CREDIT_WORDS: &str = concat!(
+    r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
+    r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO",
+);
+
+/// Does `line` hold `\(\s*ảnh`, a bracket, whitespace (`\s`, Unicode's
+/// White_Space, as `char::is_whitespace`) or none, and `ảnh`?
+fn bracketed_anh(line: &str) -> bool {
+    memchr::memchr_iter(b'(', line.as_bytes())
+        .any(|i| line[i + 1..].trim_start().starts_with("ảnh"))
+}
+
+/// The words of a person's place in a photo that [`credit_re`] looks for.
+const PLACE_WORDS: [&str; 3] = ["trái", "phải", "giữa"];
+
+/// Does `line` hold one of [`PLACE_WORDS`]?
+fn place_word(line: &str) -> bool {
+    PLACE_WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(line.as_bytes(), w.as_bytes()).is_some())
 }
 
 /// A one-sentence caption ending in its photographer's name in capitals,
@@ -2151,6 +2252,17 @@ fn dash_item(after: &str) -> Option<usize> {
     (word.len() < next.len() && word.chars().next().is_some_and(char::is_uppercase)).then_some(dash)
 }
 
+/// `c.is_alphabetic()`, the letters Vietnamese is written in answered
+/// without the Unicode table.
+fn alphabetic(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && (uax29::latin_letter(c) || c.is_alphabetic()))
+}
+
+/// `c.is_alphanumeric()`, as [`alphabetic`].
+fn alphanumeric(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && (uax29::latin_letter(c) || c.is_alphanumeric()))
+}
+
 /// Should `next` be joined to the piece before it, whose trimmed content
 /// ends with `tail` (at most [`LOOK_BACK`] bytes; `whole` when `tail` is
 /// all of it)?
@@ -2158,7 +2270,7 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
     *work += next.len();
     let next = next.trim_start();
     // `/.`, a lone closing bracket or quote: no letter or digit of its own.
-    if !next.chars().any(char::is_alphanumeric) {
+    if !next.chars().any(alphanumeric) {
         return true;
     }
     // A numbered item after the end of a sentence or a `;` opens the next
@@ -2235,7 +2347,7 @@ fn joins(tail: &str, whole: bool, next: &str, work: &mut usize) -> bool {
             || !w.chars().next().is_some_and(char::is_uppercase)
             || !w
                 .chars()
-                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-'))
+                .all(|c| alphabetic(c) || matches!(c, '\'' | '’' | '-'))
         {
             break;
         }
@@ -2287,6 +2399,255 @@ mod tests {
             assert_eq!(header_piece(p), old.is_match(p), "{p:?}");
         }
         assert!(pieces.iter().filter(|p| header_piece(p)).count() > 40);
+    }
+
+    /// `has_credit` as it was: the whole literal search (the credit words,
+    /// `(ảnh` and the place words), then the credit regex.
+    fn has_credit_reference(line: &str) -> bool {
+        static WORDS: OnceLock<Regex> = OnceLock::new();
+        let words = WORDS.get_or_init(|| {
+            Regex::new(concat!(
+                r"Ảnh|ẢNH|Nguồn ảnh|Nguồn video|Nguồn đồ|Nguồn:|Nguồn :|NGUỒN:|NGUỒN :|Đồ họa|Đồ hoạ|",
+                r"ĐỒ HỌA|Video|VIDEO|Clip|Infographic|Photo|PHOTO|\(\s*ảnh|trái|phải|giữa",
+            ))
+            .unwrap()
+        });
+        words.is_match(line) && credit_re().is_match(line)
+    }
+
+    /// Pieces of lines for the credit tests: every credit and place word of
+    /// the literal search and of the regex, in capitals, decomposed (NFD)
+    /// and lower case too, brackets, colons, dashes, whitespace of every
+    /// kind the regex's `\s` takes, and plain words.
+    const CREDIT_PIECES: &[&str] = &[
+        "Ảnh",
+        "ẢNH",
+        "ảnh",
+        "A\u{309}nh",
+        "Ảnh minh họa",
+        "ảnh minh hoạ",
+        "Ảnh tư liệu",
+        "Ảnh chụp màn hình",
+        "Nguồn",
+        "NGUỒN",
+        "nguồn",
+        "Nguồn ảnh",
+        "Nguồn video",
+        "Nguồn đồ họa",
+        "Nguô\u{300}n",
+        "Đồ họa",
+        "Đồ hoạ",
+        "ĐỒ HỌA",
+        "đồ họa",
+        "Video",
+        "VIDEO",
+        "video",
+        "Clip",
+        "Infographic",
+        "Photo",
+        "PHOTO",
+        "photo",
+        "trái",
+        "phải",
+        "giữa",
+        "TRÁI",
+        "pha\u{309}i",
+        "từ ",
+        "bìa ",
+        "đứng ",
+        "(",
+        ")",
+        "[",
+        "]",
+        ":",
+        " : ",
+        " ",
+        "  ",
+        "\u{A0}",
+        "\t",
+        "\u{2003}",
+        "-",
+        "–",
+        "—",
+        ".",
+        "!",
+        "?",
+        "…",
+        "”",
+        "|",
+        "x",
+        "Minh Đức",
+        "TTXVN",
+        "Ông A ",
+        "bên ",
+        "sang",
+        "thứ 4 ",
+        "hồ",
+        "a. ",
+        "Hội nghị",
+        "/",
+        "(ảnh",
+        "( ảnh",
+        "(\u{A0}\tảnh",
+        "(\u{85}ảnh",
+        "(\u{200B}ảnh",
+        "(ảNH",
+    ];
+
+    /// The cheaper order of `has_credit` (the credit words, then a bracket
+    /// or a source, then the place words) answers as the whole literal
+    /// search did, on the listed forms of every rule of the regex and on
+    /// lines made of their pieces.
+    #[test]
+    fn place_words_alone_need_a_bracket_or_a_source() {
+        let mut lines: Vec<String> = [
+            "Ông A (trái) và bà B",
+            "Ông A (bìa trái), bà B (giữa)",
+            "Bà A (thứ 4 từ phải qua) trao quà",
+            "Các đại biểu (từ trái sang) chụp ảnh",
+            "Bà A (đứng phải)",
+            "Doanh thu tăng mạnh – Nguồn\u{A0}: Bộ Công Thương bên phải",
+            "Doanh thu tăng mạnh – Nguồn  : Bộ Công Thương giữa",
+            "Doanh thu tăng mạnh – NGUỒN\t: Bộ Công Thương trái",
+            "(Nguồn\u{A0}: Ban tổ chức) phải",
+            "(Nguồn\u{A0}: Ban tổ chức)",
+            "Doanh thu tăng mạnh – Nguồn\u{A0}: Bộ Công Thương",
+            "Lực lượng phải gắn với việc xây dựng văn hóa giao thông.",
+            "Ông A phải (theo TTXVN) đi",
+            "Ông A: phải đi",
+            "Hội nghị. (Ảnh: Minh Đức/TTXVN)",
+            "… bên hồ (ảnh: Minh Anh).",
+            "trước trận đấuẢnh: VFF",
+            "(Ảnh minh họa)",
+            "Đại biểu dự họp. Ảnh Trung tâm báo chí Quốc hội",
+            "Video: Minh Anh",
+            "",
+        ]
+        .iter()
+        .map(|l| (*l).to_owned())
+        .collect();
+        // Every pair and triple of pieces.
+        for a in CREDIT_PIECES {
+            for b in CREDIT_PIECES {
+                lines.push(format!("{a}{b}"));
+                for c in ["(", ")", ":", " ", "trái", "Nguồn", "x"] {
+                    lines.push(format!("{a}{c}{b}"));
+                    lines.push(format!("{c}{a} {b}"));
+                }
+            }
+        }
+        let mut credits = 0;
+        for line in &lines {
+            let want = has_credit_reference(line);
+            assert_eq!(has_credit(line), want, "{line:?}");
+            credits += usize::from(want);
+        }
+        // The lines hold credits of several forms, place words alone among them.
+        assert!(credits > 1000, "{credits}");
+        for line in [
+            "Ông A (trái)",
+            "Doanh thu – Nguồn\u{A0}: Bộ Công Thương phải",
+        ] {
+            assert!(has_credit(line), "{line:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Random lines of the credit pieces: `has_credit` as it was.
+        #[test]
+        fn credit_search_answers_as_the_whole_literal_search(
+            ix in proptest::collection::vec(0..CREDIT_PIECES.len(), 0..12)
+        ) {
+            let line: String = ix.into_iter().map(|i| CREDIT_PIECES[i]).collect();
+            proptest::prop_assert_eq!(has_credit(&line), has_credit_reference(&line), "{:?}", line);
+        }
+
+        /// Random lines of ASCII, Vietnamese letters and the alt line's
+        /// words: the pre-check never rules out a line the regex matches.
+        #[test]
+        fn ascii_caption_pre_check_keeps_every_match(
+            ix in proptest::collection::vec(0..ALT_PIECES.len(), 0..14)
+        ) {
+            let line: String = ix.into_iter().map(|i| ALT_PIECES[i]).collect();
+            if ascii_caption_re().is_match(&line) {
+                proptest::prop_assert!(may_be_ascii_caption(&line), "{:?}", line);
+            }
+        }
+    }
+
+    /// Pieces of image-alt lines and of the text around them.
+    const ALT_PIECES: &[&str] = &[
+        " hinh anh ",
+        " hinh anh",
+        "hinh anh ",
+        " - Anh ",
+        " - Anh",
+        "- Anh ",
+        " ",
+        "1",
+        "12",
+        "a",
+        "Bo",
+        "Cong an",
+        "Z",
+        "~",
+        "ả",
+        "Thượng",
+        "\u{A0}",
+        "\t",
+        "\u{7F}",
+        "-",
+        ".",
+        "Anh",
+        "hinh",
+    ];
+
+    /// The pre-check of the ASCII image-alt regex on the lines it matches
+    /// and on near misses: it rules out no line the regex matches, and it
+    /// does rule out Vietnamese copy.
+    #[test]
+    fn ascii_caption_pre_check_agrees_with_the_regex() {
+        let mut lines = vec![
+            "Bo Cong an trien khai Chi thi hinh anh 1Thượng tướng".to_owned(),
+            "Chu tich nuoc tham Italia - Anh 1".to_owned(),
+            "a hinh anh 0".to_owned(),
+            "a - Anh 0".to_owned(),
+            "Viet Nam - Anh 2-1".to_owned(),
+            "Thượng tướng phát biểu hinh anh 1".to_owned(),
+            " hinh anh 1".to_owned(),
+            "1 hinh anh 1".to_owned(),
+            "x hinh anh\u{A0}1".to_owned(),
+            "x\thinh anh 1".to_owned(),
+        ];
+        for a in ALT_PIECES {
+            for b in ALT_PIECES {
+                for c in ALT_PIECES {
+                    lines.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut matched = 0;
+        for line in &lines {
+            if ascii_caption_re().is_match(line) {
+                matched += 1;
+                assert!(may_be_ascii_caption(line), "{line:?}");
+            }
+        }
+        assert!(matched > 40, "{matched}");
+        assert!(!may_be_ascii_caption(
+            "Thượng tướng Nguyễn Văn Bình phát biểu hinh anh 1"
+        ));
+    }
+
+    /// The shortcuts for the Latin letters answer as the Unicode tables do,
+    /// on every character.
+    #[test]
+    fn alphabetic_and_alphanumeric_agree_with_std_on_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     /// The lines found by memchr are `split_inclusive('\n')`'s pieces,

@@ -122,32 +122,39 @@ const TRIGGERS: &[(u32, u32)] = &[
 
 /// The line's UAX #29 sentence pieces as `(start, piece)`: the same as
 /// `line.split_sentence_bound_indices()`.
-pub(super) fn pieces(line: &str) -> Vec<(usize, &str)> {
-    let mut starts = vec![0];
-    // The window being grown, and its trigger when it has only one.
-    let mut window: Option<(Window, Option<(usize, char)>)> = None;
+pub(super) fn pieces(line: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let mut starts = Vec::with_capacity(8);
+    starts.push(0);
+    // The window being grown, its trigger when it has only one, and
+    // whether each of its triggers is a full stop before a digit.
+    let mut window: Option<(Window, Only, bool)> = None;
     for (t, c) in triggers(line) {
         let (from, to) = (window_start(line, t), window_end(line, t, c));
+        let numeric = c == '.' && line.as_bytes().get(t + 1).is_some_and(u8::is_ascii_digit);
         window = match window {
-            Some(((a, b), _)) if from < b => Some(((a, b.max(to)), None)),
-            Some((w, only)) => {
-                bounds(line, w, only, &mut starts);
-                Some(((from, to), Some((t, c))))
+            Some(((a, b), _, all)) if from < b => Some(((a, b.max(to)), None, all && numeric)),
+            Some((w, only, all)) => {
+                if !all {
+                    bounds(line, w, only, &mut starts);
+                }
+                Some(((from, to), Some((t, c)), numeric))
             }
-            None => Some(((from, to), Some((t, c)))),
+            None => Some(((from, to), Some((t, c)), numeric)),
         };
     }
-    if let Some((w, only)) = window {
+    // A window whose every trigger is a full stop followed by a digit
+    // (`1.500`, `2.000.000`, `điều 3.2`) holds no boundary: no break
+    // between the full stop and the digit (SB6), and none after it, where
+    // no terminator, closing punctuation and spaces come before (SB11).
+    if let Some((w, only, all)) = window
+        && !all
+    {
         bounds(line, w, only, &mut starts);
     }
-    let mut out = Vec::with_capacity(starts.len());
-    for (k, &s) in starts.iter().enumerate() {
-        let e = starts.get(k + 1).copied().unwrap_or(line.len());
-        if s < e {
-            out.push((s, &line[s..e]));
-        }
-    }
-    out
+    (0..starts.len()).filter_map(move |k| {
+        let (s, e) = (starts[k], starts.get(k + 1).copied().unwrap_or(line.len()));
+        (s < e).then(|| (s, &line[s..e]))
+    })
 }
 
 /// The triggers of `line` with their offsets, by a scan of its bytes: an
@@ -222,10 +229,13 @@ fn quiet(w: &[u8; 17]) -> bool {
 /// A window: byte offsets into the line, end excluded.
 type Window = (usize, usize);
 
+/// A window's trigger and its offset, when it has only one.
+type Only = Option<(usize, char)>;
+
 /// Adds the boundaries strictly inside the window `w` to `starts`: by
 /// [`simple`] when the window has one trigger and one of the common shapes,
 /// else by running the segmenter on it.
-fn bounds(line: &str, w: Window, only: Option<(usize, char)>, starts: &mut Vec<usize>) {
+fn bounds(line: &str, w: Window, only: Only, starts: &mut Vec<usize>) {
     if let Some(found) = only.and_then(|(t, c)| simple(line, w, t, c)) {
         starts.extend(found);
         return;
@@ -246,6 +256,9 @@ fn bounds(line: &str, w: Window, only: Option<(usize, char)>, starts: &mut Vec<u
 /// the break comes before the letter (SB11); after `.` there is none before
 /// a lower-case letter (SB8), nor before a capital glued to a letter (SB7,
 /// `TP.HCM`), and the break comes before a capital otherwise (SB11).
+/// Also a terminator ending the line (no break inside), and a bracket
+/// between the terminator (or its space) and the letter (`. (Ảnh`, see
+/// below).
 fn simple(line: &str, (from, to): Window, t: usize, c: char) -> Option<Option<usize>> {
     if !matches!(c, '.' | '!' | '?') {
         return None;
@@ -255,21 +268,32 @@ fn simple(line: &str, (from, to): Window, t: usize, c: char) -> Option<Option<us
     if before.next().is_some() {
         return None;
     }
+    // Only ASCII and the Latin letters, whose case is what UAX #29 calls
+    // Upper and Lower: elsewhere Rust's case and the segmenter's categories
+    // differ (U+0345 is "lowercase" but Extend, Georgian letters are cased
+    // but OLetter), so those windows go to the segmenter.
+    let latin = |c: char| c.is_ascii() || is_latin_letter(u32::from(c));
     let after = &line[t + 1..to];
+    if after.is_empty() {
+        // The line ends with the terminator: the only place inside the
+        // window, between `p` (no separator: not a trigger) and it, is no
+        // break (SB998).
+        return (latin(p) && (p.is_ascii() || p.is_lowercase() || p.is_uppercase()))
+            .then_some(None);
+    }
     let (spaced, rest) = match after.strip_prefix(' ') {
         Some(rest) => (true, rest),
         None => (false, after),
+    };
+    let (bracket, rest) = match rest.strip_prefix('(') {
+        Some(rest) => (true, rest),
+        None => (false, rest),
     };
     let mut next = rest.chars();
     let x = next.next()?;
     if next.next().is_some() {
         return None;
     }
-    // Only ASCII and the Latin letters, whose case is what UAX #29 calls
-    // Upper and Lower: elsewhere Rust's case and the segmenter's categories
-    // differ (U+0345 is "lowercase" but Extend, Georgian letters are cased
-    // but OLetter), so those windows go to the segmenter.
-    let latin = |c: char| c.is_ascii() || is_latin_letter(u32::from(c));
     if !latin(x) || !latin(p) {
         return None;
     }
@@ -283,6 +307,19 @@ fn simple(line: &str, (from, to): Window, t: usize, c: char) -> Option<Option<us
         return None;
     }
     let at = to - x.len_utf8();
+    if bracket {
+        // `. (Ảnh`, `!(A`: the bracket is closing punctuation (`Close`).
+        // After `.` there is no break before a lower-case letter (SB8,
+        // `. (ảnh`); else the break comes after the spaces (SB11), before
+        // the bracket when one comes first, else before the letter.
+        return Some(if c == '.' && x_lower {
+            None
+        } else if spaced {
+            Some(t + 2)
+        } else {
+            Some(at)
+        });
+    }
     Some(if c != '.' {
         Some(at)
     } else if x_lower || (!spaced && p_cased) {
@@ -347,6 +384,11 @@ fn is_latin_letter(u: u32) -> bool {
     ((0xC0..=0x24F).contains(&u) && u != 0xD7 && u != 0xF7) || (0x1E00..=0x1EFF).contains(&u)
 }
 
+/// [`is_latin_letter`] of a character.
+pub(super) fn latin_letter(c: char) -> bool {
+    is_latin_letter(u32::from(c))
+}
+
 /// Surely neither `Extend` nor `Format` (no ASCII character is).
 fn is_base(c: char) -> bool {
     c.is_ascii() || is_latin_letter(u32::from(c))
@@ -362,6 +404,11 @@ fn stops_lookahead(c: char) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The pieces, collected.
+    fn pieces(line: &str) -> Vec<(usize, &str)> {
+        super::pieces(line).collect()
+    }
 
     fn reference(line: &str) -> Vec<(usize, &str)> {
         line.split_sentence_bound_indices().collect()
@@ -507,6 +554,51 @@ mod tests {
         ];
         for s in cases {
             assert_eq!(pieces(s), reference(s), "{s:?}");
+        }
+    }
+
+    /// The shapes that skip the segmenter (a terminator ending the line, a
+    /// bracket after it, full stops before digits), with every Latin
+    /// letter and ASCII character around them, and their near misses.
+    #[test]
+    fn the_shapes_that_skip_the_segmenter_match_it() {
+        let templates = [
+            "{}.",
+            "{}!",
+            "{}?",
+            "a {}.",
+            "a{}. ({}",
+            "a{}.({}",
+            "a{}! ({}",
+            "a{}?({}",
+            "a{}. ({} x",
+            "a{}. (({}",
+            "a{}.  ({}",
+            "a{}. ( {}",
+            "a{}. (\u{301}{}",
+            "{}.5 {}",
+            "{}.0{}",
+            "1.000.{}",
+            "{}.1.2 {}",
+            "{}.1.{} B",
+            "{}.1!{}",
+            "{}.1 . {}",
+            "{}.1.\u{301}{}",
+            "giá 1.500 đồng. {}",
+            "{}.\n",
+        ];
+        let latin = (0xC0..=0x24F)
+            .chain(0x1E00..=0x1EFF)
+            .filter(|&u| is_latin_letter(u))
+            .filter_map(char::from_u32);
+        let others = (0x20..0x7F).filter_map(char::from_u32).chain([
+            '\u{301}', '\u{A0}', '“', '”', '…', '\u{2029}', '中', 'ǅ', 'ª',
+        ]);
+        for c in latin.chain(others) {
+            for t in templates {
+                let s = t.replace("{}", &c.to_string());
+                assert_eq!(pieces(&s), reference(&s), "{s:?}");
+            }
         }
     }
 
