@@ -29,63 +29,222 @@ const SPECIAL: [bool; 256] = {
     t
 };
 
-/// Is `c` a byte [`escape`] may have to act on? The same set as
-/// [`SPECIAL`] plus tab, LF and CR (all below 0x20), written as
-/// comparisons so that a block of bytes is tested at once (vectorised).
-/// (No short-circuit: `|`, not `||`, keeps the block test branch-free.)
-fn maybe_special(c: u8) -> bool {
-    (c < 0x20) | (c == b'<') | (c == b'>') | (c == b'&') | (c == b'"') | (c == b'\'') | (c == 0xEF)
-}
-
 /// The index of the first byte of `b` from `i` on that is in [`SPECIAL`],
 /// or `b.len()`.
-fn next_special(b: &[u8], i: usize) -> usize {
-    next_stop(b, i, maybe_special, |c| SPECIAL[c as usize])
-}
-
-/// The index of the first byte of `b` from `i` on for which `stop` holds, or
-/// `b.len()`: the scan of the escapers (this one and the JSONL writer's).
-/// `maybe` must hold for every byte `stop` holds for, and not for `a`; it is
-/// tested on whole 16-byte blocks (written with `|`, not `||`, it is
-/// vectorised), and a tail shorter than a block (most short strings: hit
-/// texts, targets, the pieces of a marked source cell) as one block padded
-/// with `a`; only a block where it holds is looked at byte by byte.
-pub(crate) fn next_stop(
-    b: &[u8],
-    mut i: usize,
-    maybe: impl Fn(u8) -> bool + Copy,
-    stop: impl Fn(u8) -> bool,
-) -> usize {
-    let block_maybe = |block: &[u8; 16]| block.iter().fold(false, |any, &c| any | maybe(c));
+fn next_special(b: &[u8], mut i: usize) -> usize {
     loop {
-        while let Some(block) = b[i..].first_chunk::<16>() {
-            if block_maybe(block) {
-                break;
-            }
-            i += 16;
-        }
-        let rest = &b[i..];
-        if rest.len() < 16 {
-            let mut block = [b'a'; 16];
-            block[..rest.len()].copy_from_slice(rest);
-            if !block_maybe(&block) {
-                return b.len();
-            }
-        }
-        // A block with a candidate (or the tail): byte by byte, then back
-        // to whole blocks (for XML, a tab, LF or CR is a candidate but no
-        // stop).
-        let end = (i + 16).min(b.len());
-        while i < end {
-            if stop(b[i]) {
-                return i;
-            }
-            i += 1;
-        }
-        if i == b.len() {
+        i = find(Bytes::Xml, b, i);
+        // Tab, LF and CR are candidates of the scan but no stops.
+        if i == b.len() || SPECIAL[usize::from(b[i])] {
             return i;
         }
+        i += 1;
     }
+}
+
+/// The sets of bytes the writers' escapers scan for ([`find`]): each
+/// holds every byte its writer may have to act on (and may hold a few it
+/// then looks at and passes, such as tab, LF and CR for XML, or the first
+/// byte of a multi-byte character only some of whose forms matter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bytes {
+    /// XML ([`escape`]): C0 controls, `<`, `>`, `&`, `"`, `'`, and 0xEF
+    /// (the first byte of U+FFFE and U+FFFF).
+    Xml,
+    /// JSON strings: C0 controls, `"`, `\`.
+    Json,
+    /// TSV fields: `\`, tab, LF, CR.
+    Tsv,
+    /// Line breaks of the text files: LF, VT, FF, CR, U+001C–U+001E, and
+    /// 0xC2 and 0xE2 (the first bytes of U+0085, U+2028 and U+2029).
+    LineBreak,
+    /// JSON inside `<script>`: `<`, `>`, `&`, and 0xE2 (U+2028, U+2029).
+    Script,
+}
+
+impl Bytes {
+    /// Is `c` in the set? (The definition; the block scan agrees with it,
+    /// see the tests.)
+    pub(crate) const fn has(self, c: u8) -> bool {
+        match self {
+            Bytes::Xml => c < 0x20 || matches!(c, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xEF),
+            Bytes::Json => c < 0x20 || matches!(c, b'"' | b'\\'),
+            Bytes::Tsv => matches!(c, b'\\' | b'\t' | b'\n' | b'\r'),
+            Bytes::LineBreak => matches!(c, 0x0A..=0x0D | 0x1C..=0x1E | 0xC2 | 0xE2),
+            Bytes::Script => matches!(c, b'<' | b'>' | b'&' | 0xE2),
+        }
+    }
+
+    /// The set as a table, for strings too short for a block.
+    const fn table(self) -> [bool; 256] {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = self.has(i as u8);
+            i += 1;
+        }
+        t
+    }
+}
+
+/// [`Bytes::table`] of each set, in the order of the enum.
+const TABLES: [[bool; 256]; 5] = [
+    Bytes::Xml.table(),
+    Bytes::Json.table(),
+    Bytes::Tsv.table(),
+    Bytes::LineBreak.table(),
+    Bytes::Script.table(),
+];
+
+/// The index of the first byte of `b` from `i` on that is in `set`, or
+/// `b.len()`: the scan of every escaper. A clean run costs a few
+/// instructions per 16 bytes (SSE2, part of every x86-64 processor; one
+/// test per byte elsewhere); a string shorter than 16 bytes is looked up
+/// byte by byte in the set's table.
+pub(crate) fn find(set: Bytes, b: &[u8], i: usize) -> usize {
+    if i >= b.len() {
+        return b.len();
+    }
+    if b.len() < 16 {
+        let t = &TABLES[set as usize];
+        return b[i..]
+            .iter()
+            .position(|&c| t[usize::from(c)])
+            .map_or(b.len(), |k| i + k);
+    }
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        // SAFETY: the functions called need SSE2 only, which every x86-64
+        // processor has (the build enables it: `target_feature = "sse2"`);
+        // they use no pointer, only slices and safe intrinsics.
+        #[allow(unsafe_code)]
+        unsafe {
+            match set {
+                Bytes::Xml => sse2::find_xml(b, i),
+                Bytes::Json => sse2::find_json(b, i),
+                Bytes::Tsv => sse2::find_tsv(b, i),
+                Bytes::LineBreak => sse2::find_line_break(b, i),
+                Bytes::Script => sse2::find_script(b, i),
+            }
+        }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let t = &TABLES[set as usize];
+        b[i..]
+            .iter()
+            .position(|&c| t[usize::from(c)])
+            .map_or(b.len(), |k| i + k)
+    }
+}
+
+/// The block scans of [`find`]: each set's bytes found 16 at a time by
+/// comparisons, the blocks of a 32-byte step tested together; the last
+/// block of a string is the string's last 16 bytes (overlapping what was
+/// scanned, which is masked off), so no byte is copied.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+
+    /// The 16 bytes of `b` as a vector.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn load(b: &[u8; 16]) -> __m128i {
+        let x = u128::from_le_bytes(*b);
+        _mm_set_epi64x((x >> 64) as i64, x as i64)
+    }
+
+    /// 0xFF where the byte of `v` is `c`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn eq(v: __m128i, c: u8) -> __m128i {
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))
+    }
+
+    /// 0xFF where the byte of `v` is at most `c`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn le(v: __m128i, c: u8) -> __m128i {
+        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(c as i8)), v)
+    }
+
+    /// 0xFF where the byte of `v` is `c` or `c | bit` (`bit` one bit that
+    /// `c` has not): two bytes in one comparison.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn eq2(v: __m128i, c: u8, bit: u8) -> __m128i {
+        eq(_mm_or_si128(v, _mm_set1_epi8(bit as i8)), c | bit)
+    }
+
+    /// 0xFF where the byte of `v` is in `lo..=hi`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn range(v: __m128i, lo: u8, hi: u8) -> __m128i {
+        le(_mm_sub_epi8(v, _mm_set1_epi8(lo as i8)), hi - lo)
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn or(a: __m128i, b: __m128i) -> __m128i {
+        _mm_or_si128(a, b)
+    }
+
+    macro_rules! scanner {
+        ($(#[$doc:meta])* $name:ident, |$v:ident| $mask:expr) => {
+            $(#[$doc])*
+            #[target_feature(enable = "sse2")]
+            pub(super) fn $name(b: &[u8], mut i: usize) -> usize {
+                #[inline]
+                #[target_feature(enable = "sse2")]
+                fn mask($v: __m128i) -> __m128i {
+                    $mask
+                }
+                // `b` has 16 bytes at least.
+                while let Some(pair) = b.get(i..).and_then(<[u8]>::first_chunk::<32>) {
+                    let (x, y) = pair.split_at(16);
+                    let (x, y) = (mask(load(x.try_into().expect("16"))), mask(load(y.try_into().expect("16"))));
+                    if _mm_movemask_epi8(or(x, y)) != 0 {
+                        let m = _mm_movemask_epi8(x) as u32 | (_mm_movemask_epi8(y) as u32) << 16;
+                        return i + m.trailing_zeros() as usize;
+                    }
+                    i += 32;
+                }
+                while i < b.len() {
+                    // The next 16 bytes, or the last 16 (those before `i`
+                    // masked off).
+                    let at = i.min(b.len() - 16);
+                    let block = b[at..].first_chunk::<16>().expect("16 bytes");
+                    let m = (_mm_movemask_epi8(mask(load(block))) as u32) >> (i - at) << (i - at);
+                    if m != 0 {
+                        return at + m.trailing_zeros() as usize;
+                    }
+                    i = at + 16;
+                }
+                b.len()
+            }
+        };
+    }
+
+    scanner!(find_xml, |v| or(
+        or(le(v, 0x1F), eq2(v, b'<', 2)),
+        or(or(eq2(v, b'&', 1), eq(v, b'"')), eq(v, 0xEF))
+    ));
+    scanner!(find_json, |v| or(or(le(v, 0x1F), eq(v, b'"')), eq(v, b'\\')));
+    scanner!(find_tsv, |v| or(
+        or(eq(v, b'\\'), eq(v, b'\n')),
+        eq2(v, b'\t', 4) // tab, CR
+    ));
+    scanner!(find_line_break, |v| or(
+        or(range(v, 0x0A, 0x0D), range(v, 0x1C, 0x1E)),
+        eq2(v, 0xC2, 0x20) // 0xC2, 0xE2
+    ));
+    scanner!(find_script, |v| or(
+        or(eq2(v, b'<', 2), eq(v, b'&')),
+        eq(v, 0xE2)
+    ));
 }
 
 /// `text` escaped for XML element content and attribute values, with
@@ -194,6 +353,47 @@ mod tests {
             assert_eq!(escape(t), reference(t), "{t:?}");
         }
         assert_eq!(escape_attr("a\tb\nc\r\"<"), "a&#9;b&#10;c&#13;&quot;&lt;");
+    }
+
+    #[test]
+    fn find_agrees_with_the_sets_at_every_position_and_start() {
+        // Every byte value at every offset of buffers of 0 to 70 bytes (the
+        // short path, the 32-byte steps, the overlapping last block), and a
+        // second byte of the set further on; every start.
+        let sets = [
+            Bytes::Xml,
+            Bytes::Json,
+            Bytes::Tsv,
+            Bytes::LineBreak,
+            Bytes::Script,
+        ];
+        for set in sets {
+            let plain = (0..=255u8).find(|&c| !set.has(c)).unwrap();
+            let member = (0..=255u8).find(|&c| set.has(c)).unwrap();
+            let reference =
+                |b: &[u8], i: usize| (i..b.len()).find(|&k| set.has(b[k])).unwrap_or(b.len());
+            for len in 0..=70usize {
+                for at in 0..len {
+                    for c in 0..=255u8 {
+                        let mut b = vec![plain; len];
+                        b[at] = c;
+                        if at + 5 < len {
+                            b[at + 5] = member;
+                        }
+                        for i in [0, at.saturating_sub(1), at, at + 1, len] {
+                            assert_eq!(
+                                find(set, &b, i),
+                                reference(&b, i),
+                                "{set:?} {b:?} from {i}"
+                            );
+                        }
+                    }
+                }
+                assert_eq!(find(set, &vec![plain; len], 0), len);
+            }
+        }
+        // Every byte of a set is in its table, and nothing else.
+        assert!((0..=255u8).all(|c| Bytes::Xml.has(c) == (SPECIAL[usize::from(c)] || matches!(c, b'\t' | b'\n' | b'\r'))));
     }
 
     #[test]

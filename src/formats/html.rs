@@ -101,22 +101,30 @@ fn script_json(v: &impl serde::Serialize) -> String {
     // `<`, `>`, `&` are ASCII; U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
     let b = s.as_bytes();
     let mut out = String::new();
-    let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
+    let (mut last, mut i) = (0, 0);
+    loop {
+        i = crate::xml::find(crate::xml::Bytes::Script, b, i);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         let with = match c {
             b'<' => "\\u003c",
             b'>' => "\\u003e",
             b'&' => "\\u0026",
-            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => "\\u2028",
-            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => "\\u2029",
-            _ => continue,
+            _ if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => "\\u2028",
+            _ if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => "\\u2029",
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         if out.capacity() == 0 {
             out.reserve(s.len() + 64);
         }
         out.push_str(&s[last..i]);
         out.push_str(with);
-        last = i + if c == 0xE2 { 3 } else { 1 };
+        i += if c == 0xE2 { 3 } else { 1 };
+        last = i;
     }
     if out.capacity() == 0 {
         return s;

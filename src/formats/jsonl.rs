@@ -219,16 +219,11 @@ fn push_number(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// Does JSON need an escape for byte `c` (a control character, `"`, `\\`)?
-/// `|`, not `||`: the block tests below stay branch-free (vectorised).
-fn json_escaped(c: u8) -> bool {
-    (c < 0x20) | (c == b'"') | (c == b'\\')
-}
-
-/// The index of the first byte of `b` from `i` on that needs an escape, or
-/// `b.len()` (blocks of 16 bytes at once: [`crate::xml::next_stop`]).
+/// The index of the first byte of `b` from `i` on that needs an escape (a
+/// control character, `"`, `\\`), or `b.len()` (16 bytes at a time:
+/// [`crate::xml::find`]).
 fn next_escape(b: &[u8], i: usize) -> usize {
-    crate::xml::next_stop(b, i, json_escaped, json_escaped)
+    crate::xml::find(crate::xml::Bytes::Json, b, i)
 }
 
 /// `s` as a JSON string, escaped as `serde_json` does: `"` and `\\`, the
