@@ -99,43 +99,34 @@ const TABLES: [[bool; 256]; 5] = [
 /// The index of the first byte of `b` from `i` on that is in `set`, or
 /// `b.len()`: the scan of every escaper. A clean run costs a few
 /// instructions per 16 bytes (SSE2, part of every x86-64 processor; one
-/// test per byte elsewhere); a string shorter than 16 bytes is looked up
-/// byte by byte in the set's table.
+/// test per byte elsewhere); a string of 4 to 15 bytes is one block (its
+/// first and last 8 or 4 bytes), a shorter one is looked up byte by byte
+/// in the set's table.
 pub(crate) fn find(set: Bytes, b: &[u8], i: usize) -> usize {
-    if i >= b.len() {
+    let Some(rest) = b.get(i..) else {
         return b.len();
-    }
-    if b.len() < 16 {
-        let t = &TABLES[set as usize];
-        return b[i..]
-            .iter()
-            .position(|&c| t[usize::from(c)])
-            .map_or(b.len(), |k| i + k);
-    }
+    };
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
+    if rest.len() >= 4 {
         // SAFETY: the functions called need SSE2 only, which every x86-64
         // processor has (the build enables it: `target_feature = "sse2"`);
         // they use no pointer, only slices and safe intrinsics.
         #[allow(unsafe_code)]
-        unsafe {
+        let at = unsafe {
             match set {
-                Bytes::Xml => sse2::find_xml(b, i),
-                Bytes::Json => sse2::find_json(b, i),
-                Bytes::Tsv => sse2::find_tsv(b, i),
-                Bytes::LineBreak => sse2::find_line_break(b, i),
-                Bytes::Script => sse2::find_script(b, i),
+                Bytes::Xml => sse2::find_xml(rest),
+                Bytes::Json => sse2::find_json(rest),
+                Bytes::Tsv => sse2::find_tsv(rest),
+                Bytes::LineBreak => sse2::find_line_break(rest),
+                Bytes::Script => sse2::find_script(rest),
             }
-        }
+        };
+        return i + at;
     }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    {
-        let t = &TABLES[set as usize];
-        b[i..]
-            .iter()
-            .position(|&c| t[usize::from(c)])
-            .map_or(b.len(), |k| i + k)
-    }
+    let t = &TABLES[set as usize];
+    rest.iter()
+        .position(|&c| t[usize::from(c)])
+        .map_or(b.len(), |k| i + k)
 }
 
 /// The block scans of [`find`]: each set's bytes found 16 at a time by
@@ -193,29 +184,58 @@ mod sse2 {
     }
 
     macro_rules! scanner {
-        ($(#[$doc:meta])* $name:ident, |$v:ident| $mask:expr) => {
-            $(#[$doc])*
+        ($name:ident, |$v:ident| $mask:expr) => {
+            /// The index of the first byte of `b` in the set, or
+            /// `b.len()`; `b` has 4 bytes at least.
             #[target_feature(enable = "sse2")]
-            pub(super) fn $name(b: &[u8], mut i: usize) -> usize {
+            pub(super) fn $name(b: &[u8]) -> usize {
                 #[inline]
                 #[target_feature(enable = "sse2")]
                 fn mask($v: __m128i) -> __m128i {
                     $mask
                 }
-                // `b` has 16 bytes at least.
+                let n = b.len();
+                if n < 16 {
+                    // The first and the last 8 (or 4) bytes, overlapping,
+                    // in the two halves of one block.
+                    let (lo, hi, half) = match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+                        (Some(lo), Some(hi)) => {
+                            (u64::from_le_bytes(*lo), u64::from_le_bytes(*hi), 8)
+                        }
+                        _ => {
+                            let word = |w: Option<&[u8; 4]>| {
+                                u64::from(u32::from_le_bytes(*w.expect("4 bytes")))
+                            };
+                            (word(b.first_chunk()), word(b.last_chunk()), 4)
+                        }
+                    };
+                    let m = _mm_movemask_epi8(mask(_mm_set_epi64x(hi as i64, lo as i64))) as u32;
+                    let (low, high) = (m & ((1 << half) - 1), (m >> 8) & ((1 << half) - 1));
+                    return if low != 0 {
+                        low.trailing_zeros() as usize
+                    } else if high != 0 {
+                        n - half + high.trailing_zeros() as usize
+                    } else {
+                        n
+                    };
+                }
+                let mut i = 0;
                 while let Some(pair) = b.get(i..).and_then(<[u8]>::first_chunk::<32>) {
                     let (x, y) = pair.split_at(16);
-                    let (x, y) = (mask(load(x.try_into().expect("16"))), mask(load(y.try_into().expect("16"))));
+                    let (x, y) = (
+                        mask(load(x.try_into().expect("16"))),
+                        mask(load(y.try_into().expect("16"))),
+                    );
                     if _mm_movemask_epi8(or(x, y)) != 0 {
                         let m = _mm_movemask_epi8(x) as u32 | (_mm_movemask_epi8(y) as u32) << 16;
                         return i + m.trailing_zeros() as usize;
                     }
                     i += 32;
                 }
-                while i < b.len() {
+                while i < n {
                     // The next 16 bytes, or the last 16 (those before `i`
                     // masked off).
-                    let at = i.min(b.len() - 16);
+                    let at = i.min(n - 16);
                     let block = b[at..].first_chunk::<16>().expect("16 bytes");
                     let m = (_mm_movemask_epi8(mask(load(block))) as u32) >> (i - at) << (i - at);
                     if m != 0 {
@@ -223,7 +243,7 @@ mod sse2 {
                     }
                     i = at + 16;
                 }
-                b.len()
+                n
             }
         };
     }
@@ -232,7 +252,10 @@ mod sse2 {
         or(le(v, 0x1F), eq2(v, b'<', 2)),
         or(or(eq2(v, b'&', 1), eq(v, b'"')), eq(v, 0xEF))
     ));
-    scanner!(find_json, |v| or(or(le(v, 0x1F), eq(v, b'"')), eq(v, b'\\')));
+    scanner!(find_json, |v| or(
+        or(le(v, 0x1F), eq(v, b'"')),
+        eq(v, b'\\')
+    ));
     scanner!(find_tsv, |v| or(
         or(eq(v, b'\\'), eq(v, b'\n')),
         eq2(v, b'\t', 4) // tab, CR
@@ -316,6 +339,23 @@ pub fn escape_attr(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// Appends `text` escaped as [`escape_attr`] does to `out`.
+pub fn push_escaped_attr(out: &mut String, text: &str) {
+    let start = out.len();
+    push_escaped(out, text);
+    if out.as_bytes()[start..]
+        .iter()
+        .any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        let e = out.split_off(start);
+        out.push_str(
+            &e.replace('\t', "&#9;")
+                .replace('\n', "&#10;")
+                .replace('\r', "&#13;"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +393,11 @@ mod tests {
             assert_eq!(escape(t), reference(t), "{t:?}");
         }
         assert_eq!(escape_attr("a\tb\nc\r\"<"), "a&#9;b&#10;c&#13;&quot;&lt;");
+        for t in ["a\tb\nc\r\"<", "bai-00000:0001", "", "\u{1}\t"] {
+            let mut pushed = String::from("\t");
+            push_escaped_attr(&mut pushed, t);
+            assert_eq!(pushed, format!("\t{}", escape_attr(t)), "{t:?}");
+        }
     }
 
     #[test]
@@ -393,7 +438,8 @@ mod tests {
             }
         }
         // Every byte of a set is in its table, and nothing else.
-        assert!((0..=255u8).all(|c| Bytes::Xml.has(c) == (SPECIAL[usize::from(c)] || matches!(c, b'\t' | b'\n' | b'\r'))));
+        assert!((0..=255u8).all(|c| Bytes::Xml.has(c)
+            == (SPECIAL[usize::from(c)] || matches!(c, b'\t' | b'\n' | b'\r'))));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 pub struct Tsv {
     /// The header is written.
     started: bool,
-    /// A field being built (terms, flags).
+    /// A field being built (flags).
     field: String,
 }
 
@@ -69,9 +69,13 @@ impl Writer for Tsv {
         let field = &mut self.field;
         for seg in segments {
             let origin = seg.origin.as_ref().map(ToString::to_string);
+            push_escaped(&mut s, &seg.id);
+            s.push('\t');
+            // Names and separators need no escape; escaping works byte by
+            // byte, so the terms' pieces are escaped where they go.
+            s.push_str(seg.kind.name());
+            s.push('\t');
             for f in [
-                seg.id.as_str(),
-                seg.kind.name(),
                 &seg.source,
                 &seg.ascii,
                 seg.target.as_deref().unwrap_or(""),
@@ -80,19 +84,17 @@ impl Writer for Tsv {
                 push_escaped(&mut s, f);
                 s.push('\t');
             }
-            field.clear();
             for (i, h) in seg.terms.iter().enumerate() {
                 if i > 0 {
-                    field.push_str(" | ");
+                    s.push_str(" | ");
                 }
-                field.push_str(&h.entry);
-                field.push_str(" => ");
-                field.push_str(&h.target);
-                field.push_str(" [");
-                field.push_str(h.class.name());
-                field.push(']');
+                push_escaped(&mut s, &h.entry);
+                s.push_str(" => ");
+                push_escaped(&mut s, &h.target);
+                s.push_str(" [");
+                s.push_str(h.class.name());
+                s.push(']');
             }
-            push_escaped(&mut s, field);
             s.push('\t');
             field.clear();
             for (i, f) in seg.flags.iter().enumerate() {
@@ -373,6 +375,74 @@ fn quoted(text: &str, at: usize) -> Option<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_is_its_fields_escaped_whole() {
+        // The terms' pieces are escaped where they go: the same as the
+        // joined field escaped.
+        use crate::document::{Document, Hit, SegmentKind};
+        use crate::glossary::HitClass;
+        let source = "Ban\tBí thư \\ và\nBộ Công an\r.";
+        let hit = |entry: &str, target: &str, class| Hit {
+            start: 0,
+            end: 3,
+            entry: ustr::Ustr::from(entry),
+            target: ustr::Ustr::from(target),
+            class,
+            index: 0,
+        };
+        let seg = Segment {
+            id: "d\t:0001".into(),
+            doc: "d".into(),
+            para: 0,
+            seq: 1,
+            kind: SegmentKind::AsciiCaption,
+            source: source.into(),
+            ascii: crate::to_ascii(source),
+            target: Some("The\\Secretariat\t\n".into()),
+            origin: Some(Provenance::Engine("x\ty".into())),
+            terms: vec![
+                hit("Ban\tBí thư", "Secre\\tariat", HitClass::Exact),
+                hit("Bộ\nCông an", "M\rPS", HitClass::CaseVariant),
+                hit("plain", "", HitClass::Partial),
+            ],
+            flags: Vec::new(),
+            span: (0, 0),
+        };
+        let doc = Document::default();
+        let segs = [seg.clone()];
+        let out = super::super::Output {
+            doc: &doc,
+            segments: &segs,
+            source_lang: "vi",
+            target_lang: "en",
+            original: "d.txt",
+            entries: &[],
+            engine: "none",
+        };
+        let file = super::super::render(super::super::Format::Tsv, &out)
+            .pop()
+            .unwrap()
+            .1;
+        let terms: Vec<String> = seg
+            .terms
+            .iter()
+            .map(|h| format!("{} => {} [{}]", h.entry, h.target, h.class.name()))
+            .collect();
+        let row = [
+            seg.id.clone(),
+            seg.kind.name().to_owned(),
+            seg.source.clone(),
+            seg.ascii.clone(),
+            seg.target.clone().unwrap(),
+            seg.origin.as_ref().unwrap().to_string(),
+            terms.join(" | "),
+            String::new(),
+        ]
+        .map(|f| escape(&f))
+        .join("\t");
+        assert_eq!(file.lines().nth(1).unwrap(), row);
+    }
 
     #[test]
     fn unescape_undoes_escape_and_keeps_other_backslashes() {

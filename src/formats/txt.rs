@@ -80,8 +80,8 @@ mod tests {
         let fill: String = "Kết luận Bí thư abc".chars().cycle().take(40).collect();
         let chars: Vec<char> = fill.chars().collect();
         for special in [
-            "\n", "\r\n", "\u{B}", "\u{C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{1F}", "\t",
-            "\u{85}", "\u{A0}", "\u{2028}", "\u{2029}", "\u{2026}", "\u{201C}", "\u{2027}",
+            "\n", "\r\n", "\u{B}", "\u{C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{1F}", "\t", "\u{85}",
+            "\u{A0}", "\u{2028}", "\u{2029}", "\u{2026}", "\u{201C}", "\u{2027}",
         ] {
             for len in 0..=chars.len() {
                 for at in 0..=len {
