@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 pub struct Tsv {
     /// The header is written.
     started: bool,
-    /// A field being built (flags).
+    /// A field being built (terms, flags).
     field: String,
 }
 
@@ -71,8 +71,7 @@ impl Writer for Tsv {
             let origin = seg.origin.as_ref().map(ToString::to_string);
             push_escaped(&mut s, &seg.id);
             s.push('\t');
-            // Names and separators need no escape; escaping works byte by
-            // byte, so the terms' pieces are escaped where they go.
+            // The kind's name needs no escape.
             s.push_str(seg.kind.name());
             s.push('\t');
             for f in [
@@ -84,17 +83,21 @@ impl Writer for Tsv {
                 push_escaped(&mut s, f);
                 s.push('\t');
             }
+            // The terms joined, then escaped at once (one scan instead of
+            // one per piece).
+            field.clear();
             for (i, h) in seg.terms.iter().enumerate() {
                 if i > 0 {
-                    s.push_str(" | ");
+                    field.push_str(" | ");
                 }
-                push_escaped(&mut s, &h.entry);
-                s.push_str(" => ");
-                push_escaped(&mut s, &h.target);
-                s.push_str(" [");
-                s.push_str(h.class.name());
-                s.push(']');
+                field.push_str(&h.entry);
+                field.push_str(" => ");
+                field.push_str(&h.target);
+                field.push_str(" [");
+                field.push_str(h.class.name());
+                field.push(']');
             }
+            push_escaped(&mut s, field);
             s.push('\t');
             field.clear();
             for (i, f) in seg.flags.iter().enumerate() {
