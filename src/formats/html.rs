@@ -101,22 +101,30 @@ fn script_json(v: &impl serde::Serialize) -> String {
     // `<`, `>`, `&` are ASCII; U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
     let b = s.as_bytes();
     let mut out = String::new();
-    let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
+    let (mut last, mut i) = (0, 0);
+    loop {
+        i = crate::xml::find(crate::xml::Bytes::Script, b, i);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         let with = match c {
             b'<' => "\\u003c",
             b'>' => "\\u003e",
             b'&' => "\\u0026",
-            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => "\\u2028",
-            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => "\\u2029",
-            _ => continue,
+            _ if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => "\\u2028",
+            _ if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => "\\u2029",
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         if out.capacity() == 0 {
             out.reserve(s.len() + 64);
         }
         out.push_str(&s[last..i]);
         out.push_str(with);
-        last = i + if c == 0xE2 { 3 } else { 1 };
+        i += if c == 0xE2 { 3 } else { 1 };
+        last = i;
     }
     if out.capacity() == 0 {
         return s;
@@ -125,19 +133,18 @@ fn script_json(v: &impl serde::Serialize) -> String {
     out
 }
 
-/// [`script_json`] of the string `s`, without serde when `s` needs no
-/// escape (a segment id, as a rule): no control character, `"`, `\\`,
-/// `<`, `>`, `&`, nor the first byte of U+2028 and U+2029.
-fn script_json_str(s: &str) -> String {
+/// Appends [`script_json`] of the string `s` to `out`, without serde when
+/// `s` needs no escape (a segment id, as a rule): no control character,
+/// `"`, `\\`, `<`, `>`, `&`, nor the first byte of U+2028 and U+2029.
+fn push_script_json_str(out: &mut String, s: &str) {
     let plain = |c: &u8| *c >= 0x20 && !matches!(c, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2);
     if !s.as_bytes().iter().all(plain) {
-        return script_json(&s);
+        out.push_str(&script_json(&s));
+        return;
     }
-    let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     out.push_str(s);
     out.push('"');
-    out
 }
 
 /// Appends `n` in decimal (the rows' numbers, without `fmt`'s machinery).
@@ -279,7 +286,8 @@ pub struct Html<'a> {
     rows: Spool,
     /// The data block's segment ids, comma-separated.
     data: Spool,
-    buf: String,
+    /// The source language as an attribute value.
+    source_lang: std::borrow::Cow<'a, str>,
 }
 
 impl<'a> Html<'a> {
@@ -302,7 +310,7 @@ impl<'a> Html<'a> {
             unmarked: Vec::new(),
             rows: Spool::new(info.spill),
             data: Spool::new(info.spill),
-            buf: String::new(),
+            source_lang: escape_attr(info.source_lang),
         }
     }
 
@@ -341,11 +349,11 @@ impl<'a> Html<'a> {
         self.terms.extend(s.terms.iter().map(|h| h.entry));
     }
 
-    /// Appends the row of segment `s` to `self.buf`: what reads without
+    /// Appends the row of segment `s` to `p`: what reads without
     /// JavaScript (number, kind, source with its marks, ASCII, target and
     /// origin, QA flags) and nothing the script can build or infer.
-    fn row(&mut self, s: &Segment) {
-        let (i, out, p) = (self.n, self.info, &mut self.buf);
+    fn row(&mut self, s: &Segment, p: &mut String) {
+        let (i, out) = (self.n, self.info);
         if s.para != self.para {
             self.para = s.para;
             p.push_str("<tr class=\"para\" data-para=\"");
@@ -367,10 +375,14 @@ impl<'a> Html<'a> {
         push_number(p, s.seq);
         // The script labels a row without one as text.
         if s.kind != SegmentKind::Text {
-            let _ = write!(p, "<span class=\"kind {0}\">{0}</span>", s.kind.name());
+            p.push_str("<span class=\"kind ");
+            p.push_str(s.kind.name());
+            p.push_str("\">");
+            p.push_str(s.kind.name());
+            p.push_str("</span>");
         }
         p.push_str("</td><td class=\"src\" lang=\"");
-        p.push_str(&escape_attr(out.source_lang));
+        p.push_str(&self.source_lang);
         p.push_str("\">");
         let mut unmarked = Vec::new();
         source_cell(p, s, out.entries, &mut self.gl, &mut unmarked);
@@ -387,18 +399,21 @@ impl<'a> Html<'a> {
             // The page's language is the target's: the cell inherits it.
             // The script adds the editable target a row without one lacks.
             p.push_str("</td><td class=\"tgt\">");
-            let t = escape(s.target.as_deref().unwrap_or(""));
-            if !t.is_empty() {
-                p.push_str("<div class=\"target\">");
-                p.push_str(&t);
+            // A target is written escaped in its `div`, and no `div` where
+            // escaping leaves nothing (a target of removed characters).
+            let open = "<div class=\"target\">";
+            let before = p.len();
+            p.push_str(open);
+            push_escaped(p, s.target.as_deref().unwrap_or(""));
+            if p.len() == before + open.len() {
+                p.truncate(before);
+            } else {
                 p.push_str("</div>");
             }
             if let Some(o) = &s.origin {
-                let _ = write!(
-                    p,
-                    "<span class=\"origin\">{}</span>",
-                    escape(&o.to_string())
-                );
+                p.push_str("<span class=\"origin\">");
+                push_escaped(p, &o.to_string());
+                p.push_str("</span>");
             }
         }
         p.push_str("</td><td class=\"qa\">");
@@ -529,18 +544,41 @@ impl<'a> Html<'a> {
 
 impl Writer for Html<'_> {
     fn write(&mut self, segments: &[Segment], _out: &mut [&mut dyn Write]) -> std::io::Result<()> {
-        for s in segments {
+        // Each row is rendered straight into the rows' spool, each id into
+        // the data block's (taken out of `self` meanwhile).
+        let (mut rows, mut data) = (
+            std::mem::take(&mut self.rows),
+            std::mem::take(&mut self.data),
+        );
+        rows.reserve(
+            segments
+                .iter()
+                .map(|s| {
+                    2 * s.source.len()
+                        + s.ascii.len()
+                        + s.target.as_ref().map_or(0, String::len)
+                        + 96 * s.terms.len()
+                        + 192
+                })
+                .sum(),
+        );
+        data.reserve(segments.iter().map(|s| s.id.len() + 3).sum());
+        let mut step = |s: &Segment| -> std::io::Result<()> {
             self.count(s);
-            self.buf.clear();
-            self.row(s);
-            self.rows.write_all(self.buf.as_bytes())?;
+            self.row(s, rows.buffer());
+            rows.commit()?;
+            let ids = data.buffer();
             if self.n > 0 {
-                self.data.write_all(b",")?;
+                ids.push(',');
             }
-            self.data.write_all(script_json_str(&s.id).as_bytes())?;
+            push_script_json_str(ids, &s.id);
+            data.commit()?;
             self.n += 1;
-        }
-        Ok(())
+            Ok(())
+        };
+        let written = segments.iter().try_for_each(&mut step);
+        (self.rows, self.data) = (rows, data);
+        written
     }
 
     fn finish(&mut self, out: &mut [&mut dyn Write]) -> std::io::Result<()> {
@@ -987,7 +1025,9 @@ mod tests {
             "\u{2028}\u{2029}\u{2027}",
             "\u{7f}\u{1f}",
         ] {
-            assert_eq!(script_json_str(id), script_json(&id), "{id:?}");
+            let mut pushed = String::from("[");
+            push_script_json_str(&mut pushed, id);
+            assert_eq!(pushed, format!("[{}", script_json(&id)), "{id:?}");
         }
     }
 

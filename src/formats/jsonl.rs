@@ -28,6 +28,22 @@ pub struct Jsonl {
 impl Writer for Jsonl {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         self.buf.clear();
+        // Room for the group's lines at once (the texts, their escapes
+        // aside, the fields' names, the hits).
+        self.buf.reserve(
+            segments
+                .iter()
+                .map(|s| {
+                    s.id.len()
+                        + s.doc.len()
+                        + s.source.len()
+                        + s.ascii.len()
+                        + s.target.as_ref().map_or(0, String::len)
+                        + 160
+                        + 128 * s.terms.len()
+                })
+                .sum(),
+        );
         // One vector of terms serves every record of the group.
         let mut terms = Vec::new();
         for seg in segments {
@@ -139,8 +155,9 @@ impl<'a> Record<'a> {
     /// of it (the test `the_fast_writer_is_serde_json_byte_for_byte` checks
     /// that on random records), with the long strings (texts, hits) escaped
     /// by [`push_json_str`], which skips clean 16-byte blocks at once,
-    /// instead of a table look-up and a call per byte. The small fields
-    /// (kind, origin, flags) go through serde.
+    /// instead of a table look-up and a call per byte. The kind is written
+    /// by its name, no origin as `null` and no flags as `[]`; an origin and
+    /// flags go through serde.
     ///
     /// # Errors
     /// None in practice: serde_json cannot fail on these types.
@@ -153,8 +170,10 @@ impl<'a> Record<'a> {
         push_number(out, self.para);
         out.extend_from_slice(b",\"seq\":");
         push_number(out, self.seq);
-        out.extend_from_slice(b",\"kind\":");
-        serde_json::to_writer(&mut *out, &self.kind)?;
+        out.extend_from_slice(b",\"kind\":\"");
+        // The kind's name is its serde name (kebab-case) and needs no escape.
+        out.extend_from_slice(self.kind.name().as_bytes());
+        out.push(b'"');
         out.extend_from_slice(b",\"source\":");
         push_json_str(out, &self.source);
         out.extend_from_slice(b",\"ascii\":");
@@ -165,7 +184,10 @@ impl<'a> Record<'a> {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"origin\":");
-        serde_json::to_writer(&mut *out, &self.origin)?;
+        match &self.origin {
+            None => out.extend_from_slice(b"null"),
+            Some(o) => serde_json::to_writer(&mut *out, o)?,
+        }
         out.extend_from_slice(b",\"terms\":[");
         for (i, t) in self.terms.iter().enumerate() {
             if i > 0 {
@@ -187,7 +209,11 @@ impl<'a> Record<'a> {
             out.push(b'}');
         }
         out.extend_from_slice(b"],\"flags\":");
-        serde_json::to_writer(&mut *out, &self.flags)?;
+        if self.flags.is_empty() {
+            out.extend_from_slice(b"[]");
+        } else {
+            serde_json::to_writer(&mut *out, &self.flags)?;
+        }
         out.push(b'}');
         Ok(())
     }
@@ -219,16 +245,11 @@ fn push_number(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// Does JSON need an escape for byte `c` (a control character, `"`, `\\`)?
-/// `|`, not `||`: the block tests below stay branch-free (vectorised).
-fn json_escaped(c: u8) -> bool {
-    (c < 0x20) | (c == b'"') | (c == b'\\')
-}
-
-/// The index of the first byte of `b` from `i` on that needs an escape, or
-/// `b.len()` (blocks of 16 bytes at once: [`crate::xml::next_stop`]).
+/// The index of the first byte of `b` from `i` on that needs an escape (a
+/// control character, `"`, `\\`), or `b.len()` (16 bytes at a time:
+/// [`crate::xml::find`]).
 fn next_escape(b: &[u8], i: usize) -> usize {
-    crate::xml::next_stop(b, i, json_escaped, json_escaped)
+    crate::xml::find(crate::xml::Bytes::Json, b, i)
 }
 
 /// `s` as a JSON string, escaped as `serde_json` does: `"` and `\\`, the

@@ -178,37 +178,94 @@ pub fn render(format: Format, out: &Output<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Bytes a writer holds back until its end: in memory while small, then
+/// Text a writer holds back until its end: in memory while small, then
 /// in an anonymous temporary file (removed by the system when closed), so
-/// a large document's rows cost disk, not memory.
-#[derive(Debug)]
+/// a large document's rows cost disk, not memory. The writer pushes its
+/// text straight into the spool's memory ([`Spool::buffer`]) and then
+/// [`Spool::commit`]s it: no copy while the spool stays in memory.
+#[derive(Debug, Default)]
 pub struct Spool {
-    mem: Vec<u8>,
+    mem: String,
     file: Option<std::io::BufWriter<std::fs::File>>,
     dir: Option<PathBuf>,
 }
 
 impl Spool {
-    /// Bytes kept in memory before the rest goes to a file.
+    /// Bytes kept in memory before everything goes to a file (the memory
+    /// may pass it by what was pushed between two commits: a row).
     pub const MEMORY: usize = 1 << 20;
 
     /// An empty spool spilling into `dir` (the system's temporary folder
     /// for `None`).
     pub fn new(dir: Option<&Path>) -> Spool {
         Spool {
-            mem: Vec::new(),
+            mem: String::new(),
             file: None,
             dir: dir.map(Path::to_path_buf),
         }
     }
 
-    /// Copies everything written to `out` and empties the spool.
+    /// Makes room in memory for `n` more bytes, as far as the spool keeps
+    /// them in memory.
+    pub fn reserve(&mut self, n: usize) {
+        if self.file.is_none() {
+            let room = (Spool::MEMORY + 1).saturating_sub(self.mem.len());
+            self.mem.reserve(n.min(room));
+        }
+    }
+
+    /// Where the next text is pushed; it is part of the spool once
+    /// committed ([`Spool::commit`]).
+    pub fn buffer(&mut self) -> &mut String {
+        &mut self.mem
+    }
+
+    /// Takes in what was pushed to [`Spool::buffer`]: it stays in memory
+    /// while the spool holds at most [`Spool::MEMORY`] bytes; past that,
+    /// everything goes to the temporary file, and so does all that comes
+    /// after.
+    ///
+    /// # Errors
+    /// Creating or writing the temporary file.
+    pub fn commit(&mut self) -> std::io::Result<()> {
+        if self.file.is_none() {
+            if self.mem.len() <= Spool::MEMORY {
+                return Ok(());
+            }
+            let f = match &self.dir {
+                Some(d) => tempfile::tempfile_in(d)?,
+                None => tempfile::tempfile()?,
+            };
+            self.file = Some(std::io::BufWriter::with_capacity(1 << 16, f));
+        }
+        if let Some(f) = &mut self.file {
+            f.write_all(self.mem.as_bytes())?;
+            // The memory only passes text on now: not the spooled megabyte.
+            if self.mem.capacity() > 1 << 16 {
+                self.mem = String::new();
+            } else {
+                self.mem.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes `s` and commits it.
+    ///
+    /// # Errors
+    /// As [`Spool::commit`].
+    pub fn push_str(&mut self, s: &str) -> std::io::Result<()> {
+        self.mem.push_str(s);
+        self.commit()
+    }
+
+    /// Copies everything committed to `out` and empties the spool.
     ///
     /// # Errors
     /// Reading the temporary file or writing `out`.
     pub fn copy_to(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         match self.file.take() {
-            None => out.write_all(&self.mem)?,
+            None => out.write_all(self.mem.as_bytes())?,
             Some(f) => {
                 let mut f = f
                     .into_inner()
@@ -217,30 +274,8 @@ impl Spool {
                 std::io::copy(&mut f, out)?;
             }
         }
-        self.mem = Vec::new();
+        self.mem = String::new();
         Ok(())
-    }
-}
-
-impl Write for Spool {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.file.is_none() && self.mem.len() + buf.len() > Spool::MEMORY {
-            let mut f = match &self.dir {
-                Some(d) => tempfile::tempfile_in(d)?,
-                None => tempfile::tempfile()?,
-            };
-            f.write_all(&self.mem)?;
-            self.mem = Vec::new();
-            self.file = Some(std::io::BufWriter::with_capacity(1 << 16, f));
-        }
-        match &mut self.file {
-            Some(f) => f.write_all(buf)?,
-            None => self.mem.extend_from_slice(buf),
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.as_mut().map_or(Ok(()), Write::flush)
     }
 }
 
@@ -806,6 +841,33 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spool_gives_back_what_was_committed_from_memory_or_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for total in [0, 10, Spool::MEMORY, 3 * Spool::MEMORY + 17] {
+            let mut spool = Spool::new(Some(dir.path()));
+            let mut want = String::new();
+            let mut n = 0;
+            while want.len() < total {
+                let piece = format!("<tr id=\"seg-{n}\">Kết luận {}</tr>\n", "x".repeat(n % 700));
+                n += 1;
+                if n % 2 == 0 {
+                    spool.buffer().push_str(&piece);
+                    spool.commit().unwrap();
+                } else {
+                    spool.push_str(&piece).unwrap();
+                }
+                want.push_str(&piece);
+                // Past its memory the spool holds a row at most in memory.
+                assert!(spool.file.is_none() || spool.mem.is_empty());
+            }
+            assert_eq!(spool.file.is_some(), want.len() > Spool::MEMORY);
+            let mut out = Vec::new();
+            spool.copy_to(&mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
 
     #[test]
     fn plan_refuses_clashes_folders_taken_by_files_and_names_leaving_the_folder() {

@@ -8,9 +8,39 @@ use std::io::Write;
 
 use super::Writer;
 use crate::document::Segment;
-use crate::plaintext::one_line;
+use crate::xml::{Bytes, find};
 
 pub struct Txt;
+
+/// Appends `s` to `out` as [`crate::plaintext::one_line`] makes it (each
+/// line-breaking character a space), without an intermediate string: runs
+/// without one, found 16 bytes at a time ([`find`]), are copied whole.
+fn push_one_line(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let (mut last, mut i) = (0, 0);
+    loop {
+        i = find(Bytes::LineBreak, b, i);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        // U+0085 is C2 85; U+2028 and U+2029 are E2 80 A8 and E2 80 A9;
+        // other characters starting with C2 or E2 stay.
+        let len = match c {
+            0xC2 if b.get(i + 1) == Some(&0x85) => 2,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => 3,
+            0xC2 | 0xE2 => {
+                i += 1;
+                continue;
+            }
+            _ => 1,
+        };
+        out.push_str(&s[last..i]);
+        out.push(' ');
+        i += len;
+        last = i;
+    }
+    out.push_str(&s[last..]);
+}
 
 impl Writer for Txt {
     fn write(&mut self, segments: &[Segment], out: &mut [&mut dyn Write]) -> std::io::Result<()> {
@@ -19,11 +49,11 @@ impl Writer for Txt {
         let mut tgt = String::with_capacity(size(|s| s.target.as_deref().map_or(0, str::len)));
         let mut asc = String::with_capacity(size(|s| s.ascii.len()));
         for seg in segments {
-            src.push_str(&one_line(&seg.source));
+            push_one_line(&mut src, &seg.source);
             src.push('\n');
-            tgt.push_str(&one_line(seg.target.as_deref().unwrap_or("")));
+            push_one_line(&mut tgt, seg.target.as_deref().unwrap_or(""));
             tgt.push('\n');
-            asc.push_str(&one_line(&seg.ascii));
+            push_one_line(&mut asc, &seg.ascii);
             asc.push('\n');
         }
         // In the order of `Format::suffixes`: source, target, ASCII.
@@ -35,5 +65,37 @@ impl Writer for Txt {
 
     fn finish(&mut self, _out: &mut [&mut dyn Write]) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plaintext::one_line;
+
+    #[test]
+    fn pushed_lines_are_one_line_of_the_text_at_every_position() {
+        // Each line-breaking character, and characters sharing their first
+        // byte, at every offset of texts of 0 to 40 characters.
+        let fill: String = "Kết luận Bí thư abc".chars().cycle().take(40).collect();
+        let chars: Vec<char> = fill.chars().collect();
+        for special in [
+            "\n", "\r\n", "\u{B}", "\u{C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{1F}", "\t", "\u{85}",
+            "\u{A0}", "\u{2028}", "\u{2029}", "\u{2026}", "\u{201C}", "\u{2027}",
+        ] {
+            for len in 0..=chars.len() {
+                for at in 0..=len {
+                    let t: String = chars[..at]
+                        .iter()
+                        .copied()
+                        .chain(special.chars())
+                        .chain(chars[at..len].iter().copied())
+                        .collect();
+                    let mut pushed = String::from("x");
+                    push_one_line(&mut pushed, &t);
+                    assert_eq!(pushed, format!("x{}", one_line(&t)), "{t:?}");
+                }
+            }
+        }
     }
 }

@@ -17,7 +17,7 @@ use super::{DocInfo, Writer};
 use crate::document::{Provenance, Segment};
 use crate::error::Result;
 use crate::glossary::Severity;
-use crate::xml::{escape, escape_attr, push_escaped};
+use crate::xml::{escape, escape_attr, push_escaped, push_escaped_attr};
 
 pub struct Xliff<'a> {
     info: DocInfo<'a>,
@@ -70,7 +70,7 @@ impl Writer for Xliff<'_> {
         for seg in segments {
             let approved = seg.origin.as_ref().is_some_and(Provenance::is_human);
             x.push_str("      <trans-unit id=\"");
-            x.push_str(&escape_attr(&seg.id));
+            push_escaped_attr(&mut x, &seg.id);
             x.push_str("\" restype=\"x-");
             x.push_str(seg.kind.name());
             x.push_str(if approved {
