@@ -106,6 +106,14 @@ impl OutputFolder {
         })
     }
 
+    /// Where `rel` lands once the output folder's path is resolved: its
+    /// symbolic links followed and a `..` after a folder that does not
+    /// exist yet applied (`-o new/../articles` writes into `articles`).
+    /// `rel` as checked by [`OutputFolder::check`].
+    pub fn landing(&self, rel: &Path) -> PathBuf {
+        self.real_root.join(rel)
+    }
+
     /// Forgets the folders checked and created so far: the next file of
     /// each is checked (symbolic links resolved) again. The output folder
     /// itself stays resolved as it was by [`OutputFolder::new`].

@@ -745,6 +745,23 @@ fn an_output_never_overwrites_an_input_and_the_walk_skips_the_output_folder() {
             human
         );
     }
+    // The articles' folder reached through a folder that does not exist
+    // yet (attack 12: the input was replaced, exit 0).
+    for out in [
+        "nothere/../articles",
+        "articles/new/..",
+        "./articles/sub/../.",
+    ] {
+        let (code, _, err) = sn(d, &["run", "articles", "-o", out]);
+        assert_eq!(code, 2, "{out}: {err}");
+        assert!(err.contains("would be overwritten"), "{out}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(d.join("articles/bai.en.txt")).unwrap(),
+            human,
+            "{out}"
+        );
+        assert!(!d.join("nothere").exists() && !d.join("articles/new").exists());
+    }
 
     let p = d.join("p");
     std::fs::create_dir(&p).unwrap();

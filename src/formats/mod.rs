@@ -410,7 +410,12 @@ pub fn plan<'a>(
                 });
             }
             let path = folder.check(&rel)?;
-            if real.of(&path).is_some_and(|p| inputs.contains(&p)) {
+            // Where the file lands, not the path as typed: `-o new/../d`
+            // writes into `d`, though `new` does not exist yet.
+            if real
+                .of(&folder.landing(&rel))
+                .is_some_and(|p| inputs.contains(&p))
+            {
                 return Err(Error::OutputIsInput {
                     input: input.to_path_buf(),
                     output: path,
