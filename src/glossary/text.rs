@@ -140,16 +140,20 @@ fn with_tone(base: char, tone: usize, upper: bool) -> char {
     }
 }
 
-/// The tone-placement canonical form of NFC `text`, with a map back.
-pub fn canon_tone(text: &str) -> (Cow<'_, str>, OffsetMap) {
-    // A rewrite needs a toned o/u (not ASCII: its last UTF-8 byte is 0x80
-    // or more) right before an ASCII a/e/y; most texts have none, which a
-    // byte scan tells faster than the character pass below.
-    if !text
-        .as_bytes()
+/// Might [`canon_tone`] rewrite `text`? A rewrite needs a toned o/u (not
+/// ASCII: its last UTF-8 byte is 0x80 or more) right before an ASCII
+/// a/e/y; most texts have none, which a byte scan tells faster than the
+/// character pass (`false`: `canon_tone` returns `text` as it is).
+#[inline]
+pub fn may_move_tone(text: &str) -> bool {
+    text.as_bytes()
         .windows(2)
         .any(|w| w[0] >= 0x80 && matches!(w[1], b'a' | b'e' | b'y' | b'A' | b'E' | b'Y'))
-    {
+}
+
+/// The tone-placement canonical form of NFC `text`, with a map back.
+pub fn canon_tone(text: &str) -> (Cow<'_, str>, OffsetMap) {
+    if !may_move_tone(text) {
         return (Cow::Borrowed(text), OffsetMap::identity());
     }
     // One pass with a window of four characters: before, toned o/u, plain
@@ -479,6 +483,73 @@ pub fn is_upper(c: char) -> bool {
     }
 }
 
+/// Is `c` a lower-case letter (`char::is_lowercase`)? Fast for Vietnamese
+/// letters: the matcher's rules ask it of most hits' letters.
+#[inline]
+pub fn is_lower(c: char) -> bool {
+    let cp = c as u32;
+    match cp {
+        0..=0x7F => c.is_ascii_lowercase(),
+        0xC0..=0xDE => false,
+        0xDF..=0xFF => cp != 0xF7,
+        0x110 => false,
+        0x111 => true,
+        0x1EA0..=0x1EF9 => cp & 1 == 1,
+        _ => c.is_lowercase(),
+    }
+}
+
+/// The lower-cased ASCII fold of a short `text` on the stack (as
+/// `transliterate::fold_char` of each character, each byte lower-cased,
+/// would give), with its length; `None` when it is longer than `N` bytes.
+/// Two-byte characters and the Vietnamese block are read from the folded
+/// view's small tables (no decoding of the whole character, no 64 KiB
+/// table): the rules fold the words around a hit this way (family names,
+/// provinces, countries).
+pub fn fold_lower_small<const N: usize>(text: &str) -> Option<([u8; N], usize)> {
+    let tables = lower_tables();
+    let b = text.as_bytes();
+    let mut out = [0u8; N];
+    let mut n = 0;
+    let mut push = |x: u8| {
+        *out.get_mut(n)? = x;
+        n += 1;
+        Some(())
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            push(b[i].to_ascii_lowercase())?;
+            i += 1;
+            continue;
+        }
+        let (fast, len) = match b[i] {
+            0xC2..=0xDF => {
+                let cp = (usize::from(b[i] & 0x1F) << 6) | usize::from(b[i + 1] & 0x3F);
+                (tables.two[cp], 2)
+            }
+            0xE1 if matches!(b[i + 1], 0xBA | 0xBB) => {
+                let low = (usize::from(b[i + 1] & 1) << 6) | usize::from(b[i + 2] & 0x3F);
+                (tables.viet[low], 3)
+            }
+            _ => (SLOW_PATH, 0),
+        };
+        if fast == SLOW_PATH {
+            let c = text[i..].chars().next().expect("a character boundary");
+            for f in crate::transliterate::fold_char(c).bytes() {
+                push(f.to_ascii_lowercase())?;
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        if fast != DROPPED {
+            push(fast)?;
+        }
+        i += len;
+    }
+    Some((out, n))
+}
+
 /// Does `text` contain any Vietnamese diacritic (any non-ASCII letter)?
 pub fn has_diacritics(text: &str) -> bool {
     text.chars().any(|c| {
@@ -507,6 +578,53 @@ pub fn folded_key(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_lower_is_char_is_lowercase() {
+        for cp in 0..=0x10_FFFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                assert_eq!(is_lower(c), c.is_lowercase(), "U+{cp:04X}");
+            }
+        }
+    }
+
+    /// The reference of [`fold_lower_small`]: `fold_char` of each
+    /// character, each byte lower-cased.
+    fn fold_lower_reference(text: &str) -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| crate::transliterate::fold_char(c).bytes())
+            .map(|b| b.to_ascii_lowercase())
+            .collect()
+    }
+
+    #[test]
+    fn small_folds_are_the_folds_of_each_character() {
+        let small = |t: &str| fold_lower_small::<16>(t).map(|(b, n)| b[..n].to_vec());
+        for cp in 0..=0xFFFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                let t = c.to_string();
+                let want = fold_lower_reference(&t);
+                assert_eq!(small(&t), (want.len() <= 16).then_some(want), "U+{cp:04X}");
+            }
+        }
+        for t in [
+            "Nguyễn",
+            "TRƯƠNG",
+            "Hà\u{a0}Nội",
+            "Đắk Lắk",
+            "Æther",
+            "Straße",
+            "ho\u{300}a",
+            "",
+            "Nghiêng nghiêng ng",
+            "x👉y",
+        ] {
+            let want = fold_lower_reference(t);
+            assert_eq!(small(t), (want.len() <= 16).then_some(want), "{t}");
+        }
+        // NBSP folds to a space (the rules' word lists have spaces).
+        assert_eq!(fold_lower_reference("\u{a0}"), b" ");
+    }
 
     #[test]
     fn tone_placements_become_one() {

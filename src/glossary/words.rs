@@ -8,9 +8,9 @@
 //! words can: `thủ trưởng` is listed, `chị thị` is not.
 //!
 //! The list is indexed by ASCII fold once per process, when the first
-//! matcher that flags diacritics is built (or on first use): each line
-//! borrowed from the binary, the hash of its lower-cased ASCII fold in an
-//! open-addressing table. A look-up
+//! matcher that flags diacritics is built (or on first use): the hash of
+//! each line's lower-cased ASCII fold in an open-addressing table, and the
+//! lines' keys back to back in one string. A look-up
 //! folds the syllables (a table read per character, no tone placement, no
 //! case mapping) and hashes each run; only a run whose fold is a listed
 //! word's fold (`thu truong` for `Thủ trưởng`, rare) is put in canonical
@@ -18,13 +18,20 @@
 //! fold of a word's key is the fold of the word (a test checks it for every
 //! character whose lower case can be in the list), so the fold never rules
 //! out a listed word.
+//!
+//! The table is read for every run looked up (thousands per megabyte of
+//! copy), so it is kept small and flat: a probe reads one `u32` slot, then,
+//! only when 16 more bits of the hash agree, one 16-byte line record (its
+//! whole hash and where its key is), then the key's bytes. A run's fold and
+//! key are built on the stack ([`MAX_BYTES`] bounds every listed word's),
+//! with no thread-local buffer and no allocation.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
-use super::text::{canon_tone, key, lower_char};
+use super::text::{canon_tone, key, lower_char, may_move_tone};
 
 const LIST: &str = include_str!("words/vi-compounds.txt");
 
@@ -74,18 +81,31 @@ fn fold_lower_into(text: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// The most bytes of a listed word's key or fold (the longest line has 59
+/// bytes, 43 folded; checked when the index is built): a longer run is no
+/// listed word, and a run's fold and key are built in buffers this long.
+const MAX_BYTES: usize = 64;
+
+/// One line of the list, as the index keeps it (16 bytes: four to a cache
+/// line).
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    /// [`fold_hash`] of its lower-cased ASCII fold.
+    hash: u64,
+    /// Its [`key`] ([`line_key`], computed once here: a look-up compares
+    /// keys only): a range of [`Index::keys`].
+    key: (u32, u32),
+}
+
 /// The list, indexed by the hash of each line's fold.
 struct Index {
-    lines: Vec<&'static str>,
-    /// Per line: its [`key`] ([`line_key`], computed once here: a look-up
-    /// compares keys only).
-    keys: Vec<std::borrow::Cow<'static, str>>,
-    /// Per line: [`fold_hash`] of its lower-cased ASCII fold.
-    hashes: Vec<u64>,
+    lines: Vec<Line>,
+    /// The lines' keys, back to back.
+    keys: String,
     /// Open addressing by the hash's top bits: line index + 1 in the low
     /// 16 bits (0: empty), the 16 hash bits below the slot's in the high
-    /// ones, so that a probe reads one slot and no line's hash unless
-    /// those bits agree (most probes are for unlisted runs).
+    /// ones, so that a probe reads one slot and no line unless those bits
+    /// agree (most probes are for unlisted runs).
     slots: Vec<u32>,
     shift: u32,
 }
@@ -97,20 +117,28 @@ fn tag(h: u64, shift: u32) -> u32 {
 
 impl Index {
     fn build() -> Index {
-        let lines: Vec<&'static str> = LIST.lines().filter(|l| !l.is_empty()).collect();
-        let bits = (lines.len() * 2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(4);
+        let list: Vec<&'static str> = LIST.lines().filter(|l| !l.is_empty()).collect();
+        let bits = (list.len() * 2).next_power_of_two().trailing_zeros().max(4);
         let mask = (1usize << bits) - 1;
         let mut slots = vec![0u32; 1 << bits];
-        let mut hashes = Vec::with_capacity(lines.len());
+        let mut lines = Vec::with_capacity(list.len());
+        let mut keys = String::new();
         let mut buf = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in list.iter().enumerate() {
             buf.clear();
             fold_lower_into(line, &mut buf);
             let h = fold_hash(&buf);
-            hashes.push(h);
+            let k = line_key(line);
+            assert!(
+                buf.len() <= MAX_BYTES && k.len() <= MAX_BYTES,
+                "a listed word longer than {MAX_BYTES} bytes: {line}"
+            );
+            let at = keys.len() as u32;
+            keys.push_str(&k);
+            lines.push(Line {
+                hash: h,
+                key: (at, keys.len() as u32),
+            });
             let mut s = (h >> (64 - bits)) as usize;
             while slots[s] != 0 {
                 s = (s + 1) & mask;
@@ -122,21 +150,15 @@ impl Index {
             slots[s] = line | (tag(h, 64 - bits) << 16);
         }
         Index {
-            keys: lines.iter().map(|l| line_key(l)).collect(),
             lines,
-            hashes,
+            keys,
             slots,
             shift: 64 - bits,
         }
     }
 
     /// The lines whose fold hashes to `h`.
-    fn with_hash(&self, h: u64) -> impl Iterator<Item = &'static str> + '_ {
-        self.ids_with_hash(h).map(|i| self.lines[i])
-    }
-
-    /// The indices of the lines whose fold hashes to `h`.
-    fn ids_with_hash(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
+    fn with_hash(&self, h: u64) -> impl Iterator<Item = &Line> + '_ {
         let mask = self.slots.len() - 1;
         let mut s = (h >> self.shift) as usize;
         let t = tag(h, self.shift);
@@ -150,18 +172,23 @@ impl Index {
                 if slot >> 16 != t {
                     continue;
                 }
-                let i = (slot & 0xFFFF) as usize - 1;
-                if self.hashes[i] == h {
-                    return Some(i);
+                let line = &self.lines[(slot & 0xFFFF) as usize - 1];
+                if line.hash == h {
+                    return Some(line);
                 }
             }
         })
         .fuse()
     }
 
+    /// A line's key.
+    fn key(&self, line: &Line) -> &[u8] {
+        &self.keys.as_bytes()[line.key.0 as usize..line.key.1 as usize]
+    }
+
     /// Is `key` (a [`key`]) a listed word, whose fold hashes to `h`?
-    fn contains(&self, h: u64, key: &str) -> bool {
-        self.ids_with_hash(h).any(|i| self.keys[i] == key)
+    fn contains(&self, h: u64, key: &[u8]) -> bool {
+        self.with_hash(h).any(|l| self.key(l) == key)
     }
 }
 
@@ -196,7 +223,7 @@ pub fn is_compound(syllables: &str) -> bool {
     let k = key(syllables);
     let mut folded = Vec::new();
     fold_lower_into(&k, &mut folded);
-    index().contains(fold_hash(&folded), &k)
+    index().contains(fold_hash(&folded), k.as_bytes())
 }
 
 /// [`is_compound`] of syllables given one by one, in NFC (the matcher's
@@ -215,10 +242,6 @@ struct Buffers {
     folded: Vec<u8>,
     /// Per syllable: its range in `text` and in `folded`.
     bounds: Vec<Syllable>,
-    /// The fold of one run, when it is not one piece of `folded`.
-    joined: Vec<u8>,
-    /// The key of one run.
-    key: String,
 }
 
 thread_local! {
@@ -272,14 +295,7 @@ pub fn any_compound_folded<'a>(
                 folded: (f, b.folded.len()),
             });
         }
-        any_run_listed(
-            &b.text,
-            &b.folded,
-            &b.bounds,
-            runs,
-            &mut b.joined,
-            &mut b.key,
-        )
+        any_run_listed(&b.text, &b.folded, &b.bounds, runs)
     })
 }
 
@@ -287,25 +303,74 @@ pub fn any_compound_folded<'a>(
 /// of its lower-cased ASCII fold (the matcher's two views): nothing is
 /// copied for a run whose syllables are separated by single spaces in the
 /// fold (the usual case); a run is put in canonical tone placement and
-/// lower case only when its fold is a listed word's.
+/// lower case only when its fold is a listed word's. No thread-local
+/// buffer: the matcher calls it for most hits.
 pub fn any_compound_at(
     nfc: &str,
     folded: &[u8],
     syllables: &[Syllable],
     runs: &[(usize, usize)],
 ) -> bool {
-    BUF.with_borrow_mut(|b| any_run_listed(nfc, folded, syllables, runs, &mut b.joined, &mut b.key))
+    any_run_listed(nfc, folded, syllables, runs)
 }
 
-/// The look-up of [`any_compound_at`], with the buffers for a run's fold
-/// (when it must be joined) and its key.
+/// Up to [`MAX_BYTES`] bytes on the stack: a run's fold or key. A run
+/// longer than that is no listed word, which [`Bytes::push`] tells.
+struct Bytes {
+    buf: [u8; MAX_BYTES],
+    len: usize,
+}
+
+impl Bytes {
+    fn new() -> Bytes {
+        Bytes {
+            buf: [0; MAX_BYTES],
+            len: 0,
+        }
+    }
+
+    /// Appends `b`; `false` (and nothing appended) past [`MAX_BYTES`].
+    #[inline]
+    fn push(&mut self, b: &[u8]) -> bool {
+        let Some(to) = self.buf.get_mut(self.len..self.len + b.len()) else {
+            return false;
+        };
+        to.copy_from_slice(b);
+        self.len += b.len();
+        true
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Appends the key of one syllable (NFC) to `key`, as [`key`] makes it:
+/// canonical tone placement (only when a rewrite is possible: most
+/// syllables need none), then lower case character by character. `false`
+/// past [`MAX_BYTES`].
+fn push_syllable_key(syllable: &str, key: &mut Bytes) -> bool {
+    let canon = if may_move_tone(syllable) {
+        canon_tone(syllable).0
+    } else {
+        std::borrow::Cow::Borrowed(syllable)
+    };
+    let mut utf8 = [0u8; 4];
+    canon.chars().all(|c| {
+        if c.is_ascii() {
+            key.push(&[c.to_ascii_lowercase() as u8])
+        } else {
+            key.push(lower_char(c).encode_utf8(&mut utf8).as_bytes())
+        }
+    })
+}
+
+/// The look-up of [`any_compound_at`].
 fn any_run_listed(
     nfc: &str,
     folded: &[u8],
     syllables: &[Syllable],
     runs: &[(usize, usize)],
-    joined: &mut Vec<u8>,
-    key: &mut String,
 ) -> bool {
     let index = index();
     runs.iter().any(|&(first, end)| {
@@ -320,34 +385,33 @@ fn any_run_listed(
             .windows(2)
             .all(|w| w[1].folded.0 == w[0].folded.1 + 1 && folded[w[0].folded.1] == b' ');
         let h = if one_piece {
-            fold_hash(&folded[run[0].folded.0..run[run.len() - 1].folded.1])
-        } else {
-            joined.clear();
-            for (j, s) in run.iter().enumerate() {
-                if j > 0 {
-                    joined.push(b' ');
-                }
-                joined.extend_from_slice(&folded[s.folded.0..s.folded.1]);
+            let fold = &folded[run[0].folded.0..run[run.len() - 1].folded.1];
+            if fold.len() > MAX_BYTES {
+                return false;
             }
-            fold_hash(joined)
+            fold_hash(fold)
+        } else {
+            let mut joined = Bytes::new();
+            for (j, s) in run.iter().enumerate() {
+                if (j > 0 && !joined.push(b" ")) || !joined.push(&folded[s.folded.0..s.folded.1]) {
+                    return false;
+                }
+            }
+            fold_hash(joined.as_slice())
         };
-        if index.with_hash(h).next().is_none() {
+        let mut lines = index.with_hash(h).peekable();
+        if lines.peek().is_none() {
             return false;
         }
         // The run's key, syllable by syllable, as `key` makes it.
-        key.clear();
+        let mut key = Bytes::new();
         for (j, s) in run.iter().enumerate() {
-            if j > 0 {
-                key.push(' ');
+            if (j > 0 && !key.push(b" ")) || !push_syllable_key(&nfc[s.text.0..s.text.1], &mut key)
+            {
+                return false;
             }
-            key.extend(
-                canon_tone(&nfc[s.text.0..s.text.1])
-                    .0
-                    .chars()
-                    .map(lower_char),
-            );
         }
-        index.contains(h, key)
+        lines.any(|l| index.key(l) == key.as_slice())
     })
 }
 
@@ -401,14 +465,17 @@ mod tests {
         #[test]
         fn lookups_on_the_views_equal_lookups_on_strings(
             picks in proptest::collection::vec(
-                (0usize..16, proptest::sample::select(vec![" ", " ", " ", "\u{a0}", "  ", "\t", "\u{3000}"])),
+                (0usize..17, proptest::sample::select(vec![" ", " ", " ", "\u{a0}", "  ", "\t", "\u{3000}"])),
                 1..7,
             ),
             runs in proptest::collection::vec((0usize..8, 0usize..9), 0..5),
         ) {
-            const SYLLABLES: [&str; 16] = [
+            // The last one: a syllable longer than every listed word, whose
+            // runs are ruled out by their length.
+            const SYLLABLES: [&str; 17] = [
                 "Thủ", "trưởng", "ra", "quân", "triệt", "phá", "hòa", "bình",
                 "CHỈ", "thị", "Chị", "quán", "THỨ", "hoà", "Đảng", "x",
+                "Nghiêngnghiêngnghiêngnghiêngnghiêngnghiêngnghiêngnghiêng",
             ];
             let mut text = String::new();
             let mut ranges = Vec::new();
