@@ -937,7 +937,7 @@ fn context_class(view: &View<'_>, c: &Candidate, continued_at: &mut Option<usize
     let next = if c.closed {
         None
     } else {
-        continuation(view, c.start, c.end)
+        continuation(view, c.start, c.end, c.fend)
     };
     if chained
         || next.is_some()
@@ -1399,7 +1399,7 @@ fn modifier_ending(b: &[u8]) -> bool {
 /// that starts in lower case (`quán triệt Chỉ thị`) has none, nor one that
 /// ends in punctuation (`Ảnh:`) or has no lower-case letter (headlines in
 /// capitals).
-fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
+fn continuation(view: &View<'_>, start: usize, end: usize, fend: usize) -> Option<usize> {
     let nfc = view.nfc;
     let text = &nfc[start..end];
     if !text.chars().next().is_some_and(is_upper) {
@@ -1427,7 +1427,7 @@ fn continuation(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     // syllable (a capital is a word character, so the syllable starts there).
     let next = nfc[end..].strip_prefix([' ', '\u{a0}'])?.chars().next();
     if !next.is_some_and(is_upper) {
-        return compound_after(view, start, end);
+        return compound_after(view, start, end, fend);
     }
     let (s, e) = syllable_after(nfc, end)?;
     let word = &nfc[s..e];
@@ -1735,6 +1735,25 @@ const COUNTRIES: [&str; 33] = [
     "xo viet",
 ];
 
+/// The first words of [`COUNTRIES`] packed by [`pack8`], in order (the
+/// list is sorted and a space sorts before every letter, so its first words
+/// are sorted too): a word is compared with them as a number.
+const COUNTRY_FIRST_KEYS: [u64; COUNTRIES.len()] = {
+    let mut out = [0u64; COUNTRIES.len()];
+    let mut i = 0;
+    while i < out.len() {
+        let b = COUNTRIES[i].as_bytes();
+        let mut n = 0;
+        while b[n] != b' ' {
+            n += 1;
+        }
+        assert!(n <= 8);
+        out[i] = pack8(b.split_at(n).0);
+        i += 1;
+    }
+    out
+};
+
 /// Does a country's name start at the capitalised word `[s, e)`? One of
 /// [`COUNTRIES_ONE`] not followed by a capitalised Vietnamese syllable (that
 /// is a place: `Lào Cai`, `Mỹ Tho`, `Đức Phổ`) unless a foreign word follows
@@ -1768,10 +1787,8 @@ fn country_at(nfc: &str, s: usize, e: usize) -> bool {
     let Some((first, n)) = fold_lower_small::<8>(word) else {
         return false;
     };
-    let i = COUNTRIES.partition_point(|c| c.as_bytes() < &first[..n]);
-    if !COUNTRIES.get(i).is_some_and(|c| {
-        c.as_bytes().starts_with(&first[..n]) && c.as_bytes().get(n) == Some(&b' ')
-    }) {
+    let first = &first[..n];
+    if first.contains(&0) || COUNTRY_FIRST_KEYS.binary_search(&pack8(first)).is_err() {
         return false;
     }
     for _ in 0..3 {
@@ -1792,7 +1809,7 @@ fn country_at(nfc: &str, s: usize, e: usize) -> bool {
 /// syllables are a word that does not go on with it (`Quốc hội họp`, but
 /// `Tỉnh ủy viên`): the hit ends inside a word. For a capitalised hit `text` with a lower-case letter,
 /// ending in a letter or digit.
-fn compound_after(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
+fn compound_after(view: &View<'_>, start: usize, end: usize, fend: usize) -> Option<usize> {
     let (nfc, text) = (view.nfc, &view.nfc[start..end]);
     if !text.chars().next_back().is_some_and(is_alnum) || !text.chars().any(is_lower) {
         return None;
@@ -1801,25 +1818,47 @@ fn compound_after(view: &View<'_>, start: usize, end: usize) -> Option<usize> {
     let last = (end - last_word(text).len(), end);
     let word = &nfc[s..e];
     if !word.chars().next().is_some_and(is_lower)
-        || FUNCTION_WORDS.contains(&word)
+        || in_packed(word, &FUNCTION_WORD_KEYS)
         || ends_in_a_name(text)
-        || !listed_in_view(view, &[last, (s, e)])
     {
+        return None;
+    }
+    // The syllables with their folds, read from the view's folded text
+    // near the hit's folded end (`fend`, when known): each fold is found
+    // once, for all the look-ups below.
+    let fmap = &view.fmap[..];
+    let f = if fend != 0 {
+        fend
+    } else {
+        fmap.partition_point(|&m| (m as usize) < end)
+    };
+    let listed = |syllables: &[super::words::Syllable]| {
+        super::words::any_compound_at(nfc, &view.folded, syllables, &[(0, syllables.len())])
+    };
+    let last = with_fold(fmap, f, last);
+    let after = with_fold(fmap, f, (s, e));
+    if !listed(&[last, after]) {
         return None;
     }
     // A hit that ends with a whole word (`Quốc hội` before `họp`, though
     // `hội họp` is a word) ends inside one only if that word goes on
     // (`tỉnh ủy` + `viên`).
-    let prev = text[..last.0 - start]
+    let prev = text[..last.text.0 - start]
         .strip_suffix([' ', '\u{a0}'])
-        .map(|t| (start + t.len() - last_word(t).len(), start + t.len()));
+        .map(|t| {
+            with_fold(
+                fmap,
+                last.folded.0,
+                (start + t.len() - last_word(t).len(), start + t.len()),
+            )
+        });
     if let Some(prev) = prev
-        && listed_in_view(view, &[prev, last])
+        && listed(&[prev, last])
     {
-        return listed_in_view(view, &[prev, last, (s, e)]).then_some(s);
+        return listed(&[prev, last, after]).then_some(s);
     }
     match syllable_after(nfc, e) {
-        Some(next) if listed_in_view(view, &[(s, e), next]) => None,
+        Some(next) if listed(&[after, with_fold(fmap, after.folded.1, next)]) => None,
         _ => Some(s),
     }
 }
@@ -1831,6 +1870,28 @@ const FUNCTION_WORDS: [&str; 24] = [
     "bị", "cho", "có", "của", "do", "không", "là", "mà", "này", "nên", "sẽ", "thì", "trong", "tại",
     "từ", "và", "về", "vì", "với", "vẫn", "đang", "đã", "được", "ở",
 ];
+
+/// [`FUNCTION_WORDS`] packed by [`pack8`] (each has at most eight bytes):
+/// the word after most hits is compared with them, as numbers.
+const FUNCTION_WORD_KEYS: [u64; FUNCTION_WORDS.len()] = {
+    let mut out = [0u64; FUNCTION_WORDS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        assert!(FUNCTION_WORDS[i].len() <= 8);
+        out[i] = pack8(FUNCTION_WORDS[i].as_bytes());
+        i += 1;
+    }
+    out
+};
+
+/// Is `word` one of the words packed in `keys` (each of one to eight
+/// bytes, no zero byte)? A longer word, or one with a zero byte (which
+/// [`pack8`] would not tell from the word without it), is none.
+#[inline]
+fn in_packed(word: &str, keys: &[u64]) -> bool {
+    let b = word.as_bytes();
+    b.len() <= 8 && !b.contains(&0) && keys.contains(&pack8(b))
+}
 
 /// Do the last two syllables of `text` both begin with a capital (a proper
 /// name: `Thái Nguyên`, `Hải Phòng`)? A name is whole: a lower-case word
@@ -1862,32 +1923,30 @@ fn last_gap(text: &str, stop: bool) -> Option<(usize, usize)> {
     last_gap(&text[..text.floor_char_boundary(i)], stop)
 }
 
-/// Are the syllables at these NFC byte ranges (in text order) together a
-/// listed compound word? Their folds are read from the view's folded text,
-/// as [`explained_by_words`] reads them: nothing is folded again.
-fn listed_in_view(view: &View<'_>, syllables: &[(usize, usize)]) -> bool {
-    use super::words::Syllable;
-    let fmap = &view.fmap[..];
-    let Some(&(first, _)) = syllables.first() else {
-        return false;
-    };
-    let mut runs = [Syllable::default(); 3];
-    let n = syllables.len().min(runs.len());
-    let mut f = fmap.partition_point(|&m| (m as usize) < first);
-    for (slot, &(s, e)) in runs.iter_mut().zip(syllables) {
-        while (fmap[f] as usize) < s {
-            f += 1;
-        }
-        let fs = f;
-        while (fmap[f] as usize) < e {
-            f += 1;
-        }
-        *slot = Syllable {
-            text: (s, e),
-            folded: (fs, f),
-        };
+/// The first folded offset at or after NFC offset `x`: walked from the
+/// folded offset `f`, back or forth (the fold map is non-decreasing and
+/// ends with the text's length), so that a rule that knows where it is in
+/// the folded text finds a syllable's fold in a few steps.
+#[inline]
+fn fold_at(fmap: &[u32], mut f: usize, x: usize) -> usize {
+    while f > 0 && fmap[f - 1] as usize >= x {
+        f -= 1;
     }
-    super::words::any_compound_at(view.nfc, &view.folded, &runs[..n], &[(0, n)])
+    while (fmap[f] as usize) < x {
+        f += 1;
+    }
+    f
+}
+
+/// The syllable at NFC bytes `[s, e)` with its fold (the folded bytes of
+/// its characters), found from the folded offset `f` ([`fold_at`]).
+#[inline]
+fn with_fold(fmap: &[u32], f: usize, (s, e): (usize, usize)) -> super::words::Syllable {
+    let fs = fold_at(fmap, f, s);
+    super::words::Syllable {
+        text: (s, e),
+        folded: (fs, fold_at(fmap, fs, e)),
+    }
 }
 
 /// The last word of `text` (after its last space or full stop).
@@ -2097,22 +2156,28 @@ fn number_takes_so(nfc: &str, lkey: &str, end: usize) -> bool {
 fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
     use super::words::Syllable;
     let nfc = view.nfc;
-    let inner = &nfc[ns..ne];
-    let b1 = syllable_before(nfc, ns);
-    let b2 = b1.and_then(|b| syllable_before(nfc, b));
-    let a1 = syllable_after(nfc, ne);
-    let a2 = a1.and_then(|(_, e)| syllable_after(nfc, e));
-    let n_before = usize::from(b1.is_some()) + usize::from(b2.is_some());
-    let n_after = usize::from(a1.is_some()) + usize::from(a2.is_some());
-    let from = b2.or(b1).unwrap_or(ns);
-    let to = a2.or(a1).map_or(ne, |(_, e)| e);
-    // Each syllable with its fold: the folded bytes of its characters (the
-    // fold map is non-decreasing; walk it forward syllable by syllable).
     let (folded, fmap) = (&view.folded[..], &view.fmap[..]);
-    let mut f = fmap.partition_point(|&m| (m as usize) < from);
+    let with_fold = |f: usize, at: (usize, usize)| with_fold(fmap, f, at);
+    // One syllable list, `[b2] [b1] inner… [a1] [a2]`, each syllable with
+    // its fold (the folded bytes of its characters): the candidate's from
+    // index 2, the one or two before it put in front of them later.
+    let mut list = Syllables::new();
+    list.push(Syllable::default());
+    list.push(Syllable::default());
+    let mut f = fmap.partition_point(|&m| (m as usize) < ns);
+    for word in words(&nfc[ns..ne]) {
+        let x = word.as_ptr() as usize - nfc.as_ptr() as usize;
+        let syllable = with_fold(f, (x, x + word.len()));
+        f = syllable.folded.1;
+        list.push(syllable);
+    }
+    let n_inner = list.len() - 2;
+    if n_inner == 0 {
+        return false;
+    }
     // The syllables around are runs of word characters after or before
-    // one space or NBSP (what `syllable_before`/`_after` found), so they are
-    // the pieces `split_whitespace` would give; only the candidate is split.
+    // one space or NBSP (what `syllable_before`/`_after` find), so they are
+    // the pieces `split_whitespace` would give.
     let end_before = |i: usize| {
         i - if nfc[..i].ends_with(' ') {
             1
@@ -2120,82 +2185,49 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
             '\u{a0}'.len_utf8()
         }
     };
-    let mut before = [None, None];
-    if let Some(s1) = b1 {
-        before[1] = Some((s1, end_before(ns)));
-        if let Some(s2) = b2 {
-            before[0] = Some((s2, end_before(s1)));
-        }
-    }
-    let at = |s: &str| {
-        let x = s.as_ptr() as usize - nfc.as_ptr() as usize;
-        (x, x + s.len())
-    };
-    debug_assert!(
-        before
-            .iter()
-            .flatten()
-            .map(|&(s, e)| &nfc[s..e])
-            .eq(words(&nfc[from..ns]))
-    );
-    debug_assert!(
-        [a1, a2]
-            .iter()
-            .flatten()
-            .map(|&(s, e)| &nfc[s..e])
-            .eq(words(&nfc[ne..to]))
-    );
-    // One syllable list, `[b2] [b1] inner… [a1] [a2]`, on the stack unless
-    // the candidate has many syllables; the candidate is split once. Three
-    // plain loops (no chained iterators: this runs for every
-    // `diacritic-mismatch` the automaton finds).
-    const ON_STACK: usize = 16;
-    let mut stack = [Syllable::default(); ON_STACK];
-    let mut heap: Vec<Syllable> = Vec::new();
-    let mut count = 0;
-    let mut add = |(s, e): (usize, usize)| {
-        while (fmap[f] as usize) < s {
-            f += 1;
-        }
-        let fs = f;
-        while (fmap[f] as usize) < e {
-            f += 1;
-        }
-        let syllable = Syllable {
-            text: (s, e),
-            folded: (fs, f),
+    let mut n_before = 0;
+    let mut fb = list.as_slice()[2].folded.0;
+    let mut next = ns;
+    while n_before < 2 {
+        let Some(s) = syllable_before(nfc, next) else {
+            break;
         };
-        if count < ON_STACK {
-            stack[count] = syllable;
-        } else {
-            if heap.is_empty() {
-                heap.extend_from_slice(&stack);
-            }
-            heap.push(syllable);
-        }
-        count += 1;
-    };
-    for at_before in before.into_iter().flatten() {
-        add(at_before);
+        let syllable = with_fold(fb, (s, end_before(next)));
+        fb = syllable.folded.0;
+        list.set(1 - n_before, syllable);
+        n_before += 1;
+        next = s;
     }
-    for word in words(inner) {
-        add(at(word));
+    let mut n_after = 0;
+    let mut end = ne;
+    while n_after < 2 {
+        let Some(at) = syllable_after(nfc, end) else {
+            break;
+        };
+        let syllable = with_fold(f, at);
+        f = syllable.folded.1;
+        list.push(syllable);
+        n_after += 1;
+        end = at.1;
     }
-    for at_after in [a1, a2].into_iter().flatten() {
-        add(at_after);
-    }
-    let syllables = if count <= ON_STACK {
-        &stack[..count]
-    } else {
-        &heap[..]
-    };
-    let n_inner = count - n_before - n_after;
-    if n_inner == 0 {
-        return false;
-    }
-    // The runs to look up: the candidate itself (two syllables or more),
-    // its first syllable with the one or two before, its last with the one
-    // or two after.
+    let syllables = &list.as_slice()[2 - n_before..];
+    debug_assert!(
+        syllables[..n_before]
+            .iter()
+            .map(|s| &nfc[s.text.0..s.text.1])
+            .eq(words(&nfc[next..ns]))
+    );
+    debug_assert!(
+        syllables[n_before + n_inner..]
+            .iter()
+            .map(|s| &nfc[s.text.0..s.text.1])
+            .eq(words(&nfc[ne..end]))
+    );
+    // The runs to look up, in one call: the candidate itself (two
+    // syllables or more), its first syllable with the one or two before,
+    // its last with the one or two after. (Looking the candidate up first,
+    // before the syllables around are read, costs more: on the benchmark
+    // copy a listed candidate is rare.)
     let (i, j) = (n_before, n_before + n_inner);
     let mut runs = [(0, 0); 5];
     let mut n = 0;
@@ -2213,6 +2245,58 @@ fn explained_by_words(view: &View<'_>, ns: usize, ne: usize) -> bool {
         run((j - 1, j + k));
     }
     super::words::any_compound_at(nfc, folded, syllables, &runs[..n])
+}
+
+/// The syllables [`explained_by_words`] looks up: on the stack unless a
+/// candidate has many.
+struct Syllables {
+    stack: [super::words::Syllable; 16],
+    len: usize,
+    /// All of them once there are more than the stack holds.
+    heap: Vec<super::words::Syllable>,
+}
+
+impl Syllables {
+    fn new() -> Syllables {
+        Syllables {
+            stack: [super::words::Syllable::default(); 16],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, s: super::words::Syllable) {
+        if self.len < self.stack.len() {
+            self.stack[self.len] = s;
+        } else {
+            if self.heap.is_empty() {
+                self.heap.extend_from_slice(&self.stack);
+            }
+            self.heap.push(s);
+        }
+        self.len += 1;
+    }
+
+    /// Replaces syllable `i` (one pushed already).
+    fn set(&mut self, i: usize, s: super::words::Syllable) {
+        if self.heap.is_empty() {
+            self.stack[i] = s;
+        } else {
+            self.heap[i] = s;
+        }
+    }
+
+    fn as_slice(&self) -> &[super::words::Syllable] {
+        if self.heap.is_empty() {
+            &self.stack[..self.len]
+        } else {
+            &self.heap
+        }
+    }
 }
 
 /// Matches the parts of a pattern after its literal beginning, from byte
@@ -2292,7 +2376,7 @@ fn is_word_char(c: char) -> bool {
 /// here, only for the best, since it costs word-list look-ups. Called for
 /// every automaton match: the best is looked at in place and moved out
 /// once, when it is taken.
-#[inline]
+#[inline(always)]
 fn take_valid(view: &View<'_>, found: &mut Vec<Candidate>) -> Option<Candidate> {
     let i = best_index(found)?;
     let best = &found[i];
@@ -3012,6 +3096,145 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// [`explained_by_words`] as it was before the syllables' folds were
+    /// found by [`with_fold`], on syllables as strings.
+    fn explained_reference(nfc: &str, ns: usize, ne: usize) -> bool {
+        let b1 = syllable_before(nfc, ns);
+        let b2 = b1.and_then(|b| syllable_before(nfc, b));
+        let a1 = syllable_after(nfc, ne);
+        let a2 = a1.and_then(|(_, e)| syllable_after(nfc, e));
+        let from = b2.or(b1).unwrap_or(ns);
+        let to = a2.or(a1).map_or(ne, |(_, e)| e);
+        let before: Vec<&str> = words(&nfc[from..ns]).collect();
+        let inner: Vec<&str> = words(&nfc[ns..ne]).collect();
+        let after: Vec<&str> = words(&nfc[ne..to]).collect();
+        if inner.is_empty() {
+            return false;
+        }
+        let (i, j) = (before.len(), before.len() + inner.len());
+        let mut runs = Vec::new();
+        if inner.len() >= 2 {
+            runs.push((i, j));
+        }
+        for k in 1..=before.len() {
+            runs.push((i - k, i + 1));
+        }
+        for k in 1..=after.len() {
+            runs.push((j - 1, j + k));
+        }
+        let all = [before, inner, after].concat();
+        super::super::words::any_compound_nfc(all, &runs)
+    }
+
+    proptest::proptest! {
+        /// [`explained_by_words`] says what the reference says for spans
+        /// of whole syllables (and a few that are not) in texts of real
+        /// words, look-alikes and punctuation.
+        #[test]
+        fn explained_by_words_equals_the_reference(
+            picks in proptest::collection::vec(
+                (0usize..14, proptest::sample::select(vec![" ", " ", " ", "\u{a0}", ", ", "  "])),
+                1..9,
+            ),
+            span in (0usize..9, 1usize..5),
+        ) {
+            const WORDS: [&str; 14] = [
+                "ra", "quân", "triệt", "phá", "Thủ", "trưởng", "Chị", "thị", "hòa",
+                "bình", "quán", "–", "x", "THỨ",
+            ];
+            let mut text = String::new();
+            let mut at = Vec::new();
+            for (i, &(k, sep)) in picks.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(sep);
+                }
+                at.push((text.len(), text.len() + WORDS[k].len()));
+                text.push_str(WORDS[k]);
+            }
+            let first = span.0.min(at.len() - 1);
+            let last = (first + span.1 - 1).min(at.len() - 1);
+            let (ns, ne) = (at[first].0, at[last].1);
+            let (folded, fmap) = crate::glossary::text::fold_with_map(&text);
+            let view = View { nfc: &text, folded: folded.into_bytes(), fmap };
+            proptest::prop_assert_eq!(
+                explained_by_words(&view, ns, ne),
+                explained_reference(&text, ns, ne),
+                "{:?} {:?}", text, &text[ns..ne]
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// [`fold_at`] from any folded offset finds what a binary search of
+        /// the whole fold map finds (the first folded offset at or after an
+        /// NFC offset), in texts whose characters fold to one, several or
+        /// no bytes.
+        #[test]
+        fn folds_found_from_anywhere_are_the_searched_ones(
+            picks in proptest::collection::vec(0usize..10, 0..12),
+            hint in 0usize..64,
+            x in 0usize..64,
+        ) {
+            const PIECES: [&str; 10] = [
+                "Thủ", " ", "\u{a0}", "æ", "o\u{300}", "ß", "–", "x", "Đảng", "\u{200b}",
+            ];
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            let (_, fmap) = crate::glossary::text::fold_with_map(&text);
+            let f = hint.min(fmap.len() - 1);
+            let x = x.min(text.len());
+            proptest::prop_assert_eq!(
+                fold_at(&fmap, f, x),
+                fmap.partition_point(|&m| (m as usize) < x),
+                "{:?} {} {}", text, f, x
+            );
+        }
+    }
+
+    /// The packed lists say what the lists say.
+    #[test]
+    fn packed_lists_are_the_lists() {
+        assert!(COUNTRY_FIRST_KEYS.windows(2).all(|w| w[0] <= w[1]));
+        let firsts: Vec<&str> = COUNTRIES
+            .iter()
+            .map(|c| c.split(' ').next().unwrap_or(""))
+            .collect();
+        let words = FUNCTION_WORDS
+            .iter()
+            .chain(&firsts)
+            .chain(&SURNAMES)
+            .chain(&[
+                "",
+                "t",
+                "không\0",
+                "trongx",
+                "đượcc",
+                "an",
+                "anh",
+                "lienx",
+                "x\0",
+            ]);
+        for w in words {
+            assert_eq!(
+                in_packed(w, &FUNCTION_WORD_KEYS),
+                FUNCTION_WORDS.contains(w),
+                "{w:?}"
+            );
+            let first_ref = {
+                let i = COUNTRIES.partition_point(|c| c.as_bytes() < w.as_bytes());
+                COUNTRIES.get(i).is_some_and(|c| {
+                    c.as_bytes().starts_with(w.as_bytes())
+                        && c.as_bytes().get(w.len()) == Some(&b' ')
+                })
+            };
+            let packed = w.len() <= 8
+                && !w.as_bytes().contains(&0)
+                && COUNTRY_FIRST_KEYS
+                    .binary_search(&pack8(w.as_bytes()))
+                    .is_ok();
+            assert_eq!(packed, first_ref, "{w:?}");
         }
     }
 
