@@ -345,10 +345,9 @@ impl Matcher {
         case_default: CaseRule,
         diacritics: Diacritics,
     ) -> crate::Result<Matcher> {
-        let entries = glossary.entries.clone();
         let mut terms = KeySet::default();
         let mut patterns = KeySet::default();
-        for (i, e) in entries.iter().enumerate() {
+        for (i, e) in glossary.entries.iter().enumerate() {
             if e.status == Status::Forbidden {
                 continue;
             }
@@ -396,13 +395,19 @@ impl Matcher {
             // `diacritic-mismatch` candidates are looked up in the word list.
             super::words::prepare();
         }
+        // The automata first, each key set's index dropped before: the
+        // builders' memory is the peak, and the entries are copied after.
+        terms.index = HashMap::new();
+        patterns.index = HashMap::new();
+        let term_automaton = terms.build_terms()?;
+        let pattern_automaton = patterns.build_patterns()?;
         Ok(Matcher {
-            terms: terms.build_terms()?,
-            patterns: patterns.build_patterns()?,
+            terms: term_automaton,
+            patterns: pattern_automaton,
             term_keys: terms.flatten(),
             pattern_keys: patterns.flatten(),
             loose_start,
-            entries,
+            entries: glossary.entries.clone(),
             flag: diacritics == Diacritics::Flag,
         })
     }
