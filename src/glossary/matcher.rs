@@ -9,9 +9,11 @@
 //! - never changes the text.
 //!
 //! How: the text is put in NFC and ASCII-folded in lower case (with a map
-//! back); one Aho-Corasick automaton of the entries' folded keys (source,
-//! variants, misspellings, and the literal beginning of each pattern)
-//! reports every candidate, overlapping ones included. Each candidate must
+//! back); Aho-Corasick automata of the entries' folded keys report the
+//! candidates: the terms' (source, variants, misspellings, look-alikes;
+//! [`super::automaton`]) leftmost-longest with every shorter key at the same
+//! start, the patterns' (the literal beginning of each pattern) every
+//! candidate, overlapping ones included. Each candidate must
 //! sit on syllable boundaries (no letter or digit just outside an edge that
 //! is a letter or digit). Then its text is compared with the entry by key
 //! (NFC, one tone placement via [`super::text::canon_tone`], lower case):
@@ -42,9 +44,10 @@ use std::sync::Arc;
 
 use ustr::Ustr;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
 
+use super::automaton::Terms;
 use super::pattern::{Part, SlotType, Template};
 use super::settings::{CaseRule, Diacritics};
 use super::text::{
@@ -170,8 +173,9 @@ impl Key {
 pub struct Matcher {
     entries: Vec<Entry>,
     flag: bool,
-    /// Terms, variants and misspellings (leftmost-longest, anchored too).
-    terms: Option<AhoCorasick>,
+    /// Terms, variants, misspellings and look-alikes (leftmost-longest,
+    /// with the shorter keys at a match's start).
+    terms: Option<Terms>,
     term_keys: Keys,
     /// Does any term key start with something other than a letter or digit?
     loose_start: bool,
@@ -189,8 +193,8 @@ struct Keys {
 }
 
 impl Keys {
-    fn of(&self, pattern: aho_corasick::PatternID) -> &[Key] {
-        let (a, b) = self.ranges[pattern.as_usize()];
+    fn of(&self, pattern: usize) -> &[Key] {
+        let (a, b) = self.ranges[pattern];
         &self.keys[a as usize..b as usize]
     }
 }
@@ -223,10 +227,6 @@ impl Candidate {
         )
     }
 }
-
-/// The most key bytes for which the terms' automaton keeps the default
-/// dense depth (about 13,000 terms): a bigger one is dense deeper.
-const SHALLOW_MAX_KEY_BYTES: usize = 200_000;
 
 /// Keys to automaton patterns, deduplicated.
 #[derive(Default)]
@@ -296,29 +296,19 @@ impl KeySet {
         out
     }
 
-    fn build(&self, kind: MatchKind, anchored_too: bool) -> crate::Result<Option<AhoCorasick>> {
+    /// The terms' automaton.
+    fn build_terms(&self) -> crate::Result<Option<Terms>> {
+        Terms::build(&self.patterns)
+    }
+
+    /// The patterns' automaton (standard semantics, searched overlapping).
+    fn build_patterns(&self) -> crate::Result<Option<AhoCorasick>> {
         if self.patterns.is_empty() {
             return Ok(None);
         }
-        let mut b = AhoCorasick::builder();
-        b.match_kind(kind);
-        if anchored_too {
-            b.start_kind(StartKind::Both);
-            // The terms' automaton is a contiguous NFA (aho-corasick's
-            // default for these sizes), not a DFA: at 1,000 terms a DFA is
-            // 2.4 MB against 150 KB, a full row per state that misses the
-            // first-level cache twice as often, and runs slower by the clock
-            // though it runs fewer instructions (docs/benchmarks.md, session
-            // 11). A big glossary's states of the first six bytes (a
-            // syllable and a half, where the search spends its time) look
-            // their next state up in one step instead of scanning a list:
-            // with 100,000 entries 3 MB more, 5 % fewer instructions; a small
-            // one keeps the default three, whose dense states stay in cache.
-            if self.patterns.iter().map(String::len).sum::<usize>() > SHALLOW_MAX_KEY_BYTES {
-                b.dense_depth(6);
-            }
-        }
-        b.build(&self.patterns)
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&self.patterns)
             .map(Some)
             .map_err(|e| crate::Error::Glossary(format!("cannot build the glossary matcher: {e}")))
     }
@@ -349,16 +339,15 @@ impl Matcher {
     /// are not searched for: their targets are what verify flags).
     ///
     /// # Errors
-    /// When an automaton cannot be built (beyond aho-corasick's size limits).
+    /// When an automaton cannot be built (beyond its crate's size limits).
     pub fn new(
         glossary: &Glossary,
         case_default: CaseRule,
         diacritics: Diacritics,
     ) -> crate::Result<Matcher> {
-        let entries = glossary.entries.clone();
         let mut terms = KeySet::default();
         let mut patterns = KeySet::default();
-        for (i, e) in entries.iter().enumerate() {
+        for (i, e) in glossary.entries.iter().enumerate() {
             if e.status == Status::Forbidden {
                 continue;
             }
@@ -406,13 +395,19 @@ impl Matcher {
             // `diacritic-mismatch` candidates are looked up in the word list.
             super::words::prepare();
         }
+        // The automata first, each key set's index dropped before: the
+        // builders' memory is the peak, and the entries are copied after.
+        terms.index = HashMap::new();
+        patterns.index = HashMap::new();
+        let term_automaton = terms.build_terms()?;
+        let pattern_automaton = patterns.build_patterns()?;
         Ok(Matcher {
-            terms: terms.build(MatchKind::LeftmostLongest, true)?,
-            patterns: patterns.build(MatchKind::Standard, false)?,
+            terms: term_automaton,
+            patterns: pattern_automaton,
             term_keys: terms.flatten(),
             pattern_keys: patterns.flatten(),
             loose_start,
-            entries,
+            entries: glossary.entries.clone(),
             flag: diacritics == Diacritics::Flag,
         })
     }
@@ -460,7 +455,7 @@ impl Matcher {
                     &view,
                     m.start(),
                     m.end(),
-                    self.pattern_keys.of(m.pattern()),
+                    self.pattern_keys.of(m.pattern().as_usize()),
                     &mut pcands,
                     &mut misses,
                 );
@@ -545,22 +540,15 @@ impl Matcher {
         mut from: usize,
         found: &mut Vec<Candidate>,
     ) -> Option<Candidate> {
-        let ac = self.terms.as_ref()?;
+        let terms = self.terms.as_ref()?;
         let hay = &view.folded[..];
         // Terms have no pattern misses.
         let mut unused = Vec::new();
         while from < hay.len() {
-            let m = ac.find(Input::new(hay).span(from..hay.len()))?;
-            let p = m.start();
+            let mut m = terms.find(hay, from)?;
+            let p = m.start;
             found.clear();
-            self.check(
-                view,
-                p,
-                m.end(),
-                self.term_keys.of(m.pattern()),
-                found,
-                &mut unused,
-            );
+            self.check(view, p, m.end, self.term_keys.of(m.key), found, &mut unused);
             if let Some(best) = take_valid(view, found) {
                 return Some(best);
             }
@@ -569,24 +557,19 @@ impl Matcher {
             let ns = view.fmap[p] as usize;
             let start_ok = !(p > 0 && view.fmap[p - 1] as usize == ns)
                 && (self.loose_start || !word_before(view.nfc, ns));
-            let mut end = m.end();
-            while start_ok && end > p + 1 {
-                let Some(m2) = ac.find(Input::new(hay).span(p..end - 1).anchored(Anchored::Yes))
-                else {
-                    break;
-                };
+            while start_ok && let Some(m2) = terms.shorter(m) {
                 self.check(
                     view,
                     p,
-                    m2.end(),
-                    self.term_keys.of(m2.pattern()),
+                    m2.end,
+                    self.term_keys.of(m2.key),
                     found,
                     &mut unused,
                 );
                 if let Some(best) = take_valid(view, found) {
                     return Some(best);
                 }
-                end = m2.end();
+                m = m2;
             }
             from = self.next_start(view, p + 1);
         }
@@ -599,7 +582,7 @@ impl Matcher {
     /// Looked for only when a person's name seems to follow the hit.
     fn crossed_by_longer(&self, view: &View<'_>, c: &Candidate) -> bool {
         let (nfc, fmap) = (view.nfc, &view.fmap[..]);
-        let Some(ac) = self.terms.as_ref() else {
+        let Some(terms) = self.terms.as_ref() else {
             return false;
         };
         // Only where a person's name seems to follow (a place's name would
@@ -622,19 +605,18 @@ impl Matcher {
         for (i, space) in spaces {
             let p = c.start + i + space.len();
             let fp = fmap.partition_point(|&m| (m as usize) < p);
-            let Some(m) = ac.find(Input::new(hay).span(fp..hay.len()).anchored(Anchored::Yes))
-            else {
+            let Some(m) = terms.longest_at(hay, fp) else {
                 continue;
             };
-            if m.end() <= c.fend {
+            if m.end <= c.fend {
                 continue;
             }
             found.clear();
             self.check(
                 view,
                 fp,
-                m.end(),
-                self.term_keys.of(m.pattern()),
+                m.end,
+                self.term_keys.of(m.key),
                 &mut found,
                 &mut unused,
             );

@@ -19,6 +19,7 @@
 //! (part of a longer name) and `unnumbered` ones (a document type without
 //! its number) are report-only.
 
+mod automaton;
 pub mod exchange;
 pub mod load;
 pub mod matcher;
