@@ -164,7 +164,8 @@ impl Key {
 /// Terms are searched leftmost-longest (one candidate per position in the
 /// common case, which is what keeps matching fast with 100,000 entries);
 /// when the longest candidate at a position fails its checks, the shorter
-/// keys starting there are tried in turn (anchored searches), then the
+/// keys starting there are tried in turn (each key's longest proper prefix
+/// that is a key, [`super::automaton`]: no second search), then the
 /// search moves on by one byte: the result is exactly a greedy
 /// leftmost-longest choice among the candidates that pass. Pattern entries
 /// (few) have their own automaton, searched with every overlapping
