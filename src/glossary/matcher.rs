@@ -795,6 +795,24 @@ impl Matcher {
             });
             return;
         };
+        self.push_pattern(nfc, (ns, ne), k, rest, class, cands, misses);
+    }
+
+    /// [`Self::push_candidate`] for a pattern's literal beginning: completes
+    /// its slots. Out of line: most candidates are terms, and their path
+    /// keeps a small stack frame (this one's is over a kilobyte).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn push_pattern(
+        &self,
+        nfc: &str,
+        (ns, ne): (usize, usize),
+        k: &Key,
+        rest: &Template,
+        class: HitClass,
+        cands: &mut Vec<Candidate>,
+        misses: &mut Vec<PatternMiss>,
+    ) {
         let entry = &self.entries[k.entry];
         match extend(nfc, ne, rest) {
             // A number that counts (`Kế hoạch 5 năm`) is no document's.
